@@ -1,0 +1,1 @@
+"""Pure domain: enums, frozen records and rules. Standard library only; `today` is a parameter."""

@@ -1,0 +1,1 @@
+"""Use cases on top of storage: one transaction each, frozen records in and out, no Qt."""

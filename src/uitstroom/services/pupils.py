@@ -1,0 +1,323 @@
+"""The cohort and the pupils in it: list, open, create, edit, stages, notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from uitstroom.domain.enums import Route, TimelineKind, Uitstroomprofiel
+from uitstroom.domain.model import (
+    Cohort,
+    Pupil,
+    PupilRecord,
+    PupilSummary,
+    SchoolSettings,
+    Stage,
+)
+from uitstroom.domain.validation import pupil_problems, stage_problems
+from uitstroom.services.convert import (
+    apply_pupil,
+    apply_route,
+    apply_stage,
+    enum_or,
+    enum_or_none,
+    record_from_row,
+    settings_from_row,
+)
+from uitstroom.services.errors import ConflictError, NotFoundError, ValidationError
+from uitstroom.storage import queries
+from uitstroom.storage.models import (
+    CohortRow,
+    PupilRow,
+    RouteChangeRow,
+    RouteRow,
+    SchoolSettingsRow,
+    StageRow,
+    TimelineEntryRow,
+)
+
+Clock = Callable[[], datetime]
+
+# Labels for the timeline ("Gegevens gewijzigd: klas, mentor"): which fields, never their values.
+FIELD_LABELS = {
+    "leerlingnummer": "leerlingnummer",
+    "roepnaam": "roepnaam",
+    "tussenvoegsel": "tussenvoegsel",
+    "achternaam": "achternaam",
+    "geboortedatum": "geboortedatum",
+    "klas": "klas",
+    "mentor": "mentor",
+    "woongemeente": "woongemeente",
+    "telefoon": "telefoon",
+    "email": "e-mail",
+    "guardians": "ouders/verzorgers",
+    "uitstroomprofiel": "uitstroomprofiel",
+    "mbo_opleiding": "opleiding",
+    "mbo_crebo": "crebo",
+    "mbo_niveau": "niveau",
+    "mbo_leerweg": "leerweg",
+    "startkwalificatie": "startkwalificatie",
+    "ondersteuningsbehoefte": "ondersteuningsbehoefte",
+    "archived": "archief",
+    "route": "route",
+}
+
+
+def changed_fields(old: Pupil, new: Pupil) -> list[str]:
+    return [name for name in FIELD_LABELS if getattr(old, name) != getattr(new, name)]
+
+
+class SchoolService:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def settings(self) -> SchoolSettings:
+        with self._sessions() as session:
+            return settings_from_row(session.get(SchoolSettingsRow, 1))
+
+    def save_settings(self, settings: SchoolSettings) -> SchoolSettings:
+        if not settings.name.strip():
+            raise ValidationError(["Vul de naam van de school in."])
+        with self._sessions.begin() as session:
+            row = session.get(SchoolSettingsRow, 1) or SchoolSettingsRow(id=1)
+            row.name = settings.name.strip()
+            row.school_type = settings.school_type.value
+            row.brin = settings.brin.strip().upper()
+            row.coordinator_name = settings.coordinator_name.strip()
+            row.coordinator_phone = settings.coordinator_phone.strip()
+            row.coordinator_email = settings.coordinator_email.strip()
+            row.logo_png = settings.logo_png
+            session.add(row)
+        return self.settings()
+
+
+def ensure_cohort(session: Session, label: str) -> CohortRow:
+    row = session.scalar(select(CohortRow).where(CohortRow.label == label))
+    if row is None:
+        row = CohortRow(label=label)
+        session.add(row)
+        session.flush()
+    return row
+
+
+class PupilService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock = datetime.now) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    # --- reading -------------------------------------------------------------------------
+    def cohorts(self) -> list[Cohort]:
+        with self._sessions() as session:
+            rows = session.scalars(select(CohortRow).order_by(CohortRow.label)).all()
+            return [Cohort(r.id, r.label) for r in rows]
+
+    def summaries(self) -> list[PupilSummary]:
+        with self._sessions() as session:
+            return [
+                PupilSummary(
+                    id=r.id,
+                    leerlingnummer=r.leerlingnummer,
+                    roepnaam=r.roepnaam,
+                    tussenvoegsel=r.tussenvoegsel,
+                    achternaam=r.achternaam,
+                    klas=r.klas,
+                    mentor=r.mentor,
+                    uitstroomprofiel=enum_or_none(Uitstroomprofiel, r.uitstroomprofiel),
+                    mbo_opleiding=r.mbo_opleiding,
+                    route=enum_or(Route, r.route, Route.ONBEKEND),
+                    archived=r.archived,
+                    cohort_label=r.cohort_label,
+                    geboortedatum=r.geboortedatum,
+                )
+                for r in queries.pupil_summary_rows(session)
+            ]
+
+    def count(self) -> int:
+        with self._sessions() as session:
+            return queries.pupil_count(session)
+
+    def record(self, pupil_id: int) -> PupilRecord:
+        with self._sessions() as session:
+            return record_from_row(self._load(session, pupil_id))
+
+    def find_by_leerlingnummer(self, leerlingnummer: str) -> PupilRecord | None:
+        with self._sessions() as session:
+            row_id = session.scalar(
+                select(PupilRow.id).where(PupilRow.leerlingnummer == leerlingnummer.strip())
+            )
+            return None if row_id is None else record_from_row(self._load(session, row_id))
+
+    # --- writing -------------------------------------------------------------------------
+    def create(self, pupil: Pupil, cohort_label: str, author: str) -> PupilRecord:
+        now = self._clock()
+        self._check(pupil, now)
+        try:
+            with self._sessions.begin() as session:
+                row = PupilRow(
+                    cohort=ensure_cohort(session, cohort_label),
+                    created_at=now,
+                    updated_at=now,
+                    imported_values={},
+                )
+                apply_pupil(row, pupil)
+                row.route = RouteRow()
+                apply_route(row.route, pupil.route)
+                row.timeline.append(
+                    TimelineEntryRow(
+                        at=now,
+                        author=author,
+                        kind=TimelineKind.GEBEURTENIS.value,
+                        text="Leerling toegevoegd.",
+                    )
+                )
+                session.add(row)
+                session.flush()
+                new_id = row.id
+        except IntegrityError:
+            raise ValidationError(
+                [
+                    f"Leerlingnummer {pupil.leerlingnummer} bestaat al. Zoek die leerling op in de lijst."
+                ]
+            ) from None
+        return self.record(new_id)
+
+    def save(self, pupil: Pupil, author: str, route_reason: str = "") -> PupilRecord:
+        """Store the edited pupil. Fails with ConflictError when someone saved it in between."""
+        if pupil.id is None:
+            raise NotFoundError("Deze leerling is nog niet opgeslagen.")
+        now = self._clock()
+        self._check(pupil, now)
+        try:
+            with self._sessions.begin() as session:
+                row = self._load(session, pupil.id)
+                if row.version != pupil.version:
+                    raise ConflictError(_CONFLICT)
+                old = record_from_row(row).pupil
+                changes = changed_fields(old, replace(pupil, cohort_label=old.cohort_label))
+                if not changes:
+                    return record_from_row(row)
+                apply_pupil(row, pupil)
+                if row.route is None:
+                    row.route = RouteRow()
+                apply_route(row.route, pupil.route)
+                if old.route.route != pupil.route.route:
+                    row.route_changes.append(
+                        RouteChangeRow(
+                            changed_on=now.date(),
+                            old_route=old.route.route.value,
+                            new_route=pupil.route.route.value,
+                            reason=route_reason.strip(),
+                            changed_by=author,
+                        )
+                    )
+                row.updated_at = now
+                labels = ", ".join(FIELD_LABELS[name] for name in changes)
+                row.timeline.append(
+                    TimelineEntryRow(
+                        at=now,
+                        author=author,
+                        kind=TimelineKind.GEBEURTENIS.value,
+                        text=f"Gegevens gewijzigd: {labels}.",
+                    )
+                )
+        except StaleDataError:
+            raise ConflictError(_CONFLICT) from None
+        except IntegrityError:
+            raise ValidationError(
+                [f"Leerlingnummer {pupil.leerlingnummer} hoort al bij een andere leerling."]
+            ) from None
+        return self.record(pupil.id)
+
+    def save_stage(self, pupil_id: int, stage: Stage, author: str) -> PupilRecord:
+        problems = stage_problems(stage)
+        if problems:
+            raise ValidationError(problems)
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = self._load(session, pupil_id)
+            if stage.id is None:
+                stage_row = StageRow(pupil_id=pupil_id)
+                row.stages.append(stage_row)
+                text = f"Stage toegevoegd: {stage.leerbedrijf}."
+            else:
+                found = session.get(StageRow, stage.id)
+                if found is None or found.pupil_id != pupil_id:
+                    raise NotFoundError("Deze stage bestaat niet meer. Open de leerling opnieuw.")
+                stage_row = found
+                text = f"Stage gewijzigd: {stage.leerbedrijf}."
+            apply_stage(stage_row, stage)
+            row.timeline.append(
+                TimelineEntryRow(
+                    at=now, author=author, kind=TimelineKind.GEBEURTENIS.value, text=text
+                )
+            )
+        return self.record(pupil_id)
+
+    def delete_stage(self, pupil_id: int, stage_id: int, author: str) -> PupilRecord:
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = self._load(session, pupil_id)
+            stage_row = session.get(StageRow, stage_id)
+            if stage_row is None or stage_row.pupil_id != pupil_id:
+                raise NotFoundError("Deze stage bestaat niet meer. Open de leerling opnieuw.")
+            row.stages.remove(stage_row)
+            row.timeline.append(
+                TimelineEntryRow(
+                    at=now,
+                    author=author,
+                    kind=TimelineKind.GEBEURTENIS.value,
+                    text=f"Stage verwijderd: {stage_row.leerbedrijf}.",
+                )
+            )
+        return self.record(pupil_id)
+
+    def add_note(self, pupil_id: int, text: str, author: str) -> PupilRecord:
+        if not text.strip():
+            raise ValidationError(["Een notitie mag niet leeg zijn."])
+        with self._sessions.begin() as session:
+            row = self._load(session, pupil_id)
+            row.timeline.append(
+                TimelineEntryRow(
+                    at=self._clock(),
+                    author=author,
+                    kind=TimelineKind.NOTITIE.value,
+                    text=text.strip(),
+                )
+            )
+        return self.record(pupil_id)
+
+    # --- helpers -------------------------------------------------------------------------
+    def _check(self, pupil: Pupil, now: datetime) -> None:
+        problems = pupil_problems(pupil, now.date())
+        if problems:
+            raise ValidationError(problems)
+
+    @staticmethod
+    def _load(session: Session, pupil_id: int) -> PupilRow:
+        row = session.scalar(
+            select(PupilRow)
+            .where(PupilRow.id == pupil_id)
+            .options(
+                selectinload(PupilRow.guardians),
+                selectinload(PupilRow.route),
+                selectinload(PupilRow.route_changes),
+                selectinload(PupilRow.stages),
+                selectinload(PupilRow.timeline),
+                selectinload(PupilRow.cohort),
+            )
+        )
+        if row is None:
+            raise NotFoundError("Deze leerling bestaat niet meer. Misschien is hij verwijderd.")
+        return row
+
+
+_CONFLICT = (
+    "Deze leerling is intussen ergens anders gewijzigd. Uw wijzigingen zijn niet opgeslagen. "
+    "Open de leerling opnieuw en voer uw wijziging nog eens in."
+)

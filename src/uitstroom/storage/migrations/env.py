@@ -1,0 +1,21 @@
+"""Runs inside `alembic.command.upgrade`; the engine comes from the in-code config."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from uitstroom.storage import models  # noqa: F401  (registers the tables)
+from uitstroom.storage.base import Base
+
+engine = context.config.attributes["engine"]
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()

@@ -1,0 +1,176 @@
+"""The tables. Enum values are stored as their short text value; no BSN anywhere, on purpose:
+a coordinator's tool has no legal ground to keep it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from uitstroom.storage.base import Base
+
+
+class SchoolSettingsRow(Base):
+    __tablename__ = "school_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    school_type: Mapped[str] = mapped_column(String(10), default="pro")
+    brin: Mapped[str] = mapped_column(String(10), default="")
+    coordinator_name: Mapped[str] = mapped_column(String(200), default="")
+    coordinator_phone: Mapped[str] = mapped_column(String(40), default="")
+    coordinator_email: Mapped[str] = mapped_column(String(200), default="")
+    logo_png: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class CohortRow(Base):
+    __tablename__ = "cohort"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(9), unique=True)
+
+
+class PupilRow(Base):
+    __tablename__ = "pupil"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    leerlingnummer: Mapped[str] = mapped_column(String(40), unique=True)
+    roepnaam: Mapped[str] = mapped_column(String(100))
+    tussenvoegsel: Mapped[str] = mapped_column(String(40), default="")
+    achternaam: Mapped[str] = mapped_column(String(150))
+    geboortedatum: Mapped[date | None] = mapped_column(Date, nullable=True)
+    klas: Mapped[str] = mapped_column(String(40), default="")
+    mentor: Mapped[str] = mapped_column(String(150), default="")
+    woongemeente: Mapped[str] = mapped_column(String(100), default="")
+    telefoon: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    uitstroomprofiel: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    mbo_opleiding: Mapped[str] = mapped_column(String(200), default="")
+    mbo_crebo: Mapped[str] = mapped_column(String(10), default="")
+    mbo_niveau: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    mbo_leerweg: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    startkwalificatie: Mapped[str] = mapped_column(String(10), default="onbekend")
+    # Special category data (health, support needs): shown only in the detail view.
+    ondersteuningsbehoefte: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The values the last import wrote, per field: a re-import only overwrites a field the
+    # coordinator has not changed by hand since.
+    imported_values: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    cohort: Mapped[CohortRow] = relationship()
+    guardians: Mapped[list[GuardianRow]] = relationship(
+        back_populates="pupil", cascade="all, delete-orphan", order_by="GuardianRow.position"
+    )
+    route: Mapped[RouteRow | None] = relationship(
+        back_populates="pupil", cascade="all, delete-orphan", uselist=False
+    )
+    route_changes: Mapped[list[RouteChangeRow]] = relationship(
+        back_populates="pupil", cascade="all, delete-orphan", order_by="RouteChangeRow.id"
+    )
+    stages: Mapped[list[StageRow]] = relationship(
+        back_populates="pupil", cascade="all, delete-orphan", order_by="StageRow.id"
+    )
+    timeline: Mapped[list[TimelineEntryRow]] = relationship(
+        back_populates="pupil", cascade="all, delete-orphan", order_by="TimelineEntryRow.id"
+    )
+
+
+class GuardianRow(Base):
+    __tablename__ = "guardian"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    relation: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+
+    pupil: Mapped[PupilRow] = relationship(back_populates="guardians")
+
+
+class RouteRow(Base):
+    __tablename__ = "route"
+
+    pupil_id: Mapped[int] = mapped_column(
+        ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True
+    )
+    route: Mapped[str] = mapped_column(String(20), default="onbekend", index=True)
+    mbo_instelling: Mapped[str] = mapped_column(String(200), default="")
+    opleiding: Mapped[str] = mapped_column(String(200), default="")
+    niveau: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    leerweg: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    aanmeldstatus: Mapped[str] = mapped_column(String(20), default="niet_aangemeld")
+    aanmelddatum: Mapped[date | None] = mapped_column(Date, nullable=True)
+    werkgever: Mapped[str] = mapped_column(String(200), default="")
+    functie: Mapped[str] = mapped_column(String(200), default="")
+    contract: Mapped[str] = mapped_column(String(20), default="onbekend")
+    # Comma-separated Instrument values, e.g. "doelgroepregister,jobcoach".
+    instrumenten: Mapped[str] = mapped_column(String(200), default="")
+    aanbieder: Mapped[str] = mapped_column(String(200), default="")
+    toelichting: Mapped[str] = mapped_column(Text, default="")
+
+    pupil: Mapped[PupilRow] = relationship(back_populates="route")
+
+
+class RouteChangeRow(Base):
+    __tablename__ = "route_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    changed_on: Mapped[date] = mapped_column(Date)
+    old_route: Mapped[str] = mapped_column(String(20))
+    new_route: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_by: Mapped[str] = mapped_column(String(200), default="")
+
+    pupil: Mapped[PupilRow] = relationship(back_populates="route_changes")
+
+
+class StageRow(Base):
+    __tablename__ = "stage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    leerbedrijf: Mapped[str] = mapped_column(String(200))
+    contactpersoon: Mapped[str] = mapped_column(String(200), default="")
+    contact_telefoon: Mapped[str] = mapped_column(String(40), default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="")
+    start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    dagen_per_week: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sbb_erkend: Mapped[str] = mapped_column(String(10), default="onbekend")
+    perspectief: Mapped[str] = mapped_column(String(20), default="onbekend")
+    toelichting: Mapped[str] = mapped_column(Text, default="")
+
+    pupil: Mapped[PupilRow] = relationship(back_populates="stages")
+
+
+class TimelineEntryRow(Base):
+    __tablename__ = "timeline_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="notitie")
+    text: Mapped[str] = mapped_column(Text)
+
+    pupil: Mapped[PupilRow] = relationship(back_populates="timeline")

@@ -1,0 +1,38 @@
+"""Read queries that return plain rows, for lists that must be fast."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
+
+from uitstroom.storage.models import CohortRow, PupilRow, RouteRow
+
+
+def pupil_summary_rows(session: Session) -> Sequence[Row]:  # type: ignore[type-arg]
+    statement = (
+        select(
+            PupilRow.id,
+            PupilRow.leerlingnummer,
+            PupilRow.roepnaam,
+            PupilRow.tussenvoegsel,
+            PupilRow.achternaam,
+            PupilRow.klas,
+            PupilRow.mentor,
+            PupilRow.uitstroomprofiel,
+            PupilRow.mbo_opleiding,
+            func.coalesce(RouteRow.route, "onbekend").label("route"),
+            PupilRow.archived,
+            CohortRow.label.label("cohort_label"),
+            PupilRow.geboortedatum,
+        )
+        .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
+        .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
+        .order_by(PupilRow.achternaam, PupilRow.roepnaam)
+    )
+    return session.execute(statement).all()
+
+
+def pupil_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(PupilRow)) or 0
