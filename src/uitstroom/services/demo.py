@@ -4,10 +4,11 @@ Never real people's data."""
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.domain.enums import (
@@ -129,6 +130,11 @@ OPLEIDINGEN = (
 AANBIEDERS = ("Zorgboerderij De Hoeve", "Dagcentrum Het Atelier", "Stichting Werkplein")
 
 
+def _ascii(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if ch.isascii() and ch.isalnum())
+
+
 def seed_demo_school(sessions: sessionmaker[Session], school_type: SchoolType) -> None:
     SchoolService(sessions).save_settings(
         SchoolSettings(
@@ -167,7 +173,7 @@ def demo_pupils(count: int, year: SchoolYear, seed: int = 2026) -> Iterator[dict
             "mentor": MENTOREN[n % len(MENTOREN)],
             "woongemeente": rng.choice(GEMEENTEN),
             "telefoon": f"06 {rng.randrange(10000000, 99999999)}",
-            "email": f"{roepnaam.lower()}.{n}@leerling.voorbeeldschool.nl",
+            "email": f"{_ascii(roepnaam)}.{n}@leerling.voorbeeldschool.nl",
             "uitstroomprofiel": profiel.value,
             "route": route,
             "rng": rng,
@@ -281,9 +287,7 @@ def bulk_insert_pupils(sessions: sessionmaker[Session], count: int, today: date)
             )
             routes.append(route.value)
         session.execute(insert(PupilRow), rows)
-        ids = session.scalars(
-            PupilRow.__table__.select().with_only_columns(PupilRow.id).order_by(PupilRow.id)  # type: ignore[attr-defined]
-        ).all()
+        ids = session.scalars(select(PupilRow.id).order_by(PupilRow.id)).all()
         session.execute(
             insert(RouteRow),
             [{"pupil_id": i, "route": r} for i, r in zip(ids, routes, strict=True)],

@@ -27,6 +27,7 @@ from uitstroom.services.convert import (
     apply_stage,
     enum_or,
     enum_or_none,
+    pupil_from_row,
     record_from_row,
     settings_from_row,
 )
@@ -137,6 +138,20 @@ class PupilService:
                 )
                 for r in queries.pupil_summary_rows(session)
             ]
+
+    def pupils(self) -> list[Pupil]:
+        """Every pupil with route and guardians, in a handful of queries (for exports)."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(PupilRow)
+                .order_by(PupilRow.achternaam, PupilRow.roepnaam, PupilRow.id)
+                .options(
+                    selectinload(PupilRow.guardians),
+                    selectinload(PupilRow.route),
+                    selectinload(PupilRow.cohort),
+                )
+            ).all()
+            return [pupil_from_row(row) for row in rows]
 
     def count(self) -> int:
         with self._sessions() as session:

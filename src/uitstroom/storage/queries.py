@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from uitstroom.storage.models import CohortRow, PupilRow, RouteRow
 
 
-def pupil_summary_rows(session: Session) -> Sequence[Row]:  # type: ignore[type-arg]
+def pupil_summary_rows(session: Session) -> Sequence[Any]:
     statement = (
         select(
             PupilRow.id,

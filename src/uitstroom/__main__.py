@@ -1,0 +1,15 @@
+"""`uitstroom` with no arguments opens the window; with a sub-command it runs headless."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> int:
+    from uitstroom.cli import main as cli_main
+
+    return cli_main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""The headless commands, on the same services as the window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from uitstroom import APP_NAME, __version__
+from uitstroom.domain.enums import SchoolType
+from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.paths import DB_ENV, backup_dir_for, default_database
+from uitstroom.services.database import Database, DatabaseOpenError, open_database
+from uitstroom.services.errors import ServiceError
+
+EXIT_OK = 0
+EXIT_REFUSED = 1  # the input was refused: problems in a file, or invalid data
+EXIT_USAGE = 2  # the command was not written correctly (argparse uses 2 as well)
+EXIT_DATABASE = 3  # the database could not be opened
+EXIT_CANCELLED = 130
+
+EPILOG = f"""\
+Zonder opdracht opent {APP_NAME} het venster.
+
+Database: --db PAD (of een postgresql://-adres), anders de omgevingsvariabele {DB_ENV},
+anders de gebruikersmap: {default_database()}
+
+Voorbeelden:
+  uitstroom demo                     maak een voorbeeldcohort met verzonnen leerlingen
+  uitstroom import export.csv --dry-run
+                                     controleer een export uit Magister/Somtoday/Eduarte
+  uitstroom import export.xlsx       importeer (of werk bij) als het hele bestand klopt
+  uitstroom export leerlingen.xlsx   schrijf alle leerlingen naar Excel (of .csv)
+
+Afsluitcodes:
+  0  gelukt
+  1  geweigerd: het bestand of de gegevens kloppen niet (de problemen staan erbij);
+     de database is dan niet veranderd
+  2  de opdracht is niet goed geschreven
+  3  de database kan niet worden geopend
+  130 afgebroken
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="uitstroom",
+        description="Uitstroom: de laatstejaars, hun route na school, overdracht en nazorg.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    parser.add_argument(
+        "--version", action="version", version=f"{APP_NAME} {__version__}", help="toon de versie"
+    )
+    parser.add_argument("--db", metavar="PAD", help="de database (bestand of postgresql://-adres)")
+    commands = parser.add_subparsers(dest="command", metavar="OPDRACHT")
+
+    demo = commands.add_parser("demo", help="maak een voorbeeldcohort met verzonnen leerlingen")
+    demo.add_argument("--aantal", type=int, default=48, help="hoeveel leerlingen (standaard 48)")
+    demo.add_argument(
+        "--schooltype", choices=[t.value for t in SchoolType], default=SchoolType.PRO.value
+    )
+
+    imp = commands.add_parser("import", help="importeer leerlingen uit een CSV- of XLSX-bestand")
+    imp.add_argument("file", metavar="BESTAND", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="alleen controleren, niets opslaan")
+    imp.add_argument("--cohort", metavar="JJJJ-JJJJ", help="schooljaar, bijv. 2026-2027")
+
+    exp = commands.add_parser("export", help="schrijf alle leerlingen naar .xlsx of .csv")
+    exp.add_argument("file", metavar="BESTAND", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    database = args.db or default_database()
+    if args.command is None:
+        from uitstroom.app import run_gui
+
+        return run_gui(database)
+    try:
+        db = open_database(database, backup_dir_for(database))
+    except DatabaseOpenError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
+    try:
+        handler = {"demo": _demo, "import": _import, "export": _export}[args.command]
+        return handler(db, args, out)
+    except ServiceError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("Afgebroken; er is niets opgeslagen.", file=sys.stderr)
+        return EXIT_CANCELLED
+    finally:
+        db.close()
+
+
+def _demo(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.demo import insert_demo_cohort
+    from uitstroom.services.pupils import PupilService
+
+    if PupilService(db.sessions).count() > 0:
+        print(
+            "Fout: deze database bevat al leerlingen. Een voorbeeldcohort hoort in een lege "
+            "database; kies er een met --db.",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    if not 1 <= args.aantal <= 100_000:
+        print("Fout: kies een aantal tussen 1 en 100000.", file=sys.stderr)
+        return EXIT_USAGE
+    count = insert_demo_cohort(db.sessions, args.aantal, school_type=SchoolType(args.schooltype))
+    print(f"Voorbeeldcohort gemaakt: {count} verzonnen leerlingen in {db.location}.", file=out)
+    return EXIT_OK
+
+
+def _cohort_label(db: Database, wanted: str | None) -> str:
+    from uitstroom.services.pupils import PupilService
+
+    if wanted:
+        try:
+            return SchoolYear.parse(wanted).label
+        except ValueError as exc:
+            raise ServiceError(str(exc)) from None
+    cohorts = PupilService(db.sessions).cohorts()
+    return cohorts[-1].label if cohorts else SchoolYear.of(date.today()).label
+
+
+def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.domain.importing import guess_mapping
+    from uitstroom.services.identity import author_name
+    from uitstroom.services.importing import ImportService
+    from uitstroom.services.pupils import SchoolService
+
+    service = ImportService(db.sessions)
+    table = service.read(args.file)
+    preview = service.preview(table, guess_mapping(table.headers), _cohort_label(db, args.cohort))
+    print(f"{args.file.name}: {table.description}, {len(table.rows)} rijen.", file=out)
+    if preview.problems:
+        print(f"{len(preview.problems)} problemen; er is niets geïmporteerd:", file=out)
+        for problem in preview.problems:
+            where = ", ".join(
+                part
+                for part in (
+                    f"rij {problem.row}" if problem.row is not None else "",
+                    f"kolom '{problem.column}'" if problem.column else "",
+                )
+                if part
+            )
+            print(f"  {where + ': ' if where else ''}{problem.message}", file=out)
+        return EXIT_REFUSED
+    kinds = [change.kind for change in preview.changes]
+    summary = (
+        f"{kinds.count('nieuw')} nieuw, {kinds.count('gewijzigd')} gewijzigd, "
+        f"{kinds.count('ongewijzigd')} ongewijzigd"
+    )
+    for change in preview.changes:
+        for kept in change.kept:
+            print(
+                f"  {change.name}: {kept.field.label} blijft '{kept.old}' (met de hand gewijzigd; "
+                f"in het bestand staat '{kept.new}')",
+                file=out,
+            )
+    if preview.missing:
+        print(
+            f"  {len(preview.missing)} leerlingen staan niet in dit bestand; zij blijven bewaard.",
+            file=out,
+        )
+    if args.dry_run:
+        print(f"Controle geslaagd ({summary}). Er is niets opgeslagen (--dry-run).", file=out)
+        return EXIT_OK
+    author = author_name(SchoolService(db.sessions).settings())
+    written = service.apply(preview, author)
+    print(f"Geïmporteerd: {summary}; {written} leerlingen opgeslagen.", file=out)
+    return EXIT_OK
+
+
+def _export(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.export import export_pupils
+
+    count = export_pupils(db.sessions, args.file)
+    print(f"{count} leerlingen geschreven naar {args.file}.", file=out)
+    return EXIT_OK

@@ -1,0 +1,54 @@
+"""The headless commands as IT staff use them: real process, real files, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("UITSTROOM_DB", None)
+    if env_db is not None:
+        env["UITSTROOM_DB"] = str(env_db)
+    return subprocess.run(
+        [sys.executable, "-m", "uitstroom", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_help_documents_commands_and_exit_codes() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for text in ("demo", "import", "export", "--dry-run", "Afsluitcodes", "UITSTROOM_DB"):
+        assert text in result.stdout
+
+
+def test_demo_then_export_through_the_environment_variable(tmp_path: Path) -> None:
+    db_file = tmp_path / "school.db"
+    made = run("demo", "--aantal", "12", env_db=db_file)
+    assert made.returncode == 0, made.stderr
+    assert "12 verzonnen leerlingen" in made.stdout
+    again = run("demo", env_db=db_file)
+    assert again.returncode == 1
+    assert "bevat al leerlingen" in again.stderr
+    exported = run("--db", str(db_file), "export", str(tmp_path / "uit.csv"))
+    assert exported.returncode == 0, exported.stderr
+    lines = (tmp_path / "uit.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 13
+
+
+def test_a_file_that_is_no_database_exits_3_and_stays_untouched(tmp_path: Path) -> None:
+    not_a_db = tmp_path / "notities.db"
+    not_a_db.write_bytes(b"Dit is een tekstbestand en geen database.\n" * 50)
+    before = not_a_db.read_bytes()
+    result = run("--db", str(not_a_db), "export", str(tmp_path / "x.xlsx"))
+    assert result.returncode == 3
+    assert "geen Uitstroom-database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not_a_db.read_bytes() == before
