@@ -1,0 +1,86 @@
+"""The audit trail as a hash chain: each entry seals the one before it, so a removed or changed
+entry breaks every hash after it. No personal data goes into an entry's text; pupils are named
+by their internal number only, so an erased pupil leaves no name behind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from uitstroom.domain.enums import LabelledEnum
+
+GENESIS = "0" * 64
+
+
+class AuditAction(LabelledEnum):
+    VIEWED_SUPPORT = "bekeken_ondersteuning", "Ondersteuningsbehoefte en notities bekeken"
+    EDITED = "gewijzigd", "Gegevens gewijzigd"
+    CREATED = "toegevoegd", "Leerling toegevoegd"
+    IMPORTED = "geimporteerd", "Import"
+    EXPORTED = "geexporteerd", "Export"
+    DOCUMENT = "document", "Document gemaakt"
+    HANDOVER = "overdracht", "Overdracht"
+    PURGED = "opgeschoond", "Bewaartermijn verlopen: verwijderd"
+    ERASED = "gewist", "Gewist op verzoek"
+    INZAGE = "inzage", "Inzage-export gemaakt"
+    BACKUP = "backup", "Back-up"
+    RESTORED = "hersteld", "Back-up teruggezet"
+    UNLOCKED = "ontgrendeld", "Database geopend"
+    KEY_CHANGED = "sleutel", "Herstelwachtwoord gewijzigd"
+    SETTINGS = "instellingen", "Instellingen gewijzigd"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    os_user: str
+    actor: str
+    action: AuditAction
+    pupil_id: int | None
+    detail: str
+    previous_hash: str = GENESIS
+    hash: str = ""
+    id: int | None = None
+
+    def canonical(self) -> bytes:
+        body = {
+            "at": self.at.isoformat(timespec="microseconds"),
+            "os_user": self.os_user,
+            "actor": self.actor,
+            "action": self.action.value,
+            "pupil_id": self.pupil_id,
+            "detail": self.detail,
+            "previous": self.previous_hash,
+        }
+        return json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def seal(entry: AuditEntry, previous_hash: str) -> AuditEntry:
+    linked = replace(entry, previous_hash=previous_hash)
+    return replace(linked, hash=hashlib.sha256(linked.canonical()).hexdigest())
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    entry_id: int | None
+    message: str
+
+
+def verify_chain(entries: Iterable[AuditEntry]) -> list[ChainBreak]:
+    """Entries in id order; [] means the chain is whole."""
+    breaks: list[ChainBreak] = []
+    expected_previous = GENESIS
+    for entry in entries:
+        if entry.previous_hash != expected_previous:
+            breaks.append(
+                ChainBreak(
+                    entry.id, f"Regel {entry.id}: de regel ervoor ontbreekt of is veranderd."
+                )
+            )
+        if hashlib.sha256(entry.canonical()).hexdigest() != entry.hash:
+            breaks.append(ChainBreak(entry.id, f"Regel {entry.id} is achteraf veranderd."))
+        expected_previous = entry.hash
+    return breaks
