@@ -37,3 +37,39 @@ def test_backup_copy_is_a_complete_database(tmp_path: Path) -> None:
     with check.connect() as connection:
         assert connection.exec_driver_sql("SELECT label FROM cohort").scalar() == "2026-2027"
     check.dispose()
+
+
+def test_a_database_made_by_the_first_schema_is_copied_then_upgraded(tmp_path: Path) -> None:
+    from alembic import command
+
+    db_file = tmp_path / "oud.db"
+    engine = make_engine(db_file)
+    command.upgrade(migrate.alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO cohort (label) VALUES ('2025-2026')")
+    backup = migrate.upgrade(engine, tmp_path / "backups", datetime(2026, 11, 23, 9, 0))
+    assert backup is not None and backup.exists()
+    assert migrate.current_revision(engine) == migrate.head_revision(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT label FROM cohort").scalar() == "2025-2026"
+    engine.dispose()
+    old = make_engine(backup)
+    assert migrate.current_revision(old) == "0001"
+    old.dispose()
+
+
+def test_the_audit_trail_refuses_updates_and_deletes(tmp_path: Path) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    engine = make_engine(tmp_path / "a.db")
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO audit_event (at, os_user, actor, action, detail, previous_hash, hash)"
+            " VALUES ('2026-11-23', 'u', 'a', 'gewijzigd', '', '0', '1')"
+        )
+    for statement in ("UPDATE audit_event SET detail = 'x'", "DELETE FROM audit_event"):
+        with pytest.raises(IntegrityError, match="append-only"), engine.begin() as connection:
+            connection.exec_driver_sql(statement)
+    engine.dispose()

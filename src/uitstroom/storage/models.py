@@ -32,6 +32,8 @@ class SchoolSettingsRow(Base):
     coordinator_phone: Mapped[str] = mapped_column(String(40), default="")
     coordinator_email: Mapped[str] = mapped_column(String(200), default="")
     logo_png: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    auto_lock_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    last_purge_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class CohortRow(Base):
@@ -174,3 +176,41 @@ class TimelineEntryRow(Base):
     text: Mapped[str] = mapped_column(Text)
 
     pupil: Mapped[PupilRow] = relationship(back_populates="timeline")
+
+
+class AuditEventRow(Base):
+    """Append-only (triggers refuse UPDATE and DELETE); see domain/audit.py for the chain."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    os_user: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(30), index=True)
+    # No foreign key: the trail outlives an erased pupil, which is then only a number.
+    pupil_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class RetentionRuleRow(Base):
+    """How many months after the end of nazorg a category of data is kept."""
+
+    __tablename__ = "retention_rule"
+
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    months: Mapped[int] = mapped_column(Integer)
+
+
+class AggregateFigureRow(Base):
+    """Anonymous counts kept when pupils are purged, so cohort figures survive the purge."""
+
+    __tablename__ = "aggregate_figure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_label: Mapped[str] = mapped_column(String(9), index=True)
+    dimension: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(60))
+    count: Mapped[int] = mapped_column(Integer)
