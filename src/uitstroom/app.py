@@ -1,0 +1,59 @@
+"""Wiring: database -> services -> QApplication -> MainWindow."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from uitstroom import APP_NAME, APP_ORG, __version__
+from uitstroom.paths import backup_dir_for
+from uitstroom.services.database import DatabaseOpenError, open_database
+from uitstroom.services.identity import author_name
+from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.ui.main_window import MainWindow, Services
+
+DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
+
+
+def install_dutch(app: QApplication) -> None:
+    """Dutch dates and numbers, and Qt's own texts (Annuleren, Ja, Nee) in Dutch when shipped."""
+    QLocale.setDefault(DUTCH)
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(DUTCH, "qtbase", "_", folder):
+        app.installTranslator(translator)
+
+
+def run_gui(database: str, argv: list[str] | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_ORG)
+    app.setApplicationVersion(__version__)
+    install_dutch(app)
+    try:
+        db = open_database(database, backup_dir_for(database))
+    except DatabaseOpenError as exc:
+        QMessageBox.critical(None, "Uitstroom kan de database niet openen", str(exc))
+        return 1
+    try:
+        school = SchoolService(db.sessions)
+        services = Services(
+            school=school,
+            pupils=PupilService(db.sessions),
+            sessions=db.sessions,
+            location=db.location,
+        )
+        window = MainWindow(services, author_name(school.settings()), QSettings())
+        window.show()
+        if db.backup_before_update is not None:
+            window.statusBar().showMessage(
+                f"De database is bijgewerkt; eerst is een kopie gemaakt: {db.backup_before_update}",
+                15000,
+            )
+        QTimer.singleShot(0, window.offer_first_run)
+        return app.exec()
+    finally:
+        db.close()

@@ -1,0 +1,400 @@
+"""Table models: one generic model for lists of frozen records, and the cohort on top of it.
+
+Columns are small specs instead of if/elif chains. Sorting happens here, in Python, on keys
+computed once per sort: sorting through QSortFilterProxyModel would call data() n·log n times,
+too slow for 20,000 pupils. Searching and filtering is a set of accepted rows, computed in one
+comprehension over precomputed search strings; the proxy only asks `row in accepted`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHeaderView, QTableView
+
+from uitstroom.domain.enums import Route, SchoolType
+from uitstroom.domain.model import Pupil, PupilSummary
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+MUTED = QColor("#6b6b6b")
+_ROOT = QModelIndex()
+_DIGITS = re.compile(r"(\d+)")
+# Letters that NFKD does not split into a base letter and an accent.
+_FOLD_EXTRA = str.maketrans({"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae"})
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    display: Callable[[Any], str]
+    # A real value to sort on (str, int, date; None sorts last). Defaults to the display text.
+    sort_key: Callable[[Any], Any] | None = None
+    # Starting width in average characters, so it follows the user's font size.
+    chars: int = 12
+    # The column that takes the room left over (and wraps, in lists that wrap).
+    stretch: bool = False
+
+    def key(self, row: Any) -> Any:
+        if self.sort_key is None:
+            return text_key(self.display(row))
+        return self.sort_key(row)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so 'celik' finds Çelik and 'zoe' finds Zoë."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_EXTRA))
+    if decomposed.isascii():
+        return decomposed
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def text_key(text: str) -> tuple[str, str]:
+    """Ç sorts with C and Ō with O, as in a Dutch class list; the accent only breaks ties."""
+    return fold(text), text.casefold()
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """'PRO4B' before 'PRO10A', '99' before '100'."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in _DIGITS.split(text.casefold())
+        if part
+    )
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows are frozen records in a plain list; the view gets each through ROW_ROLE."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[Any] = (),
+        parent: QObject | None = None,
+        muted: Callable[[Any], bool] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._columns = tuple(columns)
+        self._rows: list[Any] = list(rows)
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._muted = muted
+
+    # --- Qt ------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[index.column()].display(row)
+        if role == ROW_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return self._columns[index.column()].key(row)
+        if role == Qt.ItemDataRole.ForegroundRole and self._muted is not None and self._muted(row):
+            return MUTED
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].header
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._columns):
+            return
+        self._sort = (column, order)
+        new_order = self._sorted_order()
+        if new_order == list(range(len(self._rows))):
+            return
+        self.layoutAboutToBeChanged.emit()
+        position = [0] * len(new_order)
+        for new, old in enumerate(new_order):
+            position[old] = new
+        self._apply_order(new_order)
+        before = self.persistentIndexList()
+        after = [self.index(position[i.row()], i.column()) for i in before]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    # --- ours ----------------------------------------------------------------------------
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    @property
+    def rows(self) -> tuple[Any, ...]:
+        return tuple(self._rows)
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._rows_replaced()
+        if self._sort is not None:
+            self._apply_order(self._sorted_order())
+        self.endResetModel()
+
+    def _sorted_order(self) -> list[int]:
+        assert self._sort is not None
+        column, order = self._sort
+        key = self._columns[column].key
+        keys = [key(row) for row in self._rows]
+        present = [i for i, k in enumerate(keys) if k is not None]
+        missing = [i for i, k in enumerate(keys) if k is None]
+        # Stable, also in reverse: equal keys keep their previous order.
+        present.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        return present + missing
+
+    def _apply_order(self, new_order: list[int]) -> None:
+        self._rows = [self._rows[i] for i in new_order]
+        self._rows_reordered(new_order)
+
+    def _rows_replaced(self) -> None:
+        """Subclasses rebuild what they derive from the rows here."""
+
+    def _rows_reordered(self, new_order: list[int]) -> None:
+        """Subclasses put what they derive from the rows in the new order here."""
+
+
+# --- the cohort ------------------------------------------------------------------------------
+ROUTE_ORDER = {route: n for n, route in enumerate(Route)}
+
+
+def cohort_columns(school_type: SchoolType) -> tuple[Column, ...]:
+    profiel = "Opleiding" if school_type == SchoolType.MBO else "Uitstroomprofiel"
+    return (
+        Column("Naam", lambda s: s.name, lambda s: text_key(s.sort_name), chars=26),
+        Column(
+            "Leerlingnummer",
+            lambda s: s.leerlingnummer,
+            lambda s: natural_key(s.leerlingnummer),
+            chars=15,
+        ),
+        Column("Klas", lambda s: s.klas, lambda s: natural_key(s.klas), chars=8),
+        Column(profiel, lambda s: s.profiel_label, chars=17),
+        Column("Route", lambda s: s.route.label, lambda s: ROUTE_ORDER[s.route], chars=14),
+        Column("Status", status_text, lambda s: s.archived, chars=13),
+        # Filled from the calendar by a later issue; until then every row has no next step.
+        Column("Volgende stap", lambda _s: "—", lambda _s: None, chars=14, stretch=True),
+    )
+
+
+def status_text(summary: PupilSummary) -> str:
+    return "Gearchiveerd" if summary.archived else "Actief"
+
+
+def summary_from_pupil(pupil: Pupil) -> PupilSummary:
+    """The table row of a pupil just saved, without reading the whole cohort again."""
+    assert pupil.id is not None
+    return PupilSummary(
+        id=pupil.id,
+        leerlingnummer=pupil.leerlingnummer,
+        roepnaam=pupil.roepnaam,
+        tussenvoegsel=pupil.tussenvoegsel,
+        achternaam=pupil.achternaam,
+        klas=pupil.klas,
+        mentor=pupil.mentor,
+        uitstroomprofiel=pupil.uitstroomprofiel,
+        mbo_opleiding=pupil.mbo_opleiding,
+        route=pupil.route.route,
+        archived=pupil.archived,
+        cohort_label=pupil.cohort_label,
+        geboortedatum=pupil.geboortedatum,
+    )
+
+
+def search_text(summary: PupilSummary) -> str:
+    """What search-as-you-type looks in: name, leerlingnummer, klas and mentor, apart so that a
+    search never matches across two fields."""
+    return fold(f"{summary.name}\x1f{summary.leerlingnummer}\x1f{summary.klas}\x1f{summary.mentor}")
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    text: str = ""
+    klas: str | None = None
+    route: Route | None = None
+    profiel: str | None = None
+    show_archived: bool = False
+
+
+NO_KLAS = ""
+
+
+class CohortModel(RecordTableModel):
+    """The cohort table. It also knows which rows the current filter accepts, so that the set
+    is rebuilt before a reset, sort or insert is announced and the proxy never reads a stale one."""
+
+    def __init__(
+        self,
+        rows: Iterable[PupilSummary] = (),
+        school_type: SchoolType = SchoolType.PRO,
+        parent: QObject | None = None,
+    ) -> None:
+        self._filter = CohortFilter()
+        self._search: list[str] = []
+        self._row_of_id: dict[int, int] = {}
+        self.accepted: set[int] = set()
+        super().__init__(cohort_columns(school_type), (), parent, muted=lambda s: s.archived)
+        self._sort = (0, Qt.SortOrder.AscendingOrder)
+        self.set_rows(rows)
+
+    def set_school_type(self, school_type: SchoolType) -> None:
+        self._columns = cohort_columns(school_type)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+
+    # --- filtering -----------------------------------------------------------------------
+    @property
+    def filter(self) -> CohortFilter:
+        return self._filter
+
+    def apply_filter(self, wanted: CohortFilter) -> None:
+        """Call only between the proxy's beginFilterChange() and endFilterChange()."""
+        self._filter = wanted
+        self.accepted = self._matching(wanted)
+
+    def _matching(self, wanted: CohortFilter) -> set[int]:
+        rows = self._rows
+        candidates: Iterable[int] = range(len(rows))
+        if not wanted.show_archived:
+            candidates = [i for i in candidates if not rows[i].archived]
+        if wanted.klas is not None:
+            candidates = [i for i in candidates if rows[i].klas == wanted.klas]
+        if wanted.route is not None:
+            candidates = [i for i in candidates if rows[i].route == wanted.route]
+        if wanted.profiel is not None:
+            candidates = [i for i in candidates if rows[i].profiel_label == wanted.profiel]
+        words = fold(wanted.text).split()
+        search = self._search
+        if len(words) == 1:
+            word = words[0]
+            return {i for i in candidates if word in search[i]}
+        if words:
+            return {i for i in candidates if all(w in search[i] for w in words)}
+        return set(candidates)
+
+    def in_scope_count(self) -> int:
+        """How many pupils the list covers before searching: archived ones only when shown."""
+        if self._filter.show_archived:
+            return len(self._rows)
+        return sum(1 for row in self._rows if not row.archived)
+
+    # --- lookups -------------------------------------------------------------------------
+    def row_of(self, pupil_id: int) -> int | None:
+        return self._row_of_id.get(pupil_id)
+
+    def klassen(self) -> list[str]:
+        return sorted({row.klas for row in self._rows}, key=natural_key)
+
+    def profielen(self) -> list[str]:
+        return sorted(
+            {row.profiel_label for row in self._rows if row.profiel_label}, key=str.casefold
+        )
+
+    # --- changes -------------------------------------------------------------------------
+    def upsert(self, summary: PupilSummary) -> None:
+        """Show a pupil just saved: replace its row or add it, then keep the current order."""
+        row = self._row_of_id.get(summary.id)
+        if row is None:
+            row = len(self._rows)
+            self.beginInsertRows(_ROOT, row, row)
+            self._rows.append(summary)
+            self._search.append(search_text(summary))
+            self._row_of_id[summary.id] = row
+            self.accepted = self._matching(self._filter)
+            self.endInsertRows()
+        else:
+            self._rows[row] = summary
+            self._search[row] = search_text(summary)
+            self.accepted = self._matching(self._filter)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
+        if self._sort is not None:
+            self.sort(*self._sort)
+
+    def _rows_replaced(self) -> None:
+        self._search = [search_text(r) for r in self._rows]
+        self._row_of_id = {r.id: n for n, r in enumerate(self._rows)}
+        self.accepted = self._matching(self._filter)
+
+    def _rows_reordered(self, new_order: list[int]) -> None:
+        search = self._search
+        self._search = [search[i] for i in new_order]
+        self._row_of_id = {r.id: n for n, r in enumerate(self._rows)}
+        accepted = self.accepted
+        self.accepted = {new for new, old in enumerate(new_order) if old in accepted}
+
+
+def fit_columns(table: QTableView) -> None:
+    """Starting widths from the column specs; never measured from 20,000 rows of content."""
+    model = table.model()
+    while isinstance(model, QSortFilterProxyModel):
+        model = model.sourceModel()
+    assert isinstance(model, RecordTableModel)
+    header = table.horizontalHeader()
+    char = table.fontMetrics().averageCharWidth()
+    header.setStretchLastSection(False)
+    for n, column in enumerate(model.columns):
+        header.resizeSection(n, column.chars * char + 16)
+        if column.stretch:
+            header.setSectionResizeMode(n, QHeaderView.ResizeMode.Stretch)
+
+
+class CohortProxy(QSortFilterProxyModel):
+    """Search and filters as a set lookup; sorting is forwarded to the source model."""
+
+    def __init__(self, source: CohortModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self.setSourceModel(source)
+
+    @property
+    def cohort(self) -> CohortModel:
+        return self._source
+
+    def set_filter(self, wanted: CohortFilter) -> None:
+        if wanted == self._source.filter:
+            return
+        self.beginFilterChange()
+        self._source.apply_filter(wanted)
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        return source_row in self._source.accepted
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._source.sort(column, order)
+
+    def summary_at(self, row: int) -> PupilSummary:
+        return self.data(self.index(row, 0), ROW_ROLE)
+
+    def visible_names(self) -> list[str]:
+        return [self.summary_at(row).name for row in range(self.rowCount())]

@@ -1,0 +1,536 @@
+"""The main window: the cohort on the left, one pupil on the right, menus for the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uitstroom import APP_NAME, __version__
+from uitstroom.domain.enums import Route
+from uitstroom.domain.model import PupilRecord, SchoolSettings
+from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.demo import insert_demo_cohort
+from uitstroom.services.errors import ServiceError
+from uitstroom.services.identity import author_name
+from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.ui.cohort_model import (
+    ROW_ROLE,
+    CohortFilter,
+    CohortModel,
+    CohortProxy,
+    fit_columns,
+    summary_from_pupil,
+)
+from uitstroom.ui.first_run import FirstRunChoice, FirstRunDialog
+from uitstroom.ui.forms import problems_of
+from uitstroom.ui.pupil_view import PupilView
+from uitstroom.ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the window works with. `sessions` is only handed on to services built on demand
+    (import, export, demo); the window itself never opens a session."""
+
+    school: SchoolService
+    pupils: PupilService
+    sessions: sessionmaker[Session]
+    location: str
+
+
+ALL = None
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        services: Services,
+        author: str | None = None,
+        settings: QSettings | None = None,
+        today: Callable[[], date] = date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._school = services.school.settings()
+        self._author = author or author_name(self._school)
+        self._settings = settings
+        self._today = today
+        # While the table is being refiltered, re-sorted or reloaded, the current row may move
+        # or vanish; that is not the user choosing another pupil.
+        self._quiet = False
+
+        self.model = CohortModel(services.pupils.summaries(), self._school.school_type, self)
+        self.proxy = CohortProxy(self.model, self)
+        self.detail = PupilView(
+            services.pupils, self._school.school_type, self._author, self.cohort_label, parent=self
+        )
+        self.detail.pupil_saved.connect(self._on_pupil_saved)
+        self.detail.dirty_changed.connect(self._on_dirty_changed)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self._build_cohort_side())
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([800, 480])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        self._refresh_filters()
+        self._update_count()
+        self._update_title()
+        self._show_nothing_selected()
+        self._on_dirty_changed(False)
+        self.resize(1280, 800)
+        if settings is not None:
+            geometry = settings.value("main_window/geometry")
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+
+    # --- building ------------------------------------------------------------------------
+    def _build_cohort_side(self) -> QWidget:
+        side = QWidget(self)
+        layout = QVBoxLayout(side)
+        layout.setContentsMargins(8, 8, 4, 8)
+
+        self.search = QLineEdit(side)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Zoek op naam, leerlingnummer, klas of mentor  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._apply_filter)
+        clear = QAction(self.search)
+        clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.triggered.connect(self.search.clear)
+        self.search.addAction(clear)
+        layout.addWidget(self.search)
+
+        self.klas_filter = QComboBox(side)
+        self.route_filter = QComboBox(side)
+        self.profiel_filter = QComboBox(side)
+        self.route_filter.addItem("Alle routes", ALL)
+        for route in Route:
+            self.route_filter.addItem(route.label, route.value)
+        self.show_archived = QCheckBox("Toon gearchiveer&de leerlingen", side)
+        filters = QHBoxLayout()
+        for text, combo in (
+            ("&Klas", self.klas_filter),
+            ("Ro&ute", self.route_filter),
+            ("&Profiel", self.profiel_filter),
+        ):
+            label = QLabel(text, side)
+            label.setBuddy(combo)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(self._apply_filter)
+            filters.addWidget(label)
+            filters.addWidget(combo)
+            filters.addSpacing(6)
+        filters.addWidget(self.show_archived)
+        filters.addStretch(1)
+        self.show_archived.toggled.connect(self._apply_filter)
+        layout.addLayout(filters)
+
+        self.table = QTableView(side)
+        self.table.setObjectName("cohort")
+        self.table.setModel(self.proxy)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        vertical = self.table.verticalHeader()
+        vertical.hide()
+        # Fixed row heights and widths: measuring 20,000 rows for their contents is slow.
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(False)
+        fit_columns(self.table)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.table.activated.connect(lambda _index: self.detail.focus_first_field())
+        layout.addWidget(self.table, 1)
+
+        self.count_label = QLabel(side)
+        self.count_label.setObjectName("count")
+        layout.addWidget(self.count_label)
+        return side
+
+    def _build_actions(self) -> None:
+        def action(
+            text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None
+        ) -> QAction:
+            made = QAction(text, self)
+            if shortcut is not None:
+                made.setShortcut(QKeySequence(shortcut))
+            made.triggered.connect(lambda _checked=False: slot())
+            return made
+
+        standard = QKeySequence.StandardKey
+        self.import_action = action("&Importeren…", self.import_file, "Ctrl+I")
+        self.export_action = action("&Exporteren…", self.export_file, "Ctrl+E")
+        self.settings_action = action("&Schoolgegevens…", self.edit_school)
+        self.quit_action = action("&Afsluiten", self.close, QKeySequence(standard.Quit))
+        if self.quit_action.shortcut().isEmpty():
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.new_action = action("&Nieuwe leerling", self.new_pupil, QKeySequence(standard.New))
+        self.save_action = action("&Opslaan", self.detail.save, QKeySequence(standard.Save))
+        self.search_action = action("&Zoeken", self.focus_search, QKeySequence(standard.Find))
+        self.archive_action = action("&Archiveren", self.toggle_archived, "Ctrl+Shift+A")
+        self.about_action = action("&Over Uitstroom", self.show_about)
+        for made in (self.new_action, self.save_action, self.search_action):
+            made.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&Bestand")
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        pupil_menu = menus.addMenu("&Leerling")
+        pupil_menu.addAction(self.new_action)
+        pupil_menu.addAction(self.save_action)
+        pupil_menu.addSeparator()
+        pupil_menu.addAction(self.search_action)
+        pupil_menu.addSeparator()
+        pupil_menu.addAction(self.archive_action)
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        self.location_label = QLabel(f"Database: {self._services.location}", self)
+        self.location_label.setToolTip(self._services.location)
+        self.last_saved_label = QLabel("", self)
+        bar = self.statusBar()
+        bar.addWidget(self.location_label, 1)
+        bar.addPermanentWidget(self.last_saved_label)
+
+    # --- the list ------------------------------------------------------------------------
+    def cohort_label(self) -> str:
+        """New and imported pupils join the newest cohort, or this school year's."""
+        cohorts = self._services.pupils.cohorts()
+        if cohorts:
+            return max(cohorts, key=lambda c: c.label).label
+        return SchoolYear.of(self._today()).label
+
+    def current_filter(self) -> CohortFilter:
+        route = self.route_filter.currentData()
+        return CohortFilter(
+            text=self.search.text(),
+            klas=self.klas_filter.currentData(),
+            route=Route(route) if route else None,
+            profiel=self.profiel_filter.currentData(),
+            show_archived=self.show_archived.isChecked(),
+        )
+
+    def _apply_filter(self) -> None:
+        with self._quietly():
+            self.proxy.set_filter(self.current_filter())
+        self._reselect_open_pupil()
+        self._update_count()
+
+    def _refresh_filters(self) -> None:
+        """Klas and profiel choices come from the pupils; a choice still present stays chosen."""
+        with self._quietly():
+            for combo, everything, values in (
+                (self.klas_filter, "Alle klassen", self.model.klassen()),
+                (self.profiel_filter, "Alle profielen", self.model.profielen()),
+            ):
+                current = combo.currentData()
+                combo.blockSignals(True)
+                combo.clear()
+                combo.addItem(everything, ALL)
+                for value in values:
+                    combo.addItem(value or "(zonder klas)", value)
+                found = combo.findData(current) if current is not None else 0
+                combo.setCurrentIndex(max(found, 0))
+                combo.blockSignals(False)
+        self._apply_filter()
+
+    def _update_count(self) -> None:
+        shown = self.proxy.rowCount()
+        total = self.model.in_scope_count()
+        noun = "leerling" if total == 1 else "leerlingen"
+        if shown == total:
+            self.count_label.setText(f"{total} {noun}")
+        else:
+            self.count_label.setText(f"{shown} van {total} {noun}")
+
+    def reload_cohort(self) -> None:
+        """Read the whole cohort again (after an import or the demo)."""
+        with self._quietly():
+            self.model.set_rows(self._services.pupils.summaries())
+        self._refresh_filters()
+        self._reselect_open_pupil()
+
+    def select_pupil(self, pupil_id: int | None) -> bool:
+        """Make a pupil the table's current row without it counting as the user's choice."""
+        row = None if pupil_id is None else self.model.row_of(pupil_id)
+        index = QModelIndex()
+        if row is not None:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        with self._quietly():
+            selection = self.table.selectionModel()
+            if index.isValid():
+                selection.setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.table.scrollTo(index)
+            else:
+                selection.clearSelection()
+                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+        return index.isValid()
+
+    def _reselect_open_pupil(self) -> None:
+        self.select_pupil(self.detail.pupil_id)
+
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        summary = current.data(ROW_ROLE)
+        if summary is None or summary.id == self.detail.pupil_id:
+            return
+        if not self.detail.resolve_unsaved():
+            self._reselect_open_pupil()
+            return
+        self.detail.open_pupil(summary.id)
+        self._update_archive_action()
+
+    def _show_nothing_selected(self) -> None:
+        if self.model.rowCount() == 0:
+            self.detail.show_empty(
+                "Er staan nog geen leerlingen in.\n\nImporteer een export uit de "
+                "leerlingadministratie (Ctrl+I) of voeg een leerling toe (Ctrl+N)."
+            )
+        else:
+            self.detail.show_empty(
+                "Kies links een leerling om de gegevens te zien.\n\n"
+                "Zoeken: Ctrl+F  ·  Nieuwe leerling: Ctrl+N"
+            )
+        self._update_archive_action()
+
+    # --- after changes -------------------------------------------------------------------
+    def _on_pupil_saved(self, record: PupilRecord) -> None:
+        with self._quietly():
+            self.model.upsert(summary_from_pupil(record.pupil))
+        self._refresh_filters()
+        self._reselect_open_pupil()
+        self.last_saved_label.setText(f"Laatst opgeslagen: {datetime.now():%H:%M}")
+        self._update_archive_action()
+
+    def _on_dirty_changed(self, dirty: bool) -> None:
+        self.save_action.setEnabled(dirty)
+        self.setWindowModified(dirty)
+
+    def _update_title(self) -> None:
+        name = self._school.name.strip()
+        self.setWindowTitle(f"{APP_NAME} — {name}[*]" if name else f"{APP_NAME}[*]")
+
+    def _update_archive_action(self) -> None:
+        record = self.detail.record
+        known = record is not None and record.pupil.id is not None
+        self.archive_action.setEnabled(known)
+        archived = known and record is not None and record.pupil.archived
+        self.archive_action.setText("&Terugzetten" if archived else "&Archiveren")
+
+    def _school_changed(self, school: SchoolSettings) -> None:
+        self._school = school
+        self._author = author_name(school)
+        self.detail.set_author(self._author)
+        self.detail.set_school_type(school.school_type)
+        self.model.set_school_type(school.school_type)
+        self._update_title()
+
+    # --- actions -------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def new_pupil(self) -> None:
+        if not self.detail.resolve_unsaved():
+            return
+        self.select_pupil(None)
+        self.detail.start_new()
+        self._update_archive_action()
+
+    def toggle_archived(self) -> None:
+        record = self.detail.record
+        if record is None or record.pupil.id is None or not self.detail.resolve_unsaved():
+            return
+        # Asking may have saved or discarded edits: archive what is stored now.
+        pupil = self.detail.record.pupil if self.detail.record else record.pupil
+        try:
+            saved = self._services.pupils.save(
+                replace(pupil, archived=not pupil.archived), self._author
+            )
+        except ServiceError as exc:
+            QMessageBox.warning(self, "Archiveren", "\n".join(problems_of(exc)))
+            return
+        self.detail.open_pupil(saved.pupil.id)  # type: ignore[arg-type]
+        self._on_pupil_saved(saved)
+        name = saved.pupil.name
+        if saved.pupil.archived:
+            message = f"{name} is gearchiveerd."
+            if not self.show_archived.isChecked():
+                message += " Vink ‘Toon gearchiveerde leerlingen’ aan om de leerling terug te zien."
+        else:
+            message = f"{name} staat weer bij de actieve leerlingen."
+        self.statusBar().showMessage(message, 8000)
+
+    def edit_school(self, intro: str = "") -> bool:
+        dialog = SettingsDialog(self._services.school, self._school, intro, self)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return False
+        self._school_changed(dialog.saved)
+        return True
+
+    def import_file(self) -> None:
+        if not self.detail.resolve_unsaved():
+            return
+        try:
+            from uitstroom.services.importing import ImportService
+            from uitstroom.ui.import_dialog import ImportDialog
+        except ImportError:
+            QMessageBox.information(
+                self,
+                "Importeren",
+                "Importeren kan in deze versie van Uitstroom nog niet. "
+                "Gebruik voorlopig de opdracht ‘uitstroom import BESTAND’.",
+            )
+            return
+        dialog = ImportDialog(
+            ImportService(self._services.sessions), self.cohort_label(), self._author, self
+        )
+        dialog.imported.connect(self._after_import)
+        dialog.exec()
+
+    def _after_import(self, *_args: object) -> None:
+        self.reload_cohort()
+        if self.detail.pupil_id is not None:
+            self.detail.open_pupil(self.detail.pupil_id)
+        elif not self.detail.is_open:
+            self._show_nothing_selected()
+
+    def export_file(self) -> None:
+        try:
+            from uitstroom.services.export import export_pupils
+        except ImportError:
+            QMessageBox.information(
+                self, "Exporteren", "Exporteren kan in deze versie van Uitstroom nog niet."
+            )
+            return
+        suggestion = str(Path.home() / f"leerlingen-{self.cohort_label()}.xlsx")
+        path, chosen_filter = QFileDialog.getSaveFileName(
+            self,
+            "Leerlingen exporteren",
+            suggestion,
+            "Excel-werkmap (*.xlsx);;CSV, gescheiden door puntkomma’s (*.csv)",
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() not in (".xlsx", ".csv"):
+            target = target.with_suffix(".csv" if "csv" in chosen_filter.lower() else ".xlsx")
+        try:
+            count = export_pupils(self._services.sessions, target)
+        except (ServiceError, OSError) as exc:
+            QMessageBox.warning(self, "Exporteren is niet gelukt", str(exc))
+            return
+        self.statusBar().showMessage(f"{count} leerlingen geëxporteerd naar {target}.", 10000)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "Over Uitstroom",
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>De laatstejaars in één overzicht: route na school, stages, overdracht en "
+            "nazorg. Voor stage- en uitstroomcoördinatoren in pro, vso en mbo.</p>"
+            f"<p>Database:<br><code>{self._services.location}</code></p>",
+        )
+
+    # --- first run -----------------------------------------------------------------------
+    def needs_first_run(self) -> bool:
+        return self.model.rowCount() == 0 and not self._school.is_configured
+
+    def offer_first_run(self) -> None:
+        """An empty database and no school yet: offer an empty start, the demo or an import."""
+        if not self.needs_first_run():
+            return
+        dialog = FirstRunDialog(self)
+        dialog.exec()
+        if dialog.choice == FirstRunChoice.DEMO:
+            self.load_demo_cohort()
+        elif dialog.choice == FirstRunChoice.EMPTY:
+            self.edit_school("Welkom! Vul eerst de gegevens van uw school in.")
+        elif dialog.choice == FirstRunChoice.IMPORT:
+            self.edit_school(
+                "Vul eerst de gegevens van uw school in; daarna kiest u het bestand om te "
+                "importeren."
+            )
+            self.import_file()
+
+    def load_demo_cohort(self) -> None:
+        count = insert_demo_cohort(self._services.sessions, today=self._today())
+        self._school_changed(self._services.school.settings())
+        self.reload_cohort()
+        self._show_nothing_selected()
+        self.statusBar().showMessage(
+            f"Voorbeeldcohort aangemaakt: {count} verzonnen leerlingen bij een verzonnen school.",
+            10000,
+        )
+
+    # --- closing -------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.detail.resolve_unsaved():
+            event.ignore()
+            return
+        if self._settings is not None:
+            self._settings.setValue("main_window/geometry", self.saveGeometry())
+        event.accept()
+
+    # --- helpers -------------------------------------------------------------------------
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        before = self._quiet
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = before

@@ -1,0 +1,45 @@
+"""Shared fixtures: a real database file in tmp_path, optionally filled with the demo cohort."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports Qt: widgets render off screen, in CI and on a laptop alike.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from factories import fixed_clock, make_database
+from uitstroom.services.database import Database
+from uitstroom.services.demo import insert_demo_cohort
+from uitstroom.services.pupils import PupilService, SchoolService
+
+DEMO_DAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = make_database(tmp_path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def demo_database(database: Database) -> Database:
+    """The 48 fictional pupils of 'De Horizon (voorbeeldschool)', a pro school."""
+    insert_demo_cohort(database.sessions, today=DEMO_DAY)
+    return database
+
+
+@pytest.fixture
+def pupil_service(database: Database) -> PupilService:
+    return PupilService(database.sessions, clock=fixed_clock())
+
+
+@pytest.fixture
+def school_service(database: Database) -> SchoolService:
+    return SchoolService(database.sessions)

@@ -1,0 +1,133 @@
+"""The cohort table model and its search/filter proxy, on the fictional demo cohort."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from uitstroom.domain.enums import Route, Uitstroomprofiel
+from uitstroom.domain.model import PupilSummary
+from uitstroom.services.database import Database
+from uitstroom.services.pupils import PupilService
+from uitstroom.ui.cohort_model import (
+    ROW_ROLE,
+    SORT_ROLE,
+    CohortFilter,
+    CohortModel,
+    CohortProxy,
+    fold,
+    natural_key,
+)
+
+
+def summary(n: int, roepnaam: str, tussenvoegsel: str, achternaam: str, **changes) -> PupilSummary:
+    values = dict(
+        id=n,
+        leerlingnummer=str(100 + n),
+        roepnaam=roepnaam,
+        tussenvoegsel=tussenvoegsel,
+        achternaam=achternaam,
+        klas="PRO4A",
+        mentor="mw. A. Kramer",
+        uitstroomprofiel=Uitstroomprofiel.ARBEID,
+        mbo_opleiding="",
+        route=Route.ARBEID,
+        archived=False,
+        cohort_label="2026-2027",
+        geboortedatum=date(2009, 1, n),
+    )
+    values.update(changes)
+    return PupilSummary(**values)
+
+
+SMALL = (
+    summary(1, "Sanne", "de", "Vries", klas="PRO4B"),
+    summary(2, "Ahmet", "", "Çelik", route=Route.DOORLEREN),
+    summary(3, "Zoë", "van der", "Meer", klas="PRO10A", archived=True),
+    summary(4, "Bram", "", "Bakker", mentor="dhr. P. Lindeman"),
+    summary(5, "Kenji", "", "Ōtsuka", uitstroomprofiel=Uitstroomprofiel.VERVOLGONDERWIJS),
+)
+
+
+@pytest.fixture
+def proxy(qapp) -> CohortProxy:
+    return CohortProxy(CohortModel(SMALL))
+
+
+def test_the_models_pass_the_qt_model_tester(qtmodeltester, demo_database: Database) -> None:
+    model = CohortModel(PupilService(demo_database.sessions).summaries())
+    qtmodeltester.check(model)
+    proxy = CohortProxy(model)
+    proxy.set_filter(CohortFilter(text="a"))
+    qtmodeltester.check(proxy)
+    proxy.sort(2, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(proxy)
+
+
+def test_names_are_sorted_on_the_achternaam_so_de_vries_is_under_v(proxy: CohortProxy) -> None:
+    proxy.set_filter(CohortFilter(show_archived=True))
+    assert proxy.visible_names() == [
+        "Bram Bakker",
+        "Ahmet Çelik",
+        "Zoë van der Meer",
+        "Kenji Ōtsuka",
+        "Sanne de Vries",
+    ]
+
+
+def test_sorting_uses_real_values_not_text(proxy: CohortProxy) -> None:
+    proxy.set_filter(CohortFilter(show_archived=True))
+    proxy.sort(2)  # Klas: PRO4A < PRO4B < PRO10A, as a person reads it
+    assert [proxy.summary_at(r).klas for r in range(proxy.rowCount())] == [
+        "PRO4A",
+        "PRO4A",
+        "PRO4A",
+        "PRO4B",
+        "PRO10A",
+    ]
+    proxy.sort(2, Qt.SortOrder.DescendingOrder)
+    assert proxy.summary_at(0).klas == "PRO10A"
+    assert proxy.data(proxy.index(0, 2), SORT_ROLE) == natural_key("PRO10A")
+
+
+def test_archived_pupils_are_hidden_until_asked_for(proxy: CohortProxy) -> None:
+    assert "Zoë van der Meer" not in proxy.visible_names()
+    assert proxy.cohort.in_scope_count() == 4
+    proxy.set_filter(CohortFilter(show_archived=True))
+    assert "Zoë van der Meer" in proxy.visible_names()
+    assert proxy.cohort.in_scope_count() == 5
+
+
+def test_search_ignores_accents_and_matches_name_number_klas_and_mentor(proxy: CohortProxy) -> None:
+    proxy.set_filter(CohortFilter(text="celik"))
+    assert proxy.visible_names() == ["Ahmet Çelik"]
+    proxy.set_filter(CohortFilter(text="103", show_archived=True))
+    assert proxy.visible_names() == ["Zoë van der Meer"]
+    proxy.set_filter(CohortFilter(text="pro4b"))
+    assert proxy.visible_names() == ["Sanne de Vries"]
+    proxy.set_filter(CohortFilter(text="lindeman"))
+    assert proxy.visible_names() == ["Bram Bakker"]
+    proxy.set_filter(CohortFilter(text="sanne vries"))
+    assert proxy.visible_names() == ["Sanne de Vries"]
+    assert fold("Ōtsuka Yılmaz") == "otsuka yilmaz"
+
+
+def test_filters_on_klas_route_and_profiel_combine(proxy: CohortProxy) -> None:
+    proxy.set_filter(CohortFilter(klas="PRO4A"))
+    assert proxy.visible_names() == ["Bram Bakker", "Ahmet Çelik", "Kenji Ōtsuka"]
+    proxy.set_filter(CohortFilter(klas="PRO4A", route=Route.DOORLEREN))
+    assert proxy.visible_names() == ["Ahmet Çelik"]
+    proxy.set_filter(CohortFilter(profiel="Vervolgonderwijs"))
+    assert proxy.visible_names() == ["Kenji Ōtsuka"]
+
+
+def test_a_saved_pupil_moves_to_its_new_place_and_keeps_the_filter(proxy: CohortProxy) -> None:
+    proxy.set_filter(CohortFilter(text="a"))
+    proxy.cohort.upsert(summary(4, "Bram", "", "Zwart"))
+    assert proxy.visible_names()[-1] == "Bram Zwart"
+    proxy.cohort.upsert(summary(6, "Aylin", "", "Amrani"))
+    assert proxy.visible_names()[0] == "Aylin Amrani"
+    row = proxy.cohort.row_of(6)
+    assert proxy.cohort.data(proxy.cohort.index(row, 0), ROW_ROLE).achternaam == "Amrani"

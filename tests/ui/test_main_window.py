@@ -1,0 +1,326 @@
+"""What a coordinator does in the main window, on the fictional demo cohort."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit
+
+from factories import fixed_clock
+from uitstroom.domain.enums import Route
+from uitstroom.services.database import Database
+from uitstroom.services.pupils import PupilService
+from uitstroom.ui.main_window import MainWindow
+
+
+def visible_rows(window: MainWindow) -> list:
+    return [window.proxy.summary_at(row) for row in range(window.proxy.rowCount())]
+
+
+def open_row(qtbot, window: MainWindow, row: int) -> None:
+    index = window.proxy.index(row, 0)
+    window.table.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: window.detail.pupil_id == window.proxy.summary_at(row).id)
+
+
+def editor(window: MainWindow, name: str) -> QLineEdit:
+    found = window.detail.findChild(QLineEdit, name)
+    assert found is not None, name
+    return found
+
+
+def retype(qtbot, field: QLineEdit, text: str) -> None:
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+
+
+def stored(db: Database, pupil_id: int):
+    return PupilService(db.sessions).record(pupil_id)
+
+
+def test_the_window_shows_the_cohort_with_the_school_in_the_title(window: MainWindow) -> None:
+    assert window.windowTitle().replace("[*]", "") == "Uitstroom — De Horizon (voorbeeldschool)"
+    assert window.count_label.text() == "48 leerlingen"
+    headers = [window.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(7)]
+    assert headers == [
+        "Naam",
+        "Leerlingnummer",
+        "Klas",
+        "Uitstroomprofiel",
+        "Route",
+        "Status",
+        "Volgende stap",
+    ]
+    first = window.proxy.index(0, 5)
+    assert first.data() == "Actief"
+    assert window.proxy.index(0, 6).data() == "—"
+    assert "Database:" in window.location_label.text()
+
+
+def test_typing_in_search_narrows_the_list(qtbot, window: MainWindow) -> None:
+    window.focus_search()
+    qtbot.keyClicks(window.search, "celik")  # no cedilla needed
+    rows = visible_rows(window)
+    assert rows and all(r.achternaam == "Çelik" for r in rows)
+    assert window.count_label.text() == f"{len(rows)} van 48 leerlingen"
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.count_label.text() == "48 leerlingen"
+
+
+def test_klas_and_route_filters_and_archived_pupils(
+    qtbot, window: MainWindow, demo_database: Database
+) -> None:
+    window.klas_filter.setCurrentIndex(window.klas_filter.findText("PRO4A"))
+    assert {r.klas for r in visible_rows(window)} == {"PRO4A"}
+    window.route_filter.setCurrentIndex(window.route_filter.findText(Route.DOORLEREN.label))
+    rows = visible_rows(window)
+    assert rows and {(r.klas, r.route) for r in rows} == {("PRO4A", Route.DOORLEREN)}
+    assert window.count_label.text() == f"{len(rows)} van 48 leerlingen"
+
+    window.klas_filter.setCurrentIndex(0)
+    window.route_filter.setCurrentIndex(0)
+    archived_one = visible_rows(window)[0]
+    open_row(qtbot, window, 0)
+    window.archive_action.trigger()
+    assert archived_one.id not in {r.id for r in visible_rows(window)}
+    assert window.count_label.text() == "47 leerlingen"
+    window.show_archived.setChecked(True)
+    assert window.count_label.text() == "48 leerlingen"
+    row = next(r for r in visible_rows(window) if r.id == archived_one.id)
+    assert row.archived
+    assert stored(demo_database, archived_one.id).pupil.archived
+
+
+def test_sorting_by_name_files_de_vries_under_v(window: MainWindow) -> None:
+    window.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    surnames = [r.achternaam for r in visible_rows(window)]
+    first_vries = surnames.index("Vries")
+    assert surnames[first_vries - 1] in ("Visser", "Vries")
+    assert all(s in ("Vries", "Yılmaz") for s in surnames[first_vries:])
+    assert "de Vries" in visible_rows(window)[first_vries].name
+
+
+def test_clicking_a_header_sorts_on_real_values(qtbot, window: MainWindow) -> None:
+    header = window.table.horizontalHeader()
+    middle = QPoint(header.sectionViewportPosition(1) + 20, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    assert header.sortIndicatorSection() == 1
+    numbers = [int(r.leerlingnummer) for r in visible_rows(window)]
+    assert numbers == sorted(numbers)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    numbers = [int(r.leerlingnummer) for r in visible_rows(window)]
+    assert numbers == sorted(numbers, reverse=True)
+
+
+def test_editing_klas_and_saving_with_ctrl_s(
+    qtbot, window: MainWindow, demo_database: Database
+) -> None:
+    open_row(qtbot, window, 0)
+    pupil_id = window.detail.pupil_id
+    assert not window.detail.unsaved_marker.isVisible()
+    assert not window.detail.save_button.isEnabled()
+
+    retype(qtbot, editor(window, "klas"), "PRO4Z")
+    assert window.detail.unsaved_marker.isVisible()
+    assert window.detail.save_button.isEnabled()
+    assert window.isWindowModified()
+
+    qtbot.keyClick(editor(window, "klas"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.detail.unsaved_marker.isVisible())
+    assert window.detail.saved_label.text().startswith("✓ Opgeslagen om")
+    assert "Laatst opgeslagen" in window.last_saved_label.text()
+    row = window.model.row_of(pupil_id)
+    assert window.model.index(row, 2).data() == "PRO4Z"
+    assert stored(demo_database, pupil_id).pupil.klas == "PRO4Z"
+    assert window.klas_filter.findText("PRO4Z") > 0
+
+
+def test_switching_pupils_with_unsaved_edits_asks_first(
+    qtbot, window: MainWindow, demo_database: Database, dialogs
+) -> None:
+    open_row(qtbot, window, 0)
+    first = window.detail.pupil_id
+    retype(qtbot, editor(window, "mentor"), "mw. J. Nieuw")
+
+    dialogs.click("Annuleren")
+    window.table.setCurrentIndex(window.proxy.index(1, 0))
+    assert dialogs.seen[-1].startswith("Wijzigingen opslaan?")
+    assert window.detail.pupil_id == first
+    assert editor(window, "mentor").text() == "mw. J. Nieuw"
+    assert window.table.currentIndex().row() == 0
+
+    dialogs.click("Niet opslaan")
+    window.table.setCurrentIndex(window.proxy.index(1, 0))
+    assert window.detail.pupil_id == window.proxy.summary_at(1).id
+    assert stored(demo_database, first).pupil.mentor != "mw. J. Nieuw"
+
+    second = window.detail.pupil_id
+    retype(qtbot, editor(window, "mentor"), "mw. J. Nieuw")
+    dialogs.click("Opslaan")
+    window.table.setCurrentIndex(window.proxy.index(2, 0))
+    assert window.detail.pupil_id == window.proxy.summary_at(2).id
+    assert stored(demo_database, second).pupil.mentor == "mw. J. Nieuw"
+
+
+def test_closing_with_unsaved_edits_can_be_cancelled(qtbot, window: MainWindow, dialogs) -> None:
+    open_row(qtbot, window, 0)
+    retype(qtbot, editor(window, "woongemeente"), "Zeist")
+    dialogs.click("Annuleren")
+    window.close()
+    assert window.isVisible()
+    assert editor(window, "woongemeente").text() == "Zeist"
+
+
+def test_a_route_change_asks_why_and_keeps_the_history(
+    qtbot, window: MainWindow, demo_database: Database, dialogs
+) -> None:
+    rows = visible_rows(window)
+    row = next(n for n, r in enumerate(rows) if r.route == Route.DOORLEREN)
+    open_row(qtbot, window, row)
+    pupil_id = window.detail.pupil_id
+    window.detail.tabs.setCurrentIndex(1)
+    route = window.detail.findChild(QComboBox, "route")
+    route.setCurrentIndex(route.findText(Route.ARBEID.label))
+    assert window.detail.findChild(QLineEdit, "werkgever").isVisibleTo(window.detail)
+    assert not window.detail.findChild(QLineEdit, "mbo_instelling").isVisibleTo(window.detail)
+
+    dialogs.fill_and_click("Route wijzigen en opslaan", reason="Bijgesteld na gesprek in januari")
+    assert window.detail.save()
+    assert dialogs.seen == ["Route wijzigen"]
+    history = window.detail.history_model
+    assert history.rowCount() == 1
+    assert history.index(0, 1).data() == "Doorleren → Route arbeid"
+    assert history.index(0, 2).data() == "Bijgesteld na gesprek in januari"
+    change = stored(demo_database, pupil_id).route_history[-1]
+    assert (change.old_route, change.new_route) == (Route.DOORLEREN, Route.ARBEID)
+    assert change.reason == "Bijgesteld na gesprek in januari"
+    assert window.model.index(window.model.row_of(pupil_id), 4).data() == "Route arbeid"
+
+
+def test_cancelling_the_route_reason_saves_nothing(
+    qtbot, window: MainWindow, demo_database: Database, dialogs
+) -> None:
+    open_row(qtbot, window, 0)
+    pupil_id = window.detail.pupil_id
+    before = stored(demo_database, pupil_id).pupil.route.route
+    route = window.detail.findChild(QComboBox, "route")
+    new = next(r for r in Route if r != before)
+    route.setCurrentIndex(route.findText(new.label))
+    dialogs.click("Annuleren")
+    assert not window.detail.save()
+    assert window.detail.unsaved_marker.isVisible()
+    assert stored(demo_database, pupil_id).pupil.route.route == before
+
+
+def test_adding_a_stage_and_a_note(
+    qtbot, window: MainWindow, demo_database: Database, dialogs
+) -> None:
+    open_row(qtbot, window, 0)
+    pupil_id = window.detail.pupil_id
+    stages_before = window.detail.stage_model.rowCount()
+    window.detail.tabs.setCurrentIndex(2)
+    dialogs.fill_and_click(
+        "Opslaan", leerbedrijf="Bakkerij Van Houten", start="2-2-2027", end="30-6-2027"
+    )
+    window.detail.add_stage_button.click()
+    assert dialogs.seen == ["Stage toevoegen"]
+    assert window.detail.stage_model.rowCount() == stages_before + 1
+    texts = [window.detail.stage_model.index(r, 0).data() for r in range(stages_before + 1)]
+    assert "Bakkerij Van Houten" in texts
+    assert (
+        window.detail.timeline_model.index(0, 1).data() == "Stage toegevoegd: Bakkerij Van Houten."
+    )
+
+    window.detail.tabs.setCurrentIndex(3)
+    window.detail.note_edit.setPlainText("Gebeld met moeder: stage gaat goed.")
+    assert window.detail.unsaved_marker.isVisible()
+    window.detail.add_note_button.click()
+    assert window.detail.timeline_model.index(0, 1).data() == "Gebeld met moeder: stage gaat goed."
+    assert not window.detail.unsaved_marker.isVisible()
+    record = stored(demo_database, pupil_id)
+    assert any(s.leerbedrijf == "Bakkerij Van Houten" for s in record.stages)
+    assert record.timeline[-1].text == "Gebeld met moeder: stage gaat goed."
+
+
+def test_a_stage_with_a_wrong_date_is_refused_in_the_dialog(
+    qtbot, window: MainWindow, dialogs
+) -> None:
+    open_row(qtbot, window, 0)
+    stages_before = window.detail.stage_model.rowCount()
+    messages = []
+
+    def answer(dialog) -> None:
+        dialogs.fill(dialog, leerbedrijf="Garage Smit", start="31-02-2027")
+        dialog.accept()
+        messages.append(dialog.banner.text())
+        dialog.reject()
+
+    dialogs.then(answer)
+    window.detail.add_stage()
+    assert "bestaat niet" in messages[0]
+    assert window.detail.stage_model.rowCount() == stages_before
+
+
+def test_a_change_made_elsewhere_is_shown_and_nothing_typed_is_lost(
+    qtbot, window: MainWindow, demo_database: Database
+) -> None:
+    open_row(qtbot, window, 0)
+    pupil_id = window.detail.pupil_id
+    other = PupilService(demo_database.sessions, clock=fixed_clock())
+    theirs = other.record(pupil_id).pupil
+    other.save(replace(theirs, mentor="dhr. Ander"), "collega")
+
+    retype(qtbot, editor(window, "klas"), "PRO4X")
+    assert not window.detail.save()
+    assert window.detail.banner.isVisible()
+    assert "intussen ergens anders gewijzigd" in window.detail.banner.text()
+    assert editor(window, "klas").text() == "PRO4X"
+    assert window.detail.unsaved_marker.isVisible()
+    saved = stored(demo_database, pupil_id).pupil
+    assert (saved.mentor, saved.klas) == ("dhr. Ander", theirs.klas)
+
+
+def test_missing_name_and_wrong_date_are_explained_next_to_the_form(
+    qtbot, window: MainWindow
+) -> None:
+    open_row(qtbot, window, 0)
+    editor(window, "achternaam").clear()
+    retype(qtbot, editor(window, "geboortedatum"), "31-02-2010")
+    assert not window.detail.save()
+    assert "De datum '31-02-2010' bestaat niet" in window.detail.banner.text()
+    retype(qtbot, editor(window, "geboortedatum"), "14-05-2010")
+    assert not window.detail.save()
+    assert window.detail.banner.text() == "Vul de achternaam in."
+    assert editor(window, "geboortedatum").text() == "14-05-2010"
+
+
+def test_a_new_pupil_with_ctrl_n_is_saved_and_selected(
+    qtbot, window: MainWindow, demo_database: Database
+) -> None:
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.detail.title.text() == "Nieuwe leerling"
+    assert window.detail.focusWidget() is editor(window, "leerlingnummer")
+    assert not window.detail.stage_table.isEnabled()
+    for name, text in (
+        ("leerlingnummer", "300001"),
+        ("roepnaam", "Sanne"),
+        ("tussenvoegsel", "de"),
+        ("achternaam", "Vries"),
+        ("geboortedatum", "3-4-2010"),
+        ("klas", "PRO4A"),
+        ("guardian1_name", "mw. de Vries"),
+    ):
+        retype(qtbot, editor(window, name), text)
+    assert window.detail.save()
+    new_id = window.detail.pupil_id
+    assert new_id is not None
+    assert window.detail.title.text() == "Sanne de Vries"
+    assert window.count_label.text() == "49 leerlingen"
+    assert window.table.currentIndex().data() == "Sanne de Vries"
+    record = stored(demo_database, new_id)
+    assert record.pupil.guardians[0].name == "mw. de Vries"
+    assert record.pupil.geboortedatum.isoformat() == "2010-04-03"
+    assert record.pupil.cohort_label == "2026-2027"
