@@ -1,0 +1,1094 @@
+"""Import the cohort from a CSV or XLSX export of the pupil administration.
+
+Three steps, each usable on its own: `read` turns a file into a table of text, `preview`
+checks every cell and compares the file with the database, `apply` writes it all in one
+transaction, or nothing. A re-import overwrites a field only while it still holds what the last
+import wrote: what the coordinator changed by hand stays.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from uitstroom.domain.enums import JaNeeOnbekend, TimelineKind
+from uitstroom.domain.importing import (
+    GUARDIAN_FIELDS,
+    PUPIL_FIELDS,
+    ImportField,
+    ImportProblem,
+    RowChecker,
+    column_letter,
+    display_value,
+    duplicate_problems,
+    find_header_row,
+    header_name,
+    mapping_problems,
+    summary_text,
+)
+from uitstroom.domain.names import full_name, sort_name
+from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.errors import ConflictError, ServiceError
+from uitstroom.services.pupils import FIELD_LABELS, ensure_cohort
+from uitstroom.storage.models import (
+    CohortRow,
+    GuardianRow,
+    PupilRow,
+    RouteRow,
+    TimelineEntryRow,
+)
+
+ProgressFn = Callable[[int, int], bool]
+
+MAX_ROWS = 100_000
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_REPORTED = 20  # formula cells or crooked rows named one by one; the rest are counted
+_TICK_EVERY = 500
+_WRITE_BATCH = 2_000
+
+CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
+XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-protected .xlsx
+_DELIMITERS = {";": "puntkomma's", ",": "komma's", "\t": "tabs"}
+
+_EXPORT_AGAIN = (
+    "Exporteer de leerlingen opnieuw uit de leerlingadministratie als CSV-bestand (.csv) of "
+    "Excel-werkmap (.xlsx) en kies dat bestand."
+)
+_VALUES_ONLY = (
+    "Sla het bestand in Excel op met alleen waarden (Kopiëren, Plakken speciaal, Waarden) en "
+    "probeer het opnieuw."
+)
+
+
+class ImportFileError(ServiceError):
+    """The file cannot be imported. str() says what to do; `problems` names rows and cells."""
+
+    def __init__(self, message: str, problems: Sequence[ImportProblem] = ()) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
+
+
+class ImportCancelled(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("De import is afgebroken. Er is niets geïmporteerd.")
+
+
+@dataclass(frozen=True)
+class ImportTable:
+    """The file as text: one tuple of cells per row below the header, empty rows included so
+    that row numbers stay those of the file."""
+
+    source: Path
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    description: str
+    header_row: int = 1  # the header's row number; a title line above it pushes it down
+
+    def row_number(self, index: int) -> int:
+        return self.header_row + 1 + index
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: ImportField
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class PupilChange:
+    """One pupil of the file. `changes` compares with the database, so a new pupil has none.
+    For `kept`, `old` is the coordinator's value that stays and `new` what the file says."""
+
+    leerlingnummer: str
+    name: str
+    kind: str  # 'nieuw' | 'gewijzigd' | 'ongewijzigd'
+    changes: tuple[FieldChange, ...]
+    kept: tuple[FieldChange, ...]
+    moved_from: str = ""  # the cohort the pupil leaves, when the import moves them
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    table: ImportTable
+    mapping: dict[ImportField, int]
+    cohort_label: str
+    problems: tuple[ImportProblem, ...]
+    changes: tuple[PupilChange, ...]
+    # "Naam (leerlingnummer)" of the cohort's pupils that are not in the file; they stay.
+    missing: tuple[str, ...]
+    # The checked rows, so that apply() need not check every cell again on the same day.
+    checked: tuple[_CheckedRow, ...] = field(default=(), repr=False, compare=False)
+    checked_on: date | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for c in self.changes if c.kind == NEW)
+
+    @property
+    def changed_count(self) -> int:
+        return sum(1 for c in self.changes if c.kind == CHANGED)
+
+    @property
+    def unchanged_count(self) -> int:
+        return sum(1 for c in self.changes if c.kind == UNCHANGED)
+
+    @property
+    def summary(self) -> str:
+        return summary_text(
+            self.new_count, self.changed_count, self.unchanged_count, len(self.missing)
+        )
+
+
+NEW, CHANGED, UNCHANGED = "nieuw", "gewijzigd", "ongewijzigd"
+_CheckedRow = tuple[int, dict[ImportField, str]]  # row number, stored value per mapped field
+
+
+class ImportService:
+    def __init__(
+        self, sessions: sessionmaker[Session], clock: Callable[[], datetime] = datetime.now
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    # --- reading -------------------------------------------------------------------------
+    def read(self, path: Path, progress: ProgressFn | None = None) -> ImportTable:
+        """The file as a table of text. Raises ImportFileError with what to do."""
+        path = Path(path)
+        head = _open_head(path)
+        suffix = path.suffix.lower()
+        if head.startswith(_OLE_MAGIC):
+            raise ImportFileError(_old_excel_message(path))
+        if suffix == ".xls":
+            raise ImportFileError(_old_excel_message(path))
+        if suffix == ".ods":
+            raise ImportFileError(
+                f"{path.name} is een OpenDocument-rekenblad. Open het in LibreOffice of Excel, "
+                "sla het op als Excel-werkmap (.xlsx) of CSV en kies dat bestand."
+            )
+        if suffix in XLSX_SUFFIXES or (suffix in CSV_SUFFIXES and head.startswith(_ZIP_MAGIC)):
+            grid, description = _read_xlsx(path, _Ticker(progress))
+            strict_width = False
+        elif suffix in CSV_SUFFIXES:
+            grid, description = _read_csv(path, _Ticker(progress))
+            strict_width = True
+        else:
+            shown = suffix or "zonder extensie"
+            raise ImportFileError(
+                f"Bestanden van het type {shown} kunnen niet worden geïmporteerd. Kies een "
+                "CSV-bestand (.csv) of een Excel-werkmap (.xlsx)."
+            )
+        return _build_table(path, grid, description, strict_width)
+
+    # --- checking ------------------------------------------------------------------------
+    def preview(
+        self,
+        table: ImportTable,
+        mapping: Mapping[ImportField, int],
+        cohort_label: str,
+        progress: ProgressFn | None = None,
+    ) -> ImportPreview:
+        """Every problem of the file and, when there are none, what would change."""
+        with self._sessions() as session:
+            preview, _plan = _Planner(
+                table, dict(mapping), cohort_label, self._clock().date(), _Ticker(progress)
+            ).run(session)
+        return preview
+
+    # --- writing -------------------------------------------------------------------------
+    def apply(self, preview: ImportPreview, author: str, progress: ProgressFn | None = None) -> int:
+        """Write the import: all of it or nothing. Returns the number of pupils written.
+
+        The database may have changed since the preview, so the comparison is made again
+        inside the transaction; if the outcome differs, nothing is written."""
+        if preview.problems:
+            raise ImportFileError(_refused_message(len(preview.problems)), preview.problems)
+        now = self._clock()
+        ticker = _Ticker(progress)
+        with self._sessions.begin() as session:
+            planner = _Planner(
+                preview.table, preview.mapping, preview.cohort_label, now.date(), ticker
+            )
+            reuse = preview.checked if preview.checked_on == now.date() else None
+            fresh, plan = planner.run(session, reuse)
+            if fresh.problems:
+                raise ImportFileError(_refused_message(len(fresh.problems)), fresh.problems)
+            if fresh.changes != preview.changes:
+                raise ConflictError(
+                    "Terwijl het voorbeeld openstond, zijn er leerlingen gewijzigd. Er is niets "
+                    "geïmporteerd. Bekijk het voorbeeld opnieuw en importeer dan."
+                )
+            written = _Writer(session, plan, preview, author, now, ticker).run()
+            # The last chance to cancel: everything is written but not yet committed.
+            ticker.finish()
+        return written
+
+
+# --- reading files -----------------------------------------------------------------------
+
+
+class _Ticker:
+    """Reports progress and turns the user's "Annuleren" into ImportCancelled."""
+
+    def __init__(self, progress: ProgressFn | None) -> None:
+        self._progress = progress
+        self.total = 0
+        self._offset = 0
+
+    def phase(self, offset: int, total: int) -> None:
+        self._offset, self.total = offset, total
+
+    def __call__(self, done: int) -> None:
+        if self._progress is not None and not self._progress(
+            min(self._offset + done, self.total), self.total
+        ):
+            raise ImportCancelled()
+
+    def finish(self) -> None:
+        if self._progress is not None and not self._progress(self.total, self.total):
+            raise ImportCancelled()
+
+
+def _open_head(path: Path) -> bytes:
+    try:
+        if path.is_dir():
+            raise ImportFileError(f"{path.name} is een map. Kies het bestand met de leerlingen.")
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(8)
+    except FileNotFoundError:
+        raise ImportFileError(
+            f"Het bestand {path.name} bestaat niet (meer). Kies het bestand opnieuw."
+        ) from None
+    except PermissionError:
+        raise ImportFileError(
+            f"{path.name} kan niet worden geopend. Is het nog open in Excel? Sluit het daar en "
+            "probeer het opnieuw."
+        ) from None
+    except OSError as exc:
+        raise ImportFileError(
+            f"{path.name} kan niet worden gelezen ({exc.strerror}). Kopieer het bestand naar "
+            "uw computer en probeer het opnieuw."
+        ) from exc
+    if size == 0:
+        raise ImportFileError(f"{path.name} is leeg. {_EXPORT_AGAIN}")
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(
+            f"{path.name} is te groot ({size // (1024 * 1024)} MB). Exporteer alleen de "
+            "leerlingen van het laatste jaar."
+        )
+    return head
+
+
+def _old_excel_message(path: Path) -> str:
+    return (
+        f"{path.name} is een oud Excel-bestand (.xls) of een Excel-bestand met een wachtwoord. "
+        "Open het in Excel, haal een eventueel wachtwoord weg en kies Opslaan als > "
+        "Excel-werkmap (.xlsx) of CSV. Kies daarna dat bestand."
+    )
+
+
+def _not_a_table(path: Path) -> ImportFileError:
+    return ImportFileError(
+        f"Dit bestand is geen CSV- of Excel-bestand, ook al heet het {path.name}. {_EXPORT_AGAIN}"
+    )
+
+
+def _read_csv(path: Path, tick: _Ticker) -> tuple[list[list[str]], str]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(
+            f"{path.name} kan niet worden gelezen ({exc.strerror}). Probeer het opnieuw."
+        ) from exc
+    text, encoding = _decode(path, data)
+    delimiter = _sniff_delimiter(text)
+    tick.phase(0, text.count("\n") + 1)
+    grid: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for record in reader:
+            grid.append([_unwrap_excel_text(cell) for cell in record])
+            if len(grid) % _TICK_EVERY == 0:
+                tick(reader.line_num)
+            _check_row_count(path, grid)
+    except csv.Error as exc:
+        raise ImportFileError(
+            f"Rij {reader.line_num} van {path.name} kan niet worden gelezen: er staat een cel in "
+            "die veel te lang is of een aanhalingsteken mist. Controleer die rij in Excel en "
+            "probeer het opnieuw."
+        ) from exc
+    return grid, f"CSV-bestand, gescheiden door {_DELIMITERS[delimiter]}, {encoding}"
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is Windows-1252, the
+    encoding of 'CSV (gescheiden door lijstscheidingsteken)' in Dutch Excel."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", "UTF-16")]
+    elif data.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8-sig", "UTF-8 met BOM")]
+    elif b"\x00" in data[:65536] or data.startswith(_ZIP_MAGIC):
+        raise _not_a_table(path)
+    else:
+        candidates = [("utf-8", "UTF-8"), ("cp1252", "Windows-1252")]
+    for codec, name in candidates:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            raise _not_a_table(path)
+        return text, name
+    if _looks_binary(data.decode("latin-1")):
+        raise _not_a_table(path)
+    raise ImportFileError(
+        f"De tekens in {path.name} kunnen niet worden gelezen. Sla het bestand in Excel op als "
+        "'CSV UTF-8 (door komma's gescheiden)' en probeer het opnieuw."
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:65536]
+    control = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
+    return control > max(2, len(sample) // 200)
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the most columns; ties go to ';',
+    which Dutch Excel writes."""
+    lines = [line for line in text[:100_000].splitlines() if line.strip()][:30]
+    best, best_width = ";", 0
+    for delimiter in _DELIMITERS:
+        widths = sorted(len(row) for row in csv.reader(lines, delimiter=delimiter))
+        width = widths[len(widths) // 2] if widths else 0
+        if width > best_width:
+            best, best_width = delimiter, width
+    return best
+
+
+def _unwrap_excel_text(cell: str) -> str:
+    # Some exports write ="0612345678" so that Excel keeps the leading zero.
+    if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3:
+        return cell[2:-1]
+    return cell
+
+
+def _check_row_count(path: Path, grid: list[Any]) -> None:
+    # One extra row for the header, a few for title lines above it.
+    if len(grid) > MAX_ROWS + 10:
+        raise ImportFileError(
+            f"{path.name} heeft meer dan {MAX_ROWS:,} rijen".replace(",", ".")
+            + ". Zoveel leerlingen kan Uitstroom niet in één keer importeren. Exporteer alleen "
+            "de leerlingen van het laatste jaar, of verdeel het bestand over meer bestanden."
+        )
+
+
+def _read_xlsx(path: Path, tick: _Ticker) -> tuple[list[list[str]], str]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        raise _not_a_table(path) from None
+    if "xl/workbook.xml" not in names:
+        raise ImportFileError(
+            f"{path.name} is geen Excel-werkmap, maar een zip-bestand met iets anders erin. "
+            f"{_EXPORT_AGAIN}"
+        )
+    try:
+        # data_only=False: a formula cell shows as a formula, so it can be refused below.
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
+        raise _damaged(path) from exc
+    try:
+        sheets = [workbook.active, *workbook.worksheets]
+        for sheet in dict.fromkeys(s for s in sheets if hasattr(s, "iter_rows")):
+            grid = _read_sheet(path, sheet, tick)
+            if grid:
+                return grid, f"Excel-werkmap, werkblad '{sheet.title}'"
+        return [], "Excel-werkmap"
+    finally:
+        workbook.close()
+
+
+def _damaged(path: Path) -> ImportFileError:
+    return ImportFileError(
+        f"{path.name} kan niet worden gelezen; het bestand is misschien beschadigd. Open het in "
+        "Excel, sla het opnieuw op als Excel-werkmap (.xlsx) en probeer het nog eens."
+    )
+
+
+def _read_sheet(path: Path, sheet: Any, tick: _Ticker) -> list[list[str]]:
+    tick.phase(0, sheet.max_row or 0)
+    # Some programs write a wrong size into the file; without it every row is read.
+    sheet.reset_dimensions()
+    grid: list[list[str]] = []
+    empty_run = 0
+    formulas: list[ImportProblem] = []
+    formula_count = 0
+    try:
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            values: list[str] = []
+            for cell in cells:
+                if cell.data_type == "f":
+                    formula_count += 1
+                    if len(formulas) < MAX_REPORTED:
+                        formulas.append(_formula_problem(number, len(values)))
+                values.append(_cell_text(cell.value))
+            # Excel keeps formatted but empty rows at the end; only rows up to the last one
+            # with a value count.
+            if any(values):
+                grid.extend([] for _ in range(empty_run))
+                empty_run = 0
+                grid.append(values)
+                _check_row_count(path, grid)
+            else:
+                empty_run += 1
+            if number % _TICK_EVERY == 0:
+                tick(number)
+    except (ImportFileError, ImportCancelled):
+        raise
+    except Exception as exc:  # a damaged sheet fails part-way in openpyxl's parser
+        raise _damaged(path) from exc
+    if formulas:
+        raise ImportFileError(_formula_message(formulas, formula_count), formulas)
+    return grid
+
+
+def _formula_problem(row: int, column: int) -> ImportProblem:
+    return ImportProblem(
+        row,
+        None,
+        f"Cel {column_letter(column)}{row} bevat een formule. {_VALUES_ONLY}",
+    )
+
+
+def _formula_message(formulas: list[ImportProblem], count: int) -> str:
+    if count == 1:
+        return formulas[0].message
+    cells = [p.message.split(" ")[1] for p in formulas[:5]]
+    more = count - len(cells)
+    named = ", ".join(cells) + (f" en nog {more} andere" if more else "")
+    return f"{count} cellen bevatten een formule: {named}. {_VALUES_ONLY}"
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else str(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def _build_table(
+    path: Path, grid: list[list[str]], description: str, strict_width: bool
+) -> ImportTable:
+    while grid and not any(cell.strip() for cell in grid[-1]):
+        grid.pop()
+    header_index = find_header_row(grid)
+    if header_index is None:
+        raise ImportFileError(f"{path.name} bevat geen gegevens. {_EXPORT_AGAIN}")
+    header = [cell.strip() for cell in grid[header_index]]
+    while header and not header[-1]:
+        header.pop()
+    filled = [cell for cell in header if cell]
+    if len(filled) == 1 and any(sep in filled[0] for sep in ";,\t|"):
+        raise ImportFileError(
+            f"In {path.name} staat alles in één kolom: '{_shorten(filled[0])}'. Het "
+            "scheidingsteken tussen de kolommen is niet herkend. Exporteer het bestand opnieuw "
+            "als CSV, of open het in Excel, kies Gegevens > Tekst naar kolommen en sla het op als "
+            "Excel-werkmap (.xlsx)."
+        )
+    data = grid[header_index + 1 :]
+    if not any(any(cell.strip() for cell in row) for row in data):
+        raise ImportFileError(
+            f"{path.name} bevat alleen een kopregel en geen leerlingen. {_EXPORT_AGAIN}"
+        )
+    if strict_width:
+        _check_width(path, header, data, header_index + 2)
+    else:
+        width = max(len(row) for row in data)
+        last_used = max(
+            (i for row in data for i, cell in enumerate(row) if cell.strip()), default=0
+        )
+        header += [""] * (min(width, last_used + 1) - len(header))
+    return ImportTable(
+        source=path,
+        headers=tuple(header),
+        rows=tuple(tuple(row) for row in data),
+        description=description,
+        header_row=header_index + 1,
+    )
+
+
+def _check_width(path: Path, header: list[str], data: list[list[str]], first_row: int) -> None:
+    """A CSV row with more values than headers has a delimiter inside a value: every value
+    after it would land in the wrong column."""
+    crooked = [
+        ImportProblem(
+            first_row + i,
+            None,
+            f"Rij {first_row + i} heeft {len(row)} waarden, de kopregel {len(header)}. "
+            "Waarschijnlijk staat er een scheidingsteken in een naam of adres. Zet zulke waarden "
+            "tussen aanhalingstekens of exporteer het bestand opnieuw.",
+        )
+        for i, row in enumerate(data)
+        if any(cell.strip() for cell in row[len(header) :])
+    ]
+    if crooked:
+        rows = ", ".join(str(p.row) for p in crooked[:5])
+        raise ImportFileError(
+            f"{len(crooked)} rijen in {path.name} hebben meer waarden dan de kopregel "
+            f"(rij {rows}). Waarschijnlijk staat er een scheidingsteken in een naam of adres. "
+            "Zet zulke waarden tussen aanhalingstekens of exporteer het bestand opnieuw.",
+            crooked[:MAX_REPORTED],
+        )
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _refused_message(count: int) -> str:
+    what = "1 probleem" if count == 1 else f"{count} problemen"
+    return (
+        f"Er is niets geïmporteerd: het bestand heeft {what}. Verbeter het bestand en probeer "
+        "het opnieuw."
+    )
+
+
+# --- comparing with the database --------------------------------------------------------
+
+
+@dataclass
+class _Existing:
+    id: int
+    version: int
+    cohort_label: str
+    archived: bool
+    values: dict[ImportField, str]
+    imported: dict[str, str]
+    guardian_ids: list[int]  # guardian row ids, in list order (ouder 1 first)
+    guardian_positions: list[int]
+
+
+@dataclass
+class _Planned:
+    row: int
+    values: dict[ImportField, str]  # what the pupil holds after the import, mapped fields
+    imported: dict[str, str]
+    change: PupilChange
+    existing: _Existing | None = None
+    imported_changed: bool = False
+    guardians_changed: set[int] = field(default_factory=set)
+
+
+_DATE_FIELDS = frozenset({ImportField.GEBOORTEDATUM})
+_NULLABLE_FIELDS = frozenset(
+    {ImportField.UITSTROOMPROFIEL, ImportField.MBO_NIVEAU, ImportField.MBO_LEERWEG}
+)
+
+
+class _Planner:
+    """Checks the rows and compares them with the database: the preview and the write plan."""
+
+    def __init__(
+        self,
+        table: ImportTable,
+        mapping: dict[ImportField, int],
+        cohort_label: str,
+        today: date,
+        tick: _Ticker,
+    ) -> None:
+        self.table = table
+        self.mapping = mapping
+        self.cohort_label = cohort_label
+        self.today = today
+        self.tick = tick
+
+    def run(
+        self, session: Session, checked: tuple[_CheckedRow, ...] | None = None
+    ) -> tuple[ImportPreview, list[_Planned]]:
+        rows = len(self.table.rows)
+        self.tick.phase(0, 2 * rows + 1)
+        if checked is None:
+            problems, checked = self._check()
+            if problems:
+                return self._preview(tuple(problems), (), (), ()), []
+        existing = _load_existing(session)
+        plan: list[_Planned] = []
+        for done, (number, values) in enumerate(checked):
+            if done % _TICK_EVERY == 0:
+                self.tick(rows + done)
+            found = existing.get(values[ImportField.LEERLINGNUMMER])
+            plan.append(self._compare(number, values, found))
+        in_file = {p.values[ImportField.LEERLINGNUMMER] for p in plan}
+        missing = sorted(
+            (sort_name(*_names(e.values)), f"{full_name(*_names(e.values))} ({number})")
+            for number, e in existing.items()
+            if number not in in_file and e.cohort_label == self.cohort_label and not e.archived
+        )
+        preview = self._preview(
+            (), tuple(p.change for p in plan), tuple(m for _, m in missing), checked
+        )
+        return preview, plan
+
+    def _check(self) -> tuple[list[ImportProblem], tuple[_CheckedRow, ...]]:
+        """Every cell on its own, then the file as a whole; the database is not needed."""
+        table, mapping = self.table, self.mapping
+        problems = mapping_problems(mapping, table.headers)
+        try:
+            SchoolYear.parse(self.cohort_label)
+        except ValueError as exc:
+            problems.append(ImportProblem(None, None, f"{exc} Kies het schooljaar opnieuw."))
+        usable = {f: i for f, i in mapping.items() if 0 <= i < len(table.headers)}
+        checker = RowChecker(usable, table.headers, self.today)
+        checked: list[_CheckedRow] = []
+        for index, cells in enumerate(table.rows):
+            if index % _TICK_EVERY == 0:
+                self.tick(index)
+            if not any(cells):
+                continue
+            number = table.row_number(index)
+            values, row_problems = checker.check(number, cells)
+            if any(values.values()):
+                problems += row_problems
+                checked.append((number, values))
+        if ImportField.LEERLINGNUMMER in usable:
+            problems += duplicate_problems(
+                [(number, values[ImportField.LEERLINGNUMMER]) for number, values in checked],
+                header_name(table.headers, mapping[ImportField.LEERLINGNUMMER]),
+            )
+        problems.sort(key=lambda p: p.row or 0)
+        return problems, tuple(checked)
+
+    def _preview(
+        self,
+        problems: tuple[ImportProblem, ...],
+        changes: tuple[PupilChange, ...],
+        missing: tuple[str, ...],
+        checked: tuple[_CheckedRow, ...],
+    ) -> ImportPreview:
+        return ImportPreview(
+            table=self.table,
+            mapping=dict(self.mapping),
+            cohort_label=self.cohort_label,
+            problems=problems,
+            changes=changes,
+            missing=missing,
+            checked=checked,
+            checked_on=self.today,
+        )
+
+    def _compare(
+        self, number: int, values: dict[ImportField, str], found: _Existing | None
+    ) -> _Planned:
+        leerlingnummer = values[ImportField.LEERLINGNUMMER]
+        if found is None:
+            return _Planned(
+                row=number,
+                values=values,
+                imported={f.value: v for f, v in values.items()},
+                change=PupilChange(leerlingnummer, full_name(*_names(values)), NEW, (), ()),
+            )
+        result: dict[ImportField, str] = {}
+        imported = dict(found.imported)
+        changes_list: list[FieldChange] = []
+        kept: list[FieldChange] = []
+        guardians_changed: set[int] = set()
+        for f, new in values.items():
+            current = found.values[f]
+            last = found.imported.get(f.value)
+            if new == current:
+                result[f] = current
+                imported[f.value] = new
+            elif current == last or (last is None and not current):
+                result[f] = new
+                imported[f.value] = new
+                changes_list.append(
+                    FieldChange(f, display_value(f, current), display_value(f, new))
+                )
+                if f in GUARDIAN_FIELDS:
+                    guardians_changed.add(GUARDIAN_FIELDS[f][0])
+            else:
+                result[f] = current
+                kept.append(FieldChange(f, display_value(f, current), display_value(f, new)))
+        moved_from = found.cohort_label if found.cohort_label != self.cohort_label else ""
+        kind = CHANGED if changes_list or moved_from else UNCHANGED
+        names = {**found.values, **result}
+        return _Planned(
+            row=number,
+            values=result,
+            imported=imported,
+            existing=found,
+            imported_changed=imported != found.imported,
+            guardians_changed=guardians_changed,
+            change=PupilChange(
+                leerlingnummer,
+                full_name(*_names(names)),
+                kind,
+                tuple(changes_list),
+                tuple(kept),
+                moved_from,
+            ),
+        )
+
+
+def _names(values: Mapping[ImportField, str]) -> tuple[str, str, str]:
+    return (
+        values.get(ImportField.ROEPNAAM, ""),
+        values.get(ImportField.TUSSENVOEGSEL, ""),
+        values.get(ImportField.ACHTERNAAM, ""),
+    )
+
+
+def _stored_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _load_existing(session: Session) -> dict[str, _Existing]:
+    """Every pupil with the fields an import can touch, in two queries."""
+    columns = [getattr(PupilRow, f.value) for f in PUPIL_FIELDS]
+    statement = select(
+        PupilRow.id,
+        PupilRow.version,
+        PupilRow.archived,
+        PupilRow.imported_values,
+        CohortRow.label,
+        *columns,
+    ).join(CohortRow, PupilRow.cohort_id == CohortRow.id)
+    existing: dict[str, _Existing] = {}
+    by_id: dict[int, _Existing] = {}
+    empty_guardians = {f: "" for f in GUARDIAN_FIELDS}
+    for pupil_id, version, archived, imported, label, *fields in session.execute(statement):
+        values = {f: _stored_text(v) for f, v in zip(PUPIL_FIELDS, fields, strict=True)}
+        values.update(empty_guardians)
+        record = _Existing(
+            id=pupil_id,
+            version=version,
+            cohort_label=label,
+            archived=archived,
+            values=values,
+            imported=dict(imported or {}),
+            guardian_ids=[],
+            guardian_positions=[],
+        )
+        existing[values[ImportField.LEERLINGNUMMER]] = record
+        by_id[pupil_id] = record
+    guardians = select(
+        GuardianRow.id,
+        GuardianRow.pupil_id,
+        GuardianRow.position,
+        GuardianRow.name,
+        GuardianRow.relation,
+        GuardianRow.phone,
+        GuardianRow.email,
+    ).order_by(GuardianRow.pupil_id, GuardianRow.position, GuardianRow.id)
+    for guardian_id, pupil_id, position, *attributes in session.execute(guardians):
+        record = by_id[pupil_id]
+        index = len(record.guardian_ids)
+        record.guardian_ids.append(guardian_id)
+        record.guardian_positions.append(position)
+        if index > 1:
+            continue
+        texts = dict(zip(("name", "relation", "phone", "email"), attributes, strict=True))
+        for f, (p, attribute) in GUARDIAN_FIELDS.items():
+            if p == index:
+                record.values[f] = texts[attribute] or ""
+    return existing
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def _column_value(f: ImportField, value: str) -> Any:
+    if f in _DATE_FIELDS:
+        return date.fromisoformat(value) if value else None
+    if f in _NULLABLE_FIELDS:
+        return value or None
+    return value
+
+
+def _guardian_texts(values: Mapping[ImportField, str], position: int) -> dict[str, str]:
+    return {
+        attribute: values[f]
+        for f, (p, attribute) in GUARDIAN_FIELDS.items()
+        if p == position and f in values
+    }
+
+
+def _timeline_words(change: PupilChange) -> list[str]:
+    words: list[str] = []
+    for item in change.changes:
+        key = "guardians" if item.field in GUARDIAN_FIELDS else item.field.value
+        if FIELD_LABELS[key] not in words:
+            words.append(FIELD_LABELS[key])
+    if change.moved_from:
+        words.append("schooljaar")
+    return words
+
+
+def _core(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _batches(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), _WRITE_BATCH):
+        yield items[start : start + _WRITE_BATCH]
+
+
+class _Writer:
+    """Core statements in batches: a 20,000-pupil file is written in seconds, not minutes."""
+
+    def __init__(
+        self,
+        session: Session,
+        plan: list[_Planned],
+        preview: ImportPreview,
+        author: str,
+        now: datetime,
+        tick: _Ticker,
+    ) -> None:
+        self.session = session
+        self.plan = plan
+        self.preview = preview
+        self.author = author
+        self.now = now
+        self.tick = tick
+        self.done = 0
+        self.mapped_pupil_fields = [f for f in PUPIL_FIELDS if f in preview.mapping]
+
+    def run(self) -> int:
+        rows = len(self.preview.table.rows)
+        self.tick.phase(rows * 2, rows * 2 + len(self.plan) + 1)
+        cohort_id = ensure_cohort(self.session, self.preview.cohort_label).id
+        new = [p for p in self.plan if p.existing is None]
+        changed = [p for p in self.plan if p.existing is not None and p.change.kind == CHANGED]
+        quiet = [
+            p
+            for p in self.plan
+            if p.existing is not None and p.change.kind == UNCHANGED and p.imported_changed
+        ]
+        self._insert_new(new, cohort_id)
+        self._update_changed(changed, cohort_id)
+        self._store_imported_values(quiet)
+        return len(new) + len(changed)
+
+    def _advance(self, count: int) -> None:
+        self.done += count
+        self.tick(self.done)
+
+    def _timeline(self, pupil_id: int, text: str) -> dict[str, Any]:
+        return {
+            "pupil_id": pupil_id,
+            "at": self.now,
+            "author": self.author,
+            "kind": TimelineKind.GEBEURTENIS.value,
+            "text": text,
+        }
+
+    def _insert_new(self, new: list[_Planned], cohort_id: int) -> None:
+        pupils = _core(PupilRow)
+        source = self.preview.table.source.name
+        for batch in _batches(new):
+            rows = []
+            for planned in batch:
+                row: dict[str, Any] = {
+                    f.value: _column_value(f, planned.values.get(f, "")) for f in PUPIL_FIELDS
+                }
+                row.update(
+                    cohort_id=cohort_id,
+                    startkwalificatie=JaNeeOnbekend.ONBEKEND.value,
+                    ondersteuningsbehoefte="",
+                    archived=False,
+                    imported_values=planned.imported,
+                    created_at=self.now,
+                    updated_at=self.now,
+                    version=1,
+                )
+                rows.append(row)
+            ids = (
+                self.session.execute(
+                    pupils.insert().returning(pupils.c.id, sort_by_parameter_order=True), rows
+                )
+                .scalars()
+                .all()
+            )
+            self.session.execute(_core(RouteRow).insert(), [{"pupil_id": i} for i in ids])
+            guardians = [
+                {"pupil_id": pupil_id, "position": position, **_full_guardian(texts)}
+                for pupil_id, planned in zip(ids, batch, strict=True)
+                for position in (0, 1)
+                if any((texts := _guardian_texts(planned.values, position)).values())
+            ]
+            if guardians:
+                self.session.execute(_core(GuardianRow).insert(), guardians)
+            self.session.execute(
+                _core(TimelineEntryRow).insert(),
+                [self._timeline(i, f"Toegevoegd via import van {source}.") for i in ids],
+            )
+            self._advance(len(batch))
+
+    def _update_changed(self, changed: list[_Planned], cohort_id: int) -> None:
+        pupils = _core(PupilRow)
+        c = pupils.c
+        statement = (
+            pupils.update()
+            .where(c.id == bindparam("p_id"), c.version == bindparam("p_version"))
+            .values(
+                version=c.version + 1,
+                cohort_id=bindparam("p_cohort_id", type_=c.cohort_id.type),
+                updated_at=bindparam("p_updated_at", type_=c.updated_at.type),
+                imported_values=bindparam("p_imported", type_=c.imported_values.type),
+                **{
+                    f.value: bindparam(f"p_{f.value}", type_=c[f.value].type)
+                    for f in self.mapped_pupil_fields
+                },
+            )
+        )
+        for batch in _batches(changed):
+            params = []
+            timeline = []
+            for planned in batch:
+                assert planned.existing is not None
+                params.append(
+                    {
+                        "p_id": planned.existing.id,
+                        "p_version": planned.existing.version,
+                        "p_cohort_id": cohort_id,
+                        "p_updated_at": self.now,
+                        "p_imported": planned.imported,
+                        **{
+                            f"p_{f.value}": _column_value(f, planned.values[f])
+                            for f in self.mapped_pupil_fields
+                        },
+                    }
+                )
+                text = f"Bijgewerkt via import: {', '.join(_timeline_words(planned.change))}."
+                if planned.change.kept:
+                    kept = dict.fromkeys(
+                        FIELD_LABELS["guardians" if k.field in GUARDIAN_FIELDS else k.field.value]
+                        for k in planned.change.kept
+                    )
+                    text += f" Met de hand gewijzigd en bewaard: {', '.join(kept)}."
+                timeline.append(self._timeline(planned.existing.id, text))
+            result = self.session.connection().execute(statement, params)
+            if result.rowcount != len(params):
+                raise ConflictError(
+                    "Een leerling is tijdens de import ergens anders gewijzigd. Er is niets "
+                    "geïmporteerd. Probeer het opnieuw."
+                )
+            self._write_guardians(batch)
+            self.session.execute(_core(TimelineEntryRow).insert(), timeline)
+            self._advance(len(batch))
+
+    def _write_guardians(self, batch: Sequence[_Planned]) -> None:
+        table = _core(GuardianRow)
+        updates: list[dict[str, Any]] = []
+        inserts: list[dict[str, Any]] = []
+        deletes: list[dict[str, Any]] = []
+        for planned in batch:
+            existing = planned.existing
+            assert existing is not None
+            for position in sorted(planned.guardians_changed):
+                current = {
+                    attribute: existing.values[f]
+                    for f, (p, attribute) in GUARDIAN_FIELDS.items()
+                    if p == position
+                }
+                texts = _full_guardian({**current, **_guardian_texts(planned.values, position)})
+                if position < len(existing.guardian_ids):
+                    guardian_id = existing.guardian_ids[position]
+                    if any(texts.values()):
+                        updates.append(
+                            {"g_id": guardian_id, **{f"g_{k}": v for k, v in texts.items()}}
+                        )
+                    else:
+                        deletes.append({"g_id": guardian_id})
+                elif any(texts.values()):
+                    after = (
+                        existing.guardian_positions[-1] + 1 if existing.guardian_positions else 0
+                    )
+                    inserts.append(
+                        {"pupil_id": existing.id, "position": max(position, after), **texts}
+                    )
+        c = table.c
+        if updates:
+            self.session.connection().execute(
+                table.update()
+                .where(c.id == bindparam("g_id"))
+                .values(
+                    name=bindparam("g_name"),
+                    relation=bindparam("g_relation"),
+                    phone=bindparam("g_phone"),
+                    email=bindparam("g_email"),
+                ),
+                updates,
+            )
+        if deletes:
+            self.session.connection().execute(
+                table.delete().where(c.id == bindparam("g_id")), deletes
+            )
+        if inserts:
+            self.session.execute(table.insert(), inserts)
+
+    def _store_imported_values(self, quiet: list[_Planned]) -> None:
+        """Pupils the import leaves as they are still learn what the file said, without a new
+        version: a coordinator who has one of them open can save without a conflict."""
+        pupils = _core(PupilRow)
+        statement = (
+            pupils.update()
+            .where(pupils.c.id == bindparam("p_id"))
+            .values(imported_values=bindparam("p_imported", type_=pupils.c.imported_values.type))
+        )
+        for batch in _batches(quiet):
+            params = [
+                {"p_id": p.existing.id, "p_imported": p.imported}
+                for p in batch
+                if p.existing is not None
+            ]
+            self.session.connection().execute(statement, params)
+            self._advance(len(batch))
+
+
+def _full_guardian(texts: Mapping[str, str]) -> dict[str, str]:
+    return {
+        attribute: texts.get(attribute, "") for attribute in ("name", "relation", "phone", "email")
+    }
