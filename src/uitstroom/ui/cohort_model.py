@@ -35,8 +35,11 @@ Index = QModelIndex | QPersistentModelIndex
 MUTED = QColor("#6b6b6b")
 _ROOT = QModelIndex()
 _DIGITS = re.compile(r"(\d+)")
+# The accents NFKD splits off Latin letters (é -> e + U+0301): dropped in one regex pass.
+_ACCENTS = re.compile("[\u0300-\u036f]")
 # Letters that NFKD does not split into a base letter and an accent.
-_FOLD_EXTRA = str.maketrans({"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae"})
+_FOLD_EXTRA = {"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae"}
+_EXTRA_LETTERS = re.compile("[" + "".join(_FOLD_EXTRA) + "]")
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,11 @@ class Column:
 
 def fold(text: str) -> str:
     """Lower case without accents, so 'celik' finds Çelik and 'zoe' finds Zoë."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_EXTRA))
-    if decomposed.isascii():
-        return decomposed
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    folded = _EXTRA_LETTERS.sub(lambda found: _FOLD_EXTRA[found.group()], folded)
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", folded))
 
 
 def text_key(text: str) -> tuple[str, str]:
@@ -92,6 +96,8 @@ class RecordTableModel(QAbstractTableModel):
         self._columns = tuple(columns)
         self._rows: list[Any] = list(rows)
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        # True while the rows are in the order self._sort asks for: sorting again is free.
+        self._in_order = False
         self._muted = muted
 
     # --- Qt ------------------------------------------------------------------------------
@@ -129,7 +135,10 @@ class RecordTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._columns):
             return
+        if self._in_order and self._sort == (column, order):
+            return
         self._sort = (column, order)
+        self._in_order = True
         new_order = self._sorted_order()
         if new_order == list(range(len(self._rows))):
             return
@@ -161,6 +170,7 @@ class RecordTableModel(QAbstractTableModel):
         self._rows_replaced()
         if self._sort is not None:
             self._apply_order(self._sorted_order())
+            self._in_order = True
         self.endResetModel()
 
     def _sorted_order(self) -> list[int]:
@@ -338,6 +348,7 @@ class CohortModel(RecordTableModel):
             self.accepted = self._matching(self._filter)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
         if self._sort is not None:
+            self._in_order = False
             self.sort(*self._sort)
 
     def _rows_replaced(self) -> None:

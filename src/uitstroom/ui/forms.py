@@ -207,10 +207,13 @@ class DateEdit(QLineEdit):
         try:
             value = self.field_value()
         except ValueError as exc:
-            self._mark(str(exc))
+            self.show_problem(str(exc))
             return
         if value is not None and self.text() != f"{value:%d-%m-%Y}":
             self.set_field_value(value)
+
+    def show_problem(self, problem: str) -> None:
+        self._mark(problem)
 
     def _mark(self, problem: str | None) -> None:
         self.setProperty("invalid", problem is not None)
@@ -460,8 +463,19 @@ class Form(QWidget):
     def set_label_width(self, width: int) -> None:
         for editor in self._editors.values():
             label = self._layout.labelForField(editor)
-            if label is not None:
+            if isinstance(label, QLabel):
                 label.setMinimumWidth(width)
+                label.setAlignment(self._layout.labelAlignment())
+
+    def highlight_problems(self) -> None:
+        """Mark the fields that cannot be read, after a save was refused because of them."""
+        for editor in self._editors.values():
+            try:
+                cast(Editor, editor).field_value()
+            except ValueError as exc:
+                mark = getattr(editor, "show_problem", None)
+                if mark is not None:
+                    mark(str(exc))
 
     def first_editor(self) -> QWidget | None:
         return next(iter(self._editors.values()), None)
@@ -543,6 +557,7 @@ class FormDialog(QDialog):
         try:
             values = self.form.values()
         except FormError as exc:
+            self.form.highlight_problems()
             self.banner.show_problems(exc.problems)
             return
         problems = self._check(values) if self._check else []
@@ -565,10 +580,7 @@ def ask_to_save(parent: QWidget, what: str) -> QMessageBox.StandardButton:
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Wijzigingen opslaan?")
     box.setText("Wijzigingen opslaan?")
-    box.setInformativeText(
-        f"U hebt {what} gewijzigd, maar nog niet opgeslagen. "
-        "Kies Niet opslaan om de wijzigingen weg te gooien."
-    )
+    box.setInformativeText(f"U hebt {what} gewijzigd, maar nog niet opgeslagen.")
     save = QMessageBox.StandardButton.Save
     discard = QMessageBox.StandardButton.Discard
     cancel = QMessageBox.StandardButton.Cancel

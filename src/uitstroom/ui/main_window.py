@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([800, 480])
         splitter.setChildrenCollapsible(False)
+        self.detail.setMinimumWidth(440)
         self.splitter = splitter
         self.setCentralWidget(splitter)
         self._build_actions()
