@@ -1,0 +1,87 @@
+"""`make bench`: the budgets of the issues, measured on generated data, printed as figures."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.data import FOLDER, cohort_database, cohort_xlsx
+
+PUPILS = 20_000
+RUNS = 3
+
+
+def budget(name: str, value: float, limit: float, unit: str) -> None:
+    verdict = "binnen budget" if value <= limit else "BOVEN BUDGET"
+    print(f"  {name:<46} {value:>9.1f} {unit:<3} (budget {limit:g} {unit}) {verdict}")
+
+
+def gui_figures(database: Path) -> dict[str, float]:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    spawned = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.gui_child", str(database), repr(spawned)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=True,
+    )
+    line = result.stdout.strip().splitlines()[-1]
+    return {k: float(v) for k, v in (pair.split("=") for pair in line.split())}
+
+
+def import_seconds(xlsx: Path) -> tuple[float, int]:
+    from uitstroom.domain.importing import guess_mapping
+    from uitstroom.services.database import open_database
+    from uitstroom.services.importing import ImportService
+
+    target = FOLDER / "import-target.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    db = open_database(target)
+    service = ImportService(db.sessions)
+    start = time.perf_counter()
+    table = service.read(xlsx)
+    preview = service.preview(table, guess_mapping(table.headers), "2026-2027")
+    assert not preview.problems, preview.problems[:3]
+    written = service.apply(preview, "bench")
+    elapsed = time.perf_counter() - start
+    db.close()
+    return elapsed, written
+
+
+def main() -> None:
+    print(f"Uitstroom benchmark ({os.cpu_count()} cores, Python {sys.version.split()[0]})")
+    database = cohort_database(PUPILS)
+    runs = [gui_figures(database) for _ in range(RUNS)]
+    assert all(r["rows"] == PUPILS for r in runs), runs
+    print(f"Cohort of {PUPILS:,} pupils, {RUNS} cold starts (median):")
+    budget(
+        "window with populated table, from process start",
+        statistics.median(r["startup_s"] for r in runs) * 1000,
+        1500,
+        "ms",
+    )
+    budget(
+        "search-as-you-type, slowest keystroke",
+        statistics.median(r["search_ms_max"] for r in runs),
+        50,
+        "ms",
+    )
+    print(
+        f"  {'search-as-you-type, median keystroke':<46} {statistics.median(r['search_ms_median'] for r in runs):>9.1f} ms"
+    )
+    budget("resident memory, peak", max(r["VmHWM"] for r in runs), 300, "MB")
+    seconds, written = import_seconds(cohort_xlsx(PUPILS))
+    assert written == PUPILS
+    print(f"Import of a {PUPILS:,}-row XLSX (read, check, write):")
+    budget("import", seconds * 1000, 10_000, "ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Run in a fresh process by bench/__main__.py: start the real program on a database, report
+when the populated table is on screen, then type into the search field and time each keystroke.
+
+Prints one line of key=value figures. argv: DATABASE PARENT_MONOTONIC_AT_SPAWN
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+def main() -> None:
+    database, spawned = sys.argv[1], float(sys.argv[2])
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
+
+    from uitstroom.app import run_gui
+    from uitstroom.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    figures: dict[str, float] = {}
+
+    def measure() -> None:
+        window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+        table = window.findChild(QTableView, "cohort")
+        app.processEvents()
+        table.viewport().repaint()
+        figures["rows"] = table.model().rowCount()
+        figures["startup_s"] = time.monotonic() - spawned
+        search = window.findChild(QLineEdit, "search")
+        timings = []
+        for text in (
+            "j",
+            "ja",
+            "jan",
+            "jans",
+            "janse",
+            "jansen",
+            "jansen",
+            "",
+            "p",
+            "pr",
+            "pro4",
+            "pro4a",
+            "",
+        ):
+            start = time.perf_counter()
+            search.setText(text)
+            app.processEvents()
+            table.viewport().repaint()
+            timings.append((time.perf_counter() - start) * 1000)
+        figures["search_ms_max"] = max(timings)
+        figures["search_ms_median"] = sorted(timings)[len(timings) // 2]
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(("VmHWM", "VmRSS")):
+                    figures[line.split(":")[0]] = int(line.split()[1]) / 1024
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(0, measure)
+    run_gui(database)
+    print(" ".join(f"{k}={v:.3f}" for k, v in figures.items()), flush=True)
+
+
+if __name__ == "__main__":
+    main()
