@@ -1,0 +1,275 @@
+"""The import dialog as a coordinator uses it: choose a file, check the columns, read what
+changes, import. The work runs in a thread; the tests wait for the dialog's `work_finished`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QProgressDialog, QPushButton, QWidget
+
+from factories import dump, fixed_clock
+from import_files import HEADERS, pupil_rows, write_csv, write_xlsx
+from uitstroom.domain.importing import ImportField, guess_mapping
+from uitstroom.services.database import Database
+from uitstroom.services.importing import ImportCancelled, ImportService
+from uitstroom.services.pupils import PupilService
+from uitstroom.ui.import_dialog import NOTHING_IMPORTED, ImportDialog
+from uitstroom.ui.worker import run_with_progress
+
+COHORT = "2026-2027"
+
+
+@pytest.fixture
+def dialog(qtbot, database: Database) -> Iterator[ImportDialog]:
+    opened = ImportDialog(ImportService(database.sessions, clock=fixed_clock()), COHORT, "Marloes")
+    qtbot.addWidget(opened)
+    opened.show()
+    yield opened
+
+
+def choose_file(qtbot, dialog: ImportDialog, path: Path) -> None:
+    dialog.path_edit.clear()
+    qtbot.keyClicks(dialog.path_edit, str(path))
+    press_next(qtbot, dialog)
+
+
+def press_next(qtbot, dialog: ImportDialog) -> None:
+    with qtbot.waitSignal(dialog.work_finished, timeout=20_000):
+        dialog.next_button.click()
+
+
+def database_file(db: Database) -> Path:
+    db.engine.dispose()
+    return Path(db.engine.url.database or "")
+
+
+def test_a_bad_file_shows_every_problem_and_imports_nothing(
+    qtbot, dialog: ImportDialog, database: Database, tmp_path: Path
+) -> None:
+    rows = pupil_rows(6)
+    rows[2][4] = "31-02-2010"
+    rows[4][0] = rows[0][0]
+    path = write_csv(tmp_path / "export-magister.csv", rows)
+    before = dump(database_file(database))
+
+    choose_file(qtbot, dialog, path)
+    assert dialog.pages.currentIndex() == ImportDialog.MAPPING
+    assert "export-magister.csv" in dialog.file_summary.text()
+    assert "gescheiden door puntkomma's" in dialog.file_summary.text()
+    assert dialog.mapping() == guess_mapping(HEADERS)
+    assert dialog.sample_model.rowCount() == 5
+
+    press_next(qtbot, dialog)
+    assert dialog.pages.currentIndex() == ImportDialog.PREVIEW
+    shown = [
+        (p.row, p.column, p.message[:40])
+        for p in (dialog.problem_model.row_at(i) for i in range(dialog.problem_model.rowCount()))
+    ]
+    assert shown == [
+        (4, "Geboortedatum", "De datum '31-02-2010' bestaat niet. Cont"),
+        (6, "Leerlingnummer", "Leerlingnummer 300001 staat twee keer in"),
+    ]
+    assert dialog.lists.currentWidget() is dialog.problem_view
+    assert not dialog.import_button.isEnabled()
+    assert dialog.preview_banner.isVisible()
+    assert dialog.preview_banner.text.text() == NOTHING_IMPORTED
+    assert dialog.summary_label.text() == "Het bestand heeft 2 problemen."
+    dialog.start_import()  # even when called directly, nothing happens
+    assert dump(database_file(database)) == before
+
+
+def test_a_good_file_is_imported_and_the_pupils_are_in_the_database(
+    qtbot, demo_database: Database, tmp_path: Path
+) -> None:
+    pupils = PupilService(demo_database.sessions)
+    known = pupils.summaries()[0]
+    rows = pupil_rows(2)
+    rows.append(
+        [known.leerlingnummer, known.roepnaam, known.tussenvoegsel, known.achternaam, "", "PRO4X"]
+        + [""] * 4
+    )
+    path = write_xlsx(tmp_path / "export-somtoday.xlsx", rows)
+    dialog = ImportDialog(
+        ImportService(demo_database.sessions, clock=fixed_clock()), COHORT, "Marloes", path=path
+    )
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.work_finished, timeout=20_000):
+        dialog.show()  # a path given up front is read straight away
+    assert dialog.pages.currentIndex() == ImportDialog.MAPPING
+
+    press_next(qtbot, dialog)
+    assert dialog.summary_label.text().startswith(
+        "Schooljaar 2026-2027: 2 nieuwe leerlingen, 0 gewijzigd, 1 ongewijzigd; 47 leerlingen "
+        "staan niet meer in dit bestand en blijven bewaard."
+    )
+    first = dialog.change_model.row_at(0)
+    assert first[0] == f"{known.name} ({known.leerlingnummer})"
+    assert first[1] == "Geen wijziging"
+    assert f"klas of groep: {known.klas} (in het bestand: PRO4X)" in first[2]
+    assert "klas of groep" in dialog.change_detail.text()
+    assert dialog.import_button.isEnabled()
+    assert not dialog.preview_banner.isVisible()
+
+    with qtbot.waitSignal(dialog.imported, timeout=20_000) as imported:
+        dialog.import_button.click()
+    assert imported.args == [2]
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert dialog.preview_banner.kind == "success"
+    assert "Klaar: 2 leerlingen opgeslagen" in dialog.preview_banner.text.text()
+    assert not dialog.import_button.isEnabled()
+    assert pupils.find_by_leerlingnummer("300001") is not None
+    assert pupils.find_by_leerlingnummer("300002") is not None
+    kept = pupils.find_by_leerlingnummer(known.leerlingnummer)
+    assert kept is not None and kept.pupil.klas == known.klas
+    assert pupils.count() == 50
+
+
+def test_a_required_column_left_out_keeps_the_user_on_the_columns(
+    qtbot, dialog: ImportDialog, tmp_path: Path
+) -> None:
+    choose_file(qtbot, dialog, write_csv(tmp_path / "export.csv", pupil_rows(2)))
+    dialog.set_mapping(ImportField.ACHTERNAAM, None)
+    dialog.next_button.click()
+    assert not dialog.busy
+    assert dialog.pages.currentIndex() == ImportDialog.MAPPING
+    assert dialog.mapping_banner.isVisible()
+    assert "Er is geen kolom voor de achternaam" in dialog.mapping_banner.text.text()
+    dialog.set_mapping(ImportField.ACHTERNAAM, "Achternaam")
+    assert not dialog.mapping_banner.isVisible()
+
+
+def test_a_file_that_cannot_be_read_is_explained_on_the_first_step(
+    qtbot, dialog: ImportDialog, tmp_path: Path
+) -> None:
+    path = tmp_path / "foto.csv"
+    path.write_bytes(bytes(range(256)) * 8)
+    choose_file(qtbot, dialog, path)
+    assert dialog.pages.currentIndex() == ImportDialog.FILE
+    assert dialog.file_banner.isVisible()
+    assert dialog.file_banner.text.text().startswith("Dit bestand is geen CSV- of Excel-bestand")
+    assert dialog.next_button.isEnabled()
+
+
+def test_going_back_and_choosing_another_file(qtbot, dialog: ImportDialog, tmp_path: Path) -> None:
+    bad = pupil_rows(2)
+    bad[1][3] = ""
+    choose_file(qtbot, dialog, write_csv(tmp_path / "fout.csv", bad))
+    press_next(qtbot, dialog)
+    assert not dialog.import_button.isEnabled()
+    dialog.back_button.click()
+    dialog.back_button.click()
+    assert dialog.pages.currentIndex() == ImportDialog.FILE
+    choose_file(qtbot, dialog, write_csv(tmp_path / "goed.csv", pupil_rows(2)))
+    press_next(qtbot, dialog)
+    assert dialog.import_button.isEnabled()
+    assert dialog.import_button.isDefault()
+
+
+def test_every_control_is_reachable_by_keyboard(
+    qtbot, dialog: ImportDialog, tmp_path: Path
+) -> None:
+    choose_file(qtbot, dialog, write_csv(tmp_path / "export.csv", pupil_rows(2)))
+    for button in dialog.findChildren(QPushButton):
+        assert "&" in button.text(), button.text()
+    page = dialog.pages.widget(ImportDialog.MAPPING)
+    buddies = {label.buddy(): label.text() for label in page.findChildren(QLabel) if label.buddy()}
+    combos = page.findChildren(QComboBox)
+    assert len(combos) == len(ImportField)
+    assert all(combo in buddies for combo in combos)
+    assert all("&" in text for text in buddies.values())
+    keys = [text[text.index("&") + 1].casefold() for text in buddies.values()]
+    # 23 labels cannot all have their own letter; Alt+letter cycles through those that share.
+    assert len(set(keys)) >= 18
+    assert not {"t", "v", "s"} & set(keys)  # Terug, Volgende, Sluiten
+
+
+def test_the_lists_pass_the_qt_model_tester(
+    qtbot, qtmodeltester, dialog: ImportDialog, tmp_path: Path
+) -> None:
+    rows = pupil_rows(4)
+    rows[1][4] = "2009-13-01"
+    choose_file(qtbot, dialog, write_csv(tmp_path / "fout.csv", rows))
+    qtmodeltester.check(dialog.sample_model)
+    press_next(qtbot, dialog)
+    qtmodeltester.check(dialog.problem_model)
+    rows[1][4] = "2009-12-01"
+    dialog.back_button.click()
+    dialog.back_button.click()
+    choose_file(qtbot, dialog, write_csv(tmp_path / "goed.csv", rows))
+    press_next(qtbot, dialog)
+    qtmodeltester.check(dialog.change_model)
+
+
+# --- the background runner ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def parent(qtbot) -> QWidget:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def test_work_runs_off_the_ui_thread_and_the_result_arrives_on_it(qtbot, parent: QWidget) -> None:
+    ui_thread = QApplication.instance().thread()  # type: ignore[union-attr]
+    seen: list[tuple[bool, object]] = []
+
+    def work(progress) -> str:
+        assert progress(1, 2)
+        return "klaar" if QThread.currentThread() is not ui_thread else "op de UI-thread"
+
+    run_with_progress(
+        parent,
+        "Bezig…",
+        work,
+        lambda result: seen.append((QThread.currentThread() is ui_thread, result)),
+    )
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
+    assert seen == [(True, "klaar")]
+
+
+def test_an_error_is_handed_to_on_error(qtbot, parent: QWidget) -> None:
+    errors: list[BaseException] = []
+
+    def work(_progress) -> None:
+        raise ValueError("kapot")
+
+    run_with_progress(parent, "Bezig…", work, lambda _r: None, errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5_000)
+    assert [str(e) for e in errors] == ["kapot"]
+
+
+def test_annuleren_stops_the_work(qtbot, parent: QWidget) -> None:
+    started = threading.Event()
+    outcome: list[str] = []
+
+    def work(progress) -> None:
+        started.set()
+        done = 0
+        while progress(done, 1_000_000):
+            done += 1
+            threading.Event().wait(0.001)
+        raise ImportCancelled()
+
+    run_with_progress(
+        parent,
+        "Leerlingen importeren…",
+        work,
+        lambda _r: outcome.append("klaar"),
+        lambda e: outcome.append(f"fout: {e}"),
+        lambda: outcome.append("afgebroken"),
+    )
+    assert started.wait(5)
+    progress_dialog = parent.findChild(QProgressDialog)
+    assert progress_dialog is not None
+    qtbot.waitUntil(progress_dialog.isVisible, timeout=5_000)
+    cancel = [b for b in progress_dialog.findChildren(QPushButton) if b.text() == "&Annuleren"]
+    assert cancel
+    cancel[0].click()
+    qtbot.waitUntil(lambda: bool(outcome), timeout=5_000)
+    assert outcome == ["afgebroken"]
