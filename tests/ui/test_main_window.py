@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QPushButton
 
 from factories import fixed_clock
 from uitstroom.domain.enums import Route
@@ -372,3 +372,30 @@ def test_the_import_menu_opens_the_import_dialog(qtbot, window: MainWindow, dial
     window.import_action.trigger()
     # Until the import dialog ships, the window says so instead of failing.
     assert dialogs.seen[0].startswith(("Leerlingen importeren", "Importeren kan"))
+
+
+def test_from_the_search_field_down_opens_the_first_match(qtbot, window: MainWindow) -> None:
+    window.focus_search()
+    qtbot.keyClicks(window.search, "dijkstra")
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert window.focusWidget() is window.table
+    assert window.detail.title.text().endswith("Dijkstra")
+
+
+def test_exporting_writes_the_file_the_user_chose(
+    qtbot, window: MainWindow, tmp_path, monkeypatch
+) -> None:
+    target = tmp_path / "cohort.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "Excel-werkmap (*.xlsx)")
+    )
+    window.export_action.trigger()
+    assert target.stat().st_size > 0
+    assert window.statusBar().currentMessage() == f"48 leerlingen geëxporteerd naar {target}."
+
+
+def test_the_about_box_names_the_version_and_the_database(window: MainWindow, dialogs) -> None:
+    dialogs.click("OK")
+    window.about_action.trigger()
+    assert "Uitstroom 0.1.0" in dialogs.seen[0]
+    assert window._services.location in dialogs.seen[0]

@@ -385,7 +385,8 @@ class ImageEdit(QWidget):
 
 # --- the form --------------------------------------------------------------------------------
 class Form(QWidget):
-    """Editors for a list of fields in a QFormLayout. `edited` fires on user edits only."""
+    """Editors for a list of fields in a QFormLayout. `edited` fires on user edits only: the
+    editors' signals are chained to it in Qt, and blocked while the form is being filled."""
 
     edited = Signal()
 
@@ -393,7 +394,6 @@ class Form(QWidget):
         super().__init__(parent)
         self._fields = {f.name: f for f in fields}
         self._editors: dict[str, QWidget] = {}
-        self._loading = False
         self._layout = QFormLayout(self)
         self._layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self._layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
@@ -403,7 +403,7 @@ class Form(QWidget):
             editor.setObjectName(spec.name)
             if spec.tooltip:
                 editor.setToolTip(spec.tooltip)
-            cast(Editor, editor).edited.connect(self._on_edited)
+            cast(Editor, editor).edited.connect(self.edited)
             if spec.label:
                 self._layout.addRow(spec.label, editor)
             else:
@@ -432,13 +432,13 @@ class Form(QWidget):
 
     def set_values(self, values: Mapping[str, Any]) -> None:
         """Fill the editors without it counting as an edit."""
-        self._loading = True
+        blocked = self.blockSignals(True)
         try:
             for name, editor in self._editors.items():
                 if name in values:
                     cast(Editor, editor).set_field_value(values[name])
         finally:
-            self._loading = False
+            self.blockSignals(blocked)
 
     def set_row_visible(self, name: str, visible: bool) -> None:
         self._layout.setRowVisible(self._editors[name], visible)
@@ -446,11 +446,11 @@ class Form(QWidget):
     def set_choices(self, name: str, choices: Choices) -> None:
         editor = self._editors[name]
         assert isinstance(editor, ChoiceEdit)
-        self._loading = True
+        blocked = self.blockSignals(True)
         try:
             editor.set_choices(choices)
         finally:
-            self._loading = False
+            self.blockSignals(blocked)
 
     def label_width(self) -> int:
         widths = [
@@ -479,10 +479,6 @@ class Form(QWidget):
 
     def first_editor(self) -> QWidget | None:
         return next(iter(self._editors.values()), None)
-
-    def _on_edited(self) -> None:
-        if not self._loading:
-            self.edited.emit()
 
 
 class MessageBanner(QLabel):

@@ -134,6 +134,12 @@ class MainWindow(QMainWindow):
         clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         clear.triggered.connect(self.search.clear)
         self.search.addAction(clear)
+        # From the search field straight into the list: Down or Enter.
+        to_list = QAction(self.search)
+        to_list.setShortcuts([QKeySequence(Qt.Key.Key_Down), QKeySequence(Qt.Key.Key_Return)])
+        to_list.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        to_list.triggered.connect(self.focus_list)
+        self.search.addAction(to_list)
         layout.addWidget(self.search)
 
         self.klas_filter = QComboBox(side)
@@ -383,6 +389,11 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def focus_list(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
 
     def new_pupil(self) -> None:
         if not self.detail.resolve_unsaved():

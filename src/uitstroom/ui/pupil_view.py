@@ -205,7 +205,7 @@ class PupilView(QWidget):
         self._ondersteuning_form = Form(ONDERSTEUNING_FIELDS)
         self._archief_form = Form(ARCHIEF_FIELDS)
         privacy = QLabel(
-            "Bijzonder persoonsgegeven. Schrijf alleen op wat nodig is voor de begeleiding, "
+            "Schrijf alleen op wat nodig is voor de begeleiding, "
             "en deel het alleen met toestemming van de leerling (en ouders)."
         )
         privacy.setWordWrap(True)
@@ -215,7 +215,10 @@ class PupilView(QWidget):
             ("Contact", [self._contact_form]),
             ("Ouders/verzorgers", [self._guardians]),
             ("Uitstroomprofiel", [self._profiel_form]),
-            ("Ondersteuningsbehoefte 🔒", [privacy, self._ondersteuning_form]),
+            (
+                "Ondersteuningsbehoefte · bijzonder persoonsgegeven",
+                [privacy, self._ondersteuning_form],
+            ),
             ("Archief", [self._archief_form]),
         ]
         for title, widgets in sections:
