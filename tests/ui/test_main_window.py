@@ -279,6 +279,8 @@ def test_a_change_made_elsewhere_is_shown_and_nothing_typed_is_lost(
     assert "intussen ergens anders gewijzigd" in window.detail.banner.text()
     assert editor(window, "klas").text() == "PRO4X"
     assert window.detail.unsaved_marker.isVisible()
+    retype(qtbot, editor(window, "klas"), "PRO4Y")
+    assert window.detail.banner.isVisible()  # still true after typing: stays until reopened
     saved = stored(demo_database, pupil_id).pupil
     assert (saved.mentor, saved.klas) == ("dhr. Ander", theirs.klas)
 
@@ -292,6 +294,7 @@ def test_missing_name_and_wrong_date_are_explained_next_to_the_form(
     assert not window.detail.save()
     assert "De datum '31-02-2010' bestaat niet" in window.detail.banner.text()
     retype(qtbot, editor(window, "geboortedatum"), "14-05-2010")
+    assert not window.detail.banner.isVisible()  # the user is fixing it: no stale message
     assert not window.detail.save()
     assert window.detail.banner.text() == "Vul de achternaam in."
     assert editor(window, "geboortedatum").text() == "14-05-2010"
@@ -399,3 +402,31 @@ def test_the_about_box_names_the_version_and_the_database(window: MainWindow, di
     window.about_action.trigger()
     assert "Uitstroom 0.1.0" in dialogs.seen[0]
     assert window._services.location in dialogs.seen[0]
+
+
+def test_a_stage_is_changed_and_then_deleted(
+    qtbot, window: MainWindow, demo_database: Database, dialogs
+) -> None:
+    rows = visible_rows(window)
+    row = next(n for n, r in enumerate(rows) if stored(demo_database, r.id).stages)
+    open_row(qtbot, window, row)
+    pupil_id = window.detail.pupil_id
+    count = window.detail.stage_model.rowCount()
+    window.detail.tabs.setCurrentIndex(2)
+    window.detail.stage_table.selectRow(0)
+    assert window.detail.edit_stage_button.isEnabled()
+
+    dialogs.fill_and_click("Opslaan", leerbedrijf="Tuincentrum De Linde (Zeist)")
+    window.detail.edit_stage_button.click()
+    assert dialogs.seen[-1] == "Stage wijzigen"
+    assert window.detail.stage_model.index(0, 0).data() == "Tuincentrum De Linde (Zeist)"
+
+    window.detail.stage_table.selectRow(0)
+    dialogs.click("Verwijderen")
+    window.detail.delete_stage_button.click()
+    assert dialogs.seen[-1].startswith("De stage bij Tuincentrum De Linde (Zeist) verwijderen?")
+    assert window.detail.stage_model.rowCount() == count - 1
+    assert len(stored(demo_database, pupil_id).stages) == count - 1
+    assert window.detail.timeline_model.index(0, 1).data() == (
+        "Stage verwijderd: Tuincentrum De Linde (Zeist)."
+    )

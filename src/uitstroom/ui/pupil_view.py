@@ -43,7 +43,7 @@ from uitstroom.domain.model import (
     RouteDetails,
     Stage,
 )
-from uitstroom.services.errors import ServiceError
+from uitstroom.services.errors import ServiceError, ValidationError
 from uitstroom.services.pupils import PupilService
 from uitstroom.ui.cohort_model import ROW_ROLE, RecordTableModel, fit_columns
 from uitstroom.ui.forms import (
@@ -130,6 +130,7 @@ class PupilView(QWidget):
         self._school_type = school_type
         self._record: PupilRecord | None = None
         self._dirty = False
+        self._banner_about_input = False
 
         self._pages = QStackedWidget(self)
         self._empty = QLabel(self)
@@ -509,7 +510,16 @@ class PupilView(QWidget):
         )
 
     def _update_dirty(self) -> None:
+        # A message about what was typed goes once the user changes it; one about the record
+        # itself (changed elsewhere, gone) stays until it is read again.
+        if self._banner_about_input:
+            self.banner.clear_message()
+            self._banner_about_input = False
         self._set_dirty(self.is_dirty())
+
+    def _show_problems(self, problems: list[str], about_input: bool) -> None:
+        self.banner.show_problems(problems)
+        self._banner_about_input = about_input
 
     def _set_dirty(self, dirty: bool) -> None:
         self.unsaved_marker.setVisible(dirty)
@@ -545,7 +555,7 @@ class PupilView(QWidget):
         except FormError as exc:
             for form in (*self._pupil_forms, self._route_form):
                 form.highlight_problems()
-            self.banner.show_problems(exc.problems)
+            self._show_problems(exc.problems, about_input=True)
             return False
         old = self._record.pupil
         record = self._record
@@ -561,7 +571,7 @@ class PupilView(QWidget):
                     reason = asked
                 record = self._pupils.save(pupil, self._author, route_reason=reason)
         except ServiceError as exc:
-            self.banner.show_problems(problems_of(exc))
+            self._show_problems(problems_of(exc), about_input=isinstance(exc, ValidationError))
             return False
         if record is not self._record:
             self._load(record, keep_note=True)
@@ -661,7 +671,7 @@ class PupilView(QWidget):
         try:
             record = self._pupils.delete_stage(pupil_id, stage.id, self._author)
         except ServiceError as exc:
-            self.banner.show_problems(problems_of(exc))
+            self._show_problems(problems_of(exc), about_input=False)
             return
         self._lists_changed(record)
 
@@ -673,7 +683,7 @@ class PupilView(QWidget):
         try:
             record = self._pupils.add_note(pupil_id, self.note_edit.toPlainText(), self._author)
         except ServiceError as exc:
-            self.banner.show_problems(problems_of(exc))
+            self._show_problems(problems_of(exc), about_input=isinstance(exc, ValidationError))
             return False
         self.note_edit.blockSignals(True)
         self.note_edit.clear()
