@@ -98,3 +98,24 @@ def test_a_database_that_cannot_be_opened_is_explained(qtbot, tmp_path: Path, di
     dialogs.click("OK")
     assert run_gui(str(tmp_path)) == 1
     assert "is een map, geen databasebestand" in dialogs.seen[0]
+
+
+def test_choosing_import_asks_for_the_school_then_opens_the_import(
+    empty_window: MainWindow, dialogs
+) -> None:
+    def fill_school(dialog) -> None:
+        dialogs.fill(dialog, name="Praktijkschool De Brug")
+        dialog.accept()
+
+    dialogs.then(lambda dialog: dialog.choose(FirstRunChoice.IMPORT))
+    dialogs.then(fill_school)
+    dialogs.then(lambda dialog: dialog.close())
+    empty_window.offer_first_run()
+    assert dialogs.seen[:2] == ["Welkom bij Uitstroom", "Schoolgegevens"]
+    assert dialogs.seen[2].startswith(("Leerlingen importeren", "Importeren kan"))
+
+
+def test_enter_on_the_first_run_picks_the_empty_start(qtbot) -> None:
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.buttons[FirstRunChoice.EMPTY].isDefault()

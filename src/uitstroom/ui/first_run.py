@@ -68,7 +68,9 @@ class FirstRunDialog(QDialog):
         )
         later.setStyleSheet("QLabel { color: #555; }")
         layout.addWidget(later)
-        self.buttons[FirstRunChoice.DEMO].setFocus()
+        # Enter picks the empty start: it writes nothing, where the demo fills the database.
+        self.buttons[FirstRunChoice.EMPTY].setDefault(True)
+        self.buttons[FirstRunChoice.EMPTY].setFocus()
 
     def choose(self, choice: FirstRunChoice) -> None:
         self.choice = choice
