@@ -406,8 +406,8 @@ class MainWindow(QMainWindow):
         record = self.detail.record
         if record is None or record.pupil.id is None or not self.detail.resolve_unsaved():
             return
-        # Asking may have saved or discarded edits: archive what is stored now.
-        pupil = self.detail.record.pupil if self.detail.record else record.pupil
+        # Asking may have saved or discarded edits: archive what the view holds now.
+        pupil = (self.detail.record or record).pupil
         try:
             saved = self._services.pupils.save(
                 replace(pupil, archived=not pupil.archived), self._author
@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
         except ServiceError as exc:
             QMessageBox.warning(self, "Archiveren", "\n".join(problems_of(exc)))
             return
-        self.detail.open_pupil(saved.pupil.id)  # type: ignore[arg-type]
+        self.detail.show_record(saved)
         self._on_pupil_saved(saved)
         name = saved.pupil.name
         if saved.pupil.archived:

@@ -47,6 +47,7 @@ from uitstroom.services.errors import ServiceError, ValidationError
 from uitstroom.services.pupils import PupilService
 from uitstroom.ui.cohort_model import ROW_ROLE, RecordTableModel, fit_columns
 from uitstroom.ui.forms import (
+    ChoiceEdit,
     Form,
     FormDialog,
     FormError,
@@ -391,6 +392,10 @@ class PupilView(QWidget):
         self._pages.setCurrentIndex(0)
         self._set_dirty(False)
 
+    def show_record(self, record: PupilRecord) -> None:
+        """Show a record just read or stored elsewhere. Callers ask resolve_unsaved() first."""
+        self._load(record)
+
     def open_pupil(self, pupil_id: int) -> bool:
         try:
             record = self._pupils.record(pupil_id)
@@ -533,7 +538,9 @@ class PupilView(QWidget):
 
     def _on_route_edited(self) -> None:
         route = self._route_form.editor("route")
-        self._show_route_details(route.field_value())  # type: ignore[attr-defined]
+        assert isinstance(route, ChoiceEdit)
+        chosen = route.field_value()
+        self._show_route_details(chosen if isinstance(chosen, Route) else Route.ONBEKEND)
         self._update_dirty()
 
     def _show_route_details(self, route: Route) -> None:
@@ -637,23 +644,26 @@ class PupilView(QWidget):
             self._edit_stage(stage)
 
     def _edit_stage(self, stage: Stage | None) -> None:
-        pupil_id = self.pupil_id
-        if pupil_id is None:
+        if self._record is None or self._record.pupil.id is None:
             return
+        pupil_id = self._record.pupil.id
         stage_id = None if stage is None else stage.id
         dialog = FormDialog(
             "Stage toevoegen" if stage is None else "Stage wijzigen",
             STAGE_FIELDS,
             values_of(stage or Stage(leerbedrijf=""), [f.name for f in STAGE_FIELDS]),
-            intro="" if stage else f"Een nieuwe stage voor {self._record.pupil.name}.",  # type: ignore[union-attr]
+            intro="" if stage else f"Een nieuwe stage voor {self._record.pupil.name}.",
             submit=lambda v: self._pupils.save_stage(
                 pupil_id, Stage(id=stage_id, **v), self._author
             ),
             parent=self,
         )
-        dialog.form.first_editor().setFocus()  # type: ignore[union-attr]
+        first = dialog.form.first_editor()
+        if first is not None:
+            first.setFocus()
         if dialog.exec() == FormDialog.DialogCode.Accepted:
-            self._lists_changed(dialog.result_value)  # type: ignore[arg-type]
+            assert isinstance(dialog.result_value, PupilRecord)
+            self._lists_changed(dialog.result_value)
             self.tabs.setCurrentIndex(2)
 
     def delete_stage(self) -> None:
