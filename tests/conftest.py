@@ -17,10 +17,6 @@ from factories import fixed_clock, make_database
 from uitstroom.services.database import Database
 from uitstroom.services.demo import insert_demo_cohort
 from uitstroom.services.pupils import PupilService, SchoolService
-from uitstroom.ui.qt_workarounds import keep_true_alive
-
-# The window's tests emit thousands of signals; see qt_workarounds for why this is needed.
-keep_true_alive()
 
 DEMO_DAY = date(2026, 11, 23)
 

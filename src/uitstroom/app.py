@@ -13,7 +13,6 @@ from uitstroom.services.database import DatabaseOpenError, open_database
 from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.ui.main_window import MainWindow, Services
-from uitstroom.ui.qt_workarounds import keep_true_alive
 
 DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
 
@@ -28,7 +27,6 @@ def install_dutch(app: QApplication) -> None:
 
 
 def run_gui(database: str, argv: list[str] | None = None) -> int:
-    keep_true_alive()
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
