@@ -12,6 +12,7 @@ from uitstroom.domain.enums import Route
 from uitstroom.services.database import Database
 from uitstroom.services.pupils import PupilService
 from uitstroom.ui.main_window import MainWindow
+from uitstroom.ui.worker import running_jobs
 
 
 def visible_rows(window: MainWindow) -> list:
@@ -393,6 +394,7 @@ def test_exporting_writes_the_file_the_user_chose(
         QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "Excel-werkmap (*.xlsx)")
     )
     window.export_action.trigger()
+    qtbot.waitUntil(lambda: running_jobs() == 0, timeout=10_000)
     assert target.stat().st_size > 0
     assert window.statusBar().currentMessage() == f"48 leerlingen geëxporteerd naar {target}."
 

@@ -48,6 +48,7 @@ from uitstroom.ui.first_run import FirstRunChoice, FirstRunDialog
 from uitstroom.ui.forms import problems_of
 from uitstroom.ui.pupil_view import PupilView
 from uitstroom.ui.settings_dialog import SettingsDialog
+from uitstroom.ui.worker import run_with_progress
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -480,12 +481,22 @@ class MainWindow(QMainWindow):
         target = Path(path)
         if target.suffix.lower() not in (".xlsx", ".csv"):
             target = target.with_suffix(".csv" if "csv" in chosen_filter.lower() else ".xlsx")
-        try:
-            count = export_pupils(self._services.sessions, target)
-        except (ServiceError, OSError) as exc:
-            QMessageBox.warning(self, "Exporteren is niet gelukt", str(exc))
-            return
-        self.statusBar().showMessage(f"{count} leerlingen geëxporteerd naar {target}.", 10000)
+        sessions = self._services.sessions
+
+        def done(count: int) -> None:
+            self.statusBar().showMessage(f"{count} leerlingen geëxporteerd naar {target}.", 10000)
+
+        def failed(error: BaseException) -> None:
+            QMessageBox.warning(self, "Exporteren is niet gelukt", str(error))
+
+        # A cohort of thousands takes a second or more: off the UI thread, like the import.
+        run_with_progress(
+            self,
+            "Leerlingen exporteren…",
+            lambda _progress: export_pupils(sessions, target),
+            on_done=done,
+            on_error=failed,
+        )
 
     def show_about(self) -> None:
         QMessageBox.about(
