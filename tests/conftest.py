@@ -11,14 +11,26 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import keyring
 import pytest
 
 from factories import fixed_clock, make_database
+from keyring_double import MemoryKeyring
 from uitstroom.services.database import Database
 from uitstroom.services.demo import insert_demo_cohort
 from uitstroom.services.pupils import PupilService, SchoolService
 
 DEMO_DAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def memory_keychain() -> Iterator[MemoryKeyring]:
+    """Tests never touch the developer's real keychain: an in-memory one stands in."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture

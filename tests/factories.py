@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from uitstroom.domain.model import Guardian, Pupil
+from uitstroom.services import vault
 from uitstroom.services.database import Database, open_database
+from uitstroom.storage import cipher
+from uitstroom.storage.keys import new_data_key
 
 
 def fixed_clock(moment: datetime = datetime(2026, 11, 23, 9, 30)):
     return lambda: moment
 
 
+TEST_PASSPHRASE = "fietsbel tulpenveld Zwolle 2026"
+
+
 def make_database(tmp_path: Path, name: str = "uitstroom.db") -> Database:
-    return open_database(tmp_path / name)
+    """An encrypted database file, opened with a fresh data key (no key file: tests that need
+    the recovery passphrase use services.vault.set_up)."""
+    return open_database(tmp_path / name, new_data_key())
 
 
 def make_pupil(**changes: Any) -> Pupil:
@@ -37,10 +44,29 @@ def make_pupil(**changes: Any) -> Pupil:
     return replace(pupil, **changes)
 
 
-def dump(db_file: Path) -> str:
-    """The whole database as SQL text: equal dumps mean nothing was written."""
-    connection = sqlite3.connect(db_file)
+def dump(db: Database | Path, key: bytes | None = None) -> str:
+    """The whole database as SQL text: equal dumps mean nothing was written. Takes an (open or
+    closed) Database, or a file and its key; a file without a key is unlocked with the test
+    passphrase, as the headless commands in the tests set it up."""
+    if isinstance(db, Database):
+        path, key = db.path, db.key
+    else:
+        path = db
+        key = key or vault.unlock(path, TEST_PASSPHRASE)
+    assert path is not None and key is not None
+    connection = cipher.connect(path, key)
     try:
-        return "\n".join(connection.iterdump())
+        lines = [
+            sql
+            for (sql,) in connection.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
+            )
+        ]
+        tables = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall()
+        for (table,) in tables:
+            lines += [f"{table}: {row!r}" for row in connection.execute(f'SELECT * FROM "{table}"')]
+        return "\n".join(lines)
     finally:
         connection.close()

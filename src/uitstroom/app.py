@@ -5,14 +5,13 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from uitstroom import APP_NAME, APP_ORG, __version__
-from uitstroom.paths import backup_dir_for
-from uitstroom.services.database import DatabaseOpenError, open_database
 from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.ui.main_window import MainWindow, Services
+from uitstroom.ui.unlock import unlock_database
 
 DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
 
@@ -33,10 +32,8 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
     app.setOrganizationName(APP_ORG)
     app.setApplicationVersion(__version__)
     install_dutch(app)
-    try:
-        db = open_database(database, backup_dir_for(database))
-    except DatabaseOpenError as exc:
-        QMessageBox.critical(None, "Uitstroom kan de database niet openen", str(exc))
+    db = unlock_database(database)
+    if db is None:
         return 1
     try:
         school = SchoolService(db.sessions)
@@ -45,6 +42,7 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
             pupils=PupilService(db.sessions),
             sessions=db.sessions,
             location=db.location,
+            database=db,
         )
         window = MainWindow(services, author_name(school.settings()), QSettings())
         window.show()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -12,7 +14,8 @@ from typing import TextIO
 from uitstroom import APP_NAME, __version__
 from uitstroom.domain.enums import SchoolType
 from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.paths import DB_ENV, backup_dir_for, default_database
+from uitstroom.paths import DB_ENV, PASSPHRASE_ENV, backup_dir_for, default_database
+from uitstroom.services import vault
 from uitstroom.services.database import Database, DatabaseOpenError, open_database
 from uitstroom.services.errors import ServiceError
 
@@ -28,6 +31,11 @@ Zonder opdracht opent {APP_NAME} het venster.
 Database: --db PAD (of een postgresql://-adres), anders de omgevingsvariabele {DB_ENV},
 anders de gebruikersmap: {default_database()}
 
+De database is versleuteld. De sleutel staat in de sleutelbos van het systeem; ontbreekt die,
+dan is het herstelwachtwoord nodig. Scripts zetten het in een bestand en noemen dat bestand in
+{PASSPHRASE_ENV}; dan vraagt uitstroom nooit iets. Een database die een opdracht nieuw
+maakt, krijgt dat wachtwoord als herstelwachtwoord.
+
 Voorbeelden:
   uitstroom demo                     maak een voorbeeldcohort met verzonnen leerlingen
   uitstroom import export.csv --dry-run
@@ -40,7 +48,7 @@ Afsluitcodes:
   1  geweigerd: het bestand of de gegevens kloppen niet (de problemen staan erbij);
      de database is dan niet veranderd
   2  de opdracht is niet goed geschreven
-  3  de database kan niet worden geopend
+  3  de database kan niet worden geopend (ook: verkeerd herstelwachtwoord, database al open)
   130 afgebroken
 """
 
@@ -86,8 +94,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
         return run_gui(database)
     try:
-        db = open_database(database, backup_dir_for(database))
+        db = open_headless(database)
     except DatabaseOpenError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
+    except ServiceError as exc:  # wrong passphrase, missing key file, too short a passphrase
         print(f"Fout: {exc}", file=sys.stderr)
         return EXIT_DATABASE
     try:
@@ -101,6 +112,54 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_CANCELLED
     finally:
         db.close()
+
+
+def _passphrase_from_file() -> str | None:
+    name = os.environ.get(PASSPHRASE_ENV)
+    if not name:
+        return None
+    try:
+        return Path(name).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as exc:
+        raise DatabaseOpenError(
+            f"Het wachtwoordbestand uit {PASSPHRASE_ENV} kan niet worden gelezen ({exc.strerror})."
+        ) from None
+
+
+def _ask_passphrase(new: bool) -> str:
+    """From UITSTROOM_PASSPHRASE_FILE; else typed at the terminal; never prompts in a script."""
+    from_file = _passphrase_from_file()
+    if from_file is not None:
+        return from_file
+    if not sys.stdin.isatty():
+        raise DatabaseOpenError(
+            f"Er is een herstelwachtwoord nodig. Zet het in een bestand en noem dat bestand in "
+            f"de omgevingsvariabele {PASSPHRASE_ENV}."
+        )
+    first = getpass.getpass("Herstelwachtwoord: ")
+    if new and getpass.getpass("Nog een keer: ") != first:
+        raise DatabaseOpenError("De twee wachtwoorden zijn niet gelijk. Probeer het opnieuw.")
+    return first
+
+
+def open_headless(database: str) -> Database:
+    """Open for a command: the keychain first, then the passphrase (file or terminal). A database
+    made here takes that passphrase as its recovery passphrase."""
+    if "://" in database:
+        return open_database(database)
+    path = Path(database).expanduser().resolve()
+    vault.finish_interrupted_conversion(path)
+    state = vault.state_of(path)
+    if state is vault.DatabaseState.NEW:
+        key = vault.set_up(path, _ask_passphrase(new=True))
+    elif state is vault.DatabaseState.PLAINTEXT:
+        key = vault.encrypt_in_place(path, _ask_passphrase(new=True))
+    else:
+        try:
+            key = vault.unlock(path)
+        except vault.PassphraseRequired:
+            key = vault.unlock(path, _ask_passphrase(new=False))
+    return open_database(path, key, backup_dir_for(str(path)))
 
 
 def _demo(db: Database, args: argparse.Namespace, out: TextIO) -> int:

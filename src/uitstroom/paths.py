@@ -12,6 +12,7 @@ import platformdirs
 from uitstroom import APP_NAME, APP_ORG
 
 DB_ENV = "UITSTROOM_DB"
+PASSPHRASE_ENV = "UITSTROOM_PASSPHRASE_FILE"
 DB_FILENAME = "uitstroom.db"
 
 

@@ -5,12 +5,24 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+from factories import TEST_PASSPHRASE
+
+
+def passphrase_file() -> Path:
+    path = Path(tempfile.gettempdir()) / "uitstroom-test-passphrase.txt"
+    path.write_text(TEST_PASSPHRASE + "\n", encoding="utf-8")
+    return path
 
 
 def run(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("UITSTROOM_DB", None)
+    # Scripts give the passphrase in a file; the developer's real keychain is never touched.
+    env["UITSTROOM_PASSPHRASE_FILE"] = str(passphrase_file())
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     if env_db is not None:
         env["UITSTROOM_DB"] = str(env_db)
     return subprocess.run(
@@ -49,6 +61,6 @@ def test_a_file_that_is_no_database_exits_3_and_stays_untouched(tmp_path: Path) 
     before = not_a_db.read_bytes()
     result = run("--db", str(not_a_db), "export", str(tmp_path / "x.xlsx"))
     assert result.returncode == 3
-    assert "geen Uitstroom-database" in result.stderr
+    assert "Is dit wel een Uitstroom-database?" in result.stderr
     assert "Traceback" not in result.stderr
     assert not_a_db.read_bytes() == before

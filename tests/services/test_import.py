@@ -68,7 +68,7 @@ def import_file(service: ImportService, path: Path, author: str = "Marloes") -> 
 
 def db_dump(db: Database) -> str:
     db.engine.dispose()
-    return dump(Path(db.engine.url.database or ""))
+    return dump(db)
 
 
 # --- reading what schools export -------------------------------------------------------------

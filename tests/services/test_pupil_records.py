@@ -41,12 +41,12 @@ def test_duplicate_leerlingnummer_is_refused_in_dutch(service: PupilService) -> 
 def test_invalid_pupil_writes_nothing(tmp_path: Path) -> None:
     db = make_database(tmp_path)
     service = PupilService(db.sessions, clock=fixed_clock())
-    before = dump(tmp_path / "uitstroom.db")
+    before = dump(db)
     with pytest.raises(ValidationError) as refused:
         service.create(make_pupil(achternaam="", geboortedatum=date(2030, 1, 1)), "2026-2027", "x")
     assert "Vul de achternaam in." in refused.value.problems
     db.close()
-    assert dump(tmp_path / "uitstroom.db") == before
+    assert dump(db) == before
 
 
 def test_route_change_keeps_its_reason_in_the_history(service: PupilService) -> None:

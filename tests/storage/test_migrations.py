@@ -1,19 +1,25 @@
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 
-from uitstroom.storage import migrate
+from uitstroom.services.backups import make_backup
+from uitstroom.storage import cipher, migrate
 from uitstroom.storage.base import Base
-from uitstroom.storage.engine import make_engine
+from uitstroom.storage.keys import new_data_key
+
+MOMENT = datetime(2026, 11, 23, 9, 0)
 
 
 def test_empty_database_upgrades_to_head_and_matches_the_models(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path / "leeg.db")
+    engine = cipher.make_encrypted_engine(tmp_path / "leeg.db", new_data_key())
     assert migrate.needs_upgrade(engine)
-    assert migrate.upgrade(engine, tmp_path / "backups") is None  # nothing to back up yet
+    assert migrate.upgrade(engine, backup=lambda: pytest.fail("nothing to back up")) is None
     assert migrate.current_revision(engine) == migrate.head_revision(engine)
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
@@ -22,47 +28,44 @@ def test_empty_database_upgrades_to_head_and_matches_the_models(tmp_path: Path) 
     engine.dispose()
 
 
-def test_backup_copy_is_a_complete_database(tmp_path: Path) -> None:
+def test_backup_copy_is_a_complete_encrypted_database(tmp_path: Path) -> None:
+    key = new_data_key()
     db_file = tmp_path / "school.db"
-    engine = make_engine(db_file)
+    engine = cipher.make_encrypted_engine(db_file, key)
     migrate.upgrade(engine)
     with engine.begin() as connection:
         connection.exec_driver_sql("INSERT INTO cohort (label) VALUES ('2026-2027')")
-    copy = migrate.backup_sqlite_file(
-        db_file, tmp_path / "b", "voor-update", datetime(2026, 11, 23, 9, 0)
-    )
+    copy = make_backup(db_file, key, tmp_path / "b", "voor-update", MOMENT)
     engine.dispose()
-    assert copy.name == "school-voor-update-20261123-090000.db"
-    check = make_engine(copy)
-    with check.connect() as connection:
-        assert connection.exec_driver_sql("SELECT label FROM cohort").scalar() == "2026-2027"
-    check.dispose()
+    assert copy.name == "school-20261123-090000-000000-voor-update.db"
+    assert not cipher.is_plaintext_sqlite(copy)
+    connection = cipher.connect(copy, key)
+    assert connection.execute("SELECT label FROM cohort").fetchall() == [("2026-2027",)]
+    connection.close()
 
 
 def test_a_database_made_by_the_first_schema_is_copied_then_upgraded(tmp_path: Path) -> None:
-    from alembic import command
-
+    key = new_data_key()
     db_file = tmp_path / "oud.db"
-    engine = make_engine(db_file)
+    engine = cipher.make_encrypted_engine(db_file, key)
     command.upgrade(migrate.alembic_config(engine), "0001")
     with engine.begin() as connection:
         connection.exec_driver_sql("INSERT INTO cohort (label) VALUES ('2025-2026')")
-    backup = migrate.upgrade(engine, tmp_path / "backups", datetime(2026, 11, 23, 9, 0))
+    backup = migrate.upgrade(
+        engine, backup=lambda: make_backup(db_file, key, tmp_path / "backups", "voor-update", MOMENT)
+    )
     assert backup is not None and backup.exists()
     assert migrate.current_revision(engine) == migrate.head_revision(engine)
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT label FROM cohort").scalar() == "2025-2026"
     engine.dispose()
-    old = make_engine(backup)
+    old = cipher.make_encrypted_engine(backup, key)
     assert migrate.current_revision(old) == "0001"
     old.dispose()
 
 
 def test_the_audit_trail_refuses_updates_and_deletes(tmp_path: Path) -> None:
-    import pytest
-    from sqlalchemy.exc import IntegrityError
-
-    engine = make_engine(tmp_path / "a.db")
+    engine = cipher.make_encrypted_engine(tmp_path / "a.db", new_data_key())
     migrate.upgrade(engine)
     with engine.begin() as connection:
         connection.exec_driver_sql(

@@ -54,7 +54,7 @@ def test_a_bad_file_shows_every_problem_and_imports_nothing(
     rows[2][4] = "31-02-2010"
     rows[4][0] = rows[0][0]
     path = write_csv(tmp_path / "export-magister.csv", rows)
-    before = dump(database_file(database))
+    before = dump(database)
 
     choose_file(qtbot, dialog, path)
     assert dialog.pages.currentIndex() == ImportDialog.MAPPING
@@ -79,7 +79,7 @@ def test_a_bad_file_shows_every_problem_and_imports_nothing(
     assert dialog.preview_banner.text.text() == NOTHING_IMPORTED
     assert dialog.summary_label.text() == "Het bestand heeft 2 problemen."
     dialog.start_import()  # even when called directly, nothing happens
-    assert dump(database_file(database)) == before
+    assert dump(database) == before
 
 
 def test_a_good_file_is_imported_and_the_pupils_are_in_the_database(

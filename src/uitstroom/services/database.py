@@ -1,20 +1,32 @@
-"""Opening a database: engine, migrations (after a backup copy), session factory."""
+"""Opening a database: lock, key, engine, migrations (after a verified backup), sessions.
+
+A database file is always encrypted (SQLCipher) and opened by one running program at a time.
+A postgresql:// URL is the shared server of a later issue; it has no file to lock or encrypt.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from sqlalchemy import Engine
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from uitstroom.storage import migrate
+from uitstroom.services.backups import make_backup
+from uitstroom.services.errors import ServiceError
+from uitstroom.storage import cipher, migrate
 from uitstroom.storage.engine import make_engine, make_session_factory
 
 
-class DatabaseOpenError(Exception):
+class DatabaseOpenError(ServiceError):
     """The database cannot be opened; the message is Dutch and says what to do."""
+
+
+class DatabaseInUse(DatabaseOpenError):
+    pass
 
 
 @dataclass
@@ -22,35 +34,89 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     location: str
+    path: Path | None = None
+    backup_dir: Path | None = None
+    key: bytes | None = field(default=None, repr=False)
     backup_before_update: Path | None = None
+    lock: FileLock | None = field(default=None, repr=False)
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
 
 
-def open_database(target: str | Path, backup_dir: Path | None = None) -> Database:
-    """Open (or create) the database at a path or URL and bring its schema up to date."""
-    text = str(target)
-    if "://" not in text:
-        path = Path(text).expanduser()
-        if path.is_dir():
-            raise DatabaseOpenError(f"{path} is een map, geen databasebestand. Kies een bestand.")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseOpenError(
-                f"De map {path.parent} kan niet worden aangemaakt ({exc.strerror}). "
-                "Kies een andere plek voor de database."
-            ) from exc
-        if backup_dir is None:
-            backup_dir = path.parent / "backups"
-    engine = make_engine(target)
+def lock_file_for(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _acquire_lock(path: Path) -> FileLock:
+    lock = FileLock(str(lock_file_for(path)), timeout=0)
     try:
-        backup = migrate.upgrade(engine, backup_dir)
-    except DatabaseError as exc:
-        engine.dispose()
+        lock.acquire()
+    except Timeout:
+        raise DatabaseInUse(
+            "Uitstroom is al geopend met deze database, misschien in een ander venster of door "
+            "een andere gebruiker op deze computer. Sluit dat eerst en probeer het opnieuw."
+        ) from None
+    except OSError as exc:
         raise DatabaseOpenError(
-            f"{target} is geen Uitstroom-database of is beschadigd. "
-            "Kies een ander bestand of zet een back-up terug."
+            f"In de map {path.parent} kan Uitstroom niet schrijven ({exc.strerror}). "
+            "Kies een andere plek voor de database."
         ) from exc
-    return Database(engine, make_session_factory(engine), text, backup)
+    return lock
+
+
+def open_database(
+    target: str | Path, key: bytes | None = None, backup_dir: Path | None = None
+) -> Database:
+    """Open (or create) the encrypted database file at `target` with its data key, or a server
+    URL, and bring the schema up to date. Get the key from services.vault first."""
+    text = str(target)
+    if "://" in text:
+        engine = make_engine(text)
+        try:
+            migrate.upgrade(engine)
+        except (DatabaseError, OperationalError) as exc:
+            engine.dispose()
+            raise DatabaseOpenError(f"De databaseserver antwoordt niet goed: {exc}") from exc
+        return Database(engine, make_session_factory(engine), text)
+
+    path = Path(text).expanduser().resolve()
+    if path.is_dir():
+        raise DatabaseOpenError(f"{path} is een map, geen databasebestand. Kies een bestand.")
+    if key is None:
+        raise DatabaseOpenError("Deze database is versleuteld; open hem met de sleutel.")
+    if cipher.is_plaintext_sqlite(path):
+        raise DatabaseOpenError(
+            f"{path.name} is nog niet versleuteld. Start Uitstroom om hem eerst te versleutelen."
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseOpenError(
+            f"De map {path.parent} kan niet worden aangemaakt ({exc.strerror}). "
+            "Kies een andere plek voor de database."
+        ) from exc
+    backups = backup_dir or path.parent / "backups"
+    lock = _acquire_lock(path)
+    engine = cipher.make_encrypted_engine(path, key)
+    try:
+        backup = migrate.upgrade(
+            engine,
+            backup=lambda: make_backup(path, key, backups, "voor-update", datetime.now()),
+        )
+    except (DatabaseError, OperationalError, cipher.WrongKey) as exc:
+        engine.dispose()
+        lock.release()
+        raise DatabaseOpenError(
+            f"{path.name} is geen Uitstroom-database, hoort bij een andere sleutel of is "
+            "beschadigd. Kies een ander bestand of zet een back-up terug."
+        ) from exc
+    except BaseException:
+        engine.dispose()
+        lock.release()
+        raise
+    return Database(
+        engine, make_session_factory(engine), str(path), path, backups, key, backup, lock
+    )

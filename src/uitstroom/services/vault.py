@@ -40,6 +40,8 @@ class UnlockError(ServiceError):
 
 def state_of(path: Path) -> DatabaseState:
     path = Path(path)
+    if path.is_dir():
+        raise UnlockError(f"{path} is een map, geen databasebestand. Kies een bestand.")
     if not path.exists() or path.stat().st_size == 0:
         return DatabaseState.NEW
     if cipher.is_plaintext_sqlite(path):

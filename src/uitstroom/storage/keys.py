@@ -148,8 +148,9 @@ def read_keyfile(db_path: Path) -> WrappedKey:
         return WrappedKey.from_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise KeyFileMissing(
-            f"Het sleutelbestand {path.name} ontbreekt naast de database. Zet het terug uit een "
-            "back-up; zonder dit bestand of de systeemsleutelbos kan de database niet open."
+            f"Bij {db_path.name} hoort een sleutelbestand ({path.name}), maar dat ontbreekt. "
+            "Is dit wel een Uitstroom-database? Zo ja: zet het sleutelbestand terug uit een "
+            "back-up; zonder dat bestand of de sleutelbos van dit systeem gaat de database niet open."
         ) from None
 
 

@@ -3,8 +3,7 @@ after a backup copy of the database file."""
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -36,37 +35,13 @@ def needs_upgrade(engine: Engine) -> bool:
     return current_revision(engine) != head_revision(engine)
 
 
-def backup_sqlite_file(db_path: Path, backup_dir: Path, reason: str, now: datetime) -> Path:
-    """A consistent copy through SQLite's online backup API (safe while WAL is in use)."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    target = backup_dir / f"{db_path.stem}-{reason}-{now:%Y%m%d-%H%M%S}.db"
-    source = sqlite3.connect(db_path)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    return target
-
-
-def upgrade(
-    engine: Engine, backup_dir: Path | None = None, now: datetime | None = None
-) -> Path | None:
-    """Bring the database to the newest schema. A file that already holds data is copied first;
-    returns the backup's path, or None when no copy was needed."""
+def upgrade(engine: Engine, backup: Callable[[], Path] | None = None) -> Path | None:
+    """Bring the database to the newest schema. A database that already has a schema is first
+    copied by `backup`; returns the copy's path, or None when no copy was needed."""
     if not needs_upgrade(engine):
         return None
-    backup: Path | None = None
-    db_file = engine.url.database
-    if (
-        engine.dialect.name == "sqlite"
-        and db_file
-        and backup_dir is not None
-        and current_revision(engine) is not None
-    ):
-        backup = backup_sqlite_file(Path(db_file), backup_dir, "voor-update", now or datetime.now())
+    copy: Path | None = None
+    if backup is not None and current_revision(engine) is not None:
+        copy = backup()
     command.upgrade(alembic_config(engine), "head")
-    return backup
+    return copy

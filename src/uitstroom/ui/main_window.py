@@ -32,6 +32,7 @@ from uitstroom import APP_NAME, __version__
 from uitstroom.domain.enums import Route
 from uitstroom.domain.model import PupilRecord, SchoolSettings
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.database import Database
 from uitstroom.services.demo import insert_demo_cohort
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.identity import author_name
@@ -63,6 +64,8 @@ class Services:
     pupils: PupilService
     sessions: sessionmaker[Session]
     location: str
+    # The open database (its file, key and backup folder), for backups and restore.
+    database: Database | None = None
 
 
 ALL = None

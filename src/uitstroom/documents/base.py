@@ -1,0 +1,262 @@
+"""What every document shares: A4, embedded fonts, paragraph styles by name, the school's name
+and logo on top, and "Pagina x van y" at the foot of each page.
+
+A document module builds a list of flowables from a finished data object and calls `render`;
+nothing here knows about storage.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+
+FONT = "UitstroomSans"
+FONT_BOLD = "UitstroomSans-Bold"
+FONT_ITALIC = "UitstroomSans-Oblique"
+MARGIN = 20 * mm
+HEADER_HEIGHT = 16 * mm
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#52606d")
+ACCENT = colors.HexColor("#1d4e89")
+
+
+@cache
+def register_fonts() -> None:
+    """DejaVu Sans, embedded (subset) in every PDF: Dutch diacritics and names such as Çelik,
+    Yılmaz, Nguyễn and Ōtsuka print as written."""
+    folder = resources.files("uitstroom").joinpath("resources", "fonts")
+    for name, file in (
+        (FONT, "DejaVuSans.ttf"),
+        (FONT_BOLD, "DejaVuSans-Bold.ttf"),
+        (FONT_ITALIC, "DejaVuSans-Oblique.ttf"),
+        (f"{FONT}-BoldOblique", "DejaVuSans-BoldOblique.ttf"),
+    ):
+        data = folder.joinpath(file).read_bytes()
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=f"{FONT}-BoldOblique"
+    )
+
+
+@cache
+def styles() -> StyleSheet1:
+    """Paragraph styles, registered once and used by name."""
+    register_fonts()
+    sheet = StyleSheet1()
+    base = ParagraphStyle(
+        "Tekst",
+        fontName=FONT,
+        fontSize=10.5,
+        leading=15,
+        textColor=INK,
+        alignment=TA_LEFT,
+        spaceAfter=4,
+    )
+    sheet.add(base)
+    sheet.add(
+        ParagraphStyle(
+            "Titel",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=20,
+            leading=25,
+            spaceAfter=4,
+            textColor=ACCENT,
+        )
+    )
+    sheet.add(
+        ParagraphStyle(
+            "Ondertitel", parent=base, fontSize=11.5, leading=16, textColor=MUTED, spaceAfter=12
+        )
+    )
+    sheet.add(
+        ParagraphStyle(
+            "Kop1",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=14,
+            leading=19,
+            spaceBefore=14,
+            spaceAfter=6,
+            textColor=ACCENT,
+            keepWithNext=1,
+        )
+    )
+    sheet.add(
+        ParagraphStyle(
+            "Kop2",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=11.5,
+            leading=16,
+            spaceBefore=8,
+            spaceAfter=3,
+            keepWithNext=1,
+        )
+    )
+    sheet.add(ParagraphStyle("Klein", parent=base, fontSize=8.5, leading=12, textColor=MUTED))
+    sheet.add(
+        ParagraphStyle(
+            "Label", parent=base, fontName=FONT_BOLD, fontSize=9.5, leading=13, spaceAfter=0
+        )
+    )
+    sheet.add(ParagraphStyle("Cel", parent=base, fontSize=9.5, leading=13, spaceAfter=0))
+    sheet.add(
+        ParagraphStyle(
+            "Kader",
+            parent=base,
+            fontSize=11,
+            leading=16,
+            borderColor=ACCENT,
+            borderWidth=1,
+            borderPadding=8,
+            backColor=colors.HexColor("#eef3f9"),
+            spaceBefore=10,
+            spaceAfter=14,
+        )
+    )
+    return sheet
+
+
+def para(text: str, style: str = "Tekst") -> Paragraph:
+    """A paragraph of plain text: escaped, with line breaks kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
+
+
+def dutch_date(day: date | None) -> str:
+    if day is None:
+        return ""
+    months = (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    )
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    school_name: str
+    document_title: str
+    logo_png: bytes | None = None
+
+
+class _NumberedCanvas(Canvas):
+    """Holds every page until the end, so each footer can say how many pages there are."""
+
+    def __init__(self, *args: Any, letterhead: Letterhead, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        self._letterhead = letterhead
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._decorate(total)
+            super().showPage()
+        super().save()
+
+    def _decorate(self, total: int) -> None:
+        width, height = A4
+        head = self._letterhead
+        self.saveState()
+        text_x = MARGIN
+        if head.logo_png:
+            try:
+                logo = ImageReader(io.BytesIO(head.logo_png))
+                w, h = logo.getSize()
+                scale = min(12 * mm / h, 35 * mm / w)
+                self.drawImage(
+                    logo, MARGIN, height - MARGIN + 2 * mm, w * scale, h * scale, mask="auto"
+                )
+                text_x = MARGIN + w * scale + 4 * mm
+            except (OSError, ValueError):
+                pass  # a broken logo must not stop the document; the name still prints
+        self.setFont(FONT_BOLD, 9.5)
+        self.setFillColor(INK)
+        self.drawString(text_x, height - MARGIN + 8 * mm, head.school_name)
+        self.setFont(FONT, 9)
+        self.setFillColor(MUTED)
+        self.drawString(text_x, height - MARGIN + 3.5 * mm, head.document_title)
+        self.setStrokeColor(colors.HexColor("#c5ced8"))
+        self.line(MARGIN, height - MARGIN + 1 * mm, width - MARGIN, height - MARGIN + 1 * mm)
+        self.line(MARGIN, MARGIN - 5 * mm, width - MARGIN, MARGIN - 5 * mm)
+        self.setFont(FONT, 8.5)
+        self.drawRightString(
+            width - MARGIN, MARGIN - 10 * mm, f"Pagina {self._pageNumber} van {total}"
+        )
+        self.drawString(MARGIN, MARGIN - 10 * mm, head.document_title)
+        self.restoreState()
+
+
+def render(
+    stream: IO[bytes],
+    letterhead: Letterhead,
+    story: Sequence[Flowable],
+    *,
+    title: str,
+    subject: str = "",
+) -> None:
+    """Lay out `story` on A4 pages and write the PDF to `stream`."""
+    register_fonts()
+    width, height = A4
+    top = MARGIN + 6 * mm
+    # No frame padding: text, tables and the header line share one left edge.
+    frame = Frame(
+        MARGIN,
+        MARGIN,
+        width - 2 * MARGIN,
+        height - MARGIN - top,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="tekst",
+    )
+    document = BaseDocTemplate(
+        stream,
+        pagesize=A4,
+        pageTemplates=[PageTemplate(id="pagina", frames=[frame])],
+        title=title,
+        subject=subject,
+        author=letterhead.school_name,
+        creator="Uitstroom",
+    )
+    document.build(
+        list(story),
+        canvasmaker=lambda *args, **kwargs: _NumberedCanvas(*args, letterhead=letterhead, **kwargs),
+    )
+
+
+CONTENT_WIDTH = A4[0] - 2 * MARGIN

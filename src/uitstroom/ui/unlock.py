@@ -1,0 +1,319 @@
+"""Getting the data key before the window opens: set-up of a new database, the conversion of an
+old unencrypted one, and unlocking when the keychain has no key (also used by the auto-lock)."""
+
+from __future__ import annotations
+
+import getpass
+import io
+import os
+from collections.abc import Callable
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uitstroom.documents.recovery_sheet import RecoverySheet, render_recovery_sheet
+from uitstroom.paths import PASSPHRASE_ENV, backup_dir_for
+from uitstroom.services import vault
+from uitstroom.services.database import Database, DatabaseOpenError, open_database
+from uitstroom.services.errors import ServiceError
+from uitstroom.services.files import FileWriteError, write_atomically
+from uitstroom.storage.keys import MIN_PASSPHRASE, read_keyfile
+from uitstroom.ui.forms import MessageBanner
+
+
+class Mode(Enum):
+    SET_UP = "nieuw"
+    ENCRYPT = "versleutelen"
+    UNLOCK = "ontgrendelen"
+
+
+TEXTS = {
+    Mode.SET_UP: (
+        "Een herstelwachtwoord kiezen",
+        "Uitstroom bewaart de leerlinggegevens versleuteld. Raakt deze laptop kwijt, dan kan "
+        "niemand ze lezen.\n\nKies een herstelwachtwoord. U hebt het alleen nodig als de "
+        "computer de sleutel kwijt is, bijvoorbeeld op een nieuwe laptop. Kies minstens "
+        f"{MIN_PASSPHRASE} tekens, bijvoorbeeld vier losse woorden. Hierna kunt u een "
+        "herstelblad bewaren.",
+        "Database aanmaken",
+    ),
+    Mode.ENCRYPT: (
+        "De database versleutelen",
+        "Deze database is gemaakt met een oudere versie van Uitstroom en is nog niet "
+        "versleuteld. Uitstroom versleutelt hem nu; daarna is er geen onversleutelde kopie "
+        "meer.\n\nKies een herstelwachtwoord van minstens "
+        f"{MIN_PASSPHRASE} tekens. U hebt het nodig als de computer de sleutel kwijt is.",
+        "Versleutelen",
+    ),
+    Mode.UNLOCK: (
+        "Herstelwachtwoord nodig",
+        "De sleutel van deze database staat niet in de sleutelbos van deze computer. Dat "
+        "gebeurt op een nieuwe laptop of na een wijziging aan het systeem.\n\nVul het "
+        "herstelwachtwoord in. Het staat op het herstelblad dat bij de installatie is bewaard.",
+        "Openen",
+    ),
+}
+
+
+class PassphraseDialog(QDialog):
+    """One dialog for three situations. `attempt` turns the passphrase into a result or raises
+    a ServiceError whose Dutch message is shown in the dialog; nothing is written on failure."""
+
+    def __init__(
+        self,
+        mode: Mode,
+        location: str,
+        attempt: Callable[[str], object],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.mode = mode
+        self.result_value: object = None
+        self._attempt = attempt
+        title, explanation, ok_text = TEXTS[mode]
+        self.setWindowTitle(f"Uitstroom — {title}")
+        self.setMinimumWidth(520)
+
+        layout = QVBoxLayout(self)
+        heading = QLabel(title, self)
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        heading.setFont(font)
+        layout.addWidget(heading)
+        text = QLabel(explanation, self)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        where = QLabel(f"Database: {location}", self)
+        where.setWordWrap(True)
+        where.setStyleSheet("color: #52606d;")
+        layout.addWidget(where)
+
+        first_label = QLabel("&Herstelwachtwoord:", self)
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setObjectName("passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        first_label.setBuddy(self.passphrase)
+        layout.addWidget(first_label)
+        layout.addWidget(self.passphrase)
+        self.repeat: QLineEdit | None = None
+        if mode is not Mode.UNLOCK:
+            repeat_label = QLabel("&Nog een keer:", self)
+            self.repeat = QLineEdit(self)
+            self.repeat.setObjectName("repeat")
+            self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+            repeat_label.setBuddy(self.repeat)
+            layout.addWidget(repeat_label)
+            layout.addWidget(self.repeat)
+        self.show_text = QCheckBox("&Toon wat ik typ", self)
+        self.show_text.toggled.connect(self._toggle_echo)
+        layout.addWidget(self.show_text)
+
+        self.banner = MessageBanner(self)
+        self.banner.setObjectName("problem")
+        layout.addWidget(self.banner)
+
+        buttons = QDialogButtonBox(self)
+        self.ok_button = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = buttons.addButton("&Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button.setDefault(True)
+        self.ok_button.clicked.connect(self.try_accept)
+        cancel.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        self.passphrase.setFocus()
+
+    def _toggle_echo(self, visible: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
+        self.passphrase.setEchoMode(mode)
+        if self.repeat is not None:
+            self.repeat.setEchoMode(mode)
+
+    def try_accept(self) -> None:
+        text = self.passphrase.text()
+        if self.repeat is not None and self.repeat.text() != text:
+            self.banner.show_problems(["De twee wachtwoorden zijn niet gelijk. Typ ze opnieuw."])
+            self.repeat.selectAll()
+            self.repeat.setFocus()
+            return
+        try:
+            self.result_value = self._attempt(text)
+        except ServiceError as exc:
+            self.banner.show_problems([str(exc)])
+            self.passphrase.selectAll()
+            self.passphrase.setFocus()
+            return
+        self.accept()
+
+
+class RecoverySheetDialog(QDialog):
+    """Right after set-up: the passphrase once more, and the herstelblad to keep safe."""
+
+    def __init__(self, sheet: RecoverySheet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sheet = sheet
+        self.saved_to: Path | None = None
+        self.setWindowTitle("Uitstroom — Herstelblad bewaren")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Bewaar het herstelwachtwoord op papier op een veilige plek, zoals de kluis van de "
+            "school. Schrijf het over, of sla het herstelblad op een USB-stick op, druk het af "
+            "en verwijder het bestand daarna.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        shown = QLabel(sheet.passphrase, self)
+        shown.setObjectName("shown_passphrase")
+        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont(shown.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        shown.setFont(font)
+        shown.setStyleSheet("border: 2px solid #1d4e89; padding: 10px; background: #eef3f9;")
+        layout.addWidget(shown)
+        save = QPushButton("Herstelblad &opslaan als PDF…", self)
+        save.clicked.connect(self.save_pdf)
+        layout.addWidget(save)
+        self.confirmed = QCheckBox(
+            "Ik heb het herstelwachtwoord veilig &bewaard (opgeschreven of afgedrukt).", self
+        )
+        layout.addWidget(self.confirmed)
+        buttons = QDialogButtonBox(self)
+        self.done_button = buttons.addButton("&Verder", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.done_button.setEnabled(False)
+        self.confirmed.toggled.connect(self.done_button.setEnabled)
+        self.done_button.clicked.connect(self.accept)
+        layout.addWidget(buttons)
+
+    def save_pdf(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Herstelblad opslaan", "herstelblad-uitstroom.pdf", "PDF (*.pdf)"
+            )
+        if not path:
+            return
+        target = Path(path)
+        buffer = io.BytesIO()
+        render_recovery_sheet(self._sheet, buffer)
+        try:
+            write_atomically(target, lambda stream: stream.write(buffer.getvalue()))
+        except FileWriteError as exc:
+            QMessageBox.warning(self, "Opslaan is niet gelukt", str(exc))
+            return
+        self.saved_to = target
+        QMessageBox.information(
+            self,
+            "Herstelblad opgeslagen",
+            f"Het herstelblad staat in {target}.\n\nDruk het af, leg het op een veilige plek en "
+            "verwijder het bestand daarna, zodat het niet op deze computer blijft staan.",
+        )
+
+    def reject(self) -> None:  # Esc: the passphrase must be kept, so only "Verder" leaves
+        if self.confirmed.isChecked():
+            super().reject()
+
+
+def passphrase_from_env() -> str | None:
+    """For scripts and tests, as with the headless commands: never ask when a file names it."""
+    name = os.environ.get(PASSPHRASE_ENV)
+    if not name:
+        return None
+    try:
+        return Path(name).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError:
+        return None
+
+
+def unlock_database(database: str, parent: QWidget | None = None) -> Database | None:
+    """The key from the keychain, else from the user; then the database opened. None when the
+    user cancelled. Errors that the user cannot fix here are shown and give None too."""
+    if "://" in database:
+        return _open_or_explain(lambda: open_database(database), parent)
+    path = Path(database).expanduser().resolve()
+    try:
+        vault.finish_interrupted_conversion(path)
+        state = vault.state_of(path)
+    except ServiceError as exc:
+        QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
+        return None
+    scripted = passphrase_from_env()
+    location = str(path)
+
+    def ask(mode: Mode, attempt: Callable[[str], bytes]) -> bytes | None:
+        if scripted is not None:
+            try:
+                return attempt(scripted)
+            except ServiceError as exc:
+                QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
+                return None
+        dialog = PassphraseDialog(mode, location, attempt, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.result_value  # type: ignore[return-value]
+
+    if state is vault.DatabaseState.NEW:
+        passphrase_used: list[str] = []
+
+        def set_up(passphrase: str) -> bytes:
+            key = vault.set_up(path, passphrase)
+            passphrase_used.append(passphrase)
+            return key
+
+        key = ask(Mode.SET_UP, set_up)
+        if key is not None and passphrase_used and scripted is None:
+            sheet = RecoverySheet(
+                school_name="",
+                database_location=location,
+                database_id=read_keyfile(path).database_id,
+                passphrase=passphrase_used[0],
+                made_on=date.today(),
+                made_by=_login(),
+            )
+            RecoverySheetDialog(sheet, parent).exec()
+    elif state is vault.DatabaseState.PLAINTEXT:
+        key = ask(Mode.ENCRYPT, lambda passphrase: vault.encrypt_in_place(path, passphrase))
+    else:
+        try:
+            key = vault.unlock(path)
+        except vault.PassphraseRequired:
+            key = ask(Mode.UNLOCK, lambda passphrase: vault.unlock(path, passphrase))
+        except ServiceError as exc:
+            QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
+            return None
+    if key is None:
+        return None
+    opened_key = key
+    return _open_or_explain(
+        lambda: open_database(path, opened_key, backup_dir_for(location)), parent
+    )
+
+
+def _open_or_explain(open_: Callable[[], Database], parent: QWidget | None) -> Database | None:
+    try:
+        return open_()
+    except DatabaseOpenError as exc:
+        QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
+        return None
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
