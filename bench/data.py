@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from uitstroom.domain.enums import SchoolType
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services import vault
 from uitstroom.services.database import open_database
 from uitstroom.services.demo import bulk_insert_pupils, demo_pupils, seed_demo_school
 
@@ -17,16 +18,27 @@ TODAY = date(2026, 11, 23)
 FOLDER = Path(tempfile.gettempdir()) / "uitstroom-bench"
 
 
-def cohort_database(count: int) -> Path:
-    """A database with `count` pupils (made once, then reused)."""
+PASSPHRASE = "benchmark herstelwachtwoord"
+
+
+def passphrase_file() -> Path:
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    path = FOLDER / "wachtwoord.txt"
+    path.write_text(PASSPHRASE, encoding="utf-8")
+    return path
+
+
+def cohort_database(count: int) -> tuple[Path, bytes]:
+    """An encrypted database with `count` pupils (made once, then reused), and its key."""
     path = FOLDER / f"cohort-{count}.db"
     if not path.exists():
         FOLDER.mkdir(parents=True, exist_ok=True)
-        db = open_database(path)
+        key = vault.set_up(path, PASSPHRASE)
+        db = open_database(path, key)
         seed_demo_school(db.sessions, SchoolType.PRO)
         bulk_insert_pupils(db.sessions, count, TODAY)
         db.close()
-    return path
+    return path, vault.unlock(path, PASSPHRASE)
 
 
 def cohort_xlsx(count: int) -> Path:

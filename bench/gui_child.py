@@ -1,17 +1,44 @@
 """Run in a fresh process by bench/__main__.py: start the real program on a database, report
 when the populated table is on screen, then type into the search field and time each keystroke.
 
-Prints one line of key=value figures. argv: DATABASE PARENT_MONOTONIC_AT_SPAWN
+Prints one line of key=value figures. argv: DATABASE PARENT_MONOTONIC_AT_SPAWN [KEY_HEX]
+With KEY_HEX the key is found in a keychain (an in-memory one standing in for the system's);
+without it the program unwraps the key from the recovery passphrase (UITSTROOM_PASSPHRASE_FILE).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from typing import ClassVar
 
 
 def main() -> None:
     database, spawned = sys.argv[1], float(sys.argv[2])
+    if len(sys.argv) > 3:
+        from pathlib import Path
+
+        import keyring
+        from keyring.backend import KeyringBackend
+
+        from uitstroom.storage import keychain
+        from uitstroom.storage.keys import read_keyfile
+
+        class Keychain(KeyringBackend):
+            priority = 1  # type: ignore[assignment]
+            store: ClassVar[dict[tuple[str, str], str]] = {}
+
+            def get_password(self, service: str, username: str) -> str | None:
+                return self.store.get((service, username))
+
+            def set_password(self, service: str, username: str, password: str) -> None:
+                self.store[(service, username)] = password
+
+            def delete_password(self, service: str, username: str) -> None:
+                self.store.pop((service, username), None)
+
+        keyring.set_keyring(Keychain())
+        keychain.store_key(read_keyfile(Path(database)).database_id, bytes.fromhex(sys.argv[3]))
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
