@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import TextIO
 
 from uitstroom import APP_NAME, __version__
+from uitstroom import commands as command_modules
+from uitstroom.commands import Handler
 from uitstroom.domain.enums import SchoolType
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.paths import DB_ENV, PASSPHRASE_ENV, backup_dir_for, default_database
@@ -53,6 +56,9 @@ Afsluitcodes:
 """
 
 
+HANDLERS: dict[str, Handler] = {}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="uitstroom",
@@ -81,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("export", help="schrijf alle leerlingen naar .xlsx of .csv")
     exp.add_argument("file", metavar="BESTAND", type=Path)
+    HANDLERS.clear()
+    HANDLERS.update({"demo": _demo, "import": _import, "export": _export})
+    for name in command_modules.MODULES:
+        module = importlib.import_module(f"uitstroom.commands.{name}")
+        HANDLERS.update(module.register(commands))
     return parser
 
 
@@ -102,7 +113,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         print(f"Fout: {exc}", file=sys.stderr)
         return EXIT_DATABASE
     try:
-        handler = {"demo": _demo, "import": _import, "export": _export}[args.command]
+        handler = HANDLERS[args.command]
         return handler(db, args, out)
     except ServiceError as exc:
         print(f"Fout: {exc}", file=sys.stderr)

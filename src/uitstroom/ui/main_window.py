@@ -226,20 +226,25 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menus = self.menuBar()
-        file_menu = menus.addMenu("&Bestand")
+        file_menu = self.file_menu = menus.addMenu("&Bestand")
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
+        # backups: Back-ups…
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        pupil_menu = menus.addMenu("&Leerling")
+        pupil_menu = self.pupil_menu = menus.addMenu("&Leerling")
         pupil_menu.addAction(self.new_action)
         pupil_menu.addAction(self.save_action)
         pupil_menu.addSeparator()
         pupil_menu.addAction(self.search_action)
         pupil_menu.addSeparator()
         pupil_menu.addAction(self.archive_action)
+        # the pupil's rights: Inzage-export…, Wissen op verzoek…
+        self.privacy_menu = menus.addMenu("&Privacy")
+        # audit trail: Logboek…; retention: Bewaartermijnen en opschonen…
+        # lock: Vergrendelen (Ctrl+L), Herstelwachtwoord wijzigen…
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
