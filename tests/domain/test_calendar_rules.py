@@ -71,7 +71,7 @@ def test_route_change_in_january_keeps_done_tasks_and_replans_open_ones() -> Non
     current = tasks_done_before(Route.ARBEID, date(2027, 1, 10))
     assert YEAR.in_bijstel_window(date(2027, 1, 10))
     assert not YEAR.in_bijstel_window(date(2027, 2, 1))
-    result = replan(current, Route.DOORLEREN, DEFAULT_TEMPLATES, YEAR)
+    result = replan(current, Route.DOORLEREN, DEFAULT_TEMPLATES, YEAR, changed_on=date(2027, 1, 10))
     kept = {t.code for t in result.keep}
     assert {"uitstroomdoel", "transitieplan"} <= kept  # done before the change, kept
     assert {t.code for t in result.remove} == {"uitstroomoverleg", "stagegesprek", "laatste_stage"}
@@ -79,12 +79,15 @@ def test_route_change_in_january_keeps_done_tasks_and_replans_open_ones() -> Non
     assert all(t.done for t in result.keep if t.due < date(2027, 1, 10))
 
 
-def test_a_pupil_added_after_1_april_is_late_for_registration_at_once() -> None:
-    tasks = plan(Route.DOORLEREN, DEFAULT_TEMPLATES, YEAR)
+def test_a_pupil_added_after_1_april_is_late_for_registration_only() -> None:
+    tasks = plan(Route.DOORLEREN, DEFAULT_TEMPLATES, YEAR, planned_on=date(2027, 4, 15))
     found = status(Route.DOORLEREN, tasks, date(2027, 4, 15), YEAR)
     assert found.level is Level.TE_LAAT
-    # The oldest open task leads: a new pupil has everything from October onwards open.
-    assert found.task is not None and found.task.code == "uitstroomdoel"
+    # 1 April is the law's date and stays; what nobody could have done yet gets two weeks.
+    assert found.task is not None and found.task.code == "aanmelden_mbo"
+    dues = {t.code: t.due for t in tasks}
+    assert dues["uitstroomdoel"] == dues["transitieplan"] == date(2027, 4, 29)
+    assert dues["warme_overdracht"] == date(2027, 7, 10)
     registration = [t for t in tasks if t.code == "aanmelden_mbo"]
     items = attention(
         [

@@ -52,6 +52,9 @@ class TaskTemplate:
     routes: frozenset[Route] | None = None
     active: bool = True
     custom: bool = False
+    # A legal deadline (1 April) does not move for a pupil who arrives late; other tasks that
+    # are already past when planned get a fresh due date (see `plan`).
+    fixed: bool = False
 
     def applies_to(self, route: Route) -> bool:
         return self.active and (self.routes is None or route in self.routes)
@@ -115,6 +118,7 @@ DEFAULT_TEMPLATES: tuple[TaskTemplate, ...] = (
         Anchor.APRIL_1,
         0,
         _DOORLEREN,
+        fixed=True,
     ),
     TaskTemplate(
         "stagegesprek",
@@ -218,15 +222,35 @@ class Task:
         return self.done_on is not None
 
 
+GRACE_DAYS = 14
+
+
 def plan(
-    route: Route, templates: Iterable[TaskTemplate], school_calendar: SchoolCalendar
+    route: Route,
+    templates: Iterable[TaskTemplate],
+    school_calendar: SchoolCalendar,
+    planned_on: date | None = None,
 ) -> list[Task]:
-    """The open tasks a pupil on `route` gets, in due-date order."""
-    tasks = [
-        Task(t.code, t.title, t.open_text, t.deadline_name, t.owner, t.due(school_calendar))
-        for t in templates
-        if t.applies_to(route)
-    ]
+    """The open tasks a pupil on `route` gets, in due-date order. A pupil who joins (or changes
+    route) late is not late at once for tasks nobody could have done: a task whose date has
+    passed on `planned_on` is due two weeks later instead, unless it is a fixed legal deadline."""
+    tasks = []
+    for template in templates:
+        if not template.applies_to(route):
+            continue
+        due = template.due(school_calendar)
+        if planned_on is not None and due < planned_on and not template.fixed:
+            due = planned_on + timedelta(days=GRACE_DAYS)
+        tasks.append(
+            Task(
+                template.code,
+                template.title,
+                template.open_text,
+                template.deadline_name,
+                template.owner,
+                due,
+            )
+        )
     return sorted(tasks, key=lambda task: (task.due, task.code))
 
 
@@ -242,18 +266,22 @@ def replan(
     new_route: Route,
     templates: Iterable[TaskTemplate],
     school_calendar: SchoolCalendar,
+    changed_on: date | None = None,
 ) -> Replan:
     """After a route change: finished tasks stay, whatever the route; open tasks that do not
     belong to the new route go; tasks of the new route that the pupil lacks are added; open
     tasks that stay get the (possibly moved) due date of their template."""
-    wanted = {task.code: task for task in plan(new_route, templates, school_calendar)}
+    templates = tuple(templates)
+    wanted = {task.code: task for task in plan(new_route, templates, school_calendar, changed_on)}
+    scheduled = {t.code: t.due(school_calendar) for t in templates if t.applies_to(new_route)}
     keep: list[Task] = []
     remove: list[Task] = []
     for task in current:
         if task.done:
             keep.append(task)
         elif task.code in wanted:
-            keep.append(replace(task, due=wanted[task.code].due))
+            # An open task that stays follows its template's date (the school may have moved it).
+            keep.append(replace(task, due=scheduled[task.code]))
         else:
             remove.append(task)
     have = {task.code for task in keep}
