@@ -8,11 +8,15 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from uitstroom.domain.enums import LabelledEnum
 
 GENESIS = "0" * 64
+
+# Opening the same pupil again within this time counts as the same view: clicking through the
+# list must not bury the other lines under hundreds of views.
+VIEW_LOG_INTERVAL = timedelta(minutes=10)
 
 
 class AuditAction(LabelledEnum):
@@ -84,3 +88,9 @@ def verify_chain(entries: Iterable[AuditEntry]) -> list[ChainBreak]:
             breaks.append(ChainBreak(entry.id, f"Regel {entry.id} is achteraf veranderd."))
         expected_previous = entry.hash
     return breaks
+
+
+def view_is_new(last_logged: datetime | None, now: datetime) -> bool:
+    """Whether a view at `now` gets its own line, given the last logged view (same pupil, same
+    person). A clock set back counts as new: better a line too many than one too few."""
+    return last_logged is None or not last_logged <= now < last_logged + VIEW_LOG_INTERVAL

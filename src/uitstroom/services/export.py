@@ -14,9 +14,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy.orm import Session, sessionmaker
 
+from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.model import Pupil
+from uitstroom.services.audit import record
 from uitstroom.services.errors import ServiceError
-from uitstroom.services.files import write_atomically
+from uitstroom.services.files import atomic_output
 from uitstroom.services.pupils import PupilService
 
 # Special-category data (ondersteuningsbehoefte) is left out on purpose: an export travels.
@@ -45,8 +47,9 @@ class ExportError(ServiceError):
     pass
 
 
-def export_pupils(sessions: sessionmaker[Session], path: Path) -> int:
-    """Write every pupil to `path` (.xlsx or .csv); returns how many. Atomic: all or nothing."""
+def export_pupils(sessions: sessionmaker[Session], path: Path, actor: str | None = None) -> int:
+    """Write every pupil to `path` (.xlsx or .csv); returns how many. Atomic: all or nothing.
+    Logged in the audit trail; `actor` None means the coordinator named in the settings."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -56,10 +59,18 @@ def export_pupils(sessions: sessionmaker[Session], path: Path) -> int:
     pupils = PupilService(sessions).pupils()
     rows = [[value(p) for _, value in COLUMNS] for p in pupils]
     headers = [header for header, _ in COLUMNS]
-    if suffix == ".xlsx":
-        write_atomically(path, lambda stream: _write_xlsx(stream, headers, rows))
-    else:
-        write_atomically(path, lambda stream: _write_csv(stream, headers, rows))
+    with atomic_output(path) as stream:
+        if suffix == ".xlsx":
+            _write_xlsx(stream, headers, rows)
+        else:
+            _write_csv(stream, headers, rows)
+        # Logged before the file takes its place: an export is never made without its line.
+        record(
+            sessions,
+            actor,
+            AuditAction.EXPORTED,
+            f"bestand: {path.name}, {len(rows)} leerlingen (zonder ondersteuningsbehoefte)",
+        )
     return len(rows)
 
 

@@ -21,6 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import JaNeeOnbekend, TimelineKind
 from uitstroom.domain.importing import (
     GUARDIAN_FIELDS,
@@ -38,6 +39,7 @@ from uitstroom.domain.importing import (
 )
 from uitstroom.domain.names import full_name, sort_name
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.audit import append
 from uitstroom.services.errors import ConflictError, ServiceError
 from uitstroom.services.pupils import FIELD_LABELS, ensure_cohort
 from uitstroom.storage.models import (
@@ -236,6 +238,18 @@ class ImportService:
                     "geïmporteerd. Bekijk het voorbeeld opnieuw en importeer dan."
                 )
             written = _Writer(session, plan, preview, author, now, ticker).run()
+            # A file that changes no pupil leaves the database as it was, the trail included.
+            if written:
+                append(
+                    session,
+                    author,
+                    AuditAction.IMPORTED,
+                    detail=(
+                        f"bestand: {preview.table.source.name}, {written} leerlingen "
+                        f"({fresh.new_count} nieuw, {fresh.changed_count} gewijzigd)"
+                    ),
+                    now=now,
+                )
             # The last chance to cancel: everything is written but not yet committed.
             ticker.finish()
         return written

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import Route, TimelineKind, Uitstroomprofiel
 from uitstroom.domain.model import (
     Cohort,
@@ -21,6 +22,7 @@ from uitstroom.domain.model import (
     Stage,
 )
 from uitstroom.domain.validation import pupil_problems, stage_problems
+from uitstroom.services.audit import append, append_view, field_list
 from uitstroom.services.convert import (
     apply_pupil,
     apply_route,
@@ -32,6 +34,7 @@ from uitstroom.services.convert import (
     settings_from_row,
 )
 from uitstroom.services.errors import ConflictError, NotFoundError, ValidationError
+from uitstroom.services.identity import author_name
 from uitstroom.storage import queries
 from uitstroom.storage.models import (
     CohortRow,
@@ -74,6 +77,18 @@ def changed_fields(old: Pupil, new: Pupil) -> list[str]:
     return [name for name in FIELD_LABELS if getattr(old, name) != getattr(new, name)]
 
 
+# For the audit trail: which settings changed, never their values.
+SETTINGS_LABELS = {
+    "name": "naam school",
+    "school_type": "soort school",
+    "brin": "brin",
+    "coordinator_name": "naam coördinator",
+    "coordinator_phone": "telefoon coördinator",
+    "coordinator_email": "e-mail coördinator",
+    "logo_png": "logo",
+}
+
+
 class SchoolService:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -87,6 +102,7 @@ class SchoolService:
             raise ValidationError(["Vul de naam van de school in."])
         with self._sessions.begin() as session:
             row = session.get(SchoolSettingsRow, 1) or SchoolSettingsRow(id=1)
+            old = settings_from_row(row if row.name is not None else None)
             row.name = settings.name.strip()
             row.school_type = settings.school_type.value
             row.brin = settings.brin.strip().upper()
@@ -95,6 +111,14 @@ class SchoolService:
             row.coordinator_email = settings.coordinator_email.strip()
             row.logo_png = settings.logo_png
             session.add(row)
+            new = settings_from_row(row)
+            changed = [
+                label
+                for name, label in SETTINGS_LABELS.items()
+                if getattr(old, name) != getattr(new, name)
+            ]
+            if changed:
+                append(session, author_name(new), AuditAction.SETTINGS, detail=field_list(changed))
         return self.settings()
 
 
@@ -161,6 +185,14 @@ class PupilService:
         with self._sessions() as session:
             return record_from_row(self._load(session, pupil_id))
 
+    def open(self, pupil_id: int, actor: str) -> PupilRecord:
+        """The record for the detail view, which shows the support needs and the notes: that
+        view is logged in the audit trail, in the same transaction as the read."""
+        with self._sessions.begin() as session:
+            record = record_from_row(self._load(session, pupil_id))
+            append_view(session, actor, pupil_id, self._clock())
+        return record
+
     def find_by_leerlingnummer(self, leerlingnummer: str) -> PupilRecord | None:
         with self._sessions() as session:
             row_id = session.scalar(
@@ -194,6 +226,7 @@ class PupilService:
                 session.add(row)
                 session.flush()
                 new_id = row.id
+                append(session, author, AuditAction.CREATED, new_id, f"cohort {cohort_label}", now)
         except IntegrityError:
             raise ValidationError(
                 [
@@ -241,6 +274,14 @@ class PupilService:
                         text=f"Gegevens gewijzigd: {labels}.",
                     )
                 )
+                append(
+                    session,
+                    author,
+                    AuditAction.EDITED,
+                    pupil.id,
+                    field_list([FIELD_LABELS[name] for name in changes]),
+                    now,
+                )
         except StaleDataError:
             raise ConflictError(_CONFLICT) from None
         except IntegrityError:
@@ -272,6 +313,9 @@ class PupilService:
                     at=now, author=author, kind=TimelineKind.GEBEURTENIS.value, text=text
                 )
             )
+            # The company's name stays out of the trail: the timeline already holds it.
+            what = "stage toegevoegd" if stage.id is None else "stage gewijzigd"
+            append(session, author, AuditAction.EDITED, pupil_id, what, now)
         return self.record(pupil_id)
 
     def delete_stage(self, pupil_id: int, stage_id: int, author: str) -> PupilRecord:
@@ -290,21 +334,24 @@ class PupilService:
                     text=f"Stage verwijderd: {stage_row.leerbedrijf}.",
                 )
             )
+            append(session, author, AuditAction.EDITED, pupil_id, "stage verwijderd", now)
         return self.record(pupil_id)
 
     def add_note(self, pupil_id: int, text: str, author: str) -> PupilRecord:
         if not text.strip():
             raise ValidationError(["Een notitie mag niet leeg zijn."])
+        now = self._clock()
         with self._sessions.begin() as session:
             row = self._load(session, pupil_id)
             row.timeline.append(
                 TimelineEntryRow(
-                    at=self._clock(),
+                    at=now,
                     author=author,
                     kind=TimelineKind.NOTITIE.value,
                     text=text.strip(),
                 )
             )
+            append(session, author, AuditAction.EDITED, pupil_id, "notitie toegevoegd", now)
         return self.record(pupil_id)
 
     # --- helpers -------------------------------------------------------------------------

@@ -398,7 +398,8 @@ class PupilView(QWidget):
 
     def open_pupil(self, pupil_id: int) -> bool:
         try:
-            record = self._pupils.record(pupil_id)
+            # Through open(): the view shows support needs and notes, which the trail records.
+            record = self._pupils.open(pupil_id, self._author)
         except ServiceError as exc:
             self.show_empty(str(exc))
             return False

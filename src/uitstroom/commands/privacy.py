@@ -1,0 +1,84 @@
+"""Headless privacy commands: the audit trail, the retention purge, inzage and erasure."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any, TextIO
+
+from uitstroom.commands import Handler
+from uitstroom.domain.audit import AuditEntry
+from uitstroom.services.audit import AuditService, ChainReport
+from uitstroom.services.database import Database
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+
+
+def register(commands: Any) -> dict[str, Handler]:
+    audit = commands.add_parser(
+        "audit",
+        help="toon het logboek (wie deed wat, wanneer); afsluitcode 1 als de keten niet klopt",
+    )
+    audit.add_argument(
+        "--check", action="store_true", help="alleen controleren of het logboek compleet is"
+    )
+    audit.add_argument("--json", action="store_true", help="uitvoer als JSON (UTF-8)")
+    return {"audit": _audit}
+
+
+def _audit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    service = AuditService(db.sessions)
+    report = service.check()
+    if args.json:
+        body: dict[str, Any] = {"check": _report_json(report)}
+        if not args.check:
+            body["entries"] = [_entry_json(e) for e in service.entries(newest_first=False)]
+        json.dump(body, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        if not args.check:
+            for entry in service.entries(newest_first=False):
+                print(_entry_line(entry), file=out)
+        print(report.summary, file=out)
+        for broken in report.breaks:
+            print(f"  {broken.message}", file=out)
+    return EXIT_OK if report.whole else EXIT_REFUSED
+
+
+def _entry_line(entry: AuditEntry) -> str:
+    pupil = f"leerling {entry.pupil_id}" if entry.pupil_id is not None else "-"
+    parts = [
+        f"{entry.id:>6}",
+        f"{entry.at:%d-%m-%Y %H:%M:%S}",
+        f"{entry.os_user} / {entry.actor}",
+        entry.action.label,
+        pupil,
+        entry.detail,
+    ]
+    return "  ".join(parts).rstrip()
+
+
+def _entry_json(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(),
+        "os_user": entry.os_user,
+        "actor": entry.actor,
+        "action": entry.action.value,
+        "action_label": entry.action.label,
+        "pupil_id": entry.pupil_id,
+        "detail": entry.detail,
+        "previous_hash": entry.previous_hash,
+        "hash": entry.hash,
+    }
+
+
+def _report_json(report: ChainReport) -> dict[str, Any]:
+    return {
+        "whole": report.whole,
+        "lines": report.lines,
+        "guarded": report.guarded,
+        "breaks": [{"line": b.entry_id, "message": b.message} for b in report.breaks],
+        "summary": report.summary,
+    }

@@ -1,0 +1,241 @@
+"""The audit trail: who did what, when, kept inside the encrypted database as a hash chain.
+
+`append` adds a line inside the caller's transaction, so the line and the change it records
+are committed together or not at all. `record` is the same as a transaction of its own, for
+things that are not database changes (a backup made, a file exported).
+
+A line never holds personal data: pupils are named by their internal id only, and details
+name fields or counts ("velden: klas, mentor"), never values.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from uitstroom.domain.audit import (
+    GENESIS,
+    AuditAction,
+    AuditEntry,
+    ChainBreak,
+    seal,
+    verify_chain,
+    view_is_new,
+)
+from uitstroom.services.convert import settings_from_row
+from uitstroom.services.identity import author_name
+from uitstroom.storage.models import AuditEventRow, SchoolSettingsRow
+
+# The triggers of migration 0002 that make the table append-only.
+_GUARDS = ("audit_event_no_update", "audit_event_no_delete")
+_ACTIONS = {action.value: action for action in AuditAction}
+
+
+def os_login() -> str:
+    """The operating-system login of whoever runs the program."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "onbekend"
+
+
+def current_actor(session: Session) -> str:
+    """The coordinator's name from the school settings, else the login."""
+    return author_name(settings_from_row(session.get(SchoolSettingsRow, 1)))
+
+
+def append(
+    session: Session,
+    actor: str,
+    action: AuditAction,
+    pupil_id: int | None = None,
+    detail: str = "",
+    now: datetime | None = None,
+) -> AuditEntry:
+    """Seal a line onto the chain inside the caller's transaction (`with sessions.begin()`)."""
+    previous = session.scalar(select(AuditEventRow.hash).order_by(AuditEventRow.id.desc()).limit(1))
+    entry = seal(
+        AuditEntry(
+            at=now or datetime.now(),
+            os_user=os_login(),
+            actor=actor,
+            action=action,
+            pupil_id=pupil_id,
+            detail=detail,
+        ),
+        previous or GENESIS,
+    )
+    row = AuditEventRow(
+        at=entry.at,
+        os_user=entry.os_user,
+        actor=entry.actor,
+        action=entry.action.value,
+        pupil_id=entry.pupil_id,
+        detail=entry.detail,
+        previous_hash=entry.previous_hash,
+        hash=entry.hash,
+    )
+    session.add(row)
+    session.flush()
+    return replace(entry, id=row.id)
+
+
+def record(
+    sessions: sessionmaker[Session],
+    actor: str | None,
+    action: AuditAction,
+    detail: str = "",
+    pupil_id: int | None = None,
+    now: datetime | None = None,
+) -> AuditEntry:
+    """One line in a transaction of its own. `actor` None: the coordinator from the settings."""
+    with sessions.begin() as session:
+        return append(
+            session,
+            actor if actor is not None else current_actor(session),
+            action,
+            pupil_id,
+            detail,
+            now,
+        )
+
+
+def append_view(session: Session, actor: str, pupil_id: int, now: datetime) -> bool:
+    """Log that support needs and notes were shown; a view shortly after the last logged one
+    of the same pupil by the same person is not logged again (see domain.audit)."""
+    last = session.scalar(
+        select(AuditEventRow.at)
+        .where(
+            AuditEventRow.pupil_id == pupil_id,
+            AuditEventRow.action == AuditAction.VIEWED_SUPPORT.value,
+            AuditEventRow.actor == actor,
+            AuditEventRow.os_user == os_login(),
+        )
+        .order_by(AuditEventRow.id.desc())
+        .limit(1)
+    )
+    if not view_is_new(last, now):
+        return False
+    append(session, actor, AuditAction.VIEWED_SUPPORT, pupil_id, "detailweergave", now)
+    return True
+
+
+def entry_from_row(row: AuditEventRow) -> AuditEntry:
+    # An unknown value was not written by this program: the line was changed outside it. A
+    # stand-in action keeps the line readable; its hash then no longer matches.
+    action = _ACTIONS.get(row.action, AuditAction.EDITED)
+    return AuditEntry(
+        id=row.id,
+        at=row.at,
+        os_user=row.os_user,
+        actor=row.actor,
+        action=action,
+        pupil_id=row.pupil_id,
+        detail=row.detail,
+        previous_hash=row.previous_hash,
+        hash=row.hash,
+    )
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of "Keten controleren"."""
+
+    lines: int
+    breaks: tuple[ChainBreak, ...]
+    guarded: bool  # the triggers that refuse changes are still in place
+
+    @property
+    def whole(self) -> bool:
+        return not self.breaks and self.guarded
+
+    @property
+    def summary(self) -> str:
+        noun = "regel" if self.lines == 1 else "regels"
+        if self.whole:
+            return (
+                f"Het logboek is compleet: {self.lines} {noun}, en geen enkele regel is "
+                "achteraf veranderd of weggehaald."
+            )
+        parts = []
+        if self.breaks:
+            ids = sorted({b.entry_id for b in self.breaks if b.entry_id is not None})
+            which = ", ".join(str(i) for i in ids)
+            parts.append(
+                f"Het logboek is niet meer compleet. Deze regels kloppen niet: {which}. "
+                "Iemand heeft het logboek buiten Uitstroom om veranderd."
+            )
+        if not self.guarded:
+            parts.append(
+                "De beveiliging die wijzigen en weghalen van regels tegenhoudt, is uit de "
+                "database verwijderd."
+            )
+        parts.append(
+            "Meld dit bij de privacyfunctionaris (FG) van de school; zet zo nodig een "
+            "back-up terug van vóór het probleem."
+        )
+        return " ".join(parts)
+
+
+class AuditService:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def entries(self, newest_first: bool = True) -> list[AuditEntry]:
+        order = AuditEventRow.id.desc() if newest_first else AuditEventRow.id
+        with self._sessions() as session:
+            return [
+                entry_from_row(r) for r in session.scalars(select(AuditEventRow).order_by(order))
+            ]
+
+    def entries_for_pupil(self, pupil_id: int) -> list[AuditEntry]:
+        with self._sessions() as session:
+            return entries_for_pupil(session, pupil_id)
+
+    def check(self) -> ChainReport:
+        with self._sessions() as session:
+            rows = session.scalars(select(AuditEventRow).order_by(AuditEventRow.id)).all()
+            entries = [entry_from_row(r) for r in rows]
+            forged = [r.id for r in rows if r.action not in _ACTIONS]
+            guarded = _guards_in_place(session)
+        breaks = verify_chain(entries)
+        # The stand-in action may happen to be the original one; the line is changed anyway.
+        for line in forged:
+            changed = ChainBreak(line, f"Regel {line} is achteraf veranderd.")
+            if changed not in breaks:
+                breaks.append(changed)
+        breaks.sort(key=lambda b: b.entry_id or 0)
+        return ChainReport(len(entries), tuple(breaks), guarded)
+
+
+def entries_for_pupil(
+    session: Session, pupil_id: int, since: datetime | None = None
+) -> list[AuditEntry]:
+    """The lines about one pupil, oldest first. `since`: the pupil's creation, so that lines
+    about an erased pupil whose internal number was given out again are not shown."""
+    statement = select(AuditEventRow).where(AuditEventRow.pupil_id == pupil_id)
+    if since is not None:
+        statement = statement.where(AuditEventRow.at >= since)
+    return [entry_from_row(r) for r in session.scalars(statement.order_by(AuditEventRow.id))]
+
+
+def _guards_in_place(session: Session) -> bool:
+    if session.get_bind().dialect.name != "sqlite":
+        return True
+    names = set(
+        session.scalars(
+            text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+            )
+        )
+    )
+    return all(name in names for name in _GUARDS)
+
+
+def field_list(labels: Sequence[str]) -> str:
+    return "velden: " + ", ".join(labels)

@@ -1,0 +1,325 @@
+"""The audit trail as a coordinator and an auditor meet it: every change leaves a line, in the
+same transaction; the lines hold no personal data; a tampered chain is reported by line."""
+
+from __future__ import annotations
+
+import getpass
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from factories import TEST_PASSPHRASE, dump, fixed_clock, make_database, make_pupil
+from uitstroom import cli
+from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.model import SchoolSettings, Stage
+from uitstroom.paths import PASSPHRASE_ENV
+from uitstroom.services import audit
+from uitstroom.services.audit import AuditService
+from uitstroom.services.database import Database, open_database
+from uitstroom.services.errors import ServiceError
+from uitstroom.services.export import export_pupils
+from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.services.vault import set_up
+from uitstroom.storage import cipher
+
+MOMENT = datetime(2026, 11, 23, 9, 30)
+
+
+class Clock:
+    """A clock the test moves on by hand."""
+
+    def __init__(self, now: datetime = MOMENT) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = make_database(tmp_path)
+    yield database
+    database.close()
+
+
+def lines(db: Database) -> list[tuple[str, int | None, str]]:
+    return [
+        (e.action.value, e.pupil_id, e.detail)
+        for e in AuditService(db.sessions).entries(newest_first=False)
+    ]
+
+
+def raw(db: Database):
+    """A connection of its own, as someone with the key and an SQLite tool would have."""
+    assert db.path is not None and db.key is not None
+    return cipher.connect(db.path, db.key)
+
+
+def tamper(db: Database, *statements: str) -> None:
+    """Change the trail the way an attacker would: first drop the append-only triggers."""
+    connection = raw(db)
+    try:
+        connection.execute("DROP TRIGGER audit_event_no_update")
+        connection.execute("DROP TRIGGER audit_event_no_delete")
+        for statement in statements:
+            connection.execute(statement)
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def test_every_change_to_a_pupil_leaves_a_line_without_personal_data(db: Database) -> None:
+    pupils = PupilService(db.sessions, clock=fixed_clock(MOMENT))
+    record = pupils.create(make_pupil(ondersteuningsbehoefte="Dyslexie"), "2026-2027", "Marloes")
+    pupil_id = record.pupil.id
+    pupils.save(replace(record.pupil, klas="PRO4B", mentor="dhr. B. Smit"), "Marloes")
+    with_stage = pupils.save_stage(pupil_id, Stage(leerbedrijf="Bakkerij Öztürk"), "Marloes")
+    pupils.save_stage(pupil_id, replace(with_stage.stages[0], dagen_per_week=3), "Marloes")
+    pupils.add_note(pupil_id, "Zoë wil graag in de zorg werken.", "Marloes")
+    pupils.delete_stage(pupil_id, with_stage.stages[0].id, "Marloes")
+
+    assert lines(db) == [
+        ("toegevoegd", pupil_id, "cohort 2026-2027"),
+        ("gewijzigd", pupil_id, "velden: klas, mentor"),
+        ("gewijzigd", pupil_id, "stage toegevoegd"),
+        ("gewijzigd", pupil_id, "stage gewijzigd"),
+        ("gewijzigd", pupil_id, "notitie toegevoegd"),
+        ("gewijzigd", pupil_id, "stage verwijderd"),
+    ]
+    entries = AuditService(db.sessions).entries()
+    assert {(e.actor, e.os_user, e.at) for e in entries} == {("Marloes", getpass.getuser(), MOMENT)}
+    text = json.dumps([e.__dict__ for e in entries], default=str, ensure_ascii=False)
+    for personal in ("Zoë", "Meer", "Dyslexie", "Öztürk", "PRO4B", "Smit", "200001", "zorg"):
+        assert personal not in text
+
+
+def test_a_refused_save_leaves_neither_change_nor_line(db: Database) -> None:
+    pupils = PupilService(db.sessions, clock=fixed_clock(MOMENT))
+    record = pupils.create(make_pupil(), "2026-2027", "Marloes")
+    pupils.save(replace(record.pupil, klas="PRO4B"), "Marloes")
+    before = dump(db)
+    with pytest.raises(ServiceError):  # the version is stale: someone saved in between
+        pupils.save(replace(record.pupil, klas="PRO4C"), "Marloes")
+    assert dump(db) == before
+
+
+def test_when_the_line_cannot_be_written_the_change_is_not_saved_either(db: Database) -> None:
+    pupils = PupilService(db.sessions, clock=fixed_clock(MOMENT))
+    record = pupils.create(make_pupil(), "2026-2027", "Marloes")
+    # The trail refuses any new line (as a full disk would): the edit must go with it.
+    connection = raw(db)
+    connection.execute(
+        "CREATE TRIGGER no_more_lines BEFORE INSERT ON audit_event "
+        "BEGIN SELECT RAISE(ABORT, 'schijf vol'); END"
+    )
+    connection.commit()
+    connection.close()
+    before = dump(db)
+    with pytest.raises(ServiceError):
+        pupils.save(replace(record.pupil, klas="PRO4B"), "Marloes")
+    with pytest.raises(Exception, match="schijf vol"):
+        pupils.add_note(record.pupil.id, "Gesprek met moeder gehad.", "Marloes")
+    assert dump(db) == before
+    assert pupils.record(record.pupil.id).pupil.klas == "PRO4A"
+
+
+def test_opening_a_pupil_logs_one_view_per_person_per_ten_minutes(db: Database) -> None:
+    clock = Clock()
+    pupils = PupilService(db.sessions, clock=clock)
+    first = pupils.create(make_pupil(), "2026-2027", "Marloes").pupil.id
+    second = pupils.create(make_pupil(leerlingnummer="200002"), "2026-2027", "Marloes").pupil.id
+
+    record = pupils.open(first, "Marloes")
+    assert record.pupil.name == "Zoë van der Meer"
+    for minutes in (1, 5, 9):  # clicking back and forth through the list
+        clock.now = MOMENT + timedelta(minutes=minutes)
+        pupils.open(second, "Marloes")
+        pupils.open(first, "Marloes")
+    pupils.open(first, "Ahmed")  # a colleague on the same laptop, under the same login
+    clock.now = MOMENT + timedelta(minutes=10)
+    pupils.open(first, "Marloes")
+
+    views = [
+        (e.pupil_id, e.actor, e.at)
+        for e in AuditService(db.sessions).entries(newest_first=False)
+        if e.action is AuditAction.VIEWED_SUPPORT
+    ]
+    assert views == [
+        (first, "Marloes", MOMENT),
+        (second, "Marloes", MOMENT + timedelta(minutes=1)),
+        (first, "Ahmed", MOMENT + timedelta(minutes=9)),
+        (first, "Marloes", MOMENT + timedelta(minutes=10)),
+    ]
+
+
+def test_settings_changes_name_the_fields_only(db: Database) -> None:
+    school = SchoolService(db.sessions)
+    school.save_settings(SchoolSettings(name="De Horizon", coordinator_name="Marloes Verbeek"))
+    school.save_settings(
+        SchoolSettings(name="De Horizon", brin="12ab", coordinator_name="Marloes Verbeek")
+    )
+    school.save_settings(
+        SchoolSettings(name="De Horizon", brin="12ab", coordinator_name="Marloes Verbeek")
+    )
+    assert lines(db) == [
+        ("instellingen", None, "velden: naam school, naam coördinator"),
+        ("instellingen", None, "velden: brin"),
+    ]
+    assert {e.actor for e in AuditService(db.sessions).entries()} == {"Marloes Verbeek"}
+
+
+def test_an_export_is_logged_and_a_failed_export_is_not(db: Database, tmp_path: Path) -> None:
+    SchoolService(db.sessions).save_settings(
+        SchoolSettings(name="De Horizon", coordinator_name="Marloes Verbeek")
+    )
+    PupilService(db.sessions, clock=fixed_clock(MOMENT)).create(make_pupil(), "2026-2027", "M")
+    before = dump(db)
+    with pytest.raises(ServiceError):
+        export_pupils(db.sessions, tmp_path / "bestaat-niet" / "leerlingen.xlsx")
+    assert dump(db) == before
+
+    export_pupils(db.sessions, tmp_path / "leerlingen.csv")
+    last = AuditService(db.sessions).entries()[0]
+    assert (last.action, last.actor, last.pupil_id) == (
+        AuditAction.EXPORTED,
+        "Marloes Verbeek",
+        None,
+    )
+    assert last.detail == "bestand: leerlingen.csv, 1 leerlingen (zonder ondersteuningsbehoefte)"
+
+
+def test_record_is_a_transaction_of_its_own_for_the_backup_engineer(db: Database) -> None:
+    SchoolService(db.sessions).save_settings(SchoolSettings(name="X", coordinator_name="Marloes"))
+    entry = audit.record(db.sessions, None, AuditAction.BACKUP, "reden: dagelijks", now=MOMENT)
+    assert (entry.actor, entry.os_user, entry.detail) == (
+        "Marloes",
+        getpass.getuser(),
+        "reden: dagelijks",
+    )
+    assert AuditService(db.sessions).entries()[0].hash == entry.hash
+    assert AuditService(db.sessions).check().whole
+
+
+# --- the chain ---------------------------------------------------------------------------------
+
+
+def filled(db: Database) -> int:
+    pupils = PupilService(db.sessions, clock=fixed_clock(MOMENT))
+    record = pupils.create(make_pupil(), "2026-2027", "Marloes")
+    for klas in ("PRO4B", "PRO4C", "PRO4D"):
+        record = pupils.save(replace(record.pupil, klas=klas), "Marloes")
+    return len(lines(db))
+
+
+def test_an_untouched_trail_is_whole(db: Database) -> None:
+    assert filled(db) == 4
+    report = AuditService(db.sessions).check()
+    assert report.whole and report.lines == 4
+    assert report.summary.startswith("Het logboek is compleet: 4 regels")
+
+
+def test_a_line_changed_behind_the_programs_back_is_named(db: Database) -> None:
+    filled(db)
+    tamper(db, "UPDATE audit_event SET detail = 'velden: mentor' WHERE id = 2")
+    report = AuditService(db.sessions).check()
+    assert not report.whole
+    assert [(b.entry_id, b.message) for b in report.breaks] == [
+        (2, "Regel 2 is achteraf veranderd.")
+    ]
+    assert "Deze regels kloppen niet: 2." in report.summary
+    assert "beveiliging" in report.summary  # the triggers are gone as well
+
+
+def test_a_removed_line_and_a_forged_action_are_named(db: Database) -> None:
+    filled(db)
+    tamper(
+        db,
+        "DELETE FROM audit_event WHERE id = 2",
+        "UPDATE audit_event SET action = 'niets_gezien' WHERE id = 4",
+    )
+    report = AuditService(db.sessions).check()
+    assert [b.entry_id for b in report.breaks] == [3, 4]
+    assert "Regel 3: de regel ervoor ontbreekt of is veranderd." in [
+        b.message for b in report.breaks
+    ]
+
+
+def test_a_careful_attacker_who_restores_the_triggers_is_still_caught(db: Database) -> None:
+    filled(db)
+    tamper(
+        db,
+        "UPDATE audit_event SET actor = 'Iemand anders' WHERE id = 1",
+        "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+        "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+        "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+        "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+    )
+    report = AuditService(db.sessions).check()
+    assert report.guarded
+    assert [b.entry_id for b in report.breaks] == [1]
+
+
+# --- headless ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def headless_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A database file as the headless commands open it: the passphrase comes from a file."""
+    secret = tmp_path / "wachtwoord.txt"
+    secret.write_text(TEST_PASSPHRASE, encoding="utf-8")
+    monkeypatch.setenv(PASSPHRASE_ENV, str(secret))
+    path = tmp_path / "school.db"
+    database = open_database(path, set_up(path, TEST_PASSPHRASE), tmp_path / "backups")
+    filled(database)
+    database.close()
+    return path
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = cli.main(list(argv), out)
+    return code, out.getvalue()
+
+
+def test_uitstroom_audit_lists_and_checks(headless_db: Path) -> None:
+    code, text = run("--db", str(headless_db), "audit")
+    assert code == 0
+    assert "Leerling toegevoegd" in text and "velden: klas" in text
+    assert "Het logboek is compleet: 4 regels" in text
+
+    code, text = run("--db", str(headless_db), "audit", "--json")
+    body = json.loads(text)
+    assert code == 0 and body["check"]["whole"] is True
+    assert [e["action"] for e in body["entries"]] == ["toegevoegd"] + ["gewijzigd"] * 3
+    assert body["entries"][0]["at"] == "2026-11-23T09:30:00"
+
+
+def test_uitstroom_audit_check_exits_1_on_a_broken_chain(headless_db: Path) -> None:
+    key = set_key(headless_db)
+    connection = cipher.connect(headless_db, key)
+    connection.execute("DROP TRIGGER audit_event_no_delete")
+    connection.execute("DELETE FROM audit_event WHERE id = 3")
+    connection.commit()
+    connection.close()
+    before = dump(headless_db)
+
+    code, text = run("--db", str(headless_db), "audit", "--check")
+    assert code == 1
+    assert "Deze regels kloppen niet: 4." in text
+    code, text = run("--db", str(headless_db), "audit", "--check", "--json")
+    body = json.loads(text)
+    assert code == 1 and body["check"]["whole"] is False
+    assert body["check"]["breaks"][0]["line"] == 4
+    assert "entries" not in body
+    assert dump(headless_db) == before  # checking writes nothing
+
+
+def set_key(path: Path) -> bytes:
+    from uitstroom.services.vault import unlock
+
+    return unlock(path, TEST_PASSPHRASE)
