@@ -32,11 +32,13 @@ from uitstroom import APP_NAME, __version__
 from uitstroom.domain.enums import Route
 from uitstroom.domain.model import PupilRecord, SchoolSettings
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.audit import AuditService
 from uitstroom.services.database import Database
 from uitstroom.services.demo import insert_demo_cohort
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.ui.audit_dialog import show_audit_trail
 from uitstroom.ui.cohort_model import (
     ROW_ROLE,
     CohortFilter,
@@ -244,6 +246,10 @@ class MainWindow(QMainWindow):
         # the pupil's rights: Inzage-export…, Wissen op verzoek…
         self.privacy_menu = menus.addMenu("&Privacy")
         # audit trail: Logboek…; retention: Bewaartermijnen en opschonen…
+        self.audit_action = self.privacy_menu.addAction("&Logboek…")
+        self.audit_action.triggered.connect(
+            lambda _checked=False: show_audit_trail(self, AuditService(self._services.sessions))
+        )
         # lock: Vergrendelen (Ctrl+L), Herstelwachtwoord wijzigen…
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
