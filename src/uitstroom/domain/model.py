@@ -20,6 +20,8 @@ from uitstroom.domain.enums import (
 )
 from uitstroom.domain.names import full_name, sort_name
 
+MAX_AUTO_LOCK_MINUTES = 240
+
 
 @dataclass(frozen=True)
 class SchoolSettings:
@@ -30,6 +32,8 @@ class SchoolSettings:
     coordinator_phone: str = ""
     coordinator_email: str = ""
     logo_png: bytes | None = field(default=None, repr=False)
+    # Minutes without keyboard or mouse before the window locks; 0 means never.
+    auto_lock_minutes: int = 10
 
     @property
     def is_configured(self) -> bool:

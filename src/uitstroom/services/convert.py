@@ -64,6 +64,7 @@ def settings_from_row(row: SchoolSettingsRow | None) -> SchoolSettings:
         coordinator_phone=row.coordinator_phone,
         coordinator_email=row.coordinator_email,
         logo_png=row.logo_png,
+        auto_lock_minutes=10 if row.auto_lock_minutes is None else row.auto_lock_minutes,
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import Route, TimelineKind, Uitstroomprofiel
 from uitstroom.domain.model import (
+    MAX_AUTO_LOCK_MINUTES,
     Cohort,
     Pupil,
     PupilRecord,
@@ -86,6 +87,7 @@ SETTINGS_LABELS = {
     "coordinator_phone": "telefoon coördinator",
     "coordinator_email": "e-mail coördinator",
     "logo_png": "logo",
+    "auto_lock_minutes": "automatisch vergrendelen",
 }
 
 
@@ -100,6 +102,13 @@ class SchoolService:
     def save_settings(self, settings: SchoolSettings) -> SchoolSettings:
         if not settings.name.strip():
             raise ValidationError(["Vul de naam van de school in."])
+        if not 0 <= settings.auto_lock_minutes <= MAX_AUTO_LOCK_MINUTES:
+            raise ValidationError(
+                [
+                    "Kies voor automatisch vergrendelen 0 (nooit) of 1 tot "
+                    f"{MAX_AUTO_LOCK_MINUTES} minuten."
+                ]
+            )
         with self._sessions.begin() as session:
             row = session.get(SchoolSettingsRow, 1) or SchoolSettingsRow(id=1)
             old = settings_from_row(row if row.name is not None else None)
@@ -110,6 +119,7 @@ class SchoolService:
             row.coordinator_phone = settings.coordinator_phone.strip()
             row.coordinator_email = settings.coordinator_email.strip()
             row.logo_png = settings.logo_png
+            row.auto_lock_minutes = settings.auto_lock_minutes
             session.add(row)
             new = settings_from_row(row)
             changed = [

@@ -49,6 +49,7 @@ from uitstroom.ui.cohort_model import (
 )
 from uitstroom.ui.first_run import FirstRunChoice, FirstRunDialog
 from uitstroom.ui.forms import problems_of
+from uitstroom.ui.lock import WindowLock
 from uitstroom.ui.pupil_view import PupilView
 from uitstroom.ui.settings_dialog import SettingsDialog
 from uitstroom.ui.worker import run_with_progress
@@ -251,6 +252,16 @@ class MainWindow(QMainWindow):
             lambda _checked=False: show_audit_trail(self, AuditService(self._services.sessions))
         )
         # lock: Vergrendelen (Ctrl+L), Herstelwachtwoord wijzigen…
+        self.window_lock = WindowLock(
+            self,
+            self._services.database,
+            self._school.auto_lock_minutes,
+            school_name=lambda: self._school.name,
+            has_unsaved=self.detail.is_dirty,
+        )
+        self.privacy_menu.addSeparator()
+        self.privacy_menu.addAction(self.window_lock.lock_action)
+        self.privacy_menu.addAction(self.window_lock.change_passphrase_action)
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -398,6 +409,7 @@ class MainWindow(QMainWindow):
         self.detail.set_author(self._author)
         self.detail.set_school_type(school.school_type)
         self.model.set_school_type(school.school_type)
+        self.window_lock.set_idle_minutes(school.auto_lock_minutes)
         self._update_title()
 
     # --- actions -------------------------------------------------------------------------

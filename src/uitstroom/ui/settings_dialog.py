@@ -2,16 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
 from uitstroom.domain.enums import SchoolType
-from uitstroom.domain.model import SchoolSettings
+from uitstroom.domain.model import MAX_AUTO_LOCK_MINUTES, SchoolSettings
 from uitstroom.domain.validation import check_email, check_phone
 from uitstroom.services.pupils import SchoolService
-from uitstroom.ui.forms import ChoiceField, Field, FormDialog, ImageField, TextField, enum_choices
+from uitstroom.ui.forms import (
+    ChoiceField,
+    Field,
+    FormDialog,
+    ImageField,
+    NumberEdit,
+    TextField,
+    enum_choices,
+)
+
+
+class AutoLockEdit(NumberEdit):
+    """Minutes before the auto-lock; the lowest value reads 'nooit' and means 0."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(1, MAX_AUTO_LOCK_MINUTES, " minuten", parent)
+        self.setSpecialValueText("nooit")
+
+    def field_value(self) -> int:
+        return self.value()
+
+    def set_field_value(self, value: int | None) -> None:
+        self.setValue(value or 0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AutoLockField(Field):
+    def create(self, parent: QWidget | None) -> QWidget:
+        return AutoLockEdit(parent)
+
 
 SCHOOL_FIELDS: tuple[Field, ...] = (
     TextField(name="name", label="Naam van de school", max_length=200),
@@ -26,6 +55,12 @@ SCHOOL_FIELDS: tuple[Field, ...] = (
     TextField(name="coordinator_phone", label="Telefoon coördinator", max_length=40),
     TextField(name="coordinator_email", label="E-mail coördinator", max_length=200),
     ImageField(name="logo_png", label="Logo (PNG)", tooltip="Komt bovenaan de documenten."),
+    AutoLockField(
+        name="auto_lock_minutes",
+        label="Vergrendelen na",
+        tooltip="Raakt niemand toetsenbord of muis aan, dan vergrendelt Uitstroom zich na zoveel "
+        "minuten. Kies 'nooit' om dat uit te zetten; met Ctrl+L vergrendelt u zelf.",
+    ),
 )
 
 

@@ -277,15 +277,7 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
 
         key = ask(Mode.SET_UP, set_up)
         if key is not None and passphrase_used and scripted is None:
-            sheet = RecoverySheet(
-                school_name="",
-                database_location=location,
-                database_id=read_keyfile(path).database_id,
-                passphrase=passphrase_used[0],
-                made_on=date.today(),
-                made_by=_login(),
-            )
-            RecoverySheetDialog(sheet, parent).exec()
+            RecoverySheetDialog(recovery_sheet(path, passphrase_used[0]), parent).exec()
     elif state is vault.DatabaseState.PLAINTEXT:
         key = ask(Mode.ENCRYPT, lambda passphrase: vault.encrypt_in_place(path, passphrase))
     else:
@@ -310,6 +302,18 @@ def _open_or_explain(open_: Callable[[], Database], parent: QWidget | None) -> D
     except DatabaseOpenError as exc:
         QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
         return None
+
+
+def recovery_sheet(path: Path, passphrase: str, school_name: str = "") -> RecoverySheet:
+    """The herstelblad's content for the database at `path` and its (new) passphrase."""
+    return RecoverySheet(
+        school_name=school_name,
+        database_location=str(path),
+        database_id=read_keyfile(path).database_id,
+        passphrase=passphrase,
+        made_on=date.today(),
+        made_by=_login(),
+    )
 
 
 def _login() -> str:
