@@ -19,7 +19,9 @@ from uitstroom.domain.enums import SchoolType
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.paths import DB_ENV, PASSPHRASE_ENV, backup_dir_for, default_database
 from uitstroom.services import vault
+from uitstroom.services.backups import import_backup
 from uitstroom.services.database import Database, DatabaseOpenError, open_database
+from uitstroom.services.durability import location_warning_for
 from uitstroom.services.errors import ServiceError
 
 EXIT_OK = 0
@@ -112,6 +114,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except ServiceError as exc:  # wrong passphrase, missing key file, too short a passphrase
         print(f"Fout: {exc}", file=sys.stderr)
         return EXIT_DATABASE
+    warning = location_warning_for(db.path) if db.path is not None else None
+    if warning:
+        print(f"Let op: {warning}", file=sys.stderr)
     try:
         handler = HANDLERS[args.command]
         return handler(db, args, out)
@@ -210,7 +215,7 @@ def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.services.importing import ImportService
     from uitstroom.services.pupils import SchoolService
 
-    service = ImportService(db.sessions)
+    service = ImportService(db.sessions, before_write=import_backup(db))
     table = service.read(args.file)
     preview = service.preview(table, guess_mapping(table.headers), _cohort_label(db, args.cohort))
     print(f"{args.file.name}: {table.description}, {len(table.rows)} rijen.", file=out)

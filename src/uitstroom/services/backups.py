@@ -1,34 +1,117 @@
-"""Encrypted backup copies of the database file, each verified after it is made."""
+"""Encrypted backup copies of the database file: made, verified, rotated, listed and restored.
+
+A backup is a complete copy made through SQLite's backup API (consistent while others write),
+encrypted with the same data key, then opened and checked before it counts. Its name says when
+and why it was made: `uitstroom-20261123-093000-000000-dagelijks.db`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import sqlcipher3.dbapi2 as sqlcipher
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+
+from uitstroom.domain.durability import (
+    BackupReason,
+    BackupStamp,
+    backup_file_name,
+    moment_text,
+    parse_backup_file_name,
+    reason_label,
+    size_text,
+)
+from uitstroom.domain.rotation import backups_to_keep
+from uitstroom.services.durability import DiskFull, is_disk_full
 from uitstroom.services.errors import ServiceError
-from uitstroom.storage import cipher
+from uitstroom.storage import cipher, migrate
+
+if TYPE_CHECKING:
+    from uitstroom.services.database import Database
+
+PARTIAL = ".deel"
+# Tables every Uitstroom database has had since the first schema.
+REQUIRED_TABLES = frozenset({"alembic_version", "school_settings", "cohort", "pupil"})
+
+# One backup, rotation or restore at a time in this program: rotation removes stray partial
+# files, which must never be the one another thread is writing. Other programs cannot touch
+# these files: the database lock keeps them out.
+_BUSY = threading.RLock()
 
 
 class BackupError(ServiceError):
     pass
 
 
+class RestoreRefused(BackupError):
+    """The chosen file is not a usable backup; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    made_at: datetime
+    reason: str
+    size: int
+
+    @property
+    def reason_label(self) -> str:
+        return reason_label(self.reason)
+
+    @property
+    def description(self) -> str:
+        """'23 november 2026, 09:30 (dagelijks)'."""
+        return f"{moment_text(self.made_at)} ({self.reason_label})"
+
+    @property
+    def size_text(self) -> str:
+        return size_text(self.size)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: BackupInfo | None  # None for a file from outside the backup folder
+    source: Path
+    kept: Path  # the database as it was just before, kept as a 'voor-herstel' backup
+    upgraded: bool  # the backup came from an older version and was brought up to date
+
+
 def backup_name(stem: str, reason: str, now: datetime) -> str:
-    return f"{stem}-{now:%Y%m%d-%H%M%S-%f}-{reason}.db"
+    return backup_file_name(stem, reason, now)
 
 
 def make_backup(path: Path, key: bytes, backup_dir: Path, reason: str, now: datetime) -> Path:
     """Copy the database (encrypted with the same key) and check the copy opens and is whole."""
+    target = backup_dir / backup_name(path.stem, reason, now)
+    partial = target.with_name(target.name + PARTIAL)
     try:
         backup_dir.mkdir(parents=True, exist_ok=True)
-        target = backup_dir / backup_name(path.stem, reason, now)
         cipher.copy_encrypted(path, target, key)
-    except OSError as exc:
+    except (OSError, sqlcipher.Error) as exc:
+        _remove_quietly(partial)
+        if is_disk_full(exc):
+            raise DiskFull(
+                "De schijf is vol: de back-up kon niet worden gemaakt. De database zelf is niet "
+                "veranderd. Maak ruimte vrij en probeer het opnieuw."
+            ) from exc
+        reason_text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise BackupError(
-            f"De back-up kon niet worden gemaakt ({exc.strerror}). Maak ruimte vrij op de schijf "
-            "en probeer het opnieuw."
+            f"De back-up kon niet worden gemaakt ({reason_text}). De database zelf is niet "
+            f"veranderd. Controleer of de map {backup_dir} bestaat en of er ruimte is, en "
+            "probeer het opnieuw."
         ) from exc
-    problems = cipher.check_integrity(target, key)
+    try:
+        problems = cipher.check_integrity(target, key)
+    except (cipher.WrongKey, sqlcipher.Error) as exc:
+        problems = [str(exc)]
     if problems:
         target.unlink(missing_ok=True)
         raise BackupError(
@@ -36,3 +119,295 @@ def make_backup(path: Path, key: bytes, backup_dir: Path, reason: str, now: date
             "probeer het opnieuw."
         )
     return target
+
+
+# --- the backups of one database --------------------------------------------------------------
+def list_backups(path: Path, backup_dir: Path) -> list[BackupInfo]:
+    """The finished backups of the database at `path`, newest first."""
+    found = []
+    for stamp, file in _backup_files(path, backup_dir):
+        try:
+            size = file.stat().st_size
+        except OSError:
+            continue  # removed meanwhile
+        found.append(BackupInfo(file, stamp.made_at, stamp.reason, size))
+    found.sort(key=lambda info: (info.made_at, info.path.name), reverse=True)
+    return found
+
+
+def rotate(path: Path, backup_dir: Path, now: datetime) -> list[Path]:
+    """Keep today's backups, the newest of the last 7 days and of the 4 weeks before; remove
+    the rest and partial copies left by a crash. Returns what was removed."""
+    with _BUSY:
+        files = _backup_files(path, backup_dir)
+        keep = backups_to_keep((stamp.made_at for stamp, _file in files), now)
+        doomed = [file for stamp, file in files if stamp.made_at not in keep]
+        if backup_dir.is_dir():
+            doomed += [
+                file
+                for file in backup_dir.iterdir()
+                if file.name.endswith(PARTIAL)
+                and parse_backup_file_name(file.name.removesuffix(PARTIAL), path.stem) is not None
+            ]
+        removed = []
+        for file in doomed:
+            try:
+                file.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                continue  # in use or read-only: the next rotation tries again
+            removed.append(file)
+        return removed
+
+
+def _backup_files(path: Path, backup_dir: Path) -> list[tuple[BackupStamp, Path]]:
+    if not backup_dir.is_dir():
+        return []
+    found = []
+    for file in backup_dir.iterdir():
+        stamp = parse_backup_file_name(file.name, path.stem)
+        if stamp is not None and file.is_file():
+            found.append((stamp, file))
+    return found
+
+
+def _file_database(db: Database) -> tuple[Path, bytes, Path]:
+    if db.path is None or db.key is None:
+        raise BackupError(
+            "Back-ups maakt Uitstroom alleen van een databasebestand; een database op een "
+            "server wordt door de beheerder van die server bewaard."
+        )
+    return db.path, db.key, db.backup_dir or db.path.parent / "backups"
+
+
+def backup_before(db: Database, reason: str, now: datetime | None = None) -> Path:
+    """A verified backup of the open database (before an import, a purge, a restore, or by
+    hand), then rotation. Raises BackupError (DiskFull when the disk is full); the caller then
+    does not go on with what it was about to do."""
+    path, key, backup_dir = _file_database(db)
+    now = now or datetime.now()
+    with _BUSY:
+        made = make_backup(path, key, backup_dir, reason, now)
+        rotate(path, backup_dir, now)
+    return made
+
+
+def import_backup(db: Database) -> Callable[[], Path] | None:
+    """For ImportService(before_write=...): a backup before every import of a database file."""
+    if db.path is None:
+        return None
+    return lambda: backup_before(db, BackupReason.VOOR_IMPORT)
+
+
+def daily_backup_due(db: Database, now: datetime | None = None) -> bool:
+    path, _key, backup_dir = _file_database(db)
+    now = now or datetime.now()
+    newest = list_backups(path, backup_dir)
+    return not newest or newest[0].made_at.date() != now.date()
+
+
+def daily_backup(db: Database, now: datetime | None = None) -> Path | None:
+    """At start-up: a backup when the newest one is not from today. None when none was due."""
+    now = now or datetime.now()
+    with _BUSY:
+        if not daily_backup_due(db, now):
+            return None
+        return backup_before(db, BackupReason.DAGELIJKS, now)
+
+
+# --- restore ----------------------------------------------------------------------------------
+def verify_backup(source: Path, key: bytes) -> str:
+    """Check that `source` is a whole Uitstroom backup this program can open with this key.
+    Returns its schema revision; raises RestoreRefused with a Dutch reason. Writes nothing."""
+    name = source.name
+    if not source.is_file():
+        raise RestoreRefused(f"Het bestand {source} bestaat niet. Kies een back-up uit de lijst.")
+    if cipher.is_plaintext_sqlite(source):
+        raise RestoreRefused(
+            f"{name} is een onversleutelde database, geen back-up van Uitstroom. Er is niets "
+            "veranderd."
+        )
+    other_key = RestoreRefused(
+        f"{name} gaat niet open met de sleutel van deze database. Het is een back-up van een "
+        "andere database, of geen bestand van Uitstroom. Er is niets veranderd. Kies een "
+        "back-up uit de map met back-ups van deze database."
+    )
+    not_ours = RestoreRefused(
+        f"{name} is geen back-up van Uitstroom: de gegevens van Uitstroom staan er niet in. "
+        "Er is niets veranderd. Kies een andere back-up."
+    )
+    damaged = RestoreRefused(
+        f"{name} is beschadigd en wordt niet teruggezet. Er is niets veranderd. Kies een andere "
+        "back-up."
+    )
+    try:
+        connection = cipher.connect(source, key)
+    except cipher.WrongKey as exc:
+        # The first page decrypts but the rest does not hold together: damaged, not foreign.
+        raise (damaged if "malformed" in str(exc) else other_key) from None
+    except sqlcipher.Error:
+        raise damaged from None
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if not tables >= REQUIRED_TABLES:
+            raise not_ours
+        revisions = [
+            row[0] for row in connection.execute("SELECT version_num FROM alembic_version")
+        ]
+    except sqlcipher.Error:
+        raise damaged from None
+    finally:
+        connection.close()
+    try:
+        problems = cipher.check_integrity(source, key)
+    except (cipher.WrongKey, sqlcipher.Error):
+        problems = ["unreadable"]
+    if problems:
+        raise damaged
+    if len(revisions) != 1 or not _known_revision(revisions[0]):
+        raise RestoreRefused(
+            f"{name} is gemaakt met een nieuwere versie van Uitstroom. Werk Uitstroom eerst bij "
+            "en zet de back-up daarna terug. Er is niets veranderd."
+        )
+    return str(revisions[0])
+
+
+def _known_revision(revision: object) -> bool:
+    scripts = ScriptDirectory(str(migrate.MIGRATIONS))
+    try:
+        return scripts.get_revision(str(revision)) is not None
+    except CommandError:
+        return False
+
+
+def restore_backup(db: Database, source: Path, now: datetime | None = None) -> RestoreResult:
+    """Put a backup in the place of the open database.
+
+    In this order, so that nothing is lost at any moment: the backup is verified (a refusal
+    changes nothing); it is copied beside the database and the copy verified; the current
+    database is kept as a 'voor-herstel' backup; the WAL is folded in and closed; the copy
+    replaces the file in one atomic rename; the database is opened again (and migrated when
+    the backup is older). `db` keeps working afterwards: its engine now serves the restored
+    file and every session made from `db.sessions` reads it.
+    """
+    path, key, backup_dir = _file_database(db)
+    now = now or datetime.now()
+    source = Path(source).expanduser().resolve()
+    if source == path:
+        raise RestoreRefused("Dit is de database zelf. Kies een back-up om terug te zetten.")
+    revision = verify_backup(source, key)
+    restored = next((info for info in list_backups(path, backup_dir) if info.path == source), None)
+    staged = path.with_name(path.name + ".herstel")
+    with _BUSY:
+        _ensure_idle(db)
+        try:
+            staged.unlink(missing_ok=True)
+            cipher.copy_encrypted(source, staged, key)
+            verify_backup(staged, key)
+        except (OSError, sqlcipher.Error, BackupError) as exc:
+            _remove_quietly(staged)
+            if is_disk_full(exc):
+                raise DiskFull(
+                    "De schijf is vol: de back-up kon niet worden teruggezet. De database is "
+                    "niet veranderd. Maak ruimte vrij en probeer het opnieuw."
+                ) from exc
+            raise BackupError(
+                "De back-up kon niet worden klaargezet om terug te zetten. De database is niet "
+                "veranderd. Probeer het opnieuw."
+            ) from exc
+        try:
+            kept = backup_before(db, BackupReason.VOOR_HERSTEL, now)
+        except BackupError:
+            _remove_quietly(staged)
+            raise
+        _swap(db, staged)
+        try:
+            _reopen(db)
+        except ServiceError as exc:
+            _put_back(db, kept)
+            raise BackupError(
+                "De back-up kon na het terugzetten niet worden geopend. De database is weer "
+                f"zoals hij was. (De bewaarde kopie staat in {kept}.)"
+            ) from exc
+    upgraded = revision != migrate.head_revision(db.engine)
+    return RestoreResult(restored, source, kept, upgraded)
+
+
+def _remove_quietly(path: Path) -> None:
+    """Clean up after a failure without hiding it behind a second error."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+IN_USE = (
+    "De database is nog in gebruik, daardoor kan de back-up nu niet worden teruggezet. Er is "
+    "niets veranderd. Probeer het zo opnieuw."
+)
+
+
+def _ensure_idle(db: Database) -> None:
+    checked_out = getattr(db.engine.pool, "checkedout", lambda: 0)
+    if checked_out():  # a session elsewhere still holds a connection to the file
+        raise BackupError(IN_USE)
+
+
+def _swap(db: Database, replacement: Path) -> None:
+    """Close the database with its WAL folded in and removed, then rename the replacement over
+    it. A WAL left beside the new file would be replayed into it and mix the two databases."""
+    assert db.path is not None
+    try:
+        _ensure_idle(db)
+    except BackupError:
+        _remove_quietly(replacement)
+        raise
+    with db.engine.connect() as connection:
+        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    db.engine.dispose()
+    if busy is not None and busy[0]:
+        _reopen(db)
+        _remove_quietly(replacement)
+        raise BackupError(IN_USE)
+    # All connections are closed and the WAL is checkpointed: what is left is empty.
+    for side_file in _side_files(db.path):
+        side_file.unlink(missing_ok=True)
+    os.replace(replacement, db.path)
+    _fsync_folder(db.path.parent)
+
+
+def _reopen(db: Database) -> None:
+    """Open the file at db.path again in the same Database object, keeping its lock."""
+    from uitstroom.services.database import open_database
+
+    assert db.path is not None
+    fresh = open_database(db.path, db.key, db.backup_dir, lock=db.lock)
+    db.engine = fresh.engine
+    db.sessions.configure(bind=fresh.engine)
+    db.backup_before_update = fresh.backup_before_update
+
+
+def _put_back(db: Database, kept: Path) -> None:
+    assert db.path is not None and db.key is not None
+    staged = db.path.with_name(db.path.name + ".herstel")
+    db.engine.dispose()
+    cipher.copy_encrypted(kept, staged, db.key)
+    for side_file in _side_files(db.path):
+        side_file.unlink(missing_ok=True)
+    os.replace(staged, db.path)
+    _fsync_folder(db.path.parent)
+    _reopen(db)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows has no directory handles for this."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

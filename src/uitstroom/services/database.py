@@ -16,6 +16,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.services.backups import make_backup
+from uitstroom.services.durability import DiskFull, watch_for_full_disk
 from uitstroom.services.errors import ServiceError
 from uitstroom.storage import cipher, migrate
 from uitstroom.storage.engine import make_engine, make_session_factory
@@ -68,10 +69,14 @@ def _acquire_lock(path: Path) -> FileLock:
 
 
 def open_database(
-    target: str | Path, key: bytes | None = None, backup_dir: Path | None = None
+    target: str | Path,
+    key: bytes | None = None,
+    backup_dir: Path | None = None,
+    lock: FileLock | None = None,
 ) -> Database:
     """Open (or create) the encrypted database file at `target` with its data key, or a server
-    URL, and bring the schema up to date. Get the key from services.vault first."""
+    URL, and bring the schema up to date. Get the key from services.vault first. `lock` is the
+    file's lock when the caller already holds it (a restore swaps the file under it)."""
     text = str(target)
     if "://" in text:
         engine = make_engine(text)
@@ -99,8 +104,10 @@ def open_database(
             "Kies een andere plek voor de database."
         ) from exc
     backups = backup_dir or path.parent / "backups"
-    lock = _acquire_lock(path)
+    owns_lock = lock is None
+    lock = lock or _acquire_lock(path)
     engine = cipher.make_encrypted_engine(path, key)
+    watch_for_full_disk(engine)
     try:
         backup = migrate.upgrade(
             engine,
@@ -108,14 +115,24 @@ def open_database(
         )
     except (DatabaseError, OperationalError, cipher.WrongKey) as exc:
         engine.dispose()
-        lock.release()
+        if owns_lock:
+            lock.release()
         raise DatabaseOpenError(
             f"{path.name} is geen Uitstroom-database, hoort bij een andere sleutel of is "
             "beschadigd. Kies een ander bestand of zet een back-up terug."
         ) from exc
+    except DiskFull as exc:
+        engine.dispose()
+        if owns_lock:
+            lock.release()
+        raise DatabaseOpenError(
+            "De schijf is vol, daardoor kan de database niet worden bijgewerkt. Er is niets "
+            "veranderd. Maak ruimte vrij en start Uitstroom opnieuw."
+        ) from exc
     except BaseException:
         engine.dispose()
-        lock.release()
+        if owns_lock:
+            lock.release()
         raise
     return Database(
         engine, make_session_factory(engine), str(path), path, backups, key, backup, lock

@@ -165,10 +165,15 @@ _CheckedRow = tuple[int, dict[ImportField, str]]  # row number, stored value per
 
 class ImportService:
     def __init__(
-        self, sessions: sessionmaker[Session], clock: Callable[[], datetime] = datetime.now
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime] = datetime.now,
+        before_write: Callable[[], object] | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
+        # The backup before an import (services.backups.backup_before); it raises to stop it.
+        self._before_write = before_write
 
     # --- reading -------------------------------------------------------------------------
     def read(self, path: Path, progress: ProgressFn | None = None) -> ImportTable:
@@ -224,6 +229,8 @@ class ImportService:
             raise ImportFileError(_refused_message(len(preview.problems)), preview.problems)
         now = self._clock()
         ticker = _Ticker(progress)
+        if self._before_write is not None:
+            self._before_write()
         with self._sessions.begin() as session:
             planner = _Planner(
                 preview.table, preview.mapping, preview.cohort_label, now.date(), ticker

@@ -1,0 +1,80 @@
+"""`uitstroom backup [--list]` and `uitstroom restore FILE`: the backups, headless."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from uitstroom.commands import Handler
+from uitstroom.domain.durability import BackupReason
+from uitstroom.services.backups import backup_before, list_backups, restore_backup
+from uitstroom.services.database import Database
+from uitstroom.services.errors import ServiceError
+
+EXIT_OK = 0
+
+
+def register(commands: Any) -> dict[str, Handler]:
+    backup = commands.add_parser(
+        "backup",
+        help="maak nu een versleutelde back-up (of toon de back-ups met --list)",
+        description=(
+            "Maakt een versleutelde back-up van de database en controleert die. Uitstroom maakt "
+            "ook zelf back-ups: elke dag bij het starten, en voor elke import, update en "
+            "opschoning. Bewaard blijven: alles van vandaag, de laatste 7 dagen en 4 weken."
+        ),
+    )
+    backup.add_argument(
+        "--list", action="store_true", help="toon de back-ups, de nieuwste eerst, en stop"
+    )
+    restore = commands.add_parser(
+        "restore",
+        help="zet een back-up terug (de huidige database wordt eerst bewaard)",
+        description=(
+            "Controleert de back-up, bewaart de huidige database als back-up 'voor herstel' "
+            "en zet dan de back-up op de plaats van de database. Een back-up die niet in orde "
+            "is, wordt geweigerd; de database blijft dan zoals hij was."
+        ),
+    )
+    restore.add_argument("file", metavar="BESTAND", type=Path, help="de back-up (.db)")
+    return {"backup": _backup, "restore": _restore}
+
+
+def _folder(db: Database) -> tuple[Path, Path]:
+    if db.path is None or db.backup_dir is None:
+        raise ServiceError(
+            "Back-ups maakt Uitstroom alleen van een databasebestand; een database op een "
+            "server wordt door de beheerder van die server bewaard."
+        )
+    return db.path, db.backup_dir
+
+
+def _backup(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    path, folder = _folder(db)
+    if args.list:
+        backups = list_backups(path, folder)
+        if not backups:
+            print(f"Er zijn nog geen back-ups in {folder}.", file=out)
+            return EXIT_OK
+        print(f"{len(backups)} back-ups in {folder}, de nieuwste eerst:", file=out)
+        for info in backups:
+            print(
+                f"  {info.made_at:%Y-%m-%d %H:%M:%S}  {info.reason_label:<15} "
+                f"{info.size_text:>9}  {info.path.name}",
+                file=out,
+            )
+        return EXIT_OK
+    made = backup_before(db, BackupReason.HANDMATIG)
+    print(made, file=out)
+    return EXIT_OK
+
+
+def _restore(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    result = restore_backup(db, args.file)
+    what = result.restored.description if result.restored else str(result.source)
+    print(f"Teruggezet: de back-up van {what}.", file=out)
+    if result.upgraded:
+        print("De back-up kwam van een oudere versie en is bijgewerkt.", file=out)
+    print(f"De database zoals hij was, is bewaard als {result.kept}.", file=out)
+    return EXIT_OK
