@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
 from typing import Any, TextIO
 
 from uitstroom.commands import Handler
 from uitstroom.domain.audit import AuditEntry
 from uitstroom.services.audit import AuditService, ChainReport
 from uitstroom.services.database import Database
+from uitstroom.services.identity import author_name
+from uitstroom.services.pupils import SchoolService
+from uitstroom.services.retention import RetentionService, purge_backup
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -24,7 +28,66 @@ def register(commands: Any) -> dict[str, Handler]:
         "--check", action="store_true", help="alleen controleren of het logboek compleet is"
     )
     audit.add_argument("--json", action="store_true", help="uitvoer als JSON (UTF-8)")
-    return {"audit": _audit}
+
+    purge = commands.add_parser(
+        "purge",
+        help="wis wat over de bewaartermijn is (eerst een back-up); --preview toont alleen",
+    )
+    purge.add_argument(
+        "--date",
+        metavar="JJJJ-MM-DD",
+        type=_iso_date,
+        help="kijk op deze datum (standaard vandaag; een latere datum alleen met --preview)",
+    )
+    purge.add_argument(
+        "--preview", action="store_true", help="alleen tonen wat verlopen is, niets wissen"
+    )
+    return {"audit": _audit, "purge": _purge}
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is geen datum. Schrijf hem als JJJJ-MM-DD, bijvoorbeeld 2026-08-01."
+        ) from None
+
+
+def _actor(db: Database) -> str:
+    return author_name(SchoolService(db.sessions).settings())
+
+
+def _purge(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    today = args.date or date.today()
+    service = RetentionService(db.sessions, backup=purge_backup(db))
+    if not args.preview:
+        service.check_date(today)
+    preview = service.preview(today)
+    # Leerlingnummers, no names: this output may well end up in a scheduler's log file.
+    for item in preview.items:
+        print(
+            f"  {item.leerlingnummer:<12} cohort {item.cohort_label}  {item.category.label}: "
+            f"{item.what}; verlopen sinds {item.since:%d-%m-%Y}",
+            file=out,
+        )
+    if args.preview or not preview.items:
+        print(preview.summary, file=out)
+        if preview.items:
+            print("Er is niets gewist (--preview).", file=out)
+        return EXIT_OK
+    result = service.purge(today, _actor(db), expected=preview)
+    print(result.summary, file=out)
+    if result.backup is not None:
+        print(f"Vooraf is een back-up gemaakt: {result.backup}", file=out)
+    print(_AFTER_PURGE, file=out)
+    return EXIT_OK
+
+
+_AFTER_PURGE = (
+    "De gewiste gegevens staan nog in de back-ups van de afgelopen weken; die worden binnen "
+    "ongeveer vijf weken vervangen, daarna zijn ze ook daar weg."
+)
 
 
 def _audit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
