@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from uitstroom import APP_NAME, APP_ORG, __version__
 from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.ui.backup_dialog import start_up
 from uitstroom.ui.main_window import MainWindow, Services
 from uitstroom.ui.unlock import unlock_database
 
@@ -52,6 +53,8 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
                 15000,
             )
         QTimer.singleShot(0, window.offer_first_run)
+        # After the first paint: the warning about a risky folder and the backup of the day.
+        QTimer.singleShot(0, lambda: start_up(window, db))
         return app.exec()
     finally:
         db.close()

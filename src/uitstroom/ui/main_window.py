@@ -33,6 +33,7 @@ from uitstroom.domain.enums import Route
 from uitstroom.domain.model import PupilRecord, SchoolSettings
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.audit import AuditService
+from uitstroom.services.backups import import_backup
 from uitstroom.services.database import Database
 from uitstroom.services.demo import insert_demo_cohort
 from uitstroom.services.errors import ServiceError
@@ -224,6 +225,9 @@ class MainWindow(QMainWindow):
         self.search_action = action("&Zoeken", self.focus_search, QKeySequence(standard.Find))
         self.archive_action = action("&Archiveren", self.toggle_archived, "Ctrl+Shift+A")
         self.about_action = action("&Over Uitstroom", self.show_about)
+        self.backups_action = action("&Back-ups…", self.show_backups)
+        database = self._services.database
+        self.backups_action.setEnabled(database is not None and database.path is not None)
         for made in (self.new_action, self.save_action, self.search_action):
             made.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
@@ -234,6 +238,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         # backups: Back-ups…
+        file_menu.addAction(self.backups_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -474,8 +479,13 @@ class MainWindow(QMainWindow):
                 "Gebruik voorlopig de opdracht ‘uitstroom import BESTAND’.",
             )
             return
+        database = self._services.database
+        before_write = import_backup(database) if database is not None else None
         dialog = ImportDialog(
-            ImportService(self._services.sessions), self.cohort_label(), self._author, self
+            ImportService(self._services.sessions, before_write=before_write),
+            self.cohort_label(),
+            self._author,
+            self,
         )
         dialog.imported.connect(self._after_import)
         dialog.exec()
@@ -523,6 +533,29 @@ class MainWindow(QMainWindow):
             on_done=done,
             on_error=failed,
         )
+
+    def show_backups(self) -> None:
+        from uitstroom.ui.backup_dialog import BackupDialog
+
+        database = self._services.database
+        if database is None or database.path is None:
+            return
+        dialog = BackupDialog(database, self, before_restore=self.detail.resolve_unsaved)
+        dialog.restored.connect(lambda _result: self.reload_after_restore())
+        dialog.exec()
+
+    def reload_after_restore(self) -> None:
+        """The services now read the restored file (same Database, new engine): show it."""
+        self._school_changed(self._services.school.settings())
+        self.reload_cohort()
+        pupil_id = self.detail.pupil_id
+        if pupil_id is not None and self.model.row_of(pupil_id) is not None:
+            self.detail.open_pupil(pupil_id)
+        else:
+            self.select_pupil(None)
+            self._show_nothing_selected()
+        self.last_saved_label.setText("")
+        self.statusBar().showMessage("De back-up is teruggezet.", 10000)
 
     def show_about(self) -> None:
         QMessageBox.about(
