@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.durability import BackupReason
 from uitstroom.domain.enums import SchoolType, TimelineKind
 from uitstroom.domain.names import full_name
 from uitstroom.domain.retention import (
@@ -31,7 +32,7 @@ from uitstroom.domain.retention import (
     rules_with_defaults,
 )
 from uitstroom.services.audit import append
-from uitstroom.services.backups import make_backup
+from uitstroom.services.backups import backup_before
 from uitstroom.services.convert import enum_or
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ConflictError, ValidationError
@@ -45,7 +46,7 @@ from uitstroom.storage.models import (
     TimelineEntryRow,
 )
 
-PURGE_REASON = "voor-opschonen"
+PURGE_REASON = BackupReason.VOOR_OPSCHONEN
 # What the anonymous figures count per cohort. Values are codes (route, profiel), never text
 # typed about a pupil.
 FIGURE_DIMENSIONS = ("route", "uitstroomprofiel", "startkwalificatie")
@@ -54,13 +55,11 @@ BackupFn = Callable[[], Path]
 
 
 def purge_backup(db: Database) -> BackupFn | None:
-    """The verified backup made before a purge; None for a server database (backed up by its
-    own administrator)."""
-    path, key = db.path, db.key
-    if path is None or key is None:
+    """The verified backup made before a purge (then the usual rotation); None for a server
+    database, which its own administrator backs up."""
+    if db.path is None or db.key is None:
         return None
-    folder = db.backup_dir or path.parent / "backups"
-    return lambda: make_backup(path, key, folder, PURGE_REASON, datetime.now())
+    return lambda: backup_before(db, PURGE_REASON)
 
 
 @dataclass(frozen=True)
