@@ -39,6 +39,7 @@ SCREENSHOTS = os.environ.get("UITSTROOM_SCREENSHOTS")
 
 def screenshot(widget: QWidget, name: str) -> None:
     """Offscreen pictures for a person to look at: set UITSTROOM_SCREENSHOTS to a folder."""
+    QApplication.processEvents()  # pending layout requests first, as a person would see it
     image = widget.grab()
     assert not image.isNull()
     if SCREENSHOTS:

@@ -234,6 +234,7 @@ class LockPanel(QWidget):
 
         outer = QVBoxLayout(self)
         if compact:
+            layout.addStretch(1)  # room the dialog has to spare goes below, not between lines
             outer.setContentsMargins(0, 0, 0, 0)
             outer.addWidget(card)
             return
@@ -264,6 +265,10 @@ class LockPanel(QWidget):
             self._verify(self.passphrase.text())
         except ServiceError as exc:
             self.banner.show_problems([str(exc)])
+            window = self.window()
+            if isinstance(window, QDialog):
+                # Grow with the message: a dialog does not, and would squeeze its wrapped texts.
+                window.adjustSize()
             self.passphrase.selectAll()
             self.focus()
             return
@@ -633,6 +638,7 @@ class ChangePassphraseDialog(QDialog):
 
     def _refuse(self, message: str, field: str) -> None:
         self.banner.show_problems([message])
+        self.adjustSize()  # grow with the message instead of squeezing the wrapped texts
         self.fields[field].selectAll()
         self.fields[field].setFocus()
 

@@ -57,7 +57,7 @@ SCHOOL_FIELDS: tuple[Field, ...] = (
     ImageField(name="logo_png", label="Logo (PNG)", tooltip="Komt bovenaan de documenten."),
     AutoLockField(
         name="auto_lock_minutes",
-        label="Vergrendelen na",
+        label="Automatisch vergrendelen na",
         tooltip="Raakt niemand toetsenbord of muis aan, dan vergrendelt Uitstroom zich na zoveel "
         "minuten. Kies 'nooit' om dat uit te zetten; met Ctrl+L vergrendelt u zelf.",
     ),

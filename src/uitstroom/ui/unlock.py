@@ -57,7 +57,8 @@ TEXTS = {
         "Deze database is gemaakt met een oudere versie van Uitstroom en is nog niet "
         "versleuteld. Uitstroom versleutelt hem nu; daarna is er geen onversleutelde kopie "
         "meer.\n\nKies een herstelwachtwoord van minstens "
-        f"{MIN_PASSPHRASE} tekens. U hebt het nodig als de computer de sleutel kwijt is.",
+        f"{MIN_PASSPHRASE} tekens. U hebt het nodig als de computer de sleutel kwijt is. "
+        "Hierna kunt u een herstelblad bewaren.",
         "Versleutelen",
     ),
     Mode.UNLOCK: (
@@ -143,17 +144,22 @@ class PassphraseDialog(QDialog):
         if self.repeat is not None:
             self.repeat.setEchoMode(mode)
 
+    def _show_problem(self, message: str) -> None:
+        self.banner.show_problems([message])
+        # Grow with the message: a dialog does not, and would squeeze its wrapped texts.
+        self.adjustSize()
+
     def try_accept(self) -> None:
         text = self.passphrase.text()
         if self.repeat is not None and self.repeat.text() != text:
-            self.banner.show_problems(["De twee wachtwoorden zijn niet gelijk. Typ ze opnieuw."])
+            self._show_problem("De twee wachtwoorden zijn niet gelijk. Typ ze opnieuw.")
             self.repeat.selectAll()
             self.repeat.setFocus()
             return
         try:
             self.result_value = self._attempt(text)
         except ServiceError as exc:
-            self.banner.show_problems([str(exc)])
+            self._show_problem(str(exc))
             self.passphrase.selectAll()
             self.passphrase.setFocus()
             return
@@ -267,19 +273,21 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
             return None
         return dialog.result_value  # type: ignore[return-value]
 
-    if state is vault.DatabaseState.NEW:
-        passphrase_used: list[str] = []
+    # A passphrase chosen here (new database, or an old one encrypted now) goes on a herstelblad.
+    passphrase_used: list[str] = []
 
-        def set_up(passphrase: str) -> bytes:
-            key = vault.set_up(path, passphrase)
+    def choosing(make_key: Callable[[Path, str], bytes]) -> Callable[[str], bytes]:
+        def attempt(passphrase: str) -> bytes:
+            key = make_key(path, passphrase)
             passphrase_used.append(passphrase)
             return key
 
-        key = ask(Mode.SET_UP, set_up)
-        if key is not None and passphrase_used and scripted is None:
-            RecoverySheetDialog(recovery_sheet(path, passphrase_used[0]), parent).exec()
+        return attempt
+
+    if state is vault.DatabaseState.NEW:
+        key = ask(Mode.SET_UP, choosing(vault.set_up))
     elif state is vault.DatabaseState.PLAINTEXT:
-        key = ask(Mode.ENCRYPT, lambda passphrase: vault.encrypt_in_place(path, passphrase))
+        key = ask(Mode.ENCRYPT, choosing(vault.encrypt_in_place))
     else:
         try:
             key = vault.unlock(path)
@@ -290,6 +298,8 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
             return None
     if key is None:
         return None
+    if passphrase_used and scripted is None:
+        RecoverySheetDialog(recovery_sheet(path, passphrase_used[-1]), parent).exec()
     opened_key = key
     return _open_or_explain(
         lambda: open_database(path, opened_key, backup_dir_for(location)), parent
