@@ -4,16 +4,22 @@ erasure, on a real encrypted database, with real widgets off screen."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
+from conftest import TODAY, button_with_text, close_window, services_for
+from factories import dump, fixed_clock, make_pupil
 from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.retention import RetentionCategory
 from uitstroom.services.audit import AuditService
 from uitstroom.services.database import Database
+from uitstroom.services.pupils import PupilService
 from uitstroom.storage import cipher
 from uitstroom.ui.audit_dialog import BROKEN, AuditDialog
 from uitstroom.ui.main_window import MainWindow
+from uitstroom.ui.retention_dialog import RetentionDialog, offer_purge
 from uitstroom.ui.worker import running_jobs
 
 
@@ -132,3 +138,133 @@ def test_the_privacy_menu_opens_the_log(qtbot, window: MainWindow, dialogs) -> N
     window.audit_action.trigger()
     assert dialogs.seen == ["Logboek"]
     assert QApplication.activeModalWidget() is None
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+OLD_COHORT = "2019-2020"  # nazorg ended 31 July 2022; kept until 31 July 2024
+
+
+def add_old_pupils(db: Database) -> list[int]:
+    pupils = PupilService(db.sessions, clock=fixed_clock())
+    made = []
+    for number, roepnaam in (("900001", "Noël"), ("900002", "Aylin")):
+        record = pupils.create(
+            make_pupil(
+                leerlingnummer=number, roepnaam=roepnaam, tussenvoegsel="", achternaam="Oud"
+            ),
+            OLD_COHORT,
+            "Marloes",
+        )
+        pupils.add_note(record.pupil.id, "Notitie van lang geleden.", "Marloes")
+        made.append(record.pupil.id)
+    return made
+
+
+def window_with_backups(qtbot, db: Database, settings: QSettings | None = None) -> MainWindow:
+    services = replace(services_for(db), database=db)
+    window = MainWindow(services, settings=settings, today=lambda: TODAY)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_at_start_up_expired_pupils_are_shown_and_later_postpones_a_week(
+    qtbot, demo_database: Database, dialogs, tmp_path
+) -> None:
+    add_old_pupils(demo_database)
+    settings = QSettings(str(tmp_path / "instellingen.ini"), QSettings.Format.IniFormat)
+    window = window_with_backups(qtbot, demo_database, settings)
+    before = dump(demo_database)
+    seen: list[list[str]] = []
+
+    def look_then_later(dialog) -> None:
+        assert isinstance(dialog, RetentionDialog)
+        seen.extend(
+            [dialog.model.index(r, c).data() for c in range(5)]
+            for r in range(dialog.model.rowCount())
+        )
+        button_with_text(dialog, "Later").click()
+
+    dialogs.then(look_then_later)
+    window.offer_first_run()
+    assert dialogs.seen == ["Bewaartermijnen en opschonen"]
+    assert seen == [
+        [
+            "Aylin Oud",
+            "900002",
+            OLD_COHORT,
+            "Alle gegevens: de leerling wordt verwijderd",
+            "01-08-2024",
+        ],
+        [
+            "Noël Oud",
+            "900001",
+            OLD_COHORT,
+            "Alle gegevens: de leerling wordt verwijderd",
+            "01-08-2024",
+        ],
+    ]
+    assert dump(demo_database) == before  # postponing writes nothing to the database
+    # Asked again after a week, not before.
+    service = window._retention()
+    assert not offer_purge(
+        window, service, "M", TODAY + timedelta(days=6), settings, window._services.location, print
+    )
+    close_window(window)
+
+
+def test_nothing_expired_means_no_question_and_no_write(
+    qtbot, window: MainWindow, demo_database: Database
+) -> None:
+    before = dump(demo_database)
+    assert not offer_purge(window, window._retention(), "M", TODAY, None, "x", print)
+    assert dump(demo_database) == before
+
+
+def test_purging_from_the_menu_backs_up_and_removes_the_pupils(
+    qtbot, demo_database: Database, dialogs
+) -> None:
+    old = add_old_pupils(demo_database)
+    window = window_with_backups(qtbot, demo_database)
+    assert window.retention_action in window.privacy_menu.actions()
+    window.select_pupil(old[0])
+    window.detail.open_pupil(old[0])
+    dialog = RetentionDialog(window._retention(), "Marloes Verbeek", TODAY, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.purged.connect(window._after_purge)
+    dialog.show()
+    assert dialog.summary.text() == "Opschonen: 2 leerlingen verwijderen."
+
+    dialogs.click("Opschonen")
+    dialog.purge_button.click()
+    qtbot.waitUntil(lambda: running_jobs() == 0 and dialog.result.isVisible(), timeout=10_000)
+    assert dialogs.seen[0].startswith("Opschonen: 2 leerlingen verwijderen.")
+    assert dialog.result.text() == "✓ Opgeschoond: 2 leerlingen verwijderd."
+    assert dialog.model.rowCount() == 0 and not dialog.purge_button.isEnabled()
+    assert window.model.row_of(old[0]) is None and window.count_label.text() == "48 leerlingen"
+    assert not window.detail.is_open  # the pupil on screen is gone, so is the view of it
+    assert window.statusBar().currentMessage() == "Opgeschoond: 2 leerlingen verwijderd."
+    assert list(demo_database.backup_dir.glob("*-voor-opschonen.db"))
+    close_window(window)
+
+
+def test_changed_periods_must_be_saved_before_purging(
+    qtbot, window: MainWindow, demo_database: Database
+) -> None:
+    add_old_pupils(demo_database)
+    dialog = RetentionDialog(window._retention(), "Marloes Verbeek", TODAY, parent=window)
+    qtbot.addWidget(dialog)
+    assert dialog.purge_button.isEnabled()
+    dialog.period_edits[RetentionCategory.LEERLINGGEGEVENS].setValue(60)
+    assert not dialog.purge_button.isEnabled() and dialog.save_periods_button.isEnabled()
+    dialog.save_periods_button.click()
+    # Kept five years after nazorg: nothing of the whole record is due; the notes still are.
+    assert [dialog.model.index(r, 3).data() for r in range(dialog.model.rowCount())] == [
+        "1 notitie op de tijdlijn",
+        "1 notitie op de tijdlijn",
+    ]
+    assert dialog.purge_button.isEnabled()
+    assert AuditService(demo_database.sessions).entries()[0].detail == (
+        "bewaartermijnen: leerlinggegevens 24 -> 60 maanden"
+    )

@@ -31,14 +31,14 @@ BROKEN = QColor("#fdecea")
 BROKEN_TEXT = QColor("#7f1d1d")
 
 AUDIT_COLUMNS = (
-    Column("Wanneer", lambda e: f"{e.at:%d-%m-%Y %H:%M}", lambda e: (e.at, e.id), chars=16),
+    Column("Wanneer", lambda e: f"{e.at:%d-%m-%Y %H:%M}", lambda e: (e.at, e.id), chars=19),
     Column("Wie (login / naam)", lambda e: f"{e.os_user} / {e.actor}", chars=26),
-    Column("Wat", lambda e: e.action.label, chars=30),
+    Column("Wat", lambda e: e.action.label, chars=47),
     Column(
         "Leerling-nummer (intern)",
         lambda e: "" if e.pupil_id is None else str(e.pupil_id),
         lambda e: e.pupil_id,
-        chars=12,
+        chars=24,
     ),
     Column("Toelichting", lambda e: e.detail, chars=30, stretch=True),
 )
@@ -67,6 +67,9 @@ class AuditModel(RecordTableModel):
         self.broken: set[int] = set()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # Long details and labels stay readable in a narrow column.
+            return super().data(index, Qt.ItemDataRole.DisplayRole)
         if index.isValid() and self.row_at(index.row()).id in self.broken:
             if role == Qt.ItemDataRole.BackgroundRole:
                 return BROKEN
@@ -119,7 +122,7 @@ class AuditDialog(QDialog):
         super().__init__(parent)
         self._service = service
         self.setWindowTitle("Logboek")
-        self.resize(1000, 620)
+        self.resize(1180, 640)
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Wie heeft wat gedaan in Uitstroom, het nieuwste bovenaan. Een leerling staat hier "

@@ -39,6 +39,7 @@ from uitstroom.services.demo import insert_demo_cohort
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.services.retention import PurgeResult, RetentionService, purge_backup
 from uitstroom.ui.audit_dialog import show_audit_trail
 from uitstroom.ui.cohort_model import (
     ROW_ROLE,
@@ -52,6 +53,7 @@ from uitstroom.ui.first_run import FirstRunChoice, FirstRunDialog
 from uitstroom.ui.forms import problems_of
 from uitstroom.ui.lock import WindowLock
 from uitstroom.ui.pupil_view import PupilView
+from uitstroom.ui.retention_dialog import RetentionDialog, offer_purge
 from uitstroom.ui.settings_dialog import SettingsDialog
 from uitstroom.ui.worker import run_with_progress
 
@@ -256,6 +258,8 @@ class MainWindow(QMainWindow):
         self.audit_action.triggered.connect(
             lambda _checked=False: show_audit_trail(self, AuditService(self._services.sessions))
         )
+        self.retention_action = self.privacy_menu.addAction("&Bewaartermijnen en opschonen…")
+        self.retention_action.triggered.connect(lambda _checked=False: self.show_retention())
         # lock: Vergrendelen (Ctrl+L), Herstelwachtwoord wijzigen…
         self.window_lock = WindowLock(
             self,
@@ -567,6 +571,48 @@ class MainWindow(QMainWindow):
             f"<p>Database:<br><code>{self._services.location}</code></p>",
         )
 
+    # --- privacy -------------------------------------------------------------------------
+    def _retention(self) -> RetentionService:
+        db = self._services.database
+
+        def now() -> datetime:
+            return datetime.combine(self._today(), datetime.now().time())
+
+        backup = purge_backup(db) if db is not None else None
+        return RetentionService(self._services.sessions, backup=backup, clock=now)
+
+    def offer_purge(self) -> None:
+        offer_purge(
+            self,
+            self._retention(),
+            self._author,
+            self._today(),
+            self._settings,
+            self._services.location,
+            self._after_purge,
+        )
+
+    def show_retention(self) -> None:
+        if not self.detail.resolve_unsaved():
+            return
+        dialog = RetentionDialog(self._retention(), self._author, self._today(), parent=self)
+        dialog.purged.connect(self._after_purge)
+        dialog.exec()
+
+    def _after_purge(self, result: PurgeResult) -> None:
+        self.after_records_removed()
+        self.statusBar().showMessage(result.summary, 10000)
+
+    def after_records_removed(self) -> None:
+        """After a purge or an erasure: the list read again; a pupil on screen that is gone
+        makes way, one that stays is read again (its notes may be gone)."""
+        self.reload_cohort()
+        pupil_id = self.detail.pupil_id
+        if pupil_id is not None and self.model.row_of(pupil_id) is None:
+            self._show_nothing_selected()
+        elif pupil_id is not None:
+            self.detail.open_pupil(pupil_id)
+
     # --- first run -----------------------------------------------------------------------
     def needs_first_run(self) -> bool:
         return self.model.rowCount() == 0 and not self._school.is_configured
@@ -574,6 +620,8 @@ class MainWindow(QMainWindow):
     def offer_first_run(self) -> None:
         """An empty database and no school yet: offer an empty start, the demo or an import."""
         if not self.needs_first_run():
+            # Not a first run: the monthly retention check takes its place at start-up.
+            self.offer_purge()
             return
         dialog = FirstRunDialog(self)
         dialog.exec()
