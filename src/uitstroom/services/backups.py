@@ -81,6 +81,7 @@ class RestoreResult:
     restored: BackupInfo | None  # None for a file from outside the backup folder
     source: Path
     kept: Path  # the database as it was just before, kept as a 'voor-herstel' backup
+    kept_at: datetime
     upgraded: bool  # the backup came from an older version and was brought up to date
 
 
@@ -331,7 +332,7 @@ def restore_backup(db: Database, source: Path, now: datetime | None = None) -> R
                 f"zoals hij was. (De bewaarde kopie staat in {kept}.)"
             ) from exc
     upgraded = revision != migrate.head_revision(db.engine)
-    return RestoreResult(restored, source, kept, upgraded)
+    return RestoreResult(restored, source, kept, now, upgraded)
 
 
 def _remove_quietly(path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -64,8 +64,9 @@ def restore_question(description: str, made_at: datetime | None) -> tuple[str, s
         if made_at is not None
         else "Wat er sinds die back-up is ingevoerd of gewijzigd"
     )
+    what = f"van {description}" if made_at is not None else description
     return (
-        f"De back-up van {description} terugzetten?",
+        f"De back-up {what} terugzetten?",
         "Wat er gebeurt:\n"
         "1. Uitstroom controleert eerst of de back-up in orde is.\n"
         "2. De database zoals hij nu is, wordt bewaard als back-up ‘voor herstel’.\n"
@@ -96,7 +97,8 @@ class BackupDialog(QDialog):
         self._before_restore = before_restore or (lambda: True)
         self.busy = False
         self.setWindowTitle("Back-ups")
-        self.setMinimumSize(620, 460)
+        self.setMinimumSize(560, 420)
+        self.resize(720, 520)
 
         layout = QVBoxLayout(self)
         intro = QLabel(INTRO, self)
@@ -125,13 +127,14 @@ class BackupDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setHighlightSections(False)
-        char = self.table.fontMetrics().averageCharWidth()
-        for n, column in enumerate(COLUMNS):
-            header.resizeSection(n, column.chars * char + 16)
+        # A few dozen rows at most (the rotation sees to that): measuring them is cheap.
+        for n in range(len(COLUMNS) - 1):
+            header.setSectionResizeMode(n, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.list_label.setBuddy(self.table)
         layout.addWidget(self.table, 1)
@@ -243,6 +246,10 @@ class BackupDialog(QDialog):
         box.setWindowTitle("Back-up terugzetten")
         box.setText(question)
         box.setInformativeText(details)
+        # Wide enough that the three steps read as three lines, not as a narrow column.
+        box.setStyleSheet(
+            "QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 480px; }"
+        )
         go = box.addButton("&Terugzetten", QMessageBox.ButtonRole.DestructiveRole)
         cancel = box.addButton("&Annuleren", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(cancel)
@@ -287,10 +294,9 @@ def restored_message(result: RestoreResult) -> str:
     text = f"Teruggezet: de back-up van {what}."
     if result.upgraded:
         text += " Hij kwam van een oudere versie van Uitstroom en is bijgewerkt."
-    kept = result.kept.name
     return (
-        f"{text} De database zoals hij was, is bewaard als back-up ‘voor herstel’ ({kept}); "
-        "die staat ook in de lijst."
+        f"{text} De database zoals hij was, is bewaard als back-up ‘voor herstel’ van "
+        f"{moment_text(result.kept_at)}; die staat bovenaan in de lijst."
     )
 
 
@@ -327,8 +333,16 @@ class NoticeBar(QToolBar):
         self.dismiss.clicked.connect(self.hide)
         layout.addWidget(self.dismiss, 0, Qt.AlignmentFlag.AlignTop)
         self.addWidget(row)
+        self._row, self._icon = row, icon
         self.setAccessibleName("Let op")
         self.setAccessibleDescription(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A tool bar lays out without height-for-width: give the wrapped text its real height.
+        super().resizeEvent(event)
+        spare = self._icon.sizeHint().width() + self.dismiss.sizeHint().width() + 64
+        lines = self.text.heightForWidth(max(200, event.size().width() - spare))
+        self._row.setFixedHeight(max(lines, self.dismiss.sizeHint().height()) + 8)
 
 
 def show_location_warning(window: QMainWindow, database: Database | None) -> NoticeBar | None:
