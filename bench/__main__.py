@@ -92,6 +92,31 @@ def main() -> None:
     assert written == PUPILS
     print(f"Import of a {PUPILS:,}-row XLSX (read, check, write):")
     budget("import", seconds * 1000, 10_000, "ms")
+    backup_figures()
+
+
+def backup_figures() -> None:
+    from bench import backup, crash
+
+    figures = backup.daily_backup_figures(PUPILS, RUNS)
+    print(f"Backups of the {PUPILS:,}-pupil database ({figures.size / 1e6:.1f} MB), {RUNS} runs:")
+    budget(
+        "daily backup (copy, verify, rotate), median",
+        statistics.median(figures.daily_s) * 1000,
+        2000,
+        "ms",
+    )
+    print(f"  {'restore of that backup (verify, keep, swap)':<46} {figures.restore_s * 1000:>9.1f} ms")
+    cycles = 100
+    verified, _commits, seconds = backup.cycles_during_writes(cycles, FOLDER / "cycli")
+    print(f"  {cycles} backup/restore cycles during writes: {verified} verified ({seconds:.1f} s)")
+    trials = 100
+    report = crash.run(trials, os.cpu_count() or 2, seed=1, folder=FOLDER / "crash")
+    print(
+        f"Kill -9 harness, {trials} trials (python -m bench.crash --trials 1000 for the full "
+        f"run): {report.commits_reported} commits reported, {report.commits_lost} lost, "
+        f"{report.integrity_failures} integrity failures, {report.seconds:.0f} s"
+    )
 
 
 if __name__ == "__main__":
