@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from conftest import TODAY, button_with_text, close_window, services_for
 from factories import dump, fixed_clock, make_pupil
@@ -20,6 +20,7 @@ from uitstroom.storage import cipher
 from uitstroom.ui.audit_dialog import BROKEN, AuditDialog
 from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.retention_dialog import RetentionDialog, offer_purge
+from uitstroom.ui.rights import EraseDialog
 from uitstroom.ui.worker import running_jobs
 
 
@@ -268,3 +269,75 @@ def test_changed_periods_must_be_saved_before_purging(
     assert AuditService(demo_database.sessions).entries()[0].detail == (
         "bewaartermijnen: leerlinggegevens 24 -> 60 maanden"
     )
+
+
+# --- the pupil's rights ------------------------------------------------------------------------
+
+
+def test_inzage_export_writes_pdf_and_json_to_the_chosen_folder(
+    qtbot, window: MainWindow, dialogs, tmp_path, monkeypatch
+) -> None:
+    pupil_id = open_first_pupil(qtbot, window)
+    record = window.detail.record
+    assert record is not None
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(tmp_path))
+    dialogs.click("OK")
+    window.inzage_action.trigger()
+    qtbot.waitUntil(lambda: running_jobs() == 0 and bool(dialogs.seen), timeout=10_000)
+    (pdf,) = tmp_path.glob("inzage-*.pdf")
+    assert pdf.name.startswith(f"inzage-{record.pupil.leerlingnummer}-")
+    assert len(list(tmp_path.glob("inzage-*.json"))) == 1
+    assert f"De inzage van {record.pupil.name} staat in {tmp_path}" in dialogs.seen[0]
+    assert "verwijder ze van deze computer" in dialogs.seen[0]
+    last = AuditService(window._services.sessions).entries()[0]
+    assert (last.action, last.pupil_id) == (AuditAction.INZAGE, pupil_id)
+
+
+def test_erasing_asks_to_type_the_leerlingnummer_then_removes_the_pupil(
+    qtbot, window: MainWindow, demo_database: Database, dialogs
+) -> None:
+    pupil_id = open_first_pupil(qtbot, window)
+    record = window.detail.record
+    assert record is not None
+    number, name = record.pupil.leerlingnummer, record.pupil.name
+
+    def confirm_by_typing(dialog) -> None:
+        assert isinstance(dialog, EraseDialog)
+        assert name in dialog.findChild(QLabel, "who").text()
+        assert not dialog.erase_button.isEnabled()
+        qtbot.keyClicks(dialog.confirmation, number[:-1])
+        assert not dialog.erase_button.isEnabled()
+        qtbot.keyClicks(dialog.confirmation, number[-1])
+        assert dialog.erase_button.isEnabled()
+        dialog.erase_button.click()
+
+    dialogs.then(confirm_by_typing)
+    window.erase_action.trigger()
+    assert dialogs.seen == ["Wissen op verzoek"]
+    assert window.model.row_of(pupil_id) is None
+    assert window.count_label.text() == "47 leerlingen"
+    assert not window.detail.is_open
+    assert window.statusBar().currentMessage().startswith(f"{name} is gewist.")
+    last = AuditService(demo_database.sessions).entries()[0]
+    assert (last.action, last.pupil_id) == (AuditAction.ERASED, pupil_id)
+
+
+def test_cancelling_the_erasure_changes_nothing(
+    qtbot, window: MainWindow, demo_database: Database, dialogs
+) -> None:
+    pupil_id = open_first_pupil(qtbot, window)
+    before = dump(demo_database)
+    dialogs.click("Annuleren")
+    window.erase_action.trigger()
+    assert dump(demo_database) == before
+    assert window.detail.pupil_id == pupil_id
+
+
+def test_the_rights_need_an_open_pupil(qtbot, window: MainWindow) -> None:
+    window.pupil_menu.aboutToShow.emit()
+    assert not window.inzage_action.isEnabled() and not window.erase_action.isEnabled()
+    window.erase_on_request()  # reached some other way: a hint, no dialog
+    assert window.statusBar().currentMessage() == "Kies eerst een leerling in de lijst."
+    open_first_pupil(qtbot, window)
+    window.pupil_menu.aboutToShow.emit()
+    assert window.inzage_action.isEnabled() and window.erase_action.isEnabled()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
+from pathlib import Path
 from typing import Any, TextIO
 
 from uitstroom.commands import Handler
@@ -14,9 +16,11 @@ from uitstroom.services.database import Database
 from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import SchoolService
 from uitstroom.services.retention import RetentionService, purge_backup
+from uitstroom.services.rights import RightsService
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
+EXIT_USAGE = 2
 
 
 def register(commands: Any) -> dict[str, Handler]:
@@ -42,7 +46,19 @@ def register(commands: Any) -> dict[str, Handler]:
     purge.add_argument(
         "--preview", action="store_true", help="alleen tonen wat verlopen is, niets wissen"
     )
-    return {"audit": _audit, "purge": _purge}
+
+    inzage = commands.add_parser(
+        "inzage", help="schrijf alles over één leerling naar een PDF en een JSON-bestand"
+    )
+    inzage.add_argument("--pupil", metavar="LEERLINGNUMMER", required=True)
+    inzage.add_argument("--out", metavar="MAP", type=Path, required=True, help="een bestaande map")
+
+    erase = commands.add_parser(
+        "wis", help="wis één leerling op verzoek, met alles wat erbij hoort (niet terug te draaien)"
+    )
+    erase.add_argument("--pupil", metavar="LEERLINGNUMMER", required=True)
+    erase.add_argument("--yes", action="store_true", help="bevestig dat de leerling weg mag")
+    return {"audit": _audit, "purge": _purge, "inzage": _inzage, "wis": _erase}
 
 
 def _iso_date(text: str) -> date:
@@ -80,6 +96,34 @@ def _purge(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     print(result.summary, file=out)
     if result.backup is not None:
         print(f"Vooraf is een back-up gemaakt: {result.backup}", file=out)
+    print(_AFTER_PURGE, file=out)
+    return EXIT_OK
+
+
+def _inzage(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    service = RightsService(db.sessions)
+    files = service.export_inzage(service.find(args.pupil), args.out, _actor(db))
+    print(f"Inzage geschreven:\n  {files.pdf}\n  {files.json}", file=out)
+    return EXIT_OK
+
+
+def _erase(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    service = RightsService(db.sessions)
+    pupil_id = service.find(args.pupil)
+    if not args.yes:
+        print(
+            f"Leerling {args.pupil.strip()} wordt gewist met alles wat erbij hoort. Dat kan niet "
+            "ongedaan worden gemaakt. Voeg --yes toe om te bevestigen; er is niets gewist.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    erased = service.erase(pupil_id, args.pupil, _actor(db))
+    print(
+        f"Gewist: de leerling met {erased.guardians} ouders/verzorgers, {erased.stages} stages "
+        f"en {erased.timeline} regels op de tijdlijn. De aantallen per cohort blijven bewaard, "
+        "zonder naam.",
+        file=out,
+    )
     print(_AFTER_PURGE, file=out)
     return EXIT_OK
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.domain.audit import (
@@ -193,10 +193,6 @@ class AuditService:
                 entry_from_row(r) for r in session.scalars(select(AuditEventRow).order_by(order))
             ]
 
-    def entries_for_pupil(self, pupil_id: int) -> list[AuditEntry]:
-        with self._sessions() as session:
-            return entries_for_pupil(session, pupil_id)
-
     def check(self) -> ChainReport:
         with self._sessions() as session:
             rows = session.scalars(select(AuditEventRow).order_by(AuditEventRow.id)).all()
@@ -213,14 +209,25 @@ class AuditService:
         return ChainReport(len(entries), tuple(breaks), guarded)
 
 
-def entries_for_pupil(
-    session: Session, pupil_id: int, since: datetime | None = None
-) -> list[AuditEntry]:
-    """The lines about one pupil, oldest first. `since`: the pupil's creation, so that lines
-    about an erased pupil whose internal number was given out again are not shown."""
-    statement = select(AuditEventRow).where(AuditEventRow.pupil_id == pupil_id)
-    if since is not None:
-        statement = statement.where(AuditEventRow.at >= since)
+# Details of the lines that end a pupil: after them, the internal number may be given out
+# again (SQLite reuses the highest id), so older lines belong to someone else.
+PUPIL_GONE = "alle gegevens verwijderd"
+
+
+def entries_for_pupil(session: Session, pupil_id: int) -> list[AuditEntry]:
+    """The lines about the pupil who has this internal number now, oldest first."""
+    about = AuditEventRow.pupil_id == pupil_id
+    last_end = session.scalar(
+        select(func.max(AuditEventRow.id)).where(
+            about,
+            (AuditEventRow.action == AuditAction.ERASED.value)
+            | (
+                (AuditEventRow.action == AuditAction.PURGED.value)
+                & AuditEventRow.detail.endswith(PUPIL_GONE)
+            ),
+        )
+    )
+    statement = select(AuditEventRow).where(about, AuditEventRow.id > (last_end or 0))
     return [entry_from_row(r) for r in session.scalars(statement.order_by(AuditEventRow.id))]
 
 

@@ -28,10 +28,12 @@ from uitstroom.domain.retention import (
     HeldData,
     RetentionCategory,
     expired,
+    kept_until,
+    nazorg_end,
     purge_due,
     rules_with_defaults,
 )
-from uitstroom.services.audit import append
+from uitstroom.services.audit import PUPIL_GONE, append
 from uitstroom.services.backups import backup_before
 from uitstroom.services.convert import enum_or
 from uitstroom.services.database import Database
@@ -244,6 +246,22 @@ def _rules(session: Session) -> dict[RetentionCategory, int]:
     return rules_with_defaults(stored)
 
 
+def nazorg_end_of(session: Session, cohort_label: str) -> date | None:
+    """When nazorg ends for a pupil of this cohort at this school (see domain.retention)."""
+    return nazorg_end(cohort_label, _school_type(session))
+
+
+def retention_dates(session: Session, cohort_label: str) -> dict[RetentionCategory, date | None]:
+    """The last day each category of a pupil of this cohort is kept (None: cannot be dated).
+    Nothing outlives the whole record."""
+    end = nazorg_end_of(session, cohort_label)
+    if end is None:
+        return dict.fromkeys(RetentionCategory)
+    rules = _rules(session)
+    whole = kept_until(end, rules[RetentionCategory.LEERLINGGEGEVENS])
+    return {c: min(kept_until(end, rules[c]), whole) for c in RetentionCategory}
+
+
 def _school_type(session: Session) -> SchoolType:
     return enum_or(
         SchoolType, session.scalar(select(SchoolSettingsRow.school_type)), SchoolType.PRO
@@ -309,7 +327,7 @@ def _remove(session: Session, preview: PurgePreview, actor: str, now: datetime) 
                 actor,
                 AuditAction.PURGED,
                 pupil_id,
-                "bewaartermijn verlopen: alle gegevens verwijderd",
+                f"bewaartermijn verlopen: {PUPIL_GONE}",
                 now,
             )
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from uitstroom import APP_NAME, __version__
 from uitstroom.domain.enums import Route
-from uitstroom.domain.model import PupilRecord, SchoolSettings
+from uitstroom.domain.model import Pupil, PupilRecord, SchoolSettings
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.audit import AuditService
 from uitstroom.services.backups import import_backup
@@ -40,6 +40,8 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.services.retention import PurgeResult, RetentionService, purge_backup
+from uitstroom.services.rights import RightsService
+from uitstroom.ui import rights
 from uitstroom.ui.audit_dialog import show_audit_trail
 from uitstroom.ui.cohort_model import (
     ROW_ROLE,
@@ -252,6 +254,12 @@ class MainWindow(QMainWindow):
         pupil_menu.addSeparator()
         pupil_menu.addAction(self.archive_action)
         # the pupil's rights: Inzage-export…, Wissen op verzoek…
+        pupil_menu.addSeparator()
+        self.inzage_action = pupil_menu.addAction("&Inzage-export…")
+        self.inzage_action.triggered.connect(lambda _checked=False: self.export_inzage())
+        self.erase_action = pupil_menu.addAction("&Wissen op verzoek…")
+        self.erase_action.triggered.connect(lambda _checked=False: self.erase_on_request())
+        pupil_menu.aboutToShow.connect(self._update_rights_actions)
         self.privacy_menu = menus.addMenu("&Privacy")
         # audit trail: Logboek…; retention: Bewaartermijnen en opschonen…
         self.audit_action = self.privacy_menu.addAction("&Logboek…")
@@ -602,6 +610,41 @@ class MainWindow(QMainWindow):
     def _after_purge(self, result: PurgeResult) -> None:
         self.after_records_removed()
         self.statusBar().showMessage(result.summary, 10000)
+
+    def _saved_pupil(self) -> Pupil | None:
+        record = self.detail.record
+        if record is None or record.pupil.id is None:
+            self.statusBar().showMessage("Kies eerst een leerling in de lijst.", 6000)
+            return None
+        return record.pupil
+
+    def _update_rights_actions(self) -> None:
+        record = self.detail.record
+        known = record is not None and record.pupil.id is not None
+        self.inzage_action.setEnabled(known)
+        self.erase_action.setEnabled(known)
+
+    def export_inzage(self) -> None:
+        # The inzage shows what is stored: unsaved edits are saved or discarded first.
+        if not self.detail.resolve_unsaved():
+            return
+        pupil = self._saved_pupil()
+        if pupil is not None:
+            rights.export_inzage(self, RightsService(self._services.sessions), pupil, self._author)
+
+    def erase_on_request(self) -> None:
+        if not self.detail.resolve_unsaved():
+            return
+        pupil = self._saved_pupil()
+        if pupil is None:
+            return
+        service = RightsService(self._services.sessions)
+        if rights.erase_on_request(self, service, pupil, self._author) is None:
+            return
+        self.after_records_removed()
+        self.statusBar().showMessage(
+            f"{pupil.name} is gewist. Het logboek en de tellingen zonder naam blijven.", 10000
+        )
 
     def after_records_removed(self) -> None:
         """After a purge or an erasure: the list read again; a pupil on screen that is gone

@@ -1,0 +1,223 @@
+"""The pupil's rights under the AVG: inzage (everything held about them, as a PDF to read and
+as JSON for a computer) and erasure on request. Both are logged in the audit trail, with the
+pupil's internal number only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from uitstroom.documents.inzage import Inzage, KeptUntil, render_inzage
+from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.retention import CATEGORY_SCOPE, RetentionCategory
+from uitstroom.services.audit import append, entries_for_pupil
+from uitstroom.services.convert import record_from_row, settings_from_row
+from uitstroom.services.errors import NotFoundError, ValidationError
+from uitstroom.services.files import atomic_output
+from uitstroom.services.retention import (
+    keep_figures,
+    nazorg_end_of,
+    remove_pupils,
+    retention_dates,
+)
+from uitstroom.storage.models import PupilRow, SchoolSettingsRow
+
+_UNSAFE = re.compile(r"[^0-9A-Za-z_-]+")
+
+
+@dataclass(frozen=True)
+class InzageFiles:
+    pdf: Path
+    json: Path
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What went with the pupil: counts only, for the message and the audit trail."""
+
+    pupil_id: int
+    guardians: int
+    stages: int
+    timeline: int
+    route_changes: int
+
+    @property
+    def detail(self) -> str:
+        return (
+            f"op verzoek gewist met {self.guardians} ouders/verzorgers, {self.stages} stages, "
+            f"{self.timeline} tijdlijnregels, {self.route_changes} routewijzigingen; aantallen "
+            "per cohort zonder naam bewaard"
+        )
+
+
+class RightsService:
+    def __init__(
+        self, sessions: sessionmaker[Session], clock: Callable[[], datetime] = datetime.now
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def find(self, leerlingnummer: str) -> int:
+        """The internal id of the pupil with this leerlingnummer."""
+        with self._sessions() as session:
+            found = session.scalar(
+                select(PupilRow.id).where(PupilRow.leerlingnummer == leerlingnummer.strip())
+            )
+        if found is None:
+            raise NotFoundError(
+                f"Er is geen leerling met leerlingnummer {leerlingnummer.strip()}. Controleer "
+                "het nummer; misschien is de leerling al gewist."
+            )
+        return found
+
+    # --- inzage --------------------------------------------------------------------------
+    def inzage(self, pupil_id: int, actor: str) -> Inzage:
+        """What the inzage shows, without making it (and without a line in the trail)."""
+        with self._sessions() as session:
+            return _inzage(session, pupil_id, actor, self._clock())
+
+    def export_inzage(self, pupil_id: int, folder: Path, actor: str) -> InzageFiles:
+        """Write the PDF and the JSON into `folder`. The line in the trail, the data and the
+        files belong together: when a file cannot be written, the line is not kept either."""
+        now = self._clock()
+        folder = Path(folder)
+        with self._sessions.begin() as session:
+            # The line first, so the overview shows that it was made, and by whom.
+            append(session, actor, AuditAction.INZAGE, pupil_id, "pdf en json", now)
+            data = _inzage(session, pupil_id, actor, now)
+            stem = f"inzage-{_safe(data.record.pupil.leerlingnummer)}-{now:%Y-%m-%d}"
+            pdf = io.BytesIO()
+            render_inzage(data, pdf)
+            files = InzageFiles(folder / f"{stem}.pdf", folder / f"{stem}.json")
+            with atomic_output(files.pdf) as pdf_out, atomic_output(files.json) as json_out:
+                pdf_out.write(pdf.getvalue())
+                json_out.write(inzage_json(data))
+        return files
+
+    # --- erasure -------------------------------------------------------------------------
+    def erase(self, pupil_id: int, confirmation: str, actor: str) -> Erased:
+        """Remove the pupil and everything that hangs from it, keeping only anonymous counts.
+        `confirmation` must be the pupil's leerlingnummer, typed by whoever asks for this."""
+        with self._sessions.begin() as session:
+            row = _load(session, pupil_id)
+            if confirmation.strip() != row.leerlingnummer:
+                raise ValidationError(
+                    [
+                        "Het getypte leerlingnummer klopt niet. Er is niets gewist. Typ het "
+                        "leerlingnummer precies over om te bevestigen."
+                    ]
+                )
+            erased = Erased(
+                pupil_id,
+                guardians=len(row.guardians),
+                stages=len(row.stages),
+                timeline=len(row.timeline),
+                route_changes=len(row.route_changes),
+            )
+            keep_figures(session, [pupil_id])
+            remove_pupils(session, [pupil_id])
+            append(session, actor, AuditAction.ERASED, pupil_id, erased.detail, self._clock())
+        return erased
+
+
+def _load(session: Session, pupil_id: int) -> PupilRow:
+    row = session.scalar(
+        select(PupilRow)
+        .where(PupilRow.id == pupil_id)
+        .options(
+            selectinload(PupilRow.guardians),
+            selectinload(PupilRow.route),
+            selectinload(PupilRow.route_changes),
+            selectinload(PupilRow.stages),
+            selectinload(PupilRow.timeline),
+            selectinload(PupilRow.cohort),
+        )
+    )
+    if row is None:
+        raise NotFoundError("Deze leerling bestaat niet meer. Misschien is hij al gewist.")
+    return row
+
+
+def _inzage(session: Session, pupil_id: int, actor: str, now: datetime) -> Inzage:
+    row = _load(session, pupil_id)
+    dates = retention_dates(session, row.cohort.label)
+    return Inzage(
+        school=settings_from_row(session.get(SchoolSettingsRow, 1)),
+        record=record_from_row(row),
+        audit=tuple(entries_for_pupil(session, pupil_id)),
+        made_at=now,
+        made_by=actor,
+        kept_until=tuple(
+            KeptUntil(_capital(CATEGORY_SCOPE[category]), dates[category])
+            for category in RetentionCategory
+        ),
+        nazorg_until=nazorg_end_of(session, row.cohort.label),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        imported_values=dict(row.imported_values or {}),
+    )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _safe(text: str) -> str:
+    return _UNSAFE.sub("_", text).strip("_") or "leerling"
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """Records as JSON values: every field, dates in ISO 8601, enums as their stored value."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted(plain(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, bytes):
+        return None  # a logo is no data about the pupil
+    return value
+
+
+def inzage_json(data: Inzage) -> bytes:
+    record = data.record
+    body = {
+        "toelichting": (
+            "Alle gegevens die de school over deze leerling bewaart in Uitstroom. Datums in "
+            "ISO 8601 (jjjj-mm-dd). 'id' is het interne nummer waarmee het logboek de "
+            "leerling aanduidt."
+        ),
+        "school": data.school.name,
+        "gemaakt_op": data.made_at.isoformat(),
+        "gemaakt_door": data.made_by,
+        "leerling": plain(record.pupil),
+        "stages": plain(record.stages),
+        "routewijzigingen": plain(record.route_history),
+        "tijdlijn": plain(record.timeline),
+        "logboek": plain(data.audit),
+        "in_uitstroom_sinds": plain(data.created_at),
+        "laatst_gewijzigd": plain(data.updated_at),
+        "bij_laatste_import": plain(dict(data.imported_values)),
+        "bewaren_tot_en_met": {k.what: plain(k.until) for k in data.kept_until},
+    }
+    return json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
