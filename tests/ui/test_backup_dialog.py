@@ -209,7 +209,7 @@ def test_start_up_makes_the_daily_backup_quietly_and_warns_about_a_synced_folder
     db = make_database(tmp_path / "OneDrive - De Horizon")
     window = window_on(qtbot, db)
     try:
-        job = start_up(window, db)
+        job = start_up(window, db, backup_after_ms=0)
         assert job is not None
         with qtbot.waitSignal(job.finished, timeout=20000):
             pass
@@ -220,7 +220,7 @@ def test_start_up_makes_the_daily_backup_quietly_and_warns_about_a_synced_folder
         assert "back-up van vandaag is gemaakt" in window.statusBar().currentMessage()
         qtbot.mouseClick(bar.dismiss, Qt.MouseButton.LeftButton)
         assert not bar.isVisible()
-        assert start_up(window, db) is not None  # a second start the same day: no new backup
+        assert start_up(window, db, 0) is not None  # a second start the same day: no new backup
         qtbot.waitUntil(lambda: not job._running, timeout=20000)
         assert len(list_backups(db.path, db.backup_dir)) == 1
     finally:

@@ -386,9 +386,9 @@ class DailyBackup(QObject):
         if app is not None:
             app.aboutToQuit.connect(self._thread.wait)
 
-    def start(self) -> None:
+    def start(self, after_ms: int = 0) -> None:
         DailyBackup._running.add(self)
-        self._thread.start()
+        QTimer.singleShot(after_ms, self._thread.start)
 
     @Slot()
     def _done(self) -> None:
@@ -410,11 +410,18 @@ class DailyBackup(QObject):
         QTimer.singleShot(0, lambda: DailyBackup._running.discard(self))
 
 
-def start_up(window: QMainWindow, database: Database | None) -> DailyBackup | None:
+# The backup of the day waits until the window has settled: the first search and the first
+# pupil opened should not share the disk and the processor with a copy of the database.
+DAILY_BACKUP_AFTER_MS = 3000
+
+
+def start_up(
+    window: QMainWindow, database: Database | None, backup_after_ms: int = DAILY_BACKUP_AFTER_MS
+) -> DailyBackup | None:
     """Once the window is on screen: the location warning, then the backup of the day."""
     show_location_warning(window, database)
     if database is None or database.path is None:
         return None
     job = DailyBackup(window, database)
-    job.start()
+    job.start(backup_after_ms)
     return job
