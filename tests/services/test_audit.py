@@ -6,6 +6,8 @@ from __future__ import annotations
 import getpass
 import io
 import json
+import logging
+import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -16,7 +18,7 @@ import pytest
 from factories import TEST_PASSPHRASE, dump, fixed_clock, make_database, make_pupil
 from uitstroom import cli
 from uitstroom.domain.audit import AuditAction
-from uitstroom.domain.model import SchoolSettings, Stage
+from uitstroom.domain.model import Guardian, SchoolSettings, Stage
 from uitstroom.paths import PASSPHRASE_ENV
 from uitstroom.services import audit
 from uitstroom.services.audit import AuditService
@@ -24,6 +26,7 @@ from uitstroom.services.database import Database, open_database
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.export import export_pupils
 from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.services.rights import RightsService
 from uitstroom.services.vault import set_up
 from uitstroom.storage import cipher
 
@@ -166,9 +169,15 @@ def test_settings_changes_name_the_fields_only(db: Database) -> None:
     school.save_settings(
         SchoolSettings(name="De Horizon", brin="12ab", coordinator_name="Marloes Verbeek")
     )
+    school.save_settings(
+        SchoolSettings(
+            name="De Horizon", brin="12ab", coordinator_name="Marloes Verbeek", auto_lock_minutes=5
+        )
+    )
     assert lines(db) == [
         ("instellingen", None, "velden: naam school, naam coördinator"),
         ("instellingen", None, "velden: brin"),
+        ("instellingen", None, "velden: automatisch vergrendelen"),
     ]
     assert {e.actor for e in AuditService(db.sessions).entries()} == {"Marloes Verbeek"}
 
@@ -323,3 +332,107 @@ def set_key(path: Path) -> bytes:
     from uitstroom.services.vault import unlock
 
     return unlock(path, TEST_PASSPHRASE)
+
+
+# --- no personal data in log files ---------------------------------------------------------------
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "uitstroom"
+NAMES = ("Xandriëlle", "Quobbelaar", "Güvençtürkië", "Slaapwandelvrees", "Pannenkoekgesprek")
+
+
+class Recorder(logging.Handler):
+    """Every log record any library or our code emits, kept in memory."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def test_the_program_configures_no_log_file() -> None:
+    """Python logging may only reach the terminal: a file would keep what it says forever."""
+    offenders = [
+        f"{path.relative_to(SRC)}: {pattern}"
+        for path in SRC.rglob("*.py")
+        for pattern in ("FileHandler", "basicConfig", "logging.config", "RotatingFileHandler")
+        if pattern in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+def test_ordinary_work_leaves_no_name_in_any_log_or_loose_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "gegevens"
+    temp = tmp_path / "temp"
+    mine = tmp_path / "eigen-bestanden"  # what the coordinator chose to write: theirs to keep
+    for folder in (data, temp, mine):
+        folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setenv("HOME", str(data))
+    monkeypatch.setenv("XDG_DATA_HOME", str(data / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(data / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(data / "cache"))
+    recorder = Recorder()
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(recorder)
+    root.setLevel(logging.DEBUG)
+    out = io.StringIO()
+    try:
+        secret = data / "wachtwoord.txt"
+        secret.write_text(TEST_PASSPHRASE, encoding="utf-8")
+        monkeypatch.setenv(PASSPHRASE_ENV, str(secret))
+        path = data / "school.db"
+        db = open_database(path, set_up(path, TEST_PASSPHRASE), data / "backups")
+        SchoolService(db.sessions).save_settings(SchoolSettings(name="De Horizon"))
+        pupils = PupilService(db.sessions, clock=fixed_clock(MOMENT))
+        record = pupils.create(
+            make_pupil(
+                roepnaam=NAMES[0],
+                tussenvoegsel="",
+                achternaam=NAMES[1],
+                guardians=(Guardian(name=NAMES[2], relation="moeder"),),
+                ondersteuningsbehoefte=NAMES[3],
+            ),
+            "2019-2020",
+            "Marloes",
+        )
+        pupil_id = record.pupil.id
+        pupils.open(pupil_id, "Marloes")
+        pupils.add_note(pupil_id, NAMES[4], "Marloes")
+        pupils.save(replace(pupils.record(pupil_id).pupil, klas="PRO4B"), "Marloes")
+        export_pupils(db.sessions, mine / "leerlingen.xlsx")
+        RightsService(db.sessions).export_inzage(pupil_id, mine, "Marloes")
+        db.close()
+        for argv in (
+            ("audit",),
+            ("audit", "--json"),
+            ("purge", "--preview"),
+            ("inzage", "--pupil", "200001", "--out", str(mine)),
+            ("purge",),
+        ):
+            assert cli.main(["--db", str(path), *argv], out) == 0, argv
+    finally:
+        root.removeHandler(recorder)
+        root.setLevel(old_level)
+
+    spelled = {name.encode(enc): name for name in NAMES for enc in ("utf-8", "utf-16-le", "cp1252")}
+    assert recorder.lines  # the libraries did log (alembic, filelock): none of it names anyone
+    assert not [n for n in NAMES if any(n in line for line in recorder.lines)]
+    assert not [n for n in NAMES if n in out.getvalue()]  # a scheduler may keep this output
+    files = [p for folder in (data, temp) for p in folder.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".db" for p in files)  # the scan did look at the database
+    assert [p for p in files if p.suffix == ".log" or "log" in p.name.lower()] == []
+    found = {
+        str(p.relative_to(tmp_path)): label
+        for p in files
+        for pattern, label in spelled.items()
+        if pattern in p.read_bytes()
+    }
+    assert found == {}
+    # The scan can find a name: the coordinator's own inzage holds it in plain UTF-8.
+    assert any(NAMES[0].encode() in p.read_bytes() for p in mine.glob("*.json"))
