@@ -753,7 +753,7 @@ def test_utf16_without_a_bom_is_not_mistaken_for_text(
 ) -> None:
     path = tmp_path / "export.csv"
     path.write_bytes("Leerlingnummer;Roepnaam\n1;Noa\n".encode("utf-16-le"))
-    with pytest.raises(ImportFileError, match="is geen CSV- of Excel-bestand"):
+    with pytest.raises(ImportFileError, match="is opgeslagen als UTF-16 zonder kenmerk"):
         service.read(path)
     path.write_bytes(codecs.BOM_UTF16_LE + "Leerlingnummer;Roepnaam\n1;Noa\n".encode("utf-16-le"))
     assert service.read(path).rows == (("1", "Noa"),)

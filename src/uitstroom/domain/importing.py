@@ -6,6 +6,7 @@ works on the text of the cells, with `today` passed in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -443,6 +444,12 @@ _CLEANERS: dict[ImportField, Cleaner] = {
 }
 
 
+# Control characters (a bell, an escape, C1 codes) that copying from other programs leaves
+# behind: invisible on screen, and refused later by PDF and Excel writers. Tabs and line breaks
+# are not among them; _tidy turns those into spaces.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _tidy(text: str) -> str:
     value = text.strip()
     if "  " in value or "\n" in value or "\t" in value or "\xa0" in value or "\r" in value:
@@ -468,6 +475,11 @@ def _clean(
         return value, (
             f"Deze cel is te lang ({len(value)} tekens; voor '{field.label}' passen er "
             f"hoogstens {limit}). Staan de gegevens wel in de goede kolom?"
+        )
+    if _CONTROL.search(value):
+        return value, (
+            "In deze cel staat een onzichtbaar stuurteken dat niet in een naam of adres hoort. "
+            "Typ de cel in Excel opnieuw, sla het bestand op en probeer het nog eens."
         )
     return cleaner(value, today)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,13 @@ ProgressFn = Callable[[int, int], bool]
 MAX_ROWS = 100_000
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_REPORTED = 20  # formula cells or crooked rows named one by one; the rest are counted
+# A workbook unpacks to far more than its size on disk, but a pupil export never to this much;
+# a 'zip bomb' of a few kilobytes would otherwise fill the memory.
+MAX_UNPACKED_PART = 256 * 1024 * 1024
+MAX_UNPACKED_TOTAL = 512 * 1024 * 1024
+_EXCEL_MAX_ROWS = 1_048_576
+_HEAD_BYTES = 128 * 1024
+_CHUNK = 1024 * 1024
 _TICK_EVERY = 500
 _WRITE_BATCH = 2_000
 
@@ -68,6 +76,9 @@ _DELIMITERS = {";": "puntkomma's", ",": "komma's", "\t": "tabs"}
 _EXPORT_AGAIN = (
     "Exporteer de leerlingen opnieuw uit de leerlingadministratie als CSV-bestand (.csv) of "
     "Excel-werkmap (.xlsx) en kies dat bestand."
+)
+_FIX_ERRORS = (
+    "Verbeter de formule in Excel of maak de cel leeg, sla het bestand op en probeer het opnieuw."
 )
 _VALUES_ONLY = (
     "Sla het bestand in Excel op met alleen waarden (Kopiëren, Plakken speciaal, Waarden) en "
@@ -333,57 +344,230 @@ def _not_a_table(path: Path) -> ImportFileError:
 
 
 def _read_csv(path: Path, tick: _Ticker) -> tuple[list[list[str]], str]:
+    """Streamed: a file of a million rows is refused after the first hundred thousand, never
+    read into memory as a whole."""
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(_HEAD_BYTES)
     except OSError as exc:
         raise ImportFileError(
             f"{path.name} kan niet worden gelezen ({exc.strerror}). Probeer het opnieuw."
         ) from exc
-    text, encoding = _decode(path, data)
-    delimiter = _sniff_delimiter(text)
-    tick.phase(0, text.count("\n") + 1)
-    grid: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    codec, encoding = _encoding_of(path, head)
+    head_text = head.decode(codec, errors="replace")
+    if _looks_binary(head_text):
+        raise _not_a_table(path)
+    delimiter = _sniff_delimiter(head_text)
+    tick.phase(0, size)
     try:
-        for record in reader:
-            grid.append([_unwrap_excel_text(cell) for cell in record])
-            if len(grid) % _TICK_EVERY == 0:
-                tick(reader.line_num)
-            _check_row_count(path, grid)
-    except csv.Error as exc:
-        raise ImportFileError(
-            f"Rij {reader.line_num} van {path.name} kan niet worden gelezen: er staat een cel in "
-            "die veel te lang is of een aanhalingsteken mist. Controleer die rij in Excel en "
-            "probeer het opnieuw."
-        ) from exc
+        grid = _parse_csv(path, codec, delimiter, tick)
+    except UnicodeDecodeError:
+        if codec != "utf-8":
+            raise _unreadable_characters(path) from None
+        codec, encoding = _utf8_or_windows_1252(path)
+        grid = _parse_csv(path, codec, delimiter, tick)
+    _check_complete(path, grid, codec)
     return grid, f"CSV-bestand, gescheiden door {_DELIMITERS[delimiter]}, {encoding}"
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is Windows-1252, the
-    encoding of 'CSV (gescheiden door lijstscheidingsteken)' in Dutch Excel."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = [("utf-16", "UTF-16")]
-    elif data.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8-sig", "UTF-8 met BOM")]
-    elif b"\x00" in data[:65536] or data.startswith(_ZIP_MAGIC):
+def _encoding_of(path: Path, head: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM; a file that is not valid UTF-8 turns
+    out to be Windows-1252, the encoding of 'CSV (gescheiden door lijstscheidingsteken)' in
+    Dutch Excel (see _utf8_or_windows_1252)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "UTF-16"
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "UTF-8 met BOM"
+    if b"\x00" in head:
+        if _utf16_without_bom(head):
+            raise ImportFileError(
+                f"{path.name} is opgeslagen als UTF-16 zonder kenmerk aan het begin (BOM) en kan "
+                "zo niet worden gelezen. Sla het bestand in Excel op als 'CSV UTF-8 (door komma's "
+                "gescheiden)' en probeer het opnieuw."
+            )
         raise _not_a_table(path)
-    else:
-        candidates = [("utf-8", "UTF-8"), ("cp1252", "Windows-1252")]
-    for codec, name in candidates:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if _looks_binary(text):
-            raise _not_a_table(path)
-        return text, name
-    if _looks_binary(data.decode("latin-1")):
-        raise _not_a_table(path)
-    raise ImportFileError(
-        f"De tekens in {path.name} kunnen niet worden gelezen. Sla het bestand in Excel op als "
-        "'CSV UTF-8 (door komma's gescheiden)' en probeer het opnieuw."
+    return "utf-8", "UTF-8"
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    # Text in UTF-16 has a zero in every other byte: the high byte of each ASCII letter.
+    sample = head[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if not even or not odd:
+        return False
+    return (odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even)) or (
+        even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd)
     )
+
+
+def _parse_csv(path: Path, codec: str, delimiter: str, tick: _Ticker) -> list[list[str]]:
+    grid: list[list[str]] = []
+    formulas: list[ImportProblem] = []
+    formula_count = 0
+    # strict: a quote that is never closed is reported instead of swallowing the rest.
+    strict = True
+    while True:
+        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=codec, newline="") as text:
+            reader = csv.reader(text, delimiter=delimiter, strict=strict)
+            try:
+                for record in reader:
+                    values = [_unwrap_excel_text(cell) for cell in record]
+                    grid.append(values)
+                    if any(cell[:1] == "=" for cell in values):
+                        for column, cell in enumerate(values):
+                            if len(cell) > 1 and cell[0] == "=":
+                                formula_count += 1
+                                if len(formulas) < MAX_REPORTED:
+                                    formulas.append(_formula_problem(len(grid), column))
+                    if len(grid) % _TICK_EVERY == 0:
+                        tick(raw.tell())
+                        _check_row_count(path, grid)
+            except csv.Error as exc:
+                row = len(grid) + 1
+                if "unexpected end of data" in str(exc):
+                    raise _cut_off(
+                        path,
+                        row,
+                        'er staat een aanhalingsteken (") dat niet wordt gesloten. Misschien is '
+                        'het bestand niet helemaal opgeslagen, of staat er een losse " in een '
+                        "naam. Controleer die rij en probeer het opnieuw.",
+                    ) from None
+                if strict and "expected after" in str(exc):
+                    # '"a"b' is read as 'ab' by Excel too: only the strict check objects.
+                    strict = False
+                    grid, formulas, formula_count = [], [], 0
+                    continue
+                message = (
+                    f"Rij {row} van {path.name} kan niet worden gelezen: er staat een cel in die "
+                    "veel te lang is of een aanhalingsteken mist. Controleer die rij in Excel en "
+                    "probeer het opnieuw."
+                )
+                raise ImportFileError(message, [ImportProblem(row, None, message)]) from exc
+        break
+    _check_row_count(path, grid)
+    if formulas:
+        raise ImportFileError(_formula_message(formulas, formula_count), formulas)
+    return grid
+
+
+def _check_complete(path: Path, grid: list[list[str]], codec: str) -> None:
+    """A file cut off in the middle of a row (a copy that stopped, a full USB stick) ends
+    without a line break, in a row shorter than the others: its last cells would be empty."""
+    if len(grid) < 2 or not any(cell.strip() for cell in grid[-1]):
+        return
+    widest = max(len(row) for row in grid[:-1])
+    if len(grid[-1]) >= widest or _ends_with_line_break(path, codec):
+        return
+    raise _cut_off(
+        path,
+        len(grid),
+        "het bestand is misschien niet helemaal opgeslagen of gekopieerd. Exporteer de "
+        "leerlingen opnieuw en kies het nieuwe bestand.",
+    )
+
+
+def _ends_with_line_break(path: Path, codec: str) -> bool:
+    with path.open("rb") as stream:
+        stream.seek(max(0, path.stat().st_size - 4))
+        tail = stream.read()
+    if codec == "utf-16":
+        with path.open("rb") as stream:
+            big_endian = stream.read(2) == codecs.BOM_UTF16_BE
+        return tail.endswith((b"\x00\n", b"\x00\r") if big_endian else (b"\n\x00", b"\r\x00"))
+    return tail.endswith((b"\n", b"\r"))
+
+
+def _cut_off(path: Path, row: int, why: str) -> ImportFileError:
+    message = f"Rij {row} van {path.name} houdt halverwege op: {why}"
+    return ImportFileError(message, [ImportProblem(row, None, message)])
+
+
+# Valid UTF-8 letters outside ASCII, such as the ë of Zoë; in Windows-1252 text these byte
+# pairs mean things like 'Ã«' that no name holds.
+_UTF8_LETTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_NOT_IN_WINDOWS_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _utf8_or_windows_1252(path: Path) -> tuple[str, str]:
+    """The file is not valid UTF-8. When it holds UTF-8 letters elsewhere, two encodings are
+    mixed (a row pasted in from another file) and every ë of one of them would be read wrong;
+    otherwise it is Windows-1252. Streamed, so a big file is not read into memory at once."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0
+    bad_row: int | None = None
+    utf8_row: int | None = None
+    undefined_row: int | None = None
+    tail = b""
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            if bad_row is None:
+                pending = len(decoder.getstate()[0])
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    start = max(0, exc.start - pending)
+                    bad_row = lines + chunk[:start].count(b"\n") + 1
+                    if utf8_row is None and not chunk[:start].isascii():
+                        utf8_row = lines + 1 + _first_non_ascii_line(chunk[:start])
+                else:
+                    # Only letters decoded in full count: a last byte may still be waiting.
+                    if utf8_row is None and not text.isascii():
+                        utf8_row = lines + 1 + _first_non_ascii_line(chunk)
+            if bad_row is not None:
+                window = tail + chunk
+                if utf8_row is None and (found := _UTF8_LETTER.search(window)):
+                    utf8_row = lines - tail.count(b"\n") + window[: found.start()].count(b"\n") + 1
+                if undefined_row is None and (found := _NOT_IN_WINDOWS_1252.search(chunk)):
+                    undefined_row = lines + chunk[: found.start()].count(b"\n") + 1
+                tail = chunk[-3:]
+            lines += chunk.count(b"\n")
+    if bad_row is None:
+        # Valid up to the last bytes, which stop halfway through a letter.
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            bad_row = lines + 1
+            if utf8_row is not None:
+                raise _cut_off(
+                    path,
+                    bad_row,
+                    "de laatste letter is niet af, dus het bestand is misschien niet helemaal "
+                    "opgeslagen of gekopieerd. Exporteer de leerlingen opnieuw en kies het "
+                    "nieuwe bestand.",
+                ) from None
+        else:
+            return "utf-8", "UTF-8"
+    if utf8_row is not None:
+        rows = sorted({bad_row, utf8_row})
+        message = (
+            f"In {path.name} staan twee tekensets door elkaar: rij {rows[0]} en rij {rows[-1]} "
+            "zijn verschillend opgeslagen, zodat letters als ë en ç in een van beide verkeerd "
+            "zouden worden gelezen. Sla het bestand in Excel op als 'CSV UTF-8 (door komma's "
+            "gescheiden)' en probeer het opnieuw."
+        )
+        raise ImportFileError(message, [ImportProblem(row, None, message) for row in rows])
+    if undefined_row is not None:
+        raise _unreadable_characters(path, undefined_row)
+    return "cp1252", "Windows-1252"
+
+
+def _first_non_ascii_line(data: bytes) -> int:
+    """How many line breaks come before the first byte outside ASCII."""
+    found = _NON_ASCII.search(data)
+    return data[: found.start() if found else len(data)].count(b"\n")
+
+
+def _unreadable_characters(path: Path, row: int | None = None) -> ImportFileError:
+    where = f" (rij {row})" if row is not None else ""
+    message = (
+        f"De tekens in {path.name}{where} kunnen niet worden gelezen. Sla het bestand in Excel "
+        "op als 'CSV UTF-8 (door komma's gescheiden)' en probeer het opnieuw."
+    )
+    return ImportFileError(message, [ImportProblem(row, None, message)] if row else [])
 
 
 def _looks_binary(text: str) -> bool:
@@ -406,8 +590,9 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _unwrap_excel_text(cell: str) -> str:
-    # Some exports write ="0612345678" so that Excel keeps the leading zero.
-    if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3:
+    # Some exports write ="0612345678" so that Excel keeps the leading zero. '="PRO"&"4A"'
+    # is no such text but a formula, and stays as it is.
+    if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3 and '"' not in cell[2:-1]:
         return cell[2:-1]
     return cell
 
@@ -427,12 +612,22 @@ def _read_xlsx(path: Path, tick: _Ticker) -> tuple[list[list[str]], str]:
 
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+            parts = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise _not_a_table(path) from None
-    if "xl/workbook.xml" not in names:
+        # A zip that stops halfway (a copy that broke off) is damaged; anything else is no zip.
+        raise (_damaged(path) if _starts_as_zip(path) else _not_a_table(path)) from None
+    if "xl/workbook.xml" not in {part.filename for part in parts}:
         raise ImportFileError(
             f"{path.name} is geen Excel-werkmap, maar een zip-bestand met iets anders erin. "
+            f"{_EXPORT_AGAIN}"
+        )
+    # The sizes in the zip's directory are the most its parts can unpack to: Python's zipfile
+    # stops at them and then fails on the checksum.
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_UNPACKED_TOTAL or max(part.file_size for part in parts) > MAX_UNPACKED_PART:
+        raise ImportFileError(
+            f"{path.name} is uitgepakt veel te groot ({unpacked // (1024 * 1024)} MB) voor een "
+            "lijst met leerlingen. Misschien is het bestand beschadigd, of is het geen export. "
             f"{_EXPORT_AGAIN}"
         )
     try:
@@ -441,14 +636,30 @@ def _read_xlsx(path: Path, tick: _Ticker) -> tuple[list[list[str]], str]:
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         raise _damaged(path) from exc
     try:
-        sheets = [workbook.active, *workbook.worksheets]
-        for sheet in dict.fromkeys(s for s in sheets if hasattr(s, "iter_rows")):
+        candidates = [workbook.active, *workbook.worksheets]
+        sheets = list(dict.fromkeys(s for s in candidates if hasattr(s, "iter_rows")))
+        visible = [s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"]
+        for sheet in visible:
             grid = _read_sheet(path, sheet, tick)
             if grid:
                 return grid, f"Excel-werkmap, werkblad '{sheet.title}'"
+        # Pupils the coordinator cannot see in Excel are not imported behind their back.
+        for sheet in sheets:
+            if sheet not in visible and _read_sheet(path, sheet, tick):
+                raise ImportFileError(
+                    f"De leerlingen in {path.name} staan op een verborgen werkblad "
+                    f"('{sheet.title}'). Maak dat werkblad in Excel zichtbaar (rechtsklikken op "
+                    "een tab, Zichtbaar maken) of kopieer de leerlingen naar een zichtbaar "
+                    "werkblad, sla het bestand op en probeer het opnieuw."
+                )
         return [], "Excel-werkmap"
     finally:
         workbook.close()
+
+
+def _starts_as_zip(path: Path) -> bool:
+    with path.open("rb") as stream:
+        return stream.read(4) == _ZIP_MAGIC
 
 
 def _damaged(path: Path) -> ImportFileError:
@@ -466,14 +677,23 @@ def _read_sheet(path: Path, sheet: Any, tick: _Ticker) -> list[list[str]]:
     empty_run = 0
     formulas: list[ImportProblem] = []
     formula_count = 0
+    errors: list[ImportProblem] = []
+    error_count = 0
     try:
         for number, cells in enumerate(sheet.iter_rows(), start=1):
+            if number > _EXCEL_MAX_ROWS:  # no Excel has more; reading on would take minutes
+                raise _damaged(path)
             values: list[str] = []
             for cell in cells:
                 if cell.data_type == "f":
                     formula_count += 1
                     if len(formulas) < MAX_REPORTED:
                         formulas.append(_formula_problem(number, len(values)))
+                elif cell.data_type == "e":
+                    # '#N/B' left by a formula pasted as values: no name, no date.
+                    error_count += 1
+                    if len(errors) < MAX_REPORTED:
+                        errors.append(_error_problem(number, len(values), str(cell.value)))
                 values.append(_cell_text(cell.value))
             # Excel keeps formatted but empty rows at the end; only rows up to the last one
             # with a value count.
@@ -492,7 +712,27 @@ def _read_sheet(path: Path, sheet: Any, tick: _Ticker) -> list[list[str]]:
         raise _damaged(path) from exc
     if formulas:
         raise ImportFileError(_formula_message(formulas, formula_count), formulas)
+    if errors:
+        raise ImportFileError(_error_message(errors, error_count), errors)
     return grid
+
+
+def _error_problem(row: int, column: int, value: str) -> ImportProblem:
+    return ImportProblem(
+        row,
+        None,
+        f"Cel {column_letter(column)}{row} bevat de foutwaarde {value} in plaats van een gegeven. "
+        f"{_FIX_ERRORS}",
+    )
+
+
+def _error_message(errors: list[ImportProblem], count: int) -> str:
+    if count == 1:
+        return errors[0].message
+    cells = [p.message.split(" ")[1] for p in errors[:5]]
+    more = count - len(cells)
+    named = ", ".join(cells) + (f" en nog {more} andere" if more else "")
+    return f"{count} cellen bevatten een foutwaarde (zoals #N/B): {named}. {_FIX_ERRORS}"
 
 
 def _formula_problem(row: int, column: int) -> ImportProblem:
@@ -512,11 +752,19 @@ def _formula_message(formulas: list[ImportProblem], count: int) -> str:
     return f"{count} cellen bevatten een formule: {named}. {_VALUES_ONLY}"
 
 
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return chr(int(match.group(1), 16))
+
+
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        # Excel writes characters XML cannot hold as _x0007_; read back, they are what they are.
+        return _XML_ESCAPE.sub(_unescape, value) if "_x" in value else value
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, int):
