@@ -403,7 +403,7 @@ def test_the_privacy_menu_offers_both_and_the_lock_panel_works_by_keyboard(
     qtbot, window: MainWindow
 ) -> None:
     texts = [a.text() for a in window.privacy_menu.actions() if not a.isSeparator()]
-    assert "&Vergrendelen" in texts and "Herstelwachtwoord &wijzigen…" in texts
+    assert "&Vergrendelen" in texts and "&Herstelwachtwoord wijzigen…" in texts
     assert window.window_lock.lock_action.shortcut().toString() == "Ctrl+L"
     window.window_lock.lock()
     panel = panel_of(window)

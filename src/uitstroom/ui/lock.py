@@ -360,7 +360,7 @@ class WindowLock(QObject):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.setToolTip("Verberg alle gegevens tot het herstelwachtwoord is ingevuld.")
         self.lock_action.triggered.connect(lambda _checked=False: self.lock(asked=True))
-        self.change_passphrase_action = QAction("Herstelwachtwoord &wijzigen…", window)
+        self.change_passphrase_action = QAction("&Herstelwachtwoord wijzigen…", window)
         self.change_passphrase_action.triggered.connect(
             lambda _checked=False: self.change_passphrase()
         )
