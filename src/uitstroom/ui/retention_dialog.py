@@ -177,7 +177,7 @@ class RetentionDialog(QDialog):
         layout.addWidget(self.result)
 
         buttons = QDialogButtonBox(self)
-        self.purge_button = QPushButton("Nu &opschonen…", self)
+        self.purge_button = QPushButton("Nu o&pschonen…", self)
         self.purge_button.setAutoDefault(False)
         self.purge_button.clicked.connect(self.purge)
         buttons.addButton(self.purge_button, QDialogButtonBox.ButtonRole.ActionRole)
