@@ -20,6 +20,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
+from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.durability import (
     BackupReason,
     BackupStamp,
@@ -30,9 +31,11 @@ from uitstroom.domain.durability import (
     size_text,
 )
 from uitstroom.domain.rotation import backups_to_keep
+from uitstroom.services import audit
 from uitstroom.services.durability import DiskFull, is_disk_full
 from uitstroom.services.errors import ServiceError
 from uitstroom.storage import cipher, migrate
+from uitstroom.storage.keys import keyfile_for
 
 if TYPE_CHECKING:
     from uitstroom.services.database import Database
@@ -119,7 +122,24 @@ def make_backup(path: Path, key: bytes, backup_dir: Path, reason: str, now: date
             "De back-up is niet in orde en is weggegooid. De database zelf is niet veranderd; "
             "probeer het opnieuw."
         )
+    _keep_keyfile_beside(path, backup_dir)
     return target
+
+
+def _keep_keyfile_beside(path: Path, backup_dir: Path) -> None:
+    """A backup opens with the same data key, which the key file holds wrapped under the
+    recovery passphrase. With a copy of it in the backup folder, a backup folder and the
+    herstelblad are enough on a new laptop. The copy is as safe as the original: it reveals
+    nothing without the passphrase."""
+    source = keyfile_for(path)
+    if not source.exists():
+        return
+    copy = backup_dir / source.name
+    with contextlib.suppress(OSError):
+        if not copy.exists() or copy.read_bytes() != source.read_bytes():
+            partial = copy.with_name(copy.name + PARTIAL)
+            partial.write_bytes(source.read_bytes())
+            os.replace(partial, copy)
 
 
 # --- the backups of one database --------------------------------------------------------------
@@ -332,6 +352,14 @@ def restore_backup(db: Database, source: Path, now: datetime | None = None) -> R
                 f"zoals hij was. (De bewaarde kopie staat in {kept}.)"
             ) from exc
     upgraded = revision != migrate.head_revision(db.engine)
+    # Written into the restored database: its trail then says how it came back.
+    audit.record(
+        db.sessions,
+        None,
+        AuditAction.RESTORED,
+        f"teruggezet: {source.name}; de vorige database is bewaard als {kept.name}",
+        now=now,
+    )
     return RestoreResult(restored, source, kept, now, upgraded)
 
 

@@ -40,7 +40,8 @@ from PySide6.QtWidgets import (
 )
 
 from uitstroom import APP_NAME
-from uitstroom.services import vault
+from uitstroom.domain.audit import AuditAction
+from uitstroom.services import audit, vault
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ServiceError
 from uitstroom.storage.keys import keyfile_for, passphrase_problem
@@ -573,6 +574,7 @@ class WindowLock(QObject):
         def change(current: str, new: str) -> None:
             verify(current)
             vault.change_passphrase(path, key, new)
+            audit.record(database.sessions, None, AuditAction.KEY_CHANGED)
 
         dialog = ChangePassphraseDialog(change, self._window)
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from uitstroom.documents.recovery_sheet import RecoverySheet, render_recovery_sheet
+from uitstroom.domain.audit import AuditAction
 from uitstroom.paths import PASSPHRASE_ENV, backup_dir_for
-from uitstroom.services import vault
+from uitstroom.services import audit, vault
 from uitstroom.services.database import Database, DatabaseOpenError, open_database
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import FileWriteError, write_atomically
@@ -275,6 +276,7 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
 
     # A passphrase chosen here (new database, or an old one encrypted now) goes on a herstelblad.
     passphrase_used: list[str] = []
+    unlocked_by_passphrase = False
 
     def choosing(make_key: Callable[[Path, str], bytes]) -> Callable[[str], bytes]:
         def attempt(passphrase: str) -> bytes:
@@ -293,6 +295,7 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
             key = vault.unlock(path)
         except vault.PassphraseRequired:
             key = ask(Mode.UNLOCK, lambda passphrase: vault.unlock(path, passphrase))
+            unlocked_by_passphrase = key is not None
         except ServiceError as exc:
             QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
             return None
@@ -301,9 +304,14 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
     if passphrase_used and scripted is None:
         RecoverySheetDialog(recovery_sheet(path, passphrase_used[-1]), parent).exec()
     opened_key = key
-    return _open_or_explain(
+    db = _open_or_explain(
         lambda: open_database(path, opened_key, backup_dir_for(location)), parent
     )
+    if db is not None and unlocked_by_passphrase:
+        # The keychain had no key: a new laptop, a new profile, or a changed keychain. Worth
+        # a line in the trail; an ordinary start is not.
+        audit.record(db.sessions, None, AuditAction.UNLOCKED, "met het herstelwachtwoord")
+    return db
 
 
 def _open_or_explain(open_: Callable[[], Database], parent: QWidget | None) -> Database | None:
