@@ -106,6 +106,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         from uitstroom.app import run_gui
 
         return run_gui(database)
+    if args.command == "restore" and "://" not in database:
+        path = Path(database).expanduser().resolve()
+        # The moment a restore is needed most is when the database no longer opens.
+        if not path.exists() or not _opens_headless(database):
+            return _restore_without_opening(path, args.file, out)
     try:
         db = open_headless(database)
     except DatabaseOpenError as exc:
@@ -176,6 +181,37 @@ def open_headless(database: str) -> Database:
         except vault.PassphraseRequired:
             key = vault.unlock(path, _ask_passphrase(new=False))
     return open_database(path, key, backup_dir_for(str(path)))
+
+
+def _opens_headless(database: str) -> bool:
+    try:
+        open_headless(database).close()
+    except ServiceError:
+        return False
+    return True
+
+
+def _restore_without_opening(path: Path, source: Path, out: TextIO) -> int:
+    from uitstroom.services.backups import (
+        PassphraseNeeded,
+        key_for_backup,
+        restore_without_opening,
+    )
+
+    backup_dir = backup_dir_for(str(path)) or path.parent / "backups"
+    try:
+        try:
+            key = key_for_backup(path, source.expanduser().resolve())
+        except PassphraseNeeded:
+            key = key_for_backup(path, source.expanduser().resolve(), _ask_passphrase(new=False))
+        kept = restore_without_opening(path, source, key, backup_dir)
+    except ServiceError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"Teruggezet: {source.name}. De database ging niet meer open.", file=out)
+    if kept is not None:
+        print(f"Het oude bestand is niet weggegooid maar bewaard als {kept}.", file=out)
+    return EXIT_OK
 
 
 def _demo(db: Database, args: argparse.Namespace, out: TextIO) -> int:

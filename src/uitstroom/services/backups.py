@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,8 +35,8 @@ from uitstroom.domain.rotation import backups_to_keep
 from uitstroom.services import audit
 from uitstroom.services.durability import DiskFull, is_disk_full
 from uitstroom.services.errors import ServiceError
-from uitstroom.storage import cipher, migrate
-from uitstroom.storage.keys import keyfile_for
+from uitstroom.storage import cipher, keychain, migrate
+from uitstroom.storage.keys import KeyFileDamaged, WrappedKey, WrongPassphrase, keyfile_for
 
 if TYPE_CHECKING:
     from uitstroom.services.database import Database
@@ -440,3 +441,70 @@ def _fsync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+# --- a database that no longer opens -----------------------------------------------------------
+def key_for_backup(path: Path, source: Path, passphrase: str | None = None) -> bytes:
+    """The data key, checked against the backup instead of the (damaged or missing) database.
+    The key file is taken from beside the database, else from the backup folder (where every
+    backup leaves a copy). Keychain first; with `passphrase`, unwrapped from the key file."""
+    candidates = [keyfile_for(path), source.parent / keyfile_for(path).name]
+    keyfile = next((candidate for candidate in candidates if candidate.exists()), None)
+    if keyfile is None:
+        raise RestoreRefused(
+            f"Het sleutelbestand ({keyfile_for(path).name}) staat niet naast de database en niet "
+            "in de map van de back-up. Zet het daar neer; het staat ook in elke back-upmap."
+        )
+    try:
+        wrapped = WrappedKey.from_json(keyfile.read_text(encoding="utf-8"))
+        key = keychain.load_key(wrapped.database_id) if passphrase is None else None
+        if key is None:
+            if passphrase is None:
+                raise PassphraseNeeded("Vul het herstelwachtwoord in om de back-up te openen.")
+            key = wrapped.unwrap(passphrase)
+    except KeyFileDamaged as exc:
+        raise RestoreRefused(str(exc)) from None
+    except WrongPassphrase as exc:
+        raise RestoreRefused(str(exc)) from None
+    verify_backup(source, key)
+    if not keyfile_for(path).exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(keyfile, keyfile_for(path))
+    return key
+
+
+class PassphraseNeeded(BackupError):
+    pass
+
+
+def restore_without_opening(
+    path: Path, source: Path, key: bytes, backup_dir: Path, now: datetime | None = None
+) -> Path | None:
+    """Put a verified backup in place of a database that does not open (damaged, or gone).
+    The old file is not deleted but moved into the backup folder as 'beschadigd'. Returns where
+    it went, or None when there was no file. Holds the lock, so no program has it open."""
+    from uitstroom.services.database import acquire_lock  # database imports this module
+
+    now = now or datetime.now()
+    source = Path(source).expanduser().resolve()
+    verify_backup(source, key)
+    lock = acquire_lock(path)
+    try:
+        staged = path.with_name(path.name + ".herstel")
+        staged.unlink(missing_ok=True)
+        cipher.copy_encrypted(source, staged, key)
+        verify_backup(staged, key)
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        kept = backup_dir / backup_name(path.stem, "beschadigd", now)
+        # The old WAL and shared-memory files belong to the old file: they go with it, and
+        # must never be applied to the restored one.
+        for side in _side_files(path):
+            if side.exists():
+                os.replace(side, kept.with_name(kept.name + side.name[len(path.name) :]))
+        if path.exists():
+            os.replace(path, kept)
+        os.replace(staged, path)
+        _fsync_folder(path.parent)
+        return kept if kept.exists() else None
+    finally:
+        lock.release()

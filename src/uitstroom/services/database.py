@@ -51,7 +51,7 @@ def lock_file_for(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
-def _acquire_lock(path: Path) -> FileLock:
+def acquire_lock(path: Path) -> FileLock:
     lock = FileLock(str(lock_file_for(path)), timeout=0)
     try:
         lock.acquire()
@@ -105,7 +105,7 @@ def open_database(
         ) from exc
     backups = backup_dir or path.parent / "backups"
     owns_lock = lock is None
-    lock = lock or _acquire_lock(path)
+    lock = lock or acquire_lock(path)
     engine = cipher.make_encrypted_engine(path, key)
     watch_for_full_disk(engine)
     try:
