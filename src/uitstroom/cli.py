@@ -60,6 +60,32 @@ Afsluitcodes:
 
 HANDLERS: dict[str, Handler] = {}
 
+# argparse's own words, in Dutch. argparse looks them up through gettext at the moment it
+# prints, so replacing its `_` is enough; a text not listed stays as argparse wrote it.
+ARGPARSE_DUTCH = {
+    "usage: ": "gebruik: ",
+    "positional arguments": "argumenten",
+    "options": "opties",
+    "show this help message and exit": "toon deze hulp en stop",
+    "the following arguments are required: %s": "deze argumenten ontbreken: %s",
+    "unrecognized arguments: %s": "onbekende argumenten: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "ongeldige keuze: %(value)r (kies uit %(choices)s)"
+    ),
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
+    "expected one argument": "hier hoort één waarde bij",
+    "invalid %(type)s value: %(value)r": "ongeldige waarde: %(value)r",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fout: %(message)s\n",
+    "not allowed with argument %s": "gaat niet samen met %s",
+}
+
+
+def _dutch(text: str) -> str:
+    return ARGPARSE_DUTCH.get(text, text)
+
+
+argparse._ = _dutch  # type: ignore[attr-defined]
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(

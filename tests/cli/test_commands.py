@@ -64,3 +64,12 @@ def test_a_file_that_is_no_database_exits_3_and_stays_untouched(tmp_path: Path) 
     assert "Is dit wel een Uitstroom-database?" in result.stderr
     assert "Traceback" not in result.stderr
     assert not_a_db.read_bytes() == before
+
+
+def test_help_and_mistakes_are_in_dutch() -> None:
+    helped = run("backup", "--help")
+    assert "gebruik: uitstroom backup" in helped.stdout and "opties:" in helped.stdout
+    assert "options:" not in helped.stdout and "show this help" not in helped.stdout
+    wrong = run("frobnicate")
+    assert wrong.returncode == 2
+    assert "ongeldige keuze: 'frobnicate'" in wrong.stderr and "error" not in wrong.stderr
