@@ -25,8 +25,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
 
+from uitstroom.domain.checklist import Status
 from uitstroom.domain.enums import Route, SchoolType
 from uitstroom.domain.model import Pupil, PupilSummary
+from uitstroom.ui.status import marker_icon, text_colour
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -52,6 +54,10 @@ class Column:
     chars: int = 12
     # The column that takes the room left over (and wraps, in lists that wrap).
     stretch: bool = False
+    # Optional icon, text colour and tooltip per row (the status marker uses all three).
+    decoration: Callable[[Any], Any] | None = None
+    foreground: Callable[[Any], Any] | None = None
+    tooltip: Callable[[Any], Any] | None = None
 
     def key(self, row: Any) -> Any:
         if self.sort_key is None:
@@ -117,8 +123,15 @@ class RecordTableModel(QAbstractTableModel):
             return row
         if role == SORT_ROLE:
             return self._columns[index.column()].key(row)
-        if role == Qt.ItemDataRole.ForegroundRole and self._muted is not None and self._muted(row):
-            return MUTED
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if self._muted is not None and self._muted(row):
+                return MUTED
+            return None if column.foreground is None else column.foreground(row)
+        if role == Qt.ItemDataRole.DecorationRole and column.decoration is not None:
+            return column.decoration(row)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row)
         return None
 
     def headerData(
@@ -199,8 +212,19 @@ class RecordTableModel(QAbstractTableModel):
 ROUTE_ORDER = {route: n for n, route in enumerate(Route)}
 
 
-def cohort_columns(school_type: SchoolType) -> tuple[Column, ...]:
+StatusOf = Callable[[PupilSummary], Status | None]
+STATUS_HEADERS = ("Status", "Volgende stap")
+
+
+def cohort_columns(
+    school_type: SchoolType, status_of: StatusOf = lambda _s: None
+) -> tuple[Column, ...]:
     profiel = "Opleiding" if school_type == SchoolType.MBO else "Uitstroomprofiel"
+
+    def shown(summary: PupilSummary) -> Status | None:
+        # An archived pupil has left the cohort's work: no marker, only the word.
+        return None if summary.archived else status_of(summary)
+
     return (
         Column("Naam", lambda s: s.name, lambda s: text_key(s.sort_name), chars=26),
         Column(
@@ -212,14 +236,47 @@ def cohort_columns(school_type: SchoolType) -> tuple[Column, ...]:
         Column("Klas", lambda s: s.klas, lambda s: natural_key(s.klas), chars=8),
         Column(profiel, lambda s: s.profiel_label, chars=17),
         Column("Route", lambda s: s.route.label, lambda s: ROUTE_ORDER[s.route], chars=14),
-        Column("Status", status_text, lambda s: s.archived, chars=13),
-        # Filled from the calendar by a later issue; until then every row has no next step.
-        Column("Volgende stap", lambda _s: "—", lambda _s: None, chars=14, stretch=True),
+        Column(
+            "Status",
+            lambda s: status_text(s, shown(s)),
+            # Most urgent first: te laat, aandacht, op schema, afgerond; archived ones last.
+            lambda s: (s.archived, _urgency(shown(s))),
+            chars=13,
+            decoration=lambda s: None if (st := shown(s)) is None else marker_icon(st.level),
+            foreground=lambda s: None if (st := shown(s)) is None else text_colour(st.level),
+            tooltip=lambda s: None if (st := shown(s)) is None else st.reason,
+        ),
+        Column(
+            "Volgende stap",
+            lambda s: next_step_text(shown(s)),
+            lambda s: _next_due(shown(s)),
+            chars=14,
+            stretch=True,
+            tooltip=lambda s: None if (st := shown(s)) is None else st.reason,
+        ),
     )
 
 
-def status_text(summary: PupilSummary) -> str:
-    return "Gearchiveerd" if summary.archived else "Actief"
+def status_text(summary: PupilSummary, status: Status | None = None) -> str:
+    if summary.archived:
+        return "Gearchiveerd"
+    return "Actief" if status is None else status.level.label
+
+
+def next_step_text(status: Status | None) -> str:
+    if status is None:
+        return "—"
+    # The column's header already says it is the next step.
+    reason = status.reason.removeprefix("Volgende stap: ")
+    return reason[:1].upper() + reason[1:]
+
+
+def _urgency(status: Status | None) -> int:
+    return 99 if status is None else status.level.urgency
+
+
+def _next_due(status: Status | None) -> object:
+    return None if status is None or status.task is None else status.task.due
 
 
 def summary_from_pupil(pupil: Pupil) -> PupilSummary:
@@ -273,14 +330,41 @@ class CohortModel(RecordTableModel):
         self._filter = CohortFilter()
         self._search: list[str] = []
         self._row_of_id: dict[int, int] = {}
+        self._statuses: dict[int, Status] = {}
         self.accepted: set[int] = set()
-        super().__init__(cohort_columns(school_type), (), parent, muted=lambda s: s.archived)
+        super().__init__(
+            cohort_columns(school_type, self.status_of), (), parent, muted=lambda s: s.archived
+        )
         self._sort = (0, Qt.SortOrder.AscendingOrder)
         self.set_rows(rows)
 
     def set_school_type(self, school_type: SchoolType) -> None:
-        self._columns = cohort_columns(school_type)
+        self._columns = cohort_columns(school_type, self.status_of)
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+
+    # --- statuses ------------------------------------------------------------------------
+    def status_of(self, summary: PupilSummary) -> Status | None:
+        return self._statuses.get(summary.id)
+
+    def set_statuses(self, statuses: dict[int, Status]) -> None:
+        """Every pupil's status, computed once (at start-up, after a change of templates)."""
+        self._statuses = dict(statuses)
+        self._statuses_changed(0, len(self._rows) - 1)
+
+    def update_status(self, pupil_id: int, status: Status) -> None:
+        """One pupil's status after a tick or a save: one row repainted, not 20,000."""
+        self._statuses[pupil_id] = status
+        row = self._row_of_id.get(pupil_id)
+        if row is not None:
+            self._statuses_changed(row, row)
+
+    def _statuses_changed(self, first: int, last: int) -> None:
+        columns = [n for n, c in enumerate(self._columns) if c.header in STATUS_HEADERS]
+        if last >= first and columns:
+            self.dataChanged.emit(self.index(first, columns[0]), self.index(last, columns[-1]))
+        if self._sort is not None and self._sort[0] in columns:
+            self._in_order = False
+            self.sort(*self._sort)
 
     # --- filtering -----------------------------------------------------------------------
     @property
