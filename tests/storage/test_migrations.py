@@ -52,7 +52,8 @@ def test_a_database_made_by_the_first_schema_is_copied_then_upgraded(tmp_path: P
     with engine.begin() as connection:
         connection.exec_driver_sql("INSERT INTO cohort (label) VALUES ('2025-2026')")
     backup = migrate.upgrade(
-        engine, backup=lambda: make_backup(db_file, key, tmp_path / "backups", "voor-update", MOMENT)
+        engine,
+        backup=lambda: make_backup(db_file, key, tmp_path / "backups", "voor-update", MOMENT),
     )
     assert backup is not None and backup.exists()
     assert migrate.current_revision(engine) == migrate.head_revision(engine)
@@ -75,4 +76,51 @@ def test_the_audit_trail_refuses_updates_and_deletes(tmp_path: Path) -> None:
     for statement in ("UPDATE audit_event SET detail = 'x'", "DELETE FROM audit_event"):
         with pytest.raises(IntegrityError, match="append-only"), engine.begin() as connection:
             connection.exec_driver_sql(statement)
+    engine.dispose()
+
+
+def test_the_rebuild_for_never_reused_ids_keeps_every_pupil_and_what_hangs_from_it(
+    tmp_path: Path,
+) -> None:
+    engine = cipher.make_encrypted_engine(tmp_path / "oud.db", new_data_key())
+    command.upgrade(migrate.alembic_config(engine), "0002")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO cohort (label) VALUES ('2026-2027')")
+        for n in (1, 2):
+            connection.exec_driver_sql(
+                "INSERT INTO pupil (cohort_id, leerlingnummer, roepnaam, tussenvoegsel, achternaam,"
+                " klas, mentor, woongemeente, telefoon, email, mbo_opleiding, mbo_crebo,"
+                " startkwalificatie, ondersteuningsbehoefte, archived, imported_values,"
+                " created_at, updated_at, version) VALUES (1, ?, 'Noa', '', 'Jansen', 'PRO4A',"
+                " '', '', '', '', '', '', 'onbekend', '', 0, '{}', '2026-11-23', '2026-11-23', 1)",
+                (f"10{n}",),
+            )
+        connection.exec_driver_sql(
+            "INSERT INTO guardian (pupil_id, position, name, relation, phone, email)"
+            " VALUES (2, 0, 'mw. Jansen', 'moeder', '', '')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO route (pupil_id, route, mbo_instelling, opleiding,"
+            " aanmeldstatus, werkgever, functie, contract, instrumenten, aanbieder, toelichting)"
+            " VALUES (2, 'doorleren', '', '', 'niet_aangemeld', '', '', 'onbekend', '', '', '')"
+        )
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM guardian").scalar() == 1
+        assert connection.exec_driver_sql("SELECT route FROM route").scalar() == "doorleren"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        sql = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'pupil'"
+        ).scalar()
+        assert "AUTOINCREMENT" in sql
+        connection.exec_driver_sql("DELETE FROM pupil WHERE id = 2")
+        assert connection.exec_driver_sql("SELECT count(*) FROM guardian").scalar() == 0
+        connection.exec_driver_sql(
+            "INSERT INTO pupil (cohort_id, leerlingnummer, roepnaam, tussenvoegsel, achternaam,"
+            " klas, mentor, woongemeente, telefoon, email, mbo_opleiding, mbo_crebo,"
+            " startkwalificatie, ondersteuningsbehoefte, archived, imported_values,"
+            " created_at, updated_at, version) VALUES (1, '103', 'Sem', '', 'Smit', 'PRO4A',"
+            " '', '', '', '', '', '', 'onbekend', '', 0, '{}', '2026-11-23', '2026-11-23', 1)"
+        )
+        assert connection.exec_driver_sql("SELECT max(id) FROM pupil").scalar() == 3
     engine.dispose()

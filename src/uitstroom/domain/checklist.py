@@ -343,23 +343,33 @@ def status(
     Aandacht: an open task due within the attention window, or no route chosen in January.
     Afgerond: every task done. Otherwise op schema, with the next open task as the reason."""
     open_tasks = sorted((t for t in tasks if not t.done), key=lambda t: (t.due, t.code))
-    late = [t for t in open_tasks if t.due < today]
-    if late:
-        return Status(Level.TE_LAAT, task_reason(late[0], today), late[0])
+    first = open_tasks[0] if open_tasks else None
+    return status_from_first(route, first, bool(tasks), today, school_calendar)
+
+
+def status_from_first(
+    route: Route,
+    first_open: Task | None,
+    has_tasks: bool,
+    today: date,
+    school_calendar: SchoolCalendar,
+) -> Status:
+    """`status` from what it depends on: the earliest open task (by due date, then code),
+    the route and whether the pupil has tasks at all. Lets a whole cohort's statuses come
+    from one query for the first open task per pupil."""
+    if first_open is not None and first_open.due < today:
+        return Status(Level.TE_LAAT, task_reason(first_open, today), first_open)
     if route is Route.ONBEKEND and today >= school_calendar.anchor_date(
         Anchor.BIJSTEL_END
     ) + timedelta(days=1):
         return Status(Level.TE_LAAT, "Nog geen route gekozen; de bijstelperiode is voorbij")
     window = school_calendar.settings.attention_days
-    soon = [t for t in open_tasks if (t.due - today).days <= window]
-    if soon:
-        return Status(Level.AANDACHT, task_reason(soon[0], today), soon[0])
+    if first_open is not None and (first_open.due - today).days <= window:
+        return Status(Level.AANDACHT, task_reason(first_open, today), first_open)
     if route is Route.ONBEKEND and today.month == 1:
         return Status(Level.AANDACHT, "Nog geen route gekozen; kies die in januari")
-    if not open_tasks:
-        if not tasks:
+    if first_open is None:
+        if not has_tasks:
             return Status(Level.OP_SCHEMA, "Nog geen taken")
         return Status(Level.AFGEROND, "Alle taken zijn afgerond")
-    return Status(
-        Level.OP_SCHEMA, f"Volgende stap: {task_reason(open_tasks[0], today)}", open_tasks[0]
-    )
+    return Status(Level.OP_SCHEMA, f"Volgende stap: {task_reason(first_open, today)}", first_open)

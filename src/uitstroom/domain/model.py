@@ -85,6 +85,8 @@ class RouteChange:
     reason: str
     changed_by: str
     id: int | None = None
+    # Made in the December/January window, where adjusting the destination is planned.
+    bijstelling: bool = False
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,7 @@ def record_from_row(row: PupilRow) -> PupilRecord:
                 new_route=enum_or(Route, c.new_route, Route.ONBEKEND),
                 reason=c.reason,
                 changed_by=c.changed_by,
+                bijstelling=bool(c.bijstelling),
             )
             for c in row.route_changes
         ),

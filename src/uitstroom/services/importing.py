@@ -23,7 +23,7 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.domain.audit import AuditAction
-from uitstroom.domain.enums import JaNeeOnbekend, TimelineKind
+from uitstroom.domain.enums import JaNeeOnbekend, Route, TimelineKind
 from uitstroom.domain.importing import (
     GUARDIAN_FIELDS,
     PUPIL_FIELDS,
@@ -42,6 +42,7 @@ from uitstroom.domain.names import full_name, sort_name
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.audit import append
 from uitstroom.services.errors import ConflictError, ServiceError
+from uitstroom.services.planning import plan_new_pupils
 from uitstroom.services.pupils import FIELD_LABELS, ensure_cohort
 from uitstroom.storage.models import (
     CohortRow,
@@ -1221,6 +1222,12 @@ class _Writer:
                 .all()
             )
             self.session.execute(_core(RouteRow).insert(), [{"pupil_id": i} for i in ids])
+            plan_new_pupils(
+                self.session,
+                [(i, Route.ONBEKEND) for i in ids],
+                self.preview.cohort_label,
+                self.now.date(),
+            )
             guardians = [
                 {"pupil_id": pupil_id, "position": position, **_full_guardian(texts)}
                 for pupil_id, planned in zip(ids, batch, strict=True)

@@ -36,6 +36,7 @@ from uitstroom.services.convert import (
 )
 from uitstroom.services.errors import ConflictError, NotFoundError, ValidationError
 from uitstroom.services.identity import author_name
+from uitstroom.services.planning import on_route_saved, plan_new_pupils, tick_registration
 from uitstroom.storage import queries
 from uitstroom.storage.models import (
     CohortRow,
@@ -236,6 +237,9 @@ class PupilService:
                 session.add(row)
                 session.flush()
                 new_id = row.id
+                # Planned from today: what has passed already gets two weeks, 1 April stays.
+                plan_new_pupils(session, [(new_id, pupil.route.route)], cohort_label, now.date())
+                tick_registration(session, new_id, pupil.route, author)
                 append(session, author, AuditAction.CREATED, new_id, f"cohort {cohort_label}", now)
         except IntegrityError:
             raise ValidationError(
@@ -246,7 +250,12 @@ class PupilService:
         return self.record(new_id)
 
     def save(self, pupil: Pupil, author: str, route_reason: str = "") -> PupilRecord:
-        """Store the edited pupil. Fails with ConflictError when someone saved it in between."""
+        """Store the edited pupil. Fails with ConflictError when someone saved it in between.
+
+        In the same transaction: a route change re-plans the pupil's open tasks (finished ones
+        stay) and is recorded with its reason, as a bijstelling when it falls in December or
+        January; an aanmeldstatus of aangemeld, intake gepland or toegelaten with an
+        aanmelddatum ticks "Aangemeld bij het mbo" on that date."""
         if pupil.id is None:
             raise NotFoundError("Deze leerling is nog niet opgeslagen.")
         now = self._clock()
@@ -264,7 +273,18 @@ class PupilService:
                 if row.route is None:
                     row.route = RouteRow()
                 apply_route(row.route, pupil.route)
-                if old.route.route != pupil.route.route:
+                route_changed = old.route.route != pupil.route.route
+                # A new route re-plans the open tasks; finished ones stay (services/planning).
+                bijstelling = on_route_saved(
+                    session,
+                    pupil.id,
+                    pupil.route,
+                    old.cohort_label,
+                    now.date(),
+                    author,
+                    route_changed,
+                )
+                if route_changed:
                     row.route_changes.append(
                         RouteChangeRow(
                             changed_on=now.date(),
@@ -272,6 +292,7 @@ class PupilService:
                             new_route=pupil.route.route.value,
                             reason=route_reason.strip(),
                             changed_by=author,
+                            bijstelling=bijstelling,
                         )
                     )
                 row.updated_at = now

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -34,6 +35,9 @@ class SchoolSettingsRow(Base):
     logo_png: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     auto_lock_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     last_purge_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The school calendar (domain.calendar.CalendarSettings); None: the default, 10 July.
+    last_school_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    attention_days: Mapped[int] = mapped_column(Integer, default=14, server_default="14")
 
 
 class CohortRow(Base):
@@ -75,6 +79,9 @@ class PupilRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    # AUTOINCREMENT: an id is never given out twice, so an erased pupil's audit lines can
+    # never be read as a newer pupil's (plain SQLite reuses the highest rowid).
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
 
     cohort: Mapped[CohortRow] = relationship()
     guardians: Mapped[list[GuardianRow]] = relationship(
@@ -91,6 +98,9 @@ class PupilRow(Base):
     )
     timeline: Mapped[list[TimelineEntryRow]] = relationship(
         back_populates="pupil", cascade="all, delete-orphan", order_by="TimelineEntryRow.id"
+    )
+    tasks: Mapped[list[PupilTaskRow]] = relationship(
+        back_populates="pupil", cascade="all, delete-orphan", order_by="PupilTaskRow.due"
     )
 
 
@@ -142,6 +152,8 @@ class RouteChangeRow(Base):
     new_route: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
     changed_by: Mapped[str] = mapped_column(String(200), default="")
+    # Made in the December/January window: the one adjustment on purpose (bijstellen).
+    bijstelling: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     pupil: Mapped[PupilRow] = relationship(back_populates="route_changes")
 
@@ -176,6 +188,58 @@ class TimelineEntryRow(Base):
     text: Mapped[str] = mapped_column(Text)
 
     pupil: Mapped[PupilRow] = relationship(back_populates="timeline")
+
+
+class TaskTemplateRow(Base):
+    """A school's own checklist: no rows means domain.checklist.DEFAULT_TEMPLATES."""
+
+    __tablename__ = "task_template"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    open_text: Mapped[str] = mapped_column(String(300))
+    deadline_name: Mapped[str] = mapped_column(String(100))
+    owner: Mapped[str] = mapped_column(String(20))
+    anchor: Mapped[str] = mapped_column(String(30))
+    offset_days: Mapped[int] = mapped_column(Integer, default=0)
+    # Comma-separated Route values; "" means every route.
+    routes: Mapped[str] = mapped_column(String(100), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    custom: Mapped[bool] = mapped_column(Boolean, default=False)
+    fixed: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PupilTaskRow(Base):
+    """One checklist task of one pupil: a copy of its template's texts, so a finished task
+    reads the same after the school has changed or removed the template."""
+
+    __tablename__ = "pupil_task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    open_text: Mapped[str] = mapped_column(String(300))
+    deadline_name: Mapped[str] = mapped_column(String(100))
+    owner: Mapped[str] = mapped_column(String(20))
+    due: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    done_by: Mapped[str] = mapped_column(String(200), default="")
+
+    pupil: Mapped[PupilRow] = relationship(back_populates="tasks")
+
+    # The open tasks in due order per pupil: the status and the Vandaag view read only these.
+    __table_args__ = (
+        Index(
+            "ix_pupil_task_open",
+            "pupil_id",
+            "due",
+            "code",
+            sqlite_where=done_on.is_(None),
+            postgresql_where=done_on.is_(None),
+        ),
+    )
 
 
 class AuditEventRow(Base):

@@ -19,3 +19,8 @@ with engine.connect() as connection:
     with context.begin_transaction():
         context.run_migrations()
     connection.commit()
+    if connection.dialect.name == "sqlite":
+        # A migration that rebuilds a parent table switches foreign keys off (0003); outside
+        # a transaction they can be switched on again for the pooled connection.
+        connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+        connection.commit()

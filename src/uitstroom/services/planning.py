@@ -1,0 +1,679 @@
+"""The final year's checklists: the school calendar and task templates, each pupil's tasks,
+their status and what needs attention today ("Vandaag", `uitstroom attention`).
+
+The functions at module level work inside a caller's transaction, so that creating, importing
+or editing a pupil plans the tasks in the same commit as the change (see services/pupils.py
+and services/importing.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Table,
+    delete,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from uitstroom.domain.attention import APRIL_TASKS, AttentionItem, Group, PupilTasks, attention
+from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.calendar import Anchor, CalendarSettings, SchoolCalendar
+from uitstroom.domain.checklist import (
+    DEFAULT_TEMPLATES,
+    Owner,
+    Status,
+    Task,
+    TaskTemplate,
+    plan,
+    replan,
+    status_from_first,
+)
+from uitstroom.domain.enums import AanmeldStatus, Route
+from uitstroom.domain.model import RouteDetails
+from uitstroom.domain.names import full_name, sort_name
+from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.audit import append
+from uitstroom.services.convert import enum_or, enum_or_none
+from uitstroom.services.errors import NotFoundError, ValidationError
+from uitstroom.services.ics import CalendarTask, build_ics, pupil_label
+from uitstroom.storage.models import (
+    CohortRow,
+    PupilRow,
+    PupilTaskRow,
+    RouteRow,
+    SchoolSettingsRow,
+    TaskTemplateRow,
+)
+
+Clock = Callable[[], datetime]
+
+# The mbo registration is ticked by itself once the route says the pupil has registered.
+REGISTRATION_TASK = "aanmelden_mbo"
+REGISTERED = frozenset(
+    {AanmeldStatus.AANGEMELD, AanmeldStatus.INTAKE_GEPLAND, AanmeldStatus.TOEGELATEN}
+)
+MAX_OFFSET_DAYS = 366
+
+_TASKS = cast(Table, PupilTaskRow.__table__)
+
+
+# --- reading the school's calendar and templates ---------------------------------------------
+
+
+def load_settings(session: Session) -> CalendarSettings:
+    row = session.get(SchoolSettingsRow, 1)
+    if row is None:
+        return CalendarSettings()
+    return CalendarSettings(
+        last_school_day=row.last_school_day,
+        attention_days=14 if row.attention_days is None else row.attention_days,
+    )
+
+
+def load_templates(session: Session) -> tuple[TaskTemplate, ...]:
+    rows = session.scalars(select(TaskTemplateRow).order_by(TaskTemplateRow.position)).all()
+    if not rows:
+        return DEFAULT_TEMPLATES
+    return tuple(_template_from_row(row) for row in rows)
+
+
+def calendar_of(label: str, settings: CalendarSettings) -> SchoolCalendar:
+    return SchoolCalendar(SchoolYear.parse(label), settings)
+
+
+def _template_from_row(row: TaskTemplateRow) -> TaskTemplate:
+    routes = frozenset(
+        found
+        for value in row.routes.split(",")
+        if (found := enum_or_none(Route, value)) is not None
+    )
+    return TaskTemplate(
+        code=row.code,
+        title=row.title,
+        open_text=row.open_text,
+        deadline_name=row.deadline_name,
+        owner=enum_or(Owner, row.owner, Owner.SCHOOL),
+        anchor=enum_or(Anchor, row.anchor, Anchor.LAST_SCHOOL_DAY),
+        offset_days=row.offset_days,
+        routes=routes or None,
+        active=row.active,
+        custom=row.custom,
+        fixed=row.fixed,
+    )
+
+
+def _template_row(template: TaskTemplate, position: int) -> dict[str, Any]:
+    return {
+        "code": template.code,
+        "title": template.title.strip(),
+        "open_text": template.open_text.strip(),
+        "deadline_name": template.deadline_name.strip(),
+        "owner": template.owner.value,
+        "anchor": template.anchor.value,
+        "offset_days": template.offset_days,
+        "routes": ",".join(sorted(r.value for r in template.routes or ())),
+        "active": template.active,
+        "custom": template.custom,
+        "fixed": template.fixed,
+        "position": position,
+    }
+
+
+def task_from_row(row: Any) -> Task:
+    """A PupilTaskRow, or a plain row of the pupil_task table."""
+    return Task(
+        code=row.code,
+        title=row.title,
+        open_text=row.open_text,
+        deadline_name=row.deadline_name,
+        owner=enum_or(Owner, row.owner, Owner.SCHOOL),
+        due=row.due,
+        done_on=row.done_on,
+        done_by=row.done_by,
+        id=row.id,
+    )
+
+
+def task_values(pupil_id: int, task: Task) -> dict[str, Any]:
+    return {
+        "pupil_id": pupil_id,
+        "code": task.code,
+        "title": task.title,
+        "open_text": task.open_text,
+        "deadline_name": task.deadline_name,
+        "owner": task.owner.value,
+        "due": task.due,
+        "done_on": task.done_on,
+        "done_by": task.done_by,
+    }
+
+
+# --- planning inside the caller's transaction -----------------------------------------------
+
+
+def plan_new_pupils(
+    session: Session, pupils: Iterable[tuple[int, Route]], cohort_label: str, planned_on: date
+) -> None:
+    """Tasks for pupils just inserted. A pupil who arrives late gets two weeks for what has
+    passed already; 1 April stays 1 April (see domain.checklist.plan)."""
+    templates = load_templates(session)
+    school_calendar = calendar_of(cohort_label, load_settings(session))
+    by_route: dict[Route, list[Task]] = {}
+    rows = []
+    for pupil_id, route in pupils:
+        if route not in by_route:
+            by_route[route] = plan(route, templates, school_calendar, planned_on)
+        rows += [task_values(pupil_id, task) for task in by_route[route]]
+    if rows:
+        session.execute(insert(_TASKS), rows)
+
+
+def on_route_saved(
+    session: Session,
+    pupil_id: int,
+    route: RouteDetails,
+    cohort_label: str,
+    today: date,
+    actor: str,
+    route_changed: bool,
+) -> bool:
+    """After a pupil's route was saved: a new route re-plans the open tasks (finished ones
+    stay); a pupil from before the checklists gets them now. Returns whether a route change
+    falls in the December/January window (bijstelling)."""
+    school_calendar = calendar_of(cohort_label, load_settings(session))
+    has_tasks = session.scalar(select(exists().where(PupilTaskRow.pupil_id == pupil_id)))
+    if route_changed or not has_tasks:
+        templates = load_templates(session)
+        current = _tasks_of(session, pupil_id)
+        dues = {t.code: t.due(school_calendar) for t in templates}
+        _apply(
+            session, pupil_id, current, route.route, templates, school_calendar, today, dues, dues
+        )
+    tick_registration(session, pupil_id, route, actor)
+    return route_changed and school_calendar.in_bijstel_window(today)
+
+
+def tick_registration(session: Session, pupil_id: int, route: RouteDetails, actor: str) -> bool:
+    """Setting the aanmeldstatus to aangemeld, intake gepland or toegelaten, with an
+    aanmelddatum, ticks the task "Aangemeld bij het mbo" on that date. Going back to
+    'niet aangemeld' leaves the tick alone: untick it by hand when it was a mistake."""
+    if route.aanmeldstatus not in REGISTERED or route.aanmelddatum is None:
+        return False
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(_TASKS)
+            .where(
+                _TASKS.c.pupil_id == pupil_id,
+                _TASKS.c.code == REGISTRATION_TASK,
+                _TASKS.c.done_on.is_(None),
+            )
+            .values(done_on=route.aanmelddatum, done_by=actor)
+        ),
+    )
+    return bool(result.rowcount)
+
+
+def _tasks_of(session: Session, pupil_id: int) -> list[Task]:
+    rows = session.execute(
+        select(_TASKS).where(_TASKS.c.pupil_id == pupil_id).order_by(_TASKS.c.due, _TASKS.c.code)
+    )
+    return [task_from_row(row) for row in rows]
+
+
+def _apply(
+    session: Session,
+    pupil_id: int,
+    current: Sequence[Task],
+    route: Route,
+    templates: Sequence[TaskTemplate],
+    school_calendar: SchoolCalendar,
+    today: date,
+    old_dues: dict[str, date],
+    new_dues: dict[str, date],
+) -> None:
+    """Write one pupil's re-plan. An open task keeps its due date unless its template's date
+    moved (a pupil who arrived late keeps the extra two weeks); its texts follow the template."""
+    result = replan(current, route, templates, school_calendar, today)
+    by_code = {t.code: t for t in templates}
+    before = {t.id: t for t in current}
+    for task in result.keep:
+        old = before[task.id]
+        if task.done:
+            continue
+        template = by_code[task.code]
+        due = old.due
+        if old_dues.get(task.code) != new_dues.get(task.code):
+            due = task.due
+        wanted = replace(
+            old,
+            title=template.title,
+            open_text=template.open_text,
+            deadline_name=template.deadline_name,
+            owner=template.owner,
+            due=due,
+        )
+        if wanted != old:
+            session.execute(
+                update(_TASKS)
+                .where(_TASKS.c.id == old.id)
+                .values(
+                    title=wanted.title,
+                    open_text=wanted.open_text,
+                    deadline_name=wanted.deadline_name,
+                    owner=wanted.owner.value,
+                    due=wanted.due,
+                )
+            )
+    if result.remove:
+        session.execute(delete(_TASKS).where(_TASKS.c.id.in_([t.id for t in result.remove])))
+    if result.add:
+        session.execute(insert(_TASKS), [task_values(pupil_id, t) for t in result.add])
+
+
+# --- the service ---------------------------------------------------------------------------
+
+
+class PlanningService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock = datetime.now) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    # --- calendar and templates ---------------------------------------------------------
+    def calendar(self, cohort_label: str | None = None) -> SchoolCalendar:
+        """The calendar of a cohort; of the newest cohort when None (this school year if
+        there is none yet)."""
+        with self._sessions() as session:
+            label = cohort_label or session.scalar(
+                select(CohortRow.label).order_by(CohortRow.label.desc()).limit(1)
+            )
+            settings = load_settings(session)
+        if label is None:
+            return SchoolCalendar(SchoolYear.of(self._clock().date()), settings)
+        return calendar_of(label, settings)
+
+    def calendar_settings(self) -> CalendarSettings:
+        with self._sessions() as session:
+            return load_settings(session)
+
+    def save_calendar_settings(self, settings: CalendarSettings, actor: str) -> None:
+        """Store the last school day and the attention window; open tasks whose date hangs
+        from a moved day move with it."""
+        problems = []
+        if settings.last_school_day is not None and settings.last_school_day.month not in (6, 7):
+            problems.append("Kies een laatste schooldag in juni of juli.")
+        if not 1 <= settings.attention_days <= 60:
+            problems.append("Kies voor 'binnenkort' een aantal dagen van 1 tot en met 60.")
+        if problems:
+            raise ValidationError(problems)
+        with self._sessions.begin() as session:
+            old = load_settings(session)
+            row = session.get(SchoolSettingsRow, 1)
+            if row is None:
+                row = SchoolSettingsRow(id=1)
+                session.add(row)
+            row.last_school_day = settings.last_school_day
+            row.attention_days = settings.attention_days
+            session.flush()
+            templates = load_templates(session)
+            self._replan_everyone(session, templates, templates, old, load_settings(session))
+            append(
+                session,
+                actor,
+                AuditAction.SETTINGS,
+                detail="velden: schoolkalender",
+                now=self._clock(),
+            )
+
+    def templates(self) -> list[TaskTemplate]:
+        with self._sessions() as session:
+            return list(load_templates(session))
+
+    def save_templates(self, templates: Sequence[TaskTemplate], actor: str) -> None:
+        """Store the school's checklist and re-plan every pupil's open tasks: tasks of new
+        active templates are added, open tasks of templates switched off (or removed) go,
+        moved dates are applied. Finished tasks stay as they are."""
+        problems = template_problems(templates)
+        if problems:
+            raise ValidationError(problems)
+        with self._sessions.begin() as session:
+            old = load_templates(session)
+            session.execute(delete(TaskTemplateRow))
+            session.execute(
+                insert(TaskTemplateRow), [_template_row(t, n) for n, t in enumerate(templates)]
+            )
+            settings = load_settings(session)
+            self._replan_everyone(session, old, tuple(templates), settings, settings)
+            append(
+                session, actor, AuditAction.SETTINGS, detail="velden: takenlijst", now=self._clock()
+            )
+
+    def reset_templates(self, actor: str) -> None:
+        """Back to the standard checklist (DEFAULT_TEMPLATES)."""
+        with self._sessions.begin() as session:
+            old = load_templates(session)
+            session.execute(delete(TaskTemplateRow))
+            settings = load_settings(session)
+            self._replan_everyone(session, old, DEFAULT_TEMPLATES, settings, settings)
+            append(
+                session,
+                actor,
+                AuditAction.SETTINGS,
+                detail="velden: takenlijst (standaard)",
+                now=self._clock(),
+            )
+
+    def _replan_everyone(
+        self,
+        session: Session,
+        old_templates: Sequence[TaskTemplate],
+        new_templates: Sequence[TaskTemplate],
+        old_settings: CalendarSettings,
+        new_settings: CalendarSettings,
+    ) -> None:
+        """Pupils of cohorts whose school year has not ended; a finished year stays as it was."""
+        today = self._clock().date()
+        pupils = session.execute(
+            select(PupilRow.id, CohortRow.label, RouteRow.route)
+            .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
+            .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
+            .where(PupilRow.archived.is_(False))
+        ).all()
+        current: dict[int, list[Task]] = defaultdict(list)
+        for row in session.execute(select(_TASKS).order_by(_TASKS.c.pupil_id, _TASKS.c.due)):
+            current[row.pupil_id].append(task_from_row(row))
+        dues: dict[str, tuple[SchoolCalendar, dict[str, date], dict[str, date]]] = {}
+        for pupil_id, label, route in pupils:
+            if label not in dues:
+                old_cal = calendar_of(label, old_settings)
+                new_cal = calendar_of(label, new_settings)
+                dues[label] = (
+                    new_cal,
+                    {t.code: t.due(old_cal) for t in old_templates if t.active},
+                    {t.code: t.due(new_cal) for t in new_templates if t.active},
+                )
+            new_cal, old_dues, new_dues = dues[label]
+            if new_cal.year.last_day < today:
+                continue
+            _apply(
+                session,
+                pupil_id,
+                current.get(pupil_id, []),
+                enum_or(Route, route, Route.ONBEKEND),
+                new_templates,
+                new_cal,
+                today,
+                old_dues,
+                new_dues,
+            )
+
+    # --- one pupil's tasks ----------------------------------------------------------------
+    def tasks(self, pupil_id: int) -> list[Task]:
+        with self._sessions() as session:
+            return _tasks_of(session, pupil_id)
+
+    def tick(self, task_id: int, actor: str, on: date | None = None) -> Task:
+        """Mark a task done on `on` (default: today) by `actor`, with a line in the audit trail."""
+        now = self._clock()
+        return self._set_done(task_id, on or now.date(), actor, now)
+
+    def untick(self, task_id: int, actor: str) -> Task:
+        return self._set_done(task_id, None, actor, self._clock())
+
+    def _set_done(self, task_id: int, on: date | None, actor: str, now: datetime) -> Task:
+        with self._sessions.begin() as session:
+            row = session.get(PupilTaskRow, task_id)
+            if row is None:
+                raise NotFoundError("Deze taak bestaat niet meer. Open de leerling opnieuw.")
+            row.done_on = on
+            row.done_by = actor if on is not None else ""
+            what = "afgevinkt" if on is not None else "weer open gezet"
+            # The code, not the title: a school's own title could name something personal.
+            append(
+                session, actor, AuditAction.EDITED, row.pupil_id, f"taak {what}: {row.code}", now
+            )
+            session.flush()
+            return task_from_row(row)
+
+    # --- status and attention -------------------------------------------------------------
+    def status_of(self, pupil_id: int, today: date) -> Status:
+        with self._sessions() as session:
+            found = session.execute(
+                select(CohortRow.label, RouteRow.route)
+                .select_from(PupilRow)
+                .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
+                .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
+                .where(PupilRow.id == pupil_id)
+            ).first()
+            if found is None:
+                raise NotFoundError("Deze leerling bestaat niet meer. Misschien is hij verwijderd.")
+            tasks = _tasks_of(session, pupil_id)
+            settings = load_settings(session)
+        first = next((t for t in tasks if not t.done), None)
+        route = enum_or(Route, found.route, Route.ONBEKEND)
+        return status_from_first(
+            route, first, bool(tasks), today, calendar_of(found.label, settings)
+        )
+
+    def statuses(self, today: date) -> dict[int, Status]:
+        """Every pupil's status in one query: per pupil its first open task (an index seek on
+        the open tasks in due order) and whether it has tasks at all."""
+        first_id = (
+            select(_TASKS.c.id)
+            .where(_TASKS.c.pupil_id == PupilRow.id, _TASKS.c.done_on.is_(None))
+            .order_by(_TASKS.c.due, _TASKS.c.code)
+            .limit(1)
+            .correlate(PupilRow)
+            .scalar_subquery()
+        )
+        any_task = aliased(PupilTaskRow)
+        first = aliased(PupilTaskRow)
+        statement = (
+            select(
+                PupilRow.id.label("pupil_id"),
+                CohortRow.label,
+                RouteRow.route,
+                exists().where(any_task.pupil_id == PupilRow.id).label("has_tasks"),
+                first.id,
+                first.code,
+                first.title,
+                first.open_text,
+                first.deadline_name,
+                first.owner,
+                first.due,
+                first.done_on,
+                first.done_by,
+            )
+            .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
+            .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
+            .outerjoin(first, first.id == first_id)
+        )
+        with self._sessions() as session:
+            rows = session.execute(statement).all()
+            settings = load_settings(session)
+        calendars: dict[str, SchoolCalendar] = {}
+        result = {}
+        for row in rows:
+            school_calendar = calendars.get(row.label)
+            if school_calendar is None:
+                school_calendar = calendars[row.label] = calendar_of(row.label, settings)
+            task = task_from_row(row) if row.id is not None else None
+            route = enum_or(Route, row.route, Route.ONBEKEND)
+            result[row.pupil_id] = status_from_first(
+                route, task, bool(row.has_tasks), today, school_calendar
+            )
+        return result
+
+    def attention(
+        self, today: date, mentor: str | None = None, klas: str | None = None
+    ) -> list[AttentionItem]:
+        """What the Vandaag view shows: pupils of the cohorts whose school year has not ended,
+        archived pupils left out. Reads only the open tasks that can show up on `today`."""
+        with self._sessions() as session:
+            settings = load_settings(session)
+            labels = [
+                label
+                for label in session.scalars(select(CohortRow.label))
+                if SchoolYear.parse(label).last_day >= today
+            ]
+            if not labels:
+                return []
+            horizon = today + timedelta(days=settings.attention_days)
+            april_codes = sorted({code for codes in APRIL_TASKS.values() for code in codes})
+            pupil_columns = (
+                PupilRow.id.label("pupil_id"),
+                PupilRow.roepnaam,
+                PupilRow.tussenvoegsel,
+                PupilRow.achternaam,
+                PupilRow.klas,
+                PupilRow.mentor,
+                CohortRow.label.label("cohort_label"),
+                RouteRow.route,
+            )
+            where: list[ColumnElement[bool]] = [
+                PupilRow.archived.is_(False),
+                CohortRow.label.in_(labels),
+            ]
+            if mentor:
+                where.append(PupilRow.mentor == mentor)
+            if klas:
+                where.append(PupilRow.klas == klas)
+            task_rows = session.execute(
+                select(*pupil_columns, *_TASKS.c)
+                .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
+                .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
+                .join(_TASKS, _TASKS.c.pupil_id == PupilRow.id)
+                .where(
+                    *where,
+                    _TASKS.c.done_on.is_(None),
+                    or_(_TASKS.c.due <= horizon, _TASKS.c.code.in_(april_codes)),
+                )
+            ).all()
+            no_route = session.execute(
+                select(*pupil_columns)
+                .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
+                .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
+                .where(
+                    *where, or_(RouteRow.route.is_(None), RouteRow.route == Route.ONBEKEND.value)
+                )
+            ).all()
+        pupils: dict[int, tuple[Any, list[Task]]] = {}
+        for row in no_route:
+            pupils[row.pupil_id] = (row, [])
+        for row in task_rows:
+            pupils.setdefault(row.pupil_id, (row, []))[1].append(task_from_row(row))
+        per_cohort: dict[str, list[PupilTasks]] = defaultdict(list)
+        for row, tasks in pupils.values():
+            per_cohort[row.cohort_label].append(
+                PupilTasks(
+                    row.pupil_id,
+                    full_name(row.roepnaam, row.tussenvoegsel, row.achternaam),
+                    sort_name(row.roepnaam, row.tussenvoegsel, row.achternaam),
+                    row.klas,
+                    row.mentor,
+                    enum_or(Route, row.route, Route.ONBEKEND),
+                    tuple(sorted(tasks, key=lambda t: (t.due, t.code))),
+                )
+            )
+        items: list[AttentionItem] = []
+        for label, group in per_cohort.items():
+            items += attention(group, today, calendar_of(label, settings))
+        if len(per_cohort) > 1:
+            order = {group: n for n, group in enumerate(Group)}
+            items.sort(key=lambda i: (order[i.group], i.due or date.max, i.name.casefold()))
+        return items
+
+    # --- calendar export ------------------------------------------------------------------
+    def ics(
+        self,
+        today: date,
+        mentor: str | None = None,
+        klas: str | None = None,
+        name: str = "Uitstroom",
+    ) -> bytes:
+        """An .ics of the school's deadlines and the open tasks of the current cohorts, per
+        mentor or klas. Pupils appear as 'Noa J. (PRO4A)' and tasks by their title: nothing
+        from the ondersteuningsbehoefte or the notes ever goes into a calendar."""
+        with self._sessions() as session:
+            settings = load_settings(session)
+            labels = [
+                label
+                for label in session.scalars(select(CohortRow.label))
+                if SchoolYear.parse(label).last_day >= today
+            ]
+            where: list[ColumnElement[bool]] = [
+                PupilRow.archived.is_(False),
+                CohortRow.label.in_(labels),
+                _TASKS.c.done_on.is_(None),
+            ]
+            if mentor:
+                where.append(PupilRow.mentor == mentor)
+            if klas:
+                where.append(PupilRow.klas == klas)
+            rows = session.execute(
+                select(
+                    PupilRow.roepnaam,
+                    PupilRow.achternaam,
+                    PupilRow.klas,
+                    _TASKS.c.id,
+                    _TASKS.c.title,
+                    _TASKS.c.due,
+                )
+                .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
+                .join(_TASKS, _TASKS.c.pupil_id == PupilRow.id)
+                .where(*where)
+                .order_by(_TASKS.c.due, _TASKS.c.id)
+            ).all()
+        school_calendar = (
+            calendar_of(max(labels), settings)
+            if labels
+            else SchoolCalendar(SchoolYear.of(today), settings)
+        )
+        tasks = [
+            CalendarTask(
+                f"taak-{row.id}",
+                pupil_label(row.roepnaam, row.achternaam, row.klas),
+                row.title,
+                row.due,
+            )
+            for row in rows
+        ]
+        return build_ics(school_calendar, tasks, name, self._clock())
+
+
+def template_problems(templates: Sequence[TaskTemplate]) -> list[str]:
+    """What is wrong with a school's checklist, in words the coordinator can act on."""
+    problems = []
+    seen: set[str] = set()
+    for n, template in enumerate(templates, start=1):
+        name = template.title.strip() or f"taak {n}"
+        if not template.code.strip():
+            problems.append(f"Taak {n} heeft geen code.")
+        elif template.code in seen:
+            problems.append(
+                f"De code '{template.code}' komt twee keer voor. Geef elke taak een eigen code."
+            )
+        seen.add(template.code)
+        if not template.title.strip():
+            problems.append(f"Taak {n} heeft geen naam. Vul in wat er moet gebeuren.")
+        if not template.open_text.strip():
+            problems.append(f"Vul bij '{name}' in hoe de taak heet zolang hij open staat.")
+        if not template.deadline_name.strip():
+            problems.append(f"Vul bij '{name}' in hoe de datum heet (bijvoorbeeld 'de datum').")
+        if not -MAX_OFFSET_DAYS <= template.offset_days <= MAX_OFFSET_DAYS:
+            problems.append(
+                f"'{name}' ligt te ver van {template.anchor.label}: kies hoogstens "
+                f"{MAX_OFFSET_DAYS} dagen ervoor of erna."
+            )
+    return problems
