@@ -6,11 +6,14 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from uitstroom.domain.calendar import Anchor, SchoolCalendar
+from uitstroom.domain.checklist import DEFAULT_TEMPLATES, Task, plan
 from uitstroom.domain.enums import (
     AanmeldStatus,
     ContractSoort,
@@ -26,10 +29,12 @@ from uitstroom.domain.enums import (
 )
 from uitstroom.domain.model import SchoolSettings
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.planning import REGISTRATION_TASK, task_values
 from uitstroom.services.pupils import SchoolService, ensure_cohort
 from uitstroom.storage.models import (
     GuardianRow,
     PupilRow,
+    PupilTaskRow,
     RouteRow,
     StageRow,
     TimelineEntryRow,
@@ -191,11 +196,20 @@ def insert_demo_cohort(
     year = SchoolYear.of(today)
     seed_demo_school(sessions, school_type)
     now = datetime.combine(today, datetime.min.time()).replace(hour=8)
+    school_calendar = SchoolCalendar(year)
+    # A generator of its own, so the pupils themselves stay the same whatever the date.
+    planner = random.Random(f"taken {year.label}")
+    undecided = 0
     with sessions.begin() as session:
         cohort = ensure_cohort(session, year.label)
         for values in demo_pupils(count, year):
             rng: random.Random = values.pop("rng")  # type: ignore[assignment]
             route: Route = values.pop("route")  # type: ignore[assignment]
+            # After the bijstelperiode most pupils have a route; a couple still do not.
+            if route is Route.ONBEKEND and today > school_calendar.anchor_date(Anchor.BIJSTEL_END):
+                undecided += 1
+                if undecided > 2:
+                    route = planner.choice((Route.ARBEID, Route.DOORLEREN, Route.DAGBESTEDING))
             row = PupilRow(
                 cohort=cohort, created_at=now, updated_at=now, imported_values={}, **values
             )
@@ -210,6 +224,11 @@ def insert_demo_cohort(
                 )
             ]
             row.route = _demo_route(route, rng)
+            registered = _demo_registration(row.route, year, today, planner)
+            row.tasks = [
+                PupilTaskRow(**{k: v for k, v in task_values(0, task).items() if k != "pupil_id"})
+                for task in demo_tasks(route, registered, school_calendar, today, planner)
+            ]
             if rng.random() < 0.8:
                 start = year.first_day + timedelta(days=rng.randrange(30, 90))
                 row.stages = [
@@ -235,6 +254,47 @@ def insert_demo_cohort(
             session.add(row)
         session.flush()
     return count
+
+
+DEMO_COORDINATOR = "Marloes Verbeek"
+
+
+def _demo_registration(
+    row: RouteRow, year: SchoolYear, today: date, rng: random.Random
+) -> date | None:
+    """A registered pupil registered some day between 1 October and yesterday."""
+    if row.aanmeldstatus != AanmeldStatus.AANGEMELD.value:
+        return None
+    opens = date(year.start_year, 10, 1)
+    if today <= opens + timedelta(days=14):
+        row.aanmeldstatus = AanmeldStatus.NIET_AANGEMELD.value
+        return None
+    row.aanmelddatum = opens + timedelta(days=rng.randrange((today - opens).days))
+    return row.aanmelddatum
+
+
+def demo_tasks(
+    route: Route,
+    registered_on: date | None,
+    school_calendar: SchoolCalendar,
+    today: date,
+    rng: random.Random,
+) -> list[Task]:
+    """A realistic checklist on `today`: most of what was due is done (some days early), a
+    few tasks are late, a few of the coming weeks' are done already."""
+    first_day = school_calendar.year.first_day
+    tasks = []
+    for task in plan(route, DEFAULT_TEMPLATES, school_calendar):
+        done_on: date | None = None
+        if task.code == REGISTRATION_TASK:
+            done_on = registered_on
+        elif task.due < today and rng.random() < (0.96 if (today - task.due).days > 60 else 0.85):
+            done_on = max(first_day, task.due - timedelta(days=rng.randrange(0, 21)))
+        elif today <= task.due <= today + timedelta(days=30) and rng.random() < 0.3:
+            done_on = max(first_day, today - timedelta(days=rng.randrange(1, 8)))
+        done_by = DEMO_COORDINATOR if done_on is not None else ""
+        tasks.append(replace(task, done_on=done_on, done_by=done_by))
+    return tasks
 
 
 def _demo_route(route: Route, rng: random.Random) -> RouteRow:
@@ -292,3 +352,12 @@ def bulk_insert_pupils(sessions: sessionmaker[Session], count: int, today: date)
             insert(RouteRow),
             [{"pupil_id": i, "route": r} for i, r in zip(ids, routes, strict=True)],
         )
+        school_calendar = SchoolCalendar(year)
+        planner = random.Random(f"taken {year.label}")
+        by_value = {route.value: route for route in Route}
+        tasks = [
+            task_values(pupil_id, task)
+            for pupil_id, route_value in zip(ids, routes, strict=True)
+            for task in demo_tasks(by_value[route_value], None, school_calendar, today, planner)
+        ]
+        session.execute(insert(PupilTaskRow), tasks)
