@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from uitstroom import APP_NAME, APP_ORG, __version__
 from uitstroom.services.identity import author_name
+from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.ui.backup_dialog import start_up
 from uitstroom.ui.main_window import MainWindow, Services
@@ -44,6 +45,7 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
             sessions=db.sessions,
             location=db.location,
             database=db,
+            planning=PlanningService(db.sessions),
         )
         window = MainWindow(services, author_name(school.settings()), QSettings())
         window.show()

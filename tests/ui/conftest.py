@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -18,25 +18,29 @@ from PySide6.QtWidgets import (
 
 from factories import fixed_clock
 from uitstroom.services.database import Database
+from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.ui.main_window import MainWindow, Services
 
 TODAY = date(2026, 11, 23)
 
 
-def services_for(db: Database) -> Services:
+def services_for(db: Database, clock=None) -> Services:
+    clock = clock or fixed_clock()
     return Services(
         school=SchoolService(db.sessions),
-        pupils=PupilService(db.sessions, clock=fixed_clock()),
+        pupils=PupilService(db.sessions, clock=clock),
         sessions=db.sessions,
         location=db.location,
+        planning=PlanningService(db.sessions, clock=clock),
     )
 
 
-def open_window(qtbot, db: Database) -> MainWindow:
+def open_window(qtbot, db: Database, today: date = TODAY) -> MainWindow:
     # Not qtbot.addWidget: pytest-qt closes those before our teardown could discard unsaved
     # edits, and the window would then ask about them.
-    window = MainWindow(services_for(db), today=lambda: TODAY)
+    moment = fixed_clock(datetime.combine(today, time(9, 30)))
+    window = MainWindow(services_for(db, moment), today=lambda: today)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -57,10 +58,14 @@ from uitstroom.ui.lock import WindowLock
 from uitstroom.ui.pupil_view import PupilView
 from uitstroom.ui.retention_dialog import RetentionDialog, offer_purge
 from uitstroom.ui.settings_dialog import SettingsDialog
+from uitstroom.ui.today_view import TodayView
 from uitstroom.ui.worker import run_with_progress
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
+
+    from uitstroom.domain.checklist import Task
+    from uitstroom.services.planning import PlanningService
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ class Services:
     location: str
     # The open database (its file, key and backup folder), for backups and restore.
     database: Database | None = None
+    # Checklists, statuses and the Vandaag view; None leaves them out (older tests, tools).
+    planning: PlanningService | None = None
 
 
 ALL = None
@@ -99,15 +106,26 @@ class MainWindow(QMainWindow):
         self._quiet = False
 
         self.model = CohortModel(services.pupils.summaries(), self._school.school_type, self)
+        self.planning = services.planning
+        if self.planning is not None:
+            # Once here and after changes, never per paint: 20,000 statuses in one query.
+            self.model.set_statuses(self.planning.statuses(today()))
         self.proxy = CohortProxy(self.model, self)
         self.detail = PupilView(
-            services.pupils, self._school.school_type, self._author, self.cohort_label, parent=self
+            services.pupils,
+            self._school.school_type,
+            self._author,
+            self.cohort_label,
+            parent=self,
+            planning=self.planning,
+            today=today,
         )
         self.detail.pupil_saved.connect(self._on_pupil_saved)
         self.detail.dirty_changed.connect(self._on_dirty_changed)
+        self.detail.task_changed.connect(lambda p, t: self._on_task_changed(p, t, "checklist"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self._build_cohort_side())
+        splitter.addWidget(self._build_left_side())
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -131,6 +149,35 @@ class MainWindow(QMainWindow):
                 self.restoreGeometry(geometry)
 
     # --- building ------------------------------------------------------------------------
+    def _build_left_side(self) -> QWidget:
+        """With checklists: two pages, Vandaag (the start screen) and Alle leerlingen."""
+        cohort = self._build_cohort_side()
+        self.today_view: TodayView | None = None
+        self.left_tabs: QTabWidget | None = None
+        if self.planning is None:
+            return cohort
+        self.today_view = TodayView(self.planning, self._author, self._today, self._settings, self)
+        self.today_view.pupil_chosen.connect(self.open_pupil_at)
+        self.today_view.task_changed.connect(lambda p, t: self._on_task_changed(p, t, "today"))
+        tabs = self.left_tabs = QTabWidget(self)
+        tabs.setDocumentMode(True)
+        tabs.addTab(self.today_view, "&Vandaag")
+        tabs.addTab(cohort, "&Alle leerlingen")
+        tabs.currentChanged.connect(self._on_left_tab_changed)
+        if self.model.rowCount():
+            self.today_view.reload()
+        else:
+            tabs.setCurrentIndex(1)
+        return tabs
+
+    def _on_left_tab_changed(self, _index: int) -> None:
+        if self.today_view is not None and self._today_visible():
+            self.today_view.reload_if_stale()
+
+    def show_cohort_page(self) -> None:
+        if self.left_tabs is not None:
+            self.left_tabs.setCurrentIndex(1)
+
     def _build_cohort_side(self) -> QWidget:
         side = QWidget(self)
         layout = QVBoxLayout(side)
@@ -229,6 +276,10 @@ class MainWindow(QMainWindow):
         self.search_action = action("&Zoeken", self.focus_search, QKeySequence(standard.Find))
         self.archive_action = action("&Archiveren", self.toggle_archived, "Ctrl+Shift+A")
         self.about_action = action("&Over Uitstroom", self.show_about)
+        self.templates_action = action("&Checklist aanpassen…", self.edit_templates)
+        self.ics_action = action("A&genda exporteren (.ics)…", self.export_calendar)
+        for made in (self.templates_action, self.ics_action):
+            made.setEnabled(self._services.planning is not None)
         self.backups_action = action("&Back-ups…", self.show_backups)
         database = self._services.database
         self.backups_action.setEnabled(database is not None and database.path is not None)
@@ -244,6 +295,9 @@ class MainWindow(QMainWindow):
         # backups: Back-ups…
         file_menu.addAction(self.backups_action)
         file_menu.addAction(self.settings_action)
+        # checklists: Checklist aanpassen…, Agenda exporteren (.ics)…
+        file_menu.addAction(self.templates_action)
+        file_menu.addAction(self.ics_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         pupil_menu = self.pupil_menu = menus.addMenu("&Leerling")
@@ -330,6 +384,10 @@ class MainWindow(QMainWindow):
                 found = combo.findData(current) if current is not None else 0
                 combo.setCurrentIndex(max(found, 0))
                 combo.blockSignals(False)
+        if self.today_view is not None:
+            self.today_view.set_choices(
+                [row.mentor for row in self.model.rows], self.model.klassen()
+            )
         self._apply_filter()
 
     def _update_count(self) -> None:
@@ -345,8 +403,20 @@ class MainWindow(QMainWindow):
         """Read the whole cohort again (after an import or the demo)."""
         with self._quietly():
             self.model.set_rows(self._services.pupils.summaries())
+            self._refresh_planning()
         self._refresh_filters()
         self._reselect_open_pupil()
+
+    def _refresh_planning(self) -> None:
+        """After a change to many pupils (import, demo, restore, templates): every status
+        again, and the Vandaag list read again."""
+        if self.planning is None:
+            return
+        self.model.set_statuses(self.planning.statuses(self._today()))
+        if self.today_view is not None:
+            self.today_view.stale = True
+            if self.left_tabs is not None and self.left_tabs.currentWidget() is self.today_view:
+                self.today_view.reload()
 
     def select_pupil(self, pupil_id: int | None) -> bool:
         """Make a pupil the table's current row without it counting as the user's choice."""
@@ -400,10 +470,51 @@ class MainWindow(QMainWindow):
     def _on_pupil_saved(self, record: PupilRecord) -> None:
         with self._quietly():
             self.model.upsert(summary_from_pupil(record.pupil))
+            if self.planning is not None and record.pupil.id is not None:
+                # A new route re-plans the tasks; a new klas or mentor moves the pupil in the
+                # Vandaag filters.
+                self._update_status(record.pupil.id)
+                if self.today_view is not None:
+                    self.today_view.stale = True
+                    if self._today_visible():
+                        self.today_view.reload()
         self._refresh_filters()
         self._reselect_open_pupil()
         self.last_saved_label.setText(f"Laatst opgeslagen: {datetime.now():%H:%M}")
         self._update_archive_action()
+
+    def _today_visible(self) -> bool:
+        return self.left_tabs is not None and self.left_tabs.currentWidget() is self.today_view
+
+    def _update_status(self, pupil_id: int) -> None:
+        assert self.planning is not None
+        try:
+            status = self.planning.status_of(pupil_id, self._today())
+        except ServiceError:
+            return
+        self.model.update_status(pupil_id, status)
+
+    def _on_task_changed(self, pupil_id: int, task: Task, origin: str) -> None:
+        """A tick or an untick, here or in the pupil's checklist: the status column, the
+        Vandaag list and the open checklist follow at once."""
+        with self._quietly():
+            self._update_status(pupil_id)
+        if origin != "today" and self.today_view is not None:
+            self.today_view.task_changed_elsewhere(task)
+        checklist = self.detail.checklist
+        if origin != "checklist" and checklist is not None and checklist.pupil_id == pupil_id:
+            checklist.refresh()
+
+    def open_pupil_at(self, pupil_id: int, tab: str, task_id: int | None = None) -> None:
+        """From the Vandaag view: the pupil, at the tab where the work is."""
+        if pupil_id != self.detail.pupil_id:
+            if not self.detail.resolve_unsaved():
+                return
+            if not self.detail.open_pupil(pupil_id):
+                return
+            self.select_pupil(pupil_id)
+            self._update_archive_action()
+        self.detail.show_tab(tab, task_id)
 
     def _on_dirty_changed(self, dirty: bool) -> None:
         self.save_action.setEnabled(dirty)
@@ -424,6 +535,8 @@ class MainWindow(QMainWindow):
         self._school = school
         self._author = author_name(school)
         self.detail.set_author(self._author)
+        if self.today_view is not None:
+            self.today_view.set_author(self._author)
         self.detail.set_school_type(school.school_type)
         self.model.set_school_type(school.school_type)
         self.window_lock.set_idle_minutes(school.auto_lock_minutes)
@@ -431,10 +544,12 @@ class MainWindow(QMainWindow):
 
     # --- actions -------------------------------------------------------------------------
     def focus_search(self) -> None:
+        self.show_cohort_page()
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     def focus_list(self) -> None:
+        self.show_cohort_page()
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if not self.table.currentIndex().isValid() and self.proxy.rowCount():
             self.table.setCurrentIndex(self.proxy.index(0, 0))
@@ -545,6 +660,40 @@ class MainWindow(QMainWindow):
             on_done=done,
             on_error=failed,
         )
+
+    def edit_templates(self) -> None:
+        if self.planning is None:
+            return
+        from uitstroom.ui.templates_dialog import TemplatesDialog
+
+        dialog = TemplatesDialog(self.planning, self._author, self._today(), self)
+        if dialog.exec() == TemplatesDialog.DialogCode.Accepted:
+            # Saving re-planned every pupil's open tasks.
+            self._refresh_planning()
+            if self.detail.checklist is not None:
+                self.detail.checklist.refresh()
+            self.statusBar().showMessage(
+                "De checklist is opgeslagen; de open taken van alle leerlingen zijn bijgewerkt.",
+                10000,
+            )
+
+    def export_calendar(self) -> None:
+        if self.planning is None:
+            return
+        from uitstroom.ui.calendar_export import export_calendar
+
+        written = export_calendar(
+            self,
+            self.planning,
+            self._today(),
+            [row.mentor for row in self.model.rows if not row.archived],
+            self.model.klassen(),
+        )
+        if written is not None:
+            self.statusBar().showMessage(
+                f"Agenda opgeslagen: {written}. Open het bestand in Outlook of Google Agenda.",
+                10000,
+            )
 
     def show_backups(self) -> None:
         from uitstroom.ui.backup_dialog import BackupDialog

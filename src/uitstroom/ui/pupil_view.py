@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
@@ -45,6 +45,7 @@ from uitstroom.domain.model import (
 )
 from uitstroom.services.errors import ServiceError, ValidationError
 from uitstroom.services.pupils import PupilService
+from uitstroom.ui.checklist_tab import ChecklistTab
 from uitstroom.ui.cohort_model import ROW_ROLE, RecordTableModel, fit_columns
 from uitstroom.ui.forms import (
     ChoiceEdit,
@@ -79,6 +80,9 @@ from uitstroom.ui.pupil_fields import (
     values_of,
 )
 
+if TYPE_CHECKING:
+    from uitstroom.services.planning import PlanningService
+
 Clock = Callable[[], datetime]
 
 
@@ -109,10 +113,12 @@ def record_table(model: RecordTableModel, parent: QWidget) -> QTableView:
 
 # --- the view --------------------------------------------------------------------------------
 class PupilView(QWidget):
-    """Signals: pupil_saved(PupilRecord) after any successful write, dirty_changed(bool)."""
+    """Signals: pupil_saved(PupilRecord) after any successful write, dirty_changed(bool),
+    task_changed(pupil_id, Task) after a tick in the Checklist tab."""
 
     pupil_saved = Signal(object)
     dirty_changed = Signal(bool)
+    task_changed = Signal(int, object)
 
     def __init__(
         self,
@@ -122,9 +128,14 @@ class PupilView(QWidget):
         cohort_label: Callable[[], str],
         clock: Clock = datetime.now,
         parent: QWidget | None = None,
+        planning: PlanningService | None = None,
+        today: Callable[[], date] = date.today,
     ) -> None:
         super().__init__(parent)
         self._pupils = pupils
+        self._planning = planning
+        self._today = today
+        self.checklist: ChecklistTab | None = None
         self._author = author
         self._cohort_label = cohort_label
         self._clock = clock
@@ -181,6 +192,10 @@ class PupilView(QWidget):
         self.tabs.addTab(self._build_route(), "&Route")
         self.tabs.addTab(self._build_stages(), "&Stages")
         self.tabs.addTab(self._build_timeline(), "T&ijdlijn")
+        if self._planning is not None:
+            self.checklist = ChecklistTab(self._planning, self._author, self._today, page)
+            self.checklist.task_changed.connect(self.task_changed)
+            self.tabs.addTab(self.checklist, "&Checklist")
         layout.addWidget(self.tabs, 1)
 
         self.revert_button = QPushButton("Wijzigingen ongedaan &maken", page)
@@ -359,6 +374,18 @@ class PupilView(QWidget):
 
     def set_author(self, author: str) -> None:
         self._author = author
+        if self.checklist is not None:
+            self.checklist.set_author(author)
+
+    def show_tab(self, name: str, task_id: int | None = None) -> None:
+        """Open at 'route' or 'checklist' (from the Vandaag view), with a task chosen."""
+        if name == "checklist" and self.checklist is not None:
+            self.tabs.setCurrentWidget(self.checklist)
+            if task_id is not None:
+                self.checklist.select_task(task_id)
+        elif name == "route":
+            self.tabs.setCurrentIndex(1)
+            self._route_form.editor("route").setFocus()
 
     def set_school_type(self, school_type: SchoolType) -> None:
         self._school_type = school_type
@@ -465,6 +492,9 @@ class PupilView(QWidget):
         self.stages_placeholder.setVisible(not saved)
         self.timeline_placeholder.setVisible(not saved)
         self._update_stage_buttons()
+        # A route change re-plans the tasks: the checklist is read again after every load.
+        if self.checklist is not None:
+            self.checklist.show_pupil(record.pupil.id)
 
     def _show_heading(self) -> None:
         assert self._record is not None

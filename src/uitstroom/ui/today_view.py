@@ -1,0 +1,654 @@
+"""Vandaag: the start screen. What is late, what is due in the next two weeks, the 1 April
+countdown and pupils without a route, most urgent on top; tick a task off from the list.
+
+The items come from PlanningService.attention() once (at start-up, after a change elsewhere);
+a tick takes one row out of the model instead of asking the service again, so the list keeps
+up with a coordinator working through it, also with 20,000 pupils.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uitstroom.domain.attention import AttentionItem, Group, countdown_text, summary_counts
+from uitstroom.domain.checklist import Level, Task, dutch_day
+from uitstroom.services.errors import ServiceError
+from uitstroom.ui.cohort_model import ROW_ROLE, natural_key
+from uitstroom.ui.status import marker_icon
+
+if TYPE_CHECKING:
+    from uitstroom.services.planning import PlanningService
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+GROUP_LEVEL = {
+    Group.OVERDUE: Level.TE_LAAT,
+    Group.SOON: Level.AANDACHT,
+    Group.APRIL: Level.AANDACHT,
+    Group.NO_ROUTE: Level.TE_LAAT,
+}
+GROUPS = tuple(Group)
+WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+HEADER_BACKGROUND = QColor("#eef1f5")
+
+
+def short_day(day: date | None) -> str:
+    return "" if day is None else f"{WEEKDAYS[day.weekday()]} {dutch_day(day)}"
+
+
+def long_day(day: date) -> str:
+    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class ItemColumn:
+    header: str
+    display: Callable[[AttentionItem, date], str]
+    chars: int
+
+
+def what_to_do(item: AttentionItem, today: date) -> str:
+    """The open task and how late or near it is; the date itself has its own column."""
+    if item.task is None or item.due is None:
+        return item.text
+    days = (item.due - today).days
+    if days < 0:
+        when = "1 dag te laat" if days == -1 else f"{-days} dagen te laat"
+    elif days == 0:
+        when = "vandaag"
+    elif days == 1:
+        when = "morgen"
+    else:
+        when = f"nog {days} dagen"
+    return f"{item.task.open_text} · {when}"
+
+
+ITEM_COLUMNS = (
+    ItemColumn("Leerling", lambda i, _d: i.name, 25),
+    ItemColumn("Klas", lambda i, _d: i.klas, 7),
+    ItemColumn("Uiterlijk", lambda i, _d: short_day(i.due), 14),
+    ItemColumn("Wie", lambda i, _d: "" if i.task is None else i.task.owner.label, 14),
+    ItemColumn("Wat moet er gebeuren", what_to_do, 40),
+)
+
+
+@dataclass
+class Section:
+    group: Group
+    items: list[AttentionItem] = field(default_factory=list)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+class AttentionModel(QAbstractItemModel):
+    """Two levels: the four groups (always present, empty ones hidden by the view) and their
+    items. A group's internal id is 0, an item's is its group's position + 1: fixed, because
+    groups are never added or removed."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._sections = [Section(group) for group in GROUPS]
+        self.countdown = ""
+        self.today = date.today()
+
+    # --- Qt ------------------------------------------------------------------------------
+    def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
+        if column < 0 or column >= len(ITEM_COLUMNS) or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0) if row < len(self._sections) else QModelIndex()
+        if parent.internalId() != 0 or parent.column() != 0:
+            return QModelIndex()
+        section = parent.row()
+        if row >= len(self._sections[section].items):
+            return QModelIndex()
+        return self.createIndex(row, column, section + 1)
+
+    def parent(self, child: Index = _ROOT) -> QModelIndex:  # type: ignore[override]
+        if not child.isValid() or child.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(child.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        if not parent.isValid():
+            return len(self._sections)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self._sections[parent.row()].items)
+        return 0
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return len(ITEM_COLUMNS)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if index.internalId() == 0:
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            return self._group_data(self._sections[index.row()], index.column(), role)
+        item = self._sections[index.internalId() - 1].items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return ITEM_COLUMNS[index.column()].display(item, self.today)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            due = f" (uiterlijk {short_day(item.due)})" if item.due else ""
+            return f"{item.name}, {item.klas}: {item.text}{due}"
+        if role == ROW_ROLE:
+            return item
+        return None
+
+    def _group_data(self, section: Section, column: int, role: int) -> Any:
+        if column != 0:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.group_title(section)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return marker_icon(GROUP_LEVEL[section.group])
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return HEADER_BACKGROUND
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(ITEM_COLUMNS)
+        ):
+            return ITEM_COLUMNS[section].header
+        return None
+
+    # --- ours ----------------------------------------------------------------------------
+    def group_title(self, section: Section) -> str:
+        count = len(section.items)
+        if section.group is Group.APRIL and self.countdown:
+            return f"{section.group.label}: {self.countdown}  ({count})"
+        return f"{section.group.label}  ({count})"
+
+    def set_items(self, items: Sequence[AttentionItem], countdown: str, today: date) -> None:
+        self.beginResetModel()
+        self.today = today
+        for section in self._sections:
+            section.items = []
+        position = {group: n for n, group in enumerate(GROUPS)}
+        for item in items:
+            self._sections[position[item.group]].items.append(item)
+        self.countdown = countdown
+        self.endResetModel()
+
+    def items(self) -> list[AttentionItem]:
+        return [item for section in self._sections for item in section.items]
+
+    def count(self, group: Group) -> int:
+        return len(self._sections[GROUPS.index(group)].items)
+
+    def group_index(self, group: Group) -> QModelIndex:
+        return self.index(GROUPS.index(group), 0)
+
+    def item_index(self, task_id: int | None, pupil_id: int | None = None) -> QModelIndex:
+        for n, section in enumerate(self._sections):
+            for row, item in enumerate(section.items):
+                if task_id is not None and item.task is not None and item.task.id == task_id:
+                    return self.index(row, 0, self.index(n, 0))
+                if task_id is None and item.task is None and item.pupil_id == pupil_id:
+                    return self.index(row, 0, self.index(n, 0))
+        return QModelIndex()
+
+    def remove_task(self, task_id: int) -> list[AttentionItem]:
+        """Take a ticked task's rows out; returns them (a task shows in one group at most)."""
+        removed: list[AttentionItem] = []
+        for n, section in enumerate(self._sections):
+            for row in reversed(range(len(section.items))):
+                task = section.items[row].task
+                if task is not None and task.id == task_id:
+                    parent = self.index(n, 0)
+                    self.beginRemoveRows(parent, row, row)
+                    removed.append(section.items.pop(row))
+                    self.endRemoveRows()
+                    self.dataChanged.emit(parent, parent)
+        return removed
+
+
+class TodayView(QWidget):
+    """Signals: pupil_chosen(pupil_id, tab, task_id) when the user opens an item;
+    task_changed(pupil_id, Task) after a tick or an untick here."""
+
+    pupil_chosen = Signal(int, str, object)
+    task_changed = Signal(int, object)
+
+    def __init__(
+        self,
+        planning: PlanningService,
+        author: str,
+        today: Callable[[], date] = date.today,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._planning = planning
+        self._author = author
+        self._today = today
+        self._settings = settings
+        self._all: list[AttentionItem] = []
+        self._countdown = ""
+        self._april: date | None = None
+        # The last tick, for Ongedaan maken: the pupil, the task and the rows it took away.
+        self._last_tick: tuple[int, Task, list[AttentionItem]] | None = None
+        self.stale = True
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 8)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("today_heading")
+        font = QFont(self.heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.advice = QLabel(self)
+        self.advice.setObjectName("today_advice")
+        self.advice.setWordWrap(True)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.advice)
+
+        self.mentor_filter = QComboBox(self)
+        self.mentor_filter.setObjectName("today_mentor")
+        self.klas_filter = QComboBox(self)
+        self.klas_filter.setObjectName("today_klas")
+        filters = QHBoxLayout()
+        for text, combo in (
+            ("Mijn leerlingen, m&entor", self.mentor_filter),
+            ("&Klas", self.klas_filter),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(combo)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(self._on_filter_changed)
+            filters.addWidget(label)
+            filters.addWidget(combo)
+            filters.addSpacing(6)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+
+        self.model = AttentionModel(self)
+        self.tree = QTreeView(self)
+        self.tree.setObjectName("today")
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setItemsExpandable(False)
+        self.tree.setExpandsOnDoubleClick(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.tree.setAccessibleName("Wat er vandaag aandacht nodig heeft")
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        char = self.tree.fontMetrics().averageCharWidth()
+        for n, column in enumerate(ITEM_COLUMNS):
+            header.resizeSection(n, column.chars * char + 16)
+            header.setSectionResizeMode(n, QHeaderView.ResizeMode.Interactive)
+        self.tree.activated.connect(self._open_index)
+        tick = QAction("Afvinken", self.tree)
+        tick.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        tick.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        tick.triggered.connect(self.tick_selected)
+        self.tree.addAction(tick)
+        self.undo_action = QAction("Ongedaan maken", self)
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_action.triggered.connect(self.undo_tick)
+        self.addAction(self.undo_action)
+
+        self.empty = QLabel(self)
+        self.empty.setObjectName("today_empty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("QLabel { color: #2e5d34; font-size: 12pt; padding: 24px; }")
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.tree)
+        self.pages.addWidget(self.empty)
+        layout.addWidget(self.pages, 1)
+
+        self.feedback = QLabel(self)
+        self.feedback.setObjectName("today_feedback")
+        self.feedback.setWordWrap(True)
+        self.feedback.setStyleSheet("QLabel { color: #2e5d34; }")
+        self.feedback.hide()
+        layout.addWidget(self.feedback)
+
+        self.tick_button = QPushButton("A&fvinken", self)
+        self.tick_button.setToolTip("De gekozen taak is gedaan (spatie)")
+        self.tick_button.clicked.connect(self.tick_selected)
+        self.undo_button = QPushButton("O&ngedaan maken", self)
+        self.undo_button.setToolTip("Het afvinken terugdraaien (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo_tick)
+        self.open_button = QPushButton("Leerling &tonen", self)
+        self.open_button.setToolTip("De leerling openen bij de juiste tab (Enter)")
+        self.open_button.clicked.connect(lambda: self._open_index(self.tree.currentIndex()))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.tick_button)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        layout.addLayout(buttons)
+        self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+        self.set_choices([], [])
+        self._update_buttons()
+
+    # --- loading -------------------------------------------------------------------------
+    def set_author(self, author: str) -> None:
+        self._author = author
+
+    def set_choices(self, mentors: Sequence[str], klassen: Sequence[str]) -> None:
+        """The filter's choices, from the cohort; a choice still present stays chosen (and the
+        mentor is remembered between sessions: 'mijn leerlingen')."""
+        remembered = self._settings.value("today/mentor") if self._settings is not None else None
+        for combo, everything, values, keep in (
+            (self.mentor_filter, "Alle mentoren", mentors, remembered),
+            (self.klas_filter, "Alle klassen", klassen, None),
+        ):
+            current = combo.currentData() if combo.count() else keep
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, None)
+            for value in sorted({v for v in values if v}, key=natural_key):
+                combo.addItem(value, value)
+            found = combo.findData(current) if current else 0
+            combo.setCurrentIndex(max(found, 0))
+            combo.blockSignals(False)
+        if not self.stale:
+            self._show(keep=self._selected_key())
+
+    def reload(self) -> None:
+        """Ask the service again (at start-up, after changes made elsewhere)."""
+        today = self._today()
+        self._all = self._planning.attention(today)
+        school_calendar = self._planning.calendar()
+        self._countdown = countdown_text(today, school_calendar)
+        self._april = school_calendar.aanmeld_deadline
+        self._last_tick = None
+        self.stale = False
+        self._show(keep=self._selected_key())
+
+    def _countdown_days(self) -> int | None:
+        """Days to 1 April from 1 January on; None outside the countdown."""
+        today = self._today()
+        april = self._april
+        if april is None or not date(april.year, 1, 1) <= today <= april:
+            return None
+        return (april - today).days
+
+    def reload_if_stale(self) -> None:
+        if self.stale:
+            self.reload()
+
+    def _show(self, keep: tuple[int | None, int | None] | None = None) -> None:
+        mentor = self.mentor_filter.currentData()
+        klas = self.klas_filter.currentData()
+        items = [
+            item
+            for item in self._all
+            if (mentor is None or item.mentor == mentor) and (klas is None or item.klas == klas)
+        ]
+        self.model.set_items(items, self._countdown, self._today())
+        for row in range(len(GROUPS)):
+            self.tree.setFirstColumnSpanned(row, _ROOT, True)
+        self.tree.expandAll()
+        self._hide_empty_groups()
+        self._describe(items)
+        if keep is not None and self._select(*keep):
+            pass
+        else:
+            self._select_first()
+        self._update_buttons()
+
+    def _hide_empty_groups(self) -> None:
+        for row, group in enumerate(GROUPS):
+            self.tree.setRowHidden(row, _ROOT, self.model.count(group) == 0)
+
+    def _describe(self, items: Sequence[AttentionItem]) -> None:
+        today = self._today()
+        self.heading.setText(f"Vandaag, {long_day(today)}")
+        filtered = self.mentor_filter.currentData() or self.klas_filter.currentData()
+        if not items:
+            self.empty.setText(
+                "Voor deze keuze hoeft er vandaag niets. Deze leerlingen liggen op schema."
+                if filtered
+                else "Vandaag hoeft er niets. Alle leerlingen liggen op schema."
+            )
+            self.advice.setText("")
+            self.advice.hide()
+            self.pages.setCurrentWidget(self.empty)
+            return
+        self.pages.setCurrentWidget(self.tree)
+        self.advice.show()
+        self.advice.setText(advice_text(items, self._countdown_days()))
+
+    # --- selection -----------------------------------------------------------------------
+    def selected_item(self) -> AttentionItem | None:
+        index = self.tree.currentIndex()
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        return self.model.data(index.siblingAtColumn(0), ROW_ROLE)
+
+    def _selected_key(self) -> tuple[int | None, int | None] | None:
+        item = self.selected_item()
+        if item is None:
+            return None
+        return (None if item.task is None else item.task.id, item.pupil_id)
+
+    def _select(self, task_id: int | None, pupil_id: int | None) -> bool:
+        index = self.model.item_index(task_id, pupil_id)
+        if not index.isValid():
+            return False
+        self.tree.setCurrentIndex(index)
+        self._reveal()
+        return True
+
+    def _reveal(self) -> None:
+        """The current item in view, with its group's heading when it is the group's first."""
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return
+        if index.row() == 0 and index.parent().isValid():
+            self.tree.scrollTo(index.parent())
+        self.tree.scrollTo(index)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The tree lays itself out only once shown; reveal the chosen row after that.
+        QTimer.singleShot(0, self._reveal)
+
+    def _select_first(self) -> None:
+        for row, group in enumerate(GROUPS):
+            if self.model.count(group):
+                index = self.model.index(0, 0, self.model.index(row, 0))
+                self.tree.setCurrentIndex(index)
+                self.tree.scrollToTop()
+                self._reveal()
+                return
+
+    def _say(self, text: str) -> None:
+        self.feedback.setText(text)
+        self.feedback.setVisible(bool(text))
+
+    def _update_buttons(self) -> None:
+        item = self.selected_item()
+        self.tick_button.setEnabled(item is not None and item.task is not None)
+        self.open_button.setEnabled(item is not None)
+        self.undo_button.setEnabled(self._last_tick is not None)
+        self.undo_action.setEnabled(self._last_tick is not None)
+
+    def _on_filter_changed(self) -> None:
+        if self._settings is not None:
+            self._settings.setValue("today/mentor", self.mentor_filter.currentData() or "")
+        if not self.stale:
+            self._show(keep=self._selected_key())
+
+    # --- actions -------------------------------------------------------------------------
+    def _open_index(self, index: QModelIndex) -> None:
+        if not index.isValid() or index.internalId() == 0:
+            return
+        item = self.model.data(index.siblingAtColumn(0), ROW_ROLE)
+        if item.task is None:
+            self.pupil_chosen.emit(item.pupil_id, "route", None)
+        else:
+            self.pupil_chosen.emit(item.pupil_id, "checklist", item.task.id)
+
+    def tick_selected(self) -> None:
+        item = self.selected_item()
+        if item is None or item.task is None or item.task.id is None:
+            return
+        try:
+            task = self._planning.tick(item.task.id, self._author, on=self._today())
+        except ServiceError as exc:
+            self._say(str(exc))
+            self.reload()
+            return
+        removed = self.model.remove_task(item.task.id)
+        self._all = [i for i in self._all if i.task is None or i.task.id != item.task.id]
+        self._hide_empty_groups()
+        self._last_tick = (item.pupil_id, task, removed)
+        self._say(f"‘{task.title}’ is afgevinkt voor {item.name}. Ongedaan maken: Ctrl+Z.")
+        if not self.model.items():
+            self._describe([])
+        else:
+            self.advice.setText(advice_text(self.model.items(), self._countdown_days()))
+        self._update_buttons()
+        self.task_changed.emit(item.pupil_id, task)
+
+    def undo_tick(self) -> None:
+        if self._last_tick is None:
+            return
+        pupil_id, ticked, removed = self._last_tick
+        assert ticked.id is not None
+        try:
+            task = self._planning.untick(ticked.id, self._author)
+        except ServiceError as exc:
+            self._say(str(exc))
+            self.reload()
+            return
+        self._last_tick = None
+        order = {group: n for n, group in enumerate(GROUPS)}
+        self._all = sorted(
+            [*self._all, *removed],
+            key=lambda i: (order[i.group], i.due or date.max, i.name.casefold()),
+        )
+        self._show(keep=(ticked.id, pupil_id))
+        self._say(f"‘{task.title}’ staat weer open.")
+        self.task_changed.emit(pupil_id, task)
+
+    def task_changed_elsewhere(self, task: Task) -> None:
+        """A task ticked in a pupil's checklist leaves this list at once; anything else (an
+        untick, a new route) makes the list read again the next time it is shown."""
+        if task.done and task.id is not None and not self.stale:
+            self.model.remove_task(task.id)
+            self._all = [i for i in self._all if i.task is None or i.task.id != task.id]
+            self._hide_empty_groups()
+            self._describe(self.model.items())
+        else:
+            self.stale = True
+        self._last_tick = None
+        self._update_buttons()
+
+
+def advice_text(items: Sequence[AttentionItem], april_days: int | None) -> str:
+    """What to do first, in plain words: what is late, who has no route, what 1 April still
+    asks, and then the coming two weeks."""
+    counts = summary_counts(items)
+    late = counts[Group.OVERDUE]
+    soon = counts[Group.SOON]
+    no_route = counts[Group.NO_ROUTE]
+    parts: list[str] = []
+    if late:
+        parts.append(
+            f"Begin met {plural(late, 'taak die', 'taken die')} te laat "
+            f"{'is' if late == 1 else 'zijn'}."
+        )
+    if no_route:
+        parts.append(
+            f"{plural(no_route, 'leerling heeft', 'leerlingen hebben')} nog geen route: "
+            "kies die samen met leerling en ouders."
+        )
+    if april_days is not None:
+        codes = [i.task.code for i in items if i.task is not None and i.group is not Group.OVERDUE]
+        register = codes.count("aanmelden_mbo")
+        talk = codes.count("stagegesprek")
+        when = (
+            "1 april is vandaag"
+            if april_days == 0
+            else "1 april is morgen"
+            if april_days == 1
+            else f"1 april is over {april_days} dagen"
+        )
+        missing = []
+        if register:
+            missing.append(
+                f"{plural(register, 'leerling is', 'leerlingen zijn')} nog niet aangemeld bij het mbo"
+            )
+        if talk:
+            missing.append(
+                f"met het leerbedrijf van {plural(talk, 'leerling', 'leerlingen')} is het gesprek "
+                "over een baan of bbl-plaats nog niet gevoerd"
+            )
+        if missing:
+            parts.append(f"{when}: {' en '.join(missing)}.")
+    if soon:
+        lead = "Daarna" if parts else "Niets is te laat. Begin met"
+        parts.append(f"{lead} {plural(soon, 'taak', 'taken')} voor de komende twee weken.")
+    return " ".join(parts)
