@@ -92,7 +92,14 @@ def main() -> None:
     assert written == PUPILS
     print(f"Import of a {PUPILS:,}-row XLSX (read, check, write):")
     budget("import", seconds * 1000, 10_000, "ms")
+    today_figures()
     backup_figures()
+
+
+def today_figures() -> None:
+    from bench import today
+
+    today.print_figures(PUPILS, RUNS)
 
 
 def backup_figures() -> None:

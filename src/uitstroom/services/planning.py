@@ -66,6 +66,55 @@ REGISTERED = frozenset(
 MAX_OFFSET_DAYS = 366
 
 _TASKS = cast(Table, PupilTaskRow.__table__)
+_PUPILS = cast(Table, PupilRow.__table__)
+_COHORTS = cast(Table, CohortRow.__table__)
+_ROUTES = cast(Table, RouteRow.__table__)
+_OWNERS = {owner.value: owner for owner in Owner}
+_ROUTES_BY_VALUE = {route.value: route for route in Route}
+# The Vandaag view reads plain tuples: these columns, by position.
+_ATTENTION_PUPIL = (
+    _PUPILS.c.id,
+    _PUPILS.c.roepnaam,
+    _PUPILS.c.tussenvoegsel,
+    _PUPILS.c.achternaam,
+    _PUPILS.c.klas,
+    _PUPILS.c.mentor,
+    _COHORTS.c.label,
+    _ROUTES.c.route,
+)
+_ATTENTION_TASK = (
+    _TASKS.c.id,
+    _TASKS.c.code,
+    _TASKS.c.title,
+    _TASKS.c.open_text,
+    _TASKS.c.deadline_name,
+    _TASKS.c.owner,
+    _TASKS.c.due,
+)
+
+
+def current_labels(session: Session, today: date) -> list[str]:
+    """The cohorts whose school year has not ended on `today`: last year's leavers are in
+    nazorg, their checklist is history."""
+    return [
+        label
+        for label in session.scalars(select(CohortRow.label))
+        if SchoolYear.parse(label).last_day >= today
+    ]
+
+
+def _pupil_filter(
+    labels: Sequence[str], mentor: str | None, klas: str | None
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [
+        _PUPILS.c.archived.is_(False),
+        _COHORTS.c.label.in_(labels),
+    ]
+    if mentor:
+        where.append(_PUPILS.c.mentor == mentor)
+    if klas:
+        where.append(_PUPILS.c.klas == klas)
+    return where
 
 
 # --- reading the school's calendar and templates ---------------------------------------------
@@ -519,71 +568,72 @@ class PlanningService:
         self, today: date, mentor: str | None = None, klas: str | None = None
     ) -> list[AttentionItem]:
         """What the Vandaag view shows: pupils of the cohorts whose school year has not ended,
-        archived pupils left out. Reads only the open tasks that can show up on `today`."""
+        archived pupils left out. Reads only the open tasks that can show up on `today`, as
+        plain tuples in the order of the open-task index (pupil, due, code)."""
         with self._sessions() as session:
             settings = load_settings(session)
-            labels = [
-                label
-                for label in session.scalars(select(CohortRow.label))
-                if SchoolYear.parse(label).last_day >= today
-            ]
+            labels = current_labels(session, today)
             if not labels:
                 return []
             horizon = today + timedelta(days=settings.attention_days)
             april_codes = sorted({code for codes in APRIL_TASKS.values() for code in codes})
-            pupil_columns = (
-                PupilRow.id.label("pupil_id"),
-                PupilRow.roepnaam,
-                PupilRow.tussenvoegsel,
-                PupilRow.achternaam,
-                PupilRow.klas,
-                PupilRow.mentor,
-                CohortRow.label.label("cohort_label"),
-                RouteRow.route,
-            )
-            where: list[ColumnElement[bool]] = [
-                PupilRow.archived.is_(False),
-                CohortRow.label.in_(labels),
-            ]
-            if mentor:
-                where.append(PupilRow.mentor == mentor)
-            if klas:
-                where.append(PupilRow.klas == klas)
-            task_rows = session.execute(
-                select(*pupil_columns, *_TASKS.c)
-                .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
-                .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
-                .join(_TASKS, _TASKS.c.pupil_id == PupilRow.id)
+            where = _pupil_filter(labels, mentor, klas)
+            connection = session.connection()
+            task_rows = connection.execute(
+                select(*_ATTENTION_PUPIL, *_ATTENTION_TASK)
+                .select_from(_PUPILS)
+                .join(_COHORTS, _PUPILS.c.cohort_id == _COHORTS.c.id)
+                .outerjoin(_ROUTES, _ROUTES.c.pupil_id == _PUPILS.c.id)
+                .join(_TASKS, _TASKS.c.pupil_id == _PUPILS.c.id)
                 .where(
                     *where,
                     _TASKS.c.done_on.is_(None),
                     or_(_TASKS.c.due <= horizon, _TASKS.c.code.in_(april_codes)),
                 )
+                .order_by(_TASKS.c.pupil_id, _TASKS.c.due, _TASKS.c.code)
             ).all()
-            no_route = session.execute(
-                select(*pupil_columns)
-                .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
-                .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
+            no_route = connection.execute(
+                select(*_ATTENTION_PUPIL)
+                .select_from(_PUPILS)
+                .join(_COHORTS, _PUPILS.c.cohort_id == _COHORTS.c.id)
+                .outerjoin(_ROUTES, _ROUTES.c.pupil_id == _PUPILS.c.id)
                 .where(
-                    *where, or_(RouteRow.route.is_(None), RouteRow.route == Route.ONBEKEND.value)
+                    *where,
+                    or_(_ROUTES.c.route.is_(None), _ROUTES.c.route == Route.ONBEKEND.value),
                 )
             ).all()
-        pupils: dict[int, tuple[Any, list[Task]]] = {}
-        for row in no_route:
-            pupils[row.pupil_id] = (row, [])
+        pupils: dict[int, tuple[Any, list[Task]]] = {row[0]: (row, []) for row in no_route}
+        owners = _OWNERS
         for row in task_rows:
-            pupils.setdefault(row.pupil_id, (row, []))[1].append(task_from_row(row))
+            found = pupils.get(row[0])
+            if found is None:
+                found = pupils[row[0]] = (row, [])
+            found[1].append(
+                Task(
+                    row[9],
+                    row[10],
+                    row[11],
+                    row[12],
+                    owners.get(row[13], Owner.SCHOOL),
+                    row[14],
+                    None,
+                    "",
+                    row[8],
+                )
+            )
+        routes = _ROUTES_BY_VALUE
         per_cohort: dict[str, list[PupilTasks]] = defaultdict(list)
         for row, tasks in pupils.values():
-            per_cohort[row.cohort_label].append(
+            roepnaam, tussenvoegsel, achternaam = row[1], row[2], row[3]
+            per_cohort[row[6]].append(
                 PupilTasks(
-                    row.pupil_id,
-                    full_name(row.roepnaam, row.tussenvoegsel, row.achternaam),
-                    sort_name(row.roepnaam, row.tussenvoegsel, row.achternaam),
-                    row.klas,
-                    row.mentor,
-                    enum_or(Route, row.route, Route.ONBEKEND),
-                    tuple(sorted(tasks, key=lambda t: (t.due, t.code))),
+                    row[0],
+                    full_name(roepnaam, tussenvoegsel, achternaam),
+                    sort_name(roepnaam, tussenvoegsel, achternaam),
+                    row[4],
+                    row[5],
+                    routes.get(row[7] or "", Route.ONBEKEND),
+                    tuple(tasks),
                 )
             )
         items: list[AttentionItem] = []
