@@ -586,10 +586,21 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 8000)
 
     def edit_school(self, intro: str = "") -> bool:
-        dialog = SettingsDialog(self._services.school, self._school, intro, self)
+        dialog = SettingsDialog(
+            self._services.school,
+            self._school,
+            intro,
+            self,
+            planning=self.planning,
+            author=self._author,
+        )
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return False
         self._school_changed(dialog.saved)
+        # A moved last school day or attention window changes dates and statuses.
+        self._refresh_planning()
+        if self.detail.checklist is not None:
+            self.detail.checklist.refresh()
         return True
 
     def import_file(self) -> None:

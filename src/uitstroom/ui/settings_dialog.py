@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
@@ -13,13 +13,18 @@ from uitstroom.domain.validation import check_email, check_phone
 from uitstroom.services.pupils import SchoolService
 from uitstroom.ui.forms import (
     ChoiceField,
+    DateField,
     Field,
     FormDialog,
     ImageField,
     NumberEdit,
+    NumberField,
     TextField,
     enum_choices,
 )
+
+if TYPE_CHECKING:
+    from uitstroom.services.planning import PlanningService
 
 
 class AutoLockEdit(NumberEdit):
@@ -64,6 +69,27 @@ SCHOOL_FIELDS: tuple[Field, ...] = (
 )
 
 
+# The school calendar (issue 4): stored through PlanningService, which re-plans open tasks.
+CALENDAR_FIELDS: tuple[Field, ...] = (
+    DateField(
+        name="last_school_day",
+        label="Laatste schooldag",
+        tooltip="De dag dat de laatstejaars vertrekken. Leeg: 10 juli. De warme overdracht en "
+        "de taken ervoor worden vanaf deze dag gepland.",
+    ),
+    NumberField(
+        name="attention_days",
+        label="Aandacht vanaf",
+        minimum=1,
+        maximum=60,
+        suffix=" dagen vooraf",
+        tooltip="Een taak krijgt de status ‘Aandacht’ en komt in ‘Vandaag’ zoveel dagen "
+        "voor de datum.",
+    ),
+)
+CALENDAR_NAMES = {f.name for f in CALENDAR_FIELDS}
+
+
 def settings_problems(values: dict[str, Any]) -> list[str]:
     problems = [] if values["name"] else ["Vul de naam van de school in."]
     for label, message in (
@@ -84,19 +110,44 @@ class SettingsDialog(FormDialog):
         current: SchoolSettings,
         intro: str = "",
         parent: QWidget | None = None,
+        planning: PlanningService | None = None,
+        author: str = "",
     ) -> None:
+        self._service = service
+        self._planning = planning
+        self._author = author
+        values = {f.name: getattr(current, f.name) for f in fields(SchoolSettings)}
+        if planning is not None:
+            calendar = planning.calendar_settings()
+            values.update(
+                last_school_day=calendar.last_school_day, attention_days=calendar.attention_days
+            )
         super().__init__(
             "Schoolgegevens",
-            SCHOOL_FIELDS,
-            {f.name: getattr(current, f.name) for f in fields(SchoolSettings)},
+            SCHOOL_FIELDS + (CALENDAR_FIELDS if planning is not None else ()),
+            values,
             intro=intro
             or "De naam van de school en de gegevens van de coördinator komen later op de "
             "documenten die u maakt.",
             check=settings_problems,
-            submit=lambda values: service.save_settings(SchoolSettings(**values)),
+            submit=self._save,
             parent=parent,
         )
         self.setMinimumWidth(560)
+
+    def _save(self, values: dict[str, Any]) -> SchoolSettings:
+        school = {k: v for k, v in values.items() if k not in CALENDAR_NAMES}
+        if self._planning is not None:
+            # The calendar first: its check is the stricter one, and both may be saved again.
+            self._planning.save_calendar_settings(
+                replace(
+                    self._planning.calendar_settings(),
+                    last_school_day=values["last_school_day"],
+                    attention_days=values["attention_days"] or 14,
+                ),
+                self._author,
+            )
+        return self._service.save_settings(SchoolSettings(**school))
 
     @property
     def saved(self) -> SchoolSettings:
