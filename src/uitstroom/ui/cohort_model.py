@@ -241,7 +241,8 @@ def cohort_columns(
             lambda s: status_text(s, shown(s)),
             # Most urgent first: te laat, aandacht, op schema, afgerond; archived ones last.
             lambda s: (s.archived, _urgency(shown(s))),
-            chars=13,
+            # Room for the marker's shape and the longest word, 'Gearchiveerd'.
+            chars=16,
             decoration=lambda s: None if (st := shown(s)) is None else marker_icon(st.level),
             foreground=lambda s: None if (st := shown(s)) is None else text_colour(st.level),
             tooltip=lambda s: None if (st := shown(s)) is None else st.reason,

@@ -73,20 +73,20 @@ def routes_text(template: TaskTemplate) -> str:
 def template_columns(school_calendar: SchoolCalendar) -> tuple[Column, ...]:
     return (
         Column("Aan", lambda t: "✓ aan" if t.active else "uit", lambda t: not t.active, chars=6),
-        Column("Taak", lambda t: t.title, chars=30, stretch=True),
+        Column("Taak", lambda t: t.title, chars=28, stretch=True),
         Column("Voor", routes_text, chars=14),
-        Column("Wie", lambda t: t.owner.label, chars=12),
+        Column("Wie", lambda t: t.owner.label, chars=14),
         Column(
             "Wanneer",
             when_text,
             lambda t: (ANCHOR_ORDER[t.anchor], t.offset_days),
-            chars=26,
+            chars=34,
         ),
         Column(
             "Dit jaar",
             lambda t: dutch_day(t.due(school_calendar)),
             lambda t: t.due(school_calendar),
-            chars=11,
+            chars=13,
         ),
     )
 
