@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from importlib import resources
 from typing import IO, Any
@@ -26,6 +25,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+
+from uitstroom.domain.dates import dutch_date as dutch_date  # re-exported for the documents
 
 FONT = "UitstroomSans"
 FONT_BOLD = "UitstroomSans-Bold"
@@ -138,26 +139,6 @@ def styles() -> StyleSheet1:
 def para(text: str, style: str = "Tekst") -> Paragraph:
     """A paragraph of plain text: escaped, with line breaks kept."""
     return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
-
-
-def dutch_date(day: date | None) -> str:
-    if day is None:
-        return ""
-    months = (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    )
-    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)

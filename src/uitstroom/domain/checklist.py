@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from uitstroom.domain.calendar import Anchor, SchoolCalendar
+from uitstroom.domain.dates import dutch_day
 from uitstroom.domain.enums import LabelledEnum, Route
 
 
@@ -308,24 +309,6 @@ def days_phrase(due: date, today: date) -> str:
     if days == -1:
         return "was gisteren"
     return f"was {-days} dagen geleden"
-
-
-def dutch_day(day: date) -> str:
-    months = (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    )
-    return f"{day.day} {months[day.month - 1]}"
 
 
 def task_reason(task: Task, today: date) -> str:

@@ -17,3 +17,7 @@ class ConflictError(ServiceError):
 
 class NotFoundError(ServiceError):
     pass
+
+
+# A pupil that is not there any more (another window, a purge or an erasure removed it).
+GONE = "Deze leerling bestaat niet meer. Misschien is hij verwijderd of gewist."

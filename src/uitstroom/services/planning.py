@@ -45,7 +45,7 @@ from uitstroom.domain.names import full_name, sort_name
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.audit import append
 from uitstroom.services.convert import enum_or, enum_or_none
-from uitstroom.services.errors import NotFoundError, ValidationError
+from uitstroom.services.errors import GONE, NotFoundError, ValidationError
 from uitstroom.services.ics import CalendarTask, build_ics, pupil_label
 from uitstroom.storage.models import (
     CohortRow,
@@ -506,7 +506,7 @@ class PlanningService:
                 .where(PupilRow.id == pupil_id)
             ).first()
             if found is None:
-                raise NotFoundError("Deze leerling bestaat niet meer. Misschien is hij verwijderd.")
+                raise NotFoundError(GONE)
             tasks = _tasks_of(session, pupil_id)
             settings = load_settings(session)
         first = next((t for t in tasks if not t.done), None)

@@ -34,7 +34,7 @@ from uitstroom.services.convert import (
     record_from_row,
     settings_from_row,
 )
-from uitstroom.services.errors import ConflictError, NotFoundError, ValidationError
+from uitstroom.services.errors import GONE, ConflictError, NotFoundError, ValidationError
 from uitstroom.services.identity import author_name
 from uitstroom.services.planning import on_route_saved, plan_new_pupils, tick_registration
 from uitstroom.storage import queries
@@ -393,21 +393,26 @@ class PupilService:
 
     @staticmethod
     def _load(session: Session, pupil_id: int) -> PupilRow:
-        row = session.scalar(
-            select(PupilRow)
-            .where(PupilRow.id == pupil_id)
-            .options(
-                selectinload(PupilRow.guardians),
-                selectinload(PupilRow.route),
-                selectinload(PupilRow.route_changes),
-                selectinload(PupilRow.stages),
-                selectinload(PupilRow.timeline),
-                selectinload(PupilRow.cohort),
-            )
+        return load_pupil_row(session, pupil_id)
+
+
+def load_pupil_row(session: Session, pupil_id: int) -> PupilRow:
+    """A pupil with everything that hangs from it, in one round of queries."""
+    row = session.scalar(
+        select(PupilRow)
+        .where(PupilRow.id == pupil_id)
+        .options(
+            selectinload(PupilRow.guardians),
+            selectinload(PupilRow.route),
+            selectinload(PupilRow.route_changes),
+            selectinload(PupilRow.stages),
+            selectinload(PupilRow.timeline),
+            selectinload(PupilRow.cohort),
         )
-        if row is None:
-            raise NotFoundError("Deze leerling bestaat niet meer. Misschien is hij verwijderd.")
-        return row
+    )
+    if row is None:
+        raise NotFoundError(GONE)
+    return row
 
 
 _CONFLICT = (

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.documents.inzage import Inzage, KeptUntil, render_inzage
 from uitstroom.domain.audit import AuditAction
@@ -25,6 +25,7 @@ from uitstroom.services.audit import append, entries_for_pupil
 from uitstroom.services.convert import record_from_row, settings_from_row
 from uitstroom.services.errors import NotFoundError, ValidationError
 from uitstroom.services.files import atomic_output
+from uitstroom.services.pupils import load_pupil_row
 from uitstroom.services.retention import (
     keep_figures,
     nazorg_end_of,
@@ -132,21 +133,7 @@ class RightsService:
 
 
 def _load(session: Session, pupil_id: int) -> PupilRow:
-    row = session.scalar(
-        select(PupilRow)
-        .where(PupilRow.id == pupil_id)
-        .options(
-            selectinload(PupilRow.guardians),
-            selectinload(PupilRow.route),
-            selectinload(PupilRow.route_changes),
-            selectinload(PupilRow.stages),
-            selectinload(PupilRow.timeline),
-            selectinload(PupilRow.cohort),
-        )
-    )
-    if row is None:
-        raise NotFoundError("Deze leerling bestaat niet meer. Misschien is hij al gewist.")
-    return row
+    return load_pupil_row(session, pupil_id)
 
 
 def _inzage(session: Session, pupil_id: int, actor: str, now: datetime) -> Inzage:
