@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -108,8 +108,9 @@ class MainWindow(QMainWindow):
         self.model = CohortModel(services.pupils.summaries(), self._school.school_type, self)
         self.planning = services.planning
         if self.planning is not None:
-            # Once here and after changes, never per paint: 20,000 statuses in one query.
-            self.model.set_statuses(self.planning.statuses(today()))
+            # Once, right after the first paint, and after changes; never per paint. With
+            # 20,000 pupils statuses and the Vandaag list take a second: the window shows first.
+            QTimer.singleShot(0, self, self._refresh_planning)
         self.proxy = CohortProxy(self.model, self)
         self.detail = PupilView(
             services.pupils,
@@ -165,7 +166,7 @@ class MainWindow(QMainWindow):
         tabs.addTab(cohort, "&Alle leerlingen")
         tabs.currentChanged.connect(self._on_left_tab_changed)
         if self.model.rowCount():
-            self.today_view.reload()
+            self.today_view.show_loading()
         else:
             tabs.setCurrentIndex(1)
         return tabs
