@@ -67,7 +67,8 @@ def daily_backup_figures(pupils: int = PUPILS, runs: int = RUNS) -> BackupFigure
 
 
 def content(path: Path, key: bytes) -> str:
-    """A digest of every row of every table: equal digests, equal databases."""
+    """A digest of every row of every table: equal digests, equal databases. The audit trail
+    is left out: a restore adds its own line to the restored database."""
     connection = cipher.connect(path, key)
     try:
         digest = hashlib.sha256()
@@ -75,6 +76,8 @@ def content(path: Path, key: bytes) -> str:
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
         ).fetchall()
         for (table,) in tables:
+            if table == "audit_event":
+                continue
             for row in connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
                 digest.update(repr((table, row)).encode())
         return digest.hexdigest()
