@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import PurePosixPath
 
+from uitstroom.domain.dates import dutch_date
+
 
 class BackupReason(StrEnum):
     DAGELIJKS = "dagelijks"
@@ -67,25 +69,11 @@ def parse_backup_file_name(name: str, stem: str) -> BackupStamp | None:
     return BackupStamp(made_at, found.group(2))
 
 
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 def moment_text(moment: datetime) -> str:
     """'23 november 2026, 09:30'."""
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M}"
+    return f"{dutch_date(moment.date())}, {moment:%H:%M}"
 
 
 def size_text(size: int) -> str:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from uitstroom.domain.attention import AttentionItem, Group, countdown_text, summary_counts
 from uitstroom.domain.checklist import Level, Task, dutch_day
+from uitstroom.domain.dates import dutch_date
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.cohort_model import ROW_ROLE, natural_key
 from uitstroom.ui.status import marker_icon
@@ -57,20 +58,6 @@ GROUP_LEVEL = {
 }
 GROUPS = tuple(Group)
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 HEADER_BACKGROUND = QColor("#eef1f5")
 
@@ -80,7 +67,7 @@ def short_day(day: date | None) -> str:
 
 
 def long_day(day: date) -> str:
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{DAY_NAMES[day.weekday()]} {dutch_date(day)}"
 
 
 @dataclass(frozen=True)
