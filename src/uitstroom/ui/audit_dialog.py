@@ -7,23 +7,20 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from uitstroom.domain.audit import AuditAction, AuditEntry
 from uitstroom.services.audit import AuditService, ChainReport
-from uitstroom.ui.cohort_model import Column, RecordTableModel, fit_columns, fold
+from uitstroom.ui.cohort_model import Column, RecordTableModel, fold, record_table
 from uitstroom.ui.worker import run_with_progress
 
 Index = QModelIndex | QPersistentModelIndex
@@ -152,22 +149,9 @@ class AuditDialog(QDialog):
 
         self.model = AuditModel(service.entries(newest_first=True), self)
         self.proxy = AuditProxy(self.model, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("audit")
-        self.table.setModel(self.proxy)
+        self.table = record_table(self.proxy, self, "audit")
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.horizontalHeader().setDefaultAlignment(
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        )
-        fit_columns(self.table)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel(self)
         layout.addWidget(self.count_label)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -23,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from uitstroom.domain.checklist import Status
 from uitstroom.domain.enums import Route, SchoolType
@@ -465,6 +466,34 @@ def fit_columns(table: QTableView) -> None:
         header.resizeSection(n, column.chars * char + 16)
         if column.stretch:
             header.setSectionResizeMode(n, QHeaderView.ResizeMode.Stretch)
+
+
+def record_table(
+    model: QAbstractItemModel, parent: QWidget | None = None, name: str = "", wrap: bool = False
+) -> QTableView:
+    """A read-only list of records as every list in Uitstroom shows one: whole rows selected,
+    Tab leaves the table and the arrows move inside it, fixed row heights (measuring thousands
+    of rows for their contents is slow) and column widths from the column specs."""
+    table = QTableView(parent)
+    if name:
+        table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(wrap)
+    table.setTabKeyNavigation(False)
+    vertical = table.verticalHeader()
+    vertical.hide()
+    if not wrap:
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vertical.setDefaultSectionSize(table.fontMetrics().height() + 10)
+    header = table.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setHighlightSections(False)
+    fit_columns(table)
+    return table
 
 
 class CohortProxy(QSortFilterProxyModel):

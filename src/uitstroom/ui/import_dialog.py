@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -55,7 +53,7 @@ from uitstroom.services.importing import (
     ImportTable,
     PupilChange,
 )
-from uitstroom.ui.cohort_model import Column, RecordTableModel
+from uitstroom.ui.cohort_model import Column, RecordTableModel, record_table
 from uitstroom.ui.worker import run_with_progress
 
 log = logging.getLogger(__name__)
@@ -186,23 +184,7 @@ class Banner(QFrame):
 
 
 def _table_view(model: RecordTableModel, wrap: bool = False) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(wrap)
-    view.setTabKeyNavigation(False)  # Tab leaves the table, the arrows move inside it
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    header = view.horizontalHeader()
-    average = view.fontMetrics().averageCharWidth()
-    for number, column in enumerate(model.columns):
-        if column.stretch:
-            header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
-        else:
-            view.setColumnWidth(number, column.chars * average + 16)
-    return view
+    return record_table(model, wrap=wrap)
 
 
 def _cell(row: Sequence[str], index: int) -> str:

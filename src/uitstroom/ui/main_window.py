@@ -12,18 +12,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -49,7 +46,7 @@ from uitstroom.ui.cohort_model import (
     CohortFilter,
     CohortModel,
     CohortProxy,
-    fit_columns,
+    record_table,
     summary_from_pupil,
 )
 from uitstroom.ui.first_run import FirstRunChoice, FirstRunDialog
@@ -227,25 +224,9 @@ class MainWindow(QMainWindow):
         self.show_archived.toggled.connect(self._apply_filter)
         layout.addLayout(filters)
 
-        self.table = QTableView(side)
-        self.table.setObjectName("cohort")
-        self.table.setModel(self.proxy)
+        self.table = record_table(self.proxy, side, "cohort")
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        vertical = self.table.verticalHeader()
-        vertical.hide()
-        # Fixed row heights and widths: measuring 20,000 rows for their contents is slow.
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(False)
-        fit_columns(self.table)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.table.activated.connect(lambda _index: self.detail.focus_first_field())
         layout.addWidget(self.table, 1)

@@ -12,17 +12,14 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +27,13 @@ from PySide6.QtWidgets import (
 from uitstroom.domain.retention import CATEGORY_SCOPE, MAX_MONTHS, RetentionCategory
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.retention import PurgePreview, PurgeResult, RetentionService
-from uitstroom.ui.cohort_model import Column, RecordTableModel, fit_columns, natural_key, text_key
+from uitstroom.ui.cohort_model import (
+    Column,
+    RecordTableModel,
+    natural_key,
+    record_table,
+    text_key,
+)
 from uitstroom.ui.forms import MessageBanner, confirm, problems_of
 from uitstroom.ui.worker import run_with_progress
 
@@ -140,21 +143,9 @@ class RetentionDialog(QDialog):
         expired_box = QGroupBox(f"Verlopen op {today:%d-%m-%Y}", self)
         box_layout = QVBoxLayout(expired_box)
         self.model = RecordTableModel(PREVIEW_COLUMNS, (), self)
-        self.table = QTableView(expired_box)
-        self.table.setObjectName("preview")
-        self.table.setModel(self.model)
+        self.table = record_table(self.model, expired_box, "preview")
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.horizontalHeader().setDefaultAlignment(
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        )
-        fit_columns(self.table)
         box_layout.addWidget(self.table, 1)
         self.summary = QLabel(expired_box)
         self.summary.setObjectName("summary")
