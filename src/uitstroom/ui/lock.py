@@ -24,7 +24,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCursor, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -46,7 +45,12 @@ from uitstroom.services.database import Database
 from uitstroom.services.errors import ServiceError
 from uitstroom.storage.keys import keyfile_for, passphrase_problem
 from uitstroom.ui.forms import MessageBanner
-from uitstroom.ui.unlock import RecoverySheetDialog, recovery_sheet
+from uitstroom.ui.unlock import (
+    RecoverySheetDialog,
+    add_passphrase_field,
+    add_show_typing,
+    recovery_sheet,
+)
 
 LOCKED_TITLE = f"{APP_NAME} — vergrendeld"
 # Often enough that a laptop waking from sleep locks within seconds: Qt's timers do not count
@@ -211,17 +215,9 @@ class LockPanel(QWidget):
         )
         text.setWordWrap(True)
         layout.addWidget(text)
-        label = QLabel("&Herstelwachtwoord:", card)
-        self.passphrase = QLineEdit(card)
-        self.passphrase.setObjectName("passphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase = add_passphrase_field(layout, card, "&Herstelwachtwoord:", "passphrase")
         self.passphrase.returnPressed.connect(self.try_unlock)
-        label.setBuddy(self.passphrase)
-        layout.addWidget(label)
-        layout.addWidget(self.passphrase)
-        self.show_text = QCheckBox("&Toon wat ik typ", card)
-        self.show_text.toggled.connect(self._toggle_echo)
-        layout.addWidget(self.show_text)
+        self.show_text = add_show_typing(layout, card, lambda: [self.passphrase])
         self.banner = MessageBanner(card)
         self.banner.setObjectName("problem")
         layout.addWidget(self.banner)
@@ -246,10 +242,6 @@ class LockPanel(QWidget):
         middle.addStretch(1)
         outer.addLayout(middle)
         outer.addStretch(2)
-
-    def _toggle_echo(self, visible: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
-        self.passphrase.setEchoMode(mode)
 
     def reset(self) -> None:
         self.passphrase.clear()
@@ -610,17 +602,8 @@ class ChangePassphraseDialog(QDialog):
             ("new", "&Nieuw herstelwachtwoord:"),
             ("repeat", "Nieuw herstelwachtwoord, &nog een keer:"),
         ):
-            label = QLabel(text, self)
-            edit = QLineEdit(self)
-            edit.setObjectName(name)
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
-            label.setBuddy(edit)
-            layout.addWidget(label)
-            layout.addWidget(edit)
-            self.fields[name] = edit
-        self.show_text = QCheckBox("&Toon wat ik typ", self)
-        self.show_text.toggled.connect(self._toggle_echo)
-        layout.addWidget(self.show_text)
+            self.fields[name] = add_passphrase_field(layout, self, text, name)
+        self.show_text = add_show_typing(layout, self, self.fields.values)
         self.banner = MessageBanner(self)
         self.banner.setObjectName("problem")
         layout.addWidget(self.banner)
@@ -632,11 +615,6 @@ class ChangePassphraseDialog(QDialog):
         cancel.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.fields["current"].setFocus()
-
-    def _toggle_echo(self, visible: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
-        for edit in self.fields.values():
-            edit.setEchoMode(mode)
 
     def _refuse(self, message: str, field: str) -> None:
         self.banner.show_problems([message])

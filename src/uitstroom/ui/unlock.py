@@ -6,7 +6,7 @@ from __future__ import annotations
 import getpass
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -72,6 +72,36 @@ TEXTS = {
 }
 
 
+def add_passphrase_field(
+    layout: QVBoxLayout, parent: QWidget, label_text: str, name: str
+) -> QLineEdit:
+    """A labelled field whose text stays hidden, as every passphrase field in Uitstroom."""
+    label = QLabel(label_text, parent)
+    edit = QLineEdit(parent)
+    edit.setObjectName(name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    label.setBuddy(edit)
+    layout.addWidget(label)
+    layout.addWidget(edit)
+    return edit
+
+
+def add_show_typing(
+    layout: QVBoxLayout, parent: QWidget, fields: Callable[[], Iterable[QLineEdit]]
+) -> QCheckBox:
+    """'Toon wat ik typ': one checkbox shows or hides what is typed in the passphrase fields."""
+    box = QCheckBox("&Toon wat ik typ", parent)
+
+    def show(visible: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
+        for edit in fields():
+            edit.setEchoMode(mode)
+
+    box.toggled.connect(show)
+    layout.addWidget(box)
+    return box
+
+
 class PassphraseDialog(QDialog):
     """One dialog for three situations. `attempt` turns the passphrase into a result or raises
     a ServiceError whose Dutch message is shown in the dialog; nothing is written on failure."""
@@ -106,25 +136,13 @@ class PassphraseDialog(QDialog):
         where.setStyleSheet("color: #52606d;")
         layout.addWidget(where)
 
-        first_label = QLabel("&Herstelwachtwoord:", self)
-        self.passphrase = QLineEdit(self)
-        self.passphrase.setObjectName("passphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        first_label.setBuddy(self.passphrase)
-        layout.addWidget(first_label)
-        layout.addWidget(self.passphrase)
+        self.passphrase = add_passphrase_field(layout, self, "&Herstelwachtwoord:", "passphrase")
         self.repeat: QLineEdit | None = None
         if mode is not Mode.UNLOCK:
-            repeat_label = QLabel("&Nog een keer:", self)
-            self.repeat = QLineEdit(self)
-            self.repeat.setObjectName("repeat")
-            self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-            repeat_label.setBuddy(self.repeat)
-            layout.addWidget(repeat_label)
-            layout.addWidget(self.repeat)
-        self.show_text = QCheckBox("&Toon wat ik typ", self)
-        self.show_text.toggled.connect(self._toggle_echo)
-        layout.addWidget(self.show_text)
+            self.repeat = add_passphrase_field(layout, self, "&Nog een keer:", "repeat")
+        self.show_text = add_show_typing(
+            layout, self, lambda: [e for e in (self.passphrase, self.repeat) if e is not None]
+        )
 
         self.banner = MessageBanner(self)
         self.banner.setObjectName("problem")
@@ -138,12 +156,6 @@ class PassphraseDialog(QDialog):
         cancel.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.passphrase.setFocus()
-
-    def _toggle_echo(self, visible: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
-        self.passphrase.setEchoMode(mode)
-        if self.repeat is not None:
-            self.repeat.setEchoMode(mode)
 
     def _show_problem(self, message: str) -> None:
         self.banner.show_problems([message])
@@ -304,9 +316,7 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
     if passphrase_used and scripted is None:
         RecoverySheetDialog(recovery_sheet(path, passphrase_used[-1]), parent).exec()
     opened_key = key
-    db = _open_or_explain(
-        lambda: open_database(path, opened_key, backup_dir_for(location)), parent
-    )
+    db = _open_or_explain(lambda: open_database(path, opened_key, backup_dir_for(location)), parent)
     if db is not None and unlocked_by_passphrase:
         # The keychain had no key: a new laptop, a new profile, or a changed keychain. Worth
         # a line in the trail; an ordinary start is not.
