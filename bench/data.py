@@ -28,15 +28,16 @@ def passphrase_file() -> Path:
     return path
 
 
-def cohort_database(count: int) -> tuple[Path, bytes]:
-    """An encrypted database with `count` pupils (made once, then reused), and its key."""
-    path = FOLDER / f"cohort-{count}.db"
+def cohort_database(count: int, today: date = TODAY, name: str = "cohort") -> tuple[Path, bytes]:
+    """An encrypted database with `count` pupils planned as of `today` (made once, then
+    reused), and its key."""
+    path = FOLDER / f"{name}-{count}.db"
     if not path.exists():
         FOLDER.mkdir(parents=True, exist_ok=True)
         key = vault.set_up(path, PASSPHRASE)
         db = open_database(path, key)
         seed_demo_school(db.sessions, SchoolType.PRO)
-        bulk_insert_pupils(db.sessions, count, TODAY)
+        bulk_insert_pupils(db.sessions, count, today)
         db.close()
     return path, vault.unlock(path, PASSPHRASE)
 

@@ -8,11 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from bench.data import FOLDER, PASSPHRASE
-from uitstroom.domain.enums import SchoolType
-from uitstroom.services import vault
+from bench.data import cohort_database
 from uitstroom.services.database import open_database
-from uitstroom.services.demo import bulk_insert_pupils, seed_demo_school
 from uitstroom.services.planning import PlanningService
 
 # Planned and ticked as of 20 March of the final year: the busiest day before 1 April.
@@ -29,15 +26,7 @@ class TodayFigures:
 
 
 def today_database(count: int) -> tuple[Path, bytes]:
-    path = FOLDER / f"today-{count}.db"
-    if not path.exists():
-        FOLDER.mkdir(parents=True, exist_ok=True)
-        key = vault.set_up(path, PASSPHRASE)
-        db = open_database(path, key)
-        seed_demo_school(db.sessions, SchoolType.PRO)
-        bulk_insert_pupils(db.sessions, count, MARCH_20)
-        db.close()
-    return path, vault.unlock(path, PASSPHRASE)
+    return cohort_database(count, MARCH_20, "today")
 
 
 def measure(count: int, runs: int) -> TodayFigures:
