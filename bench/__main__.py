@@ -113,7 +113,9 @@ def backup_figures() -> None:
         2000,
         "ms",
     )
-    print(f"  {'restore of that backup (verify, keep, swap)':<46} {figures.restore_s * 1000:>9.1f} ms")
+    print(
+        f"  {'restore of that backup (verify, keep, swap)':<46} {figures.restore_s * 1000:>9.1f} ms"
+    )
     cycles = 100
     verified, _commits, seconds = backup.cycles_during_writes(cycles, FOLDER / "cycli")
     print(f"  {cycles} backup/restore cycles during writes: {verified} verified ({seconds:.1f} s)")

@@ -251,3 +251,37 @@ def test_the_calendar_file_holds_no_support_needs(database: Database) -> None:
     summaries = {str(e["summary"]) for e in Calendar.from_ical(data).walk("VEVENT")}
     assert "Zoë M. (PRO4A): Aangemeld bij het mbo" in summaries
     assert planning.ics(date(2026, 11, 23), klas="PRO4B").count(b"Zo\xc3\xab") == 0
+
+
+@pytest.mark.parametrize(
+    "day",
+    [date(2026, 12, 31), date(2027, 1, 1), date(2027, 3, 20), date(2027, 4, 1), date(2027, 4, 2)],
+)
+def test_the_fast_vandaag_query_follows_the_rule_exactly(database: Database, day: date) -> None:
+    """The service reads the database its own way for speed; what it returns must be what
+    domain.attention.attention says for the same pupils and tasks."""
+    from uitstroom.domain.attention import PupilTasks, attention
+    from uitstroom.domain.names import full_name, sort_name
+    from uitstroom.services.demo import insert_demo_cohort
+
+    insert_demo_cohort(database.sessions, 48, date(2026, 11, 23))
+    planning = PlanningService(database.sessions, clock=fixed_clock(NOVEMBER))
+    pupils = PupilService(database.sessions, clock=fixed_clock(NOVEMBER))
+    everyone = []
+    for p in pupils.pupils():
+        assert p.id is not None
+        everyone.append(
+            PupilTasks(
+                p.id,
+                full_name(p.roepnaam, p.tussenvoegsel, p.achternaam),
+                sort_name(p.roepnaam, p.tussenvoegsel, p.achternaam),
+                p.klas,
+                p.mentor,
+                p.route.route,
+                tuple(planning.tasks(p.id)),
+            )
+        )
+    expected = attention(everyone, day, planning.calendar(COHORT))
+    found = planning.attention(day)
+    assert found
+    assert found == expected

@@ -61,7 +61,7 @@ def item_json(item: AttentionItem) -> dict[str, Any]:
         "klas": item.klas,
         "text": item.text,
         "due": item.due.isoformat() if item.due else None,
-        "task": item.task.code if item.task else None,
+        "task": item.code,
     }
 
 

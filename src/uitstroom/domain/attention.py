@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from uitstroom.domain.calendar import SchoolCalendar
-from uitstroom.domain.checklist import Task, days_phrase, dutch_day, task_reason
+from uitstroom.domain.checklist import Owner, Task, days_phrase, dutch_day, task_reason
 from uitstroom.domain.enums import LabelledEnum, Route
 
 
@@ -35,43 +36,128 @@ class PupilTasks:
     tasks: tuple[Task, ...]
 
 
-@dataclass(frozen=True)
-class AttentionItem:
+class TaskText(NamedTuple):
+    """What every open task with one code shares: its texts and owner."""
+
+    code: str
+    title: str
+    open_text: str
+    deadline_name: str
+    owner: Owner
+
+    @classmethod
+    def of(cls, task: Task) -> TaskText:
+        return cls(task.code, task.title, task.open_text, task.deadline_name, task.owner)
+
+
+class AttentionItem(NamedTuple):
+    """One line of the Vandaag view. A tuple, because a busy March has tens of thousands of
+    them; the reason in words and the task are made only when they are read."""
+
     group: Group
     pupil_id: int
     name: str
     klas: str
     mentor: str
-    text: str
     due: date | None
-    task: Task | None = None
+    task_id: int | None
+    about: TaskText | None
+    today: date
 
+    @property
+    def task(self) -> Task | None:
+        about = self.about
+        if about is None or self.due is None:
+            return None
+        return Task(
+            about.code,
+            about.title,
+            about.open_text,
+            about.deadline_name,
+            about.owner,
+            self.due,
+            None,
+            "",
+            self.task_id,
+        )
+
+    @property
+    def code(self) -> str | None:
+        return None if self.about is None else self.about.code
+
+    @property
+    def text(self) -> str:
+        task = self.task
+        if task is None:
+            return NO_ROUTE_TEXT
+        return task_reason(task, self.today)
+
+
+NO_ROUTE_TEXT = "Nog geen route gekozen: arbeid, doorleren of dagbesteding"
 
 # Tasks that make up the 1 April countdown, per route.
 APRIL_TASKS = {Route.DOORLEREN: ("aanmelden_mbo",), Route.ARBEID: ("stagegesprek",)}
+GROUP_ORDER = {group: n for n, group in enumerate(Group)}
+
+
+@dataclass(frozen=True)
+class Window:
+    """What `today` means for one cohort's calendar: the end of the two-week window, whether
+    the 1 April countdown runs and whether a missing route counts."""
+
+    today: date
+    soon_until: date
+    countdown: bool
+    route_required: bool
+
+    @classmethod
+    def of(cls, today: date, school_calendar: SchoolCalendar) -> Window:
+        april = school_calendar.aanmeld_deadline
+        january = date(april.year, 1, 1)
+        return cls(
+            today,
+            today + timedelta(days=school_calendar.settings.attention_days),
+            january <= today <= april,
+            today >= january,
+        )
+
+    def group_of(self, due: date, code: str, route: Route) -> Group | None:
+        """The group of one open task: late (the due date itself is still on time), due
+        within the window, or a 1 April task further off while the countdown runs."""
+        if due < self.today:
+            return Group.OVERDUE
+        if due <= self.soon_until:
+            return Group.SOON
+        if self.countdown and code in APRIL_TASKS.get(route, ()):
+            return Group.APRIL
+        return None
 
 
 def attention(
     pupils: Iterable[PupilTasks], today: date, school_calendar: SchoolCalendar
 ) -> list[AttentionItem]:
-    window = timedelta(days=school_calendar.settings.attention_days)
-    april = school_calendar.aanmeld_deadline
+    window = Window.of(today, school_calendar)
     items: list[AttentionItem] = []
     for pupil in pupils:
         for task in pupil.tasks:
             if task.done:
                 continue
-            if task.due < today:
-                items.append(_item(Group.OVERDUE, pupil, task_reason(task, today), task))
-            elif task.due - today <= window:
-                items.append(_item(Group.SOON, pupil, task_reason(task, today), task))
-        # The countdown shows from 1 January; it keeps what is not yet in the two-week window.
-        if date(april.year, 1, 1) <= today <= april:
-            for task in pupil.tasks:
-                in_countdown = task.code in APRIL_TASKS.get(pupil.route, ())
-                if in_countdown and not task.done and task.due - today > window:
-                    items.append(_item(Group.APRIL, pupil, task_reason(task, today), task))
-        if pupil.route is Route.ONBEKEND and today >= date(april.year, 1, 1):
+            group = window.group_of(task.due, task.code, pupil.route)
+            if group is not None:
+                items.append(
+                    AttentionItem(
+                        group,
+                        pupil.pupil_id,
+                        pupil.name,
+                        pupil.klas,
+                        pupil.mentor,
+                        task.due,
+                        task.id,
+                        TaskText.of(task),
+                        today,
+                    )
+                )
+        if pupil.route is Route.ONBEKEND and window.route_required:
             items.append(
                 AttentionItem(
                     Group.NO_ROUTE,
@@ -79,25 +165,19 @@ def attention(
                     pupil.name,
                     pupil.klas,
                     pupil.mentor,
-                    "Nog geen route gekozen: arbeid, doorleren of dagbesteding",
                     None,
+                    None,
+                    None,
+                    today,
                 )
             )
-    order = {group: n for n, group in enumerate(Group)}
-    return sorted(
-        items,
-        key=lambda item: (
-            order[item.group],
-            item.due or date.max,
-            item.name.casefold(),
-        ),
-    )
+    items.sort(key=sort_key)
+    return items
 
 
-def _item(group: Group, pupil: PupilTasks, text: str, task: Task) -> AttentionItem:
-    return AttentionItem(
-        group, pupil.pupil_id, pupil.name, pupil.klas, pupil.mentor, text, task.due, task
-    )
+def sort_key(item: AttentionItem) -> tuple[int, date, str]:
+    """Most urgent on top: by group, then due date, then name."""
+    return (GROUP_ORDER[item.group], item.due or date.max, item.name.casefold())
 
 
 def countdown_text(today: date, school_calendar: SchoolCalendar) -> str:

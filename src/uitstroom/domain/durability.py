@@ -69,8 +69,6 @@ def parse_backup_file_name(name: str, stem: str) -> BackupStamp | None:
     return BackupStamp(made_at, found.group(2))
 
 
-
-
 def moment_text(moment: datetime) -> str:
     """'23 november 2026, 09:30'."""
     return f"{dutch_date(moment.date())}, {moment:%H:%M}"

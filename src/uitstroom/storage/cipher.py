@@ -70,6 +70,9 @@ def _pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA fullfsync = ON")
     # Temporary tables and sort files stay in memory, never as plaintext in the temp folder.
     cursor.execute("PRAGMA temp_store = MEMORY")
+    # Up to 48 MB of decrypted pages stay in memory (the default is 2 MB): with 20,000 pupils
+    # the start screen's queries otherwise decrypt the same pages again on every refresh.
+    cursor.execute("PRAGMA cache_size = -49152")
     cursor.close()
 
 

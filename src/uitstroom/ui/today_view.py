@@ -37,7 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uitstroom.domain.attention import AttentionItem, Group, countdown_text, summary_counts
+from uitstroom.domain.attention import (
+    AttentionItem,
+    Group,
+    countdown_text,
+    sort_key,
+    summary_counts,
+)
 from uitstroom.domain.checklist import Level, Task, dutch_day
 from uitstroom.domain.dates import dutch_date
 from uitstroom.services.errors import ServiceError
@@ -79,7 +85,7 @@ class ItemColumn:
 
 def what_to_do(item: AttentionItem, today: date) -> str:
     """The open task and how late or near it is; the date itself has its own column."""
-    if item.task is None or item.due is None:
+    if item.about is None or item.due is None:
         return item.text
     days = (item.due - today).days
     if days < 0:
@@ -90,14 +96,14 @@ def what_to_do(item: AttentionItem, today: date) -> str:
         when = "morgen"
     else:
         when = f"nog {days} dagen"
-    return f"{item.task.open_text} · {when}"
+    return f"{item.about.open_text} · {when}"
 
 
 ITEM_COLUMNS = (
     ItemColumn("Leerling", lambda i, _d: i.name, 25),
     ItemColumn("Klas", lambda i, _d: i.klas, 7),
     ItemColumn("Uiterlijk", lambda i, _d: short_day(i.due), 14),
-    ItemColumn("Wie", lambda i, _d: "" if i.task is None else i.task.owner.label, 14),
+    ItemColumn("Wie", lambda i, _d: "" if i.about is None else i.about.owner.label, 14),
     ItemColumn("Wat moet er gebeuren", what_to_do, 40),
 )
 
@@ -215,9 +221,9 @@ class AttentionModel(QAbstractTableModel):
         for n, row in enumerate(self._rows):
             if isinstance(row, Group):
                 continue
-            if task_id is not None and row.task is not None and row.task.id == task_id:
+            if task_id is not None and row.task_id == task_id:
                 return self.index(n, 0)
-            if task_id is None and row.task is None and row.pupil_id == pupil_id:
+            if task_id is None and row.task_id is None and row.pupil_id == pupil_id:
                 return self.index(n, 0)
         return QModelIndex()
 
@@ -226,7 +232,7 @@ class AttentionModel(QAbstractTableModel):
         removed: list[AttentionItem] = []
         for n in reversed(range(len(self._rows))):
             row = self._rows[n]
-            if isinstance(row, Group) or row.task is None or row.task.id != task_id:
+            if isinstance(row, Group) or row.task_id != task_id:
                 continue
             group = row.group
             self._counts[group] -= 1
@@ -476,7 +482,7 @@ class TodayView(QWidget):
         item = self.selected_item()
         if item is None:
             return None
-        return (None if item.task is None else item.task.id, item.pupil_id)
+        return (item.task_id, item.pupil_id)
 
     def _select(self, task_id: int | None, pupil_id: int | None) -> bool:
         index = self.model.item_index(task_id, pupil_id)
@@ -524,7 +530,7 @@ class TodayView(QWidget):
 
     def _update_buttons(self) -> None:
         item = self.selected_item()
-        self.tick_button.setEnabled(item is not None and item.task is not None)
+        self.tick_button.setEnabled(item is not None and item.task_id is not None)
         self.open_button.setEnabled(item is not None)
         self.undo_button.setEnabled(self._last_tick is not None)
         self.undo_action.setEnabled(self._last_tick is not None)
@@ -540,22 +546,22 @@ class TodayView(QWidget):
         item = self.model.data(index.siblingAtColumn(0), ROW_ROLE) if index.isValid() else None
         if item is None:
             return
-        if item.task is None:
+        if item.task_id is None:
             self.pupil_chosen.emit(item.pupil_id, "route", None)
         else:
-            self.pupil_chosen.emit(item.pupil_id, "checklist", item.task.id)
+            self.pupil_chosen.emit(item.pupil_id, "checklist", item.task_id)
 
     def tick_selected(self) -> None:
         item = self.selected_item()
-        if item is None or item.task is None or item.task.id is None:
+        if item is None or item.task_id is None:
             return
         try:
-            task = self._planning.tick(item.task.id, self._author, on=self._today())
+            task = self._planning.tick(item.task_id, self._author, on=self._today())
         except ServiceError as exc:
             self._say(str(exc))
             self.reload()
             return
-        removed = self.model.remove_task(item.task.id)
+        removed = self.model.remove_task(item.task_id)
         for gone in removed:
             self._all.remove(gone)
         self._last_tick = (item.pupil_id, task, removed)
@@ -580,11 +586,7 @@ class TodayView(QWidget):
             self.reload()
             return
         self._last_tick = None
-        order = {group: n for n, group in enumerate(GROUPS)}
-        self._all = sorted(
-            [*self._all, *removed],
-            key=lambda i: (order[i.group], i.due or date.max, i.name.casefold()),
-        )
+        self._all = sorted([*self._all, *removed], key=sort_key)
         self._show(keep=(ticked.id, pupil_id))
         self._say(f"‘{task.title}’ staat weer open.")
         self.task_changed.emit(pupil_id, task)
@@ -594,7 +596,7 @@ class TodayView(QWidget):
         untick, a new route) makes the list read again the next time it is shown."""
         if task.done and task.id is not None and not self.stale:
             self.model.remove_task(task.id)
-            self._all = [i for i in self._all if i.task is None or i.task.id != task.id]
+            self._all = [i for i in self._all if i.task_id != task.id]
             self._describe(self.model.items())
         else:
             self.stale = True
@@ -621,7 +623,7 @@ def advice_text(items: Sequence[AttentionItem], april_days: int | None) -> str:
             "kies die samen met leerling en ouders."
         )
     if april_days is not None:
-        codes = [i.task.code for i in items if i.task is not None and i.group is not Group.OVERDUE]
+        codes = [i.code for i in items if i.group is not Group.OVERDUE]
         register = codes.count("aanmelden_mbo")
         talk = codes.count("stagegesprek")
         when = (
