@@ -7,7 +7,7 @@ A postgresql:// URL is the shared server of a later issue; it has no file to loc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from uitstroom.services.backups import make_backup
 from uitstroom.services.durability import DiskFull, watch_for_full_disk
 from uitstroom.services.errors import ServiceError
+from uitstroom.services.planning import plan_missing
 from uitstroom.storage import cipher, migrate
 from uitstroom.storage.engine import make_engine, make_session_factory
 
@@ -113,6 +114,10 @@ def open_database(
             engine,
             backup=lambda: make_backup(path, key, backups, "voor-update", datetime.now()),
         )
+        sessions = make_session_factory(engine)
+        if backup is not None:
+            # An upgraded file may hold pupils from before the checklists: plan them now.
+            plan_missing(sessions, date.today())
     except (DatabaseError, OperationalError, cipher.WrongKey) as exc:
         engine.dispose()
         if owns_lock:
@@ -134,6 +139,4 @@ def open_database(
         if owns_lock:
             lock.release()
         raise
-    return Database(
-        engine, make_session_factory(engine), str(path), path, backups, key, backup, lock
-    )
+    return Database(engine, sessions, str(path), path, backups, key, backup, lock)

@@ -263,6 +263,32 @@ def on_route_saved(
     return route_changed and school_calendar.in_bijstel_window(today)
 
 
+def plan_missing(sessions: sessionmaker[Session], today: date) -> int:
+    """Pupils of the current cohorts who have no tasks at all (they were entered before the
+    checklists existed) get them now, planned as of `today`, in one transaction. Returns how
+    many pupils were planned. Run once after the database was upgraded."""
+    with sessions.begin() as session:
+        labels = current_labels(session, today)
+        if not labels:
+            return 0
+        rows = session.execute(
+            select(_PUPILS.c.id, _COHORTS.c.label, _ROUTES.c.route)
+            .select_from(_PUPILS)
+            .join(_COHORTS, _PUPILS.c.cohort_id == _COHORTS.c.id)
+            .outerjoin(_ROUTES, _ROUTES.c.pupil_id == _PUPILS.c.id)
+            .where(
+                *_pupil_filter(labels, None, None),
+                ~exists().where(_TASKS.c.pupil_id == _PUPILS.c.id),
+            )
+        ).all()
+        per_cohort: dict[str, list[tuple[int, Route]]] = defaultdict(list)
+        for pupil_id, label, route in rows:
+            per_cohort[label].append((pupil_id, enum_or(Route, route, Route.ONBEKEND)))
+        for label, pupils in per_cohort.items():
+            plan_new_pupils(session, pupils, label, today)
+        return len(rows)
+
+
 def tick_registration(session: Session, pupil_id: int, route: RouteDetails, actor: str) -> bool:
     """Setting the aanmeldstatus to aangemeld, intake gepland or toegelaten, with an
     aanmelddatum, ticks the task "Aangemeld bij het mbo" on that date. Going back to
