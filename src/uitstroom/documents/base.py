@@ -24,7 +24,14 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+)
 
 from uitstroom.domain.dates import dutch_date as dutch_date  # re-exported for the documents
 
@@ -149,28 +156,36 @@ class Letterhead:
 
 
 class _NumberedCanvas(Canvas):
-    """Holds every page until the end, so each footer can say how many pages there are."""
+    """Holds every page until the end, so each footer can say how many pages there are.
 
-    def __init__(self, *args: Any, letterhead: Letterhead, **kwargs: Any) -> None:
+    A batch holds several documents: a `_PartStart` marker tells the canvas where the next one
+    begins, and each counts its own pages under its own letterhead."""
+
+    def __init__(self, *args: Any, letterheads: Sequence[Letterhead], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
-        self._letterhead = letterhead
+        self._letterheads = letterheads
+        self._part = 0
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._pages)
+        totals: dict[int, int] = {}
         for state in self._pages:
+            totals[state["_part"]] = totals.get(state["_part"], 0) + 1
+        numbers: dict[int, int] = {}
+        for state in self._pages:
+            part = state["_part"]
+            numbers[part] = numbers.get(part, 0) + 1
             self.__dict__.update(state)
-            self._decorate(total)
+            self._decorate(self._letterheads[part], numbers[part], totals[part])
             super().showPage()
         super().save()
 
-    def _decorate(self, total: int) -> None:
+    def _decorate(self, head: Letterhead, number: int, total: int) -> None:
         width, height = A4
-        head = self._letterhead
         self.saveState()
         text_x = MARGIN
         if head.logo_png:
@@ -194,11 +209,23 @@ class _NumberedCanvas(Canvas):
         self.line(MARGIN, height - MARGIN + 1 * mm, width - MARGIN, height - MARGIN + 1 * mm)
         self.line(MARGIN, MARGIN - 5 * mm, width - MARGIN, MARGIN - 5 * mm)
         self.setFont(FONT, 8.5)
-        self.drawRightString(
-            width - MARGIN, MARGIN - 10 * mm, f"Pagina {self._pageNumber} van {total}"
-        )
+        self.drawRightString(width - MARGIN, MARGIN - 10 * mm, f"Pagina {number} van {total}")
         self.drawString(MARGIN, MARGIN - 10 * mm, head.document_title)
         self.restoreState()
+
+
+class _PartStart(Flowable):
+    """Takes no room; tells the canvas that the pages from here on belong to part `index`."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._part = self.index
 
 
 def render(
@@ -210,6 +237,40 @@ def render(
     subject: str = "",
 ) -> None:
     """Lay out `story` on A4 pages and write the PDF to `stream`."""
+    _build(stream, [letterhead], list(story), title=title, subject=subject)
+
+
+def render_many(
+    parts: Sequence[tuple[Letterhead, Sequence[Flowable]]],
+    stream: IO[bytes],
+    *,
+    title: str,
+    subject: str = "",
+) -> None:
+    """Several documents in one PDF, for a batch: each starts on a new page and has its own
+    letterhead and its own "Pagina x van y", so a printed stack falls apart into whole
+    documents. The flowables of each part must not be shared with another part."""
+    if not parts:
+        raise ValueError("render_many needs at least one part")
+    story: list[Flowable] = []
+    for index, (_, flowables) in enumerate(parts):
+        if index:
+            story.append(PageBreak())
+        story.append(_PartStart(index))
+        story.extend(flowables)
+    author = parts[0][0].school_name
+    _build(stream, [head for head, _ in parts], story, title=title, subject=subject, author=author)
+
+
+def _build(
+    stream: IO[bytes],
+    letterheads: Sequence[Letterhead],
+    story: list[Flowable],
+    *,
+    title: str,
+    subject: str,
+    author: str = "",
+) -> None:
     register_fonts()
     width, height = A4
     top = MARGIN + 6 * mm
@@ -231,12 +292,14 @@ def render(
         pageTemplates=[PageTemplate(id="pagina", frames=[frame])],
         title=title,
         subject=subject,
-        author=letterhead.school_name,
+        author=author or letterheads[0].school_name,
         creator="Uitstroom",
     )
     document.build(
-        list(story),
-        canvasmaker=lambda *args, **kwargs: _NumberedCanvas(*args, letterhead=letterhead, **kwargs),
+        story,
+        canvasmaker=lambda *args, **kwargs: _NumberedCanvas(
+            *args, letterheads=letterheads, **kwargs
+        ),
     )
 
 
