@@ -27,6 +27,8 @@ class AuditAction(LabelledEnum):
     EXPORTED = "geexporteerd", "Export"
     DOCUMENT = "document", "Document gemaakt"
     HANDOVER = "overdracht", "Overdracht"
+    CONSENT = "toestemming", "Toestemming vastgelegd of ingetrokken"
+    ADDRESS_BOOK = "adresboek", "Adresboek gewijzigd"
     PURGED = "opgeschoond", "Bewaartermijn verlopen: verwijderd"
     ERASED = "gewist", "Gewist op verzoek"
     INZAGE = "inzage", "Inzage-export gemaakt"

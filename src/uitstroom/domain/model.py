@@ -102,6 +102,8 @@ class Stage:
     perspectief: Perspectief = Perspectief.ONBEKEND
     toelichting: str = ""
     id: int | None = None
+    # What the pupil learned there, in their own words: the Paspoort voor Succes prints it.
+    geleerd: str = ""
 
 
 @dataclass(frozen=True)

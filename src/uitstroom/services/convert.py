@@ -186,6 +186,7 @@ def stage_from_row(row: StageRow) -> Stage:
         sbb_erkend=enum_or(JaNeeOnbekend, row.sbb_erkend, JaNeeOnbekend.ONBEKEND),
         perspectief=enum_or(Perspectief, row.perspectief, Perspectief.ONBEKEND),
         toelichting=row.toelichting,
+        geleerd=row.geleerd or "",
     )
 
 
@@ -200,6 +201,7 @@ def apply_stage(row: StageRow, stage: Stage) -> None:
     row.sbb_erkend = stage.sbb_erkend.value
     row.perspectief = stage.perspectief.value
     row.toelichting = stage.toelichting
+    row.geleerd = stage.geleerd
 
 
 def record_from_row(row: PupilRow) -> PupilRecord:

@@ -173,6 +173,8 @@ class StageRow(Base):
     sbb_erkend: Mapped[str] = mapped_column(String(10), default="onbekend")
     perspectief: Mapped[str] = mapped_column(String(20), default="onbekend")
     toelichting: Mapped[str] = mapped_column(Text, default="")
+    # What the pupil learned there (printed in the Paspoort voor Succes).
+    geleerd: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     pupil: Mapped[PupilRow] = relationship(back_populates="stages")
 
@@ -278,3 +280,157 @@ class AggregateFigureRow(Base):
     dimension: Mapped[str] = mapped_column(String(40))
     value: Mapped[str] = mapped_column(String(60))
     count: Mapped[int] = mapped_column(Integer)
+
+
+# --- the address book (sociale kaart) -------------------------------------------------------
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    # For a gemeente: the woongemeenten its Werk en Inkomen team serves, comma separated.
+    serves: Mapped[str] = mapped_column(String(500), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    contacts: Mapped[list[ContactPersonRow]] = relationship(
+        back_populates="organisation",
+        cascade="all, delete-orphan",
+        order_by="ContactPersonRow.name",
+        foreign_keys="ContactPersonRow.organisation_id",
+    )
+
+
+class ContactPersonRow(Base):
+    __tablename__ = "contact_person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Who took over the work when this person left.
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_person.id", ondelete="SET NULL"), nullable=True
+    )
+
+    organisation: Mapped[OrganisationRow] = relationship(
+        back_populates="contacts", foreign_keys=[organisation_id]
+    )
+
+
+# --- one pupil's transitieplan, paspoort, consents and documents made ------------------------
+
+
+class TransitieplanRow(Base):
+    __tablename__ = "transitieplan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), unique=True)
+    goals: Mapped[str] = mapped_column(Text, default="")
+    updated_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AgreementRow(Base):
+    """One row of 'wie doet wat wanneer' in a pupil's transitieplan."""
+
+    __tablename__ = "agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    what: Mapped[str] = mapped_column(Text)
+    party: Mapped[str] = mapped_column(String(20))
+    due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_person.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # The checklist task this agreement matches (PupilTaskRow.code), or "".
+    task_code: Mapped[str] = mapped_column(String(40), default="")
+
+
+class PlanContactRow(Base):
+    __tablename__ = "plan_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact_person.id"), index=True)
+
+
+class PaspoortRow(Base):
+    __tablename__ = "paspoort"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), unique=True)
+    wie: Mapped[str] = mapped_column(Text, default="")
+    kan: Mapped[str] = mapped_column(Text, default="")
+    wil: Mapped[str] = mapped_column(Text, default="")
+    nodig: Mapped[str] = mapped_column(Text, default="")
+    keuze: Mapped[str] = mapped_column(Text, default="")
+    aanpak: Mapped[str] = mapped_column(Text, default="")
+    aanpassingen: Mapped[str] = mapped_column(Text, default="")
+    updated_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CredentialRow(Base):
+    """A diploma, certificate or praktijkverklaring."""
+
+    __tablename__ = "credential"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    issued_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    issuer: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ConsentRow(Base):
+    """The basis for handing over to one receiver (see domain.handover.Consent)."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    receiver: Mapped[str] = mapped_column(String(20))
+    basis: Mapped[str] = mapped_column(String(20))
+    # Comma-separated Section values.
+    sections: Mapped[str] = mapped_column(String(200), default="")
+    given_on: Mapped[date] = mapped_column(Date)
+    consenter: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    consenter_name: Mapped[str] = mapped_column(String(200), default="")
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    withdrawn_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DocumentLogRow(Base):
+    """Every document written or printed: which, which version of the data, for whom, when,
+    by whom. Never the texts themselves."""
+
+    __tablename__ = "document_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    made_at: Mapped[datetime] = mapped_column(DateTime)
+    made_by: Mapped[str] = mapped_column(String(200), default="")
+    receiver: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The organisation's name as it was then: the log outlives address book changes.
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    sections: Mapped[str] = mapped_column(String(200), default="")
+    data_version: Mapped[str] = mapped_column(String(16), default="")
