@@ -130,7 +130,10 @@ def test_on_20_march_the_start_screen_says_what_to_do_first(march_window: MainWi
     first = view.selected_item()
     assert first is not None and first.group is Group.OVERDUE
     assert view.tree.currentIndex().row() == 1
-    assert "dagen te laat" in view.model.index(1, 4).data()
+    headers = [view.model.headerData(n, Qt.Orientation.Horizontal) for n in range(5)]
+    assert headers == ["Leerling", "Klas", "Wanneer", "Wie", "Wat moet er gebeuren"]
+    assert view.model.index(1, 2).data().endswith("dagen te laat")
+    assert view.model.index(1, 4).data() == first.about.open_text
 
 
 def test_ticking_in_the_vandaag_view_changes_the_pupils_status(

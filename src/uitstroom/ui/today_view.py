@@ -83,27 +83,32 @@ class ItemColumn:
     chars: int
 
 
-def what_to_do(item: AttentionItem, today: date) -> str:
-    """The open task and how late or near it is; the date itself has its own column."""
-    if item.about is None or item.due is None:
-        return item.text
+def when_text(item: AttentionItem, today: date) -> str:
+    """How late or near, in words: '170 dagen te laat', 'vandaag', 'over 12 dagen'. The date
+    itself is in the row's tooltip."""
+    if item.due is None:
+        return "nu"
     days = (item.due - today).days
     if days < 0:
-        when = "1 dag te laat" if days == -1 else f"{-days} dagen te laat"
-    elif days == 0:
-        when = "vandaag"
-    elif days == 1:
-        when = "morgen"
-    else:
-        when = f"nog {days} dagen"
-    return f"{item.about.open_text} · {when}"
+        return "1 dag te laat" if days == -1 else f"{-days} dagen te laat"
+    if days == 0:
+        return "vandaag"
+    if days == 1:
+        return "morgen"
+    return f"over {days} dagen"
 
 
+def what_to_do(item: AttentionItem, _today: date) -> str:
+    return item.text if item.about is None else item.about.open_text
+
+
+# The list shares the window with the pupil's details: the words that matter (who, how late,
+# what) come first and the long description takes the rest of the width.
 ITEM_COLUMNS = (
-    ItemColumn("Leerling", lambda i, _d: i.name, 25),
-    ItemColumn("Klas", lambda i, _d: i.klas, 7),
-    ItemColumn("Uiterlijk", lambda i, _d: short_day(i.due), 14),
-    ItemColumn("Wie", lambda i, _d: "" if i.about is None else i.about.owner.label, 14),
+    ItemColumn("Leerling", lambda i, _d: i.name, 21),
+    ItemColumn("Klas", lambda i, _d: i.klas, 6),
+    ItemColumn("Wanneer", when_text, 19),
+    ItemColumn("Wie", lambda i, _d: "" if i.about is None else i.about.owner.label, 17),
     ItemColumn("Wat moet er gebeuren", what_to_do, 40),
 )
 
@@ -150,7 +155,7 @@ class AttentionModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return ITEM_COLUMNS[index.column()].display(row, self.today)
         if role == Qt.ItemDataRole.ToolTipRole:
-            due = f" (uiterlijk {short_day(row.due)})" if row.due else ""
+            due = f" (uiterlijk {long_day(row.due)})" if row.due else ""
             return f"{row.name}, {row.klas}: {row.text}{due}"
         if role == ROW_ROLE:
             return row
@@ -648,4 +653,5 @@ def advice_text(items: Sequence[AttentionItem], april_days: int | None) -> str:
     if soon:
         lead = "Daarna" if parts else "Niets is te laat. Begin met"
         parts.append(f"{lead} {plural(soon, 'taak', 'taken')} voor de komende twee weken.")
-    return " ".join(parts)
+    # One point per line: a coordinator between two lessons reads the first line and acts.
+    return "\n".join(parts)
