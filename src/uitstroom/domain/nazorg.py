@@ -1,0 +1,272 @@
+"""Nazorg: following a young person after the last school day, as rules with the date passed in.
+
+- Pro and vso follow their leavers for two years, mbo for one (Wet van school naar duurzaam
+  werk); the default moments are 3, 6, 12, 18 and 24 months after leaving (mbo: 3, 6, 12).
+- A call that does not reach the young person counts as an attempt. Three attempts on different
+  days, spread over at least two weeks, and the program proposes "uit beeld".
+- No school and no work, or uit beeld, raises the alarm once: signal the Doorstroompunt (under
+  27 without startkwalificatie) or else the gemeente (Werk en Inkomen), and hand over warmly.
+- Figures leave the school anonymous: no cell below 5 young people is shown as a number.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from uitstroom.domain.enums import JaNeeOnbekend, LabelledEnum, SchoolType
+from uitstroom.domain.handover import Receiver, age_on
+
+
+class Destination(LabelledEnum):
+    """Where the pupil went at leaving (uitstroombestemming)."""
+
+    WERK = "werk", "Werk"
+    MBO = "mbo", "Mbo"
+    DAGBESTEDING = "dagbesteding", "Dagbesteding"
+    BESCHUT_WERK = "beschut_werk", "Beschut werk"
+    GEEN = "geen", "Geen bestemming"
+    ONBEKEND = "onbekend", "Onbekend"
+
+
+class CallStatus(LabelledEnum):
+    """What a nazorg call found: the destinations, and what can happen after leaving."""
+
+    WERK = "werk", "Werk"
+    MBO = "mbo", "Mbo"
+    DAGBESTEDING = "dagbesteding", "Dagbesteding"
+    BESCHUT_WERK = "beschut_werk", "Beschut werk"
+    WERKZOEKEND_UITKERING = "werkzoekend_uitkering", "Werkzoekend, met uitkering"
+    WERKZOEKEND = "werkzoekend", "Werkzoekend, zonder uitkering"
+    THUIS = "thuis", "Thuis, zonder dagbesteding"
+    VERHUISD = "verhuisd", "Verhuisd"
+    UIT_BEELD = "uit_beeld", "Uit beeld"
+    GEEN = "geen", "Geen school en geen werk"
+    ONBEKEND = "onbekend", "Onbekend"
+
+
+class Channel(LabelledEnum):
+    TELEFOON = "telefoon", "Telefoon"
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "Sms of app"
+    OUDERS = "ouders", "Via ouders"
+    WERKGEVER = "werkgever", "Via werkgever of school"
+
+
+# Default months after leaving at which a call is due; a school can change them.
+DEFAULT_OFFSETS: Mapping[SchoolType, tuple[int, ...]] = {
+    SchoolType.PRO: (3, 6, 12, 18, 24),
+    SchoolType.VSO: (3, 6, 12, 18, 24),
+    SchoolType.MBO: (3, 6, 12),
+}
+ATTEMPTS_FOR_UIT_BEELD = 3
+ATTEMPT_SPAN = timedelta(days=14)
+DOORSTROOMPUNT_AGE_LIMIT = 27
+SMALL_NUMBER = 5
+SUPPRESSED = "<5"
+
+# Statuses with no school and no work: the alarm.
+ALARM_STATUSES = frozenset(
+    {
+        CallStatus.WERKZOEKEND_UITKERING,
+        CallStatus.WERKZOEKEND,
+        CallStatus.THUIS,
+        CallStatus.UIT_BEELD,
+        CallStatus.GEEN,
+    }
+)
+
+STATUS_OF_DESTINATION = {
+    Destination.WERK: CallStatus.WERK,
+    Destination.MBO: CallStatus.MBO,
+    Destination.DAGBESTEDING: CallStatus.DAGBESTEDING,
+    Destination.BESCHUT_WERK: CallStatus.BESCHUT_WERK,
+    Destination.GEEN: CallStatus.GEEN,
+    Destination.ONBEKEND: CallStatus.ONBEKEND,
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it has no such day
+    (31 August + 3 months = 30 November; 29 February + 12 months = 28 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    months: int
+    due: date
+
+
+def nazorg_plan(
+    left_on: date, school_type: SchoolType, offsets: Sequence[int] | None = None
+) -> list[PlannedCall]:
+    """The calls due after leaving on `left_on`, in order."""
+    chosen = DEFAULT_OFFSETS[school_type] if offsets is None else offsets
+    return [PlannedCall(m, add_months(left_on, m)) for m in sorted(set(chosen))]
+
+
+def offsets_problems(offsets: Sequence[int], school_type: SchoolType) -> list[str]:
+    """What is wrong with a school's own moments, in words it can act on."""
+    problems = []
+    if not offsets:
+        problems.append("Kies minstens één moment voor een nazorggesprek.")
+    limit = 24 if school_type is not SchoolType.MBO else 12
+    if any(m < 1 or m > 36 for m in offsets):
+        problems.append("Kies momenten van 1 tot en met 36 maanden na het verlaten van school.")
+    elif offsets and max(offsets) < limit:
+        years = "twee jaar" if limit == 24 else "een jaar"
+        problems.append(
+            f"De wet vraagt nazorg tot {years} na het verlaten van school. "
+            f"Kies ook een moment op {limit} maanden."
+        )
+    if len(set(offsets)) != len(offsets):
+        problems.append("Elk moment mag maar één keer voorkomen.")
+    return problems
+
+
+def propose_uit_beeld(attempts: Iterable[date]) -> bool:
+    """Three attempts on different days, the first and last at least two weeks apart.
+    Pass only the attempts since the young person was last reached."""
+    days = sorted(set(attempts))
+    return len(days) >= ATTEMPTS_FOR_UIT_BEELD and days[-1] - days[0] >= ATTEMPT_SPAN
+
+
+def is_alarm(status: CallStatus) -> bool:
+    return status in ALARM_STATUSES
+
+
+def alarm_fires(previous: CallStatus | None, found: CallStatus) -> bool:
+    """The alarm fires when a young person comes into a no-school-no-work status, not again
+    while they stay there (an open signal task already exists)."""
+    return is_alarm(found) and (previous is None or not is_alarm(previous))
+
+
+def signal_to(birth: date | None, day: date, startkwalificatie: JaNeeOnbekend) -> Receiver:
+    """The Doorstroompunt follows young people under 27 without startkwalificatie; everyone
+    else is for the gemeente, Werk en Inkomen."""
+    young = birth is None or age_on(birth, day) < DOORSTROOMPUNT_AGE_LIMIT
+    if young and startkwalificatie is not JaNeeOnbekend.JA:
+        return Receiver.DOORSTROOMPUNT
+    return Receiver.GEMEENTE
+
+
+# --- outcome figures ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A call that reached the young person (or their last known place)."""
+
+    on: date
+    status: CallStatus
+    same_place: bool | None = None
+
+
+@dataclass(frozen=True)
+class Leaver:
+    """What the figures need of one former pupil: nothing that names them."""
+
+    left_on: date
+    planned_route: str  # the route's label at leaving
+    destination: Destination
+    observations: tuple[Observation, ...] = ()
+
+
+MOMENTS = (0, 6, 12, 24)
+# A call within two months of a moment tells where the young person was at that moment.
+MOMENT_WINDOW = timedelta(days=62)
+NOT_REACHED = "Niet bereikt"
+
+
+def observation_at(leaver: Leaver, months: int) -> Observation | None:
+    """The reached call nearest to `months` after leaving, within two months of it."""
+    moment = add_months(leaver.left_on, months)
+    near = [o for o in leaver.observations if abs((o.on - moment).days) <= MOMENT_WINDOW.days]
+    if not near:
+        return None
+    return min(near, key=lambda o: (abs((o.on - moment).days), o.on))
+
+
+def status_at(leaver: Leaver, months: int, today: date) -> str | None:
+    """The status label at `months` after leaving; None when that moment has not come yet
+    on `today`; NOT_REACHED when no call near the moment reached anyone."""
+    if months == 0:
+        return STATUS_OF_DESTINATION[leaver.destination].label
+    if add_months(leaver.left_on, months) > today:
+        return None
+    found = observation_at(leaver, months)
+    return NOT_REACHED if found is None else found.status.label
+
+
+def lasting(leaver: Leaver, today: date) -> bool | None:
+    """Bestendiging: at 12 months still in the place they went to at leaving (same status,
+    and the call did not say it was another place). None when not known on `today`."""
+    if add_months(leaver.left_on, 12) > today:
+        return None
+    found = observation_at(leaver, 12)
+    if found is None:
+        return None
+    return (
+        found.status is STATUS_OF_DESTINATION[leaver.destination] and found.same_place is not False
+    )
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    leavers: int
+    # moment in months -> status label -> count (only leavers whose moment has come)
+    at: dict[int, dict[str, int]]
+    reached: dict[int, int]
+    due: dict[int, int]
+    # still in the same place at 12 months as at leaving, of those reached then
+    lasting: int
+    lasting_known: int
+    # planned route label -> destination label -> count
+    planned_vs_actual: dict[str, dict[str, int]]
+
+
+def outcomes(leavers: Sequence[Leaver], today: date) -> Outcomes:
+    at: dict[int, dict[str, int]] = {}
+    reached: dict[int, int] = {}
+    due: dict[int, int] = {}
+    for months in MOMENTS:
+        seen = [status_at(leaver, months, today) for leaver in leavers]
+        counted = Counter(s for s in seen if s is not None)
+        at[months] = dict(counted)
+        due[months] = sum(counted.values())
+        reached[months] = due[months] - counted.get(NOT_REACHED, 0)
+    known = [found for found in (lasting(leaver, today) for leaver in leavers) if found is not None]
+    crossed: dict[str, Counter[str]] = {}
+    for leaver in leavers:
+        crossed.setdefault(leaver.planned_route, Counter())[leaver.destination.label] += 1
+    return Outcomes(
+        len(leavers),
+        at,
+        reached,
+        due,
+        sum(known),
+        len(known),
+        {route: dict(counts) for route, counts in crossed.items()},
+    )
+
+
+def suppress(counts: Mapping[str, int]) -> dict[str, int | str]:
+    """One row of an anonymous table: every count below 5 becomes "<5"; when exactly one
+    cell was hidden, the next smallest is hidden too, so the total cannot give it away."""
+    shown: dict[str, int | str] = {
+        key: (SUPPRESSED if count < SMALL_NUMBER else count) for key, count in counts.items()
+    }
+    hidden = [key for key, value in shown.items() if value == SUPPRESSED]
+    if len(hidden) == 1:
+        others = sorted(
+            (count, key) for key, count in counts.items() if key not in hidden and count > 0
+        )
+        if others:
+            shown[others[0][1]] = SUPPRESSED
+    return shown
