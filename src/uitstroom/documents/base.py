@@ -26,14 +26,18 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     PageBreak,
     PageTemplate,
     Paragraph,
+    Table,
+    TableStyle,
 )
 
 from uitstroom.domain.dates import dutch_date as dutch_date  # re-exported for the documents
+from uitstroom.domain.handover import PersonLine, PupilHeader
 
 FONT = "UitstroomSans"
 FONT_BOLD = "UitstroomSans-Bold"
@@ -140,12 +144,25 @@ def styles() -> StyleSheet1:
             spaceAfter=14,
         )
     )
+    sheet.add(ParagraphStyle("Opsomming", parent=base, leftIndent=14, bulletIndent=2, spaceAfter=3))
     return sheet
 
 
 def para(text: str, style: str = "Tekst") -> Paragraph:
     """A paragraph of plain text: escaped, with line breaks kept."""
     return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
+
+
+def paragraphs(text: str, style: str = "Tekst") -> list[Flowable]:
+    """A long text as separate paragraphs (split at blank lines), so it flows across pages and
+    a page can break between them."""
+    blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
+    return [para(block, style) for block in blocks if block]
+
+
+def bullet(text: str) -> Paragraph:
+    """One item of a list: its own paragraph, so a long item wraps under itself."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), styles()["Opsomming"], bulletText="•")
 
 
 @dataclass(frozen=True)
@@ -304,3 +321,78 @@ def _build(
 
 
 CONTENT_WIDTH = A4[0] - 2 * MARGIN
+LABEL_WIDTH = 52 * mm
+# Room a heading needs below it on a page, or it moves to the next one with its text.
+SECTION_ROOM = 45 * mm
+ENTRY_ROOM = 18 * mm
+GRID = colors.HexColor("#d5dce3")
+HEAD_FILL = colors.HexColor("#eef3f9")
+
+
+def heading(text: str, style: str = "Kop1", room: float = SECTION_ROOM) -> list[Flowable]:
+    """A heading that never ends a page. Not through keepWithNext: that would push a long
+    text after it whole onto the next page and leave a page half empty."""
+    head = para(text, style)
+    head.keepWithNext = 0
+    return [CondPageBreak(room), head]
+
+
+def grid_table(
+    rows: Sequence[Sequence[Flowable]], widths: Sequence[float], header: bool = False
+) -> Table:
+    """Short values in columns. splitInRow: a cell taller than what is left of the page
+    continues on the next one instead of being cut off; the header row repeats."""
+    table = Table(
+        [list(row) for row in rows],
+        colWidths=list(widths),
+        repeatRows=1 if header else 0,
+        splitInRow=1,
+    )
+    style: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.5, GRID),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if header:
+        style += [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def field_table(rows: Sequence[tuple[str, str]]) -> Flowable:
+    """Label and value in two columns; empty values are left out."""
+    filled = [[para(label, "Label"), para(value, "Cel")] for label, value in rows if value]
+    if not filled:
+        return para("Hier is niets ingevuld.")
+    return grid_table(filled, [LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH])
+
+
+def people_table(people: Sequence[PersonLine]) -> Table:
+    """Contact persons: who they are for the pupil, who and where, how to reach them."""
+    rows: list[list[Flowable]] = [
+        [para(text, "Label") for text in ("Rol", "Naam en organisatie", "Telefoon en e-mail")]
+    ]
+    for person in people:
+        who = "\n".join(part for part in (person.name, person.organisation) if part)
+        reach = "\n".join(part for part in (person.phone, person.email) if part)
+        rows.append([para(person.role, "Cel"), para(who, "Cel"), para(reach or "—", "Cel")])
+    first = 34 * mm
+    return grid_table(
+        rows, [first, (CONTENT_WIDTH - first) * 0.5, (CONTENT_WIDTH - first) * 0.5], header=True
+    )
+
+
+def pupil_table(pupil: PupilHeader) -> Flowable:
+    """Who the document is about, with the route in words."""
+    return field_table(
+        [
+            ("Naam", pupil.name),
+            ("Geboortedatum", dutch_date(pupil.birth)),
+            ("Klas", pupil.klas),
+            ("Na school", pupil.route),
+            ("Laatste schooljaar", pupil.cohort),
+            ("Woonplaats", pupil.woongemeente),
+        ]
+    )

@@ -1,0 +1,161 @@
+"""Het Paspoort voor Succes: the pupil's own handover document, written with pupil and parents.
+It speaks to the pupil ("je") and holds only the parts in `doc.sections`, in that order: a
+part that is not there leaves no heading and no text behind (the overdracht relies on that).
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
+
+from uitstroom.documents import base
+from uitstroom.documents.base import (
+    CONTENT_WIDTH,
+    ENTRY_ROOM,
+    Letterhead,
+    dutch_date,
+    field_table,
+    grid_table,
+    heading,
+    para,
+    paragraphs,
+    people_table,
+    pupil_table,
+)
+from uitstroom.domain.handover import Credential, PaspoortDoc, PersonLine, Section, StageLine
+
+TITLE = "Paspoort voor Succes"
+EMPTY = "Hier is nog niets ingevuld."
+
+
+def render(doc: PaspoortDoc, stream: IO[bytes]) -> None:
+    base.render(
+        stream,
+        letterhead(doc),
+        story(doc),
+        title=f"{TITLE} {doc.pupil.name}",
+        subject="Wie je bent, wat je kunt, wat je wilt en wat je nodig hebt",
+    )
+
+
+def letterhead(doc: PaspoortDoc) -> Letterhead:
+    return Letterhead(doc.school.name, f"{TITLE} — {doc.pupil.name}", doc.school.logo_png)
+
+
+def story(doc: PaspoortDoc) -> list[Flowable]:
+    """The whole Paspoort: title, a word to the pupil, then the parts."""
+    school = doc.school.name or "school"
+    return [
+        para(f"{TITLE} van {doc.pupil.name}", "Titel"),
+        para(f"{school} · {dutch_date(doc.made_on)}", "Ondertitel"),
+        para(
+            "Dit paspoort is van jou. Je hebt het samen met je ouders en school gemaakt. Er "
+            "staat in wie je bent, wat je kunt, wat je wilt en wat je nodig hebt. Neem het mee "
+            "naar je nieuwe school of je werk. Zo hoef je niet alles opnieuw te vertellen. Jij "
+            "bepaalt wie het mag lezen.",
+            "Kader",
+        ),
+        *body(doc),
+    ]
+
+
+def body(doc: PaspoortDoc) -> list[Flowable]:
+    """The pupil's details, the parts in `doc.sections` and the school's nazorg contact;
+    shared with the overdracht, which puts its own title and words for the receiver above."""
+    flow: list[Flowable] = [*heading("Over jou"), pupil_table(doc.pupil)]
+    for section in doc.sections:
+        flow += heading(section.label)
+        flow += _section(doc, section)
+    flow += _nazorg(doc)
+    return flow
+
+
+def _section(doc: PaspoortDoc, section: Section) -> list[Flowable]:
+    text = paragraphs(doc.texts.get(section, ""))
+    if section is Section.STAGES:
+        return [*text, *_stages(doc.stages)]
+    if section is Section.DIPLOMAS:
+        return [*text, *_credentials(doc.credentials)]
+    if section is Section.CONTACT:
+        return [*text, *_people(doc.contacts)]
+    return text or [para(EMPTY)]
+
+
+def _stages(stages: tuple[StageLine, ...]) -> list[Flowable]:
+    if not stages:
+        return [para("Er staan nog geen stages in.")]
+    flow: list[Flowable] = []
+    for stage in stages:
+        period = " tot en met ".join(
+            part for part in (dutch_date(stage.start), dutch_date(stage.end)) if part
+        )
+        flow += [
+            CondPageBreak(ENTRY_ROOM + 12 * mm),
+            KeepTogether(
+                [para(stage.company, "Kop2"), para(period or "Periode onbekend", "Klein")]
+            ),
+        ]
+        if stage.learned.strip():
+            flow += [para("Wat je hebt geleerd", "Label"), *paragraphs(stage.learned)]
+        flow.append(Spacer(1, 2 * mm))
+    return flow
+
+
+def _credentials(credentials: tuple[Credential, ...]) -> list[Flowable]:
+    if not credentials:
+        return [para("Er staan nog geen diploma's, certificaten of praktijkverklaringen in.")]
+    rows: list[list[Flowable]] = [
+        [para(text, "Label") for text in ("Soort", "Naam", "Datum", "Gegeven door")]
+    ]
+    for credential in credentials:
+        rows.append(
+            [
+                para(credential.kind.label, "Cel"),
+                para(credential.name, "Cel"),
+                para(dutch_date(credential.issued_on) or "—", "Cel"),
+                para(credential.issuer or "—", "Cel"),
+            ]
+        )
+    widths = [38 * mm, CONTENT_WIDTH - 128 * mm, 38 * mm, 52 * mm]
+    return [grid_table(rows, widths, header=True)]
+
+
+def _people(people: tuple[PersonLine, ...]) -> list[Flowable]:
+    if not people:
+        return [para("Er staan geen contactgegevens in.")]
+    return [people_table(people)]
+
+
+def _nazorg(doc: PaspoortDoc) -> list[Flowable]:
+    person = doc.nazorg_contact
+    if person is None:
+        return []
+    school = doc.school.name or "school"
+    if doc.receiver:
+        words = (
+            f"Na school houdt {school} nog twee jaar contact met {doc.pupil.name}. Dat heet "
+            "nazorg. Hebt u vragen, of gaat het niet goed? Neem dan contact op met:"
+        )
+    else:
+        words = (
+            f"Na school houdt {school} nog twee jaar contact met je. Dat heet nazorg. We bellen "
+            "of mailen je af en toe om te horen hoe het gaat. Heb je vragen, of gaat het niet "
+            "goed? Neem dan contact op met:"
+        )
+    details = field_table(
+        [
+            ("Naam", person.name),
+            ("Functie", person.role),
+            ("School", person.organisation),
+            ("Telefoon", person.phone),
+            ("E-mail", person.email),
+        ]
+    )
+    # Short: on one page with its heading.
+    return [
+        KeepTogether(
+            [*heading("Contact met school na de overstap (nazorg)", room=0), para(words), details]
+        )
+    ]
