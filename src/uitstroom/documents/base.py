@@ -337,12 +337,36 @@ def heading(text: str, style: str = "Kop1", room: float = SECTION_ROOM) -> list[
     return [CondPageBreak(room), head]
 
 
+# Less room than this at the foot of a page: a table continues on the next page instead.
+TABLE_MIN_PIECE = 25 * mm
+
+
+class FlowingTable(Table):
+    """A table that breaks between rows where it can and inside a row only where it must.
+
+    reportlab first breaks between rows and then lays the rest into what is left of the page,
+    which repeats the header there above a half row; and breaking every row inside would
+    put one contact's name and organisation on different pages."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if availHeight < TABLE_MIN_PIECE:
+            return []
+        self._calc(availWidth, availHeight)
+        by_row = self._splitRows(availHeight, doInRowSplit=0)
+        if len(by_row) == 2:
+            used = sum(self._rowHeights[: len(by_row[0]._cellvalues)])
+            if availHeight - used < TABLE_MIN_PIECE:
+                return by_row
+        in_row = self._splitRows(availHeight, doInRowSplit=1)
+        return in_row if len(in_row) == 2 else by_row
+
+
 def grid_table(
     rows: Sequence[Sequence[Flowable]], widths: Sequence[float], header: bool = False
-) -> Table:
+) -> FlowingTable:
     """Short values in columns. splitInRow: a cell taller than what is left of the page
     continues on the next one instead of being cut off; the header row repeats."""
-    table = Table(
+    table = FlowingTable(
         [list(row) for row in rows],
         colWidths=list(widths),
         repeatRows=1 if header else 0,
@@ -371,8 +395,9 @@ def field_table(rows: Sequence[tuple[str, str]]) -> Flowable:
 
 def people_table(people: Sequence[PersonLine]) -> Table:
     """Contact persons: who they are for the pupil, who and where, how to reach them."""
+    who_head = "Naam en organisatie" if any(p.organisation for p in people) else "Naam"
     rows: list[list[Flowable]] = [
-        [para(text, "Label") for text in ("Rol", "Naam en organisatie", "Telefoon en e-mail")]
+        [para(text, "Label") for text in ("Rol", who_head, "Telefoon en e-mail")]
     ]
     for person in people:
         who = "\n".join(part for part in (person.name, person.organisation) if part)

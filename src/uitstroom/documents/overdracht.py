@@ -11,7 +11,7 @@ from typing import IO
 from reportlab.platypus import Flowable
 
 from uitstroom.documents import base, paspoort
-from uitstroom.documents.base import Letterhead, dutch_date, para
+from uitstroom.documents.base import Letterhead, dutch_date, field_table, para
 from uitstroom.domain.handover import PaspoortDoc, Section
 
 TITLE = "Overdracht"
@@ -35,25 +35,28 @@ def letterhead(doc: PaspoortDoc) -> Letterhead:
 
 def story(doc: PaspoortDoc) -> list[Flowable]:
     school = doc.school.name or "De school"
-    receiver = doc.receiver or "de volgende school of werkplek"
-    words = [
-        f"{school} geeft deze informatie over {doc.pupil.name} aan u door voor een warme "
-        "overstap. Het is het Paspoort voor Succes: de leerling heeft het samen met ouders "
-        "en school geschreven.",
-        f"{doc.consent_line}."
-        if doc.consent_line and not doc.consent_line.endswith(".")
-        else doc.consent_line,
-        left_out_line(doc),
-        "Gebruik deze informatie alleen voor de begeleiding van de leerling en geef haar niet "
-        "aan anderen door.",
+    name = doc.pupil.name
+    flow: list[Flowable] = [
+        para(f"{TITLE} van {name}", "Titel"),
+        para(f"Paspoort voor Succes · {school} · {dutch_date(doc.made_on)}", "Ondertitel"),
+        field_table(
+            [
+                ("Voor", doc.receiver or "De volgende school of werkplek"),
+                ("Toestemming", doc.consent_line),
+            ]
+        ),
+        para(
+            f"Dit is het Paspoort voor Succes van {name}. De leerling heeft het samen met "
+            f"ouders en school geschreven. {school} geeft het aan u door, zodat de overstap "
+            "goed verloopt. Gebruik deze informatie alleen om de leerling te begeleiden. Geef "
+            "de informatie niet door aan anderen.",
+            "Kader",
+        ),
     ]
-    return [
-        para(f"{TITLE}: Paspoort voor Succes van {doc.pupil.name}", "Titel"),
-        para(f"Voor: {receiver}", "Kop2"),
-        para(f"{doc.school.name} · {dutch_date(doc.made_on)}", "Ondertitel"),
-        para(" ".join(line for line in words if line), "Kader"),
-        *paspoort.body(doc),
-    ]
+    left_out = left_out_line(doc)
+    if left_out:
+        flow.append(para(left_out, "Label"))
+    return [*flow, *paspoort.body(doc)]
 
 
 def left_out_line(doc: PaspoortDoc) -> str:
@@ -62,6 +65,6 @@ def left_out_line(doc: PaspoortDoc) -> str:
     if set(doc.sections) >= set(Section):
         return ""
     return (
-        "Niet alle delen van het paspoort staan hierin. Voor de delen die ontbreken, is geen "
+        "Niet alle delen van het paspoort staan hierin. Voor de andere delen is geen "
         "toestemming gegeven om ze met u te delen."
     )

@@ -64,7 +64,8 @@ def story(doc: PaspoortDoc) -> list[Flowable]:
 def body(doc: PaspoortDoc) -> list[Flowable]:
     """The pupil's details, the parts in `doc.sections` and the school's nazorg contact;
     shared with the overdracht, which puts its own title and words for the receiver above."""
-    flow: list[Flowable] = [*heading("Over jou"), pupil_table(doc.pupil)]
+    about = "Over de leerling" if doc.receiver else "Over jou"
+    flow: list[Flowable] = [*heading(about), pupil_table(doc.pupil)]
     for section in doc.sections:
         flow += heading(section.label)
         flow += _section(doc, section)
@@ -118,7 +119,7 @@ def _credentials(credentials: tuple[Credential, ...]) -> list[Flowable]:
                 para(credential.issuer or "—", "Cel"),
             ]
         )
-    widths = [38 * mm, CONTENT_WIDTH - 128 * mm, 38 * mm, 52 * mm]
+    widths = [38 * mm, CONTENT_WIDTH - 110 * mm, 36 * mm, 36 * mm]
     return [grid_table(rows, widths, header=True)]
 
 

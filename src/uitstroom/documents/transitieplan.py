@@ -95,7 +95,7 @@ def _agreements(agreements: tuple[AgreementLine, ...]) -> list[Flowable]:
                 para("ja" if line.done else "nog niet", "Cel"),
             ]
         )
-    widths = [CONTENT_WIDTH - 103 * mm, 35 * mm, 44 * mm, 24 * mm]
+    widths = [CONTENT_WIDTH - 88 * mm, 32 * mm, 36 * mm, 20 * mm]
     return [*flow, grid_table(rows, widths, header=True)]
 
 
@@ -122,12 +122,12 @@ def _signatures(doc: TransitieplanDoc) -> Flowable:
     guardians = [name for name in doc.guardians if name.strip()] or [""]
     signers += [("Ouder of verzorger", name) for name in guardians]
     signers.append(("School", doc.school.coordinator_name))
-    rows: list[list[Flowable | str]] = [
-        [para("Wie", "Label"), para("Datum", "Label"), "", para("Handtekening", "Label")]
+    rows: list[list[Flowable | list[Flowable] | str]] = [
+        [para("Wie", "Klein"), para("Datum", "Klein"), "", para("Handtekening", "Klein")]
     ]
     for role, name in signers:
-        who = f"{role}\n{name or 'Naam: ____________________'}"
-        rows.append([para(who, "Cel"), "", "", ""])
+        who = [para(role, "Label"), para(name or "Naam:", "Cel")]
+        rows.append([who, "", "", ""])
     widths = [CONTENT_WIDTH - 123 * mm, 45 * mm, 8 * mm, 70 * mm]
     table = Table(rows, colWidths=widths, rowHeights=[None] + [19 * mm] * len(signers))
     table.setStyle(

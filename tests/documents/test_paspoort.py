@@ -1,0 +1,144 @@
+"""The Paspoort voor Succes read back as the pupil would: their name as written, the parts in
+order, stages and certificates, whom to call after school; and a batch of them in one file."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from samples import (
+    SCHOOL,
+    SHORT_TEXTS,
+    long_paspoort,
+    missing_words,
+    page_texts,
+    paspoort,
+    pdf_of,
+    text_of,
+    transitieplan,
+)
+
+from uitstroom.documents import overdracht
+from uitstroom.documents import transitieplan as plan
+from uitstroom.documents.base import render_many
+from uitstroom.documents.paspoort import letterhead, render, story
+from uitstroom.domain.handover import Section
+
+
+def test_the_paspoort_holds_the_pupil_the_parts_in_order_stages_and_contacts() -> None:
+    text = text_of(pdf_of(render, paspoort()))
+    assert "Paspoort voor Succes van Zoë van der Meer-Çelik" in text
+    assert "Dit paspoort is van jou." in text
+    for expected in (
+        "Doorleren: Entree, Assistent bouwen, wonen en onderhoud (ROC Midden)",
+        "Bouwbedrijf Öztürk & Zn. 1 september 2026 tot en met 29 januari 2027",
+        "Wat je hebt geleerd Kozijnen stellen, veilig werken op de steiger.",
+        "Gamma Utrecht-Noord",
+        "Certificaat VCA Basis 10 februari 2027 SSVV",
+        "Praktijkverklaring Assistent bouw en infra 29 januari 2027 SBB",
+        "Moeder Ayşe Çelik 06 98 76 54 32 ayse.celik@example.nl",
+        "Contact met school na de overstap (nazorg)",
+        "Uitstroomcoördinator",
+        "m.verbeek@dehorizon.nl",
+        *(" ".join(text.split()) for text in SHORT_TEXTS.values()),
+    ):
+        assert expected in text, expected
+    positions = [text.index(section.label) for section in Section]
+    assert positions == sorted(positions)
+
+
+def test_only_the_parts_in_the_document_appear() -> None:
+    text = text_of(pdf_of(render, paspoort(sections=(Section.WIE, Section.STAGES))))
+    assert SHORT_TEXTS[Section.WIE] in text and "Bouwbedrijf Öztürk" in text
+    for section in Section:
+        if section not in (Section.WIE, Section.STAGES):
+            assert section.label not in text, section
+    for section in (Section.KAN, Section.NODIG, Section.ONDERSTEUNING):
+        assert SHORT_TEXTS[section].split("\n")[0] not in text
+    assert "VCA Basis" not in text and "ayse.celik@example.nl" not in text
+
+
+def test_an_empty_part_says_so_instead_of_a_blank_heading() -> None:
+    text = text_of(pdf_of(render, paspoort(texts={}, stages=(), credentials=(), contacts=())))
+    assert "Wie ben je? Hier is nog niets ingevuld." in text
+    assert "Er staan nog geen stages in." in text
+    assert "Er staan nog geen diploma's, certificaten of praktijkverklaringen in." in text
+
+
+def test_a_long_paspoort_runs_over_numbered_pages_and_nothing_is_cut_off() -> None:
+    doc = long_paspoort()
+    pdf = pdf_of(render, doc)
+    pages = page_texts(pdf)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == len(pages) > 10
+    for number, page in enumerate(pages, start=1):
+        assert f"Pagina {number} van {len(pages)}" in page
+    everything = " ".join([*doc.texts.values(), *(stage.learned for stage in doc.stages)])
+    assert missing_words(pdf, everything) == []
+    assert "Nguyễn Thị Ánh Ōtsuka-Çelik" in pages[0]
+    assert "m.verbeek@dehorizon.nl" in pages[-1]  # the last thing on the last page
+
+
+def png(width: int, height: int) -> bytes:
+    stream = io.BytesIO()
+    Image.new("RGB", (width, height), (29, 78, 137)).save(stream, "PNG")
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("logo", [png(300, 120), png(40, 400), b"not a png"])
+def test_the_logo_prints_in_the_letterhead_and_a_broken_one_is_left_out(logo: bytes) -> None:
+    pdf = pdf_of(render, paspoort(school=replace(SCHOOL, logo_png=logo)))
+    text = text_of(pdf)
+    assert "Praktijkschool De Horizon" in text and "Pagina 1 van" in text
+
+
+def test_a_batch_is_one_file_with_each_pupil_numbered_from_page_one() -> None:
+    long = long_paspoort()
+    docs = [paspoort(), long, paspoort(pupil=replace(paspoort().pupil, name="Kenji Ōtsuka"))]
+    stream = io.BytesIO()
+    render_many([(letterhead(doc), story(doc)) for doc in docs], stream, title="Klas PRO4A")
+    pages = page_texts(stream.getvalue())
+    alone = [len(page_texts(pdf_of(render, doc))) for doc in docs]
+    assert len(pages) == sum(alone)
+    starts = [0, alone[0], alone[0] + alone[1]]
+    for doc, start, count in zip(docs, starts, alone, strict=True):
+        assert f"Paspoort voor Succes van {doc.pupil.name}" in pages[start]
+        for number in range(1, count + 1):
+            page = pages[start + number - 1]
+            assert f"Pagina {number} van {count}" in page
+            assert f"Paspoort voor Succes — {doc.pupil.name}" in page
+
+
+def test_a_batch_may_mix_documents_each_under_its_own_letterhead() -> None:
+    plan_doc, paspoort_doc = transitieplan(), paspoort()
+    overdracht_doc = replace(paspoort_doc, receiver="Gemeente, Werk en Inkomen")
+    stream = io.BytesIO()
+    render_many(
+        [
+            (plan.letterhead(plan_doc), plan.story(plan_doc)),
+            (overdracht.letterhead(overdracht_doc), overdracht.story(overdracht_doc)),
+        ],
+        stream,
+        title="Documenten",
+    )
+    pages = page_texts(stream.getvalue())
+    assert "Transitieplan — Zoë" in pages[0] and "Overdracht — Zoë" in pages[-1]
+
+
+def test_a_batch_needs_at_least_one_document() -> None:
+    with pytest.raises(ValueError):
+        render_many([], io.BytesIO(), title="Leeg")
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_the_fonts_are_embedded(tmp_path: Path) -> None:
+    path = tmp_path / "paspoort.pdf"
+    path.write_bytes(pdf_of(render, paspoort()))
+    table = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    dejavu = [line for line in table.splitlines() if "DejaVuSans" in line]
+    assert len(dejavu) >= 2 and all(" yes yes " in line for line in dejavu)
