@@ -47,6 +47,24 @@ class KeptUntil:
 
 
 @dataclass(frozen=True)
+class InzageBlock:
+    """One item of a part: a title and its fields as (label, text); texts may be long."""
+
+    title: str
+    fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class InzagePart:
+    """A part of the overview beyond the pupil record (the transitieplan, the paspoort, the
+    consents, the documents made), as headings and texts."""
+
+    heading: str
+    blocks: tuple[InzageBlock, ...]
+    empty: str = "Hier staat niets in."
+
+
+@dataclass(frozen=True)
 class Inzage:
     school: SchoolSettings
     record: PupilRecord
@@ -59,6 +77,9 @@ class Inzage:
     updated_at: datetime | None = None
     # What the last import from the pupil administration wrote, per ImportField value.
     imported_values: Mapping[str, str] = field(default_factory=dict)
+    parts: tuple[InzagePart, ...] = ()
+    # The same parts for the JSON beside the PDF, as plain JSON values by key.
+    parts_json: Mapping[str, object] = field(default_factory=dict)
 
 
 # What each line of the audit trail means, in a parent's words.
@@ -102,6 +123,8 @@ def render_inzage(data: Inzage, stream: IO[bytes]) -> None:
     story += _support(data)
     story += _route(data)
     story += _stages(data.record.stages)
+    for part in data.parts:
+        story += _part(part)
     story += _timeline(data)
     story += _log(data)
     story += _imported(data.imported_values)
@@ -253,6 +276,7 @@ def _stages(stages: Sequence[Stage]) -> list[Flowable]:
             ("Dagen per week", "" if stage.dagen_per_week is None else str(stage.dagen_per_week)),
             ("Erkend leerbedrijf (SBB)", stage.sbb_erkend.label.lower()),
             ("Kan het werk of een leerbaan worden?", stage.perspectief.label),
+            ("Wat er geleerd is", stage.geleerd),
         ]
         block: list[Flowable] = [para(stage.leerbedrijf, "Kop2"), _fields(rows)]
         story += [CondPageBreak(SECTION_ROOM), KeepTogether(block)]
@@ -390,6 +414,23 @@ def _rights(data: Inzage) -> list[Flowable]:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _part(part: InzagePart) -> list[Flowable]:
+    story: list[Flowable] = _heading(part.heading)
+    if not part.blocks:
+        return [*story, para(part.empty)]
+    for block in part.blocks:
+        if block.title:
+            story += _heading(block.title, "Kop2", ENTRY_ROOM)
+        filled = [(label, text) for label, text in block.fields if text.strip()]
+        if not filled:
+            story.append(para("Hier is niets ingevuld."))
+        for label, text in filled:
+            # Long texts flow as paragraphs across pages, never as table cells.
+            story += [*_heading(label, "Label", ENTRY_ROOM), para(text.strip())]
+        story.append(Spacer(1, 2 * mm))
+    return story
 
 
 def _heading(text: str, style: str = "Kop1", room: float = SECTION_ROOM) -> list[Flowable]:

@@ -1351,3 +1351,55 @@ def data_version_of(doc: TransitieplanDoc | PaspoortDoc) -> str:
     log says which version of the data went out, without holding the data."""
     text = json.dumps(_canonical(doc), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# --- for the inzage -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PupilHandover:
+    """Everything of this subject held about one pupil, for the inzage."""
+
+    transitieplan: Transitieplan
+    paspoort: Paspoort
+    consents: tuple[Consent, ...]
+    documents: tuple[DocumentRecord, ...]
+    # Names of the contacts and organisations the plan and consents refer to, by id.
+    contact_names: dict[int, str]
+    organisation_names: dict[int, str]
+
+
+def pupil_handover(session: Session, pupil_id: int) -> PupilHandover:
+    plan = _transitieplan(session, pupil_id)
+    consents = _consents(session, pupil_id)
+    contact_ids = {a.contact_id for a in plan.agreements if a.contact_id is not None} | {
+        c.contact_id for c in plan.contacts
+    }
+    contacts = {
+        row.id: f"{row.name} ({row.organisation.name})"
+        for row in session.scalars(
+            select(ContactPersonRow)
+            .where(ContactPersonRow.id.in_(contact_ids))
+            .options(selectinload(ContactPersonRow.organisation))
+        )
+    }
+    organisation_ids = {c.organisation_id for c in consents if c.organisation_id is not None}
+    organisations = {
+        row.id: row.name
+        for row in session.scalars(
+            select(OrganisationRow).where(OrganisationRow.id.in_(organisation_ids))
+        )
+    }
+    documents = session.scalars(
+        select(DocumentLogRow)
+        .where(DocumentLogRow.pupil_id == pupil_id)
+        .order_by(DocumentLogRow.made_at, DocumentLogRow.id)
+    ).all()
+    return PupilHandover(
+        transitieplan=plan,
+        paspoort=_paspoort(session, pupil_id),
+        consents=tuple(consents),
+        documents=tuple(_record(row) for row in documents),
+        contact_names=contacts,
+        organisation_names=organisations,
+    )

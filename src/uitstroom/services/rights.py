@@ -18,13 +18,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from uitstroom.documents.inzage import Inzage, KeptUntil, render_inzage
+from uitstroom.documents.inzage import (
+    Inzage,
+    InzageBlock,
+    InzagePart,
+    KeptUntil,
+    render_inzage,
+)
 from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.dates import dutch_date
+from uitstroom.domain.handover import LegalBasis, Section
 from uitstroom.domain.retention import CATEGORY_SCOPE, RetentionCategory
 from uitstroom.services.audit import append, entries_for_pupil
 from uitstroom.services.convert import record_from_row, settings_from_row
 from uitstroom.services.errors import NotFoundError, ValidationError
 from uitstroom.services.files import atomic_output
+from uitstroom.services.handover import PupilHandover, pupil_handover
 from uitstroom.services.pupils import load_pupil_row
 from uitstroom.services.retention import (
     keep_figures,
@@ -139,6 +148,7 @@ def _load(session: Session, pupil_id: int) -> PupilRow:
 def _inzage(session: Session, pupil_id: int, actor: str, now: datetime) -> Inzage:
     row = _load(session, pupil_id)
     dates = retention_dates(session, row.cohort.label)
+    handover = pupil_handover(session, pupil_id)
     return Inzage(
         school=settings_from_row(session.get(SchoolSettingsRow, 1)),
         record=record_from_row(row),
@@ -153,6 +163,131 @@ def _inzage(session: Session, pupil_id: int, actor: str, now: datetime) -> Inzag
         created_at=row.created_at,
         updated_at=row.updated_at,
         imported_values=dict(row.imported_values or {}),
+        parts=handover_parts(handover),
+        parts_json=handover_json(handover),
+    )
+
+
+def handover_json(data: PupilHandover) -> dict[str, Any]:
+    return {
+        "transitieplan": plain(data.transitieplan),
+        "paspoort": plain(data.paspoort),
+        "toestemmingen": plain(data.consents),
+        "documenten": plain(data.documents),
+        "contactpersonen": plain(data.contact_names),
+        "organisaties": plain(data.organisation_names),
+    }
+
+
+def handover_parts(data: PupilHandover) -> tuple[InzagePart, ...]:
+    """The transitieplan, the paspoort, the consents and the documents made, in a parent's
+    words."""
+    plan = data.transitieplan
+    plan_blocks = []
+    if plan.goals.strip() or plan.agreements or plan.contacts:
+        plan_blocks.append(
+            InzageBlock("Doelen", (("Doelen voor het laatste schooljaar", plan.goals),))
+        )
+    for n, agreement in enumerate(plan.agreements, start=1):
+        who = agreement.party.label
+        if agreement.contact_id is not None:
+            who += f": {data.contact_names.get(agreement.contact_id, '')}"
+        plan_blocks.append(
+            InzageBlock(
+                f"Afspraak {n}",
+                (
+                    ("Wat", agreement.what),
+                    ("Wie", who),
+                    ("Wanneer", dutch_date(agreement.due)),
+                    ("Gedaan", "ja" if agreement.done else "nee"),
+                ),
+            )
+        )
+    if plan.contacts:
+        plan_blocks.append(
+            InzageBlock(
+                "Contactpersonen",
+                tuple(
+                    (c.role.label, data.contact_names.get(c.contact_id, "")) for c in plan.contacts
+                ),
+            )
+        )
+    paspoort = data.paspoort
+    paspoort_fields = (
+        (Section.WIE.label, paspoort.wie),
+        (Section.KAN.label, paspoort.kan),
+        (Section.WIL.label, paspoort.wil),
+        (Section.NODIG.label, paspoort.nodig),
+        (Section.KEUZE.label, paspoort.keuze),
+        ("Aanpak die werkt", paspoort.aanpak),
+        ("Aanpassingen die helpen", paspoort.aanpassingen),
+    )
+    paspoort_blocks = []
+    if any(text.strip() for _, text in paspoort_fields):
+        paspoort_blocks.append(InzageBlock("", paspoort_fields))
+    for credential in paspoort.credentials:
+        paspoort_blocks.append(
+            InzageBlock(
+                credential.kind.label,
+                (
+                    ("Naam", credential.name),
+                    ("Datum", dutch_date(credential.issued_on)),
+                    ("Gegeven door", credential.issuer),
+                ),
+            )
+        )
+    consent_blocks = []
+    for consent in data.consents:
+        if consent.basis is LegalBasis.WETTELIJKE_TAAK:
+            basis = "Wettelijke taak van de school (geen toestemming nodig)"
+        else:
+            basis = f"Toestemming van {consent.consenter_name}"
+        organisation = (
+            data.organisation_names.get(consent.organisation_id, "")
+            if consent.organisation_id is not None
+            else "elke organisatie van deze soort"
+        )
+        consent_blocks.append(
+            InzageBlock(
+                f"{consent.receiver.label}, {dutch_date(consent.given_on)}",
+                (
+                    ("Grond", basis),
+                    ("Organisatie", organisation),
+                    (
+                        "Wat gedeeld mag worden",
+                        ", ".join(s.label for s in Section if s in consent.sections),
+                    ),
+                    ("Ingetrokken op", dutch_date(consent.withdrawn_on)),
+                    ("Opmerking", consent.note),
+                ),
+            )
+        )
+    document_blocks = [
+        InzageBlock(
+            f"{record.kind.label}, {dutch_date(date.fromisoformat(record.made_at[:10]))}",
+            (
+                ("Gemaakt door", record.made_by),
+                ("Voor", record.receiver.label if record.receiver is not None else ""),
+                ("Organisatie", record.organisation),
+                ("Welke delen", ", ".join(s.label for s in Section if s in record.sections)),
+                ("Versie van de gegevens", record.data_version),
+            ),
+        )
+        for record in data.documents
+    ]
+    return (
+        InzagePart("Transitieplan", tuple(plan_blocks), "Er is nog geen transitieplan."),
+        InzagePart("Paspoort voor Succes", tuple(paspoort_blocks), "Er is nog geen paspoort."),
+        InzagePart(
+            "Toestemming om gegevens te delen",
+            tuple(consent_blocks),
+            "Er is geen toestemming vastgelegd.",
+        ),
+        InzagePart(
+            "Documenten die de school heeft gemaakt of doorgegeven",
+            tuple(document_blocks),
+            "Er zijn nog geen documenten gemaakt.",
+        ),
     )
 
 
@@ -207,4 +342,5 @@ def inzage_json(data: Inzage) -> bytes:
         "bij_laatste_import": plain(dict(data.imported_values)),
         "bewaren_tot_en_met": {k.what: plain(k.until) for k in data.kept_until},
     }
+    body.update(data.parts_json)
     return json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
