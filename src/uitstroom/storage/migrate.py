@@ -44,4 +44,10 @@ def upgrade(engine: Engine, backup: Callable[[], Path] | None = None) -> Path | 
     if backup is not None and current_revision(engine) is not None:
         copy = backup()
     command.upgrade(alembic_config(engine), "head")
+    if engine.dialect.name == "sqlite":
+        # The migrations write the whole schema through the write-ahead log (0003 rebuilds
+        # the pupil table): fold it into the file now, so a new database does not carry
+        # most of a megabyte of log until the first checkpoint.
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return copy
