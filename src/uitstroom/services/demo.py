@@ -27,17 +27,37 @@ from uitstroom.domain.enums import (
     TimelineKind,
     Uitstroomprofiel,
 )
+from uitstroom.domain.handover import (
+    SENSITIVE_SECTIONS,
+    AgreementParty,
+    Consenter,
+    ContactRole,
+    CredentialKind,
+    LegalBasis,
+    OrganisationKind,
+    Receiver,
+    Section,
+    required_consenter,
+)
 from uitstroom.domain.model import SchoolSettings
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.planning import REGISTRATION_TASK, task_values
 from uitstroom.services.pupils import SchoolService, ensure_cohort
 from uitstroom.storage.models import (
+    AgreementRow,
+    ConsentRow,
+    ContactPersonRow,
+    CredentialRow,
     GuardianRow,
+    OrganisationRow,
+    PaspoortRow,
+    PlanContactRow,
     PupilRow,
     PupilTaskRow,
     RouteRow,
     StageRow,
     TimelineEntryRow,
+    TransitieplanRow,
 )
 
 ROEPNAMEN = (
@@ -200,6 +220,7 @@ def insert_demo_cohort(
     # A generator of its own, so the pupils themselves stay the same whatever the date.
     planner = random.Random(f"taken {year.label}")
     undecided = 0
+    rows: list[PupilRow] = []
     with sessions.begin() as session:
         cohort = ensure_cohort(session, year.label)
         for values in demo_pupils(count, year):
@@ -252,7 +273,9 @@ def insert_demo_cohort(
                 )
             ]
             session.add(row)
+            rows.append(row)
         session.flush()
+        insert_demo_handover(session, rows, today, random.Random(f"overdracht {year.label}"))
     return count
 
 
@@ -361,3 +384,516 @@ def bulk_insert_pupils(sessions: sessionmaker[Session], count: int, today: date)
             for task in demo_tasks(by_value[route_value], None, school_calendar, today, planner)
         ]
         session.execute(insert(PupilTaskRow), tasks)
+
+
+# --- the address book, plans, paspoorten and consents of the demo cohort ---------------------
+
+# Fictional contact persons; (kind, organisation, serves, address, contacts as (name, function)).
+DEMO_ADDRESS_BOOK: tuple[
+    tuple[OrganisationKind, str, str, str, tuple[tuple[str, str], ...]], ...
+] = (
+    (
+        OrganisationKind.MBO,
+        "ROC Midden Nederland",
+        "",
+        "Voorbeeldlaan 1, Utrecht",
+        (
+            ("Anouk Brouwer", "Intake entree en niveau 2"),
+            ("Yusuf Demir", "Studieloopbaanbegeleider"),
+        ),
+    ),
+    (
+        OrganisationKind.MBO,
+        "MBO Amersfoort",
+        "",
+        "Oefenweg 12, Amersfoort",
+        (("Ingrid de Wit", "Toelating en intake"),),
+    ),
+    (
+        OrganisationKind.GEMEENTE,
+        "Gemeente Utrecht, Werk en Inkomen",
+        "Utrecht, Zeist, Woerden",
+        "Proefplein 5, Utrecht",
+        (("Petra Hoekstra", "Klantmanager jongeren"), ("Rachid Bennani", "Werkcoach")),
+    ),
+    (
+        OrganisationKind.GEMEENTE,
+        "Werkplein Lekstroom",
+        "Nieuwegein, Houten, IJsselstein, Amersfoort",
+        "Schetsstraat 8, Nieuwegein",
+        (("Joyce van Leeuwen", "Klantmanager"),),
+    ),
+    (
+        OrganisationKind.DOORSTROOMPUNT,
+        "Doorstroompunt regio Utrecht",
+        "",
+        "",
+        (("Sanne Kuipers", "Trajectbegeleider"),),
+    ),
+    (OrganisationKind.UWV, "UWV Utrecht", "", "", (("Gerard Mol", "Arbeidsdeskundige"),)),
+    (
+        OrganisationKind.JOBCOACH,
+        "Jobcoach Midden",
+        "",
+        "",
+        (("Lieke Verhoef", "Jobcoach"), ("Dennis Ōtsuka", "Jobcoach")),
+    ),
+    (
+        OrganisationKind.WERKGEVER,
+        "Bakkerij Van Houten",
+        "",
+        "Bakkersstraat 3, Houten",
+        (("Henk van Houten", "Praktijkopleider"),),
+    ),
+    (
+        OrganisationKind.WERKGEVER,
+        "Tuincentrum De Linde",
+        "",
+        "Lindelaan 40, Zeist",
+        (("Els Bos", "Bedrijfsleider"), ("Mehmet Kaya", "Praktijkopleider")),
+    ),
+    (
+        OrganisationKind.WERKGEVER,
+        "Logistiek Centrum Midden",
+        "",
+        "Havenweg 77, Nieuwegein",
+        (("Ingrid Smeets", "HR-adviseur"),),
+    ),
+)
+
+_WIE = (
+    "Ik ben rustig en behulpzaam. In mijn vrije tijd voetbal ik en help ik mijn oom in de "
+    "moestuin.",
+    "Ik ben vrolijk en praat graag met mensen. Ik game en ik kook graag voor mijn familie.",
+    "Ik ben een doorzetter. Ik fiets veel en ik pas vaak op mijn kleine zusje.",
+)
+_KAN = (
+    "Ik werk netjes en precies. Ik kan goed met mijn handen werken en ik ben altijd op tijd.",
+    "Ik kan goed samenwerken en ik help klanten graag. Ik kan een kassa bedienen.",
+    "Ik kan lang doorwerken en ik zie zelf wat er moet gebeuren.",
+)
+_WIL = {
+    Route.DOORLEREN: "Ik wil een mbo-opleiding doen en daarna een vaste baan vinden.",
+    Route.ARBEID: "Ik wil na school meteen aan het werk, het liefst bij mijn stagebedrijf.",
+    Route.DAGBESTEDING: "Ik wil een fijne plek waar ik elke dag iets nuttigs kan doen.",
+    Route.ONBEKEND: "Ik weet het nog niet precies. Ik wil nog een paar dingen uitproberen.",
+}
+_NODIG = (
+    "Ik heb uitleg in kleine stappen nodig, en iemand die ik iets kan vragen.",
+    "Ik heb een vast rooster nodig. Veranderingen hoor ik graag een dag van tevoren.",
+)
+_KEUZE = (
+    "Ik heb gekozen na twee stages en een proefdag. Ik heb het besproken met mijn mentor en "
+    "mijn ouders.",
+    "Op stage merkte ik dat ik dit werk leuk vind. Mijn praktijkopleider zei dat ik het kan.",
+)
+_AANPAK = (
+    "Eén vast aanspreekpunt. Eerst voordoen, dan zelf doen.",
+    "Korte opdrachten en een lijstje op papier waar ik kan afvinken wat klaar is.",
+)
+_AANPASSINGEN = (
+    "Een rustige werkplek en een koptelefoon als het druk is.",
+    "Extra tijd bij toetsen en pauzes op vaste tijden.",
+)
+_GELEERD = (
+    "Op tijd beginnen, zelf aan het werk gaan en hulp vragen als ik iets niet weet.",
+    "Klanten helpen, de kassa opmaken en netjes werken met voedsel.",
+    "Veilig werken met machines en samenwerken in een team.",
+)
+
+# Agreements per route: (what, party, task code or "", contact kind or None).
+_AGREEMENTS: dict[Route, tuple[tuple[str, AgreementParty, str, OrganisationKind | None], ...]] = {
+    Route.DOORLEREN: (
+        ("Aanmelden bij het mbo", AgreementParty.LEERLING, "aanmelden_mbo", None),
+        (
+            "Intakegesprek bij het mbo voeren",
+            AgreementParty.MBO,
+            "intake_mbo",
+            OrganisationKind.MBO,
+        ),
+        ("Paspoort voor Succes samen invullen", AgreementParty.SCHOOL, "paspoort", None),
+        ("Toestemming geven voor de overdracht", AgreementParty.OUDER, "toestemming", None),
+        (
+            "Warme overdracht met de nieuwe school",
+            AgreementParty.SCHOOL,
+            "warme_overdracht",
+            OrganisationKind.MBO,
+        ),
+    ),
+    Route.ARBEID: (
+        (
+            "Gesprek met het stagebedrijf over een baan",
+            AgreementParty.SCHOOL,
+            "stagegesprek",
+            OrganisationKind.WERKGEVER,
+        ),
+        (
+            "Bespreken in het uitstroomoverleg",
+            AgreementParty.GEMEENTE,
+            "uitstroomoverleg",
+            OrganisationKind.GEMEENTE,
+        ),
+        (
+            "Laatste stage bij een bedrijf met kans op werk",
+            AgreementParty.LEERLING,
+            "laatste_stage",
+            None,
+        ),
+        (
+            "Jobcoach aanvragen voor de eerste maanden",
+            AgreementParty.JOBCOACH,
+            "",
+            OrganisationKind.JOBCOACH,
+        ),
+    ),
+    Route.DAGBESTEDING: (
+        ("Kennismaken bij de dagbesteding", AgreementParty.OUDER, "aanbieder_dagbesteding", None),
+        ("Paspoort voor Succes samen invullen", AgreementParty.SCHOOL, "paspoort", None),
+        (
+            "Indicatie aanvragen bij de gemeente",
+            AgreementParty.GEMEENTE,
+            "",
+            OrganisationKind.GEMEENTE,
+        ),
+    ),
+    Route.ONBEKEND: (
+        ("Twee proefdagen plannen", AgreementParty.LEERLING, "", None),
+        ("Keuzegesprek met ouders en mentor", AgreementParty.SCHOOL, "uitstroomdoel", None),
+        (
+            "Aanmelden bij het Doorstroompunt als er geen plek is",
+            AgreementParty.SCHOOL,
+            "",
+            OrganisationKind.DOORSTROOMPUNT,
+        ),
+    ),
+}
+_RECEIVER_OF_ROUTE = {
+    Route.DOORLEREN: (Receiver.MBO, OrganisationKind.MBO),
+    Route.ARBEID: (Receiver.WERKGEVER, OrganisationKind.WERKGEVER),
+    Route.DAGBESTEDING: (Receiver.GEMEENTE, OrganisationKind.GEMEENTE),
+    Route.ONBEKEND: (Receiver.GEMEENTE, OrganisationKind.GEMEENTE),
+}
+_ALL = frozenset(Section)
+
+
+def _long(*paragraphs: str) -> str:
+    return "\n\n".join(paragraphs)
+
+
+# One pupil with very long texts: the documents must wrap and break pages cleanly.
+_LONG_PASPOORT = {
+    "wie": _long(
+        "Ik ben iemand die graag dingen met zijn handen maakt. Thuis repareer ik fietsen voor "
+        "de hele straat, en als er iets kapot is, vragen mijn buren of ik even wil kijken. "
+        "Ik vind het fijn als ik aan het eind van de dag kan zien wat ik gedaan heb.",
+        "In mijn vrije tijd zit ik bij de scouting. Daar ben ik sinds dit jaar ook "
+        "leiding bij de welpen. Dat vond ik eerst spannend, maar het gaat goed: de kinderen "
+        "luisteren naar me en ik bedenk zelf spelletjes voor de opkomst op zaterdag.",
+        "Mijn vrienden zeggen dat ik rustig ben en dat je op me kunt rekenen. Mijn moeder "
+        "zegt dat ik soms te lang blijf doorwerken en dan vergeet te eten. Daar let ik nu op.",
+    ),
+    "kan": _long(
+        "Ik kan goed en netjes werken. Op mijn stage in de fietsenwerkplaats mocht ik na een "
+        "paar weken zelf banden plakken, remmen afstellen en versnellingen nakijken. De "
+        "monteur zei dat ik beter werk dan sommige mensen die er al jaren zijn.",
+        "Ik kan goed plannen als ik een lijstje heb. Ik schrijf op wat ik moet doen en streep "
+        "het door als het klaar is. Zo vergeet ik niets en weet ik wat er nog moet.",
+        "Met rekenen heb ik het diploma niveau 1F gehaald. Lezen gaat goed als de tekst niet "
+        "te lang is. Ik kan een werkbon invullen en een bestelling controleren.",
+        "Ik kan goed met klanten praten als ik weet wat ik moet zeggen. Aan de balie heb ik "
+        "geleerd om vriendelijk te groeten, te vragen wat er is en het op te schrijven.",
+    ),
+    "wil": _long(
+        "Ik wil de opleiding fietstechnicus doen op niveau 2, het liefst in de bbl, zodat ik "
+        "vier dagen kan werken en één dag naar school ga. Het stagebedrijf wil me graag "
+        "houden als leerling.",
+        "Later wil ik misschien een eigen werkplaats. Daarvoor wil ik ook leren hoe je een "
+        "bedrijf runt: inkopen, prijzen bepalen en de boekhouding.",
+    ),
+    "nodig": _long(
+        "Ik heb duidelijke uitleg nodig, in kleine stappen. Als iemand het één keer voordoet, "
+        "kan ik het daarna zelf. Als er te veel tegelijk gezegd wordt, raak ik het overzicht kwijt.",
+        "Ik heb een vaste plek nodig en een vast aanspreekpunt. Als mijn rooster verandert, "
+        "wil ik dat graag een dag van tevoren weten, dan kan ik me erop voorbereiden.",
+        "Bij toetsen heb ik extra tijd nodig en het helpt als ik in een rustig lokaal mag zitten.",
+    ),
+    "keuze": _long(
+        "In het derde jaar heb ik drie stages gedaan: in een supermarkt, bij een hovenier en "
+        "in de fietsenwerkplaats. In de werkplaats voelde ik me meteen op mijn plek.",
+        "Met mijn mentor, mijn ouders en de praktijkopleider hebben we besproken wat ik goed "
+        "kan en wat ik leuk vind. Samen hebben we gekozen voor de bbl-opleiding.",
+        "We hebben ook gekeken naar werken zonder opleiding, maar met een diploma heb ik later "
+        "meer keus. Daarom gaan we voor doorleren, met werken erbij.",
+    ),
+    "aanpak": _long(
+        "Eerst voordoen, dan samen doen, dan zelf doen. Zo leer ik het snelst.",
+        "Een lijstje op papier met de taken van de dag. Aan het eind van de dag even kort "
+        "terugkijken: wat ging goed, wat kan beter.",
+        "Complimenten helpen: als ik hoor dat iets goed gaat, durf ik meer.",
+    ),
+    "aanpassingen": _long(
+        "Een koptelefoon als het druk en lawaaierig is in de werkplaats.",
+        "Extra tijd bij toetsen en de vragen ook op papier.",
+        "Pauzes op vaste tijden, zodat ik niet vergeet te eten en te drinken.",
+    ),
+}
+_LONG_AGREEMENTS: tuple[tuple[str, AgreementParty, str, OrganisationKind | None], ...] = (
+    (
+        "Aanmelden bij het mbo voor de opleiding fietstechnicus (bbl)",
+        AgreementParty.LEERLING,
+        "aanmelden_mbo",
+        None,
+    ),
+    (
+        "Intakegesprek bij het mbo voeren, met een ouder erbij",
+        AgreementParty.MBO,
+        "intake_mbo",
+        OrganisationKind.MBO,
+    ),
+    (
+        "Met het stagebedrijf praten over een leerbaan in de bbl",
+        AgreementParty.SCHOOL,
+        "stagegesprek",
+        OrganisationKind.WERKGEVER,
+    ),
+    (
+        "Laatste stage in de fietsenwerkplaats, vier dagen per week",
+        AgreementParty.LEERLING,
+        "laatste_stage",
+        None,
+    ),
+    (
+        "Paspoort voor Succes samen met de leerling en ouders invullen",
+        AgreementParty.SCHOOL,
+        "paspoort",
+        None,
+    ),
+    (
+        "Toestemming geven voor de overdracht aan het mbo en het leerbedrijf",
+        AgreementParty.OUDER,
+        "toestemming",
+        None,
+    ),
+    (
+        "Bespreken in het uitstroomoverleg met de gemeente",
+        AgreementParty.GEMEENTE,
+        "uitstroomoverleg",
+        OrganisationKind.GEMEENTE,
+    ),
+    (
+        "Warme overdracht: gesprek met mentor, leerling en de nieuwe studieloopbaanbegeleider",
+        AgreementParty.SCHOOL,
+        "warme_overdracht",
+        OrganisationKind.MBO,
+    ),
+    ("Na de zomer een keer bellen hoe het gaat", AgreementParty.SCHOOL, "contact_na_school", None),
+)
+
+
+def insert_demo_handover(
+    session: Session, rows: list[PupilRow], today: date, rng: random.Random
+) -> None:
+    """The address book, and for most pupils a paspoort, a transitieplan, credentials, what
+    they learned on stage and consents (some for everything, some without the sensitive
+    parts, some none; one legal task for the Doorstroompunt)."""
+    contacts: dict[OrganisationKind, list[tuple[OrganisationRow, ContactPersonRow]]] = {}
+    by_name: dict[str, OrganisationRow] = {}
+    gemeenten: list[OrganisationRow] = []
+    contact: ContactPersonRow | None
+    for kind, name, serves, address, people in DEMO_ADDRESS_BOOK:
+        organisation = OrganisationRow(
+            name=name,
+            kind=kind.value,
+            serves=serves,
+            address=address,
+            phone="030 000 00 00",
+            email="",
+            note="",
+        )
+        for person, function in people:
+            contact = ContactPersonRow(
+                name=person,
+                function=function,
+                phone=f"06 {rng.randrange(10000000, 99999999)}",
+                email=f"{_ascii(person.split()[0])}@voorbeeld.nl",
+            )
+            organisation.contacts.append(contact)
+            contacts.setdefault(kind, []).append((organisation, contact))
+        session.add(organisation)
+        by_name[name] = organisation
+        if kind is OrganisationKind.GEMEENTE:
+            gemeenten.append(organisation)
+    session.flush()
+
+    long_pupil = next(
+        (r for r in rows if not (r.roepnaam + r.achternaam).isascii()), rows[0] if rows else None
+    )
+    legal_task_given = False
+    for index, row in enumerate(rows):
+        route = enum_or_route(row.route.route if row.route is not None else "")
+        is_long = row is long_pupil
+        if not is_long and index % 8 == 7:
+            continue  # a few pupils have nothing yet: the screens show how to start
+        done_codes = {t.code: t for t in row.tasks}
+
+        if is_long:
+            texts = dict(_LONG_PASPOORT)
+            agreements = _LONG_AGREEMENTS
+            goals = (
+                "Diploma of certificaten halen voor de zomer\n"
+                "Een goede plek vinden voor na school: opleiding met werken erbij\n"
+                "Zelfstandig met het openbaar vervoer naar stage en school\n"
+                "Leren om zelf hulp te vragen als iets niet lukt"
+            )
+        else:
+            texts = {
+                "wie": rng.choice(_WIE),
+                "kan": rng.choice(_KAN),
+                "wil": _WIL[route],
+                "nodig": rng.choice(_NODIG) if rng.random() < 0.7 else "",
+                "keuze": rng.choice(_KEUZE),
+                "aanpak": rng.choice(_AANPAK),
+                "aanpassingen": rng.choice(_AANPASSINGEN) if rng.random() < 0.5 else "",
+            }
+            agreements = _AGREEMENTS[route]
+            goals = {
+                Route.DOORLEREN: "Aanmelden en toegelaten worden bij het mbo\nStage goed afronden",
+                Route.ARBEID: "Een baan vinden, liefst bij het stagebedrijf\nZelfstandig naar het werk reizen",
+                Route.DAGBESTEDING: "Een passende dagbestedingsplek vinden\nRustig wennen aan de nieuwe plek",
+                Route.ONBEKEND: "Kiezen tussen werk en een opleiding\nTwee proefdagen doen",
+            }[route]
+        session.add(
+            PaspoortRow(pupil_id=row.id, updated_on=today, updated_by=DEMO_COORDINATOR, **texts)
+        )
+        session.add(
+            TransitieplanRow(
+                pupil_id=row.id, goals=goals, updated_on=today, updated_by=DEMO_COORDINATOR
+            )
+        )
+        for position, (what, party, code, agreement_kind) in enumerate(agreements):
+            contact = _demo_contact(contacts, agreement_kind, row, rng)
+            task = done_codes.get(code)
+            session.add(
+                AgreementRow(
+                    pupil_id=row.id,
+                    position=position,
+                    what=what,
+                    party=party.value,
+                    due=task.due if task is not None else None,
+                    contact_id=contact.id if contact is not None else None,
+                    task_code=code if task is not None else "",
+                )
+            )
+        receiver, kind = _RECEIVER_OF_ROUTE[route]
+        plan_kinds = {kind, OrganisationKind.GEMEENTE} if route is Route.ARBEID else {kind}
+        for plan_kind in sorted(plan_kinds, key=lambda k: k.value):
+            contact = _demo_contact(contacts, plan_kind, row, rng)
+            if contact is not None:
+                session.add(
+                    PlanContactRow(
+                        pupil_id=row.id,
+                        role=RECEIVER_ROLE[plan_kind].value,
+                        contact_id=contact.id,
+                    )
+                )
+        for stage in row.stages:
+            stage.geleerd = _long(*_GELEERD) if is_long else rng.choice(_GELEERD)
+        session.add(
+            CredentialRow(
+                pupil_id=row.id,
+                kind=CredentialKind.CERTIFICAAT.value,
+                name="Veilig werken (VCA-basis)",
+                issued_on=date(today.year - (1 if today.month < 8 else 0), 6, 20),
+                issuer="Examenbureau (voorbeeld)",
+            )
+        )
+        if row.stages:
+            session.add(
+                CredentialRow(
+                    pupil_id=row.id,
+                    kind=CredentialKind.PRAKTIJKVERKLARING.value,
+                    name=f"Praktijkverklaring {row.stages[0].leerbedrijf}",
+                    issuer="SBB",
+                )
+            )
+        # Consent: for everything, without the sensitive parts, or none yet.
+        share = "alles" if is_long else rng.choice(("alles", "alles", "zonder", "zonder", "geen"))
+        if route is Route.ONBEKEND and not legal_task_given:
+            legal_task_given = True
+            session.add(
+                ConsentRow(
+                    pupil_id=row.id,
+                    receiver=Receiver.DOORSTROOMPUNT.value,
+                    basis=LegalBasis.WETTELIJKE_TAAK.value,
+                    sections="wie,kan,wil,contact",
+                    given_on=today - timedelta(days=3),
+                    consenter=None,
+                    consenter_name="",
+                    organisation_id=by_name["Doorstroompunt regio Utrecht"].id,
+                    note="Nog geen plek na school: melding bij het Doorstroompunt.",
+                )
+            )
+        if share == "geen":
+            continue
+        sections = _ALL if share == "alles" else _ALL - SENSITIVE_SECTIONS
+        given_on = today - timedelta(days=rng.randrange(5, 60))
+        consenter = required_consenter(row.geboortedatum, given_on)
+        name = (
+            f"{row.roepnaam} {row.tussenvoegsel} {row.achternaam}".replace("  ", " ")
+            if consenter is Consenter.LEERLING
+            else (row.guardians[0].name if row.guardians else "Ouder")
+        )
+        session.add(
+            ConsentRow(
+                pupil_id=row.id,
+                receiver=receiver.value,
+                basis=LegalBasis.TOESTEMMING.value,
+                sections=",".join(s.value for s in Section if s in sections),
+                given_on=given_on,
+                consenter=consenter.value,
+                consenter_name=name,
+                organisation_id=None,
+                note="",
+            )
+        )
+    session.flush()
+
+
+RECEIVER_ROLE = {
+    OrganisationKind.MBO: ContactRole.MBO,
+    OrganisationKind.GEMEENTE: ContactRole.GEMEENTE,
+    OrganisationKind.WERKGEVER: ContactRole.WERKGEVER,
+    OrganisationKind.JOBCOACH: ContactRole.JOBCOACH,
+    OrganisationKind.DOORSTROOMPUNT: ContactRole.ANDERS,
+    OrganisationKind.UWV: ContactRole.ANDERS,
+    OrganisationKind.ANDERS: ContactRole.ANDERS,
+}
+
+
+def _demo_contact(
+    contacts: dict[OrganisationKind, list[tuple[OrganisationRow, ContactPersonRow]]],
+    kind: OrganisationKind | None,
+    row: PupilRow,
+    rng: random.Random,
+) -> ContactPersonRow | None:
+    """The gemeente team of the pupil's woongemeente, the mbo or werkgever of the route, else
+    someone of that kind."""
+    if kind is None or kind not in contacts:
+        return None
+    pairs = contacts[kind]
+    wanted = ""
+    if kind is OrganisationKind.MBO and row.route is not None:
+        wanted = row.route.mbo_instelling
+    elif kind is OrganisationKind.WERKGEVER and row.route is not None:
+        wanted = row.route.werkgever
+    for organisation, contact in pairs:
+        serves = {part.strip().casefold() for part in organisation.serves.split(",")}
+        if kind is OrganisationKind.GEMEENTE and row.woongemeente.casefold() in serves:
+            return contact
+        if wanted and organisation.name == wanted:
+            return contact
+    return pairs[rng.randrange(len(pairs))][1]
+
+
+def enum_or_route(value: str) -> Route:
+    return next((route for route in Route if route.value == value), Route.ONBEKEND)
