@@ -1,0 +1,120 @@
+"""Headless documents: `uitstroom document transitieplan|paspoort|overdracht`, for one pupil or
+a whole klas, on the same service as the window (logged the same way)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from uitstroom.commands import Handler
+from uitstroom.domain.handover import DocumentKind, Receiver
+from uitstroom.services.audit import current_actor
+from uitstroom.services.database import Database
+from uitstroom.services.errors import NotFoundError, ServiceError, ValidationError
+from uitstroom.services.files import FileWriteError, write_error_message
+from uitstroom.services.handover import HandoverService
+from uitstroom.services.pupils import PupilService
+
+EXIT_OK = 0
+
+
+def register(commands: Any) -> dict[str, Handler]:
+    document = commands.add_parser(
+        "document",
+        help="maak een transitieplan, Paspoort voor Succes of overdracht als PDF",
+        description=(
+            "Maak een document als PDF, voor één leerling (--pupil) of voor een hele klas "
+            "(--klas, één bestand per leerling). Elk gemaakt document komt in het logboek. "
+            "Een overdracht bevat alleen de delen waarvoor toestemming is vastgelegd; zonder "
+            "toestemming of wettelijke grond wordt er niets gemaakt."
+        ),
+    )
+    document.add_argument(
+        "kind",
+        metavar="SOORT",
+        choices=[kind.value for kind in DocumentKind],
+        help="transitieplan, paspoort of overdracht",
+    )
+    who = document.add_mutually_exclusive_group(required=True)
+    who.add_argument("--pupil", metavar="LEERLINGNUMMER", help="één leerling")
+    who.add_argument("--klas", metavar="KLAS", help="alle leerlingen van deze klas")
+    document.add_argument(
+        "--receiver",
+        metavar="ONTVANGER",
+        choices=[receiver.value for receiver in Receiver],
+        help="voor een overdracht: mbo, gemeente, werkgever, jobcoach, doorstroompunt of anders",
+    )
+    document.add_argument(
+        "--organisation",
+        metavar="NAAM",
+        help="voor een overdracht: de organisatie uit het adresboek, bijv. 'ROC Midden Nederland'",
+    )
+    document.add_argument(
+        "--out",
+        metavar="PAD",
+        type=Path,
+        required=True,
+        help="het PDF-bestand (met --pupil) of de map voor de bestanden (met --klas)",
+    )
+    return {"document": _document}
+
+
+def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    kind = DocumentKind(args.kind)
+    receiver = Receiver(args.receiver) if args.receiver else None
+    if kind is DocumentKind.OVERDRACHT and receiver is None:
+        raise ValidationError(
+            ["Zeg voor wie de overdracht is, met --receiver (bijv. --receiver mbo)."]
+        )
+    if kind is not DocumentKind.OVERDRACHT and (receiver is not None or args.organisation):
+        raise ValidationError(
+            ["--receiver en --organisation horen alleen bij een overdracht. Laat ze weg."]
+        )
+    service = HandoverService(db.sessions)
+    organisation_id = service.find_organisation(args.organisation).id if args.organisation else None
+    with db.sessions() as session:
+        actor = current_actor(session)
+    today = date.today()
+    target: Path = args.out
+    if args.pupil:
+        found = PupilService(db.sessions).find_by_leerlingnummer(args.pupil)
+        if found is None or found.pupil.id is None:
+            raise NotFoundError(
+                f"Er is geen leerling met leerlingnummer {args.pupil.strip()}. "
+                "Controleer het nummer."
+            )
+        service.write_document(
+            kind, found.pupil.id, target, actor, today, receiver, organisation_id
+        )
+        print(f"{kind.label} van {found.pupil.name} geschreven naar {target}.", file=out)
+        return EXIT_OK
+    pupil_ids = service.pupil_ids(args.klas)
+    if not pupil_ids:
+        raise ServiceError(
+            f"Klas {args.klas} heeft geen leerlingen in het huidige schooljaar. "
+            "Controleer de naam van de klas."
+        )
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileWriteError(write_error_message(target / "x.pdf", exc)) from exc
+    result = service.write_batch(
+        kind,
+        pupil_ids,
+        target,
+        actor,
+        today,
+        one_file=False,
+        receiver=receiver,
+        organisation_id=organisation_id,
+    )
+    noun = "bestand" if len(result) == 1 else "bestanden"
+    print(f"{len(result)} {noun} geschreven in {target}.", file=out)
+    if result.skipped:
+        print(
+            f"Niet gemaakt, want er is geen toestemming vastgelegd: {', '.join(result.skipped)}.",
+            file=out,
+        )
+    return EXIT_OK

@@ -1,0 +1,99 @@
+"""`uitstroom document`: the PDFs a coordinator makes from a script, logged like the window's."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pypdf import PdfReader
+from test_commands import run
+
+from factories import TEST_PASSPHRASE, dump
+from uitstroom.domain.handover import DocumentKind, Receiver
+from uitstroom.services import vault
+from uitstroom.services.database import open_database
+from uitstroom.services.demo import insert_demo_cohort
+from uitstroom.services.handover import HandoverService
+from uitstroom.services.pupils import PupilService
+
+
+def demo_file(tmp_path: Path) -> tuple[Path, HandoverService, list[int]]:
+    path = tmp_path / "school.db"
+    db = open_database(path, vault.set_up(path, TEST_PASSPHRASE))
+    insert_demo_cohort(db.sessions, today=date.today())
+    service = HandoverService(db.sessions)
+    return path, service, service.pupil_ids()
+
+
+def text_of(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def leerlingnummer(path: Path, pupil_id: int) -> str:
+    db = open_database(path, vault.unlock(path, TEST_PASSPHRASE))
+    try:
+        return PupilService(db.sessions).record(pupil_id).pupil.leerlingnummer
+    finally:
+        db.close()
+
+
+def test_a_paspoort_for_one_pupil_is_written_and_logged(tmp_path: Path) -> None:
+    path, service, ids = demo_file(tmp_path)
+    pupil_id = ids[0]
+    number = leerlingnummer(path, pupil_id)
+    name = service.paspoort_doc(pupil_id, date.today()).pupil.name
+    target = tmp_path / "paspoort.pdf"
+    result = run("--db", str(path), "document", "paspoort", "--pupil", number, "--out", str(target))
+    assert result.returncode == 0, result.stderr
+    assert name in result.stdout
+    assert name in text_of(target)
+    assert [r.kind for r in service.documents_made(pupil_id)] == [DocumentKind.PASPOORT]
+
+
+def test_an_overdracht_without_consent_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    path, service, ids = demo_file(tmp_path)
+    refused = next(
+        i for i in ids if not any(c.receiver is Receiver.JOBCOACH for c in service.consents(i))
+    )
+    number = leerlingnummer(path, refused)
+    before = dump(path)
+    target = tmp_path / "overdracht.pdf"
+    result = run(
+        "--db",
+        str(path),
+        "document",
+        "overdracht",
+        "--pupil",
+        number,
+        "--receiver",
+        "jobcoach",
+        "--out",
+        str(target),
+    )
+    assert result.returncode == 1
+    assert "geen toestemming" in result.stderr and "Jobcoach" in result.stderr
+    assert not target.exists()
+    assert dump(path) == before
+
+    missing = run(
+        "--db", str(path), "document", "overdracht", "--pupil", number, "--out", str(target)
+    )
+    assert missing.returncode == 1 and "--receiver" in missing.stderr
+
+
+def test_a_klas_gets_one_file_per_pupil(tmp_path: Path) -> None:
+    path, service, _ = demo_file(tmp_path)
+    in_klas = service.pupil_ids("PRO4B")
+    folder = tmp_path / "PRO4B"
+    result = run(
+        "--db", str(path), "document", "transitieplan", "--klas", "PRO4B", "--out", str(folder)
+    )
+    assert result.returncode == 0, result.stderr
+    files = sorted(folder.glob("*.pdf"))
+    assert len(files) == len(in_klas) > 0
+    assert all(f.name.startswith("Transitieplan ") for f in files)
+    assert "Transitieplan" in text_of(files[0])
+    assert all(len(service.documents_made(i)) == 1 for i in in_klas)
+
+    unknown = run("--db", str(path), "document", "paspoort", "--klas", "XYZ", "--out", str(folder))
+    assert unknown.returncode == 1 and "geen leerlingen" in unknown.stderr
