@@ -93,6 +93,7 @@ def main() -> None:
     print(f"Import of a {PUPILS:,}-row XLSX (read, check, write):")
     budget("import", seconds * 1000, 10_000, "ms")
     today_figures()
+    documents_figures()
     backup_figures()
 
 
@@ -100,6 +101,12 @@ def today_figures() -> None:
     from bench import today
 
     today.print_figures(PUPILS, RUNS)
+
+
+def documents_figures() -> None:
+    from bench import documents
+
+    documents.print_figures()
 
 
 def backup_figures() -> None:
