@@ -16,8 +16,9 @@ from samples import (
     transitieplan,
 )
 
+from uitstroom.documents.base import CONTENT_WIDTH, people_table
 from uitstroom.documents.transitieplan import render
-from uitstroom.domain.handover import AgreementLine, SchoolHeader
+from uitstroom.domain.handover import AgreementLine, PersonLine, SchoolHeader
 
 
 def test_the_plan_holds_name_route_agreements_and_contacts_as_written() -> None:
@@ -90,3 +91,12 @@ def test_an_agreement_taller_than_a_page_continues_on_the_next() -> None:
     pdf = pdf_of(render, transitieplan(agreements=(AgreementLine(huge, "School", None),)))
     assert len(page_texts(pdf)) >= 3
     assert missing_words(pdf, huge) == []
+
+
+def test_a_table_never_leaves_one_contact_alone_on_the_next_page() -> None:
+    people = [PersonLine("School", f"Contact {n}", "De Horizon", "030 123 45 67") for n in range(5)]
+    table = people_table(people)
+    table.wrap(CONTENT_WIDTH, 1000)
+    heights = table._rowHeights
+    first, rest = table.split(CONTENT_WIDTH, sum(heights[:5]) + 1)  # room for all but one
+    assert len(first._cellvalues) == 4 and len(rest._cellvalues) == 3  # header repeats

@@ -354,7 +354,12 @@ class FlowingTable(Table):
         self._calc(availWidth, availHeight)
         by_row = self._splitRows(availHeight, doInRowSplit=0)
         if len(by_row) == 2:
-            used = sum(self._rowHeights[: len(by_row[0]._cellvalues)])
+            kept = len(by_row[0]._cellvalues)
+            if len(self._rowHeights) - kept == 1 and kept - self.repeatRows >= 3:
+                # Not one lonely row (one contact) on the next page: take one more along.
+                shorter = availHeight - self._rowHeights[kept - 1] - 1
+                return self._splitRows(shorter, doInRowSplit=0) or by_row
+            used = sum(self._rowHeights[:kept])
             if availHeight - used < TABLE_MIN_PIECE:
                 return by_row
         in_row = self._splitRows(availHeight, doInRowSplit=1)
