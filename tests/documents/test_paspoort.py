@@ -142,3 +142,13 @@ def test_the_fonts_are_embedded(tmp_path: Path) -> None:
     table = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     dejavu = [line for line in table.splitlines() if "DejaVuSans" in line]
     assert len(dejavu) >= 2 and all(" yes yes " in line for line in dejavu)
+
+
+def test_the_nazorg_promise_follows_the_school_type() -> None:
+    """Pro and vso stay in touch for two years after leaving, mbo for one."""
+    pro = " ".join(text_of(pdf_of(render, paspoort())).split())
+    assert "nog twee jaar contact met je" in pro
+    mbo_school = replace(SCHOOL, nazorg_years=1)
+    mbo = " ".join(text_of(pdf_of(render, paspoort(school=mbo_school))).split())
+    assert "nog een jaar contact met je" in mbo
+    assert "twee jaar" not in mbo

@@ -134,14 +134,16 @@ def _nazorg(doc: PaspoortDoc) -> list[Flowable]:
     if person is None:
         return []
     school = doc.school.name or "school"
+    years = "een jaar" if doc.school.nazorg_years == 1 else f"{doc.school.nazorg_years} jaar"
+    years = years.replace("2 jaar", "twee jaar")
     if doc.receiver:
         words = (
-            f"Na school houdt {school} nog twee jaar contact met {doc.pupil.name}. Dat heet "
+            f"Na school houdt {school} nog {years} contact met {doc.pupil.name}. Dat heet "
             "nazorg. Hebt u vragen, of gaat het niet goed? Neem dan contact op met:"
         )
     else:
         words = (
-            f"Na school houdt {school} nog twee jaar contact met je. Dat heet nazorg. We bellen "
+            f"Na school houdt {school} nog {years} contact met je. Dat heet nazorg. We bellen "
             "of mailen je af en toe om te horen hoe het gaat. Heb je vragen, of gaat het niet "
             "goed? Neem dan contact op met:"
         )

@@ -344,6 +344,8 @@ class SchoolHeader:
     coordinator_name: str = ""
     coordinator_phone: str = ""
     coordinator_email: str = ""
+    # How long the school stays in touch after leaving: two years for pro/vso, one for mbo.
+    nazorg_years: int = 2
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.dates import dutch_date
-from uitstroom.domain.enums import Leerweg, Niveau, Route
+from uitstroom.domain.enums import Leerweg, Niveau, Route, SchoolType
 from uitstroom.domain.handover import (
     RECEIVER_OF_KIND,
     Agreement,
@@ -1037,6 +1037,7 @@ def _school(session: Session) -> SchoolHeader:
         coordinator_name=settings.coordinator_name,
         coordinator_phone=settings.coordinator_phone,
         coordinator_email=settings.coordinator_email,
+        nazorg_years=1 if settings.school_type is SchoolType.MBO else 2,
     )
 
 
