@@ -8,11 +8,13 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from uitstroom import APP_NAME, APP_ORG, __version__
+from uitstroom.services.handover import HandoverService
 from uitstroom.services.identity import author_name
 from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.ui.backup_dialog import start_up
 from uitstroom.ui.main_window import MainWindow, Services
+from uitstroom.ui.pdf_preview import remove_temp_files
 from uitstroom.ui.unlock import unlock_database
 
 DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
@@ -46,7 +48,10 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
             location=db.location,
             database=db,
             planning=PlanningService(db.sessions),
+            handover=HandoverService(db.sessions),
         )
+        # Copies opened in the PDF reader hold personal data: gone when the program closes.
+        app.aboutToQuit.connect(remove_temp_files)
         window = MainWindow(services, author_name(school.settings()), QSettings())
         window.show()
         if db.backup_before_update is not None:

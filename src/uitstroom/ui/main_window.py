@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTabWidget,
@@ -28,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from uitstroom import APP_NAME, __version__
 from uitstroom.domain.enums import Route
-from uitstroom.domain.model import Pupil, PupilRecord, SchoolSettings
+from uitstroom.domain.handover import DocumentKind
+from uitstroom.domain.model import Pupil, PupilRecord, PupilSummary, SchoolSettings
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.audit import AuditService
 from uitstroom.services.backups import import_backup
@@ -62,6 +65,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from uitstroom.domain.checklist import Task
+    from uitstroom.services.handover import HandoverService
     from uitstroom.services.planning import PlanningService
 
 
@@ -78,6 +82,8 @@ class Services:
     database: Database | None = None
     # Checklists, statuses and the Vandaag view; None leaves them out (older tests, tools).
     planning: PlanningService | None = None
+    # Sociale kaart, transitieplan, paspoort, consent and documents; None leaves them out.
+    handover: HandoverService | None = None
 
 
 ALL = None
@@ -117,7 +123,9 @@ class MainWindow(QMainWindow):
             parent=self,
             planning=self.planning,
             today=today,
+            handover=services.handover,
         )
+        self.handover = services.handover
         self.detail.pupil_saved.connect(self._on_pupil_saved)
         self.detail.dirty_changed.connect(self._on_dirty_changed)
         self.detail.task_changed.connect(lambda p, t: self._on_task_changed(p, t, "checklist"))
@@ -225,6 +233,8 @@ class MainWindow(QMainWindow):
         layout.addLayout(filters)
 
         self.table = record_table(self.proxy, side, "cohort")
+        # Ctrl+click and Shift+click choose several pupils for a batch of documents.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
@@ -267,6 +277,25 @@ class MainWindow(QMainWindow):
         self.backups_action.setEnabled(database is not None and database.path is not None)
         for made in (self.new_action, self.save_action, self.search_action):
             made.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        # documents and the sociale kaart
+        self.transitieplan_action = action(
+            "&Transitieplan maken…", lambda: self.make_document(DocumentKind.TRANSITIEPLAN)
+        )
+        self.paspoort_action = action(
+            "&Paspoort maken…", lambda: self.make_document(DocumentKind.PASPOORT)
+        )
+        self.overdracht_action = action(
+            "O&verdracht maken…", lambda: self.make_document(DocumentKind.OVERDRACHT)
+        )
+        self.batch_action = action("&Documenten voor een klas of selectie…", self.make_batch)
+        self.address_book_action = action("Sociale &kaart…", self.show_address_book)
+        self.document_actions = (
+            self.transitieplan_action,
+            self.paspoort_action,
+            self.overdracht_action,
+        )
+        for made in (*self.document_actions, self.batch_action, self.address_book_action):
+            made.setEnabled(self.handover is not None)
 
     def _build_menus(self) -> None:
         menus = self.menuBar()
@@ -280,6 +309,8 @@ class MainWindow(QMainWindow):
         # checklists: Checklist aanpassen…, Agenda exporteren (.ics)…
         file_menu.addAction(self.templates_action)
         file_menu.addAction(self.ics_action)
+        # handover: Sociale kaart…
+        file_menu.addAction(self.address_book_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         pupil_menu = self.pupil_menu = menus.addMenu("&Leerling")
@@ -289,6 +320,16 @@ class MainWindow(QMainWindow):
         pupil_menu.addAction(self.search_action)
         pupil_menu.addSeparator()
         pupil_menu.addAction(self.archive_action)
+        # documents: Transitieplan / Paspoort / Overdracht maken…, batch
+        pupil_menu.addSeparator()
+        for made in self.document_actions:
+            pupil_menu.addAction(made)
+        pupil_menu.addAction(self.batch_action)
+        if self.handover is not None:
+            documents = QMenu(self)
+            for made in self.document_actions:
+                documents.addAction(made)
+            self.detail.set_document_menu(documents)
         # the pupil's rights: Inzage-export…, Wissen op verzoek…
         pupil_menu.addSeparator()
         self.inzage_action = pupil_menu.addAction("&Inzage-export…")
@@ -721,6 +762,69 @@ class MainWindow(QMainWindow):
             f"<p>Database:<br><code>{self._services.location}</code></p>",
         )
 
+    # --- documents and the sociale kaart --------------------------------------------------
+    def make_document(self, kind: DocumentKind) -> None:
+        """One pupil's document in the preview; what is stored is what goes out, so unsaved
+        edits are settled first."""
+        handover = self.handover
+        if handover is None or not self.detail.resolve_unsaved():
+            return
+        pupil = self._saved_pupil()
+        if pupil is None:
+            return
+        from uitstroom.ui import document_actions
+
+        today = self._today()
+        recipient = pdf = None
+        try:
+            if kind is DocumentKind.OVERDRACHT:
+                asked = document_actions.ask_recipient(self, handover, pupil, today)
+                if asked is None:
+                    return
+                recipient, pdf = asked
+            dialog = document_actions.preview_document(
+                self, handover, kind, pupil, self._author, today, recipient, pdf
+            )
+        except ServiceError as exc:
+            QMessageBox.warning(self, kind.label, "\n".join(problems_of(exc)))
+            return
+        dialog.exec()
+        self.detail.refresh_documents()
+        if dialog.saved_to is not None:
+            self.statusBar().showMessage(f"Opgeslagen: {dialog.saved_to}", 10000)
+
+    def selected_summaries(self) -> list[PupilSummary]:
+        rows = self.table.selectionModel().selectedRows()
+        return [self.proxy.summary_at(index.row()) for index in rows]
+
+    def make_batch(self) -> None:
+        handover = self.handover
+        if handover is None or not self.detail.resolve_unsaved():
+            return
+        from uitstroom.ui.document_actions import BatchDialog, run_batch
+
+        dialog = BatchDialog(handover, self.model.klassen(), self.selected_summaries(), parent=self)
+        if dialog.exec() != BatchDialog.DialogCode.Accepted or dialog.choice is None:
+            return
+
+        def finished(summary: str) -> None:
+            self.detail.refresh_documents()
+            self.statusBar().showMessage(summary.splitlines()[0], 10000)
+
+        run_batch(self, handover, dialog.choice, self._author, self._today(), finished)
+
+    def show_address_book(self) -> None:
+        if self.handover is None:
+            return
+        from uitstroom.ui.address_book import AddressBookDialog
+
+        dialog = AddressBookDialog(self.handover, self._author, self._today, self)
+        dialog.exec()
+        if dialog.changed:
+            self.detail.reload_plan()
+            if dialog.last_message:
+                self.statusBar().showMessage(dialog.last_message, 10000)
+
     # --- privacy -------------------------------------------------------------------------
     def _retention(self) -> RetentionService:
         db = self._services.database
@@ -765,6 +869,8 @@ class MainWindow(QMainWindow):
         known = record is not None and record.pupil.id is not None
         self.inzage_action.setEnabled(known)
         self.erase_action.setEnabled(known)
+        for made in self.document_actions:
+            made.setEnabled(known and self.handover is not None)
 
     def export_inzage(self) -> None:
         # The inzage shows what is stored: unsaved edits are saved or discarded first.

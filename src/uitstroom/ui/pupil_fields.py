@@ -149,6 +149,12 @@ STAGE_FIELDS: tuple[Field, ...] = (
         choices=enum_choices(Perspectief),
         tooltip="Kan deze stage een baan of bbl-plaats worden? Bespreek het vóór 1 april.",
     ),
+    TextField(
+        name="geleerd",
+        label="Wat heeft de leerling hier geleerd?",
+        multiline=True,
+        placeholder="In de woorden van de leerling; dit komt in het Paspoort voor Succes.",
+    ),
     TextField(name="toelichting", label="Toelichting", multiline=True),
 )
 

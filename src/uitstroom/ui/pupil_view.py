@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -47,6 +48,7 @@ from uitstroom.services.errors import ServiceError, ValidationError
 from uitstroom.services.pupils import PupilService
 from uitstroom.ui.checklist_tab import ChecklistTab
 from uitstroom.ui.cohort_model import ROW_ROLE, RecordTableModel, fit_columns
+from uitstroom.ui.consent_tab import ConsentTab
 from uitstroom.ui.forms import (
     ChoiceEdit,
     Form,
@@ -58,6 +60,7 @@ from uitstroom.ui.forms import (
     confirm,
     problems_of,
 )
+from uitstroom.ui.paspoort_tab import PaspoortTab
 from uitstroom.ui.pupil_fields import (
     ARCHIEF_FIELDS,
     CONTACT_FIELDS,
@@ -79,8 +82,10 @@ from uitstroom.ui.pupil_fields import (
     profiel_choices,
     values_of,
 )
+from uitstroom.ui.transitieplan_tab import TransitieplanTab
 
 if TYPE_CHECKING:
+    from uitstroom.services.handover import HandoverService
     from uitstroom.services.planning import PlanningService
 
 Clock = Callable[[], datetime]
@@ -130,10 +135,15 @@ class PupilView(QWidget):
         parent: QWidget | None = None,
         planning: PlanningService | None = None,
         today: Callable[[], date] = date.today,
+        handover: HandoverService | None = None,
     ) -> None:
         super().__init__(parent)
         self._pupils = pupils
         self._planning = planning
+        self._handover = handover
+        self.paspoort: PaspoortTab | None = None
+        self.transitieplan: TransitieplanTab | None = None
+        self.consent: ConsentTab | None = None
         self._today = today
         self.checklist: ChecklistTab | None = None
         self._author = author
@@ -196,6 +206,15 @@ class PupilView(QWidget):
             self.checklist = ChecklistTab(self._planning, self._author, self._today, page)
             self.checklist.task_changed.connect(self.task_changed)
             self.tabs.addTab(self.checklist, "&Checklist")
+        if self._handover is not None:
+            self.transitieplan = TransitieplanTab(self._handover, self._author, self._planning)
+            self.paspoort = PaspoortTab(self._handover, self._author)
+            self.consent = ConsentTab(self._handover, self._author, self._today)
+            for tab in (self.transitieplan, self.paspoort):
+                tab.edited.connect(self._update_dirty)
+            self.tabs.addTab(self.transitieplan, "Tra&nsitieplan")
+            self.tabs.addTab(self.paspoort, "Paspoort")
+            self.tabs.addTab(self.consent, "To&estemming")
         layout.addWidget(self.tabs, 1)
 
         self.revert_button = QPushButton("Wijzigingen ongedaan &maken", page)
@@ -204,7 +223,14 @@ class PupilView(QWidget):
         self.save_button.setToolTip("Opslaan (Ctrl+S)")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
+        # Filled by the window with the document actions of the Leerling menu.
+        self.documents_button = QPushButton("PD&F maken", page)
+        self.documents_button.setToolTip(
+            "Transitieplan, Paspoort voor Succes of overdracht als PDF, met voorbeeld"
+        )
+        self.documents_button.hide()
         buttons = QHBoxLayout()
+        buttons.addWidget(self.documents_button)
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
@@ -374,8 +400,16 @@ class PupilView(QWidget):
 
     def set_author(self, author: str) -> None:
         self._author = author
-        if self.checklist is not None:
-            self.checklist.set_author(author)
+        for tab in (self.checklist, self.transitieplan, self.paspoort, self.consent):
+            if tab is not None:
+                tab.set_author(author)
+
+    def set_document_menu(self, menu: QMenu) -> None:
+        self.documents_button.setMenu(menu)
+        self.documents_button.show()
+
+    def _handover_tabs(self) -> list[PaspoortTab | TransitieplanTab]:
+        return [tab for tab in (self.transitieplan, self.paspoort) if tab is not None]
 
     def show_tab(self, name: str, task_id: int | None = None) -> None:
         """Open at 'route' or 'checklist' (from the Vandaag view), with a task chosen."""
@@ -386,6 +420,14 @@ class PupilView(QWidget):
         elif name == "route":
             self.tabs.setCurrentIndex(1)
             self._route_form.editor("route").setFocus()
+        else:
+            tab = {
+                "transitieplan": self.transitieplan,
+                "paspoort": self.paspoort,
+                "toestemming": self.consent,
+            }.get(name)
+            if tab is not None:
+                self.tabs.setCurrentWidget(tab)
 
     def set_school_type(self, school_type: SchoolType) -> None:
         self._school_type = school_type
@@ -399,6 +441,8 @@ class PupilView(QWidget):
         if self._record is None:
             return False
         if self.note_edit.toPlainText().strip():
+            return True
+        if any(tab.is_dirty() for tab in self._handover_tabs()):
             return True
         try:
             return self._pupil_from_forms() != self._record.pupil
@@ -458,6 +502,8 @@ class PupilView(QWidget):
         return False
 
     def _load(self, record: PupilRecord, keep_note: bool = False) -> None:
+        """`keep_note` (after a save): what was typed in the note and in the plan and paspoort
+        tabs stays; otherwise they are read again."""
         self._record = record
         pupil = record.pupil
         for form in self._pupil_forms:
@@ -470,6 +516,9 @@ class PupilView(QWidget):
             self.note_edit.blockSignals(True)
             self.note_edit.clear()
             self.note_edit.blockSignals(False)
+            self._load_handover_tabs(pupil)
+        elif self.consent is not None and self.consent.pupil_id != pupil.id:
+            self._load_handover_tabs(pupil)
         self.banner.clear_message()
         self.saved_label.clear()
         self._show_heading()
@@ -495,6 +544,27 @@ class PupilView(QWidget):
         # A route change re-plans the tasks: the checklist is read again after every load.
         if self.checklist is not None:
             self.checklist.show_pupil(record.pupil.id)
+
+    def _load_handover_tabs(self, pupil: Pupil) -> None:
+        if self.transitieplan is not None:
+            self.transitieplan.show_pupil(pupil.id, pupil.woongemeente)
+        if self.paspoort is not None:
+            self.paspoort.show_pupil(pupil.id, pupil.name)
+        if self.consent is not None:
+            self.consent.show_pupil(pupil)
+
+    def refresh_documents(self) -> None:
+        """After a document was made: the register in the Toestemming tab shows it."""
+        if self.consent is not None:
+            self.consent.refresh()
+
+    def reload_plan(self) -> None:
+        """After the sociale kaart changed: names and moved contacts, unless being edited."""
+        if self.transitieplan is not None and not self.transitieplan.is_dirty():
+            self.transitieplan.show_pupil(self.pupil_id, self._woongemeente())
+
+    def _woongemeente(self) -> str:
+        return "" if self._record is None else self._record.pupil.woongemeente
 
     def _show_heading(self) -> None:
         assert self._record is not None
@@ -614,8 +684,30 @@ class PupilView(QWidget):
         if record is not self._record:
             self._load(record, keep_note=True)
             self._announce_saved(record)
+        if not self._save_handover_tabs(announce=record is self._record):
+            return False
         if self.note_edit.toPlainText().strip():
             return self.add_note()
+        return True
+
+    def _save_handover_tabs(self, announce: bool) -> bool:
+        """The plan and the paspoort, each in one service call; a refusal shows at the tab."""
+        saved = False
+        for tab in self._handover_tabs():
+            if not tab.is_dirty():
+                continue
+            try:
+                tab.save()
+            except ServiceError as exc:
+                self.tabs.setCurrentWidget(tab)
+                self._show_problems(problems_of(exc), about_input=isinstance(exc, ValidationError))
+                self._set_dirty(True)
+                return False
+            saved = True
+        if saved:
+            self._update_dirty()
+            if announce and self._record is not None:
+                self._announce_saved(self._record)
         return True
 
     def ask_route_reason(self, old: Route, new: Route) -> str | None:

@@ -1,0 +1,448 @@
+"""The pupil's transitieplan: the goals for the last year, the agreements (wie doet wat
+wanneer, linked to a checklist task where one matches) and the contact persons per role,
+picked from the sociale kaart instead of typed again.
+
+Like the Paspoort tab, edits wait for the pupil view's Opslaan (Ctrl+S).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uitstroom.domain.handover import (
+    GUIDING_QUESTIONS,
+    Agreement,
+    AgreementParty,
+    ContactRole,
+    Organisation,
+    PlanContact,
+    Transitieplan,
+)
+from uitstroom.ui.cohort_model import Column, RecordTableModel, record_table
+from uitstroom.ui.forms import (
+    ChoiceField,
+    DateField,
+    FormDialog,
+    NotesEdit,
+    TextField,
+    enum_choices,
+)
+from uitstroom.ui.paspoort_tab import hint_label, selected_row
+
+if TYPE_CHECKING:
+    from uitstroom.services.handover import HandoverService
+    from uitstroom.services.planning import PlanningService
+
+Choices = tuple[tuple[str, object], ...]
+
+
+class ContactNames:
+    """Contact ids in words: 'Sanne de Wit (ROC Midden)'; a contact who left says so."""
+
+    def __init__(self, organisations: Sequence[Organisation] = ()) -> None:
+        self._names: dict[int, str] = {}
+        for organisation in organisations:
+            for contact in organisation.contacts:
+                if contact.id is None:
+                    continue
+                left = " · vertrokken" if not contact.active else ""
+                self._names[contact.id] = f"{contact.name} ({organisation.name}){left}"
+
+    def __call__(self, contact_id: int | None) -> str:
+        if contact_id is None:
+            return "—"
+        return self._names.get(contact_id, "onbekende contactpersoon")
+
+
+class TransitieplanTab(QWidget):
+    """Signal: edited() on every user edit."""
+
+    edited = Signal()
+
+    def __init__(
+        self,
+        handover: HandoverService,
+        author: str,
+        planning: PlanningService | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._handover = handover
+        self._planning = planning
+        self._author = author
+        self._pupil_id: int | None = None
+        self._woongemeente = ""
+        self._loaded = Transitieplan()
+        self._names = ContactNames()
+        self._tasks: dict[str, str] = {}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.placeholder = hint_label(
+            "Sla de nieuwe leerling eerst op; daarna kunt u het transitieplan maken.", self
+        )
+        self.placeholder.setContentsMargins(8, 8, 8, 8)
+        outer.addWidget(self.placeholder)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+
+        goals_box = QGroupBox("Doelen voor het laatste schooljaar", content)
+        inner = QVBoxLayout(goals_box)
+        question = hint_label(GUIDING_QUESTIONS["goals"], goals_box)
+        self.goals = NotesEdit("", goals_box)
+        self.goals.setObjectName("goals")
+        self.goals.setAccessibleName("Doelen")
+        self.goals.edited.connect(self.edited)
+        question.setBuddy(self.goals)
+        inner.addWidget(question)
+        inner.addWidget(self.goals)
+        layout.addWidget(goals_box)
+
+        box = QGroupBox("Afspraken: wie doet wat, wanneer", content)
+        inner = QVBoxLayout(box)
+        self.agreement_model = RecordTableModel(self._agreement_columns(), parent=self)
+        self.agreement_table = self._table(self.agreement_model, box, "agreements")
+        self.agreement_table.activated.connect(lambda _index: self.edit_agreement())
+        self._on_delete(self.agreement_table, self.remove_agreement)
+        self.add_agreement_button = QPushButton("Afspraak toe&voegen…", box)
+        self.add_agreement_button.clicked.connect(self.add_agreement)
+        self.edit_agreement_button = QPushButton("Wij&zigen…", box)
+        self.edit_agreement_button.clicked.connect(self.edit_agreement)
+        self.remove_agreement_button = QPushButton("Weg&halen", box)
+        self.remove_agreement_button.clicked.connect(self.remove_agreement)
+        self.up_button = QPushButton("Om&hoog", box)
+        self.up_button.setToolTip("Afspraak een plaats omhoog (Ctrl+Omhoog)")
+        self.up_button.clicked.connect(lambda: self.move_agreement(-1))
+        self.down_button = QPushButton("Om&laag", box)
+        self.down_button.setToolTip("Afspraak een plaats omlaag (Ctrl+Omlaag)")
+        self.down_button.clicked.connect(lambda: self.move_agreement(1))
+        for keys, step in (("Ctrl+Up", -1), ("Ctrl+Down", 1)):
+            move = QAction(self.agreement_table)
+            move.setShortcut(QKeySequence(keys))
+            move.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            move.triggered.connect(lambda _checked=False, s=step: self.move_agreement(s))
+            self.agreement_table.addAction(move)
+        inner.addWidget(self.agreement_table)
+        inner.addLayout(
+            self._row(
+                self.add_agreement_button,
+                self.edit_agreement_button,
+                self.remove_agreement_button,
+                None,
+                self.up_button,
+                self.down_button,
+            )
+        )
+        layout.addWidget(box)
+
+        box = QGroupBox("Contactpersonen", content)
+        inner = QVBoxLayout(box)
+        inner.addWidget(
+            hint_label(
+                "Kies de contactpersonen uit de sociale kaart (menu Bestand). Vertrekt iemand, "
+                "dan zet de sociale kaart de open afspraken over naar de opvolger.",
+                box,
+            )
+        )
+        self.contact_model = RecordTableModel(
+            (
+                Column("Rol", lambda c: c.role.label, chars=12),
+                Column(
+                    "Contactpersoon", lambda c: self._names(c.contact_id), chars=30, stretch=True
+                ),
+            ),
+            parent=self,
+        )
+        self.contact_table = self._table(self.contact_model, box, "plan_contacts")
+        self._on_delete(self.contact_table, self.remove_contact)
+        self.add_contact_button = QPushButton("Contactpersoon &kiezen…", box)
+        self.add_contact_button.clicked.connect(self.add_contact)
+        self.remove_contact_button = QPushButton("Contactpersoon weghalen", box)
+        self.remove_contact_button.clicked.connect(self.remove_contact)
+        inner.addWidget(self.contact_table)
+        inner.addLayout(self._row(self.add_contact_button, self.remove_contact_button))
+        layout.addWidget(box)
+        self.updated_label = hint_label("", content)
+        layout.addWidget(self.updated_label)
+        layout.addStretch(1)
+
+        for table in (self.agreement_table, self.contact_table):
+            table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+        outer.addWidget(self.scroll, 1)
+        self.show_pupil(None)
+
+    # --- building ------------------------------------------------------------------------
+    def _agreement_columns(self) -> tuple[Column, ...]:
+        def when(a: Agreement) -> str:
+            return f"{a.due:%d-%m-%Y}" if a.due else "—"
+
+        def what(a: Agreement) -> str:
+            task = self._tasks.get(a.task_code) if a.task_code else None
+            return f"{a.what}\nTaak: {task}" if task else a.what
+
+        return (
+            Column("", lambda a: "✓" if a.done else "", chars=2),
+            Column("Wat", what, chars=26, stretch=True),
+            Column("Wie", lambda a: a.party.label, chars=12),
+            Column("Wanneer", when, lambda a: a.due, chars=10),
+            Column("Contactpersoon", lambda a: self._names(a.contact_id), chars=18),
+        )
+
+    @staticmethod
+    def _table(model: RecordTableModel, parent: QWidget, name: str) -> QTableView:
+        table = record_table(model, parent, name, wrap=True)
+        table.verticalHeader().setSectionResizeMode(
+            table.verticalHeader().ResizeMode.ResizeToContents
+        )
+        table.setMinimumHeight(table.fontMetrics().height() * 9)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return table
+
+    @staticmethod
+    def _on_delete(table: QTableView, slot: object) -> None:
+        delete = QAction("Weghalen", table)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(slot)
+        table.addAction(delete)
+
+    @staticmethod
+    def _row(*buttons: QPushButton | None) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for button in buttons:
+            if button is None:
+                row.addSpacing(12)
+            else:
+                row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    # --- loading -------------------------------------------------------------------------
+    @property
+    def pupil_id(self) -> int | None:
+        return self._pupil_id
+
+    def set_author(self, author: str) -> None:
+        self._author = author
+
+    def show_pupil(self, pupil_id: int | None, woongemeente: str = "") -> None:
+        self._pupil_id = pupil_id
+        self._woongemeente = woongemeente
+        self.placeholder.setVisible(pupil_id is None)
+        self.scroll.setVisible(pupil_id is not None)
+        if pupil_id is None:
+            self._show(Transitieplan())
+            return
+        self._names = ContactNames(self._handover.organisations())
+        self._tasks = (
+            {t.code: t.title for t in self._planning.tasks(pupil_id)}
+            if self._planning is not None
+            else {}
+        )
+        self._show(self._handover.transitieplan(pupil_id))
+
+    def _show(self, plan: Transitieplan) -> None:
+        self._loaded = plan
+        self.goals.blockSignals(True)
+        self.goals.set_field_value(plan.goals)
+        self.goals.blockSignals(False)
+        self.agreement_model.set_rows(plan.agreements)
+        self.contact_model.set_rows(plan.contacts)
+        if plan.updated_on is not None:
+            by = f" door {plan.updated_by}" if plan.updated_by else ""
+            self.updated_label.setText(f"Laatst bijgewerkt op {plan.updated_on:%d-%m-%Y}{by}.")
+        else:
+            self.updated_label.setText("")
+        self._update_buttons()
+
+    # --- state ---------------------------------------------------------------------------
+    def plan(self) -> Transitieplan:
+        return replace(
+            self._loaded,
+            goals=self.goals.field_value(),
+            agreements=tuple(self.agreement_model.rows),
+            contacts=tuple(self.contact_model.rows),
+        )
+
+    def is_dirty(self) -> bool:
+        return self._pupil_id is not None and self.plan() != self._loaded
+
+    def discard(self) -> None:
+        self._show(self._loaded)
+
+    def save(self) -> None:
+        """Store the plan; raises ServiceError (ValidationError) with Dutch problems."""
+        if self._pupil_id is None or not self.is_dirty():
+            return
+        saved = self._handover.save_transitieplan(self._pupil_id, self.plan(), self._author)
+        self._show(saved)
+
+    def first_editor(self) -> QWidget:
+        return self.goals
+
+    # --- choices -------------------------------------------------------------------------
+    def contact_choices(self, keep: int | None = None) -> Choices:
+        """Active contacts, the gemeente teams serving the pupil's woongemeente first; the
+        contact already chosen stays in the list even if they left."""
+        pairs = self._handover.contacts_for(woongemeente=self._woongemeente)
+        choices: list[tuple[str, object]] = [("— geen —", None)]
+        ids = set()
+        for organisation, contact in pairs:
+            ids.add(contact.id)
+            role = organisation.kind.label
+            choices.append((f"{contact.name} ({organisation.name}, {role})", contact.id))
+        if keep is not None and keep not in ids:
+            choices.append((self._names(keep), keep))
+        return tuple(choices)
+
+    def task_choices(self) -> Choices:
+        tasks = sorted(self._tasks.items(), key=lambda item: item[1])
+        return (("— geen —", ""), *((title, code) for code, title in tasks))
+
+    # --- agreements ----------------------------------------------------------------------
+    def selected_agreement(self) -> Agreement | None:
+        chosen = selected_row(self.agreement_table)
+        return chosen if isinstance(chosen, Agreement) else None
+
+    def add_agreement(self) -> None:
+        self._edit_agreement(None)
+
+    def edit_agreement(self) -> None:
+        chosen = self.selected_agreement()
+        if chosen is not None:
+            self._edit_agreement(chosen)
+
+    def _edit_agreement(self, agreement: Agreement | None) -> None:
+        start = agreement or Agreement(what="", party=AgreementParty.LEERLING)
+        fields = (
+            TextField(name="what", label="Wat", placeholder="bijv. Open dag ROC bezoeken"),
+            ChoiceField(name="party", label="Wie", choices=enum_choices(AgreementParty)),
+            DateField(name="due", label="Wanneer"),
+            ChoiceField(
+                name="contact_id",
+                label="Contactpersoon",
+                choices=self.contact_choices(start.contact_id),
+            ),
+            ChoiceField(
+                name="task_code",
+                label="Gekoppelde taak",
+                choices=self.task_choices(),
+                tooltip="Is de taak in de checklist afgevinkt, dan staat de afspraak als gedaan.",
+            ),
+        )
+        dialog = FormDialog(
+            "Afspraak" + (" wijzigen" if agreement else " toevoegen"),
+            fields,
+            {
+                "what": start.what,
+                "party": start.party,
+                "due": start.due,
+                "contact_id": start.contact_id,
+                "task_code": start.task_code,
+            },
+            intro="Wordt bewaard met Opslaan (Ctrl+S), samen met de rest van het plan.",
+            accept_text="OK",
+            check=lambda v: [] if v["what"] else ["Schrijf op wat er moet gebeuren."],
+            parent=self,
+        )
+        dialog.form.editor("what").setFocus()
+        if dialog.exec() != FormDialog.DialogCode.Accepted:
+            return
+        made = replace(start, **dialog.values)
+        rows = list(self.agreement_model.rows)
+        if agreement is None:
+            rows.append(made)
+        else:
+            rows[rows.index(agreement)] = made
+        self._set_agreements(rows, rows.index(made))
+
+    def remove_agreement(self) -> None:
+        chosen = self.selected_agreement()
+        if chosen is None:
+            return
+        rows = list(self.agreement_model.rows)
+        at = rows.index(chosen)
+        del rows[at]
+        self._set_agreements(rows, min(at, len(rows) - 1))
+
+    def move_agreement(self, step: int) -> None:
+        chosen = self.selected_agreement()
+        if chosen is None:
+            return
+        rows = list(self.agreement_model.rows)
+        at = rows.index(chosen)
+        to = at + step
+        if not 0 <= to < len(rows):
+            return
+        rows[at], rows[to] = rows[to], rows[at]
+        self._set_agreements(rows, to)
+
+    def _set_agreements(self, rows: list[Agreement], current: int) -> None:
+        self.agreement_model.set_rows(rows)
+        if 0 <= current < len(rows):
+            self.agreement_table.setCurrentIndex(self.agreement_model.index(current, 1))
+        self.agreement_table.setFocus()
+        self._update_buttons()
+        self.edited.emit()
+
+    # --- contacts ------------------------------------------------------------------------
+    def add_contact(self) -> None:
+        dialog = FormDialog(
+            "Contactpersoon kiezen",
+            (
+                ChoiceField(name="role", label="Rol", choices=enum_choices(ContactRole)),
+                ChoiceField(
+                    name="contact_id", label="Contactpersoon", choices=self.contact_choices()
+                ),
+            ),
+            intro=(
+                "Staat de contactpersoon er niet bij? Voeg die eerst toe in de sociale kaart "
+                "(menu Bestand)."
+            ),
+            accept_text="OK",
+            check=lambda v: [] if v["contact_id"] else ["Kies een contactpersoon."],
+            parent=self,
+        )
+        if dialog.exec() != FormDialog.DialogCode.Accepted:
+            return
+        rows = [*self.contact_model.rows, PlanContact(**dialog.values)]
+        self.contact_model.set_rows(rows)
+        self._update_buttons()
+        self.edited.emit()
+
+    def remove_contact(self) -> None:
+        chosen = selected_row(self.contact_table)
+        if chosen is None:
+            return
+        self.contact_model.set_rows([c for c in self.contact_model.rows if c is not chosen])
+        self._update_buttons()
+        self.edited.emit()
+
+    def _update_buttons(self) -> None:
+        agreement = self.selected_agreement()
+        rows = self.agreement_model.rows
+        at = rows.index(agreement) if agreement is not None else -1
+        self.edit_agreement_button.setEnabled(agreement is not None)
+        self.remove_agreement_button.setEnabled(agreement is not None)
+        self.up_button.setEnabled(at > 0)
+        self.down_button.setEnabled(0 <= at < len(rows) - 1)
+        self.remove_contact_button.setEnabled(selected_row(self.contact_table) is not None)
