@@ -111,7 +111,7 @@ class AddressBookDialog(QDialog):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         char = self.fontMetrics().averageCharWidth()
-        for column, chars in ((1, 20), (2, 14), (3, 26)):
+        for column, chars in ((1, 30), (2, 14), (3, 28)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, chars * char + 16)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
@@ -154,7 +154,7 @@ class AddressBookDialog(QDialog):
         row.addStretch(1)
         row.addWidget(self.close_button)
         layout.addLayout(row)
-        self.resize(900, 620)
+        self.resize(1040, 640)
         self.reload()
         self.tree.setFocus()
 
@@ -185,7 +185,8 @@ class AddressBookDialog(QDialog):
                     [f"{organisation.name}{place}", "", organisation.phone, organisation.email],
                 )
                 item.setData(0, Qt.ItemDataRole.UserRole, ("organisation", organisation.id))
-                item.setToolTip(0, organisation.address or organisation.note or organisation.name)
+                details = [organisation.name + place, organisation.address, organisation.note]
+                item.setToolTip(0, "\n".join(d for d in details if d))
                 if ("organisation", organisation.id) == select:
                     chosen = item
                 for contact in organisation.contacts:
@@ -198,6 +199,7 @@ class AddressBookDialog(QDialog):
                         item, [name, contact.function, contact.phone, contact.email]
                     )
                     child.setData(0, Qt.ItemDataRole.UserRole, ("contact", contact.id))
+                    child.setToolTip(1, contact.function)
                     if not contact.active:
                         for column in range(4):
                             child.setForeground(column, grey)

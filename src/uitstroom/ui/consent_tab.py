@@ -103,18 +103,18 @@ def consenter_hint(pupil: Pupil, day: date) -> str:
     return f"{pupil.roepnaam} is {age}: een ouder of verzorger geeft toestemming."
 
 
+def given_text(consent: Consent) -> str:
+    if consent.withdrawn_on is None:
+        return day_text(consent.given_on)
+    return f"{day_text(consent.given_on)}\ningetrokken {day_text(consent.withdrawn_on)}"
+
+
+# Narrow columns that wrap: the pupil pane is about 480 pixels wide.
 CONSENT_COLUMNS = (
-    Column("Ontvanger", lambda c: c.receiver.label, chars=18),
-    Column("Grond", lambda c: c.basis.label, chars=12),
-    Column("Wie", who_text, chars=18),
-    Column("Datum", lambda c: day_text(c.given_on), lambda c: c.given_on, chars=10),
-    Column("Delen", lambda c: sections_text(c.sections), chars=24, stretch=True),
-    Column(
-        "Ingetrokken",
-        lambda c: day_text(c.withdrawn_on) if c.withdrawn_on else "",
-        lambda c: c.withdrawn_on,
-        chars=10,
-    ),
+    Column("Ontvanger", lambda c: c.receiver.label, chars=15),
+    Column("Grond, wie", lambda c: f"{c.basis.label}\n{who_text(c)}", chars=17),
+    Column("Datum", given_text, lambda c: c.given_on, chars=12),
+    Column("Delen", lambda c: sections_text(c.sections), chars=16, stretch=True),
 )
 
 
@@ -127,20 +127,22 @@ def made_at_text(record: DocumentRecord) -> str:
         return record.made_at
 
 
+def receiver_text(record: DocumentRecord) -> str:
+    parts = [record.receiver.label if record.receiver else "", record.organisation]
+    return ": ".join(p for p in parts if p)
+
+
 DOCUMENT_COLUMNS = (
-    Column("Document", lambda d: d.kind.label, chars=16),
-    Column("Gemaakt", made_at_text, lambda d: d.made_at, chars=15),
-    Column("Door", lambda d: d.made_by, chars=12),
     Column(
-        "Voor",
-        lambda d: (
-            ", ".join(p for p in (d.receiver.label if d.receiver else "", d.organisation) if p)
-            or "—"
-        ),
+        "Document",
+        lambda d: f"{d.kind.label}\nvoor {receiver_text(d)}" if receiver_text(d) else d.kind.label,
         chars=18,
         stretch=True,
     ),
-    Column("Versie", lambda d: d.data_version or "—", chars=10),
+    Column(
+        "Gemaakt", lambda d: f"{made_at_text(d)}\ndoor {d.made_by}", lambda d: d.made_at, chars=17
+    ),
+    Column("Versie", lambda d: d.data_version or "—", chars=17),
 )
 
 
@@ -208,6 +210,7 @@ class ConsentDialog(FormDialog):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(layout.indexOf(self.form), self.hint)
+        self.setMinimumWidth(660)
         self._receiver_edit = self.form.editor("receiver")
         self._consenter_edit = self.form.editor("consenter")
         assert isinstance(self._receiver_edit, ChoiceEdit)
@@ -324,7 +327,12 @@ class ConsentTab(QWidget):
         self.documents_box = QGroupBox("Gemaakte documenten", self)
         inner = QVBoxLayout(self.documents_box)
         self.document_model = RecordTableModel(DOCUMENT_COLUMNS, parent=self)
-        self.document_table = record_table(self.document_model, self.documents_box, "documents")
+        self.document_table = record_table(
+            self.document_model, self.documents_box, "documents", wrap=True
+        )
+        self.document_table.verticalHeader().setSectionResizeMode(
+            self.document_table.verticalHeader().ResizeMode.ResizeToContents
+        )
         inner.addWidget(self.document_table)
         layout.addWidget(self.documents_box, 2)
         self.show_pupil(None)

@@ -244,6 +244,14 @@ class BatchDialog(QDialog):
         ):
             grid.addWidget(label, row, 0)
             grid.addWidget(editor, row, 1)
+        self.skip_hint = QLabel(
+            "Leerlingen zonder toestemming of wettelijke grond voor deze ontvanger worden "
+            "overgeslagen; aan het eind ziet u wie.",
+            what,
+        )
+        self.skip_hint.setWordWrap(True)
+        self.skip_hint.setStyleSheet("QLabel { color: #555; }")
+        grid.addWidget(self.skip_hint, 3, 0, 1, 2)
         grid.setColumnStretch(1, 1)
         layout.addWidget(what)
 
@@ -256,7 +264,7 @@ class BatchDialog(QDialog):
         self.klas.setObjectName("klas")
         count = len(self._selected)
         self.by_selection = QRadioButton(
-            f"De ge&kozen leerlingen in de lijst ({count})" if count else "De gekozen leerlingen",
+            f"De gekozen leerlingen in de &lijst ({count})" if count else "De gekozen leerlingen",
             who,
         )
         self.by_selection.setEnabled(count > 0)
@@ -281,7 +289,7 @@ class BatchDialog(QDialog):
         self.target = QLineEdit(how)
         self.target.setObjectName("target")
         self.target.setPlaceholderText("Kies een map of bestand")
-        self.target_label = QLabel("&Map", how)
+        self.target_label = QLabel("Opslaan &in", how)
         self.target_label.setBuddy(self.target)
         self.browse = QPushButton("K&iezen…", how)
         self.browse.setAutoDefault(False)
@@ -326,11 +334,10 @@ class BatchDialog(QDialog):
             self.receiver_label,
             self.organisation,
             self.organisation_label,
+            self.skip_hint,
         ):
             widget.setVisible(overdracht)
         self.klas.setEnabled(self.by_klas.isChecked())
-        one = self.one_file.isChecked()
-        self.target_label.setText("&Bestand" if one else "&Map")
         suggestion = self._suggestion()
         current = self.target.text().strip()
         if not current or current == getattr(self, "_last_suggestion", ""):

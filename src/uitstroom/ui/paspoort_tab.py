@@ -171,6 +171,8 @@ class PaspoortTab(QWidget):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # The pane is narrow: text wraps and tables squeeze rather than scroll sideways.
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(content)
         outer.addWidget(self.scroll, 1)
         self.show_pupil(None)

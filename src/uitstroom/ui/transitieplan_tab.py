@@ -119,7 +119,8 @@ class TransitieplanTab(QWidget):
         self.agreement_table = self._table(self.agreement_model, box, "agreements")
         self.agreement_table.activated.connect(lambda _index: self.edit_agreement())
         self._on_delete(self.agreement_table, self.remove_agreement)
-        self.add_agreement_button = QPushButton("Afspraak toe&voegen…", box)
+        self.add_agreement_button = QPushButton("Toe&voegen…", box)
+        self.add_agreement_button.setToolTip("Afspraak toevoegen")
         self.add_agreement_button.clicked.connect(self.add_agreement)
         self.edit_agreement_button = QPushButton("Wij&zigen…", box)
         self.edit_agreement_button.clicked.connect(self.edit_agreement)
@@ -137,6 +138,7 @@ class TransitieplanTab(QWidget):
             move.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             move.triggered.connect(lambda _checked=False, s=step: self.move_agreement(s))
             self.agreement_table.addAction(move)
+        self.agreement_table.setMinimumHeight(self.fontMetrics().height() * 16)
         inner.addWidget(self.agreement_table)
         inner.addLayout(
             self._row(
@@ -170,6 +172,8 @@ class TransitieplanTab(QWidget):
         )
         self.contact_table = self._table(self.contact_model, box, "plan_contacts")
         self._on_delete(self.contact_table, self.remove_contact)
+        self.contact_table.setMinimumHeight(self.fontMetrics().height() * 6)
+        self.contact_table.setMaximumHeight(self.fontMetrics().height() * 10)
         self.add_contact_button = QPushButton("Contactpersoon &kiezen…", box)
         self.add_contact_button.clicked.connect(self.add_contact)
         self.remove_contact_button = QPushButton("Contactpersoon weghalen", box)
@@ -186,6 +190,8 @@ class TransitieplanTab(QWidget):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # The pane is narrow: text wraps and tables squeeze rather than scroll sideways.
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(content)
         outer.addWidget(self.scroll, 1)
         self.show_pupil(None)
@@ -202,9 +208,9 @@ class TransitieplanTab(QWidget):
         return (
             Column("", lambda a: "✓" if a.done else "", chars=2),
             Column("Wat", what, chars=26, stretch=True),
-            Column("Wie", lambda a: a.party.label, chars=12),
-            Column("Wanneer", when, lambda a: a.due, chars=10),
-            Column("Contactpersoon", lambda a: self._names(a.contact_id), chars=18),
+            Column("Wie", lambda a: a.party.label, chars=10),
+            Column("Wanneer", when, lambda a: a.due, chars=11),
+            Column("Contactpersoon", lambda a: self._names(a.contact_id), chars=16),
         )
 
     @staticmethod
