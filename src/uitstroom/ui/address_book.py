@@ -385,6 +385,7 @@ class LeftDialog(FormDialog):
         self._author = author
         self.summary = ""
         self.successor_id: int | None = None
+        self._made: ContactPerson | None = None
         others = [c for c in organisation.contacts if c.active and c.id != contact.id]
         choices: tuple[tuple[str, object], ...] = (
             *((c.name + (f", {c.function}" if c.function else ""), c.id) for c in others),
@@ -434,8 +435,11 @@ class LeftDialog(FormDialog):
     def _submit(self, values: dict[str, Any]) -> int:
         successor = values["successor"]
         name = ""
-        if successor == NEW:
-            made = self._handover.save_contact(
+        if successor == NEW and self._made is not None:
+            # A retry after a refusal: the successor typed before is already stored.
+            successor, name = self._made.id, self._made.name
+        elif successor == NEW:
+            made = self._made = self._handover.save_contact(
                 ContactPerson(
                     name=values["new_name"],
                     function=values["new_function"],
