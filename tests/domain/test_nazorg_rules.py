@@ -167,3 +167,34 @@ def test_no_cell_below_five_is_shown_and_one_hidden_cell_cannot_be_worked_out() 
         "Werk": SUPPRESSED,
         "Geen": 30,
     }
+
+
+def test_attempts_count_again_after_someone_was_reached() -> None:
+    from uitstroom.domain.nazorg import CallRecord, Channel, attempts_since_reached
+
+    calls = [
+        CallRecord(date(2027, 10, 1), False, Channel.TELEFOON),
+        CallRecord(date(2027, 10, 3), True, Channel.TELEFOON, CallStatus.MBO),
+        CallRecord(date(2027, 10, 20), False, Channel.SMS),
+        CallRecord(date(2027, 10, 9), False, Channel.EMAIL),
+    ]
+    assert attempts_since_reached(calls) == [date(2027, 10, 9), date(2027, 10, 20)]
+
+
+def test_the_agenda_holds_this_weeks_and_overdue_calls_of_open_files() -> None:
+    from uitstroom.domain.nazorg import FileState, Leaving, NazorgFile, NazorgMoment, agenda
+
+    def file(pupil_id: int, name: str, due: date, state: FileState = FileState.OPEN) -> NazorgFile:
+        moment = NazorgMoment(3, due, due, id=pupil_id * 10)
+        leaving = Leaving(date(2027, 7, 9), Destination.MBO, mbo_instelling="ROC")
+        return NazorgFile(pupil_id, name, leaving, (moment,), (), (), state)
+
+    monday = date(2027, 10, 11)
+    files = [
+        file(1, "Zoë", date(2027, 10, 17)),  # Sunday of this week: in
+        file(2, "Anouk", date(2027, 10, 18)),  # next Monday: not yet
+        file(3, "Bram", date(2027, 10, 1)),  # overdue: on top
+        file(4, "Daan", date(2027, 10, 1), FileState.CLOSED),  # closed file: never
+    ]
+    found = agenda(files, monday)
+    assert [(i.name, i.overdue) for i in found] == [("Bram", True), ("Zoë", False)]

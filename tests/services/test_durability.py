@@ -160,7 +160,7 @@ def test_a_really_full_disk_during_a_save_and_a_backup(tmp_path: Path) -> None:
     mount = tmp_path / "schijf"
     mount.mkdir()
     tests = Path(__file__).resolve().parents[1]
-    shell = f"mount -t tmpfs -o size=1m tmpfs {mount} && {sys.executable} {script} {mount} {tests}"
+    shell = f"mount -t tmpfs -o size=2m tmpfs {mount} && {sys.executable} {script} {mount} {tests}"
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
     result = subprocess.run(
         ["unshare", "-rm", "sh", "-c", shell], capture_output=True, text=True, env=env, timeout=60

@@ -17,7 +17,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from uitstroom.domain.enums import JaNeeOnbekend, LabelledEnum, SchoolType
+from uitstroom.domain.enums import (
+    ContractSoort,
+    Instrument,
+    JaNeeOnbekend,
+    LabelledEnum,
+    Leerweg,
+    Niveau,
+    SchoolType,
+)
 from uitstroom.domain.handover import Receiver, age_on
 
 
@@ -270,3 +278,171 @@ def suppress(counts: Mapping[str, int]) -> dict[str, int | str]:
         if others:
             shown[others[0][1]] = SUPPRESSED
     return shown
+
+
+# --- one leaver's file -------------------------------------------------------------------
+
+
+class FileState(LabelledEnum):
+    OPEN = "open", "Nazorg loopt"
+    CLOSED = "afgesloten", "Afgesloten"
+    HANDED_OVER = "overgedragen", "Overgedragen"
+
+
+# After the plan, a waakvlam keeps a light contact with the most vulnerable: once a year.
+WAAKVLAM_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Leaving:
+    """The uitstroomdatum and where the pupil actually went."""
+
+    left_on: date
+    destination: Destination
+    employer: str = ""
+    contract: ContractSoort = ContractSoort.ONBEKEND
+    instruments: frozenset[Instrument] = frozenset()
+    mbo_instelling: str = ""
+    opleiding: str = ""
+    niveau: Niveau | None = None
+    leerweg: Leerweg | None = None
+    note: str = ""
+
+
+def leaving_problems(leaving: Leaving, today: date, school_year_start: date) -> list[str]:
+    """What is wrong with leaving data about to be recorded, in words to act on."""
+    problems = []
+    if leaving.left_on > today + timedelta(days=366):
+        problems.append("De uitstroomdatum ligt meer dan een jaar vooruit. Kies een andere datum.")
+    if leaving.left_on < school_year_start - timedelta(days=366 * 2):
+        problems.append("De uitstroomdatum ligt meer dan twee schooljaren terug.")
+    if leaving.destination is Destination.MBO and not (leaving.mbo_instelling or leaving.opleiding):
+        problems.append("Vul bij mbo de instelling of de opleiding in.")
+    if leaving.destination is Destination.WERK and not leaving.employer.strip():
+        problems.append("Vul bij werk de werkgever in.")
+    return problems
+
+
+@dataclass(frozen=True)
+class NazorgMoment:
+    """A planned call. `due` can be moved or snoozed with a reason; `original_due` stays."""
+
+    months: int
+    due: date
+    original_due: date
+    moved_reason: str = ""
+    done_on: date | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """One logged call, reached or not. `status` and the questions only when reached."""
+
+    on: date
+    reached: bool
+    channel: Channel
+    status: CallStatus | None = None
+    same_place: bool | None = None
+    wants_help: bool | None = None
+    note: str = ""
+    by: str = ""
+    moment_id: int | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Signal:
+    """The alarm: a young person with no school and no work, to be signalled."""
+
+    created_on: date
+    status: CallStatus
+    receiver: Receiver
+    organisation_id: int | None = None
+    sent_on: date | None = None
+    sent_to: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class SpareContact:
+    """Someone who can tell how the young person is doing (collected before leaving)."""
+
+    who: str  # "Moeder", "Werkgever", "Jobcoach"
+    name: str
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class NazorgFile:
+    pupil_id: int
+    name: str
+    leaving: Leaving
+    moments: tuple[NazorgMoment, ...]
+    calls: tuple[CallRecord, ...]
+    signals: tuple[Signal, ...]
+    state: FileState = FileState.OPEN
+    closed_on: date | None = None
+    waakvlam: bool = False
+    spare_contacts: tuple[SpareContact, ...] = ()
+    mentor: str = ""
+
+    @property
+    def last_status(self) -> CallStatus | None:
+        reached = [c for c in self.calls if c.reached and c.status is not None]
+        return max(reached, key=lambda c: c.on).status if reached else None
+
+
+def attempts_since_reached(calls: Sequence[CallRecord]) -> list[date]:
+    """The dates of the calls that did not reach anyone since the last one that did."""
+    ordered = sorted(calls, key=lambda c: c.on)
+    since: list[date] = []
+    for call in ordered:
+        since = [] if call.reached else [*since, call.on]
+    return since
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    pupil_id: int
+    name: str
+    mentor: str
+    moment_id: int
+    months: int
+    due: date
+    attempts: int
+    last_status: CallStatus | None
+    overdue: bool
+
+
+def week_end(today: date) -> date:
+    """Sunday of this week: the agenda shows what is due up to and including it."""
+    return today + timedelta(days=6 - today.weekday())
+
+
+def agenda(files: Iterable[NazorgFile], today: date) -> list[AgendaItem]:
+    """Calls due this week and overdue, of open files; overdue first, then by date and name."""
+    until = week_end(today)
+    items = []
+    for file in files:
+        if file.state is not FileState.OPEN:
+            continue
+        attempts = len(attempts_since_reached(file.calls))
+        for moment in file.moments:
+            if moment.done_on is not None or moment.due > until or moment.id is None:
+                continue
+            items.append(
+                AgendaItem(
+                    file.pupil_id,
+                    file.name,
+                    file.mentor,
+                    moment.id,
+                    moment.months,
+                    moment.due,
+                    attempts,
+                    file.last_status,
+                    moment.due < today,
+                )
+            )
+    return sorted(items, key=lambda i: (not i.overdue, i.due, i.name.casefold()))

@@ -16,6 +16,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +39,8 @@ class SchoolSettingsRow(Base):
     # The school calendar (domain.calendar.CalendarSettings); None: the default, 10 July.
     last_school_day: Mapped[date | None] = mapped_column(Date, nullable=True)
     attention_days: Mapped[int] = mapped_column(Integer, default=14, server_default="14")
+    # The school's own nazorg moments in months, comma separated; "" for the default of its type.
+    nazorg_offsets: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
 
 class CohortRow(Base):
@@ -434,3 +437,94 @@ class DocumentLogRow(Base):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     sections: Mapped[str] = mapped_column(String(200), default="")
     data_version: Mapped[str] = mapped_column(String(16), default="")
+
+
+# --- nazorg: leaving, the planned calls, the calls made, the alarm ---------------------------
+
+
+class LeavingRow(Base):
+    """The uitstroomdatum and the actual destination; the nazorg file's state."""
+
+    __tablename__ = "leaving"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), unique=True)
+    left_on: Mapped[date] = mapped_column(Date, index=True)
+    destination: Mapped[str] = mapped_column(String(20))
+    employer: Mapped[str] = mapped_column(String(200), default="")
+    contract: Mapped[str] = mapped_column(String(20), default="onbekend")
+    # Comma-separated Instrument values.
+    instruments: Mapped[str] = mapped_column(String(200), default="")
+    mbo_instelling: Mapped[str] = mapped_column(String(200), default="")
+    opleiding: Mapped[str] = mapped_column(String(200), default="")
+    niveau: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    leerweg: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    waakvlam: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class NazorgMomentRow(Base):
+    """A planned nazorg call (domain.nazorg.NazorgMoment)."""
+
+    __tablename__ = "nazorg_moment"
+    __table_args__ = (
+        # The agenda reads the open moments by date.
+        Index(
+            "ix_nazorg_moment_open",
+            "due",
+            "pupil_id",
+            sqlite_where=text("done_on IS NULL"),
+            postgresql_where=text("done_on IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    months: Mapped[int] = mapped_column(Integer)
+    due: Mapped[date] = mapped_column(Date)
+    original_due: Mapped[date] = mapped_column(Date)
+    moved_reason: Mapped[str] = mapped_column(String(300), default="")
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class NazorgCallRow(Base):
+    """One logged call, reached or not (domain.nazorg.CallRecord)."""
+
+    __tablename__ = "nazorg_call"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    moment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nazorg_moment.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    called_on: Mapped[date] = mapped_column(Date)
+    reached: Mapped[bool] = mapped_column(Boolean)
+    channel: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    same_place: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    wants_help: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class NazorgSignalRow(Base):
+    """The alarm for a young person with no school and no work (domain.nazorg.Signal)."""
+
+    __tablename__ = "nazorg_signal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    created_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(30))
+    receiver: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True
+    )
+    sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The organisation's name as it was when sent: the record outlives address book changes.
+    sent_to: Mapped[str] = mapped_column(String(200), default="")
