@@ -37,6 +37,7 @@ class AuditAction(LabelledEnum):
     UNLOCKED = "ontgrendeld", "Database geopend"
     KEY_CHANGED = "sleutel", "Herstelwachtwoord gewijzigd"
     SETTINGS = "instellingen", "Instellingen gewijzigd"
+    NAZORG = "nazorg", "Nazorg: vertrek, gesprek of signaal vastgelegd"
 
 
 @dataclass(frozen=True)

@@ -446,3 +446,38 @@ def agenda(files: Iterable[NazorgFile], today: date) -> list[AgendaItem]:
                 )
             )
     return sorted(items, key=lambda i: (not i.overdue, i.due, i.name.casefold()))
+
+
+# --- added for the service (issue 6): which moment a call is for, the status the alarm follows
+
+
+# A call counts for a moment due up to a month after it: calling a week early is calling.
+CALL_AHEAD = timedelta(days=30)
+
+
+def moment_for_call(
+    moments: Iterable[NazorgMoment], on: date, wanted_id: int | None = None
+) -> NazorgMoment | None:
+    """The open moment a call on `on` is for: the one asked for when it is still open, else
+    the earliest open moment due up to 30 days after the call (any overdue one included)."""
+    open_moments = sorted(
+        (m for m in moments if m.done_on is None and m.id is not None), key=lambda m: m.due
+    )
+    if wanted_id is not None:
+        for moment in open_moments:
+            if moment.id == wanted_id:
+                return moment
+    return next((m for m in open_moments if m.due <= on + CALL_AHEAD), None)
+
+
+def last_known_status(calls: Sequence[CallRecord]) -> CallStatus | None:
+    """The latest status known, also one concluded without reaching anyone ("uit beeld" after
+    the attempts): the status the alarm compares with."""
+    known = [c for c in sorted(calls, key=lambda c: c.on) if c.status is not None]
+    return known[-1].status if known else None
+
+
+def waakvlam_months(plan_months: Sequence[int], done: int) -> int:
+    """The next waakvlam moment: a year after the plan's last moment, and a year after each
+    waakvlam call already made (`done` of them)."""
+    return max(plan_months, default=0) + WAAKVLAM_MONTHS * (done + 1)
