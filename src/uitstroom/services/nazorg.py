@@ -1036,6 +1036,12 @@ def _files(session: Session, pupil_ids: Sequence[int] | None) -> list[NazorgFile
     return sorted(files, key=lambda f: (f.name.casefold(), f.pupil_id))
 
 
+def pupil_nazorg(session: Session, pupil_id: int) -> NazorgFile | None:
+    """One pupil's nazorg file inside the caller's session (for the inzage)."""
+    found = _files(session, [pupil_id])
+    return found[0] if found else None
+
+
 def _file_in(session: Session, pupil_id: int) -> NazorgFile:
     found = _files(session, [pupil_id])
     if not found:

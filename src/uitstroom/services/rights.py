@@ -28,12 +28,14 @@ from uitstroom.documents.inzage import (
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.dates import dutch_date
 from uitstroom.domain.handover import LegalBasis, Section
+from uitstroom.domain.nazorg import NazorgFile
 from uitstroom.domain.retention import CATEGORY_SCOPE, RetentionCategory
 from uitstroom.services.audit import append, entries_for_pupil
 from uitstroom.services.convert import record_from_row, settings_from_row
 from uitstroom.services.errors import NotFoundError, ValidationError
 from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import PupilHandover, pupil_handover
+from uitstroom.services.nazorg import pupil_nazorg
 from uitstroom.services.pupils import load_pupil_row
 from uitstroom.services.retention import (
     keep_figures,
@@ -149,6 +151,7 @@ def _inzage(session: Session, pupil_id: int, actor: str, now: datetime) -> Inzag
     row = _load(session, pupil_id)
     dates = retention_dates(session, row.cohort.label)
     handover = pupil_handover(session, pupil_id)
+    nazorg = pupil_nazorg(session, pupil_id)
     return Inzage(
         school=settings_from_row(session.get(SchoolSettingsRow, 1)),
         record=record_from_row(row),
@@ -163,8 +166,8 @@ def _inzage(session: Session, pupil_id: int, actor: str, now: datetime) -> Inzag
         created_at=row.created_at,
         updated_at=row.updated_at,
         imported_values=dict(row.imported_values or {}),
-        parts=handover_parts(handover),
-        parts_json=handover_json(handover),
+        parts=(*handover_parts(handover), nazorg_part(nazorg)),
+        parts_json={**handover_json(handover), "nazorg": plain(nazorg)},
     )
 
 
@@ -289,6 +292,74 @@ def handover_parts(data: PupilHandover) -> tuple[InzagePart, ...]:
             "Er zijn nog geen documenten gemaakt.",
         ),
     )
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("ja" if value else "nee")
+
+
+def nazorg_part(file: NazorgFile | None) -> InzagePart:
+    """Where the pupil went, the calls planned and made after school, and the signals."""
+    empty = "Er is geen vertrek of nazorg vastgelegd."
+    if file is None:
+        return InzagePart("Nazorg na school", (), empty)
+    leaving = file.leaving
+    blocks = [
+        InzageBlock(
+            "Vertrek van school",
+            (
+                ("Uitstroomdatum", dutch_date(leaving.left_on)),
+                ("Bestemming", leaving.destination.label),
+                ("Werkgever", leaving.employer),
+                ("Mbo-instelling", leaving.mbo_instelling),
+                ("Opleiding", leaving.opleiding),
+                ("Opmerking", leaving.note),
+                ("Nazorg", file.state.label),
+                ("Afgesloten op", dutch_date(file.closed_on)),
+                ("Waakvlam (na de nazorg af en toe contact)", _yes_no(file.waakvlam)),
+            ),
+        ),
+        InzageBlock(
+            "Geplande gesprekken",
+            tuple(
+                (
+                    f"Na {moment.months} maanden",
+                    f"{dutch_date(moment.due)}"
+                    + (f" (verschoven: {moment.moved_reason})" if moment.moved_reason else "")
+                    + (f", gevoerd op {dutch_date(moment.done_on)}" if moment.done_on else ""),
+                )
+                for moment in file.moments
+            ),
+        ),
+    ]
+    for call in file.calls:
+        blocks.append(
+            InzageBlock(
+                f"Gesprek op {dutch_date(call.on)}",
+                (
+                    ("Bereikt", _yes_no(call.reached)),
+                    ("Hoe", call.channel.label),
+                    ("Waar de jongere toen was", call.status.label if call.status else ""),
+                    ("Zelfde plek als vorige keer", _yes_no(call.same_place)),
+                    ("Wil hulp", _yes_no(call.wants_help)),
+                    ("Notitie", call.note),
+                    ("Door", call.by),
+                ),
+            )
+        )
+    for signal in file.signals:
+        blocks.append(
+            InzageBlock(
+                f"Signaal op {dutch_date(signal.created_on)}",
+                (
+                    ("Waarom", signal.status.label),
+                    ("Voor", signal.receiver.label),
+                    ("Verstuurd op", dutch_date(signal.sent_on)),
+                    ("Verstuurd aan", signal.sent_to),
+                ),
+            )
+        )
+    return InzagePart("Nazorg na school", tuple(blocks), empty)
 
 
 def _capital(text: str) -> str:
