@@ -1,0 +1,148 @@
+"""Headless nazorg: the week's calls (what the Nazorg view shows) and the anonymous outcome
+figures for the Inspectie and the regional programme."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from uitstroom.commands import Handler
+from uitstroom.domain.dates import dutch_date
+from uitstroom.domain.nazorg import AgendaItem
+from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.audit import current_actor
+from uitstroom.services.database import Database
+from uitstroom.services.errors import ValidationError
+from uitstroom.services.nazorg import NazorgService
+
+EXIT_OK = 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is geen datum. Schrijf hem als JJJJ-MM-DD, bijvoorbeeld 2027-10-09."
+        ) from None
+
+
+def register(commands: Any) -> dict[str, Handler]:
+    nazorg = commands.add_parser(
+        "nazorg",
+        help="nazorg na school: de gesprekken van deze week",
+        description="Nazorg na school: wie u deze week moet bellen, en wie al te laat is.",
+    )
+    nazorg_commands = nazorg.add_subparsers(
+        dest="nazorg_command", metavar="OPDRACHT", required=True
+    )
+    agenda = nazorg_commands.add_parser(
+        "agenda",
+        help="toon de nazorggesprekken van deze week en de te late (wat het scherm Nazorg toont)",
+    )
+    agenda.add_argument(
+        "--date",
+        metavar="JJJJ-MM-DD",
+        type=_iso_date,
+        help="kijk op deze datum (standaard vandaag)",
+    )
+    agenda.add_argument(
+        "--mentor", metavar="MENTOR", help="alleen de oud-leerlingen van deze mentor"
+    )
+    agenda.add_argument("--json", action="store_true", help="uitvoer als JSON (UTF-8)")
+
+    report = commands.add_parser(
+        "report",
+        help="schrijf anonieme cijfers naar Excel",
+        description=(
+            "Anonieme cijfers voor de Inspectie en het regionale programma: geen namen, geen "
+            "leerlingnummers, en geen aantal onder de 5 als getal."
+        ),
+    )
+    report_commands = report.add_subparsers(dest="report_command", metavar="SOORT", required=True)
+    outcomes = report_commands.add_parser(
+        "outcomes",
+        help="waar de oud-leerlingen van een cohort zijn: bij vertrek, na 6, 12 en 24 maanden",
+    )
+    outcomes.add_argument(
+        "--cohort",
+        metavar="JJJJ-JJJJ",
+        required=True,
+        help="het schooljaar waarin de leerlingen van school gingen, bijv. 2026-2027",
+    )
+    outcomes.add_argument(
+        "--out", metavar="BESTAND", type=Path, required=True, help="het .xlsx-bestand"
+    )
+    outcomes.add_argument(
+        "--date",
+        metavar="JJJJ-MM-DD",
+        type=_iso_date,
+        help="de cijfers zoals ze op deze datum waren (standaard vandaag)",
+    )
+    return {"nazorg": _nazorg, "report": _report}
+
+
+def item_json(item: AgendaItem) -> dict[str, Any]:
+    return {
+        "pupil_id": item.pupil_id,
+        "name": item.name,
+        "mentor": item.mentor,
+        "moment_id": item.moment_id,
+        "months": item.months,
+        "due": item.due.isoformat(),
+        "overdue": item.overdue,
+        "attempts": item.attempts,
+        "last_status": item.last_status.value if item.last_status else None,
+        "last_status_label": item.last_status.label if item.last_status else None,
+    }
+
+
+def _nazorg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    today = args.date or date.today()
+    items = NazorgService(db.sessions).agenda(today, mentor=args.mentor)
+    if args.json:
+        json.dump([item_json(i) for i in items], out, ensure_ascii=False, indent=2)
+        print(file=out)
+        return EXIT_OK
+    if not items:
+        print(f"Op {today:%d-%m-%Y} staat er geen nazorggesprek open.", file=out)
+        return EXIT_OK
+    for heading, overdue in (("Te laat", True), ("Deze week", False)):
+        found = [i for i in items if i.overdue is overdue]
+        if not found:
+            continue
+        print(f"{heading} ({len(found)})", file=out)
+        for item in found:
+            extra = []
+            if item.last_status is not None:
+                extra.append(f"laatst: {item.last_status.label.lower()}")
+            if item.attempts:
+                extra.append(f"{item.attempts} keer niet bereikt")
+            tail = f" ({'; '.join(extra)})" if extra else ""
+            print(
+                f"  {dutch_date(item.due)}: {item.name}, gesprek na {item.months} maanden"
+                f"{tail} [{item.mentor or 'geen mentor'}]",
+                file=out,
+            )
+        print(file=out)
+    return EXIT_OK
+
+
+def _report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        SchoolYear.parse(args.cohort)
+    except ValueError as exc:
+        raise ValidationError([str(exc)]) from None
+    today = args.date or date.today()
+    service = NazorgService(db.sessions)
+    with db.sessions() as session:
+        actor = current_actor(session)
+    service.export_outcomes(args.cohort, today, args.out, actor)
+    print(
+        f"Anonieme nazorgcijfers van cohort {args.cohort} geschreven naar {args.out}.",
+        file=out,
+    )
+    return EXIT_OK
