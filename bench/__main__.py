@@ -94,6 +94,7 @@ def main() -> None:
     budget("import", seconds * 1000, 10_000, "ms")
     today_figures()
     documents_figures()
+    nazorg_figures()
     backup_figures()
 
 
@@ -107,6 +108,12 @@ def documents_figures() -> None:
     from bench import documents
 
     documents.print_figures()
+
+
+def nazorg_figures() -> None:
+    from bench import nazorg
+
+    nazorg.print_figures(RUNS)
 
 
 def backup_figures() -> None:
