@@ -241,7 +241,7 @@ def _restore_without_opening(path: Path, source: Path, out: TextIO) -> int:
 
 
 def _demo(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    from uitstroom.services.demo import insert_demo_cohort
+    from uitstroom.services.demo import DEMO_LEAVERS, insert_demo_cohort
     from uitstroom.services.pupils import PupilService
 
     if PupilService(db.sessions).count() > 0:
@@ -254,8 +254,14 @@ def _demo(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     if not 1 <= args.aantal <= 100_000:
         print("Fout: kies een aantal tussen 1 en 100000.", file=sys.stderr)
         return EXIT_USAGE
-    count = insert_demo_cohort(db.sessions, args.aantal, school_type=SchoolType(args.schooltype))
-    print(f"Voorbeeldcohort gemaakt: {count} verzonnen leerlingen in {db.location}.", file=out)
+    count = insert_demo_cohort(
+        db.sessions, args.aantal, school_type=SchoolType(args.schooltype), leavers=DEMO_LEAVERS
+    )
+    print(
+        f"Voorbeeldcohort gemaakt: {count} verzonnen leerlingen in {db.location}, en "
+        f"{DEMO_LEAVERS} oud-leerlingen van vorig schooljaar in de nazorg.",
+        file=out,
+    )
     return EXIT_OK
 
 

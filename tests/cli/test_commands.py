@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from factories import TEST_PASSPHRASE
+from uitstroom.services.demo import DEMO_LEAVERS
 
 
 def passphrase_file() -> Path:
@@ -52,7 +53,9 @@ def test_demo_then_export_through_the_environment_variable(tmp_path: Path) -> No
     exported = run("--db", str(db_file), "export", str(tmp_path / "uit.csv"))
     assert exported.returncode == 0, exported.stderr
     lines = (tmp_path / "uit.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert len(lines) == 13
+    # a header, the 12 pupils of this year and last year's leavers (archived, in nazorg)
+    assert len(lines) == 1 + 12 + DEMO_LEAVERS
+    assert sum(line.endswith(";ja") for line in lines) == DEMO_LEAVERS
 
 
 def test_a_file_that_is_no_database_exits_3_and_stays_untouched(tmp_path: Path) -> None:

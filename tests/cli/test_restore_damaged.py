@@ -8,6 +8,8 @@ from pathlib import Path
 
 from test_commands import run
 
+from uitstroom.services.demo import DEMO_LEAVERS
+
 
 def made_with_backup(tmp_path: Path) -> tuple[Path, Path]:
     db_file = tmp_path / "school" / "uitstroom.db"
@@ -31,7 +33,9 @@ def test_a_damaged_database_is_replaced_by_the_backup_and_kept_aside(tmp_path: P
     assert len(kept) == 1 and kept[0].read_bytes() == bytes(data)
     exported = run("--db", str(db_file), "export", str(tmp_path / "x.csv"))
     assert exported.returncode == 0, exported.stderr
-    assert len((tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()) == 7
+    assert (
+        len((tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()) == 7 + DEMO_LEAVERS
+    )
 
 
 def test_on_a_new_laptop_the_backup_folder_and_passphrase_are_enough(tmp_path: Path) -> None:
@@ -43,7 +47,9 @@ def test_on_a_new_laptop_the_backup_folder_and_passphrase_are_enough(tmp_path: P
     assert result.returncode == 0, result.stderr
     exported = run("--db", str(new_laptop), "export", str(tmp_path / "y.csv"))
     assert exported.returncode == 0, exported.stderr
-    assert len((tmp_path / "y.csv").read_text(encoding="utf-8-sig").splitlines()) == 7
+    assert (
+        len((tmp_path / "y.csv").read_text(encoding="utf-8-sig").splitlines()) == 7 + DEMO_LEAVERS
+    )
 
 
 def test_a_backup_that_is_no_backup_is_refused_and_the_damaged_file_stays(tmp_path: Path) -> None:
