@@ -474,6 +474,22 @@ def test_a_small_cohort_shows_no_number_below_five(database: Database, tmp_path:
         service.export_outcomes("2019-2020", date(2028, 9, 1), target, ACTOR)
 
 
+def test_a_moment_that_has_not_come_says_so_in_the_export(
+    database: Database, tmp_path: Path
+) -> None:
+    school(database)
+    service = service_at(database, datetime(2027, 11, 1, 9))
+    for n in range(6):
+        pupil = add_pupil(database, n, roepnaam=f"Vroeg{n}")
+        service.record_leaving(pupil, leave(date(2027, 7, 9), Destination.MBO), ACTOR)
+    target = tmp_path / "vroeg.xlsx"
+    service.export_outcomes(COHORT, date(2027, 11, 1), target, ACTOR)
+    lasting = [row for row in load_workbook(target)["Bestendiging"].iter_rows(values_only=True)]
+    assert lasting == [
+        ("Nog geen cijfers: dit moment is voor deze oud-leerlingen nog niet gekomen.",)
+    ]
+
+
 # --- the pupil's rights -------------------------------------------------------------------------
 
 

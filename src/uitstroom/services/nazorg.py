@@ -1144,6 +1144,12 @@ def outcomes_workbook(cohort_label: str, figures: Outcomes, today: date) -> Any:
 
     def table(title: str, header: str, rows: Sequence[tuple[str, Mapping[str, int]]]) -> None:
         page = workbook.create_sheet(title)
+        page.column_dimensions["A"].width = 28
+        if not rows:
+            page.append(
+                ["Nog geen cijfers: dit moment is voor deze oud-leerlingen nog niet gekomen."]
+            )
+            return
         columns = sorted({key for _, counts in rows for key in counts}, key=_column_order)
         page.append([header, *columns])
         for cell in page[1]:
@@ -1151,7 +1157,6 @@ def outcomes_workbook(cohort_label: str, figures: Outcomes, today: date) -> Any:
         for name, counts in rows:
             shown = suppress({key: counts.get(key, 0) for key in columns})
             page.append([name, *(shown[key] for key in columns)])
-        page.column_dimensions["A"].width = 28
 
     table(
         "Bestemming",
