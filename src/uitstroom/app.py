@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from uitstroom import APP_NAME, APP_ORG, __version__
 from uitstroom.services.handover import HandoverService
 from uitstroom.services.identity import author_name
+from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.ui.backup_dialog import start_up
@@ -49,6 +50,7 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
             database=db,
             planning=PlanningService(db.sessions),
             handover=HandoverService(db.sessions),
+            nazorg=NazorgService(db.sessions),
         )
         # Copies opened in the PDF reader hold personal data: gone when the program closes.
         app.aboutToQuit.connect(remove_temp_files)

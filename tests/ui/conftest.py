@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from factories import fixed_clock
 from uitstroom.services.database import Database
 from uitstroom.services.handover import HandoverService
+from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.ui.main_window import MainWindow, Services
@@ -35,6 +36,7 @@ def services_for(db: Database, clock=None) -> Services:
         location=db.location,
         planning=PlanningService(db.sessions, clock=clock),
         handover=HandoverService(db.sessions, clock=clock),
+        nazorg=NazorgService(db.sessions, clock=clock),
     )
 
 

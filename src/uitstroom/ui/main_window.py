@@ -66,7 +66,9 @@ if TYPE_CHECKING:
 
     from uitstroom.domain.checklist import Task
     from uitstroom.services.handover import HandoverService
+    from uitstroom.services.nazorg import NazorgService
     from uitstroom.services.planning import PlanningService
+    from uitstroom.ui.nazorg_view import NazorgView
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class Services:
     planning: PlanningService | None = None
     # Sociale kaart, transitieplan, paspoort, consent and documents; None leaves them out.
     handover: HandoverService | None = None
+    # Leaving, the nazorg calls, signals and outcome figures; None leaves them out.
+    nazorg: NazorgService | None = None
 
 
 ALL = None
@@ -124,8 +128,11 @@ class MainWindow(QMainWindow):
             planning=self.planning,
             today=today,
             handover=services.handover,
+            nazorg=services.nazorg,
         )
         self.handover = services.handover
+        self.nazorg = services.nazorg
+        self.detail.nazorg_changed.connect(lambda p: self._on_nazorg_changed(p, "tab"))
         self.detail.pupil_saved.connect(self._on_pupil_saved)
         self.detail.dirty_changed.connect(self._on_dirty_changed)
         self.detail.task_changed.connect(lambda p, t: self._on_task_changed(p, t, "checklist"))
@@ -159,30 +166,66 @@ class MainWindow(QMainWindow):
         """With checklists: two pages, Vandaag (the start screen) and Alle leerlingen."""
         cohort = self._build_cohort_side()
         self.today_view: TodayView | None = None
+        self.nazorg_view: NazorgView | None = None
         self.left_tabs: QTabWidget | None = None
         if self.planning is None:
             return cohort
-        self.today_view = TodayView(self.planning, self._author, self._today, self._settings, self)
+        self.today_view = TodayView(
+            self.planning, self._author, self._today, self._settings, self, nazorg=self.nazorg
+        )
         self.today_view.pupil_chosen.connect(self.open_pupil_at)
         self.today_view.task_changed.connect(lambda p, t: self._on_task_changed(p, t, "today"))
+        self.today_view.nazorg_chosen.connect(self.show_nazorg_page)
         tabs = self.left_tabs = QTabWidget(self)
         tabs.setDocumentMode(True)
         tabs.addTab(self.today_view, "&Vandaag")
+        if self.nazorg is not None:
+            from uitstroom.ui.nazorg_view import NazorgView
+
+            self.nazorg_view = NazorgView(self.detail.nazorg_context(), self._settings, self)
+            self.nazorg_view.pupil_chosen.connect(self.open_pupil_at)
+            self.nazorg_view.changed.connect(lambda p: self._on_nazorg_changed(p, "agenda"))
+            tabs.addTab(self.nazorg_view, "Na&zorg")
         tabs.addTab(cohort, "&Alle leerlingen")
         tabs.currentChanged.connect(self._on_left_tab_changed)
         if self.model.rowCount():
             self.today_view.show_loading()
         else:
-            tabs.setCurrentIndex(1)
+            tabs.setCurrentWidget(cohort)
         return tabs
 
     def _on_left_tab_changed(self, _index: int) -> None:
         if self.today_view is not None and self._today_visible():
             self.today_view.reload_if_stale()
+        if self.nazorg_view is not None and self._nazorg_visible():
+            self.nazorg_view.reload_if_stale()
 
     def show_cohort_page(self) -> None:
         if self.left_tabs is not None:
-            self.left_tabs.setCurrentIndex(1)
+            self.left_tabs.setCurrentIndex(self.left_tabs.count() - 1)
+
+    def show_nazorg_page(self) -> None:
+        """The week's nazorg calls, with the list ready for Enter."""
+        if self.left_tabs is None or self.nazorg_view is None:
+            return
+        self.left_tabs.setCurrentWidget(self.nazorg_view)
+        self.nazorg_view.reload_if_stale()
+        self.nazorg_view.focus_list()
+
+    def _nazorg_visible(self) -> bool:
+        return self.left_tabs is not None and self.left_tabs.currentWidget() is self.nazorg_view
+
+    def _on_nazorg_changed(self, pupil_id: int, origin: str) -> None:
+        """Leaving, a call or a signal stored: the agenda, the Vandaag count and the pupil's
+        Nazorg tab follow."""
+        if self.nazorg_view is not None and origin != "agenda":
+            self.nazorg_view.stale = True
+            if self._nazorg_visible():
+                self.nazorg_view.reload()
+        if self.today_view is not None and not self.today_view.stale:
+            self.today_view.refresh_nazorg()
+        if origin != "tab":
+            self.detail.refresh_nazorg(pupil_id)
 
     def _build_cohort_side(self) -> QWidget:
         side = QWidget(self)
@@ -288,6 +331,21 @@ class MainWindow(QMainWindow):
             "O&verdracht maken…", lambda: self.make_document(DocumentKind.OVERDRACHT)
         )
         self.batch_action = action("&Documenten voor een klas of selectie…", self.make_batch)
+        # nazorg: Uitstroom vastleggen…, Uitstroom voor een hele klas…, Resultaten nazorg…
+        self.leaving_action = action("&Uitstroom vastleggen…", self.record_leaving)
+        self.klas_leaving_action = action(
+            "Uitstroom voor een hele &klas…", self.record_klas_leaving
+        )
+        self.outcomes_action = action("&Resultaten nazorg…", self.show_outcomes)
+        self.nazorg_ics_action = action("&Nazorgagenda exporteren (.ics)…", self.export_nazorg_ics)
+        self.nazorg_actions = (
+            self.leaving_action,
+            self.klas_leaving_action,
+            self.outcomes_action,
+            self.nazorg_ics_action,
+        )
+        for made in self.nazorg_actions:
+            made.setEnabled(self.nazorg is not None)
         self.address_book_action = action("Sociale &kaart…", self.show_address_book)
         self.document_actions = (
             self.transitieplan_action,
@@ -311,6 +369,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.ics_action)
         # handover: Sociale kaart…
         file_menu.addAction(self.address_book_action)
+        # nazorg: Resultaten nazorg…, Nazorgagenda exporteren (.ics)…
+        file_menu.addAction(self.outcomes_action)
+        file_menu.addAction(self.nazorg_ics_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         pupil_menu = self.pupil_menu = menus.addMenu("&Leerling")
@@ -330,6 +391,10 @@ class MainWindow(QMainWindow):
             for made in self.document_actions:
                 documents.addAction(made)
             self.detail.set_document_menu(documents)
+        # nazorg: Uitstroom vastleggen…, Uitstroom voor een hele klas…
+        pupil_menu.addSeparator()
+        pupil_menu.addAction(self.leaving_action)
+        pupil_menu.addAction(self.klas_leaving_action)
         # the pupil's rights: Inzage-export…, Wissen op verzoek…
         pupil_menu.addSeparator()
         self.inzage_action = pupil_menu.addAction("&Inzage-export…")
@@ -538,6 +603,8 @@ class MainWindow(QMainWindow):
             self.select_pupil(pupil_id)
             self._update_archive_action()
         self.detail.show_tab(tab, task_id)
+        if tab == "nazorg" and self.detail.nazorg_tab is not None:
+            self.detail.nazorg_tab.moment_table.setFocus()
 
     def _on_dirty_changed(self, dirty: bool) -> None:
         self.save_action.setEnabled(dirty)
@@ -825,6 +892,66 @@ class MainWindow(QMainWindow):
             if dialog.last_message:
                 self.statusBar().showMessage(dialog.last_message, 10000)
 
+    # --- nazorg --------------------------------------------------------------------------
+    def record_leaving(self) -> None:
+        if self.nazorg is None or not self.detail.resolve_unsaved():
+            return
+        if self._saved_pupil() is not None:
+            self.detail.record_leaving()
+
+    def record_klas_leaving(self) -> None:
+        if self.nazorg is None or not self.detail.resolve_unsaved():
+            return
+        from uitstroom.ui.leaving_dialog import KlasLeavingDialog
+
+        today = self._today()
+        dialog = KlasLeavingDialog(
+            self.nazorg,
+            self._services.pupils.pupils(),
+            self._author,
+            today,
+            self._last_school_day(today),
+            self,
+        )
+        current = self.detail.record
+        if current is not None and current.pupil.klas:
+            found = dialog.klas.findData(current.pupil.klas)
+            if found >= 0:
+                dialog.klas.setCurrentIndex(found)
+        if dialog.exec() != KlasLeavingDialog.DialogCode.Accepted:
+            return
+        self.statusBar().showMessage(
+            f"Uitstroom vastgelegd voor {dialog.count} leerlingen; het nazorgplan is gemaakt.",
+            10000,
+        )
+        if self.nazorg_view is not None:
+            self.nazorg_view.stale = True
+        if self.today_view is not None:
+            self.today_view.refresh_nazorg()
+        if self.detail.pupil_id is not None:
+            self.detail.refresh_nazorg(self.detail.pupil_id)
+
+    def _last_school_day(self, today: date) -> date:
+        """The school's last school day this year, when known; else today."""
+        if self.planning is None:
+            return today
+        try:
+            last = getattr(self.planning.calendar(), "last_school_day", None)
+        except ServiceError:
+            return today
+        return last if isinstance(last, date) else today
+
+    def show_outcomes(self) -> None:
+        if self.nazorg is None:
+            return
+        from uitstroom.ui.outcomes_view import OutcomesDialog
+
+        OutcomesDialog(self.nazorg, self._author, self._today(), self).exec()
+
+    def export_nazorg_ics(self) -> None:
+        if self.nazorg_view is not None:
+            self.nazorg_view.export_ics()
+
     # --- privacy -------------------------------------------------------------------------
     def _retention(self) -> RetentionService:
         db = self._services.database
@@ -871,6 +998,7 @@ class MainWindow(QMainWindow):
         self.erase_action.setEnabled(known)
         for made in self.document_actions:
             made.setEnabled(known and self.handover is not None)
+        self.leaving_action.setEnabled(known and self.nazorg is not None)
 
     def export_inzage(self) -> None:
         # The inzage shows what is stored: unsaved edits are saved or discarded first.

@@ -46,6 +46,7 @@ from uitstroom.domain.model import (
 )
 from uitstroom.services.errors import ServiceError, ValidationError
 from uitstroom.services.pupils import PupilService
+from uitstroom.ui.call_dialog import NazorgContext
 from uitstroom.ui.checklist_tab import ChecklistTab
 from uitstroom.ui.cohort_model import ROW_ROLE, RecordTableModel, fit_columns
 from uitstroom.ui.consent_tab import ConsentTab
@@ -60,6 +61,7 @@ from uitstroom.ui.forms import (
     confirm,
     problems_of,
 )
+from uitstroom.ui.nazorg_tab import NazorgTab
 from uitstroom.ui.paspoort_tab import PaspoortTab
 from uitstroom.ui.pupil_fields import (
     ARCHIEF_FIELDS,
@@ -86,6 +88,7 @@ from uitstroom.ui.transitieplan_tab import TransitieplanTab
 
 if TYPE_CHECKING:
     from uitstroom.services.handover import HandoverService
+    from uitstroom.services.nazorg import NazorgService
     from uitstroom.services.planning import PlanningService
 
 Clock = Callable[[], datetime]
@@ -119,11 +122,13 @@ def record_table(model: RecordTableModel, parent: QWidget) -> QTableView:
 # --- the view --------------------------------------------------------------------------------
 class PupilView(QWidget):
     """Signals: pupil_saved(PupilRecord) after any successful write, dirty_changed(bool),
-    task_changed(pupil_id, Task) after a tick in the Checklist tab."""
+    task_changed(pupil_id, Task) after a tick in the Checklist tab, nazorg_changed(pupil_id)
+    after leaving, a call or a signal was stored in the Nazorg tab."""
 
     pupil_saved = Signal(object)
     dirty_changed = Signal(bool)
     task_changed = Signal(int, object)
+    nazorg_changed = Signal(int)
 
     def __init__(
         self,
@@ -136,9 +141,12 @@ class PupilView(QWidget):
         planning: PlanningService | None = None,
         today: Callable[[], date] = date.today,
         handover: HandoverService | None = None,
+        nazorg: NazorgService | None = None,
     ) -> None:
         super().__init__(parent)
         self._pupils = pupils
+        self._nazorg = nazorg
+        self.nazorg_tab: NazorgTab | None = None
         self._planning = planning
         self._handover = handover
         self.paspoort: PaspoortTab | None = None
@@ -215,6 +223,10 @@ class PupilView(QWidget):
             self.tabs.addTab(self.transitieplan, "Tra&nsitieplan")
             self.tabs.addTab(self.paspoort, "Paspoort")
             self.tabs.addTab(self.consent, "To&estemming")
+        if self._nazorg is not None:
+            self.nazorg_tab = NazorgTab(self.nazorg_context(), page)
+            self.nazorg_tab.changed.connect(self.nazorg_changed)
+            self.tabs.addTab(self.nazorg_tab, "Nazorg")
         layout.addWidget(self.tabs, 1)
 
         self.revert_button = QPushButton("Wijzigingen ongedaan &maken", page)
@@ -404,6 +416,16 @@ class PupilView(QWidget):
             if tab is not None:
                 tab.set_author(author)
 
+    def nazorg_context(self) -> NazorgContext:
+        assert self._nazorg is not None
+        return NazorgContext(
+            self._nazorg,
+            self._pupils,
+            self._handover,
+            author=lambda: self._author,
+            today=self._today,
+        )
+
     def set_document_menu(self, menu: QMenu) -> None:
         self.documents_button.setMenu(menu)
         self.documents_button.show()
@@ -425,6 +447,7 @@ class PupilView(QWidget):
                 "transitieplan": self.transitieplan,
                 "paspoort": self.paspoort,
                 "toestemming": self.consent,
+                "nazorg": self.nazorg_tab,
             }.get(name)
             if tab is not None:
                 self.tabs.setCurrentWidget(tab)
@@ -552,6 +575,19 @@ class PupilView(QWidget):
             self.paspoort.show_pupil(pupil.id, pupil.name)
         if self.consent is not None:
             self.consent.show_pupil(pupil)
+        if self.nazorg_tab is not None:
+            self.nazorg_tab.show_pupil(pupil)
+
+    def record_leaving(self) -> None:
+        """Uitstroom vastleggen… from the menu: at the Nazorg tab, for the pupil on screen."""
+        if self.nazorg_tab is None or self.nazorg_tab.pupil_id is None:
+            return
+        self.tabs.setCurrentWidget(self.nazorg_tab)
+        self.nazorg_tab.record_leaving()
+
+    def refresh_nazorg(self, pupil_id: int) -> None:
+        if self.nazorg_tab is not None and self.nazorg_tab.pupil_id == pupil_id:
+            self.nazorg_tab.refresh()
 
     def refresh_documents(self) -> None:
         """After a document was made: the register in the Toestemming tab shows it."""

@@ -51,6 +51,7 @@ from uitstroom.ui.cohort_model import ROW_ROLE, natural_key
 from uitstroom.ui.status import marker_icon
 
 if TYPE_CHECKING:
+    from uitstroom.services.nazorg import NazorgService
     from uitstroom.services.planning import PlanningService
 
 Index = QModelIndex | QPersistentModelIndex
@@ -257,10 +258,12 @@ class AttentionModel(QAbstractTableModel):
 
 class TodayView(QWidget):
     """Signals: pupil_chosen(pupil_id, tab, task_id) when the user opens an item;
-    task_changed(pupil_id, Task) after a tick or an untick here."""
+    task_changed(pupil_id, Task) after a tick or an untick here; nazorg_chosen() when the
+    user asks for the week's nazorg calls."""
 
     pupil_chosen = Signal(int, str, object)
     task_changed = Signal(int, object)
+    nazorg_chosen = Signal()
 
     def __init__(
         self,
@@ -269,9 +272,11 @@ class TodayView(QWidget):
         today: Callable[[], date] = date.today,
         settings: QSettings | None = None,
         parent: QWidget | None = None,
+        nazorg: NazorgService | None = None,
     ) -> None:
         super().__init__(parent)
         self._planning = planning
+        self._nazorg = nazorg
         self._author = author
         self._today = today
         self._settings = settings
@@ -295,6 +300,18 @@ class TodayView(QWidget):
         self.advice.setWordWrap(True)
         layout.addWidget(self.heading)
         layout.addWidget(self.advice)
+        # Nazorg lives in its own view; here only how many calls wait this week, one key away.
+        self.nazorg_button = QPushButton(self)
+        self.nazorg_button.setObjectName("today_nazorg")
+        self.nazorg_button.setFlat(True)
+        self.nazorg_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.nazorg_button.setStyleSheet(
+            "QPushButton { text-align: left; color: #1d4f7a; padding: 4px 2px; }"
+        )
+        self.nazorg_button.setToolTip("Naar de nazorggesprekken van deze week (Alt+W)")
+        self.nazorg_button.clicked.connect(self.nazorg_chosen)
+        self.nazorg_button.hide()
+        layout.addWidget(self.nazorg_button)
 
         self.mentor_filter = QComboBox(self)
         self.mentor_filter.setObjectName("today_mentor")
@@ -426,6 +443,25 @@ class TodayView(QWidget):
         self._last_tick = None
         self.stale = False
         self._show(keep=self._selected_key())
+        self.refresh_nazorg()
+
+    def refresh_nazorg(self) -> None:
+        """'Nazorg deze week: 4 gesprekken, 1 te laat', for the mentor chosen here."""
+        if self._nazorg is None:
+            return
+        try:
+            items = self._nazorg.agenda(self._today(), self.mentor_filter.currentData())
+        except ServiceError:
+            items = []
+        if not items:
+            self.nazorg_button.hide()
+            return
+        late = sum(1 for item in items if item.overdue)
+        text = f"Nazorg deze &week: {plural(len(items), 'gesprek', 'gesprekken')}"
+        if late:
+            text += f", waarvan {late} te laat"
+        self.nazorg_button.setText(text + "  →")
+        self.nazorg_button.show()
 
     def _countdown_days(self) -> int | None:
         """Days to 1 April from 1 January on; None outside the countdown."""
@@ -545,6 +581,7 @@ class TodayView(QWidget):
             self._settings.setValue("today/mentor", self.mentor_filter.currentData() or "")
         if not self.stale:
             self._show(keep=self._selected_key())
+            self.refresh_nazorg()
 
     # --- actions -------------------------------------------------------------------------
     def _open_index(self, index: QModelIndex) -> None:
