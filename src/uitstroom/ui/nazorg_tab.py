@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -69,7 +69,7 @@ def planned_text(moment: NazorgMoment) -> str:
 
 
 MOMENT_COLUMNS = (
-    Column("Na", lambda m: months_text(m.months), lambda m: m.months, chars=10),
+    Column("Na", lambda m: months_text(m.months), lambda m: m.months, chars=12),
     Column("Gepland", planned_text, lambda m: m.due, chars=22, stretch=True),
     Column("Gedaan", moment_state, lambda m: m.done_on, chars=16),
 )
@@ -106,16 +106,26 @@ def signal_sent_text(signal: NazorgSignal) -> str:
 
 SIGNAL_COLUMNS = (
     Column("Sinds", lambda s: day_text(s.created_on), lambda s: s.created_on, chars=11),
-    Column("Status", lambda s: s.status.label, chars=16),
+    Column("Status", lambda s: s.status.label, chars=14),
     Column("Melden bij", lambda s: s.receiver.label, chars=14, stretch=True),
-    Column("Gemeld", signal_sent_text, lambda s: s.sent_on, chars=14),
+    Column("Gemeld", signal_sent_text, lambda s: s.sent_on, chars=12),
 )
 
 
 def wrapping_table(model: RecordTableModel, parent: QWidget, name: str) -> Any:
     table = record_table(model, parent, name, wrap=True)
     table.verticalHeader().setSectionResizeMode(table.verticalHeader().ResizeMode.ResizeToContents)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return table
+
+
+def fit_height(table: Any) -> None:
+    """A short list shows all its rows and no empty space below them (the tab scrolls)."""
+    table.resizeRowsToContents()
+    rows = sum(table.rowHeight(r) for r in range(table.model().rowCount()))
+    header = table.horizontalHeader().sizeHint().height()
+    table.setFixedHeight(header + max(rows, table.verticalHeader().defaultSectionSize()) + 4)
 
 
 class NazorgTab(QWidget):
@@ -215,8 +225,9 @@ class NazorgTab(QWidget):
         self.state_label = QLabel(self.state_box)
         self.state_label.setObjectName("file_state")
         self.state_label.setWordWrap(True)
-        self.waakvlam = QCheckBox(
-            "Wa&akvlam: na het plan eens per jaar contact (voor wie kwetsbaar is)", self.state_box
+        self.waakvlam = QCheckBox("Wa&akvlam: na het plan eens per jaar contact", self.state_box)
+        self.waakvlam.setToolTip(
+            "Voor wie kwetsbaar is: ook na het laatste gesprek van het plan eens per jaar bellen."
         )
         self.waakvlam.setObjectName("waakvlam")
         self.waakvlam.clicked.connect(self.toggle_waakvlam)
@@ -238,6 +249,7 @@ class NazorgTab(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -280,8 +292,8 @@ class NazorgTab(QWidget):
             return
         self.leave_button.setText("&Uitstroom wijzigen…")
         self.leaving_label.setText(
-            f"Uitgestroomd op {day_text(file.leaving.left_on)} naar "
-            f"{destination_text(file.leaving)}."
+            f"Uitgestroomd op {day_text(file.leaving.left_on)}. "
+            f"Bestemming: {destination_text(file.leaving)}."
             + (f"\n{file.leaving.note}" if file.leaving.note else "")
         )
         self.moment_model.set_rows(sorted(file.moments, key=lambda m: m.due))
@@ -299,6 +311,8 @@ class NazorgTab(QWidget):
         else:
             self.signal_hint.setText("Alle signalen zijn gemeld.")
             self.signal_hint.setStyleSheet("QLabel { color: #555; }")
+        for table in (self.moment_table, self.signal_table, self.call_table):
+            fit_height(table)
         self.contacts_label.setText(
             "\n".join(contact_text(c) for c in file.spare_contacts)
             or "Geen reservecontacten bekend."

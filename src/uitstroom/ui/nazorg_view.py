@@ -55,12 +55,12 @@ def attempts_text(item: AgendaItem) -> str:
 
 def agenda_columns(today: Callable[[], date]) -> tuple[Column, ...]:
     return (
-        Column("Jongere", lambda i: i.name, chars=22),
+        Column("Jongere", lambda i: i.name, chars=20),
         Column(
             "Wanneer",
             lambda i: when_text(i, today()),
             lambda i: i.due,
-            chars=15,
+            chars=18,
             foreground=lambda i: LATE if i.overdue else None,
             tooltip=lambda i: f"Gepland op {day_text(i.due)}",
         ),
@@ -68,9 +68,9 @@ def agenda_columns(today: Callable[[], date]) -> tuple[Column, ...]:
         Column(
             "Laatst gehoord",
             lambda i: i.last_status.label if i.last_status else "—",
-            chars=20,
+            chars=17,
         ),
-        Column("Zonder contact", attempts_text, lambda i: i.attempts, chars=13),
+        Column("Zonder contact", attempts_text, lambda i: i.attempts, chars=16),
         Column("Mentor", lambda i: i.mentor, chars=14, stretch=True),
     )
 

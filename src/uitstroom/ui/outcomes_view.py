@@ -99,6 +99,14 @@ def colour_for(label: str, fallback: int) -> QColor:
 
 
 # --- texts ------------------------------------------------------------------------------------
+def went_text(label: str, count: int) -> str:
+    if label == Destination.ONBEKEND.label:
+        return f"{count} met een onbekende bestemming"
+    if label in (Destination.GEEN.label, CallStatus.GEEN.label):
+        return f"{count} zonder bestemming"
+    return f"{count} naar {label.lower()}"
+
+
 def where_text(outcomes: Outcomes) -> str:
     if not outcomes.leavers:
         return ""
@@ -106,7 +114,7 @@ def where_text(outcomes: Outcomes) -> str:
         f"Van de {plural(outcomes.leavers, 'jongere', 'jongeren')} in dit cohort ging bij "
         "uitstroom "
         + ", ".join(
-            f"{count} naar {label.lower()}"
+            went_text(label, count)
             for label, count in sorted(outcomes.at.get(0, {}).items(), key=lambda p: -p[1])
         )
         + "."
@@ -200,10 +208,15 @@ def chart_view(chart: QChart, parent: QWidget) -> QChartView:
 
 
 def count_axis(maximum: int) -> QValueAxis:
+    """Whole numbers only: a step of 1, 2, 5, 10, 20, ... with at most six steps."""
+    step = 1
+    while maximum > step * 6:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    top = max(step, -(-maximum // step) * step)
     axis = QValueAxis()
-    axis.setRange(0, max(maximum, 1))
+    axis.setRange(0, top)
     axis.setLabelFormat("%d")
-    axis.setTickCount(min(max(maximum, 1), 5) + 1)
+    axis.setTickCount(top // step + 1)
     axis.setTitleText("jongeren")
     return axis
 
