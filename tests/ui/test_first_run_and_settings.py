@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QComboBox
 from uitstroom.app import run_gui
 from uitstroom.domain.enums import SchoolType, Uitstroomprofiel
 from uitstroom.services.database import Database
+from uitstroom.services.demo import DEMO_LEAVERS
+from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.ui.first_run import FirstRunChoice, FirstRunDialog
 from uitstroom.ui.main_window import MainWindow
@@ -36,7 +38,9 @@ def test_the_demo_cohort_from_the_first_run(
     assert dialogs.seen == ["Welkom bij Uitstroom"]
     assert empty_window.count_label.text() == "48 leerlingen"
     assert "De Horizon (voorbeeldschool)" in empty_window.windowTitle()
-    assert PupilService(database.sessions).count() == 48
+    # and last year's leavers, archived from the table but followed in nazorg
+    assert PupilService(database.sessions).count() == 48 + DEMO_LEAVERS
+    assert len(NazorgService(database.sessions).files()) == DEMO_LEAVERS
     assert not empty_window.needs_first_run()
 
 

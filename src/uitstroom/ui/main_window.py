@@ -36,7 +36,7 @@ from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.audit import AuditService
 from uitstroom.services.backups import import_backup
 from uitstroom.services.database import Database
-from uitstroom.services.demo import insert_demo_cohort
+from uitstroom.services.demo import DEMO_LEAVERS, insert_demo_cohort
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import PupilService, SchoolService
@@ -1056,12 +1056,16 @@ class MainWindow(QMainWindow):
             self.import_file()
 
     def load_demo_cohort(self) -> None:
-        count = insert_demo_cohort(self._services.sessions, today=self._today())
+        # With last year's leavers, so the Nazorg agenda and the figures have something to show.
+        count = insert_demo_cohort(
+            self._services.sessions, today=self._today(), leavers=DEMO_LEAVERS
+        )
         self._school_changed(self._services.school.settings())
         self.reload_cohort()
         self._show_nothing_selected()
         self.statusBar().showMessage(
-            f"Voorbeeldcohort aangemaakt: {count} verzonnen leerlingen bij een verzonnen school.",
+            f"Voorbeeldcohort aangemaakt: {count} verzonnen leerlingen bij een verzonnen school, "
+            f"en {DEMO_LEAVERS} oud-leerlingen van vorig jaar in de nazorg.",
             10000,
         )
 
