@@ -107,7 +107,7 @@ def signal_sent_text(signal: NazorgSignal) -> str:
 SIGNAL_COLUMNS = (
     Column("Sinds", lambda s: day_text(s.created_on), lambda s: s.created_on, chars=11),
     Column("Status", lambda s: s.status.label, chars=14),
-    Column("Melden bij", lambda s: s.receiver.label, chars=14, stretch=True),
+    Column("Melden bij", lambda s: s.receiver.label, chars=17, stretch=True),
     Column("Gemeld", signal_sent_text, lambda s: s.sent_on, chars=12),
 )
 
