@@ -41,6 +41,8 @@ class SchoolSettingsRow(Base):
     attention_days: Mapped[int] = mapped_column(Integer, default=14, server_default="14")
     # The school's own nazorg moments in months, comma separated; "" for the default of its type.
     nazorg_offsets: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    # mbo: the school's own reasons for leaving without a diploma, one per line; "" = default.
+    dropout_reasons: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CohortRow(Base):
@@ -528,3 +530,37 @@ class NazorgSignalRow(Base):
     sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # The organisation's name as it was when sent: the record outlives address book changes.
     sent_to: Mapped[str] = mapped_column(String(200), default="")
+
+
+# --- mbo: the exitgesprek ---------------------------------------------------------------------
+
+
+class ExitInterviewRow(Base):
+    """One student's exitgesprek (domain.exit.ExitInterview); a concept until finished."""
+
+    __tablename__ = "exit_interview"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), unique=True)
+    state: Mapped[str] = mapped_column(String(20), default="concept", index=True)
+    held_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    dropout_reason: Mapped[str] = mapped_column(String(200), default="")
+    startkwalificatie: Mapped[str] = mapped_column(String(10), default="onbekend")
+    next_step: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    next_step_detail: Mapped[str] = mapped_column(String(300), default="")
+    # Comma-separated HelpWanted values.
+    help_wanted: Mapped[str] = mapped_column(String(100), default="")
+    phone_after: Mapped[str] = mapped_column(String(40), default="")
+    email_after: Mapped[str] = mapped_column(String(200), default="")
+    spare_name: Mapped[str] = mapped_column(String(200), default="")
+    spare_relation: Mapped[str] = mapped_column(String(100), default="")
+    spare_phone: Mapped[str] = mapped_column(String(40), default="")
+    nazorg_agreed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # Comma-separated Receiver values the student consented to for a warm handover.
+    handover_consent: Mapped[str] = mapped_column(String(100), default="")
+    mentor: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
