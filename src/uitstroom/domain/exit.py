@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from uitstroom.domain.enums import JaNeeOnbekend, LabelledEnum, Leerweg, Niveau
-from uitstroom.domain.handover import Receiver
+from uitstroom.domain.handover import Receiver, SchoolHeader
 from uitstroom.domain.nazorg import Destination
 
 
@@ -137,3 +137,44 @@ def priority(niveau: Niveau | None, leerweg: Leerweg | None, reason: LeavingReas
     """Entree, bol niveau 2 and early leavers come first in the law's mbo nazorg."""
     bol_2 = niveau is Niveau.N2 and leerweg is Leerweg.BOL
     return niveau is Niveau.ENTREE or bol_2 or reason is LeavingReason.UITVAL
+
+
+# --- the finished data objects for the printed summary and the figures -----------------------
+
+
+@dataclass(frozen=True)
+class ExitSummaryDoc:
+    """The printed summary the student takes home; plain texts, already in the student's words."""
+
+    school: SchoolHeader
+    student_name: str
+    opleiding: str
+    crebo: str
+    niveau: str  # the label: "Niveau 2", "Entree"; "" when unknown
+    leerweg: str  # "BOL" / "BBL"; "" when unknown
+    held_on: date | None
+    mentor: str
+    reason_text: str  # "Gestopt zonder diploma: Gezondheid"
+    next_step_text: str  # "Werk: Bakkerij De Korrel"
+    help_wanted: tuple[str, ...]  # labels of HelpWanted
+    contact_after: str  # "06-12345678, noa@example.nl"
+    nazorg_agreed: bool | None
+    handover_receivers: tuple[str, ...]  # labels of Receiver the student agreed to
+    what_next: tuple[str, ...]  # plain sentences: "We bellen je rond 1 oktober 2027."
+    made_on: date
+
+
+@dataclass(frozen=True)
+class ExitFigures:
+    """Finished interviews of one school year (of held_on), counted per opleiding and niveau.
+
+    Reason labels are LeavingReason labels, with uitval split out by dropout reason as
+    "Gestopt zonder diploma: <reason>"; next-step labels are NextStep labels.
+    """
+
+    year: str  # "2026-2027"
+    interviews: int
+    by_opleiding: dict[str, dict[str, int]]  # opleiding -> reason label -> count
+    next_by_opleiding: dict[str, dict[str, int]]  # opleiding -> next-step label -> count
+    by_niveau: dict[str, dict[str, int]]  # niveau label -> reason label -> count
+    next_by_niveau: dict[str, dict[str, int]]  # niveau label -> next-step label -> count
