@@ -38,6 +38,7 @@ class AuditAction(LabelledEnum):
     KEY_CHANGED = "sleutel", "Herstelwachtwoord gewijzigd"
     SETTINGS = "instellingen", "Instellingen gewijzigd"
     NAZORG = "nazorg", "Nazorg: vertrek, gesprek of signaal vastgelegd"
+    EXIT = "exitgesprek", "Exitgesprek opgeslagen, afgerond of heropend"
 
 
 @dataclass(frozen=True)

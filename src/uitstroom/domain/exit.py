@@ -11,11 +11,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from uitstroom.domain.enums import JaNeeOnbekend, LabelledEnum, Leerweg, Niveau
-from uitstroom.domain.handover import Receiver, SchoolHeader
+from uitstroom.domain.handover import Receiver, SchoolHeader, Section
 from uitstroom.domain.nazorg import Destination
 
 
@@ -178,3 +179,242 @@ class ExitFigures:
     next_by_opleiding: dict[str, dict[str, int]]  # opleiding -> next-step label -> count
     by_niveau: dict[str, dict[str, int]]  # niveau label -> reason label -> count
     next_by_niveau: dict[str, dict[str, int]]  # niveau label -> next-step label -> count
+
+
+# --- interviews recorded elsewhere: the columns of an exit import -----------------------------
+
+# The parts of the Paspoort a student's consent in the interview covers: who they are, what they
+# want, their diplomas and how to reach them. Nothing about health or support needs.
+EXIT_CONSENT_SECTIONS = frozenset({Section.WIE, Section.WIL, Section.DIPLOMAS, Section.CONTACT})
+
+
+class ExitField(LabelledEnum):
+    """A column of an exit import; the label is the header the school's template uses."""
+
+    STUDENTNUMMER = "studentnummer", "Studentnummer"
+    STATUS = "status", "Status"
+    HELD_ON = "held_on", "Datum gesprek"
+    LEFT_ON = "left_on", "Datum vertrek"
+    REASON = "reason", "Reden van vertrek"
+    DROPOUT_REASON = "dropout_reason", "Reden uitval"
+    STARTKWALIFICATIE = "startkwalificatie", "Startkwalificatie"
+    NEXT_STEP = "next_step", "Vervolg"
+    NEXT_STEP_DETAIL = "next_step_detail", "Vervolg toelichting"
+    HELP_WANTED = "help_wanted", "Hulp gewenst"
+    PHONE_AFTER = "phone_after", "Telefoon na school"
+    EMAIL_AFTER = "email_after", "E-mail na school"
+    SPARE_NAME = "spare_name", "Reservecontact naam"
+    SPARE_RELATION = "spare_relation", "Reservecontact relatie"
+    SPARE_PHONE = "spare_phone", "Reservecontact telefoon"
+    NAZORG = "nazorg", "Nazorg gewenst"
+    CONSENT_DOORSTROOMPUNT = "consent_doorstroompunt", "Toestemming Doorstroompunt"
+    CONSENT_GEMEENTE = "consent_gemeente", "Toestemming gemeente"
+    MENTOR = "mentor", "SLB'er"
+    NOTE = "note", "Notitie"
+
+
+EXIT_REQUIRED = frozenset({ExitField.STUDENTNUMMER, ExitField.HELD_ON})
+
+EXIT_HEADER_ALIASES: dict[ExitField, tuple[str, ...]] = {
+    ExitField.STUDENTNUMMER: (
+        "studentnummer",
+        "studentnr",
+        "leerlingnummer",
+        "deelnemernummer",
+        "deelnemernr",
+        "stamnummer",
+        "llnr",
+    ),
+    ExitField.STATUS: ("status", "status gesprek", "afgerond"),
+    ExitField.HELD_ON: ("datum gesprek", "gesprek op", "datum exitgesprek", "gespreksdatum"),
+    ExitField.LEFT_ON: (
+        "datum vertrek",
+        "vertrekdatum",
+        "uitstroomdatum",
+        "uitschrijfdatum",
+        "datum uitschrijving",
+        "einddatum",
+    ),
+    ExitField.REASON: ("reden van vertrek", "reden vertrek", "reden", "vertrekreden"),
+    ExitField.DROPOUT_REASON: ("reden uitval", "uitvalreden", "reden zonder diploma"),
+    ExitField.STARTKWALIFICATIE: ("startkwalificatie", "skw", "startkwalificatie behaald"),
+    ExitField.NEXT_STEP: ("vervolg", "vervolgstap", "bestemming", "na school"),
+    ExitField.NEXT_STEP_DETAIL: (
+        "vervolg toelichting",
+        "toelichting vervolg",
+        "werkgever of opleiding",
+        "waar",
+    ),
+    ExitField.HELP_WANTED: ("hulp gewenst", "hulp", "hulpvraag", "wil hulp bij"),
+    ExitField.PHONE_AFTER: ("telefoon na school", "telefoon", "mobiel", "telefoonnummer"),
+    ExitField.EMAIL_AFTER: ("e-mail na school", "e-mail", "email", "e-mailadres"),
+    ExitField.SPARE_NAME: ("reservecontact naam", "reservecontact", "contactpersoon"),
+    ExitField.SPARE_RELATION: ("reservecontact relatie", "relatie reservecontact", "relatie"),
+    ExitField.SPARE_PHONE: ("reservecontact telefoon", "telefoon reservecontact"),
+    ExitField.NAZORG: ("nazorg gewenst", "nazorg", "nazorggesprekken", "wil nazorg"),
+    ExitField.CONSENT_DOORSTROOMPUNT: (
+        "toestemming doorstroompunt",
+        "doorstroompunt",
+        "warme overdracht doorstroompunt",
+    ),
+    ExitField.CONSENT_GEMEENTE: ("toestemming gemeente", "gemeente", "warme overdracht gemeente"),
+    ExitField.MENTOR: ("slb'er", "slber", "slb", "studieloopbaanbegeleider", "mentor"),
+    ExitField.NOTE: ("notitie", "opmerking", "opmerkingen", "toelichting"),
+}
+
+EXIT_MAX_LENGTH: dict[ExitField, int] = {
+    ExitField.STUDENTNUMMER: 40,
+    ExitField.DROPOUT_REASON: 200,
+    ExitField.NEXT_STEP_DETAIL: 300,
+    ExitField.PHONE_AFTER: 40,
+    ExitField.EMAIL_AFTER: 200,
+    ExitField.SPARE_NAME: 200,
+    ExitField.SPARE_RELATION: 100,
+    ExitField.SPARE_PHONE: 40,
+    ExitField.MENTOR: 200,
+    ExitField.NOTE: 4000,
+}
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def guess_exit_mapping(headers: Sequence[str]) -> dict[ExitField, int]:
+    """Field -> column index for every header that is a known name; each column used once.
+    Exact names first, so 'Telefoon reservecontact' never lands on 'Telefoon na school'."""
+    squashed = [_squash(h) for h in headers]
+    taken: set[int] = set()
+    mapping: dict[ExitField, int] = {}
+    for rank in range(max(len(a) for a in EXIT_HEADER_ALIASES.values())):
+        for field in ExitField:
+            aliases = EXIT_HEADER_ALIASES[field]
+            if field in mapping or rank >= len(aliases):
+                continue
+            wanted = _squash(aliases[rank])
+            found = next(
+                (i for i, h in enumerate(squashed) if h == wanted and i not in taken), None
+            )
+            if found is not None:
+                mapping[field] = found
+                taken.add(found)
+    return mapping
+
+
+_YES = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
+_NO = {"nee", "n", "no", "0", "false", "onwaar"}
+_REASONS = {
+    "diploma": LeavingReason.DIPLOMA,
+    "diplomabehaald": LeavingReason.DIPLOMA,
+    "geslaagd": LeavingReason.DIPLOMA,
+    "overstap": LeavingReason.OVERSTAP,
+    "uitval": LeavingReason.UITVAL,
+    "voortijdig": LeavingReason.UITVAL,
+    "zonderdiploma": LeavingReason.UITVAL,
+}
+_NEXT_STEPS = {
+    "werk": NextStep.WERK,
+    "opleiding": NextStep.OPLEIDING,
+    "studie": NextStep.OPLEIDING,
+    "andereopleiding": NextStep.OPLEIDING,
+    "nogniets": NextStep.NOG_NIETS,
+    "niets": NextStep.NOG_NIETS,
+    "geen": NextStep.NOG_NIETS,
+    "onbekend": NextStep.ONBEKEND,
+}
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """'ja'/'nee' and their usual spellings; None for an empty cell. ValueError otherwise."""
+    core = _squash(text)
+    if not core:
+        return None
+    if core in _YES:
+        return True
+    if core in _NO:
+        return False
+    raise ValueError(f"'{text.strip()}' is geen ja of nee. Schrijf ja of nee, of laat de cel leeg.")
+
+
+def parse_reason(text: str) -> LeavingReason | None:
+    if not text.strip():
+        return None
+    found = LeavingReason.from_text(text) or _REASONS.get(_squash(text))
+    if isinstance(found, LeavingReason):
+        return found
+    raise ValueError(
+        f"'{text.strip()}' is geen reden van vertrek. Gebruik diploma, overstap of uitval."
+    )
+
+
+def parse_next_step(text: str) -> NextStep | None:
+    if not text.strip():
+        return None
+    found = NextStep.from_text(text) or _NEXT_STEPS.get(_squash(text))
+    if isinstance(found, NextStep):
+        return found
+    raise ValueError(
+        f"'{text.strip()}' is geen vervolg. Gebruik werk, opleiding, nog niets of onbekend."
+    )
+
+
+def parse_help(text: str) -> frozenset[HelpWanted]:
+    """'werk, wonen' or 'geen'. ValueError names the part that is not a kind of help."""
+    found: set[HelpWanted] = set()
+    for part in text.replace(";", ",").replace("/", ",").split(","):
+        core = _squash(part)
+        if not core or core in ("geen", "nee", "niets"):
+            continue
+        match = HelpWanted.from_text(part) or next(
+            (h for h in HelpWanted if core.startswith(_squash(h.value))), None
+        )
+        if not isinstance(match, HelpWanted):
+            choices = ", ".join(h.value for h in HelpWanted)
+            raise ValueError(
+                f"'{part.strip()}' is geen soort hulp. Gebruik {choices} of geen, "
+                "gescheiden door komma's."
+            )
+        found.add(match)
+    return frozenset(found)
+
+
+def parse_startkwalificatie(text: str) -> JaNeeOnbekend:
+    if not text.strip():
+        return JaNeeOnbekend.ONBEKEND
+    found = JaNeeOnbekend.from_text(text)
+    if isinstance(found, JaNeeOnbekend):
+        return found
+    answer = parse_yes_no(text)
+    return JaNeeOnbekend.JA if answer else JaNeeOnbekend.NEE
+
+
+def parse_state(text: str) -> InterviewState:
+    """An empty status means finished: interviews recorded elsewhere are usually done."""
+    core = _squash(text)
+    if not core or core in _YES or core in ("afgerond", "klaar", "af"):
+        return InterviewState.AFGEROND
+    if core in _NO or core in ("concept", "nietaf", "nognietaf", "open"):
+        return InterviewState.CONCEPT
+    raise ValueError(
+        f"'{text.strip()}' is geen status. Schrijf afgerond of concept, of laat de cel leeg "
+        "(dan telt het gesprek als afgerond)."
+    )
+
+
+# finish_problems' sentences, by the column an import reports them in.
+_FINISH_FIELDS = (
+    ("Vul de datum van het gesprek", ExitField.HELD_ON),
+    ("De datum van het gesprek", ExitField.HELD_ON),
+    ("Vul de datum in waarop", ExitField.LEFT_ON),
+    ("Kies de reden", ExitField.REASON),
+    ("Kies waarom", ExitField.DROPOUT_REASON),
+    ("Kies wat de student", ExitField.NEXT_STEP),
+    ("Vraag of de student", ExitField.NAZORG),
+    ("Vul een telefoonnummer", ExitField.PHONE_AFTER),
+    ("Vul in of het diploma", ExitField.STARTKWALIFICATIE),
+)
+
+
+def field_of_problem(message: str) -> ExitField | None:
+    """The column a sentence of finish_problems is about, for an import's problem list."""
+    return next((f for start, f in _FINISH_FIELDS if message.startswith(start)), None)

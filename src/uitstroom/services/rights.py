@@ -27,12 +27,14 @@ from uitstroom.documents.inzage import (
 )
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.dates import dutch_date
+from uitstroom.domain.exit import HANDOVER_RECEIVERS, ExitInterview, HelpWanted
 from uitstroom.domain.handover import LegalBasis, Section
 from uitstroom.domain.nazorg import NazorgFile
 from uitstroom.domain.retention import CATEGORY_SCOPE, RetentionCategory
 from uitstroom.services.audit import append, entries_for_pupil
 from uitstroom.services.convert import record_from_row, settings_from_row
 from uitstroom.services.errors import NotFoundError, ValidationError
+from uitstroom.services.exit import interview_of_pupil, next_step_text, reason_text
 from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import PupilHandover, pupil_handover
 from uitstroom.services.nazorg import pupil_nazorg
@@ -152,6 +154,7 @@ def _inzage(session: Session, pupil_id: int, actor: str, now: datetime) -> Inzag
     dates = retention_dates(session, row.cohort.label)
     handover = pupil_handover(session, pupil_id)
     nazorg = pupil_nazorg(session, pupil_id)
+    interview = interview_of_pupil(session, pupil_id)
     return Inzage(
         school=settings_from_row(session.get(SchoolSettingsRow, 1)),
         record=record_from_row(row),
@@ -166,8 +169,12 @@ def _inzage(session: Session, pupil_id: int, actor: str, now: datetime) -> Inzag
         created_at=row.created_at,
         updated_at=row.updated_at,
         imported_values=dict(row.imported_values or {}),
-        parts=(*handover_parts(handover), nazorg_part(nazorg)),
-        parts_json={**handover_json(handover), "nazorg": plain(nazorg)},
+        parts=(*handover_parts(handover), nazorg_part(nazorg), exit_part(interview)),
+        parts_json={
+            **handover_json(handover),
+            "nazorg": plain(nazorg),
+            "exitgesprek": plain(interview),
+        },
     )
 
 
@@ -360,6 +367,54 @@ def nazorg_part(file: NazorgFile | None) -> InzagePart:
             )
         )
     return InzagePart("Nazorg na school", tuple(blocks), empty)
+
+
+def exit_part(interview: ExitInterview | None) -> InzagePart:
+    """The mbo exitgesprek: every answer, as the student gave it."""
+    empty = "Er is geen exitgesprek vastgelegd."
+    if interview is None:
+        return InzagePart("Exitgesprek", (), empty)
+    consent = ", ".join(r.label for r in HANDOVER_RECEIVERS if r in interview.handover_consent)
+    return InzagePart(
+        "Exitgesprek",
+        (
+            InzageBlock(
+                f"Exitgesprek ({interview.state.label.lower()})",
+                (
+                    ("Datum gesprek", dutch_date(interview.held_on)),
+                    ("Datum vertrek", dutch_date(interview.left_on)),
+                    ("Reden van vertrek", reason_text(interview)),
+                    ("Startkwalificatie", interview.startkwalificatie.label),
+                    ("Wat de student hierna doet", next_step_text(interview)),
+                    (
+                        "Hulp gewenst bij",
+                        ", ".join(
+                            h.label.lower() for h in HelpWanted if h in interview.help_wanted
+                        ),
+                    ),
+                    ("Telefoon na school", interview.phone_after),
+                    ("E-mail na school", interview.email_after),
+                    (
+                        "Reservecontact",
+                        " ".join(
+                            part
+                            for part in (
+                                interview.spare_name,
+                                f"({interview.spare_relation})" if interview.spare_relation else "",
+                                interview.spare_phone,
+                            )
+                            if part
+                        ),
+                    ),
+                    ("Nazorggesprekken gewenst", _yes_no(interview.nazorg_agreed)),
+                    ("Toestemming warme overdracht", consent),
+                    ("SLB'er", interview.mentor),
+                    ("Notitie", interview.note),
+                ),
+            ),
+        ),
+        empty,
+    )
 
 
 def _capital(text: str) -> str:
