@@ -8,6 +8,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from uitstroom import APP_NAME, APP_ORG, __version__
+from uitstroom.services.exit import ExitService
 from uitstroom.services.handover import HandoverService
 from uitstroom.services.identity import author_name
 from uitstroom.services.nazorg import NazorgService
@@ -51,6 +52,7 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
             planning=PlanningService(db.sessions),
             handover=HandoverService(db.sessions),
             nazorg=NazorgService(db.sessions),
+            exit=ExitService(db.sessions),
         )
         # Copies opened in the PDF reader hold personal data: gone when the program closes.
         app.aboutToQuit.connect(remove_temp_files)

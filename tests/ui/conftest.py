@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from factories import fixed_clock
+from factories import fixed_clock, make_pupil
+from uitstroom.domain.enums import Leerweg, Niveau, SchoolType
+from uitstroom.domain.model import SchoolSettings
 from uitstroom.services.database import Database
+from uitstroom.services.exit import ExitService
 from uitstroom.services.handover import HandoverService
 from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
@@ -37,6 +40,7 @@ def services_for(db: Database, clock=None) -> Services:
         planning=PlanningService(db.sessions, clock=clock),
         handover=HandoverService(db.sessions, clock=clock),
         nazorg=NazorgService(db.sessions, clock=clock),
+        exit=ExitService(db.sessions, clock=clock),
     )
 
 
@@ -144,3 +148,65 @@ def fill(dialog: QWidget, **values: str) -> None:
         else:
             assert isinstance(editor, QLineEdit), name
             editor.setText(text)
+
+
+# --- an mbo school -----------------------------------------------------------------------------
+MBO_DAY = date(2027, 3, 15)
+MBO_OPLEIDINGEN = (
+    ("Medewerker bakkerij", "25180", Niveau.N2, Leerweg.BOL),
+    ("Logistiek medewerker", "25889", Niveau.N2, Leerweg.BBL),
+    ("Entree assistent", "25258", Niveau.ENTREE, Leerweg.BOL),
+    ("Verzorgende IG", "25491", Niveau.N3, Leerweg.BBL),
+)
+MBO_NAMES = (
+    ("Noa", "", "Bakker"),
+    ("Daan", "de", "Vries"),
+    ("Yasmina", "", "El Idrissi"),
+    ("Kevin", "van", "Dijk"),
+    ("Sem", "", "Çelik"),
+    ("Lotte", "", "Jansen"),
+)
+
+
+def add_student(db: Database, n: int = 0, **changes: object) -> int:
+    """A student of ROC De Vaart, 20 years old, with Sanne de Wit as SLB'er."""
+    opleiding, crebo, niveau, leerweg = MBO_OPLEIDINGEN[n % len(MBO_OPLEIDINGEN)]
+    roepnaam, tussenvoegsel, achternaam = MBO_NAMES[n % len(MBO_NAMES)]
+    values: dict[str, object] = {
+        "leerlingnummer": f"5{n:05d}",
+        "roepnaam": roepnaam,
+        "tussenvoegsel": tussenvoegsel,
+        "achternaam": achternaam,
+        "geboortedatum": date(2007, 2, 1),
+        "klas": "BAK2A",
+        "mentor": "Sanne de Wit" if n % 3 else "Ahmed Yilmaz",
+        "telefoon": "06 12345678",
+        "mbo_opleiding": opleiding,
+        "mbo_crebo": crebo,
+        "mbo_niveau": niveau,
+        "mbo_leerweg": leerweg,
+        **changes,
+    }
+    record = PupilService(db.sessions, clock=fixed_clock(datetime(2026, 9, 1))).create(
+        make_pupil(**values), "2026-2027", "Sanne de Wit"
+    )
+    assert record.pupil.id is not None
+    return record.pupil.id
+
+
+@pytest.fixture
+def mbo_database(database: Database) -> Database:
+    """ROC De Vaart, an mbo school, with six students in this year's cohort."""
+    SchoolService(database.sessions).save_settings(
+        SchoolSettings(name="ROC De Vaart", school_type=SchoolType.MBO, coordinator_name="Sanne")
+    )
+    for n in range(len(MBO_NAMES)):
+        add_student(database, n)
+    return database
+
+
+@pytest.fixture
+def mbo_window(qtbot, mbo_database: Database) -> Iterator[MainWindow]:
+    opened = open_window(qtbot, mbo_database, MBO_DAY)
+    yield opened
+    close_window(opened)

@@ -175,6 +175,10 @@ class PupilSummary:
     archived: bool
     cohort_label: str
     geboortedatum: date | None = None
+    # What an mbo school's list shows next to the opleiding.
+    mbo_crebo: str = ""
+    mbo_niveau: Niveau | None = None
+    mbo_leerweg: Leerweg | None = None
 
     @property
     def name(self) -> str:

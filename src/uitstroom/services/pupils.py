@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from uitstroom.domain.audit import AuditAction
-from uitstroom.domain.enums import Route, TimelineKind, Uitstroomprofiel
+from uitstroom.domain.enums import Leerweg, Niveau, Route, TimelineKind, Uitstroomprofiel
 from uitstroom.domain.model import (
     MAX_AUTO_LOCK_MINUTES,
     Cohort,
@@ -170,6 +170,9 @@ class PupilService:
                     archived=r.archived,
                     cohort_label=r.cohort_label,
                     geboortedatum=r.geboortedatum,
+                    mbo_crebo=r.mbo_crebo or "",
+                    mbo_niveau=enum_or_none(Niveau, r.mbo_niveau),
+                    mbo_leerweg=enum_or_none(Leerweg, r.mbo_leerweg),
                 )
                 for r in queries.pupil_summary_rows(session)
             ]

@@ -27,6 +27,9 @@ def pupil_summary_rows(session: Session) -> Sequence[Any]:
             PupilRow.archived,
             CohortRow.label.label("cohort_label"),
             PupilRow.geboortedatum,
+            PupilRow.mbo_crebo,
+            PupilRow.mbo_niveau,
+            PupilRow.mbo_leerweg,
         )
         .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
         .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)

@@ -27,9 +27,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from uitstroom.domain.checklist import Status
-from uitstroom.domain.enums import Route, SchoolType
+from uitstroom.domain.enums import Niveau, Route, SchoolType
 from uitstroom.domain.model import Pupil, PupilSummary
 from uitstroom.ui.status import marker_icon, text_colour
+from uitstroom.ui.words import cap, words_for
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -211,6 +212,7 @@ class RecordTableModel(QAbstractTableModel):
 
 # --- the cohort ------------------------------------------------------------------------------
 ROUTE_ORDER = {route: n for n, route in enumerate(Route)}
+NIVEAU_ORDER = {niveau: n for n, niveau in enumerate(Niveau)}
 
 
 StatusOf = Callable[[PupilSummary], Status | None]
@@ -220,24 +222,42 @@ STATUS_HEADERS = ("Status", "Volgende stap")
 def cohort_columns(
     school_type: SchoolType, status_of: StatusOf = lambda _s: None
 ) -> tuple[Column, ...]:
-    profiel = "Opleiding" if school_type == SchoolType.MBO else "Uitstroomprofiel"
+    """The columns this school type sees, in the words it speaks (ui/words.py)."""
+    words = words_for(school_type)
 
     def shown(summary: PupilSummary) -> Status | None:
         # An archived pupil has left the cohort's work: no marker, only the word.
         return None if summary.archived else status_of(summary)
 
-    return (
-        Column("Naam", lambda s: s.name, lambda s: text_key(s.sort_name), chars=26),
-        Column(
-            "Leerlingnummer",
+    every = {
+        "naam": Column(
+            words.name_column, lambda s: s.name, lambda s: text_key(s.sort_name), chars=26
+        ),
+        "nummer": Column(
+            cap(words.number),
             lambda s: s.leerlingnummer,
             lambda s: natural_key(s.leerlingnummer),
             chars=15,
         ),
-        Column("Klas", lambda s: s.klas, lambda s: natural_key(s.klas), chars=8),
-        Column(profiel, lambda s: s.profiel_label, chars=17),
-        Column("Route", lambda s: s.route.label, lambda s: ROUTE_ORDER[s.route], chars=14),
-        Column(
+        "klas": Column(cap(words.klas), lambda s: s.klas, lambda s: natural_key(s.klas), chars=8),
+        "mentor": Column(cap(words.mentor), lambda s: s.mentor, chars=12),
+        "profiel": Column(cap(words.profiel), lambda s: s.profiel_label, chars=17),
+        "crebo": Column(
+            "Crebo", lambda s: s.mbo_crebo, lambda s: natural_key(s.mbo_crebo), chars=7
+        ),
+        "niveau": Column(
+            "Niveau",
+            lambda s: short_niveau(s.mbo_niveau),
+            lambda s: None if s.mbo_niveau is None else NIVEAU_ORDER[s.mbo_niveau],
+            chars=7,
+        ),
+        "leerweg": Column(
+            "Leerweg",
+            lambda s: "" if s.mbo_leerweg is None else s.mbo_leerweg.value.upper(),
+            chars=8,
+        ),
+        "route": Column("Route", lambda s: s.route.label, lambda s: ROUTE_ORDER[s.route], chars=14),
+        "status": Column(
             "Status",
             lambda s: status_text(s, shown(s)),
             # Most urgent first: te laat, aandacht, op schema, afgerond; archived ones last.
@@ -248,7 +268,7 @@ def cohort_columns(
             foreground=lambda s: None if (st := shown(s)) is None else text_colour(st.level),
             tooltip=lambda s: None if (st := shown(s)) is None else st.reason,
         ),
-        Column(
+        "volgende": Column(
             "Volgende stap",
             lambda s: next_step_text(shown(s)),
             lambda s: _next_due(shown(s)),
@@ -256,7 +276,15 @@ def cohort_columns(
             stretch=True,
             tooltip=lambda s: None if (st := shown(s)) is None else st.reason,
         ),
-    )
+    }
+    return tuple(every[key] for key in words.columns)
+
+
+def short_niveau(niveau: Niveau | None) -> str:
+    """'Entree', '2', '3', '4': the column header already says 'Niveau'."""
+    if niveau is None:
+        return ""
+    return "Entree" if niveau is Niveau.ENTREE else niveau.value
 
 
 def status_text(summary: PupilSummary, status: Status | None = None) -> str:
@@ -298,6 +326,9 @@ def summary_from_pupil(pupil: Pupil) -> PupilSummary:
         archived=pupil.archived,
         cohort_label=pupil.cohort_label,
         geboortedatum=pupil.geboortedatum,
+        mbo_crebo=pupil.mbo_crebo,
+        mbo_niveau=pupil.mbo_niveau,
+        mbo_leerweg=pupil.mbo_leerweg,
     )
 
 
@@ -341,8 +372,18 @@ class CohortModel(RecordTableModel):
         self.set_rows(rows)
 
     def set_school_type(self, school_type: SchoolType) -> None:
-        self._columns = cohort_columns(school_type, self.status_of)
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        """Another school type may show other columns (mbo: crebo, niveau, leerweg)."""
+        columns = cohort_columns(school_type, self.status_of)
+        if [c.header for c in columns] == [c.header for c in self._columns]:
+            self._columns = columns
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(columns) - 1)
+            return
+        self.beginResetModel()
+        self._columns = columns
+        self._sort = (0, Qt.SortOrder.AscendingOrder)
+        self._apply_order(self._sorted_order())
+        self._in_order = True
+        self.endResetModel()
 
     # --- statuses ------------------------------------------------------------------------
     def status_of(self, summary: PupilSummary) -> Status | None:

@@ -440,6 +440,12 @@ class Form(QWidget):
         finally:
             self.blockSignals(blocked)
 
+    def set_label(self, name: str, text: str) -> None:
+        """Another word for the same field (the mbo's 'SLB'er' for 'Mentor')."""
+        label = self._layout.labelForField(self._editors[name])
+        if isinstance(label, QLabel):
+            label.setText(text)
+
     def set_row_visible(self, name: str, visible: bool) -> None:
         self._layout.setRowVisible(self._editors[name], visible)
 

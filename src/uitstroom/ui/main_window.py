@@ -49,6 +49,7 @@ from uitstroom.ui.cohort_model import (
     CohortFilter,
     CohortModel,
     CohortProxy,
+    fit_columns,
     record_table,
     summary_from_pupil,
 )
@@ -59,12 +60,14 @@ from uitstroom.ui.pupil_view import PupilView
 from uitstroom.ui.retention_dialog import RetentionDialog, offer_purge
 from uitstroom.ui.settings_dialog import SettingsDialog
 from uitstroom.ui.today_view import TodayView
+from uitstroom.ui.words import words_for
 from uitstroom.ui.worker import run_with_progress
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from uitstroom.domain.checklist import Task
+    from uitstroom.services.exit import ExitService
     from uitstroom.services.handover import HandoverService
     from uitstroom.services.nazorg import NazorgService
     from uitstroom.services.planning import PlanningService
@@ -88,6 +91,8 @@ class Services:
     handover: HandoverService | None = None
     # Leaving, the nazorg calls, signals and outcome figures; None leaves them out.
     nazorg: NazorgService | None = None
+    # The mbo exitgesprek and its work list; None leaves them out.
+    exit: ExitService | None = None
 
 
 ALL = None
@@ -106,6 +111,8 @@ class MainWindow(QMainWindow):
         self._services = services
         self._school = services.school.settings()
         self._author = author or author_name(self._school)
+        self._words = words_for(self._school.school_type)
+        self.exit = services.exit
         self._settings = settings
         self._today = today
         # While the table is being refiltered, re-sorted or reloaded, the current row may move
@@ -129,6 +136,7 @@ class MainWindow(QMainWindow):
             today=today,
             handover=services.handover,
             nazorg=services.nazorg,
+            exit=services.exit,
         )
         self.handover = services.handover
         self.nazorg = services.nazorg
@@ -136,6 +144,7 @@ class MainWindow(QMainWindow):
         self.detail.pupil_saved.connect(self._on_pupil_saved)
         self.detail.dirty_changed.connect(self._on_dirty_changed)
         self.detail.task_changed.connect(lambda p, t: self._on_task_changed(p, t, "checklist"))
+        self.detail.exit_changed.connect(self._on_exit_changed)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_left_side())
@@ -150,6 +159,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
+        self._apply_words()
         self._refresh_filters()
         self._update_count()
         self._update_title()
@@ -186,7 +196,8 @@ class MainWindow(QMainWindow):
             self.nazorg_view.pupil_chosen.connect(self.open_pupil_at)
             self.nazorg_view.changed.connect(lambda p: self._on_nazorg_changed(p, "agenda"))
             tabs.addTab(self.nazorg_view, "Na&zorg")
-        tabs.addTab(cohort, "&Alle leerlingen")
+        tabs.addTab(cohort, self._words.all_pupils_tab)
+        self._cohort_page = cohort
         tabs.currentChanged.connect(self._on_left_tab_changed)
         if self.model.rowCount():
             self.today_view.show_loading()
@@ -256,14 +267,16 @@ class MainWindow(QMainWindow):
         self.route_filter.addItem("Alle routes", ALL)
         for route in Route:
             self.route_filter.addItem(route.label, route.value)
-        self.show_archived = QCheckBox("Toon gearchiveer&de leerlingen", side)
+        self.show_archived = QCheckBox(self._words.show_archived, side)
         filters = QHBoxLayout()
+        self.filter_labels: list[QLabel] = []
         for text, combo in (
-            ("&Klas", self.klas_filter),
+            (self._words.klas_filter, self.klas_filter),
             ("Ro&ute", self.route_filter),
-            ("&Profiel", self.profiel_filter),
+            (self._words.profiel_filter, self.profiel_filter),
         ):
             label = QLabel(text, side)
+            self.filter_labels.append(label)
             label.setBuddy(combo)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self._apply_filter)
@@ -306,7 +319,7 @@ class MainWindow(QMainWindow):
         self.quit_action = action("&Afsluiten", self.close, QKeySequence(standard.Quit))
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.new_action = action("&Nieuwe leerling", self.new_pupil, QKeySequence(standard.New))
+        self.new_action = action(self._words.new_pupil, self.new_pupil, QKeySequence(standard.New))
         self.save_action = action("&Opslaan", self.detail.save, QKeySequence(standard.Save))
         self.search_action = action("&Zoeken", self.focus_search, QKeySequence(standard.Find))
         self.archive_action = action("&Archiveren", self.toggle_archived, "Ctrl+Shift+A")
@@ -346,6 +359,10 @@ class MainWindow(QMainWindow):
         )
         for made in self.nazorg_actions:
             made.setEnabled(self.nazorg is not None)
+        # the mbo exitgesprek: for the student on screen, and the SLB'er's work list
+        self.exit_action = action("E&xitgesprek…", self.open_exit_interview, "Ctrl+G")
+        self.exit_list_action = action("Exitgesprekken &per SLB'er…", self.show_exit_worklist)
+        self.exit_actions = (self.exit_action, self.exit_list_action)
         self.address_book_action = action("Sociale &kaart…", self.show_address_book)
         self.document_actions = (
             self.transitieplan_action,
@@ -374,7 +391,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.nazorg_ics_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        pupil_menu = self.pupil_menu = menus.addMenu("&Leerling")
+        pupil_menu = self.pupil_menu = menus.addMenu(self._words.pupil_menu)
         pupil_menu.addAction(self.new_action)
         pupil_menu.addAction(self.save_action)
         pupil_menu.addSeparator()
@@ -395,6 +412,10 @@ class MainWindow(QMainWindow):
         pupil_menu.addSeparator()
         pupil_menu.addAction(self.leaving_action)
         pupil_menu.addAction(self.klas_leaving_action)
+        # the mbo exitgesprek: Exitgesprek…, Exitgesprekken per SLB'er…
+        self.exit_separator = pupil_menu.addSeparator()
+        for made in self.exit_actions:
+            pupil_menu.addAction(made)
         # the pupil's rights: Inzage-export…, Wissen op verzoek…
         pupil_menu.addSeparator()
         self.inzage_action = pupil_menu.addAction("&Inzage-export…")
@@ -460,15 +481,15 @@ class MainWindow(QMainWindow):
         """Klas and profiel choices come from the pupils; a choice still present stays chosen."""
         with self._quietly():
             for combo, everything, values in (
-                (self.klas_filter, "Alle klassen", self.model.klassen()),
-                (self.profiel_filter, "Alle profielen", self.model.profielen()),
+                (self.klas_filter, f"Alle {self._words.klassen}", self.model.klassen()),
+                (self.profiel_filter, f"Alle {self._words.profielen}", self.model.profielen()),
             ):
                 current = combo.currentData()
                 combo.blockSignals(True)
                 combo.clear()
                 combo.addItem(everything, ALL)
                 for value in values:
-                    combo.addItem(value or "(zonder klas)", value)
+                    combo.addItem(value or f"(zonder {self._words.klas})", value)
                 found = combo.findData(current) if current is not None else 0
                 combo.setCurrentIndex(max(found, 0))
                 combo.blockSignals(False)
@@ -481,11 +502,10 @@ class MainWindow(QMainWindow):
     def _update_count(self) -> None:
         shown = self.proxy.rowCount()
         total = self.model.in_scope_count()
-        noun = "leerling" if total == 1 else "leerlingen"
         if shown == total:
-            self.count_label.setText(f"{total} {noun}")
+            self.count_label.setText(self._words.count(total))
         else:
-            self.count_label.setText(f"{shown} van {total} {noun}")
+            self.count_label.setText(f"{shown} van {self._words.count(total)}")
 
     def reload_cohort(self) -> None:
         """Read the whole cohort again (after an import or the demo)."""
@@ -544,13 +564,14 @@ class MainWindow(QMainWindow):
     def _show_nothing_selected(self) -> None:
         if self.model.rowCount() == 0:
             self.detail.show_empty(
-                "Er staan nog geen leerlingen in.\n\nImporteer een export uit de "
-                "leerlingadministratie (Ctrl+I) of voeg een leerling toe (Ctrl+N)."
+                f"Er staan nog geen {self._words.pupils} in.\n\nImporteer een export uit de "
+                f"{self._words.pupil}administratie (Ctrl+I) of voeg een {self._words.pupil} "
+                "toe (Ctrl+N)."
             )
         else:
             self.detail.show_empty(
-                "Kies links een leerling om de gegevens te zien.\n\n"
-                "Zoeken: Ctrl+F  ·  Nieuwe leerling: Ctrl+N"
+                f"Kies links een {self._words.pupil} om de gegevens te zien.\n\n"
+                f"Zoeken: Ctrl+F  ·  Nieuwe {self._words.pupil}: Ctrl+N"
             )
         self._update_archive_action()
 
@@ -631,6 +652,36 @@ class MainWindow(QMainWindow):
         self.model.set_school_type(school.school_type)
         self.window_lock.set_idle_minutes(school.auto_lock_minutes)
         self._update_title()
+        self._apply_words()
+
+    def _apply_words(self) -> None:
+        """The school's words (ui/words.py) on every label the window owns; the pupil view and
+        Vandaag take theirs from the same table."""
+        school_type = self._school.school_type
+        words = self._words = words_for(school_type)
+        self.pupil_menu.setTitle(words.pupil_menu)
+        self.new_action.setText(words.new_pupil)
+        self.show_archived.setText(words.show_archived)
+        self.filter_labels[0].setText(words.klas_filter)
+        self.filter_labels[2].setText(words.profiel_filter)
+        self.search.setPlaceholderText(
+            f"Zoek op naam, {words.number}, {words.klas} of {words.mentor}  (Ctrl+F)"
+        )
+        if self.left_tabs is not None:
+            self.left_tabs.setTabText(
+                self.left_tabs.indexOf(self._cohort_page), words.all_pupils_tab
+            )
+        if self.today_view is not None:
+            self.today_view.set_words(words)
+        fit_columns(self.table)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        # The exitgesprek is the mbo's: pro and vso never see it.
+        for made in self.exit_actions:
+            made.setVisible(words.exit_interviews)
+            made.setEnabled(self.exit is not None)
+        self.exit_separator.setVisible(words.exit_interviews)
+        self._refresh_filters()
+        self._update_count()
 
     # --- actions -------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -952,6 +1003,37 @@ class MainWindow(QMainWindow):
         if self.nazorg_view is not None:
             self.nazorg_view.export_ics()
 
+    # --- the mbo exitgesprek --------------------------------------------------------------
+    def open_exit_interview(self) -> None:
+        """The exitgesprek of the student on screen; unsaved edits are settled first, so the
+        form starts from the stored contact details."""
+        if self.exit is None or not self.detail.resolve_unsaved():
+            return
+        if self._saved_pupil() is not None:
+            self.detail.open_exit_interview()
+
+    def show_exit_worklist(self) -> None:
+        if self.exit is None or not self.detail.resolve_unsaved():
+            return
+        from uitstroom.ui.exit_worklist import ExitWorklistDialog
+
+        current = self.detail.record
+        dialog = ExitWorklistDialog(
+            self.exit,
+            self._services.pupils,
+            self._author,
+            self._today,
+            self,
+            mentor=current.pupil.mentor if current is not None else None,
+            settings=self._settings,
+        )
+        dialog.exit_changed.connect(self._on_exit_changed)
+        dialog.exec()
+
+    def _on_exit_changed(self, pupil_id: int) -> None:
+        """A finished interview set the leaving data and maybe planned calls and a signal."""
+        self._on_nazorg_changed(pupil_id, "exit")
+
     # --- privacy -------------------------------------------------------------------------
     def _retention(self) -> RetentionService:
         db = self._services.database
@@ -994,6 +1076,7 @@ class MainWindow(QMainWindow):
     def _update_rights_actions(self) -> None:
         record = self.detail.record
         known = record is not None and record.pupil.id is not None
+        self.exit_action.setEnabled(known and self.exit is not None)
         self.inzage_action.setEnabled(known)
         self.erase_action.setEnabled(known)
         for made in self.document_actions:

@@ -85,8 +85,10 @@ from uitstroom.ui.pupil_fields import (
     values_of,
 )
 from uitstroom.ui.transitieplan_tab import TransitieplanTab
+from uitstroom.ui.words import Words, cap, words_for
 
 if TYPE_CHECKING:
+    from uitstroom.services.exit import ExitService
     from uitstroom.services.handover import HandoverService
     from uitstroom.services.nazorg import NazorgService
     from uitstroom.services.planning import PlanningService
@@ -123,12 +125,14 @@ def record_table(model: RecordTableModel, parent: QWidget) -> QTableView:
 class PupilView(QWidget):
     """Signals: pupil_saved(PupilRecord) after any successful write, dirty_changed(bool),
     task_changed(pupil_id, Task) after a tick in the Checklist tab, nazorg_changed(pupil_id)
-    after leaving, a call or a signal was stored in the Nazorg tab."""
+    after leaving, a call or a signal was stored in the Nazorg tab, exit_changed(pupil_id)
+    after an exitgesprek was finished (leaving data, calls, a handover task)."""
 
     pupil_saved = Signal(object)
     dirty_changed = Signal(bool)
     task_changed = Signal(int, object)
     nazorg_changed = Signal(int)
+    exit_changed = Signal(int)
 
     def __init__(
         self,
@@ -142,9 +146,12 @@ class PupilView(QWidget):
         today: Callable[[], date] = date.today,
         handover: HandoverService | None = None,
         nazorg: NazorgService | None = None,
+        exit: ExitService | None = None,
     ) -> None:
         super().__init__(parent)
         self._pupils = pupils
+        self._exit = exit
+        self._words = words_for(school_type)
         self._nazorg = nazorg
         self.nazorg_tab: NazorgTab | None = None
         self._planning = planning
@@ -241,8 +248,17 @@ class PupilView(QWidget):
             "Transitieplan, Paspoort voor Succes of overdracht als PDF, met voorbeeld"
         )
         self.documents_button.hide()
+        # The mbo's exitgesprek with a leaving student: shown in mbo mode only.
+        self.exit_button = QPushButton("E&xitgesprek…", page)
+        self.exit_button.setObjectName("exit_button")
+        self.exit_button.setToolTip(
+            "Het gesprek met een student die vertrekt: reden, wat nu, nazorg (Ctrl+G)"
+        )
+        self.exit_button.clicked.connect(self.open_exit_interview)
+        self.exit_button.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.documents_button)
+        buttons.addWidget(self.exit_button)
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
@@ -265,19 +281,22 @@ class PupilView(QWidget):
         )
         privacy.setWordWrap(True)
         privacy.setStyleSheet("QLabel { color: #6b3f00; }")
+        self._privacy_label = privacy
         sections: list[tuple[str, list[QWidget]]] = [
-            ("Leerling", [self._leerling_form]),
+            ("pupil", [self._leerling_form]),
             ("Contact", [self._contact_form]),
             ("Ouders/verzorgers", [self._guardians]),
-            ("Uitstroomprofiel", [self._profiel_form]),
+            ("profiel", [self._profiel_form]),
             (
                 "Ondersteuningsbehoefte · bijzonder persoonsgegeven",
                 [privacy, self._ondersteuning_form],
             ),
             ("Archief", [self._archief_form]),
         ]
+        self._boxes: dict[str, QGroupBox] = {}
         for title, widgets in sections:
             box = QGroupBox(title, content)
+            self._boxes[title] = box
             inner = QVBoxLayout(box)
             for widget in widgets:
                 inner.addWidget(widget)
@@ -454,11 +473,28 @@ class PupilView(QWidget):
 
     def set_school_type(self, school_type: SchoolType) -> None:
         self._school_type = school_type
+        self._apply_words(words_for(school_type))
         self._profiel_form.set_choices("uitstroomprofiel", profiel_choices(school_type))
         is_mbo = school_type == SchoolType.MBO
         self._profiel_form.set_row_visible("uitstroomprofiel", not is_mbo)
         for name in MBO_PROFIEL_FIELDS:
             self._profiel_form.set_row_visible(name, is_mbo)
+
+    def _apply_words(self, words: Words) -> None:
+        """Leerling or student, klas or groep, mentor or SLB'er: from the one table of words."""
+        self._words = words
+        self._boxes["pupil"].setTitle(cap(words.pupil))
+        self._boxes["profiel"].setTitle(words.profiel_box)
+        self._leerling_form.set_label("leerlingnummer", cap(words.number))
+        self._leerling_form.set_label("klas", words.klas_field)
+        self._leerling_form.set_label("mentor", cap(words.mentor))
+        self._privacy_label.setText(
+            "Schrijf alleen op wat nodig is voor de begeleiding, "
+            f"en deel het alleen met toestemming van de {words.pupil} (en ouders)."
+        )
+        self.exit_button.setVisible(words.exit_interviews and self._exit is not None)
+        if self._record is not None:
+            self._show_heading()
 
     def is_dirty(self) -> bool:
         if self._record is None:
@@ -475,7 +511,7 @@ class PupilView(QWidget):
     def describe(self) -> str:
         """How the unsaved-changes question names what was changed."""
         if self._record is None or self._record.pupil.id is None:
-            return "de nieuwe leerling"
+            return f"de nieuwe {self._words.pupil}"
         return f"de gegevens van {self._record.pupil.name}"
 
     # --- opening and closing -------------------------------------------------------------
@@ -585,6 +621,17 @@ class PupilView(QWidget):
         self.tabs.setCurrentWidget(self.nazorg_tab)
         self.nazorg_tab.record_leaving()
 
+    def open_exit_interview(self) -> None:
+        """The exitgesprek of the student on screen, as a dialog over the view."""
+        record = self._record
+        if self._exit is None or record is None or record.pupil.id is None:
+            return
+        from uitstroom.ui.exit_form import open_exit_form
+
+        if open_exit_form(self._exit, record.pupil, self._author, self._today, self):
+            self.exit_changed.emit(record.pupil.id)
+            self.refresh_nazorg(record.pupil.id)
+
     def refresh_nazorg(self, pupil_id: int) -> None:
         if self.nazorg_tab is not None and self.nazorg_tab.pupil_id == pupil_id:
             self.nazorg_tab.refresh()
@@ -606,15 +653,17 @@ class PupilView(QWidget):
         assert self._record is not None
         pupil = self._record.pupil
         if pupil.id is None:
-            self.title.setText("Nieuwe leerling")
+            self.title.setText(f"Nieuwe {self._words.pupil}")
             self.subtitle.setText(
                 f"Komt in cohort {pupil.cohort_label}" if pupil.cohort_label else ""
             )
             return
         self.title.setText(pupil.name)
-        parts = [f"Leerlingnummer {pupil.leerlingnummer}"]
-        if pupil.klas:
-            parts.append(f"klas {pupil.klas}")
+        words = self._words
+        parts = [f"{cap(words.number)} {pupil.leerlingnummer}"]
+        # The mbo student is known by the opleiding; the pro pupil by the klas.
+        for shown, value in words.heading_parts(pupil):
+            parts.append(f"{shown} {value}" if shown else value)
         if pupil.cohort_label:
             parts.append(f"cohort {pupil.cohort_label}")
         if pupil.archived:

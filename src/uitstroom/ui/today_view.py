@@ -49,6 +49,7 @@ from uitstroom.domain.dates import dutch_date
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.cohort_model import ROW_ROLE, natural_key
 from uitstroom.ui.status import marker_icon
+from uitstroom.ui.words import LEERLING_WORDS, Words, cap
 
 if TYPE_CHECKING:
     from uitstroom.services.nazorg import NazorgService
@@ -79,7 +80,7 @@ def long_day(day: date) -> str:
 
 @dataclass(frozen=True)
 class ItemColumn:
-    header: str
+    header: Callable[[Words], str]
     display: Callable[[AttentionItem, date], str]
     chars: int
 
@@ -106,11 +107,11 @@ def what_to_do(item: AttentionItem, _today: date) -> str:
 # The list shares the window with the pupil's details: the words that matter (who, how late,
 # what) come first and the long description takes the rest of the width.
 ITEM_COLUMNS = (
-    ItemColumn("Leerling", lambda i, _d: i.name, 21),
-    ItemColumn("Klas", lambda i, _d: i.klas, 6),
-    ItemColumn("Wanneer", when_text, 19),
-    ItemColumn("Wie", lambda i, _d: "" if i.about is None else i.about.owner.label, 17),
-    ItemColumn("Wat moet er gebeuren", what_to_do, 40),
+    ItemColumn(lambda w: cap(w.pupil), lambda i, _d: i.name, 21),
+    ItemColumn(lambda w: cap(w.klas), lambda i, _d: i.klas, 6),
+    ItemColumn(lambda _w: "Wanneer", when_text, 19),
+    ItemColumn(lambda _w: "Wie", lambda i, _d: "" if i.about is None else i.about.owner.label, 17),
+    ItemColumn(lambda _w: "Wat moet er gebeuren", what_to_do, 40),
 )
 
 
@@ -128,6 +129,7 @@ class AttentionModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.words = LEERLING_WORDS
         self._rows: list[Row] = []
         self._counts = {group: 0 for group in GROUPS}
         self.countdown = ""
@@ -185,7 +187,7 @@ class AttentionModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(ITEM_COLUMNS)
         ):
-            return ITEM_COLUMNS[section].header
+            return ITEM_COLUMNS[section].header(self.words)
         return None
 
     # --- ours ----------------------------------------------------------------------------
@@ -286,6 +288,7 @@ class TodayView(QWidget):
         # The last tick, for Ongedaan maken: the pupil, the task and the rows it took away.
         self._last_tick: tuple[int, Task, list[AttentionItem]] | None = None
         self.stale = True
+        self._words = LEERLING_WORDS
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 4, 8)
@@ -318,11 +321,13 @@ class TodayView(QWidget):
         self.klas_filter = QComboBox(self)
         self.klas_filter.setObjectName("today_klas")
         filters = QHBoxLayout()
+        self._filter_labels: list[QLabel] = []
         for text, combo in (
-            ("Mijn leerlingen, m&entor", self.mentor_filter),
-            ("&Klas", self.klas_filter),
+            (self._words.my_pupils_filter, self.mentor_filter),
+            (self._words.klas_filter, self.klas_filter),
         ):
             label = QLabel(text, self)
+            self._filter_labels.append(label)
             label.setBuddy(combo)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self._on_filter_changed)
@@ -391,8 +396,8 @@ class TodayView(QWidget):
         self.undo_button = QPushButton("O&ngedaan maken", self)
         self.undo_button.setToolTip("Het afvinken terugdraaien (Ctrl+Z)")
         self.undo_button.clicked.connect(self.undo_tick)
-        self.open_button = QPushButton("Leerling &tonen", self)
-        self.open_button.setToolTip("De leerling openen bij de juiste tab (Enter)")
+        self.open_button = QPushButton(self)
+        self._name_open_button()
         self.open_button.clicked.connect(lambda: self._open_index(self.tree.currentIndex()))
         buttons = QHBoxLayout()
         buttons.addWidget(self.tick_button)
@@ -408,13 +413,32 @@ class TodayView(QWidget):
     def set_author(self, author: str) -> None:
         self._author = author
 
+    def set_words(self, words: Words) -> None:
+        """Leerlingen or studenten, mentor or SLB'er: the school's words (ui/words.py)."""
+        self._words = words
+        self.model.words = words
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(ITEM_COLUMNS) - 1)
+        self._filter_labels[0].setText(words.my_pupils_filter)
+        self._filter_labels[1].setText(words.klas_filter)
+        self._name_open_button()
+        self.set_choices(
+            [self.mentor_filter.itemData(n) for n in range(1, self.mentor_filter.count())],
+            [self.klas_filter.itemData(n) for n in range(1, self.klas_filter.count())],
+        )
+        if not self.stale:
+            self._describe(self.model.items())
+
+    def _name_open_button(self) -> None:
+        self.open_button.setText(f"{cap(self._words.pupil)} &tonen")
+        self.open_button.setToolTip(f"De {self._words.pupil} openen bij de juiste tab (Enter)")
+
     def set_choices(self, mentors: Sequence[str], klassen: Sequence[str]) -> None:
         """The filter's choices, from the cohort; a choice still present stays chosen (and the
         mentor is remembered between sessions: 'mijn leerlingen')."""
         remembered = self._settings.value("today/mentor") if self._settings is not None else None
         for combo, everything, values, keep in (
-            (self.mentor_filter, "Alle mentoren", mentors, remembered),
-            (self.klas_filter, "Alle klassen", klassen, None),
+            (self.mentor_filter, f"Alle {self._words.mentors}", mentors, remembered),
+            (self.klas_filter, f"Alle {self._words.klassen}", klassen, None),
         ):
             current = combo.currentData() if combo.count() else keep
             combo.blockSignals(True)
@@ -498,11 +522,12 @@ class TodayView(QWidget):
         today = self._today()
         self.heading.setText(f"Vandaag, {long_day(today)}")
         filtered = self.mentor_filter.currentData() or self.klas_filter.currentData()
+        pupils = self._words.pupils
         if not items:
             self.empty.setText(
-                "Voor deze keuze hoeft er vandaag niets. Deze leerlingen liggen op schema."
+                f"Voor deze keuze hoeft er vandaag niets. Deze {pupils} liggen op schema."
                 if filtered
-                else "Vandaag hoeft er niets. Alle leerlingen liggen op schema."
+                else f"Vandaag hoeft er niets. Alle {pupils} liggen op schema."
             )
             self.advice.setText("")
             self.advice.hide()
@@ -510,7 +535,7 @@ class TodayView(QWidget):
             return
         self.pages.setCurrentWidget(self.tree)
         self.advice.show()
-        self.advice.setText(advice_text(items, self._countdown_days()))
+        self.advice.setText(advice_text(items, self._countdown_days(), self._words))
 
     # --- selection -----------------------------------------------------------------------
     def selected_item(self) -> AttentionItem | None:
@@ -646,7 +671,9 @@ class TodayView(QWidget):
         self._update_buttons()
 
 
-def advice_text(items: Sequence[AttentionItem], april_days: int | None) -> str:
+def advice_text(
+    items: Sequence[AttentionItem], april_days: int | None, words: Words = LEERLING_WORDS
+) -> str:
     """What to do first, in plain words: what is late, who has no route, what 1 April still
     asks, and then the coming two weeks."""
     counts = summary_counts(items)
@@ -661,8 +688,8 @@ def advice_text(items: Sequence[AttentionItem], april_days: int | None) -> str:
         )
     if no_route:
         parts.append(
-            f"{plural(no_route, 'leerling heeft', 'leerlingen hebben')} nog geen route: "
-            "kies die samen met leerling en ouders."
+            f"{plural(no_route, f'{words.pupil} heeft', f'{words.pupils} hebben')} nog geen "
+            f"route: kies die samen met {words.pupil} en ouders."
         )
     if april_days is not None:
         codes = [i.code for i in items if i.group is not Group.OVERDUE]
@@ -678,11 +705,12 @@ def advice_text(items: Sequence[AttentionItem], april_days: int | None) -> str:
         missing = []
         if register:
             missing.append(
-                f"{plural(register, 'leerling is', 'leerlingen zijn')} nog niet aangemeld bij het mbo"
+                f"{plural(register, f'{words.pupil} is', f'{words.pupils} zijn')} nog niet "
+                "aangemeld bij het mbo"
             )
         if talk:
             missing.append(
-                f"met het leerbedrijf van {plural(talk, 'leerling', 'leerlingen')} is het gesprek "
+                f"met het leerbedrijf van {plural(talk, words.pupil, words.pupils)} is het gesprek "
                 "over een baan of bbl-plaats nog niet gevoerd"
             )
         if missing:

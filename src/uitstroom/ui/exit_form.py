@@ -1,0 +1,657 @@
+"""The exitgesprek: a guided form the SLB'er fills in while talking with a student who leaves.
+
+The sections follow the conversation, top to bottom, each with one or two plain sentences the
+mentor can read out or lean on. Half-done is fine: 'Opslaan als concept' (Ctrl+S) keeps it and
+the next opening shows it again. 'Afronden' first says what will happen (nazorg calls, a
+handover task), then lets ExitService.finish() do all of it in one go; what is still missing
+stays on screen next to the form and nothing is stored half.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uitstroom.domain.enums import JaNeeOnbekend
+from uitstroom.domain.exit import (
+    HANDOVER_RECEIVERS,
+    ExitInterview,
+    HelpWanted,
+    InterviewState,
+    LeavingReason,
+    NextStep,
+    finish_problems,
+    needs_handover,
+)
+from uitstroom.domain.handover import Receiver
+from uitstroom.domain.model import Pupil
+from uitstroom.domain.nazorg import signal_to
+from uitstroom.services.errors import ServiceError
+from uitstroom.ui.forms import (
+    ChecksEdit,
+    ChecksField,
+    ChoiceEdit,
+    ChoiceField,
+    DateField,
+    Field,
+    Form,
+    FormError,
+    MessageBanner,
+    TextField,
+    ask_to_save,
+    enum_choices,
+    problems_of,
+)
+
+if TYPE_CHECKING:
+    from uitstroom.services.exit import ExitService
+
+# Checkbox texts with their mnemonic: every answer reachable with Alt and a letter.
+HELP_CHOICES = (
+    ("Wer&k vinden", HelpWanted.WERK),
+    ("Een opleid&ing vinden", HelpWanted.OPLEIDING),
+    ("G&eld en schulden", HelpWanted.GELD),
+    ("Wo&nen", HelpWanted.WONEN),
+    ("&Zorg en gezondheid", HelpWanted.ZORG),
+)
+RECEIVER_TEXT = {
+    Receiver.DOORSTROOMPUNT: "Doorstroom&punt (jongeren tot 27 zonder startkwalificatie)",
+    Receiver.GEMEENTE: "&Gemeente, Werk en Inkomen",
+}
+NAZORG_CHOICES = (
+    ("— nog niet gevraagd —", None),
+    ("Ja, dat mag", True),
+    ("Nee, liever niet", False),
+)
+NEXT_DETAIL_LABEL = {
+    NextStep.WERK: "&Bij welk bedrijf?",
+    NextStep.OPLEIDING: "&Welke opleiding, waar?",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    explanation: str
+    fields: tuple[Field, ...]
+
+
+def sections(dropout_reasons: Sequence[str]) -> tuple[Section, ...]:
+    """The form, in the order of the conversation."""
+    return (
+        Section(
+            "gesprek",
+            "1. Het gesprek",
+            "Wanneer praat u met de student, en wanneer is de laatste schooldag?",
+            (
+                DateField(name="held_on", label="&Datum van het gesprek"),
+                DateField(name="left_on", label="&Vertrekdatum"),
+                TextField(name="mentor", label="SLB'er", max_length=150),
+            ),
+        ),
+        Section(
+            "reden",
+            "2. Waarom ga je weg?",
+            "Met een diploma, naar een andere opleiding, of gestopt zonder diploma. "
+            "Een startkwalificatie is een havo- of vwo-diploma, of een mbo-diploma op "
+            "niveau 2 of hoger.",
+            (
+                ChoiceField(
+                    name="reason",
+                    label="&Reden van vertrek",
+                    choices=enum_choices(LeavingReason, empty="— kies —"),
+                ),
+                ChoiceField(
+                    name="dropout_reason",
+                    label="&Waarom gestopt?",
+                    choices=(
+                        ("— kies een reden —", ""),
+                        *((reason, reason) for reason in dropout_reasons),
+                    ),
+                ),
+                ChoiceField(
+                    name="startkwalificatie",
+                    label="&Startkwalificatie",
+                    choices=enum_choices(JaNeeOnbekend),
+                    tooltip="Havo/vwo-diploma of mbo-diploma niveau 2 of hoger.",
+                ),
+            ),
+        ),
+        Section(
+            "hierna",
+            "3. Wat ga je hierna doen?",
+            "Werk, een andere opleiding, nog niets, of weet de student het niet? "
+            "Wie nog niets heeft, krijgt hulp bij een volgende stap.",
+            (
+                ChoiceField(
+                    name="next_step",
+                    label="Wat ga je &hierna doen?",
+                    choices=enum_choices(NextStep, empty="— kies —"),
+                ),
+                TextField(
+                    name="next_step_detail",
+                    label="&Bij welk bedrijf?",
+                    placeholder="bijv. Bakkerij De Korrel, of ROC Midden Nederland, Zorg",
+                    max_length=200,
+                ),
+            ),
+        ),
+        Section(
+            "hulp",
+            "4. Waar wil je hulp bij?",
+            "Vink aan wat de student noemt. Niets aanvinken mag ook.",
+            (ChecksField(name="help_wanted", label="Hulp bij", choices=HELP_CHOICES),),
+        ),
+        Section(
+            "contact",
+            "5. Hoe kunnen we je bereiken na school?",
+            "Het nummer en e-mailadres dat de student na school gebruikt (niet dat van school). "
+            "Een reservecontact is iemand die weet hoe de student te bereiken is als het eigen "
+            "nummer niet meer werkt.",
+            (
+                TextField(
+                    name="phone_after",
+                    label="&Telefoon na school",
+                    placeholder="06 12345678",
+                    max_length=40,
+                ),
+                TextField(name="email_after", label="E-&mail na school", max_length=200),
+                TextField(name="spare_name", label="Reserve&contact", max_length=200),
+                TextField(
+                    name="spare_relation",
+                    label="Re&latie",
+                    placeholder="bijv. moeder, oom, buurvrouw",
+                    max_length=60,
+                ),
+                TextField(name="spare_phone", label="Telefoon reservecontact", max_length=40),
+            ),
+        ),
+        Section(
+            "nazorg",
+            "6. Nazorg",
+            "Vraag: “Mogen we je de komende tijd bellen om te horen hoe het gaat?” "
+            "De school belt dan het komende jaar een paar keer. Zegt de student nee, dan "
+            "belt niemand; dat nee wordt vastgelegd.",
+            (
+                ChoiceField(
+                    name="nazorg_agreed", label="Mogen we &je bellen?", choices=NAZORG_CHOICES
+                ),
+            ),
+        ),
+        Section(
+            "overdracht",
+            "7. Warme overdracht",
+            "De student heeft nog geen werk of opleiding. Met toestemming geeft de school de "
+            "gegevens door, zodat iemand de student helpt een volgende stap te vinden. Vraag "
+            "het de student; onder de 16 beslist een ouder. Geen toestemming: dan krijgt de "
+            "instantie alleen een melding, zonder de gegevens.",
+            (
+                ChecksField(
+                    name="handover_consent",
+                    label="Toestemming voor",
+                    choices=tuple((RECEIVER_TEXT[r], r) for r in HANDOVER_RECEIVERS),
+                ),
+            ),
+        ),
+        Section(
+            "notitie",
+            "8. Notitie",
+            "Wat verder belangrijk is voor wie de student later belt. Kort en zakelijk.",
+            (TextField(name="note", label="Notitie", multiline=True),),
+        ),
+    )
+
+
+def handover_receiver(interview: ExitInterview, pupil: Pupil, today: date) -> Receiver:
+    """Where the handover task goes; an unanswered startkwalificatie falls back on what the
+    student's record says, as ExitService does."""
+    start = interview.startkwalificatie
+    if start is JaNeeOnbekend.ONBEKEND:
+        start = pupil.startkwalificatie
+    return signal_to(pupil.geboortedatum, today, start)
+
+
+def consequences(interview: ExitInterview, pupil: Pupil, today: date) -> list[str]:
+    """What finishing will do, in plain sentences; the same rules ExitService follows."""
+    lines = []
+    if interview.left_on is not None:
+        lines.append(
+            f"De vertrekdatum ({interview.left_on:%d-%m-%Y}) en wat de student gaat "
+            "doen, gaan naar de nazorg."
+        )
+    if interview.nazorg_agreed is True:
+        lines.append("De nazorggesprekken voor het komende jaar worden ingepland.")
+    elif interview.nazorg_agreed is False:
+        lines.append("Er worden geen nazorggesprekken ingepland; het nee wordt vastgelegd.")
+    else:
+        lines.append("Vraag nog of de school mag bellen (nazorg).")
+    if interview.next_step is None:
+        lines.append("Kies nog wat de student hierna gaat doen.")
+    elif needs_handover(interview):
+        receiver = handover_receiver(interview, pupil, today)
+        agreed = receiver in interview.handover_consent
+        lines.append(
+            f"Er komt één overdrachtstaak: melden bij {receiver_name(receiver)}"
+            + (", met de gegevens (toestemming gegeven)." if agreed else ", zonder gegevens.")
+        )
+    else:
+        lines.append("Geen overdracht nodig: de student heeft een volgende stap.")
+    return lines
+
+
+def finished_lines(interview: ExitInterview, pupil: Pupil, today: date) -> list[str]:
+    """After Afronden: what was done, in the past tense."""
+    lines = ["Het gesprek is vastgelegd; de vertrekdatum en de bestemming staan in de nazorg."]
+    if interview.nazorg_agreed:
+        lines.append("De nazorggesprekken staan in de nazorgagenda.")
+    else:
+        lines.append("Er zijn geen nazorggesprekken gepland; het nee is vastgelegd.")
+    if needs_handover(interview):
+        receiver = handover_receiver(interview, pupil, today)
+        lines.append(
+            f"Er staat één overdrachtstaak klaar: melden bij {receiver_name(receiver)}. "
+            "U vindt die in de Nazorg-tab van de student."
+        )
+    return lines
+
+
+def receiver_name(receiver: Receiver) -> str:
+    return "het Doorstroompunt" if receiver is Receiver.DOORSTROOMPUNT else "de gemeente"
+
+
+class ExitForm(QDialog):
+    """Signals: finished_interview(pupil_id) after Afronden stored everything."""
+
+    finished_interview = Signal(int)
+
+    def __init__(
+        self,
+        exit_service: ExitService,
+        pupil: Pupil,
+        author: str,
+        today: Callable[[], date],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        assert pupil.id is not None
+        self._exit = exit_service
+        self._pupil = pupil
+        self._pupil_id = pupil.id
+        self._author = author
+        self._today = today
+        self.finished_any = False
+        self.setWindowTitle(f"Exitgesprek — {pupil.name}")
+        self.setObjectName("exit_form")
+        # The stored version (concept or finished); the form is compared with it.
+        self._saved = exit_service.start(self._pupil_id, author)
+
+        self.heading = QLabel(pupil.name, self)
+        font = QFont(self.heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.subtitle = QLabel(self._describe_pupil(), self)
+        self.subtitle.setStyleSheet("QLabel { color: #555; }")
+        self.subtitle.setWordWrap(True)
+        self.state_label = QLabel(self)
+        self.state_label.setObjectName("exit_state")
+
+        self.forms: dict[str, Form] = {}
+        self._boxes: dict[str, QGroupBox] = {}
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(4, 4, 12, 4)
+        for section in sections(exit_service.dropout_reasons()):
+            box = QGroupBox(section.title, content)
+            box.setObjectName(f"section_{section.key}")
+            inner = QVBoxLayout(box)
+            explanation = QLabel(section.explanation, box)
+            explanation.setWordWrap(True)
+            explanation.setStyleSheet("QLabel { color: #444; }")
+            inner.addWidget(explanation)
+            form = Form(section.fields, box)
+            form.edited.connect(self._on_edited)
+            inner.addWidget(form)
+            column.addWidget(box)
+            self.forms[section.key] = form
+            self._boxes[section.key] = box
+        column.addStretch(1)
+        width = max(form.label_width() for form in self.forms.values())
+        for form in self.forms.values():
+            form.set_label_width(width)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+
+        # Next to the form: what is missing, and what finishing will do.
+        self.banner = MessageBanner(self)
+        self.banner.setObjectName("exit_problems")
+        self.outcome_title = QLabel("Wat gebeurt er als u afrondt?", self)
+        self.outcome_title.setStyleSheet("QLabel { font-weight: bold; }")
+        self.outcome = QLabel(self)
+        self.outcome.setObjectName("exit_outcome")
+        self.outcome.setWordWrap(True)
+        self.outcome.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        side = QWidget(self)
+        side.setFixedWidth(300)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(8, 4, 0, 4)
+        side_layout.addWidget(self.banner)
+        side_layout.addWidget(self.outcome_title)
+        side_layout.addWidget(self.outcome)
+        side_layout.addStretch(1)
+
+        self.print_button = QPushButton("Samenvatting afdr&ukken…", self)
+        self.print_button.setToolTip("De samenvatting voor de student, eerst als voorbeeld")
+        self.print_button.clicked.connect(self.print_summary)
+        self.reopen_button = QPushButton("&Heropenen", self)
+        self.reopen_button.setToolTip("Het afgeronde gesprek aanpassen (bij een vergissing)")
+        self.reopen_button.clicked.connect(self.reopen)
+        self.close_button = QPushButton("Sluiten", self)
+        self.close_button.setToolTip(
+            "Sluiten (Esc); niet-opgeslagen antwoorden worden eerst gevraagd"
+        )
+        self.close_button.clicked.connect(self.close)
+        self.save_button = QPushButton("&Opslaan als concept", self)
+        self.save_button.setToolTip("Tussendoor opslaan; later verder (Ctrl+S)")
+        self.save_button.clicked.connect(self.save_concept)
+        self.finish_button = QPushButton("A&fronden…", self)
+        self.finish_button.setToolTip("Het gesprek is klaar: vastleggen, nazorg plannen")
+        self.finish_button.clicked.connect(self.finish)
+        for button in (self.print_button, self.reopen_button, self.close_button, self.save_button):
+            button.setAutoDefault(False)
+        save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        save.activated.connect(self.save_concept)
+
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.heading)
+        titles.addWidget(self.subtitle)
+        top.addLayout(titles, 1)
+        top.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignTop)
+        middle = QHBoxLayout()
+        middle.addWidget(self.scroll, 1)
+        middle.addWidget(side)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.reopen_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.finish_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(middle, 1)
+        layout.addLayout(buttons)
+        self.resize(980, 720)
+
+        self._fill(self._saved)
+        self._order_tabs()
+        first = self.forms["gesprek"].first_editor()
+        if first is not None:
+            first.setFocus()
+
+    # --- reading and showing -----------------------------------------------------------
+    def editor(self, name: str) -> QWidget:
+        for form in self.forms.values():
+            if name in form.names:
+                return form.editor(name)
+        raise KeyError(name)
+
+    def interview_from_form(self) -> ExitInterview:
+        """What is on screen as an interview; answers to hidden questions count as not given."""
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for form in self.forms.values():
+            try:
+                values.update(form.values())
+            except FormError as exc:
+                problems += exc.problems
+        if problems:
+            raise FormError(problems)
+        if values["reason"] is not LeavingReason.UITVAL:
+            values["dropout_reason"] = ""
+        if values["next_step"] not in NEXT_DETAIL_LABEL:
+            values["next_step_detail"] = ""
+        if not needs_handover(replace(self._saved, next_step=values["next_step"])):
+            values["handover_consent"] = frozenset()
+        return replace(self._saved, **values)
+
+    def is_dirty(self) -> bool:
+        try:
+            return self.interview_from_form() != self._saved
+        except FormError:
+            return True
+
+    @property
+    def interview(self) -> ExitInterview:
+        """The stored interview."""
+        return self._saved
+
+    def _fill(self, interview: ExitInterview) -> None:
+        for form in self.forms.values():
+            form.set_values({name: getattr(interview, name) for name in form.names})
+        self._show_state()
+        self._follow_answers()
+
+    def _on_edited(self) -> None:
+        self._follow_answers()
+        self._show_state()
+
+    def _follow_answers(self) -> None:
+        """Questions that only matter after some answers appear with them."""
+        reason = self._choice("reason")
+        self.forms["reden"].set_row_visible("dropout_reason", reason is LeavingReason.UITVAL)
+        step = self._choice("next_step")
+        hierna = self.forms["hierna"]
+        hierna.set_row_visible("next_step_detail", step in NEXT_DETAIL_LABEL)
+        if isinstance(step, NextStep) and step in NEXT_DETAIL_LABEL:
+            hierna.set_label("next_step_detail", NEXT_DETAIL_LABEL[step])
+        self._boxes["overdracht"].setVisible(step in (NextStep.NOG_NIETS, NextStep.ONBEKEND))
+        self._show_outcome()
+
+    def _choice(self, name: str) -> object:
+        editor = self.editor(name)
+        assert isinstance(editor, ChoiceEdit)
+        return editor.field_value()
+
+    def _show_outcome(self) -> None:
+        if self._saved.state is InterviewState.AFGEROND:
+            self.outcome_title.setText("Afgerond: dit is er gebeurd")
+            lines = finished_lines(self._saved, self._pupil, self._today())
+            self.outcome.setText("\n\n".join(lines))
+            return
+        self.outcome_title.setText("Wat gebeurt er als u afrondt?")
+        try:
+            interview = self.interview_from_form()
+        except FormError as exc:
+            self.outcome.setText("\n".join(exc.problems))
+            return
+        lines = consequences(interview, self._pupil, self._today())
+        self.outcome.setText("\n\n".join(lines))
+
+    def _show_state(self) -> None:
+        finished = self._saved.state is InterviewState.AFGEROND
+        dirty = self.is_dirty()
+        if finished:
+            text, colour = "✓ Afgerond", "#2e6b34"
+        elif dirty:
+            text, colour = "● Niet opgeslagen", "#a35200"
+        else:
+            text, colour = "Concept: nog niet af", "#555"
+        self.state_label.setText(text)
+        self.state_label.setStyleSheet(f"QLabel {{ color: {colour}; font-weight: bold; }}")
+        self.save_button.setEnabled(not finished)
+        self.finish_button.setEnabled(not finished)
+        self.reopen_button.setVisible(finished)
+        for form in self.forms.values():
+            form.setEnabled(not finished)
+
+    def _describe_pupil(self) -> str:
+        pupil = self._pupil
+        parts = [f"Studentnummer {pupil.leerlingnummer}"]
+        if pupil.mbo_opleiding:
+            parts.append(pupil.mbo_opleiding)
+        if pupil.mbo_crebo:
+            parts.append(f"crebo {pupil.mbo_crebo}")
+        for value in (pupil.mbo_niveau, pupil.mbo_leerweg):
+            if value is not None:
+                parts.append(value.label)
+        return " · ".join(parts)
+
+    def _order_tabs(self) -> None:
+        """Tab follows the conversation, from the first question to Afronden."""
+        chain: list[QWidget] = []
+        for form in self.forms.values():
+            for name in form.names:
+                editor = form.editor(name)
+                if isinstance(editor, ChecksEdit):
+                    chain.extend(editor.findChildren(QCheckBox))
+                else:
+                    chain.append(editor)
+        chain += [self.finish_button, self.save_button, self.close_button, self.print_button]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # --- actions ---------------------------------------------------------------------------
+    def _read(self) -> ExitInterview | None:
+        self.banner.clear_message()
+        try:
+            return self.interview_from_form()
+        except FormError as exc:
+            for form in self.forms.values():
+                form.highlight_problems()
+            self.banner.show_problems(exc.problems)
+            return None
+
+    def save_concept(self) -> bool:
+        if self._saved.state is InterviewState.AFGEROND:
+            return True
+        interview = self._read()
+        if interview is None:
+            return False
+        try:
+            self._saved = self._exit.save_concept(self._pupil_id, interview, self._author)
+        except ServiceError as exc:
+            self.banner.show_problems(problems_of(exc))
+            return False
+        self._fill(self._saved)
+        self.state_label.setText("✓ Concept opgeslagen")
+        return True
+
+    def finish(self) -> bool:
+        interview = self._read()
+        if interview is None:
+            return False
+        missing = finish_problems(interview, self._today())
+        if missing:
+            self._show_finish_problems(missing)
+            return False
+        lines = consequences(interview, self._pupil, self._today())
+        if not self._confirm_finish(lines):
+            return False
+        try:
+            result = self._exit.finish(self._pupil_id, interview, self._author)
+        except ServiceError as exc:
+            self._show_finish_problems(problems_of(exc))
+            return False
+        self._saved = result.interview
+        self._fill(self._saved)
+        self.finished_any = True
+        self.finished_interview.emit(self._pupil_id)
+        self.close_button.setFocus()
+        return True
+
+    def _show_finish_problems(self, problems: Sequence[str]) -> None:
+        """Next to the form, so the mentor can read it and fix the answer at the same time."""
+        self.banner.show_problems(problems)
+        self.banner.setText(
+            "Nog niet afgerond. Dit ontbreekt nog:\n" + "\n".join(f"• {p}" for p in problems)
+        )
+
+    def _confirm_finish(self, lines: list[str]) -> bool:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Exitgesprek afronden")
+        box.setText("Het gesprek afronden?")
+        box.setInformativeText("Dit gebeurt dan:\n\n" + "\n".join(f"• {line}" for line in lines))
+        yes = box.addButton("Afronden", QMessageBox.ButtonRole.AcceptRole)
+        no = box.addButton("Annuleren", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.setEscapeButton(no)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def reopen(self) -> None:
+        try:
+            self._saved = self._exit.reopen(self._pupil_id, self._author)
+        except ServiceError as exc:
+            self.banner.show_problems(problems_of(exc))
+            return
+        self._fill(self._saved)
+
+    def print_summary(self) -> None:
+        """The summary is printed from what is stored: unsaved answers are saved first."""
+        if self.is_dirty() and not self.save_concept():
+            return
+        try:
+            from uitstroom.ui.exit_summary import show_exit_summary
+        except ImportError:
+            QMessageBox.information(
+                self, "Samenvatting", "De samenvatting afdrukken kan in deze versie nog niet."
+            )
+            return
+        show_exit_summary(self, self._exit, self._pupil_id, self._today())
+
+    # --- closing ---------------------------------------------------------------------------
+    def resolve_unsaved(self) -> bool:
+        if not self.is_dirty():
+            return True
+        answer = ask_to_save(self, "het exitgesprek")
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_concept()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def reject(self) -> None:
+        # Esc, Sluiten and the window's close button all come here: unsaved answers first.
+        if self.resolve_unsaved():
+            super().reject()
+
+
+def open_exit_form(
+    exit_service: ExitService,
+    pupil: Pupil,
+    author: str,
+    today: Callable[[], date],
+    parent: QWidget | None = None,
+) -> bool:
+    """Open the form for one student; True when an interview was finished in it."""
+    try:
+        form = ExitForm(exit_service, pupil, author, today, parent)
+    except ServiceError as exc:
+        QMessageBox.warning(parent, "Exitgesprek", "\n".join(problems_of(exc)))
+        return False
+    form.exec()
+    return form.finished_any
