@@ -443,3 +443,156 @@ def test_the_inzage_shows_the_interview_and_erasure_removes_it(mbo: Database) ->
     rights.erase(student, "500001", ACTOR)
     assert service(mbo).interview(student) is None
     assert "Wil later misschien" not in dump(mbo)
+
+
+# --- interviews recorded elsewhere ---------------------------------------------------------
+
+HEADER = (
+    "Studentnummer;Datum gesprek;Datum vertrek;Reden van vertrek;Reden uitval;Startkwalificatie;"
+    "Vervolg;Vervolg toelichting;Hulp gewenst;Telefoon na school;Nazorg gewenst;"
+    "Toestemming Doorstroompunt;SLB'er;Status"
+)
+
+
+def write_csv(path: Path, *rows: str, header: str = HEADER) -> Path:
+    path.write_text("\n".join((header, *rows)) + "\n", encoding="utf-8")
+    return path
+
+
+def valid_file(path: Path) -> Path:
+    return write_csv(
+        path,
+        "500001;15-03-2027;31-03-2027;uitval;Gezondheid;nee;nog niets;;geld, wonen;06 11223344;"
+        "ja;ja;Sanne de Wit;afgerond",
+        "500002;14-03-2027;31-03-2027;Diploma behaald;;ja;werk;Bakkerij De Korrel;geen;"
+        "06 99887766;nee;nee;;",
+        "500003;13-03-2027;;overstap;;onbekend;;;;;;;;concept",
+    )
+
+
+def test_a_valid_file_is_imported_with_the_consequences_of_finishing(
+    mbo: Database, tmp_path: Path
+) -> None:
+    students = [add_student(mbo, n) for n in (1, 2, 3)]
+    outcome = service(mbo).import_file(valid_file(tmp_path / "exit.csv"), ACTOR)
+    assert outcome.problems == ()
+    assert (outcome.rows, outcome.finished, outcome.concepts, outcome.written) == (3, 2, 1, True)
+    first = service(mbo).interview(students[0])
+    assert first is not None and first.state is InterviewState.AFGEROND
+    assert first.help_wanted == {HelpWanted.GELD, HelpWanted.WONEN}
+    nazorg = NazorgService(mbo.sessions)
+    file = nazorg.file(students[0])
+    assert file is not None and [m.months for m in file.moments] == [3, 6, 12]
+    assert [f.pupil_id for f, _ in nazorg.signals()] == [students[0]]
+    assert HandoverService(mbo.sessions).consents(students[0])[0].consenter is Consenter.LEERLING
+    refused = nazorg.file(students[1])
+    assert refused is not None and refused.moments == ()
+    assert refused.leaving.employer == "Bakkerij De Korrel"
+    concept = service(mbo).interview(students[2])
+    assert concept is not None and concept.state is InterviewState.CONCEPT
+    assert nazorg.file(students[2]) is None
+
+
+def test_a_dry_run_checks_and_writes_nothing(mbo: Database, tmp_path: Path) -> None:
+    for n in (1, 2, 3):
+        add_student(mbo, n)
+    before = dump(mbo)
+    outcome = service(mbo).import_file(valid_file(tmp_path / "exit.csv"), ACTOR, dry_run=True)
+    assert outcome.ok and not outcome.written and outcome.finished == 2
+    assert dump(mbo) == before
+
+
+def test_wrong_columns_are_refused_and_nothing_is_written(mbo: Database, tmp_path: Path) -> None:
+    add_student(mbo, 1)
+    before = dump(mbo)
+    path = write_csv(
+        tmp_path / "kolommen.csv",
+        "500001;15-03-2027;werk",
+        header="Nummer;Datum gesprek;Lievelingskleur",
+    )
+    outcome = service(mbo).import_file(path, ACTOR)
+    messages = [(p.row, p.column, p.message) for p in outcome.problems]
+    assert any("geen kolom 'Studentnummer'" in m for _, _, m in messages)
+    assert any(c == "Lievelingskleur" and "onbekend" in m for _, c, m in messages)
+    assert not outcome.written
+    assert dump(mbo) == before
+
+
+def test_wrong_dates_and_unknown_students_are_refused_by_row_and_column(
+    mbo: Database, tmp_path: Path
+) -> None:
+    add_student(mbo, 1)
+    add_student(mbo, 2)
+    before = dump(mbo)
+    path = write_csv(
+        tmp_path / "fouten.csv",
+        "500001;31-02-2027;31-03-2027;uitval;Gezondheid;nee;werk;Bakker;;06 11223344;ja;nee;;",
+        "599999;15-03-2027;31-03-2027;diploma;;ja;werk;Bakker;;06 11223344;ja;nee;;",
+        "500002;15-03-2027;31-03-2027;gestopt;;nee;werk;Bakker;vakantie;06 11223344;misschien;nee;;",
+        "500002;20-03-2028;31-03-2027;diploma;;ja;werk;Bakker;;06 11223344;ja;nee;;",
+    )
+    outcome = service(mbo).import_file(path, ACTOR)
+    found = {(p.row, p.column) for p in outcome.problems}
+    assert (2, "Datum gesprek") in found
+    assert (3, "Studentnummer") in found
+    assert (4, "Reden van vertrek") in found
+    assert (4, "Hulp gewenst") in found
+    assert (4, "Nazorg gewenst") in found
+    assert (5, "Studentnummer") in found  # twice in the file
+    messages = " ".join(p.message for p in outcome.problems)
+    assert "De datum '31-02-2027' bestaat niet" in messages
+    assert "Er is geen student met studentnummer 599999" in messages
+    assert not outcome.written
+    assert dump(mbo) == before
+
+
+def test_an_incomplete_finished_row_names_the_column_to_fill_in(
+    mbo: Database, tmp_path: Path
+) -> None:
+    add_student(mbo, 1)
+    path = write_csv(
+        tmp_path / "half.csv",
+        "500001;15-03-2027;31-03-2027;uitval;;nee;werk;;;;;;;afgerond",
+    )
+    outcome = service(mbo).import_file(path, ACTOR)
+    found = {(p.row, p.column, p.message) for p in outcome.problems}
+    assert (2, "Reden uitval", "Kies waarom de student stopt zonder diploma.") in found
+    assert (
+        2,
+        "Nazorg gewenst",
+        "Vraag of de student nazorggesprekken wil, en vul het antwoord in.",
+    ) in found
+
+
+def test_a_workbook_is_read_like_the_cohort_import(mbo: Database, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    student = add_student(mbo, 1)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Exitgesprekken maart"])  # a title line above the header
+    sheet.append(HEADER.split(";"))
+    sheet.append(
+        [
+            "500001",
+            date(2027, 3, 15),
+            date(2027, 3, 31),
+            "diploma",
+            "",
+            "ja",
+            "opleiding",
+            "Verzorgende IG",
+            "",
+            "0611223344",
+            "ja",
+            "nee",
+            "",
+            "",
+        ]
+    )
+    path = tmp_path / "exit.xlsx"
+    workbook.save(path)
+    outcome = service(mbo).import_file(path, ACTOR)
+    assert outcome.problems == () and outcome.written
+    file = NazorgService(mbo.sessions).file(student)
+    assert file is not None and file.leaving.opleiding == "Verzorgende IG"

@@ -16,6 +16,7 @@ from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.audit import current_actor
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ValidationError
+from uitstroom.services.exit import ExitService
 from uitstroom.services.nazorg import NazorgService
 
 EXIT_OK = 0
@@ -82,6 +83,19 @@ def register(commands: Any) -> dict[str, Handler]:
         type=_iso_date,
         help="de cijfers zoals ze op deze datum waren (standaard vandaag)",
     )
+    exits = report_commands.add_parser(
+        "exits",
+        help="mbo: redenen van vertrek en vervolg per opleiding en niveau, uit de exitgesprekken",
+    )
+    exits.add_argument(
+        "--year",
+        metavar="JJJJ-JJJJ",
+        required=True,
+        help="het schooljaar van de gesprekken, bijv. 2026-2027",
+    )
+    exits.add_argument(
+        "--out", metavar="BESTAND", type=Path, required=True, help="het .xlsx-bestand"
+    )
     return {"nazorg": _nazorg, "report": _report}
 
 
@@ -132,6 +146,8 @@ def _nazorg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    if args.report_command == "exits":
+        return _report_exits(db, args, out)
     try:
         SchoolYear.parse(args.cohort)
     except ValueError as exc:
@@ -145,4 +161,16 @@ def _report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         f"Anonieme nazorgcijfers van cohort {args.cohort} geschreven naar {args.out}.",
         file=out,
     )
+    return EXIT_OK
+
+
+def _report_exits(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        year = SchoolYear.parse(args.year).label
+    except ValueError as exc:
+        raise ValidationError([str(exc)]) from None
+    with db.sessions() as session:
+        actor = current_actor(session)
+    ExitService(db.sessions).export_figures(year, args.out, actor)
+    print(f"Anonieme cijfers van de exitgesprekken {year} geschreven naar {args.out}.", file=out)
     return EXIT_OK

@@ -143,9 +143,16 @@ class ImportOutcome:
 
 
 class ExitService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock = datetime.now) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock = datetime.now,
+        before_write: Callable[[], object] | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        # The backup before an import writes (services.backups.import_backup), as for cohorts.
+        self._before_write = before_write
 
     # --- one student's interview -------------------------------------------------------------
     def interview(self, pupil_id: int) -> ExitInterview | None:
@@ -388,39 +395,43 @@ class ExitService:
 
     # --- interviews recorded elsewhere ---------------------------------------------------------
     def import_file(self, path: Path, actor: str, dry_run: bool = False) -> ImportOutcome:
-        """Read, check every row, and write all rows in one transaction, or nothing."""
+        """Read, check every row, and write all rows in one transaction, or nothing. Each
+        finished row has finish()'s consequences; a row finish() would refuse (a consent
+        rule) refuses the file, by its row number."""
         table = ImportService(self._sessions, self._clock).read(Path(path))
         now = self._clock()
-        with self._sessions.begin() as session:
+        with self._sessions() as session:
             problems, planned = _check_table(session, table, now.date())
-            finished = sum(1 for _, i in planned if i.state is InterviewState.AFGEROND)
-            outcome = ImportOutcome(
-                source=table.source,
-                description=table.description,
-                rows=len(planned) if not problems else _data_rows(table),
-                finished=finished,
-                concepts=len(planned) - finished,
-                problems=tuple(problems),
-                dry_run=dry_run,
-                written=False,
-            )
-            if problems or dry_run:
-                session.rollback()
-                return outcome
-            try:
-                for pupil_id, interview in planned:
-                    if interview.state is InterviewState.AFGEROND:
+        finished = sum(1 for _, _, i in planned if i.state is InterviewState.AFGEROND)
+        outcome = ImportOutcome(
+            source=table.source,
+            description=table.description,
+            rows=_data_rows(table),
+            finished=finished,
+            concepts=len(planned) - finished,
+            problems=tuple(problems),
+            dry_run=dry_run,
+            written=False,
+        )
+        if problems or dry_run:
+            return outcome
+        if self._before_write is not None:
+            self._before_write()
+        with self._sessions.begin() as session:
+            refused: list[ImportProblem] = []
+            for row_number, pupil_id, interview in planned:
+                if interview.state is InterviewState.AFGEROND:
+                    try:
                         _finish(session, pupil_id, interview, actor, now, self._sessions)
-                    else:
-                        row = _row_of(session, pupil_id) or ExitInterviewRow(pupil_id=pupil_id)
-                        _apply(row, interview, actor, now)
-                        session.add(row)
-            except ValidationError as exc:  # a consent rule the row checks could not see
+                    except ValidationError as exc:  # checked before anything of the row is written
+                        refused += [ImportProblem(row_number, None, p) for p in exc.problems]
+                else:
+                    row = _row_of(session, pupil_id) or ExitInterviewRow(pupil_id=pupil_id)
+                    _apply(row, interview, actor, now)
+                    session.add(row)
+            if refused:
                 session.rollback()
-                return replace(
-                    outcome,
-                    problems=tuple(ImportProblem(None, None, p) for p in exc.problems),
-                )
+                return replace(outcome, problems=tuple(refused))
             append(
                 session,
                 actor,
@@ -752,7 +763,7 @@ def _data_rows(table: ImportTable) -> int:
 
 def _check_table(
     session: Session, table: ImportTable, today: date
-) -> tuple[list[ImportProblem], list[tuple[int, ExitInterview]]]:
+) -> tuple[list[ImportProblem], list[tuple[int, int, ExitInterview]]]:
     headers = table.headers
     mapping = guess_exit_mapping(headers)
     problems: list[ImportProblem] = []
@@ -794,7 +805,7 @@ def _check_table(
     }
     reasons = {r.casefold(): r for r in _dropout_reasons(session)}
     problems += duplicate_problems(numbers, column[ExitField.STUDENTNUMMER])
-    planned: list[tuple[int, ExitInterview]] = []
+    planned: list[tuple[int, int, ExitInterview]] = []
     for i, cells in enumerate(table.rows):
         if not any(cell.strip() for cell in cells):
             continue
@@ -837,7 +848,7 @@ def _check_table(
             where = column.get(about) if about is not None else None
             problems.append(ImportProblem(row_number, where, message))
         if not found:
-            planned.append((pupil.id, interview))
+            planned.append((row_number, pupil.id, interview))
     problems.sort(key=lambda p: p.row or 0)
     return problems, planned
 

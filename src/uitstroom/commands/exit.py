@@ -1,0 +1,81 @@
+"""Headless mbo exitgesprekken: interviews recorded elsewhere (a CSV or XLSX from the student
+administration or a survey tool), checked like the cohort import and written all or nothing."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from uitstroom.commands import Handler
+from uitstroom.domain.exit import ExitField
+from uitstroom.domain.importing import ImportProblem
+from uitstroom.services.audit import current_actor
+from uitstroom.services.backups import import_backup
+from uitstroom.services.database import Database
+from uitstroom.services.exit import ExitService
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+
+
+def register(commands: Any) -> dict[str, Handler]:
+    exit_parser = commands.add_parser(
+        "exit",
+        help="mbo: exitgesprekken die elders zijn vastgelegd importeren",
+        description="Mbo: exitgesprekken met vertrekkende studenten.",
+    )
+    exit_commands = exit_parser.add_subparsers(
+        dest="exit_command", metavar="OPDRACHT", required=True
+    )
+    importing = exit_commands.add_parser(
+        "import",
+        help="importeer exitgesprekken uit een CSV- of Excel-bestand",
+        description=(
+            "Importeer exitgesprekken uit een CSV- of Excel-bestand (.csv, .xlsx), één rij per "
+            "student, gevonden op studentnummer. Kolommen: "
+            + ", ".join(f.label for f in ExitField)
+            + ". Een afgerond gesprek legt het vertrek vast en plant de nazorg, zoals in het "
+            "programma. Heeft het bestand een probleem, dan wordt er niets opgeslagen."
+        ),
+    )
+    importing.add_argument("file", metavar="BESTAND", type=Path, help="het .csv- of .xlsx-bestand")
+    importing.add_argument(
+        "--dry-run", action="store_true", help="alleen controleren, niets opslaan"
+    )
+    return {"exit": _exit}
+
+
+def problem_line(problem: ImportProblem) -> str:
+    where = ", ".join(
+        part
+        for part in (
+            f"rij {problem.row}" if problem.row is not None else "",
+            f"kolom '{problem.column}'" if problem.column else "",
+        )
+        if part
+    )
+    return f"  {where + ': ' if where else ''}{problem.message}"
+
+
+def _exit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    with db.sessions() as session:
+        actor = current_actor(session)
+    service = ExitService(db.sessions, before_write=import_backup(db))
+    outcome = service.import_file(args.file, actor, dry_run=args.dry_run)
+    print(f"{args.file.name}: {outcome.description}, {outcome.rows} rijen.", file=out)
+    if outcome.problems:
+        count = len(outcome.problems)
+        print(
+            f"{'1 probleem' if count == 1 else f'{count} problemen'}; er is niets geïmporteerd:",
+            file=out,
+        )
+        for problem in outcome.problems:
+            print(problem_line(problem), file=out)
+        return EXIT_REFUSED
+    summary = f"{outcome.finished} afgerond, {outcome.concepts} concept"
+    if outcome.dry_run:
+        print(f"Controle geslaagd ({summary}). Er is niets opgeslagen (--dry-run).", file=out)
+        return EXIT_OK
+    print(f"Geïmporteerd: {summary}.", file=out)
+    return EXIT_OK
