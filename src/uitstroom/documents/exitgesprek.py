@@ -7,9 +7,10 @@ module only lays them out.
 from __future__ import annotations
 
 from typing import IO
+from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from uitstroom.documents import base
 from uitstroom.documents.base import (
@@ -20,10 +21,12 @@ from uitstroom.documents.base import (
     heading,
     para,
     paragraphs,
+    styles,
 )
 from uitstroom.domain.exit import ExitSummaryDoc
 
 TITLE = "Je exitgesprek"
+CONTACT_ROOM = 55 * mm  # the heading, a sentence and the box with three lines
 
 
 def render(doc: ExitSummaryDoc, stream: IO[bytes]) -> None:
@@ -45,7 +48,7 @@ def story(doc: ExitSummaryDoc) -> list[Flowable]:
         para(f"{TITLE}: {doc.student_name}", "Titel"),
         para(_subtitle(doc), "Ondertitel"),
         para(_welcome(doc), "Kader"),
-        _about(doc),
+        *_about(doc),
         *_discussed(doc),
         *_what_next(doc),
         *_whom_to_call(doc),
@@ -70,18 +73,13 @@ def _welcome(doc: ExitSummaryDoc) -> str:
     )
 
 
-def _about(doc: ExitSummaryDoc) -> Flowable:
+def _about(doc: ExitSummaryDoc) -> list[Flowable]:
     opleiding = doc.opleiding
     if opleiding and doc.crebo:
         opleiding = f"{opleiding} (crebo {doc.crebo})"
     level = ", ".join(part for part in (doc.niveau, doc.leerweg) if part)
-    return field_table(
-        [
-            ("Naam", doc.student_name),
-            ("Opleiding", opleiding),
-            ("Niveau en leerweg", level),
-        ]
-    )
+    rows = [("Opleiding", opleiding), ("Niveau en leerweg", level)]
+    return [field_table(rows)] if opleiding or level else []
 
 
 def _block(label: str, flowables: list[Flowable]) -> list[Flowable]:
@@ -153,26 +151,23 @@ def _what_next(doc: ExitSummaryDoc) -> list[Flowable]:
 
 
 def _whom_to_call(doc: ExitSummaryDoc) -> list[Flowable]:
+    """The school's contact in a box that stands out: the one thing to find back later."""
     school = doc.school
-    words = (
-        "Heb je vragen? Gaat het niet goed, of wil je toch hulp? Je mag altijd bellen of "
-        "mailen, ook als je al van school bent."
-    )
-    details = field_table(
-        [
-            ("Naam", school.coordinator_name),
-            ("School", school.name),
-            ("Telefoon", school.coordinator_phone),
-            ("E-mail", school.coordinator_email),
-        ]
-    )
-    has_contact = any((school.coordinator_name, school.coordinator_phone, school.coordinator_email))
-    body: list[Flowable] = [para(words)]
-    if has_contact:
-        body.append(details)
-    elif doc.mentor:
-        body.append(para(f"Vraag op school naar {doc.mentor}."))
-    return [KeepTogether([*heading("Wie kun je bellen?", room=0), *body])]
+    lines = [
+        f"<b>{escape(school.coordinator_name)}</b>" if school.coordinator_name else "",
+        f"Telefoon: {escape(school.coordinator_phone)}" if school.coordinator_phone else "",
+        f"E-mail: {escape(school.coordinator_email)}" if school.coordinator_email else "",
+    ]
+    lines = [line for line in lines if line]
+    if not lines and doc.mentor:
+        lines = [f"Vraag op school naar {escape(doc.mentor)}."]
+    flow: list[Flowable] = [
+        para("Vragen, of gaat het niet goed? Je mag altijd bellen of mailen, ook na school.")
+    ]
+    if lines:
+        flow.append(Paragraph("<br/>".join(lines), styles()["Kader"]))
+    # The whole part on one page: a phone number on the next page is easily lost.
+    return [*heading("Wie kun je bellen?", room=CONTACT_ROOM), *flow]
 
 
 def _made(doc: ExitSummaryDoc) -> str:

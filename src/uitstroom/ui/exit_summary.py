@@ -1,0 +1,60 @@
+"""Samenvatting voor de student: the exitgesprek's summary in the PDF preview, to print and hand
+over at the end of the conversation, or to save and e-mail."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from uitstroom.documents import exitgesprek
+from uitstroom.services.errors import ServiceError
+from uitstroom.ui.forms import problems_of
+from uitstroom.ui.pdf_preview import PdfPreviewDialog, safe_file_name
+
+if TYPE_CHECKING:
+    from uitstroom.services.exit import ExitService
+
+INTRO = (
+    "Geef deze samenvatting aan de student mee, of sla hem op en mail hem. Er staat in wat "
+    "jullie hebben besproken, wat er nu gebeurt en wie de student kan bellen."
+)
+
+
+def summary_preview(
+    parent: QWidget | None, exit_service: ExitService, pupil_id: int, today: date
+) -> PdfPreviewDialog:
+    """The preview with the summary as stored now (not shown yet: the caller exec()s it).
+    Raises ServiceError when there is nothing to summarise."""
+    doc = exit_service.summary_doc(pupil_id, today)
+    stream = io.BytesIO()
+    exitgesprek.render(doc, stream)
+    pdf = stream.getvalue()
+    day = (doc.held_on or today).isoformat()
+
+    def save(target: Path) -> object:
+        return target.write_bytes(pdf)
+
+    return PdfPreviewDialog(
+        f"Samenvatting exitgesprek — {doc.student_name}",
+        pdf,
+        safe_file_name(f"Exitgesprek {doc.student_name} {day}.pdf"),
+        save,
+        lambda: None,
+        intro=INTRO,
+        parent=parent,
+    )
+
+
+def show_exit_summary(
+    parent: QWidget | None, exit_service: ExitService, pupil_id: int, today: date
+) -> None:
+    try:
+        dialog = summary_preview(parent, exit_service, pupil_id, today)
+    except ServiceError as exc:
+        QMessageBox.warning(parent, "Samenvatting exitgesprek", "\n".join(problems_of(exc)))
+        return
+    dialog.exec()
