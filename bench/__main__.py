@@ -95,6 +95,7 @@ def main() -> None:
     today_figures()
     documents_figures()
     nazorg_figures()
+    exit_figures()
     backup_figures()
 
 
@@ -108,6 +109,12 @@ def documents_figures() -> None:
     from bench import documents
 
     documents.print_figures()
+
+
+def exit_figures() -> None:
+    from bench import exit as exit_bench
+
+    exit_bench.print_figures(RUNS)
 
 
 def nazorg_figures() -> None:
