@@ -596,3 +596,35 @@ def test_a_workbook_is_read_like_the_cohort_import(mbo: Database, tmp_path: Path
     assert outcome.problems == () and outcome.written
     file = NazorgService(mbo.sessions).file(student)
     assert file is not None and file.leaving.opleiding == "Verzorgende IG"
+
+
+# --- the mbo demo ---------------------------------------------------------------------------
+
+
+def test_the_mbo_demo_has_students_with_opleidingen_and_a_handful_of_interviews(
+    database: Database,
+) -> None:
+    from uitstroom.services.demo import insert_demo_cohort
+
+    today = date(2027, 3, 15)
+    insert_demo_cohort(database.sessions, today=today, school_type=SchoolType.MBO)
+    pupils = PupilService(database.sessions).pupils()
+    assert all(p.mbo_opleiding and p.mbo_crebo and p.mbo_niveau and p.mbo_leerweg for p in pupils)
+    exit_service = service(database, datetime(2027, 3, 15, 12))
+    states = [s for _, _, s in exit_service.open_students() if s is not None]
+    assert states.count(InterviewState.AFGEROND) == 5
+    assert states.count(InterviewState.CONCEPT) == 1
+    figures = exit_service.figures("2026-2027")
+    reasons = {label for row in figures.by_niveau.values() for label in row}
+    assert {"Diploma behaald", "Overstap naar een andere opleiding"} <= reasons
+    assert any(r.startswith("Gestopt zonder diploma: ") for r in reasons)
+    assert len(NazorgService(database.sessions).signals()) == 1
+    assert any("nazorg geweigerd" in e.detail for e in AuditService(database.sessions).entries())
+
+
+def test_the_pro_demo_has_no_interviews(database: Database) -> None:
+    from uitstroom.services.demo import insert_demo_cohort
+
+    insert_demo_cohort(database.sessions, today=date(2027, 3, 15))
+    assert all(s is None for _, _, s in service(database).open_students())
+    assert all(not p.mbo_crebo for p in PupilService(database.sessions).pupils())

@@ -28,6 +28,7 @@ from uitstroom.domain.enums import (
     TimelineKind,
     Uitstroomprofiel,
 )
+from uitstroom.domain.exit import ExitInterview, HelpWanted, LeavingReason, NextStep
 from uitstroom.domain.handover import (
     SENSITIVE_SECTIONS,
     AgreementParty,
@@ -54,6 +55,7 @@ from uitstroom.domain.nazorg import (
     waakvlam_months,
 )
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.exit import ExitService
 from uitstroom.services.planning import REGISTRATION_TASK, task_values
 from uitstroom.services.pupils import SchoolService, ensure_cohort
 from uitstroom.storage.models import (
@@ -240,6 +242,8 @@ def insert_demo_cohort(
     # A generator of its own, so the pupils themselves stay the same whatever the date.
     planner = random.Random(f"taken {year.label}")
     undecided = 0
+    # The mbo's own generator: the pro and vso demo stay exactly as they were.
+    mbo_rng = random.Random(f"mbo {year.label}")
     rows: list[PupilRow] = []
     with sessions.begin() as session:
         cohort = ensure_cohort(session, year.label)
@@ -254,6 +258,8 @@ def insert_demo_cohort(
             row = PupilRow(
                 cohort=cohort, created_at=now, updated_at=now, imported_values={}, **values
             )
+            if school_type is SchoolType.MBO:
+                _make_mbo_student(row, year, mbo_rng)
             row.guardians = [
                 GuardianRow(
                     position=0,
@@ -295,10 +301,112 @@ def insert_demo_cohort(
             session.add(row)
             rows.append(row)
         session.flush()
+        pupil_ids = [row.id for row in rows]
         insert_demo_handover(session, rows, today, random.Random(f"overdracht {year.label}"))
     if leavers:
         insert_demo_leavers(sessions, today, leavers, school_type)
+    if school_type is SchoolType.MBO:
+        insert_demo_interviews(sessions, pupil_ids, today)
     return count
+
+
+MBO_OPLEIDINGEN = (
+    ("Medewerker bakkerij", "25180", Niveau.N2, "BAK"),
+    ("Logistiek medewerker", "25889", Niveau.N2, "LOG"),
+    ("Entree assistent dienstverlening", "25258", Niveau.ENTREE, "ENT"),
+    ("Verzorgende IG", "25491", Niveau.N3, "VIG"),
+    ("Eerste monteur elektrotechniek", "25301", Niveau.N3, "ELT"),
+    ("Mediavormgever", "25591", Niveau.N4, "MVG"),
+)
+
+
+def _make_mbo_student(row: PupilRow, year: SchoolYear, rng: random.Random) -> None:
+    """An mbo student: an opleiding with crebo, niveau and leerweg, and an age for it."""
+    opleiding, crebo, niveau, code = rng.choice(MBO_OPLEIDINGEN)
+    row.mbo_opleiding = opleiding
+    row.mbo_crebo = crebo
+    row.mbo_niveau = niveau.value
+    row.mbo_leerweg = rng.choice((Leerweg.BOL, Leerweg.BOL, Leerweg.BBL)).value
+    row.klas = f"{code}{rng.randrange(1, 4)}{'AB'[rng.randrange(2)]}"
+    row.uitstroomprofiel = None
+    row.geboortedatum = date(year.start_year - 19, 1, 1) + timedelta(days=rng.randrange(0, 3 * 365))
+
+
+def insert_demo_interviews(
+    sessions: sessionmaker[Session], pupil_ids: Sequence[int], today: date
+) -> None:
+    """A handful of exitgesprekken through the service, so their consequences are real:
+    finished ones with every reason, a concept, a refusal of nazorg, and one without a next
+    step with its handover task."""
+    if len(pupil_ids) < 7:
+        return
+    now = datetime.combine(today, datetime.min.time()).replace(hour=10)
+    service = ExitService(sessions, clock=lambda: now)
+    held_on = today - timedelta(days=3)
+    left_on = today + timedelta(days=14)
+    finished = [
+        ExitInterview(
+            reason=LeavingReason.DIPLOMA,
+            startkwalificatie=JaNeeOnbekend.JA,
+            next_step=NextStep.WERK,
+            next_step_detail="Bakkerij De Korrel, Zeist",
+            nazorg_agreed=True,
+        ),
+        ExitInterview(
+            reason=LeavingReason.OVERSTAP,
+            next_step=NextStep.OPLEIDING,
+            next_step_detail="Verzorgende IG bij MBO Amersfoort",
+            help_wanted=frozenset({HelpWanted.GELD}),
+            nazorg_agreed=True,
+        ),
+        ExitInterview(
+            reason=LeavingReason.UITVAL,
+            dropout_reason="Opleiding past niet bij de student",
+            next_step=NextStep.OPLEIDING,
+            next_step_detail="Logistiek medewerker bij ROC Midden Nederland",
+            nazorg_agreed=True,
+            note="Wil liever iets met de handen doen.",
+        ),
+        ExitInterview(
+            reason=LeavingReason.UITVAL,
+            dropout_reason="Werk gevonden",
+            next_step=NextStep.WERK,
+            next_step_detail="Supermarkt Plus, vakkenvuller",
+            nazorg_agreed=False,
+            note="Wil geen nazorggesprekken: 'ik red me wel'.",
+        ),
+        ExitInterview(
+            reason=LeavingReason.UITVAL,
+            dropout_reason="Persoonlijke omstandigheden",
+            next_step=NextStep.NOG_NIETS,
+            help_wanted=frozenset({HelpWanted.WERK, HelpWanted.WONEN}),
+            nazorg_agreed=True,
+            handover_consent=frozenset({Receiver.DOORSTROOMPUNT}),
+        ),
+    ]
+    for pupil_id, answers in zip(pupil_ids, finished, strict=False):
+        started = service.start(pupil_id, DEMO_COORDINATOR)
+        service.finish(
+            pupil_id,
+            replace(
+                answers,
+                held_on=held_on,
+                left_on=left_on,
+                mentor=started.mentor,
+                phone_after=started.phone_after,
+                email_after=started.email_after,
+                spare_name=started.spare_name,
+                spare_relation=started.spare_relation,
+                spare_phone=started.spare_phone,
+            ),
+            DEMO_COORDINATOR,
+        )
+    concept = service.start(pupil_ids[len(finished)], DEMO_COORDINATOR)
+    service.save_concept(
+        pupil_ids[len(finished)],
+        replace(concept, reason=LeavingReason.DIPLOMA, note="Gesprek loopt nog; diploma in juli."),
+        DEMO_COORDINATOR,
+    )
 
 
 DEMO_COORDINATOR = "Marloes Verbeek"
