@@ -240,21 +240,21 @@ def cohort_columns(
             chars=15,
         ),
         "klas": Column(cap(words.klas), lambda s: s.klas, lambda s: natural_key(s.klas), chars=8),
-        "mentor": Column(cap(words.mentor), lambda s: s.mentor, chars=12),
+        "mentor": Column(cap(words.mentor), lambda s: s.mentor, chars=11),
         "profiel": Column(cap(words.profiel), lambda s: s.profiel_label, chars=17),
         "crebo": Column(
-            "Crebo", lambda s: s.mbo_crebo, lambda s: natural_key(s.mbo_crebo), chars=7
+            "Crebo", lambda s: s.mbo_crebo, lambda s: natural_key(s.mbo_crebo), chars=6
         ),
         "niveau": Column(
             "Niveau",
             lambda s: short_niveau(s.mbo_niveau),
             lambda s: None if s.mbo_niveau is None else NIVEAU_ORDER[s.mbo_niveau],
-            chars=7,
+            chars=6,
         ),
         "leerweg": Column(
             "Leerweg",
             lambda s: "" if s.mbo_leerweg is None else s.mbo_leerweg.value.upper(),
-            chars=8,
+            chars=7,
         ),
         "route": Column("Route", lambda s: s.route.label, lambda s: ROUTE_ORDER[s.route], chars=14),
         "status": Column(

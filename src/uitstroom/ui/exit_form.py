@@ -102,7 +102,7 @@ def sections(dropout_reasons: Sequence[str]) -> tuple[Section, ...]:
         Section(
             "gesprek",
             "1. Het gesprek",
-            "Wanneer praat u met de student, en wanneer is de laatste schooldag?",
+            "De datum van vandaag staat er al. Vul de laatste schooldag van de student in.",
             (
                 DateField(name="held_on", label="&Datum van het gesprek"),
                 DateField(name="left_on", label="&Vertrekdatum"),
@@ -165,7 +165,8 @@ def sections(dropout_reasons: Sequence[str]) -> tuple[Section, ...]:
         Section(
             "contact",
             "5. Hoe kunnen we je bereiken na school?",
-            "Het nummer en e-mailadres dat de student na school gebruikt (niet dat van school). "
+            "Controleer samen het nummer en e-mailadres dat de student na school gebruikt "
+            "(geen schoolmail). "
             "Een reservecontact is iemand die weet hoe de student te bereiken is als het eigen "
             "nummer niet meer werkt.",
             (
@@ -380,7 +381,13 @@ class ExitForm(QDialog):
         self.finish_button = QPushButton("A&fronden…", self)
         self.finish_button.setToolTip("Het gesprek is klaar: vastleggen, nazorg plannen")
         self.finish_button.clicked.connect(self.finish)
-        for button in (self.print_button, self.reopen_button, self.close_button, self.save_button):
+        for button in (
+            self.print_button,
+            self.reopen_button,
+            self.close_button,
+            self.save_button,
+            self.finish_button,
+        ):
             button.setAutoDefault(False)
         save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         save.activated.connect(self.save_concept)

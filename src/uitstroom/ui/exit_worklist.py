@@ -161,6 +161,8 @@ class ExitWorklistDialog(QDialog):
         self.open_button = QPushButton("Exitgesprek &openen", self)
         self.open_button.setToolTip("Het gesprek van de gekozen student (Enter)")
         self.open_button.clicked.connect(self.open_selected)
+        # Enter in the list opens through `activated`; a default button would open it twice.
+        self.open_button.setAutoDefault(False)
         close = QPushButton("Sluiten", self)
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)

@@ -202,10 +202,19 @@ class PupilView(QWidget):
         # Long names and messages wrap instead of pushing the splitter aside.
         for label in (self.title, self.subtitle):
             label.setWordWrap(True)
+        # The mbo's exitgesprek with a leaving student, next to the name: mbo mode only.
+        self.exit_button = QPushButton("E&xitgesprek…", page)
+        self.exit_button.setObjectName("exit_button")
+        self.exit_button.setToolTip(
+            "Het gesprek met een student die vertrekt: reden, wat nu, nazorg (Ctrl+G)"
+        )
+        self.exit_button.clicked.connect(self.open_exit_interview)
+        self.exit_button.hide()
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
         heading.addWidget(self.unsaved_marker)
         heading.addWidget(self.saved_label)
+        heading.addWidget(self.exit_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(heading)
         layout.addWidget(self.subtitle)
 
@@ -248,17 +257,8 @@ class PupilView(QWidget):
             "Transitieplan, Paspoort voor Succes of overdracht als PDF, met voorbeeld"
         )
         self.documents_button.hide()
-        # The mbo's exitgesprek with a leaving student: shown in mbo mode only.
-        self.exit_button = QPushButton("E&xitgesprek…", page)
-        self.exit_button.setObjectName("exit_button")
-        self.exit_button.setToolTip(
-            "Het gesprek met een student die vertrekt: reden, wat nu, nazorg (Ctrl+G)"
-        )
-        self.exit_button.clicked.connect(self.open_exit_interview)
-        self.exit_button.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.documents_button)
-        buttons.addWidget(self.exit_button)
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
