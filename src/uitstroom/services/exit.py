@@ -80,10 +80,9 @@ from uitstroom.services.audit import append
 from uitstroom.services.convert import enum_or, enum_or_none
 from uitstroom.services.errors import GONE, NotFoundError, ValidationError
 from uitstroom.services.files import atomic_output
-from uitstroom.services.handover import _school as school_header
-from uitstroom.services.handover import _sections_text
+from uitstroom.services.handover import school_header, sections_text
 from uitstroom.services.importing import ImportService, ImportTable
-from uitstroom.services.nazorg import NazorgService, _offsets
+from uitstroom.services.nazorg import school_offsets, store_leaving
 from uitstroom.services.planning import current_labels
 from uitstroom.storage.models import (
     CohortRow,
@@ -287,7 +286,8 @@ class ExitService:
             due_dates = [m.due for m in moments]
             if not due_dates and interview.nazorg_agreed and interview.left_on is not None:
                 due_dates = [
-                    p.due for p in nazorg_plan(interview.left_on, SchoolType.MBO, _offsets(session))
+                    p.due
+                    for p in nazorg_plan(interview.left_on, SchoolType.MBO, school_offsets(session))
                 ]
             return ExitSummaryDoc(
                 school=school_header(session),
@@ -617,10 +617,8 @@ def _finish(
         session.add(row)
     _apply(row, replace(interview, state=InterviewState.AFGEROND), actor, now)
 
-    offsets = _offsets(session) if interview.nazorg_agreed else ()
-    NazorgService(sessions, lambda: now)._store_leaving(
-        session, pupil_id, leaving_of(interview), actor, now, offsets
-    )
+    offsets = school_offsets(session) if interview.nazorg_agreed else ()
+    store_leaving(session, pupil_id, leaving_of(interview), actor, now, offsets)
     for consent in new_consents:
         _store_consent(session, pupil_id, consent)
         append(
@@ -629,7 +627,7 @@ def _finish(
             AuditAction.CONSENT,
             pupil_id,
             f"{consent.basis.value} vastgelegd voor {consent.receiver.value} in het "
-            f"exitgesprek; delen: {_sections_text(consent.sections)}",
+            f"exitgesprek; delen: {sections_text(consent.sections)}",
             now,
         )
     signal = _handover_task(session, pupil, interview, today) if needs_handover(interview) else None
@@ -710,7 +708,7 @@ def _store_consent(session: Session, pupil_id: int, consent: Consent) -> None:
             pupil_id=pupil_id,
             receiver=consent.receiver.value,
             basis=consent.basis.value,
-            sections=_sections_text(consent.sections),
+            sections=sections_text(consent.sections),
             given_on=consent.given_on,
             consenter=consent.consenter.value if consent.consenter else None,
             consenter_name=consent.consenter_name,

@@ -469,7 +469,7 @@ class HandoverService:
                 session.add(row)
             row.receiver = consent.receiver.value
             row.basis = consent.basis.value
-            row.sections = _sections_text(consent.sections)
+            row.sections = sections_text(consent.sections)
             row.given_on = consent.given_on
             row.consenter = (
                 consent.consenter.value
@@ -747,7 +747,7 @@ class HandoverService:
                     made_by=actor,
                     receiver=item.receiver.value if item.receiver is not None else None,
                     organisation=item.organisation,
-                    sections=_sections_text(item.sections),
+                    sections=sections_text(item.sections),
                     data_version=item.data_version,
                 )
                 session.add(row)
@@ -759,7 +759,7 @@ class HandoverService:
                 if item.organisation_id is not None:
                     detail += f" (organisatie {item.organisation_id})"
                 if item.kind is DocumentKind.OVERDRACHT:
-                    detail += f"; delen: {_sections_text(item.sections)}"
+                    detail += f"; delen: {sections_text(item.sections)}"
                 action = (
                     AuditAction.HANDOVER
                     if item.kind is DocumentKind.OVERDRACHT
@@ -816,7 +816,7 @@ def _organisation(row: OrganisationRow) -> Organisation:
     )
 
 
-def _sections_text(sections: Iterable[Section]) -> str:
+def sections_text(sections: Iterable[Section]) -> str:
     order = {section: n for n, section in enumerate(Section)}
     return ",".join(s.value for s in sorted(sections, key=order.__getitem__))
 
@@ -1029,7 +1029,7 @@ def _apply_credential(row: CredentialRow, credential: Credential) -> None:
 # --- building the documents' data --------------------------------------------------------------
 
 
-def _school(session: Session) -> SchoolHeader:
+def school_header(session: Session) -> SchoolHeader:
     settings = settings_from_row(session.get(SchoolSettingsRow, 1))
     return SchoolHeader(
         name=settings.name or "School",
@@ -1119,7 +1119,7 @@ def _coordinator_line(school: SchoolHeader) -> PersonLine | None:
 def _transitieplan_doc(session: Session, pupil_id: int, today: date) -> TransitieplanDoc:
     row = _load_pupil(session, pupil_id)
     plan = _transitieplan(session, pupil_id)
-    school = _school(session)
+    school = school_header(session)
     agreement_contacts = {a.contact_id for a in plan.agreements if a.contact_id is not None}
     names = {
         contact_id: name
@@ -1170,7 +1170,7 @@ def _paspoort_doc(
     (leave_out_empty) only the parts with something in them."""
     row = _load_pupil(session, pupil_id)
     paspoort = _paspoort(session, pupil_id)
-    school = _school(session)
+    school = school_header(session)
     aanpak = "\n\n".join(t for t in (paspoort.aanpak, paspoort.aanpassingen) if t.strip())
     all_texts = {
         Section.WIE: paspoort.wie,

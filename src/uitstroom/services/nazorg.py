@@ -147,8 +147,8 @@ class NazorgService:
             raise ValidationError(problems)
         with self._sessions.begin() as session:
             _load_pupil(session, pupil_id)
-            offsets = _offsets(session)
-            new = self._store_leaving(session, pupil_id, leaving, actor, now, offsets)
+            offsets = school_offsets(session)
+            new = store_leaving(session, pupil_id, leaving, actor, now, offsets)
             append(
                 session,
                 actor,
@@ -185,7 +185,7 @@ class NazorgService:
                 )
                 .order_by(PupilRow.achternaam, PupilRow.roepnaam, PupilRow.id)
             ).all()
-            offsets = _offsets(session)
+            offsets = school_offsets(session)
             problems = []
             chosen = []
             for row in rows:
@@ -196,7 +196,7 @@ class NazorgService:
             if problems:
                 raise ValidationError(problems)
             for row, leaving in chosen:
-                self._store_leaving(session, row.id, leaving, actor, now, offsets)
+                store_leaving(session, row.id, leaving, actor, now, offsets)
             if chosen:
                 append(
                     session,
@@ -207,36 +207,6 @@ class NazorgService:
                     now,
                 )
         return len(chosen)
-
-    def _store_leaving(
-        self,
-        session: Session,
-        pupil_id: int,
-        leaving: Leaving,
-        actor: str,
-        now: datetime,
-        offsets: tuple[int, ...],
-    ) -> bool:
-        row = session.scalar(select(LeavingRow).where(LeavingRow.pupil_id == pupil_id))
-        new = row is None
-        if row is None:
-            row = LeavingRow(pupil_id=pupil_id, state=FileState.OPEN.value, waakvlam=False)
-            session.add(row)
-        row.left_on = leaving.left_on
-        row.destination = leaving.destination.value
-        row.employer = leaving.employer.strip()
-        row.contract = leaving.contract.value
-        row.instruments = ",".join(sorted(i.value for i in leaving.instruments))
-        row.mbo_instelling = leaving.mbo_instelling.strip()
-        row.opleiding = leaving.opleiding.strip()
-        row.niveau = leaving.niveau.value if leaving.niveau else None
-        row.leerweg = leaving.leerweg.value if leaving.leerweg else None
-        row.note = leaving.note.strip()
-        row.recorded_by = actor
-        row.recorded_at = now
-        session.flush()
-        _replan(session, pupil_id, leaving.left_on, offsets, bool(row.waakvlam))
-        return new
 
     def file(self, pupil_id: int) -> NazorgFile | None:
         """One leaver's file, with the spare contacts collected before leaving."""
@@ -259,7 +229,7 @@ class NazorgService:
 
     def offsets(self) -> tuple[int, ...]:
         with self._sessions() as session:
-            return _offsets(session)
+            return school_offsets(session)
 
     def save_offsets(self, offsets: Sequence[int], actor: str) -> None:
         """The school's own moments. They plan the leavers recorded from now on; files already
@@ -349,7 +319,7 @@ class NazorgService:
             row = _load_leaving(session, pupil_id)
             row.waakvlam = on
             session.flush()
-            _replan(session, pupil_id, row.left_on, _offsets(session), on)
+            _replan(session, pupil_id, row.left_on, school_offsets(session), on)
             append(
                 session,
                 actor,
@@ -404,7 +374,7 @@ class NazorgService:
                     .values(done_on=call.on)
                 )
                 if file.waakvlam:
-                    _replan(session, pupil_id, file.leaving.left_on, _offsets(session), True)
+                    _replan(session, pupil_id, file.leaving.left_on, school_offsets(session), True)
             signal = None
             if call.status is not None and alarm_fires(previous, call.status):
                 birth, startkwalificatie = session.execute(
@@ -849,12 +819,44 @@ def _instruments(text: str) -> frozenset[Instrument]:
     )
 
 
+def store_leaving(
+    session: Session,
+    pupil_id: int,
+    leaving: Leaving,
+    actor: str,
+    now: datetime,
+    offsets: tuple[int, ...],
+) -> bool:
+    """Store the leaving record and re-plan its open nazorg moments, inside the caller's
+    transaction. True when the record is new."""
+    row = session.scalar(select(LeavingRow).where(LeavingRow.pupil_id == pupil_id))
+    new = row is None
+    if row is None:
+        row = LeavingRow(pupil_id=pupil_id, state=FileState.OPEN.value, waakvlam=False)
+        session.add(row)
+    row.left_on = leaving.left_on
+    row.destination = leaving.destination.value
+    row.employer = leaving.employer.strip()
+    row.contract = leaving.contract.value
+    row.instruments = ",".join(sorted(i.value for i in leaving.instruments))
+    row.mbo_instelling = leaving.mbo_instelling.strip()
+    row.opleiding = leaving.opleiding.strip()
+    row.niveau = leaving.niveau.value if leaving.niveau else None
+    row.leerweg = leaving.leerweg.value if leaving.leerweg else None
+    row.note = leaving.note.strip()
+    row.recorded_by = actor
+    row.recorded_at = now
+    session.flush()
+    _replan(session, pupil_id, leaving.left_on, offsets, bool(row.waakvlam))
+    return new
+
+
 def _school_type(session: Session) -> SchoolType:
     row = session.get(SchoolSettingsRow, 1)
     return enum_or(SchoolType, row.school_type if row else None, SchoolType.PRO)
 
 
-def _offsets(session: Session) -> tuple[int, ...]:
+def school_offsets(session: Session) -> tuple[int, ...]:
     row = session.get(SchoolSettingsRow, 1)
     school_type = enum_or(SchoolType, row.school_type if row else None, SchoolType.PRO)
     text = (row.nazorg_offsets or "") if row is not None else ""
