@@ -52,7 +52,8 @@ def service(database: Database, moment: datetime = NOW) -> ExitService:
 
 
 def mbo_school(database: Database) -> None:
-    SchoolService(database.sessions).save_settings(
+    # The clock matters: a change of school type re-plans only a school year that is running.
+    SchoolService(database.sessions, clock=fixed_clock(NOW)).save_settings(
         SchoolSettings(name="ROC De Vaart", school_type=SchoolType.MBO, coordinator_name="Sanne")
     )
 
@@ -628,3 +629,36 @@ def test_the_pro_demo_has_no_interviews(database: Database) -> None:
     insert_demo_cohort(database.sessions, today=date(2027, 3, 15))
     assert all(s is None for _, _, s in service(database).open_students())
     assert all(not p.mbo_crebo for p in PupilService(database.sessions).pupils())
+
+
+# --- the mbo's own checklist ------------------------------------------------------------------
+
+
+def task_codes(database: Database, pupil_id: int) -> dict[str, date | None]:
+    from uitstroom.services.planning import PlanningService
+
+    return {t.code: t.done_on for t in PlanningService(database.sessions).tasks(pupil_id)}
+
+
+def test_an_mbo_student_gets_the_mbo_checklist_and_the_interview_ticks_its_task(
+    mbo: Database,
+) -> None:
+    student = add_student(mbo)
+    codes = task_codes(mbo, student)
+    assert "exitgesprek" in codes
+    # The pro school's tasks are not the mbo's: no Paspoort, no uitstroomoverleg, no OPP.
+    assert not {"paspoort", "uitstroomoverleg", "opp_evaluatie"} & codes.keys()
+    assert codes["exitgesprek"] is None
+    service(mbo).finish(student, answers(held_on=date(2027, 3, 14)), ACTOR)
+    assert task_codes(mbo, student)["exitgesprek"] == date(2027, 3, 14)
+
+
+def test_a_school_that_becomes_an_mbo_gets_the_mbo_checklist_for_its_students(
+    database: Database,
+) -> None:
+    pupil = add_student(database)
+    assert "paspoort" in task_codes(database, pupil)
+    mbo_school(database)
+    codes = task_codes(database, pupil)
+    assert "exitgesprek" in codes
+    assert "paspoort" not in codes

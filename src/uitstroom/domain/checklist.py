@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from uitstroom.domain.calendar import Anchor, SchoolCalendar
 from uitstroom.domain.dates import dutch_day
-from uitstroom.domain.enums import LabelledEnum, Route
+from uitstroom.domain.enums import LabelledEnum, Route, SchoolType
 
 
 class Owner(LabelledEnum):
@@ -202,6 +202,72 @@ DEFAULT_TEMPLATES: tuple[TaskTemplate, ...] = (
         _ALL,
     ),
 )
+
+
+# The mbo's last year (studenten who leave with or without a diploma): the transitieplan from a
+# year before the end, the 1 April registration for those who go on studying, a talk about work
+# with the leerbedrijf, consent for the handover, and the exitgesprek before the last day.
+# Ticked by the exitgesprek itself when it is finished.
+EXIT_TASK = "exitgesprek"
+
+MBO_TEMPLATES: tuple[TaskTemplate, ...] = (
+    TaskTemplate(
+        "transitieplan",
+        "Transitieplan besproken met de student",
+        "Het transitieplan is nog niet besproken",
+        "de afgesproken datum",
+        Owner.SCHOOL,
+        Anchor.YEAR_START,
+        92,
+        _ALL,
+    ),
+    TaskTemplate(
+        "aanmelden_mbo",
+        "Aangemeld voor de vervolgopleiding",
+        "Nog niet aangemeld voor de vervolgopleiding",
+        "de aanmelddatum",
+        Owner.LEERLING,
+        Anchor.APRIL_1,
+        0,
+        _DOORLEREN,
+        fixed=True,
+    ),
+    TaskTemplate(
+        "stagegesprek",
+        "Gesprek met het leerbedrijf over werk na de opleiding",
+        "Nog geen gesprek met het leerbedrijf over werk na de opleiding",
+        "de datum",
+        Owner.SCHOOL,
+        Anchor.APRIL_1,
+        0,
+        _ARBEID,
+    ),
+    TaskTemplate(
+        "toestemming",
+        "Toestemming voor de overdracht vastgelegd",
+        "De toestemming voor de overdracht is nog niet vastgelegd",
+        "de datum",
+        Owner.SCHOOL,
+        Anchor.LAST_SCHOOL_DAY,
+        -28,
+        _ALL,
+    ),
+    TaskTemplate(
+        EXIT_TASK,
+        "Exitgesprek gevoerd",
+        "Het exitgesprek is nog niet gevoerd",
+        "de datum",
+        Owner.SCHOOL,
+        Anchor.LAST_SCHOOL_DAY,
+        -14,
+        _ALL,
+    ),
+)
+
+
+def default_templates(school_type: SchoolType) -> tuple[TaskTemplate, ...]:
+    """The standard checklist of a school type: pro and vso share one, the mbo has its own."""
+    return MBO_TEMPLATES if school_type == SchoolType.MBO else DEFAULT_TEMPLATES
 
 
 @dataclass(frozen=True)

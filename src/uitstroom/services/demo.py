@@ -14,7 +14,13 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.domain.calendar import Anchor, SchoolCalendar
-from uitstroom.domain.checklist import DEFAULT_TEMPLATES, Task, plan
+from uitstroom.domain.checklist import (
+    DEFAULT_TEMPLATES,
+    Task,
+    TaskTemplate,
+    default_templates,
+    plan,
+)
 from uitstroom.domain.enums import (
     AanmeldStatus,
     ContractSoort,
@@ -241,6 +247,7 @@ def insert_demo_cohort(
     school_calendar = SchoolCalendar(year)
     # A generator of its own, so the pupils themselves stay the same whatever the date.
     planner = random.Random(f"taken {year.label}")
+    checklist = default_templates(school_type)
     undecided = 0
     # The mbo's own generator: the pro and vso demo stay exactly as they were.
     mbo_rng = random.Random(f"mbo {year.label}")
@@ -274,7 +281,9 @@ def insert_demo_cohort(
             registered = _demo_registration(row.route, year, today, planner)
             row.tasks = [
                 PupilTaskRow(**{k: v for k, v in task_values(0, task).items() if k != "pupil_id"})
-                for task in demo_tasks(route, registered, school_calendar, today, planner)
+                for task in demo_tasks(
+                    route, registered, school_calendar, today, planner, checklist
+                )
             ]
             if rng.random() < 0.8:
                 start = year.first_day + timedelta(days=rng.randrange(30, 90))
@@ -432,12 +441,13 @@ def demo_tasks(
     school_calendar: SchoolCalendar,
     today: date,
     rng: random.Random,
+    templates: tuple[TaskTemplate, ...] = DEFAULT_TEMPLATES,
 ) -> list[Task]:
     """A realistic checklist on `today`: most of what was due is done (some days early), a
     few tasks are late, a few of the coming weeks' are done already."""
     first_day = school_calendar.year.first_day
     tasks = []
-    for task in plan(route, DEFAULT_TEMPLATES, school_calendar):
+    for task in plan(route, templates, school_calendar):
         done_on: date | None = None
         if task.code == REGISTRATION_TASK:
             done_on = registered_on

@@ -25,6 +25,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.checklist import EXIT_TASK
 from uitstroom.domain.dates import dutch_date
 from uitstroom.domain.enums import JaNeeOnbekend, Leerweg, Niveau, SchoolType, TimelineKind
 from uitstroom.domain.exit import (
@@ -92,6 +93,7 @@ from uitstroom.storage.models import (
     NazorgMomentRow,
     NazorgSignalRow,
     PupilRow,
+    PupilTaskRow,
     SchoolSettingsRow,
     TimelineEntryRow,
 )
@@ -652,6 +654,16 @@ def _finish(
         + (f"; taak voor {signal.receiver.value}" if signal is not None else "")
     )
     append(session, actor, AuditAction.EXIT, pupil_id, detail, now)
+    # The checklist's "Exitgesprek gevoerd" is done by the interview itself.
+    for task in session.scalars(
+        select(PupilTaskRow).where(
+            PupilTaskRow.pupil_id == pupil_id,
+            PupilTaskRow.code == EXIT_TASK,
+            PupilTaskRow.done_on.is_(None),
+        )
+    ):
+        task.done_on = interview.held_on or today
+        task.done_by = actor
     session.flush()
     return FinishResult(_interview(row), bool(interview.nazorg_agreed), signal)
 

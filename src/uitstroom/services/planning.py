@@ -37,16 +37,16 @@ from uitstroom.domain.attention import (
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.calendar import Anchor, CalendarSettings, SchoolCalendar
 from uitstroom.domain.checklist import (
-    DEFAULT_TEMPLATES,
     Owner,
     Status,
     Task,
     TaskTemplate,
+    default_templates,
     plan,
     replan,
     status_from_first,
 )
-from uitstroom.domain.enums import AanmeldStatus, Route
+from uitstroom.domain.enums import AanmeldStatus, Route, SchoolType
 from uitstroom.domain.model import RouteDetails
 from uitstroom.domain.names import full_name
 from uitstroom.domain.schoolyear import SchoolYear
@@ -139,8 +139,13 @@ def load_settings(session: Session) -> CalendarSettings:
 def load_templates(session: Session) -> tuple[TaskTemplate, ...]:
     rows = session.scalars(select(TaskTemplateRow).order_by(TaskTemplateRow.position)).all()
     if not rows:
-        return DEFAULT_TEMPLATES
+        return default_templates(_school_type(session))
     return tuple(_template_from_row(row) for row in rows)
+
+
+def _school_type(session: Session) -> SchoolType:
+    row = session.get(SchoolSettingsRow, 1)
+    return enum_or(SchoolType, row.school_type if row else None, SchoolType.PRO)
 
 
 def calendar_of(label: str, settings: CalendarSettings) -> SchoolCalendar:
@@ -412,7 +417,9 @@ class PlanningService:
             row.attention_days = settings.attention_days
             session.flush()
             templates = load_templates(session)
-            self._replan_everyone(session, templates, templates, old, load_settings(session))
+            replan_everyone(
+                session, templates, templates, old, load_settings(session), self._clock().date()
+            )
             append(
                 session,
                 actor,
@@ -439,68 +446,33 @@ class PlanningService:
                 insert(TaskTemplateRow), [_template_row(t, n) for n, t in enumerate(templates)]
             )
             settings = load_settings(session)
-            self._replan_everyone(session, old, tuple(templates), settings, settings)
+            replan_everyone(
+                session, old, tuple(templates), settings, settings, self._clock().date()
+            )
             append(
                 session, actor, AuditAction.SETTINGS, detail="velden: takenlijst", now=self._clock()
             )
 
     def reset_templates(self, actor: str) -> None:
-        """Back to the standard checklist (DEFAULT_TEMPLATES)."""
+        """Back to the standard checklist of the school's type."""
         with self._sessions.begin() as session:
             old = load_templates(session)
             session.execute(delete(TaskTemplateRow))
             settings = load_settings(session)
-            self._replan_everyone(session, old, DEFAULT_TEMPLATES, settings, settings)
+            replan_everyone(
+                session,
+                old,
+                default_templates(_school_type(session)),
+                settings,
+                settings,
+                self._clock().date(),
+            )
             append(
                 session,
                 actor,
                 AuditAction.SETTINGS,
                 detail="velden: takenlijst (standaard)",
                 now=self._clock(),
-            )
-
-    def _replan_everyone(
-        self,
-        session: Session,
-        old_templates: Sequence[TaskTemplate],
-        new_templates: Sequence[TaskTemplate],
-        old_settings: CalendarSettings,
-        new_settings: CalendarSettings,
-    ) -> None:
-        """Pupils of cohorts whose school year has not ended; a finished year stays as it was."""
-        today = self._clock().date()
-        pupils = session.execute(
-            select(PupilRow.id, CohortRow.label, RouteRow.route)
-            .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
-            .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
-            .where(PupilRow.archived.is_(False))
-        ).all()
-        current: dict[int, list[Task]] = defaultdict(list)
-        for row in session.execute(select(_TASKS).order_by(_TASKS.c.pupil_id, _TASKS.c.due)):
-            current[row.pupil_id].append(task_from_row(row))
-        dues: dict[str, tuple[SchoolCalendar, dict[str, date], dict[str, date]]] = {}
-        for pupil_id, label, route in pupils:
-            if label not in dues:
-                old_cal = calendar_of(label, old_settings)
-                new_cal = calendar_of(label, new_settings)
-                dues[label] = (
-                    new_cal,
-                    {t.code: t.due(old_cal) for t in old_templates if t.active},
-                    {t.code: t.due(new_cal) for t in new_templates if t.active},
-                )
-            new_cal, old_dues, new_dues = dues[label]
-            if new_cal.year.last_day < today:
-                continue
-            _apply(
-                session,
-                pupil_id,
-                current.get(pupil_id, []),
-                enum_or(Route, route, Route.ONBEKEND),
-                new_templates,
-                new_cal,
-                today,
-                old_dues,
-                new_dues,
             )
 
     # --- one pupil's tasks ----------------------------------------------------------------
@@ -753,6 +725,68 @@ class PlanningService:
             for row in rows
         ]
         return build_ics(school_calendar, tasks, name, self._clock())
+
+
+def replan_everyone(
+    session: Session,
+    old_templates: Sequence[TaskTemplate],
+    new_templates: Sequence[TaskTemplate],
+    old_settings: CalendarSettings,
+    new_settings: CalendarSettings,
+    today: date,
+) -> None:
+    """Pupils of cohorts whose school year has not ended; a finished year stays as it was."""
+    pupils = session.execute(
+        select(PupilRow.id, CohortRow.label, RouteRow.route)
+        .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
+        .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
+        .where(PupilRow.archived.is_(False))
+    ).all()
+    current: dict[int, list[Task]] = defaultdict(list)
+    for row in session.execute(select(_TASKS).order_by(_TASKS.c.pupil_id, _TASKS.c.due)):
+        current[row.pupil_id].append(task_from_row(row))
+    dues: dict[str, tuple[SchoolCalendar, dict[str, date], dict[str, date]]] = {}
+    for pupil_id, label, route in pupils:
+        if label not in dues:
+            old_cal = calendar_of(label, old_settings)
+            new_cal = calendar_of(label, new_settings)
+            dues[label] = (
+                new_cal,
+                {t.code: t.due(old_cal) for t in old_templates if t.active},
+                {t.code: t.due(new_cal) for t in new_templates if t.active},
+            )
+        new_cal, old_dues, new_dues = dues[label]
+        if new_cal.year.last_day < today:
+            continue
+        _apply(
+            session,
+            pupil_id,
+            current.get(pupil_id, []),
+            enum_or(Route, route, Route.ONBEKEND),
+            new_templates,
+            new_cal,
+            today,
+            old_dues,
+            new_dues,
+        )
+
+
+def replan_for_school_type(
+    session: Session, old_type: SchoolType, new_type: SchoolType, today: date
+) -> None:
+    """A school that becomes an mbo (or the other way round) gets the standard checklist of its
+    new type for the current pupils, unless it keeps a checklist of its own."""
+    if old_type == new_type or session.scalar(select(TaskTemplateRow.code).limit(1)) is not None:
+        return
+    settings = load_settings(session)
+    replan_everyone(
+        session,
+        default_templates(old_type),
+        default_templates(new_type),
+        settings,
+        settings,
+        today,
+    )
 
 
 def template_problems(templates: Sequence[TaskTemplate]) -> list[str]:

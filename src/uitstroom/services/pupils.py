@@ -36,7 +36,12 @@ from uitstroom.services.convert import (
 )
 from uitstroom.services.errors import GONE, ConflictError, NotFoundError, ValidationError
 from uitstroom.services.identity import author_name
-from uitstroom.services.planning import on_route_saved, plan_new_pupils, tick_registration
+from uitstroom.services.planning import (
+    on_route_saved,
+    plan_new_pupils,
+    replan_for_school_type,
+    tick_registration,
+)
 from uitstroom.storage import queries
 from uitstroom.storage.models import (
     CohortRow,
@@ -93,8 +98,9 @@ SETTINGS_LABELS = {
 
 
 class SchoolService:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock = datetime.now) -> None:
         self._sessions = sessions
+        self._clock = clock
 
     def settings(self) -> SchoolSettings:
         with self._sessions() as session:
@@ -130,6 +136,7 @@ class SchoolService:
             ]
             if changed:
                 append(session, author_name(new), AuditAction.SETTINGS, detail=field_list(changed))
+            replan_for_school_type(session, old.school_type, new.school_type, self._clock().date())
         return self.settings()
 
 
