@@ -6,9 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGroupBox
 
+from uitstroom.domain.checklist import DEFAULT_TEMPLATES, MBO_TEMPLATES
 from uitstroom.domain.enums import SchoolType
 from uitstroom.services.database import Database
 from uitstroom.ui.main_window import MainWindow
+from uitstroom.ui.today_view import ROW_ROLE
 from uitstroom.ui.words import WORDS
 
 
@@ -93,3 +95,25 @@ def test_every_school_type_has_its_words() -> None:
     assert set(WORDS) == set(SchoolType)
     for words in WORDS.values():
         assert words.count(1).startswith("1 ") and words.count(2).endswith(words.pupils)
+
+
+PRO_ONLY = {"paspoort", "uitstroomoverleg", "opp_evaluatie", "uitstroomdoel"}
+
+
+def test_vandaag_lists_the_mbo_checklist_in_the_mbo_words(mbo_window: MainWindow) -> None:
+    today = mbo_window.today_view
+    assert today is not None
+    model = today.model
+    rows = [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+        if model.index(r, 0).data(ROW_ROLE) is not None
+    ]
+    assert rows, "the six students have open tasks on 15 March"
+    whats = {row[4] for row in rows if not row[4].startswith("Nog geen route")}
+    assert whats, "the transitieplan is due in December"
+    # Every task is one of the mbo's own, none of the pro school's (Paspoort, OPP, ...).
+    assert whats <= {t.open_text for t in MBO_TEMPLATES}
+    assert not whats & {t.open_text for t in DEFAULT_TEMPLATES if t.code in PRO_ONLY}
+    assert "Leerling" not in {row[3] for row in rows}
+    assert "bij het mbo" not in today.advice.text()

@@ -44,7 +44,7 @@ from uitstroom.domain.attention import (
     sort_key,
     summary_counts,
 )
-from uitstroom.domain.checklist import Level, Task, dutch_day
+from uitstroom.domain.checklist import Level, Owner, Task, dutch_day
 from uitstroom.domain.dates import dutch_date
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.cohort_model import ROW_ROLE, natural_key
@@ -113,6 +113,7 @@ ITEM_COLUMNS = (
     ItemColumn(lambda _w: "Wie", lambda i, _d: "" if i.about is None else i.about.owner.label, 17),
     ItemColumn(lambda _w: "Wat moet er gebeuren", what_to_do, 40),
 )
+OWNER_COLUMN = 3
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -156,7 +157,11 @@ class AttentionModel(QAbstractTableModel):
         if isinstance(row, Group):
             return self._group_data(row, index.column(), role)
         if role == Qt.ItemDataRole.DisplayRole:
-            return ITEM_COLUMNS[index.column()].display(row, self.today)
+            shown = ITEM_COLUMNS[index.column()].display(row, self.today)
+            # The task's owner "Leerling" is the school's own word: "Student" at the mbo.
+            if index.column() == OWNER_COLUMN and shown == Owner.LEERLING.label:
+                return cap(self.words.pupil)
+            return shown
         if role == Qt.ItemDataRole.ToolTipRole:
             due = f" (uiterlijk {long_day(row.due)})" if row.due else ""
             return f"{row.name}, {row.klas}: {row.text}{due}"
@@ -689,7 +694,11 @@ def advice_text(
     if no_route:
         parts.append(
             f"{plural(no_route, f'{words.pupil} heeft', f'{words.pupils} hebben')} nog geen "
-            f"route: kies die samen met {words.pupil} en ouders."
+            + (
+                f"route: kies die samen met de {words.pupil}."
+                if words.exit_interviews
+                else f"route: kies die samen met {words.pupil} en ouders."
+            )
         )
     if april_days is not None:
         codes = [i.code for i in items if i.group is not Group.OVERDUE]
@@ -702,16 +711,22 @@ def advice_text(
             if april_days == 1
             else f"1 april is over {april_days} dagen"
         )
+        # The mbo's students register for a next opleiding and talk about work after it.
+        mbo = words.exit_interviews
         missing = []
         if register:
             missing.append(
                 f"{plural(register, f'{words.pupil} is', f'{words.pupils} zijn')} nog niet "
-                "aangemeld bij het mbo"
+                + ("aangemeld voor de vervolgopleiding" if mbo else "aangemeld bij het mbo")
             )
         if talk:
             missing.append(
                 f"met het leerbedrijf van {plural(talk, words.pupil, words.pupils)} is het gesprek "
-                "over een baan of bbl-plaats nog niet gevoerd"
+                + (
+                    "over werk na de opleiding nog niet gevoerd"
+                    if mbo
+                    else "over een baan of bbl-plaats nog niet gevoerd"
+                )
             )
         if missing:
             parts.append(f"{when}: {' en '.join(missing)}.")
