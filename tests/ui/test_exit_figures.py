@@ -19,6 +19,7 @@ from factories import fixed_clock, make_pupil
 from uitstroom.domain.enums import JaNeeOnbekend, Leerweg, Niveau, SchoolType
 from uitstroom.domain.exit import DEFAULT_DROPOUT_REASONS, ExitInterview, LeavingReason, NextStep
 from uitstroom.domain.model import SchoolSettings
+from uitstroom.services.audit import AuditService
 from uitstroom.services.database import Database
 from uitstroom.services.exit import ExitService
 from uitstroom.services.pupils import PupilService, SchoolService
@@ -296,7 +297,7 @@ def test_the_summary_opens_in_the_preview_and_saves_as_pdf(
     refused = interview(LeavingReason.UITVAL, NextStep.NOG_NIETS, dropout="Geldzaken", nazorg=False)
     exits.finish(student, refused, ACTOR)
 
-    dialog = summary_preview(None, exits, student, TODAY)
+    dialog = summary_preview(None, exits, student, TODAY, "Sanne de Wit")
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Samenvatting exitgesprek — Zoë Ōtsuka"
     assert dialog.document.pageCount() == 1
@@ -311,6 +312,13 @@ def test_the_summary_opens_in_the_preview_and_saves_as_pdf(
     assert "Gestopt zonder diploma: Geldzaken" in text
     assert "Je wilt niet gebeld worden door school." in text
     assert "Pagina 1 van 1" in text
+    # A document with personal data left the program: the audit trail says who saved it.
+    logged = [
+        (e.actor, e.detail)
+        for e in AuditService(database.sessions).entries()
+        if e.pupil_id == student and "samenvatting" in e.detail
+    ]
+    assert logged == [("Sanne de Wit", "samenvatting exitgesprek opgeslagen")]
 
 
 def test_without_an_interview_the_summary_says_so(

@@ -232,7 +232,7 @@ def test_tab_follows_the_conversation(qtbot, mbo_database: Database) -> None:
         "note",
     ]
     assert [n for n in names if n in conversation] == conversation
-    assert "Doorstroom&punt (jongeren tot 27 zonder startkwalificatie)" in order
+    assert "Doorstroom&punt (jongeren tot 27 jaar)" in order
 
 
 def test_the_work_list_shows_the_slbers_students_and_enter_opens_the_form(

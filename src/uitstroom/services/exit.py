@@ -361,6 +361,20 @@ class ExitService:
                 self._clock(),
             )
 
+    def log_summary(self, pupil_id: int, actor: str, printed: bool) -> None:
+        """The student's summary left the program (saved as a file or printed): in the audit
+        trail, like every document with personal data."""
+        with self._sessions.begin() as session:
+            _load_pupil(session, pupil_id)
+            append(
+                session,
+                actor,
+                AuditAction.EXIT,
+                pupil_id,
+                "samenvatting exitgesprek " + ("afgedrukt" if printed else "opgeslagen"),
+                self._clock(),
+            )
+
     # --- the work list -------------------------------------------------------------------------
     def open_students(
         self, mentor: str | None = None

@@ -46,6 +46,7 @@ from uitstroom.domain.handover import Receiver
 from uitstroom.domain.model import Pupil
 from uitstroom.domain.nazorg import signal_to
 from uitstroom.services.errors import ServiceError
+from uitstroom.ui.exit_summary import show_exit_summary
 from uitstroom.ui.forms import (
     ChecksEdit,
     ChecksField,
@@ -74,7 +75,7 @@ HELP_CHOICES = (
     ("&Zorg en gezondheid", HelpWanted.ZORG),
 )
 RECEIVER_TEXT = {
-    Receiver.DOORSTROOMPUNT: "Doorstroom&punt (jongeren tot 27 zonder startkwalificatie)",
+    Receiver.DOORSTROOMPUNT: "Doorstroom&punt (jongeren tot 27 jaar)",
     Receiver.GEMEENTE: "&Gemeente, Werk en Inkomen",
 }
 NAZORG_CHOICES = (
@@ -623,14 +624,7 @@ class ExitForm(QDialog):
         """The summary is printed from what is stored: unsaved answers are saved first."""
         if self.is_dirty() and not self.save_concept():
             return
-        try:
-            from uitstroom.ui.exit_summary import show_exit_summary
-        except ImportError:
-            QMessageBox.information(
-                self, "Samenvatting", "De samenvatting afdrukken kan in deze versie nog niet."
-            )
-            return
-        show_exit_summary(self, self._exit, self._pupil_id, self._today())
+        show_exit_summary(self, self._exit, self._pupil_id, self._today(), self._author)
 
     # --- closing ---------------------------------------------------------------------------
     def resolve_unsaved(self) -> bool:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from uitstroom.documents import exitgesprek
 from uitstroom.services.errors import ServiceError
+from uitstroom.services.files import atomic_output
 from uitstroom.ui.forms import problems_of
 from uitstroom.ui.pdf_preview import PdfPreviewDialog, safe_file_name
 
@@ -25,7 +26,11 @@ INTRO = (
 
 
 def summary_preview(
-    parent: QWidget | None, exit_service: ExitService, pupil_id: int, today: date
+    parent: QWidget | None,
+    exit_service: ExitService,
+    pupil_id: int,
+    today: date,
+    author: str = "",
 ) -> PdfPreviewDialog:
     """The preview with the summary as stored now (not shown yet: the caller exec()s it).
     Raises ServiceError when there is nothing to summarise."""
@@ -36,24 +41,31 @@ def summary_preview(
     day = (doc.held_on or today).isoformat()
 
     def save(target: Path) -> object:
-        return target.write_bytes(pdf)
+        with atomic_output(target) as out:
+            out.write(pdf)
+        exit_service.log_summary(pupil_id, author, printed=False)
+        return target
 
     return PdfPreviewDialog(
         f"Samenvatting exitgesprek — {doc.student_name}",
         pdf,
         safe_file_name(f"Exitgesprek {doc.student_name} {day}.pdf"),
         save,
-        lambda: None,
+        lambda: exit_service.log_summary(pupil_id, author, printed=True),
         intro=INTRO,
         parent=parent,
     )
 
 
 def show_exit_summary(
-    parent: QWidget | None, exit_service: ExitService, pupil_id: int, today: date
+    parent: QWidget | None,
+    exit_service: ExitService,
+    pupil_id: int,
+    today: date,
+    author: str = "",
 ) -> None:
     try:
-        dialog = summary_preview(parent, exit_service, pupil_id, today)
+        dialog = summary_preview(parent, exit_service, pupil_id, today, author)
     except ServiceError as exc:
         QMessageBox.warning(parent, "Samenvatting exitgesprek", "\n".join(problems_of(exc)))
         return
