@@ -117,3 +117,23 @@ def test_vandaag_lists_the_mbo_checklist_in_the_mbo_words(mbo_window: MainWindow
     assert not whats & {t.open_text for t in DEFAULT_TEMPLATES if t.code in PRO_ONLY}
     assert "Leerling" not in {row[3] for row in rows}
     assert "bij het mbo" not in today.advice.text()
+
+
+def test_the_mbo_opens_its_exit_figures_and_reasons_from_the_bestand_menu(
+    mbo_window: MainWindow, dialogs
+) -> None:
+    window = mbo_window
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.exit_figures_action in file_menu.actions()
+    assert window.dropout_reasons_action.isVisible()
+    seen: list[str] = []
+    dialogs.then(lambda d: (seen.append(d.windowTitle()), d.reject()))
+    window.exit_figures_action.trigger()
+    dialogs.then(lambda d: (seen.append(d.windowTitle()), d.reject()))
+    window.dropout_reasons_action.trigger()
+    assert seen == ["Cijfers exitgesprekken", "Redenen van uitval"]
+
+
+def test_a_pro_school_has_no_exit_figures(window: MainWindow) -> None:
+    assert not window.exit_figures_action.isVisible()
+    assert not window.dropout_reasons_action.isVisible()

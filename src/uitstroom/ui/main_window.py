@@ -362,7 +362,14 @@ class MainWindow(QMainWindow):
         # the mbo exitgesprek: for the student on screen, and the SLB'er's work list
         self.exit_action = action("E&xitgesprek…", self.open_exit_interview, "Ctrl+G")
         self.exit_list_action = action("Exitgesprekken &per SLB'er…", self.show_exit_worklist)
-        self.exit_actions = (self.exit_action, self.exit_list_action)
+        self.exit_figures_action = action("Cijfers e&xitgesprekken…", self.show_exit_figures)
+        self.dropout_reasons_action = action("Redenen van &uitval…", self.edit_dropout_reasons)
+        self.exit_actions = (
+            self.exit_action,
+            self.exit_list_action,
+            self.exit_figures_action,
+            self.dropout_reasons_action,
+        )
         self.address_book_action = action("Sociale &kaart…", self.show_address_book)
         self.document_actions = (
             self.transitieplan_action,
@@ -389,6 +396,9 @@ class MainWindow(QMainWindow):
         # nazorg: Resultaten nazorg…, Nazorgagenda exporteren (.ics)…
         file_menu.addAction(self.outcomes_action)
         file_menu.addAction(self.nazorg_ics_action)
+        # the mbo exitgesprek: Cijfers exitgesprekken…, Redenen van uitval…
+        file_menu.addAction(self.exit_figures_action)
+        file_menu.addAction(self.dropout_reasons_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         pupil_menu = self.pupil_menu = menus.addMenu(self._words.pupil_menu)
@@ -414,7 +424,7 @@ class MainWindow(QMainWindow):
         pupil_menu.addAction(self.klas_leaving_action)
         # the mbo exitgesprek: Exitgesprek…, Exitgesprekken per SLB'er…
         self.exit_separator = pupil_menu.addSeparator()
-        for made in self.exit_actions:
+        for made in (self.exit_action, self.exit_list_action):
             pupil_menu.addAction(made)
         # the pupil's rights: Inzage-export…, Wissen op verzoek…
         pupil_menu.addSeparator()
@@ -1029,6 +1039,20 @@ class MainWindow(QMainWindow):
         )
         dialog.exit_changed.connect(self._on_exit_changed)
         dialog.exec()
+
+    def show_exit_figures(self) -> None:
+        if self.exit is None:
+            return
+        from uitstroom.ui.exit_figures import ExitFiguresDialog
+
+        ExitFiguresDialog(self.exit, self._author, self._today(), self).exec()
+
+    def edit_dropout_reasons(self) -> None:
+        if self.exit is None:
+            return
+        from uitstroom.ui.dropout_reasons import DropoutReasonsDialog
+
+        DropoutReasonsDialog(self.exit, self._author, self).exec()
 
     def _on_exit_changed(self, pupil_id: int) -> None:
         """A finished interview set the leaving data and maybe planned calls and a signal."""
