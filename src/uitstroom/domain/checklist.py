@@ -210,48 +210,20 @@ DEFAULT_TEMPLATES: tuple[TaskTemplate, ...] = (
 # Ticked by the exitgesprek itself when it is finished.
 EXIT_TASK = "exitgesprek"
 
+_PRO = {template.code: template for template in DEFAULT_TEMPLATES}
 MBO_TEMPLATES: tuple[TaskTemplate, ...] = (
-    TaskTemplate(
-        "transitieplan",
-        "Transitieplan besproken met de student",
-        "Het transitieplan is nog niet besproken",
-        "de afgesproken datum",
-        Owner.SCHOOL,
-        Anchor.YEAR_START,
-        92,
-        _ALL,
+    replace(_PRO["transitieplan"], title="Transitieplan besproken met de student"),
+    replace(
+        _PRO["aanmelden_mbo"],
+        title="Aangemeld voor de vervolgopleiding",
+        open_text="Nog niet aangemeld voor de vervolgopleiding",
     ),
-    TaskTemplate(
-        "aanmelden_mbo",
-        "Aangemeld voor de vervolgopleiding",
-        "Nog niet aangemeld voor de vervolgopleiding",
-        "de aanmelddatum",
-        Owner.LEERLING,
-        Anchor.APRIL_1,
-        0,
-        _DOORLEREN,
-        fixed=True,
+    replace(
+        _PRO["stagegesprek"],
+        title="Gesprek met het leerbedrijf over werk na de opleiding",
+        open_text="Nog geen gesprek met het leerbedrijf over werk na de opleiding",
     ),
-    TaskTemplate(
-        "stagegesprek",
-        "Gesprek met het leerbedrijf over werk na de opleiding",
-        "Nog geen gesprek met het leerbedrijf over werk na de opleiding",
-        "de datum",
-        Owner.SCHOOL,
-        Anchor.APRIL_1,
-        0,
-        _ARBEID,
-    ),
-    TaskTemplate(
-        "toestemming",
-        "Toestemming voor de overdracht vastgelegd",
-        "De toestemming voor de overdracht is nog niet vastgelegd",
-        "de datum",
-        Owner.SCHOOL,
-        Anchor.LAST_SCHOOL_DAY,
-        -28,
-        _ALL,
-    ),
+    _PRO["toestemming"],
     TaskTemplate(
         EXIT_TASK,
         "Exitgesprek gevoerd",
