@@ -401,13 +401,6 @@ def test_exporting_writes_the_file_the_user_chose(
     assert window.statusBar().currentMessage() == f"48 leerlingen geëxporteerd naar {target}."
 
 
-def test_the_about_box_names_the_version_and_the_database(window: MainWindow, dialogs) -> None:
-    dialogs.click("OK")
-    window.about_action.trigger()
-    assert "Uitstroom 0.1.0" in dialogs.seen[0]
-    assert window._services.location in dialogs.seen[0]
-
-
 def test_a_stage_is_changed_and_then_deleted(
     qtbot, window: MainWindow, demo_database: Database, dialogs
 ) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uitstroom import APP_NAME, __version__
+from uitstroom import APP_NAME
 from uitstroom.domain.enums import Route
 from uitstroom.domain.handover import DocumentKind
 from uitstroom.domain.model import Pupil, PupilRecord, PupilSummary, SchoolSettings
@@ -323,7 +323,11 @@ class MainWindow(QMainWindow):
         self.save_action = action("&Opslaan", self.detail.save, QKeySequence(standard.Save))
         self.search_action = action("&Zoeken", self.focus_search, QKeySequence(standard.Find))
         self.archive_action = action("&Archiveren", self.toggle_archived, "Ctrl+Shift+A")
-        self.about_action = action("&Over Uitstroom", self.show_about)
+        self.about_action = action(
+            "&Over Uitstroom", self.show_about, QKeySequence(standard.HelpContents)
+        )
+        if self.about_action.shortcut().isEmpty():
+            self.about_action.setShortcut(QKeySequence("F1"))
         self.templates_action = action("&Checklist aanpassen…", self.edit_templates)
         self.ics_action = action("A&genda exporteren (.ics)…", self.export_calendar)
         for made in (self.templates_action, self.ics_action):
@@ -881,14 +885,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("De back-up is teruggezet.", 10000)
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "Over Uitstroom",
-            f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>De laatstejaars in één overzicht: route na school, stages, overdracht en "
-            "nazorg. Voor stage- en uitstroomcoördinatoren in pro, vso en mbo.</p>"
-            f"<p>Database:<br><code>{self._services.location}</code></p>",
-        )
+        from uitstroom.ui.about_dialog import AboutDialog
+
+        AboutDialog(self._services, self).exec()
 
     # --- documents and the sociale kaart --------------------------------------------------
     def make_document(self, kind: DocumentKind) -> None:
