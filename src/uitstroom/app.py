@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from uitstroom import APP_NAME, APP_ORG, __version__
+from uitstroom.paths import resource
 from uitstroom.services.exit import ExitService
 from uitstroom.services.handover import HandoverService
 from uitstroom.services.identity import author_name
@@ -19,16 +24,45 @@ from uitstroom.ui.main_window import MainWindow, Services
 from uitstroom.ui.pdf_preview import remove_temp_files
 from uitstroom.ui.unlock import unlock_database
 
+# Set by bench/frozen_start.py: report when the window is on screen, then quit.
+STARTUP_PROBE_ENV = "UITSTROOM_STARTUP_PROBE"
 DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
 
 
-def install_dutch(app: QApplication) -> None:
-    """Dutch dates and numbers, and Qt's own texts (Annuleren, Ja, Nee) in Dutch when shipped."""
+def qt_translation_folders() -> list[Path]:
+    """Where Qt's own translations are: Qt's configured folder when run from source, and in the
+    program PyInstaller built the copy beside PySide6 (installers/bundle.py puts it there)."""
+    folders = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
+    bundled = getattr(sys, "_MEIPASS", None)
+    if bundled is not None:
+        folders.append(Path(bundled) / "PySide6" / "Qt" / "translations")
+    return folders
+
+
+def install_dutch(app: QApplication) -> QTranslator | None:
+    """Dutch dates and numbers, and Qt's own texts (Annuleren, Ja, Nee) in Dutch when shipped.
+    Returns the installed translator (its filePath() says which file), or None."""
     QLocale.setDefault(DUTCH)
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(DUTCH, "qtbase", "_", folder):
-        app.installTranslator(translator)
+    for folder in qt_translation_folders():
+        translator = QTranslator(app)
+        if translator.load(DUTCH, "qtbase", "_", str(folder)):
+            app.installTranslator(translator)
+            return translator
+        translator.deleteLater()
+    return None
+
+
+def _report_startup(app: QApplication, window: MainWindow, probe: str) -> None:
+    """bench/frozen_start.py: the moment the window is painted with its rows, then quit.
+    A probe ending in .png also saves a picture of the window there."""
+    window.repaint()
+    app.processEvents()
+    shown = time.time()
+    if probe.endswith(".png"):
+        window.grab().save(probe)
+    print(f"startup-probe shown={shown:.6f} rows={window.model.rowCount()}", flush=True)
+    window.close()
+    app.quit()
 
 
 def run_gui(database: str, argv: list[str] | None = None) -> int:
@@ -37,6 +71,9 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_ORG)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource("icons", "uitstroom.png"))))
+    # Linux desktops match the window to uitstroom.desktop by this name.
+    app.setDesktopFileName("uitstroom")
     install_dutch(app)
     db = unlock_database(database)
     if db is None:
@@ -66,6 +103,9 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, window.offer_first_run)
         # After the first paint: the warning about a risky folder and the backup of the day.
         QTimer.singleShot(0, lambda: start_up(window, db))
+        probe = os.environ.get(STARTUP_PROBE_ENV)
+        if probe:
+            QTimer.singleShot(0, lambda: _report_startup(app, window, probe))
         return app.exec()
     finally:
         db.close()

@@ -100,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"{APP_NAME} {__version__}", help="toon de versie"
     )
     parser.add_argument("--db", metavar="PAD", help="de database (bestand of postgresql://-adres)")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="controleer of dit geïnstalleerde programma werkt (met een tijdelijke database) "
+        "en stop: 0 is gelukt, 1 is mislukt",
+    )
     commands = parser.add_subparsers(dest="command", metavar="OPDRACHT")
 
     demo = commands.add_parser("demo", help="maak een voorbeeldcohort met verzonnen leerlingen")
@@ -127,6 +133,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from uitstroom.selftest import run_self_test
+
+        return run_self_test(out)
     database = args.db or default_database()
     if args.command is None:
         from uitstroom.app import run_gui
