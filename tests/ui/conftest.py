@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QProgressDialog,
     QWidget,
 )
 
@@ -112,7 +113,9 @@ class Dialogs:
 
     def _poll(self) -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is None or dialog is self._last:
+        # A progress dialog is nobody's question: it closes by itself. On a busy machine it
+        # is still open when the answer is due, and answering it would cancel the work.
+        if dialog is None or dialog is self._last or isinstance(dialog, QProgressDialog):
             QTimer.singleShot(10, self._poll)
             return
         self._last = dialog
