@@ -16,6 +16,7 @@ import pytest
 
 from factories import fixed_clock, make_database
 from keyring_double import MemoryKeyring
+from pg import Backend, Cluster, NoPostgres, migrated_template
 from uitstroom.services.database import Database
 from uitstroom.services.demo import insert_demo_cohort
 from uitstroom.services.pupils import PupilService, SchoolService
@@ -33,9 +34,41 @@ def memory_keychain() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): a service test about the database file itself"
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server on loopback for the whole run, with a migrated template.
+    Without PostgreSQL installed the server tests are skipped on a laptop, and fail in CI."""
+    try:
+        cluster = Cluster().start()
+    except NoPostgres as exc:
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail(f"CI needs PostgreSQL: {exc}")
+        pytest.skip(str(exc))
+    try:
+        migrated_template(cluster)
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """SQLite, unless a conftest parametrizes it (tests/services runs on both backends)."""
+    name = getattr(request, "param", "sqlite")
+    if name == "postgresql":
+        return Backend(name, request.getfixturevalue("postgres_server"))
+    return Backend(name)
+
+
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = make_database(tmp_path)
+def database(tmp_path: Path, backend: Backend) -> Iterator[Database]:
+    db = make_database(tmp_path, backend=backend)
     yield db
     db.close()
 

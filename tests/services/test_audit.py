@@ -13,9 +13,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from factories import TEST_PASSPHRASE, dump, fixed_clock, make_database, make_pupil
+from pg import Backend
 from uitstroom import cli
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.model import Guardian, SchoolSettings, Stage
@@ -44,8 +46,8 @@ class Clock:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = make_database(tmp_path)
+def db(tmp_path: Path, backend: Backend) -> Iterator[Database]:
+    database = make_database(tmp_path, backend=backend)
     yield database
     database.close()
 
@@ -58,17 +60,37 @@ def lines(db: Database) -> list[tuple[str, int | None, str]]:
 
 
 def raw(db: Database):
-    """A connection of its own, as someone with the key and an SQLite tool would have."""
-    assert db.path is not None and db.key is not None
+    """A connection of its own, as someone with the key and an SQLite tool would have (on a
+    server: the server's administrator with psql)."""
+    if db.path is None:
+        return psycopg.connect(db.engine.url.set(drivername="postgresql").render_as_string(False))
+    assert db.key is not None
     return cipher.connect(db.path, db.key)
+
+
+def refusing_trigger(db: Database, name: str, verb: str, message: str) -> list[str]:
+    """A trigger that refuses `verb` on the trail with `message`, in the database's own SQL
+    (on the server with SQLSTATE 23001, an integrity error as SQLite's RAISE(ABORT) gives)."""
+    if db.path is not None:
+        return [
+            f"CREATE TRIGGER {name} BEFORE {verb} ON audit_event "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        ]
+    return [
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = '23001'; END $$",
+        f"CREATE TRIGGER {name} BEFORE {verb} ON audit_event "
+        f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+    ]
 
 
 def tamper(db: Database, *statements: str) -> None:
     """Change the trail the way an attacker would: first drop the append-only triggers."""
     connection = raw(db)
+    on_table = " ON audit_event" if db.path is None else ""
     try:
-        connection.execute("DROP TRIGGER audit_event_no_update")
-        connection.execute("DROP TRIGGER audit_event_no_delete")
+        connection.execute(f"DROP TRIGGER audit_event_no_update{on_table}")
+        connection.execute(f"DROP TRIGGER audit_event_no_delete{on_table}")
         for statement in statements:
             connection.execute(statement)
         connection.commit()
@@ -116,10 +138,8 @@ def test_when_the_line_cannot_be_written_the_change_is_not_saved_either(db: Data
     record = pupils.create(make_pupil(), "2026-2027", "Marloes")
     # The trail refuses any new line (as a full disk would): the edit must go with it.
     connection = raw(db)
-    connection.execute(
-        "CREATE TRIGGER no_more_lines BEFORE INSERT ON audit_event "
-        "BEGIN SELECT RAISE(ABORT, 'schijf vol'); END"
-    )
+    for statement in refusing_trigger(db, "no_more_lines", "INSERT", "schijf vol"):
+        connection.execute(statement)
     connection.commit()
     connection.close()
     before = dump(db)
@@ -263,10 +283,8 @@ def test_a_careful_attacker_who_restores_the_triggers_is_still_caught(db: Databa
     tamper(
         db,
         "UPDATE audit_event SET actor = 'Iemand anders' WHERE id = 1",
-        "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
-        "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
-        "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
-        "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+        *refusing_trigger(db, "audit_event_no_update", "UPDATE", "audit_event is append-only"),
+        *refusing_trigger(db, "audit_event_no_delete", "DELETE", "audit_event is append-only"),
     )
     report = AuditService(db.sessions).check()
     assert report.guarded

@@ -40,6 +40,9 @@ from uitstroom.services.pupils import PupilService
 from uitstroom.storage import cipher, migrate
 from uitstroom.storage.keys import new_data_key
 
+# Backups are copies of the encrypted file; a server is backed up by its administrator.
+pytestmark = pytest.mark.sqlite_only("backups copy the database file")
+
 # A restore adds its own line to the restored database's audit trail; compare the rest.
 NO_AUDIT = ("audit_event",)
 

@@ -52,6 +52,8 @@ def full_disk(db: Database) -> Iterator[None]:
 
 
 # --- a full disk ---------------------------------------------------------------------------
+# A server's disk is the server administrator's: these are about the file on the laptop.
+@pytest.mark.sqlite_only("a full disk under the database file")
 def test_saving_a_pupil_on_a_full_disk_says_so_and_keeps_the_last_saved_state(
     database: Database,
 ) -> None:
@@ -83,6 +85,7 @@ def test_saving_a_pupil_on_a_full_disk_says_so_and_keeps_the_last_saved_state(
     assert again.pupil.ondersteuningsbehoefte == LONG_TEXT
 
 
+@pytest.mark.sqlite_only("a full disk under the database file")
 def test_an_import_on_a_full_disk_writes_nothing(database: Database, tmp_path: Path) -> None:
     PupilService(database.sessions).create(make_pupil(), "2026-2027", "test")
     service = ImportService(database.sessions, before_write=import_backup(database))

@@ -7,14 +7,15 @@ import pytest
 from openpyxl import load_workbook
 
 from factories import fixed_clock, make_database, make_pupil
+from pg import Backend
 from uitstroom.services.export import ExportError, export_pupils
 from uitstroom.services.files import FileWriteError
 from uitstroom.services.pupils import PupilService
 
 
 @pytest.fixture
-def db(tmp_path: Path):
-    database = make_database(tmp_path)
+def db(tmp_path: Path, backend: Backend):
+    database = make_database(tmp_path, backend=backend)
     service = PupilService(database.sessions, clock=fixed_clock())
     service.create(make_pupil(ondersteuningsbehoefte="Dyslexie; extra tijd"), "2026-2027", "x")
     service.create(

@@ -18,6 +18,7 @@ from sqlalchemy import String, select
 
 from factories import dump, fixed_clock, make_database, make_pupil
 from import_files import HEADERS, pupil_rows, write_csv, write_xlsx
+from pg import Backend
 from uitstroom.domain.enums import Route, TimelineKind, Uitstroomprofiel
 from uitstroom.domain.importing import MAX_LENGTH, ImportField, guess_mapping
 from uitstroom.domain.model import Guardian, Pupil, RouteDetails, Stage
@@ -38,8 +39,8 @@ COHORT = "2026-2027"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = make_database(tmp_path)
+def db(tmp_path: Path, backend: Backend) -> Iterator[Database]:
+    database = make_database(tmp_path, backend=backend)
     yield database
     database.close()
 

@@ -18,6 +18,7 @@ import pytest
 from factories import dump, fixed_clock, make_database
 from import_files import pupil_rows, write_csv, write_xlsx
 from malformed_files import Malformed, generate, plan, sheet_xml, write_parts, xlsx_parts
+from pg import Backend
 from uitstroom.domain.importing import ImportProblem, guess_mapping
 from uitstroom.services.database import Database
 from uitstroom.services.importing import ImportFileError, ImportService
@@ -41,9 +42,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def db(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Iterator[Database]:
     """A database that already holds a cohort, so that 'unchanged' means something."""
-    database = make_database(tmp_path_factory.mktemp("database"))
+    database = make_database(tmp_path_factory.mktemp("database"), backend=backend)
     service = ImportService(database.sessions, clock=fixed_clock())
     table = service.read(
         write_csv(tmp_path_factory.mktemp("eerder") / "eerder.csv", pupil_rows(5, first=100001))

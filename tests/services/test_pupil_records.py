@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from factories import dump, fixed_clock, make_database, make_pupil
+from pg import Backend
 from uitstroom.domain.enums import Route
 from uitstroom.domain.model import RouteDetails, Stage
 from uitstroom.services.errors import ConflictError, ValidationError
@@ -16,8 +17,8 @@ from uitstroom.services.pupils import PupilService
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> PupilService:
-    db = make_database(tmp_path)
+def service(tmp_path: Path, backend: Backend) -> PupilService:
+    db = make_database(tmp_path, backend=backend)
     yield PupilService(db.sessions, clock=fixed_clock())
     db.close()
 

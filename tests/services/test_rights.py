@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import text
 
 from factories import TEST_PASSPHRASE, dump, fixed_clock, make_database, make_pupil
+from pg import Backend
 from uitstroom import cli
 from uitstroom.domain.audit import AuditAction, AuditEntry
 from uitstroom.domain.enums import Route
@@ -35,7 +37,6 @@ from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.services.retention import cohort_figures
 from uitstroom.services.rights import RightsService
 from uitstroom.services.vault import set_up
-from uitstroom.storage import cipher
 
 NOW = datetime(2026, 11, 23, 9, 30)
 
@@ -50,8 +51,8 @@ class Clock:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = make_database(tmp_path)
+def db(tmp_path: Path, backend: Backend) -> Iterator[Database]:
+    database = make_database(tmp_path, backend=backend)
     SchoolService(database.sessions).save_settings(
         SchoolSettings(name="De Horizon", coordinator_name="Marloes Verbeek")
     )
@@ -184,16 +185,13 @@ def test_a_new_pupil_never_sees_the_log_of_an_erased_one_with_the_same_number(
 
 
 def rows_about(db: Database, pupil_id: int) -> dict[str, int]:
-    connection = cipher.connect(db.path, db.key)
-    try:
+    with db.engine.connect() as connection:
         return {
             table: connection.execute(
-                f"SELECT count(*) FROM {table} WHERE pupil_id = ?", (pupil_id,)
-            ).fetchone()[0]
+                text(f"SELECT count(*) FROM {table} WHERE pupil_id = :id"), {"id": pupil_id}
+            ).scalar_one()
             for table in ("guardian", "route", "route_change", "stage", "timeline_entry")
         }
-    finally:
-        connection.close()
 
 
 def test_erasure_removes_the_pupil_and_everything_hanging_from_it(db: Database) -> None:

@@ -237,15 +237,18 @@ def entries_for_pupil(session: Session, pupil_id: int) -> list[AuditEntry]:
 
 
 def _guards_in_place(session: Session) -> bool:
-    if session.get_bind().dialect.name != "sqlite":
-        return True
-    names = set(
-        session.scalars(
-            text(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
-            )
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+    elif dialect == "postgresql":
+        # A trigger switched off (ALTER TABLE ... DISABLE TRIGGER) guards nothing.
+        query = (
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass "
+            "AND NOT tgisinternal AND tgenabled <> 'D'"
         )
-    )
+    else:
+        return True
+    names = set(session.scalars(text(query)))
     return all(name in names for name in _GUARDS)
 
 

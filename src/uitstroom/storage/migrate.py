@@ -10,7 +10,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -26,6 +27,14 @@ def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
+def is_known_revision(engine: Engine, revision: str) -> bool:
+    """False for a schema made by a newer version of the program."""
+    try:
+        return ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
@@ -33,6 +42,14 @@ def current_revision(engine: Engine) -> str | None:
 
 def needs_upgrade(engine: Engine) -> bool:
     return current_revision(engine) != head_revision(engine)
+
+
+def upgrade_in(connection: Connection) -> None:
+    """Bring a server database to the newest schema inside the caller's open transaction, so
+    that the schema and what the caller writes next are committed together or not at all."""
+    config = alembic_config(connection.engine)
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
 
 
 def upgrade(engine: Engine, backup: Callable[[], Path] | None = None) -> Path | None:
