@@ -1,7 +1,8 @@
 """Opening a database: lock, key, engine, migrations (after a verified backup), sessions.
 
 A database file is always encrypted (SQLCipher) and opened by one running program at a time.
-A postgresql:// URL is the shared server of a later issue; it has no file to lock or encrypt.
+A postgresql:// URL is the school's shared server: no file to lock, encrypt or copy; TLS unless
+on this computer, and the schema upgraded in one transaction instead of after a backup.
 """
 
 from __future__ import annotations
@@ -12,10 +13,22 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.services.backups import make_backup
+from uitstroom.services.connection import (
+    SchemaState,
+    ServerAddress,
+    ServerProblem,
+    explain,
+    foreign_message,
+    is_server_url,
+    newer_schema_message,
+    password_for,
+    server_state,
+    tls_problem,
+)
 from uitstroom.services.durability import DiskFull, watch_for_full_disk
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.planning import plan_missing
@@ -29,6 +42,14 @@ class DatabaseOpenError(ServiceError):
 
 class DatabaseInUse(DatabaseOpenError):
     pass
+
+
+class ServerRefused(DatabaseOpenError):
+    """The school's server cannot be used as it is: `problem` says which part to fix."""
+
+    def __init__(self, problem: ServerProblem, message: str) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 @dataclass
@@ -74,19 +95,15 @@ def open_database(
     key: bytes | None = None,
     backup_dir: Path | None = None,
     lock: FileLock | None = None,
+    password: str | None = None,
 ) -> Database:
     """Open (or create) the encrypted database file at `target` with its data key, or a server
     URL, and bring the schema up to date. Get the key from services.vault first. `lock` is the
-    file's lock when the caller already holds it (a restore swaps the file under it)."""
+    file's lock when the caller already holds it (a restore swaps the file under it). For a
+    server, `password` (else the one in the address, else the keychain's)."""
     text = str(target)
-    if "://" in text:
-        engine = make_engine(text)
-        try:
-            migrate.upgrade(engine)
-        except (DatabaseError, OperationalError) as exc:
-            engine.dispose()
-            raise DatabaseOpenError(f"De databaseserver antwoordt niet goed: {exc}") from exc
-        return Database(engine, make_session_factory(engine), text)
+    if is_server_url(text):
+        return open_server(text, password)
 
     path = Path(text).expanduser().resolve()
     if path.is_dir():
@@ -140,3 +157,39 @@ def open_database(
             lock.release()
         raise
     return Database(engine, sessions, str(path), path, backups, key, backup, lock)
+
+
+def open_server(url: str, password: str | None = None) -> Database:
+    """The school's PostgreSQL server. Nothing is written until the connection, the password
+    and the schema are known to be right. There is no file to copy before an upgrade; instead
+    all migrations run in one transaction (PostgreSQL changes a schema transactionally), so an
+    upgrade that fails halfway leaves the server exactly as it was."""
+    address = ServerAddress.from_url(url)
+    refused = tls_problem(address)
+    if refused:
+        raise ServerRefused(ServerProblem.NO_TLS, refused)
+    engine = make_engine(url, password or password_for(address, url))
+    try:
+        try:
+            state = server_state(engine)
+        except SQLAlchemyError as exc:
+            raise ServerRefused(*explain(exc, address)) from exc
+        if state.schema is SchemaState.NEWER:
+            raise ServerRefused(
+                ServerProblem.NEWER_SCHEMA, newer_schema_message(state.revision or "?")
+            )
+        if state.schema is SchemaState.FOREIGN:
+            raise ServerRefused(ServerProblem.FOREIGN, foreign_message(address))
+        try:
+            migrate.upgrade(engine)
+        except SQLAlchemyError as exc:
+            said = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            raise DatabaseOpenError(
+                "Het bijwerken van de database op de server is niet gelukt. De server is "
+                "teruggezet zoals hij was; er is niets veranderd. Geef deze melding aan de "
+                f"beheerder van de server: {said[0] if said else type(exc).__name__}"
+            ) from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine, make_session_factory(engine), address.url())

@@ -69,3 +69,36 @@ def forget_key(database_id: str) -> None:
         return
     with contextlib.suppress(KeyringError, RuntimeError, OSError):
         keyring.delete_password(KEYRING_SERVICE, database_id)
+
+
+# --- passwords for the school's PostgreSQL server ---------------------------------------------
+# One entry per account on a server, "user@host:port/database": the password never goes into a
+# URL that is saved anywhere.
+SERVER_SERVICE = "Uitstroom-server"
+
+
+def load_server_password(account: str) -> str | None:
+    if not keychain_available():
+        return None
+    try:
+        return keyring.get_password(SERVER_SERVICE, account) or None
+    except (KeyringError, RuntimeError, OSError):
+        return None
+
+
+def store_server_password(account: str, password: str) -> bool:
+    """False when there is no usable keychain: the password is then asked for at each start."""
+    if not keychain_available():
+        return False
+    try:
+        keyring.set_password(SERVER_SERVICE, account, password)
+    except (KeyringError, RuntimeError, OSError):
+        return False
+    return True
+
+
+def forget_server_password(account: str) -> None:
+    if not keychain_available():
+        return
+    with contextlib.suppress(KeyringError, RuntimeError, OSError):
+        keyring.delete_password(SERVER_SERVICE, account)

@@ -1,0 +1,303 @@
+"""The school's PostgreSQL server: its address, the rule that a connection to another computer is
+encrypted (TLS), the password from the keychain, and what to tell the user when it fails.
+
+The password is kept in the system keychain under "user@host:port/database", never in an
+address that is saved or shown. A server on this computer (localhost, 127.0.0.1, ::1 or a unix
+socket) needs no TLS; any other host needs sslmode=require, verify-ca or verify-full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import quote, urlencode
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from uitstroom.storage import keychain, migrate
+from uitstroom.storage.engine import database_url, make_engine
+
+DEFAULT_PORT = 5432
+DEFAULT_DATABASE = "uitstroom"
+LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
+# libpq's modes that refuse a connection without TLS.
+TLS_MODES = ("require", "verify-ca", "verify-full")
+
+
+class ServerProblem(StrEnum):
+    UNREACHABLE = "onbereikbaar"
+    PASSWORD = "wachtwoord"
+    NO_DATABASE = "geen database"
+    NO_TLS = "geen tls"
+    NOT_ALLOWED = "geen toegang"
+    NEWER_SCHEMA = "nieuwere versie"
+    FOREIGN = "geen uitstroom-database"
+    OTHER = "anders"
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    """Where the school's database is, without the password."""
+
+    host: str
+    database: str = DEFAULT_DATABASE
+    user: str = ""
+    port: int = DEFAULT_PORT
+    sslmode: str = ""  # "" is libpq's default: TLS when the server offers it
+    options: tuple[tuple[str, str], ...] = field(default=())  # sslrootcert=..., and the like
+
+    @classmethod
+    def from_url(cls, url: str) -> ServerAddress:
+        parsed = make_url(database_url(url))
+        query = {k: v if isinstance(v, str) else v[-1] for k, v in parsed.query.items()}
+        host = parsed.host or query.pop("host", "")
+        port = parsed.port or int(query.pop("port", DEFAULT_PORT))
+        query.pop("host", None)
+        query.pop("port", None)
+        return cls(
+            host=host,
+            database=parsed.database or DEFAULT_DATABASE,
+            user=parsed.username or "",
+            port=port,
+            sslmode=query.pop("sslmode", ""),
+            options=tuple(sorted(query.items())),
+        )
+
+    @property
+    def is_local(self) -> bool:
+        """On this computer: loopback or a unix socket (a folder as host)."""
+        return self.host.lower() in LOCAL_HOSTS or self.host.startswith("/")
+
+    @property
+    def account(self) -> str:
+        """The keychain entry for this user on this database."""
+        return f"{self.user}@{self.host}:{self.port}/{self.database}"
+
+    @property
+    def description(self) -> str:
+        """For the screen: 'uitstroom op server.school.nl'."""
+        where = "deze computer" if self.is_local else self.host
+        return f"{self.database} op {where}"
+
+    def url(self) -> str:
+        """The address to save and show: postgresql://user@host:port/database?sslmode=..."""
+        query = dict(self.options)
+        if self.sslmode:
+            query["sslmode"] = self.sslmode
+        user = f"{quote(self.user, safe='')}@" if self.user else ""
+        if self.host.startswith("/"):
+            query = {"host": self.host, "port": str(self.port), **query}
+            netloc = user
+        else:
+            host = f"[{self.host}]" if ":" in self.host else self.host
+            netloc = f"{user}{host}:{self.port}"
+        tail = f"?{urlencode(query)}" if query else ""
+        return f"postgresql://{netloc}/{quote(self.database, safe='')}{tail}"
+
+
+def is_server_url(target: object) -> bool:
+    return "://" in str(target)
+
+
+def password_in_url(url: str) -> str | None:
+    password = make_url(database_url(url)).password
+    return str(password) if password else None
+
+
+def tls_problem(address: ServerAddress) -> str | None:
+    """None when the connection may be made; else why not, in Dutch."""
+    if address.is_local or address.sslmode in TLS_MODES:
+        return None
+    return (
+        f"Uitstroom verbindt alleen versleuteld (TLS) met een server op een andere computer, "
+        f"zoals {address.host}: anders gaan de leerlinggegevens leesbaar over het netwerk. Kies "
+        "bij 'Versleuteling' voor verplicht (in een adres: zet ?sslmode=require of "
+        "?sslmode=verify-full erachter). Biedt de server geen TLS aan, vraag dan de beheerder "
+        "van de server om het aan te zetten."
+    )
+
+
+def password_for(address: ServerAddress, url: str | None = None) -> str | None:
+    """A password written in the address itself (scripts), else the one in the keychain."""
+    return (password_in_url(url) if url else None) or keychain.load_server_password(address.account)
+
+
+def remember_password(address: ServerAddress, password: str) -> bool:
+    return keychain.store_server_password(address.account, password)
+
+
+def forget_password(address: ServerAddress) -> None:
+    keychain.forget_server_password(address.account)
+
+
+def newer_schema_message(revision: str) -> str:
+    return (
+        f"De database op de server is al bijgewerkt door een nieuwere versie van Uitstroom "
+        f"(schema {revision}). Deze versie kan hem niet veilig gebruiken. Installeer eerst de "
+        "nieuwste versie van Uitstroom op deze computer; op de server is niets veranderd."
+    )
+
+
+def foreign_message(address: ServerAddress) -> str:
+    return (
+        f"De database {address.database} op de server bevat al andere tabellen en is geen "
+        "Uitstroom-database. Kies een lege database, of vraag de beheerder er een aan te maken."
+    )
+
+
+_SIGNS: tuple[tuple[ServerProblem, tuple[str, ...]], ...] = (
+    (
+        ServerProblem.PASSWORD,
+        ("password authentication failed", "no password supplied", "wachtwoord"),
+    ),
+    (ServerProblem.NO_TLS, ("does not support ssl", "ondersteunt geen ssl")),
+    (ServerProblem.NOT_ALLOWED, ("pg_hba.conf", "permission denied", "toegang geweigerd")),
+    (ServerProblem.NO_DATABASE, ("does not exist", "bestaat niet")),
+    (
+        ServerProblem.UNREACHABLE,
+        (
+            "connection refused",
+            "could not translate host name",
+            "failed to resolve host",
+            "name or service not known",
+            "timeout expired",
+            "timed out",
+            "no route to host",
+            "network is unreachable",
+            "is the server running",
+            "could not connect",
+            "ssl negotiation",
+            "server closed the connection",
+        ),
+    ),
+)
+
+
+def explain(exc: BaseException, address: ServerAddress) -> tuple[ServerProblem, str]:
+    """What a failed connection means for the user. The server's own words (in English, or in
+    the server's language) are matched, since libpq gives no error code before logging in."""
+    said = str(getattr(exc, "orig", None) or exc)
+    lowered = said.lower()
+    problem = next(
+        (problem for problem, signs in _SIGNS if any(sign in lowered for sign in signs)),
+        ServerProblem.OTHER,
+    )
+    where = f"{address.host}:{address.port}" if not address.host.startswith("/") else "de server"
+    user = address.user or "deze gebruiker"
+    messages = {
+        ServerProblem.UNREACHABLE: (
+            f"De schoolserver {where} is niet bereikbaar. Controleer het adres en de poort, en "
+            "of deze computer verbinding heeft met het netwerk van de school (thuis: via de "
+            "VPN). Lukt het dan nog niet, vraag de beheerder of de server aan staat."
+        ),
+        ServerProblem.PASSWORD: (
+            f"De server accepteert het wachtwoord van {user} niet. Typ het wachtwoord opnieuw. "
+            "Weet u het niet meer, vraag dan de beheerder van de server om een nieuw wachtwoord."
+        ),
+        ServerProblem.NO_DATABASE: (
+            f"Op de server bestaat geen database met de naam {address.database}. Controleer de "
+            f"naam, of vraag de beheerder een lege database {address.database} aan te maken: "
+            "Uitstroom richt hem daarna zelf in."
+        ),
+        ServerProblem.NO_TLS: (
+            f"De server {address.host} biedt geen versleutelde verbinding (TLS) aan. Zonder "
+            "versleuteling verbindt Uitstroom niet. Vraag de beheerder van de server om TLS aan "
+            "te zetten."
+        ),
+        ServerProblem.NOT_ALLOWED: (
+            f"De server laat {user} vanaf deze computer niet toe in {address.database}. Vraag "
+            "de beheerder van de server om deze computer en gebruiker toegang te geven."
+        ),
+        ServerProblem.OTHER: (
+            "De verbinding met de schoolserver is niet gelukt. Geef deze melding aan de "
+            f"beheerder van de server: {said.strip().splitlines()[0] if said.strip() else said}"
+        ),
+    }
+    return problem, messages[problem]
+
+
+class SchemaState(StrEnum):
+    EMPTY = "leeg"
+    CURRENT = "actueel"
+    OLDER = "ouder"
+    NEWER = "nieuwer"
+    FOREIGN = "vreemd"
+
+
+@dataclass(frozen=True)
+class ServerState:
+    version: str  # "PostgreSQL 15.18"
+    schema: SchemaState
+    revision: str | None
+
+
+def server_state(engine: Engine) -> ServerState:
+    """Connects (raising SQLAlchemy's error when that fails) and reads what is there."""
+    with engine.connect() as connection:
+        number = connection.exec_driver_sql("SHOW server_version").scalar() or ""
+        has_version_table = connection.execute(
+            text("SELECT to_regclass('alembic_version') IS NOT NULL")
+        ).scalar()
+        tables = connection.execute(
+            text(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            )
+        ).scalar()
+        revision = (
+            connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            if has_version_table
+            else None
+        )
+    version = f"PostgreSQL {str(number).split()[0]}"
+    if revision is None:
+        schema = SchemaState.FOREIGN if tables else SchemaState.EMPTY
+    elif not migrate.is_known_revision(engine, revision):
+        schema = SchemaState.NEWER
+    elif revision == migrate.head_revision(engine):
+        schema = SchemaState.CURRENT
+    else:
+        schema = SchemaState.OLDER
+    return ServerState(version, schema, revision)
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    """The outcome of 'Verbinding testen'."""
+
+    ok: bool
+    message: str
+    problem: ServerProblem | None = None
+
+
+def check_connection(address: ServerAddress, password: str | None) -> ConnectionCheck:
+    """Try the address and password without changing anything on the server."""
+    refused = tls_problem(address)
+    if refused:
+        return ConnectionCheck(False, refused, ServerProblem.NO_TLS)
+    engine = make_engine(address.url(), password=password)
+    try:
+        state = server_state(engine)
+    except SQLAlchemyError as exc:
+        problem, message = explain(exc, address)
+        return ConnectionCheck(False, message, problem)
+    finally:
+        engine.dispose()
+    done = f"Verbinding gelukt ({state.version}, {address.description})."
+    if state.schema is SchemaState.NEWER:
+        return ConnectionCheck(
+            False, newer_schema_message(state.revision or "?"), ServerProblem.NEWER_SCHEMA
+        )
+    if state.schema is SchemaState.FOREIGN:
+        return ConnectionCheck(False, foreign_message(address), ServerProblem.FOREIGN)
+    follow = {
+        SchemaState.EMPTY: "De database is nog leeg: Uitstroom richt hem in bij het verbinden.",
+        SchemaState.CURRENT: "Dit is een Uitstroom-database, klaar voor gebruik.",
+        SchemaState.OLDER: (
+            "Dit is een Uitstroom-database van een oudere versie. Bij het verbinden werkt "
+            "Uitstroom hem bij, in één keer: lukt dat niet, dan blijft hij zoals hij was."
+        ),
+    }
+    return ConnectionCheck(True, f"{done} {follow[state.schema]}")
