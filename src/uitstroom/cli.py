@@ -142,6 +142,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         from uitstroom.app import run_gui
 
         return run_gui(database)
+    if getattr(args, "without_database", False):
+        # The command makes its own database (server download): none is opened first.
+        return _run(HANDLERS[args.command], None, args, out)
     if args.command == "restore" and "://" not in database:
         path = Path(database).expanduser().resolve()
         # The moment a restore is needed most is when the database no longer opens.
@@ -159,7 +162,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if warning:
         print(f"Let op: {warning}", file=sys.stderr)
     try:
-        handler = HANDLERS[args.command]
+        return _run(HANDLERS[args.command], db, args, out)
+    finally:
+        db.close()
+
+
+def _run(handler: Handler, db: Database | None, args: argparse.Namespace, out: TextIO) -> int:
+    try:
         return handler(db, args, out)
     except ServiceError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
@@ -167,8 +176,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         print("Afgebroken; er is niets opgeslagen.", file=sys.stderr)
         return EXIT_CANCELLED
-    finally:
-        db.close()
 
 
 def _passphrase_from_file() -> str | None:

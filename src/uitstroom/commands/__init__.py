@@ -14,4 +14,12 @@ from typing import Any, TextIO
 Handler = Callable[[Any, argparse.Namespace, TextIO], int]
 
 # Modules listed here are asked to register their commands, in this order.
-MODULES: tuple[str, ...] = ("backup", "privacy", "calendar", "documents", "nazorg", "exit")
+MODULES: tuple[str, ...] = (
+    "backup",
+    "privacy",
+    "calendar",
+    "documents",
+    "nazorg",
+    "exit",
+    "server",
+)
