@@ -30,11 +30,18 @@ from uitstroom.documents.recovery_sheet import RecoverySheet, render_recovery_sh
 from uitstroom.domain.audit import AuditAction
 from uitstroom.paths import PASSPHRASE_ENV, backup_dir_for
 from uitstroom.services import audit, vault
-from uitstroom.services.database import Database, DatabaseOpenError, open_database
+from uitstroom.services.connection import ServerAddress, ServerProblem
+from uitstroom.services.database import (
+    Database,
+    DatabaseOpenError,
+    ServerRefused,
+    open_database,
+)
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import FileWriteError, write_atomically
 from uitstroom.storage.keys import MIN_PASSPHRASE, read_keyfile
 from uitstroom.ui.forms import MessageBanner
+from uitstroom.ui.server_dialog import ServerDialog
 
 
 class Mode(Enum):
@@ -263,7 +270,7 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
     """The key from the keychain, else from the user; then the database opened. None when the
     user cancelled. Errors that the user cannot fix here are shown and give None too."""
     if "://" in database:
-        return _open_or_explain(lambda: open_database(database), parent)
+        return open_server_database(database, parent)
     path = Path(database).expanduser().resolve()
     try:
         vault.finish_interrupted_conversion(path)
@@ -322,6 +329,25 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
         # a line in the trail; an ordinary start is not.
         audit.record(db.sessions, None, AuditAction.UNLOCKED, "met het herstelwachtwoord")
     return db
+
+
+def open_server_database(url: str, parent: QWidget | None = None) -> Database | None:
+    """The school's server: straight in when the keychain has the password; otherwise (or when
+    the address, password or TLS is not right) the connection dialog, with the problem shown."""
+    try:
+        return open_database(url)
+    except ServerRefused as exc:
+        if exc.problem is ServerProblem.NEWER_SCHEMA:  # nothing to fix in the dialog
+            QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
+            return None
+        problem = str(exc)
+    except DatabaseOpenError as exc:
+        QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
+        return None
+    dialog = ServerDialog(ServerAddress.from_url(url), problem, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.database
 
 
 def _open_or_explain(open_: Callable[[], Database], parent: QWidget | None) -> Database | None:
