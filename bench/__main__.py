@@ -97,6 +97,7 @@ def main() -> None:
     nazorg_figures()
     exit_figures()
     backup_figures()
+    postgres_figures()
 
 
 def today_figures() -> None:
@@ -121,6 +122,12 @@ def nazorg_figures() -> None:
     from bench import nazorg
 
     nazorg.print_figures(RUNS)
+
+
+def postgres_figures() -> None:
+    from bench import postgres
+
+    postgres.print_figures(RUNS)
 
 
 def backup_figures() -> None:
