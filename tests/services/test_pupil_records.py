@@ -72,7 +72,7 @@ def test_saving_without_changes_adds_nothing_to_the_timeline(service: PupilServi
 def test_a_stale_edit_is_refused_instead_of_overwriting(service: PupilService) -> None:
     pupil = service.create(make_pupil(), "2026-2027", "Marloes").pupil
     service.save(replace(pupil, klas="PRO4B"), "collega")
-    with pytest.raises(ConflictError, match="intussen ergens anders gewijzigd"):
+    with pytest.raises(ConflictError, match=r"Iemand anders \(collega\) heeft deze leerling net"):
         service.save(replace(pupil, mentor="dhr. P. Lindeman"), "Marloes")
     current = service.record(pupil.id).pupil
     assert (current.klas, current.mentor) == ("PRO4B", "mw. A. Kramer")

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QPushButton
 
-from factories import fixed_clock
 from uitstroom.domain.checklist import Level
 from uitstroom.domain.enums import Route
 from uitstroom.services.database import Database
@@ -265,27 +262,6 @@ def test_a_stage_with_a_wrong_date_is_refused_in_the_dialog(
     window.detail.add_stage()
     assert "bestaat niet" in messages[0]
     assert window.detail.stage_model.rowCount() == stages_before
-
-
-def test_a_change_made_elsewhere_is_shown_and_nothing_typed_is_lost(
-    qtbot, window: MainWindow, demo_database: Database
-) -> None:
-    open_row(qtbot, window, 0)
-    pupil_id = window.detail.pupil_id
-    other = PupilService(demo_database.sessions, clock=fixed_clock())
-    theirs = other.record(pupil_id).pupil
-    other.save(replace(theirs, mentor="dhr. Ander"), "collega")
-
-    retype(qtbot, editor(window, "klas"), "PRO4X")
-    assert not window.detail.save()
-    assert window.detail.banner.isVisible()
-    assert "intussen ergens anders gewijzigd" in window.detail.banner.text()
-    assert editor(window, "klas").text() == "PRO4X"
-    assert window.detail.unsaved_marker.isVisible()
-    retype(qtbot, editor(window, "klas"), "PRO4Y")
-    assert window.detail.banner.isVisible()  # still true after typing: stays until reopened
-    saved = stored(demo_database, pupil_id).pupil
-    assert (saved.mentor, saved.klas) == ("dhr. Ander", theirs.klas)
 
 
 def test_missing_name_and_wrong_date_are_explained_next_to_the_form(

@@ -39,6 +39,9 @@ class AuditAction(LabelledEnum):
     SETTINGS = "instellingen", "Instellingen gewijzigd"
     NAZORG = "nazorg", "Nazorg: vertrek, gesprek of signaal vastgelegd"
     EXIT = "exitgesprek", "Exitgesprek opgeslagen, afgerond of heropend"
+    # A change that was not stored: someone else changed the same data first, or the role of
+    # the user does not allow it. The detail says which.
+    REFUSED = "geweigerd", "Wijziging niet opgeslagen"
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,8 @@ class ExitInterview:
     note: str = ""
     state: InterviewState = InterviewState.CONCEPT
     id: int | None = None
+    # The version it was read at; None: not checked (an import, a new interview).
+    version: int | None = None
 
 
 def finish_problems(interview: ExitInterview, today: date) -> list[str]:

@@ -84,6 +84,8 @@ class Section(LabelledEnum):
 
 # Parts that describe health or special needs: shown with a warning where consent is recorded.
 SENSITIVE_SECTIONS = frozenset({Section.NODIG, Section.AANPAK, Section.ONDERSTEUNING})
+# The paspoort's texts that belong to those parts: a read-only user never sees them.
+SENSITIVE_PASPOORT_FIELDS = ("nodig", "aanpak", "aanpassingen")
 
 
 class DocumentKind(LabelledEnum):
@@ -190,6 +192,8 @@ class Transitieplan:
     contacts: tuple[PlanContact, ...] = ()
     updated_on: date | None = None
     updated_by: str = ""
+    # The version it was read at (0: there was none yet); None: not checked on saving.
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,8 @@ class Paspoort:
     credentials: tuple[Credential, ...] = ()
     updated_on: date | None = None
     updated_by: str = ""
+    # The version it was read at (0: there was none yet); None: not checked on saving.
+    version: int | None = None
 
 
 # Guiding questions shown beside each editor, in plain Dutch (B1).

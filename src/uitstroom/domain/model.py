@@ -104,6 +104,8 @@ class Stage:
     id: int | None = None
     # What the pupil learned there, in their own words: the Paspoort voor Succes prints it.
     geleerd: str = ""
+    # The version it was read at; None: not checked (a new stage, or a caller that does not care).
+    version: int | None = None
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import getpass
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, text
+from sqlalchemy import CursorResult, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.domain.audit import (
@@ -30,7 +30,7 @@ from uitstroom.domain.audit import (
 )
 from uitstroom.services.convert import settings_from_row
 from uitstroom.services.identity import author_name
-from uitstroom.storage.models import AuditEventRow, SchoolSettingsRow
+from uitstroom.storage.models import AuditEventRow, ChangeMarkerRow, SchoolSettingsRow
 
 # The triggers of migration 0002 that make the table append-only.
 _GUARDS = ("audit_event_no_update", "audit_event_no_delete")
@@ -58,11 +58,17 @@ def append(
     detail: str = "",
     now: datetime | None = None,
 ) -> AuditEntry:
-    """Seal a line onto the chain inside the caller's transaction (`with sessions.begin()`)."""
+    """Seal a line onto the chain inside the caller's transaction (`with sessions.begin()`).
+
+    First the change marker: a change bumps it, so open windows read their lists again
+    (services.changes); a line that changes nothing only locks it. Either way the writers take
+    turns here until they commit, so on a server two of them never seal onto the same line."""
+    now = now or datetime.now()
+    take_turn(session, actor, now, bump=action not in _NO_CHANGE)
     previous = session.scalar(select(AuditEventRow.hash).order_by(AuditEventRow.id.desc()).limit(1))
     entry = seal(
         AuditEntry(
-            at=now or datetime.now(),
+            at=now,
             os_user=os_login(),
             actor=actor,
             action=action,
@@ -84,6 +90,36 @@ def append(
     session.add(row)
     session.flush()
     return replace(entry, id=row.id)
+
+
+# Lines that record something other than a change of the data in the lists.
+_NO_CHANGE = frozenset(
+    {
+        AuditAction.VIEWED_SUPPORT,
+        AuditAction.REFUSED,
+        AuditAction.UNLOCKED,
+        AuditAction.BACKUP,
+        AuditAction.EXPORTED,
+        AuditAction.INZAGE,
+    }
+)
+
+
+def take_turn(session: Session, actor: str, now: datetime, bump: bool = True) -> None:
+    """Lock the change marker row until the caller's transaction ends, bumping its counter
+    for a change. SQLite has one writer at a time anyway; PostgreSQL queues the writers here."""
+    marker = ChangeMarkerRow
+    if not bump:
+        session.execute(select(marker.id).where(marker.id == 1).with_for_update())
+        return
+    result = session.execute(
+        update(marker)
+        .where(marker.id == 1)
+        .values(counter=marker.counter + 1, changed_at=now, changed_by=actor)
+        .execution_options(synchronize_session=False)
+    )
+    if not cast(CursorResult[Any], result).rowcount:
+        session.execute(insert(marker).values(id=1, counter=1, changed_at=now, changed_by=actor))
 
 
 def record(

@@ -187,6 +187,7 @@ def stage_from_row(row: StageRow) -> Stage:
         perspectief=enum_or(Perspectief, row.perspectief, Perspectief.ONBEKEND),
         toelichting=row.toelichting,
         geleerd=row.geleerd or "",
+        version=row.version,
     )
 
 

@@ -15,9 +15,25 @@ class ConflictError(ServiceError):
     pass
 
 
+class NotAllowed(ServiceError):
+    """The user's role does not allow this (domain.actor); nothing was read or written."""
+
+
 class NotFoundError(ServiceError):
     pass
 
 
 # A pupil that is not there any more (another window, a purge or an erasure removed it).
 GONE = "Deze leerling bestaat niet meer. Misschien is hij verwijderd of gewist."
+
+
+def conflict_message(editor: str, me: str, what: str = "deze leerling") -> str:
+    """Two people edited the same data: the second learns who came first and what to do."""
+    if editor.strip() and editor.strip().casefold() != me.strip().casefold():
+        first = f"Iemand anders ({editor.strip()}) heeft {what} net gewijzigd."
+    else:
+        first = f"{what[0].upper()}{what[1:]} is intussen ergens anders gewijzigd."
+    return (
+        f"{first} Uw wijziging is niet opgeslagen. Bekijk eerst de nieuwste gegevens en voer "
+        "uw wijziging daarna nog eens in."
+    )

@@ -23,7 +23,9 @@ from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
+from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.checklist import EXIT_TASK
 from uitstroom.domain.dates import dutch_date
@@ -77,9 +79,21 @@ from uitstroom.domain.nazorg import (
 )
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.domain.validation import check_email, check_phone, parse_date
+from uitstroom.services.access import (
+    author_of,
+    pupil_scope,
+    require_coordinator,
+    require_pupil,
+)
 from uitstroom.services.audit import append
 from uitstroom.services.convert import enum_or, enum_or_none
-from uitstroom.services.errors import GONE, NotFoundError, ValidationError
+from uitstroom.services.errors import (
+    GONE,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+    conflict_message,
+)
 from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import school_header, sections_text
 from uitstroom.services.importing import ImportService, ImportTable
@@ -149,23 +163,34 @@ class ExitService:
         sessions: sessionmaker[Session],
         clock: Clock = datetime.now,
         before_write: Callable[[], object] | None = None,
+        actor: Actor | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         # The backup before an import writes (services.backups.import_backup), as for cohorts.
         self._before_write = before_write
+        # An SLB'er holds the interviews of their own students (domain.actor).
+        self._actor = actor
 
     # --- one student's interview -------------------------------------------------------------
     def interview(self, pupil_id: int) -> ExitInterview | None:
         with self._sessions() as session:
+            if session.get(PupilRow, pupil_id) is not None:
+                require_pupil(session, self._actor, pupil_id, write=False)
             row = _row_of(session, pupil_id)
-            return _interview(row) if row is not None else None
+            found = _interview(row) if row is not None else None
+        if found is not None and self._actor is not None and not self._actor.sees_support_needs:
+            found = replace(found, note="")
+        return found
 
     def start(self, pupil_id: int, actor: str) -> ExitInterview:
         """The student's interview: the one already there (concept or finished), or a new
         concept filled in from what the school knows, stored at once."""
+        actor = author_of(self._actor, actor)
         now = self._clock()
         with self._sessions.begin() as session:
+            if session.get(PupilRow, pupil_id) is not None:
+                require_pupil(session, self._actor, pupil_id, write=True)
             row = _row_of(session, pupil_id)
             if row is not None:
                 return _interview(row)
@@ -198,9 +223,20 @@ class ExitService:
         problems = concept_problems(interview, now.date())
         if problems:
             raise ValidationError(problems)
+        actor = author_of(self._actor, actor)
+        try:
+            return self._save_concept(pupil_id, interview, actor, now)
+        except StaleDataError:
+            raise ConflictError(conflict_message("", actor, "het exitgesprek")) from None
+
+    def _save_concept(
+        self, pupil_id: int, interview: ExitInterview, actor: str, now: datetime
+    ) -> ExitInterview:
         with self._sessions.begin() as session:
             _load_pupil(session, pupil_id)
+            require_pupil(session, self._actor, pupil_id, write=True)
             row = _row_of(session, pupil_id)
+            _check_version(row, interview, actor)
             if row is not None and row.state == InterviewState.AFGEROND.value:
                 raise ValidationError([FINISHED_ALREADY])
             new = row is None
@@ -222,15 +258,25 @@ class ExitService:
     def finish(self, pupil_id: int, interview: ExitInterview, actor: str) -> FinishResult:
         """Check the answers, then in one transaction: the interview finished, the leaving
         data, the nazorg calls (or the refusal), the consents and the handover task."""
+        actor = author_of(self._actor, actor)
         now = self._clock()
-        with self._sessions.begin() as session:
-            return _finish(session, pupil_id, interview, actor, now, self._sessions)
+        try:
+            with self._sessions.begin() as session:
+                if session.get(PupilRow, pupil_id) is not None:
+                    require_pupil(session, self._actor, pupil_id, write=True)
+                _check_version(_row_of(session, pupil_id), interview, actor)
+                return _finish(session, pupil_id, interview, actor, now, self._sessions)
+        except StaleDataError:
+            raise ConflictError(conflict_message("", actor, "het exitgesprek")) from None
 
     def reopen(self, pupil_id: int, actor: str) -> ExitInterview:
         """Back to a concept, to correct a mistake. What finishing did stays until the
         interview is finished again (which re-plans, and never makes a second task)."""
+        actor = author_of(self._actor, actor)
         now = self._clock()
         with self._sessions.begin() as session:
+            if session.get(PupilRow, pupil_id) is not None:
+                require_pupil(session, self._actor, pupil_id, write=True)
             row = _row_of(session, pupil_id)
             if row is None:
                 if session.get(PupilRow, pupil_id) is None:
@@ -249,6 +295,8 @@ class ExitService:
             return _dropout_reasons(session)
 
     def save_dropout_reasons(self, reasons: Sequence[str], actor: str) -> None:
+        require_coordinator(self._actor)
+        actor = author_of(self._actor, actor)
         cleaned = [" ".join(r.split()) for r in reasons]
         problems = dropout_reason_problems(cleaned)
         if problems:
@@ -398,6 +446,8 @@ class ExitService:
             )
             if mentor:
                 statement = statement.where(_PUPILS.c.mentor == mentor)
+            if self._actor is not None and not self._actor.is_coordinator:
+                statement = statement.where(pupil_scope(session, self._actor))
             rows = session.execute(statement).all()
         found = [
             (
@@ -411,9 +461,11 @@ class ExitService:
 
     # --- interviews recorded elsewhere ---------------------------------------------------------
     def import_file(self, path: Path, actor: str, dry_run: bool = False) -> ImportOutcome:
-        """Read, check every row, and write all rows in one transaction, or nothing. Each
+        """Coordinator only (domain.actor). Read, check every row, and write all rows in one transaction, or nothing. Each
         finished row has finish()'s consequences; a row finish() would refuse (a consent
         rule) refuses the file, by its row number."""
+        require_coordinator(self._actor)
+        actor = author_of(self._actor, actor)
         table = ImportService(self._sessions, self._clock).read(Path(path))
         now = self._clock()
         with self._sessions() as session:
@@ -1044,7 +1096,17 @@ def _interview(row: ExitInterviewRow) -> ExitInterview:
         note=row.note or "",
         state=enum_or(InterviewState, row.state, InterviewState.CONCEPT),
         id=row.id,
+        version=row.version,
     )
+
+
+def _check_version(row: ExitInterviewRow | None, interview: ExitInterview, actor: str) -> None:
+    """Two people on one interview: the second to store it is told, not overwritten."""
+    if interview.version is None:
+        return
+    if (row.version if row is not None else 0) != interview.version:
+        editor = row.updated_by if row is not None else ""
+        raise ConflictError(conflict_message(editor, actor, "het exitgesprek"))
 
 
 def _apply(row: ExitInterviewRow, interview: ExitInterview, actor: str, now: datetime) -> None:

@@ -14,7 +14,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -22,12 +22,15 @@ from typing import IO, Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
+from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.dates import dutch_date
 from uitstroom.domain.enums import Leerweg, Niveau, Route, SchoolType
 from uitstroom.domain.handover import (
     RECEIVER_OF_KIND,
+    SENSITIVE_PASPOORT_FIELDS,
     Agreement,
     AgreementLine,
     AgreementParty,
@@ -58,9 +61,17 @@ from uitstroom.domain.handover import (
     no_basis_message,
 )
 from uitstroom.domain.names import full_name
+from uitstroom.services.access import author_of, pupil_scope, require_pupil, require_write
 from uitstroom.services.audit import append
 from uitstroom.services.convert import enum_or, enum_or_none, settings_from_row
-from uitstroom.services.errors import GONE, NotFoundError, ServiceError, ValidationError
+from uitstroom.services.errors import (
+    GONE,
+    ConflictError,
+    NotFoundError,
+    ServiceError,
+    ValidationError,
+    conflict_message,
+)
 from uitstroom.services.files import FileWriteError, atomic_output, write_error_message
 from uitstroom.services.planning import current_labels
 from uitstroom.storage.models import (
@@ -128,9 +139,19 @@ class _Made:
 
 
 class HandoverService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock = datetime.now) -> None:
+    """`actor` (domain.actor): a mentor works on their own pupils' plans, paspoorten, consents
+    and documents; a read-only user changes nothing, makes no documents and never sees the
+    paspoort's parts about support needs."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock = datetime.now,
+        actor: Actor | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._actor = actor
 
     # --- the address book ----------------------------------------------------------------
     def organisations(self) -> list[Organisation]:
@@ -158,6 +179,8 @@ class HandoverService:
 
     def save_organisation(self, organisation: Organisation, actor: str) -> Organisation:
         """New when organisation.id is None. Its contacts are saved with save_contact."""
+        require_write(self._actor)
+        actor = author_of(self._actor, actor)
         if not organisation.name.strip():
             raise ValidationError(["Vul de naam van de organisatie in."])
         with self._sessions.begin() as session:
@@ -187,6 +210,8 @@ class HandoverService:
     def delete_organisation(self, organisation_id: int, actor: str) -> None:
         """Refused while a plan, an agreement or a consent uses the organisation or one of its
         contacts: the plans would silently lose who to call."""
+        require_write(self._actor)
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             row = _load_organisation(session, organisation_id)
             contact_ids = [c.id for c in row.contacts]
@@ -222,6 +247,8 @@ class HandoverService:
             )
 
     def save_contact(self, contact: ContactPerson, actor: str) -> ContactPerson:
+        require_write(self._actor)
+        actor = author_of(self._actor, actor)
         problems = []
         if contact.organisation_id is None:
             problems.append("Kies bij welke organisatie deze contactpersoon werkt.")
@@ -260,6 +287,8 @@ class HandoverService:
         """Mark the contact as gone; the successor takes over the plan contacts and the open
         agreements (those whose checklist task is not done) of the pupils in the current
         cohorts. Consents keep their organisation. Returns how many were moved."""
+        require_write(self._actor)
+        actor = author_of(self._actor, actor)
         if successor_id == contact_id:
             raise ValidationError(["Kies als opvolger iemand anders dan wie vertrekt."])
         today = self._clock().date()
@@ -345,6 +374,7 @@ class HandoverService:
     def transitieplan(self, pupil_id: int) -> Transitieplan:
         with self._sessions() as session:
             _load_pupil(session, pupil_id)
+            require_pupil(session, self._actor, pupil_id, write=False)
             return _transitieplan(session, pupil_id)
 
     def save_transitieplan(self, pupil_id: int, plan: Transitieplan, actor: str) -> Transitieplan:
@@ -354,9 +384,17 @@ class HandoverService:
                 problems.append(f"Afspraak {n}: vul in wat er gebeurt.")
         if problems:
             raise ValidationError(problems)
+        actor = author_of(self._actor, actor)
+        try:
+            return self._save_transitieplan(pupil_id, plan, actor)
+        except StaleDataError:
+            raise ConflictError(conflict_message("", actor, "het transitieplan")) from None
+
+    def _save_transitieplan(self, pupil_id: int, plan: Transitieplan, actor: str) -> Transitieplan:
         now = self._clock()
         with self._sessions.begin() as session:
             _load_pupil(session, pupil_id)
+            require_pupil(session, self._actor, pupil_id, write=True)
             self._check_contacts(
                 session,
                 [a.contact_id for a in plan.agreements if a.contact_id is not None]
@@ -365,6 +403,9 @@ class HandoverService:
             row = session.scalar(
                 select(TransitieplanRow).where(TransitieplanRow.pupil_id == pupil_id)
             )
+            if plan.version is not None and (row.version if row else 0) != plan.version:
+                editor = row.updated_by if row else ""
+                raise ConflictError(conflict_message(editor, actor, "het transitieplan"))
             if row is None:
                 row = TransitieplanRow(pupil_id=pupil_id)
                 session.add(row)
@@ -397,9 +438,15 @@ class HandoverService:
         return self.transitieplan(pupil_id)
 
     def paspoort(self, pupil_id: int) -> Paspoort:
+        """A read-only user gets the paspoort without the parts about support needs."""
         with self._sessions() as session:
             _load_pupil(session, pupil_id)
-            return _paspoort(session, pupil_id)
+            require_pupil(session, self._actor, pupil_id, write=False)
+            paspoort = _paspoort(session, pupil_id)
+        if self._actor is not None and not self._actor.sees_support_needs:
+            hidden: dict[str, Any] = dict.fromkeys(SENSITIVE_PASPOORT_FIELDS, "")
+            paspoort = replace(paspoort, **hidden)
+        return paspoort
 
     def save_paspoort(self, pupil_id: int, paspoort: Paspoort, actor: str) -> Paspoort:
         problems = [
@@ -409,10 +456,21 @@ class HandoverService:
         ]
         if problems:
             raise ValidationError(problems)
+        actor = author_of(self._actor, actor)
+        try:
+            return self._save_paspoort(pupil_id, paspoort, actor)
+        except StaleDataError:
+            raise ConflictError(conflict_message("", actor, "het paspoort")) from None
+
+    def _save_paspoort(self, pupil_id: int, paspoort: Paspoort, actor: str) -> Paspoort:
         now = self._clock()
         with self._sessions.begin() as session:
             _load_pupil(session, pupil_id)
+            require_pupil(session, self._actor, pupil_id, write=True)
             row = session.scalar(select(PaspoortRow).where(PaspoortRow.pupil_id == pupil_id))
+            if paspoort.version is not None and (row.version if row else 0) != paspoort.version:
+                editor = row.updated_by if row else ""
+                raise ConflictError(conflict_message(editor, actor, "het paspoort"))
             if row is None:
                 row = PaspoortRow(pupil_id=pupil_id)
                 session.add(row)
@@ -441,12 +499,23 @@ class HandoverService:
         """Newest first."""
         with self._sessions() as session:
             _load_pupil(session, pupil_id)
+            require_pupil(session, self._actor, pupil_id, write=False)
             return _consents(session, pupil_id)
 
     def record_consent(self, pupil_id: int, consent: Consent, actor: str) -> Consent:
+        actor = author_of(self._actor, actor)
         now = self._clock()
+        try:
+            return self._record_consent(pupil_id, consent, actor, now)
+        except StaleDataError:
+            raise ConflictError(conflict_message("", actor, "deze toestemming")) from None
+
+    def _record_consent(
+        self, pupil_id: int, consent: Consent, actor: str, now: datetime
+    ) -> Consent:
         with self._sessions.begin() as session:
             pupil = _load_pupil(session, pupil_id)
+            require_pupil(session, self._actor, pupil_id, write=True)
             problems = consent_problems(consent, pupil.geboortedatum, now.date())
             if consent.organisation_id is not None:
                 organisation = session.get(OrganisationRow, consent.organisation_id)
@@ -480,6 +549,8 @@ class HandoverService:
             row.organisation_id = consent.organisation_id
             row.withdrawn_on = consent.withdrawn_on
             row.note = consent.note.strip()
+            row.updated_at = now
+            row.updated_by = actor
             session.flush()
             append(
                 session,
@@ -493,10 +564,12 @@ class HandoverService:
             return _consent(row)
 
     def withdraw_consent(self, consent_id: int, on: date, actor: str) -> Consent:
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             row = session.get(ConsentRow, consent_id)
             if row is None:
                 raise NotFoundError("Deze toestemming bestaat niet meer. Open de leerling opnieuw.")
+            require_pupil(session, self._actor, row.pupil_id, write=True)
             if row.withdrawn_on is not None:
                 raise ValidationError(
                     [f"Deze toestemming is al ingetrokken op {dutch_date(row.withdrawn_on)}."]
@@ -506,6 +579,8 @@ class HandoverService:
                     ["De datum van intrekken ligt voor de datum van de toestemming."]
                 )
             row.withdrawn_on = on
+            row.updated_at = self._clock()
+            row.updated_by = actor
             append(
                 session,
                 actor,
@@ -540,7 +615,7 @@ class HandoverService:
             )
             if klas:
                 statement = statement.where(PupilRow.klas == klas)
-            return list(session.scalars(statement))
+            return list(session.scalars(statement.where(pupil_scope(session, self._actor))))
 
     # --- the finished data objects --------------------------------------------------------
     def transitieplan_doc(self, pupil_id: int, today: date) -> TransitieplanDoc:
@@ -722,6 +797,8 @@ class HandoverService:
         receiver: Receiver | None,
         organisation_id: int | None,
     ) -> _Made:
+        # A document holds everything, support needs too: not for read-only users.
+        require_pupil(session, self._actor, pupil_id, write=True)
         doc = _doc(session, kind, pupil_id, today, receiver, organisation_id)
         overdracht = kind is DocumentKind.OVERDRACHT
         return _Made(
@@ -736,6 +813,7 @@ class HandoverService:
         )
 
     def _log(self, made: Sequence[_Made], actor: str) -> list[DocumentRecord]:
+        actor = author_of(self._actor, actor)
         now = self._clock()
         records = []
         with self._sessions.begin() as session:
@@ -937,6 +1015,7 @@ def _transitieplan(session: Session, pupil_id: int) -> Transitieplan:
         ),
         updated_on=row.updated_on if row is not None else None,
         updated_by=row.updated_by if row is not None else "",
+        version=row.version if row is not None else 0,
     )
 
 
@@ -969,6 +1048,7 @@ def _paspoort(session: Session, pupil_id: int) -> Paspoort:
         ),
         updated_on=row.updated_on if row is not None else None,
         updated_by=row.updated_by if row is not None else "",
+        version=row.version if row is not None else 0,
     )
 
 

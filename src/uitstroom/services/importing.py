@@ -22,6 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import JaNeeOnbekend, Route, TimelineKind
 from uitstroom.domain.importing import (
@@ -40,6 +41,7 @@ from uitstroom.domain.importing import (
 )
 from uitstroom.domain.names import full_name, sort_name
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.access import author_of, require_coordinator
 from uitstroom.services.audit import append
 from uitstroom.services.errors import ConflictError, ServiceError
 from uitstroom.services.planning import plan_new_pupils
@@ -181,11 +183,14 @@ class ImportService:
         sessions: sessionmaker[Session],
         clock: Callable[[], datetime] = datetime.now,
         before_write: Callable[[], object] | None = None,
+        actor: Actor | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         # The backup before an import (services.backups.backup_before); it raises to stop it.
         self._before_write = before_write
+        # Importing changes the whole cohort: the coordinator's work (domain.actor).
+        self._actor = actor
 
     # --- reading -------------------------------------------------------------------------
     def read(self, path: Path, progress: ProgressFn | None = None) -> ImportTable:
@@ -237,6 +242,8 @@ class ImportService:
 
         The database may have changed since the preview, so the comparison is made again
         inside the transaction; if the outcome differs, nothing is written."""
+        require_coordinator(self._actor)
+        author = author_of(self._actor, author)
         if preview.problems:
             raise ImportFileError(_refused_message(len(preview.problems)), preview.problems)
         now = self._clock()

@@ -11,6 +11,8 @@ HandoverService under the consent register's rules, and refused where no basis i
 
 from __future__ import annotations
 
+import random
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -21,7 +23,10 @@ from typing import Any, cast
 from icalendar import Calendar, Event
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 
+from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import (
     AanmeldStatus,
@@ -78,9 +83,23 @@ from uitstroom.domain.nazorg import (
     week_end,
 )
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.access import (
+    author_of,
+    pupil_scope,
+    require_coordinator,
+    require_pupil,
+    require_write,
+    visible_ids,
+)
 from uitstroom.services.audit import append
 from uitstroom.services.convert import enum_or, enum_or_none
-from uitstroom.services.errors import GONE, NotFoundError, ValidationError
+from uitstroom.services.errors import (
+    GONE,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+    conflict_message,
+)
 from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import HandoverService
 from uitstroom.services.ics import PRODID, pupil_label
@@ -132,10 +151,27 @@ class CallResult:
     signal: Signal | None
 
 
+# Logging a call only adds: when someone else changed the file in the same moment, the call is
+# simply stored again on top of their change, a few times before the user is asked to.
+CALL_ATTEMPTS = 10
+
+
 class NazorgService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock = datetime.now) -> None:
+    """`actor` (domain.actor): a mentor records leaving and calls for their own pupils and sees
+    those in the agenda; the school's moments are the coordinator's; read-only users change
+    nothing and read no call notes."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock = datetime.now,
+        actor: Actor | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._actor = actor
+        # Calls stored again after someone else's change to the same file (bench/concurrent.py).
+        self.retried_calls = 0
 
     # --- leaving ---------------------------------------------------------------------------
     def record_leaving(self, pupil_id: int, leaving: Leaving, actor: str) -> NazorgFile:
@@ -145,8 +181,10 @@ class NazorgService:
         problems = leaving_problems(leaving, now.date(), SchoolYear.of(now.date()).first_day)
         if problems:
             raise ValidationError(problems)
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             _load_pupil(session, pupil_id)
+            require_pupil(session, self._actor, pupil_id, write=True)
             offsets = school_offsets(session)
             new = store_leaving(session, pupil_id, leaving, actor, now, offsets)
             append(
@@ -169,6 +207,8 @@ class NazorgService:
         """Every current pupil of the klas without a leaving record leaves on `left_on`, with
         the destination their route points to (or the one given per pupil id). One
         transaction: all of them, or none when one is refused."""
+        require_write(self._actor)
+        actor = author_of(self._actor, actor)
         now = self._clock()
         given = dict(destinations or {})
         start = SchoolYear.of(now.date()).first_day
@@ -182,6 +222,7 @@ class NazorgService:
                     PupilRow.archived.is_(False),
                     CohortRow.label.in_(labels),
                     ~PupilRow.id.in_(select(LeavingRow.pupil_id)),
+                    pupil_scope(session, self._actor),
                 )
                 .order_by(PupilRow.achternaam, PupilRow.roepnaam, PupilRow.id)
             ).all()
@@ -211,10 +252,13 @@ class NazorgService:
     def file(self, pupil_id: int) -> NazorgFile | None:
         """One leaver's file, with the spare contacts collected before leaving."""
         with self._sessions() as session:
+            if session.get(PupilRow, pupil_id) is not None:
+                require_pupil(session, self._actor, pupil_id, write=False)
             found = _files(session, [pupil_id])
             if not found:
                 return None
-            return replace(found[0], spare_contacts=tuple(_spare_contacts(session, pupil_id)))
+            file = replace(found[0], spare_contacts=tuple(_spare_contacts(session, pupil_id)))
+        return self._shown(file)
 
     def _file_or_raise(self, pupil_id: int) -> NazorgFile:
         found = self.file(pupil_id)
@@ -225,7 +269,17 @@ class NazorgService:
     def files(self) -> list[NazorgFile]:
         """Every leaver's file, by name. Without spare contacts: file() has them."""
         with collector_paused(), self._sessions() as session:
-            return _files(session, None)
+            found = _files(session, None)
+            if self._actor is not None and not self._actor.is_coordinator:
+                seen = visible_ids(session, self._actor, [f.pupil_id for f in found])
+                found = [self._shown(f) for f in found if f.pupil_id in seen]
+            return found
+
+    def _shown(self, file: NazorgFile) -> NazorgFile:
+        """Read-only users see the calls without their notes."""
+        if self._actor is None or self._actor.sees_support_needs:
+            return file
+        return replace(file, calls=tuple(replace(c, note="") for c in file.calls))
 
     def offsets(self) -> tuple[int, ...]:
         with self._sessions() as session:
@@ -234,6 +288,8 @@ class NazorgService:
     def save_offsets(self, offsets: Sequence[int], actor: str) -> None:
         """The school's own moments. They plan the leavers recorded from now on; files already
         planned keep theirs (record the leaving again to re-plan one)."""
+        require_coordinator(self._actor)
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             school_type = _school_type(session)
             problems = offsets_problems(offsets, school_type)
@@ -259,8 +315,16 @@ class NazorgService:
     def move_moment(self, moment_id: int, due: date, reason: str, actor: str) -> NazorgMoment:
         if not reason.strip():
             raise ValidationError(["Vul in waarom het gesprek verschuift."])
+        actor = author_of(self._actor, actor)
+        try:
+            return self._move_moment(moment_id, due, reason, actor)
+        except StaleDataError:
+            raise ConflictError(conflict_message("", actor, "dit nazorggesprek")) from None
+
+    def _move_moment(self, moment_id: int, due: date, reason: str, actor: str) -> NazorgMoment:
         with self._sessions.begin() as session:
             row = _load_moment(session, moment_id)
+            require_pupil(session, self._actor, row.pupil_id, write=True)
             if row.done_on is not None:
                 raise ValidationError(
                     ["Dit gesprek is al gevoerd. Kies een gesprek dat nog open staat."]
@@ -270,6 +334,8 @@ class NazorgService:
                 raise ValidationError(["Kies een datum na de uitstroomdatum."])
             row.due = due
             row.moved_reason = reason.strip()
+            row.updated_at = self._clock()
+            row.updated_by = actor
             append(
                 session,
                 actor,
@@ -295,8 +361,9 @@ class NazorgService:
         """Close the file or record that it was handed over: its calls leave the agenda."""
         if state is FileState.OPEN:
             raise ValidationError(["Kies 'afgesloten' of 'overgedragen'."])
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
-            row = _load_leaving(session, pupil_id)
+            row = self._leaving_to_change(session, pupil_id, actor)
             row.state = state.value
             row.closed_on = on or self._clock().date()
             append(
@@ -305,8 +372,9 @@ class NazorgService:
         return self._file_or_raise(pupil_id)
 
     def reopen_file(self, pupil_id: int, actor: str) -> NazorgFile:
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
-            row = _load_leaving(session, pupil_id)
+            row = self._leaving_to_change(session, pupil_id, actor)
             row.state = FileState.OPEN.value
             row.closed_on = None
             append(session, actor, AuditAction.NAZORG, pupil_id, "nazorg heropend", self._clock())
@@ -315,8 +383,9 @@ class NazorgService:
     def set_waakvlam(self, pupil_id: int, on: bool, actor: str) -> NazorgFile:
         """A waakvlam adds a call a year after the plan's last one (and a year after each
         waakvlam call); switching it off removes the open waakvlam call."""
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
-            row = _load_leaving(session, pupil_id)
+            row = self._leaving_to_change(session, pupil_id, actor)
             row.waakvlam = on
             session.flush()
             _replan(session, pupil_id, row.left_on, school_offsets(session), on)
@@ -330,6 +399,18 @@ class NazorgService:
             )
         return self._file_or_raise(pupil_id)
 
+    def _leaving_to_change(self, session: Session, pupil_id: int, actor: str) -> LeavingRow:
+        """The file's row, checked against the role and stamped with who changes it: its
+        version goes up, so two people changing one file at once do not both succeed."""
+        if session.get(PupilRow, pupil_id) is not None:
+            require_pupil(session, self._actor, pupil_id, write=True)
+        row = _load_leaving(session, pupil_id)
+        row.updated_at = self._clock()
+        row.updated_by = actor
+        # Also when the same person changes it twice in the same second: the version goes up.
+        flag_modified(row, "updated_at")
+        return row
+
     # --- calls -------------------------------------------------------------------------------
     def log_call(self, pupil_id: int, call: CallRecord, actor: str) -> CallResult:
         """Store a call. Reached: it ticks its moment (and any older open one it makes moot).
@@ -339,7 +420,37 @@ class NazorgService:
         problems = call_problems(call, now.date())
         if problems:
             raise ValidationError(problems)
+        actor = author_of(self._actor, actor)
+        for attempt in range(1, CALL_ATTEMPTS + 1):
+            try:
+                return self._log_call(pupil_id, call, actor, now)
+            except StaleDataError:
+                if attempt == CALL_ATTEMPTS:
+                    raise ConflictError(
+                        conflict_message("", actor, "het nazorgdossier van deze leerling")
+                    ) from None
+                # Someone else's call went in first: try again a moment later.
+                self.retried_calls += 1
+                time.sleep(random.uniform(0, 0.005 * attempt))
+        raise AssertionError("unreachable")
+
+    def _log_call(self, pupil_id: int, call: CallRecord, actor: str, now: datetime) -> CallResult:
         with self._sessions.begin() as session:
+            if session.get(PupilRow, pupil_id) is not None:
+                require_pupil(session, self._actor, pupil_id, write=True)
+            # The file's version goes up with every call. A server makes a second call for
+            # the same file wait here (FOR UPDATE); SQLite has read before it could wait, so
+            # its UPDATE finds a newer version and the call starts again (StaleDataError).
+            leaving = session.scalar(
+                select(LeavingRow).where(LeavingRow.pupil_id == pupil_id).with_for_update()
+            )
+            if leaving is None:
+                _file_in(session, pupil_id)  # says whether the pupil or the file is missing
+                raise NotFoundError(NO_FILE)
+            leaving.updated_at = now
+            leaving.updated_by = actor
+            flag_modified(leaving, "updated_at")
+            session.flush()
             file = _file_in(session, pupil_id)
             previous = last_known_status(file.calls)
             moment = moment_for_call(file.moments, call.on, call.moment_id)
@@ -371,7 +482,12 @@ class NazorgService:
                         _MOMENTS.c.done_on.is_(None),
                         _MOMENTS.c.due <= moment.due,
                     )
-                    .values(done_on=call.on)
+                    .values(
+                        done_on=call.on,
+                        updated_at=now,
+                        updated_by=actor,
+                        version=_MOMENTS.c.version + 1,
+                    )
                 )
                 if file.waakvlam:
                     _replan(session, pupil_id, file.leaving.left_on, school_offsets(session), True)
@@ -460,8 +576,8 @@ class NazorgService:
             statement = select(_SIGNALS.c.pupil_id).distinct()
             if open_only:
                 statement = statement.where(_SIGNALS.c.sent_on.is_(None))
-            pupil_ids = list(session.scalars(statement))
-            files = {f.pupil_id: f for f in _files(session, pupil_ids)}
+            pupil_ids = sorted(visible_ids(session, self._actor, session.scalars(statement)))
+            files = {f.pupil_id: self._shown(f) for f in _files(session, pupil_ids)}
         pairs = [
             (file, signal)
             for file in files.values()
@@ -475,10 +591,12 @@ class NazorgService:
     ) -> Signal:
         """Record when and to whom the signal went; the organisation's name is kept as it is
         now, so the record outlives changes in the address book."""
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             row = session.get(NazorgSignalRow, signal_id)
             if row is None:
                 raise NotFoundError("Dit signaal bestaat niet meer. Open de leerling opnieuw.")
+            require_pupil(session, self._actor, row.pupil_id, write=True)
             problems = []
             if sent_on < row.created_on:
                 problems.append("De datum van versturen ligt voor de datum van het signaal.")
@@ -527,7 +645,7 @@ class NazorgService:
                 raise NotFoundError("Dit signaal bestaat niet meer. Open de leerling opnieuw.")
             pupil_id = row.pupil_id
             receiver = enum_or(Receiver, row.receiver, Receiver.GEMEENTE)
-        return HandoverService(self._sessions, self._clock).write_document(
+        return HandoverService(self._sessions, self._clock, self._actor).write_document(
             DocumentKind.OVERDRACHT,
             pupil_id,
             target,
@@ -551,6 +669,8 @@ class NazorgService:
             ]
             if mentor:
                 where.append(_PUPILS.c.mentor == mentor)
+            if self._actor is not None and not self._actor.is_coordinator:
+                where.append(pupil_scope(session, self._actor))
             rows = connection.execute(
                 select(
                     _MOMENTS.c.pupil_id,

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from uitstroom.domain.actor import Actor
 from uitstroom.domain.attention import (
     APRIL_TASKS,
     GROUP_ORDER,
@@ -50,6 +51,7 @@ from uitstroom.domain.enums import AanmeldStatus, Route, SchoolType
 from uitstroom.domain.model import RouteDetails
 from uitstroom.domain.names import full_name
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.services.access import author_of, require_coordinator, require_pupil
 from uitstroom.services.audit import append
 from uitstroom.services.convert import enum_or, enum_or_none
 from uitstroom.services.errors import GONE, NotFoundError, ValidationError
@@ -376,9 +378,18 @@ def _apply(
 
 
 class PlanningService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock = datetime.now) -> None:
+    """`actor` (domain.actor): a mentor ticks and sees the tasks of their own pupils only; the
+    calendar and the checklist are the coordinator's; read-only users change nothing."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock = datetime.now,
+        actor: Actor | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._actor = actor
 
     # --- calendar and templates ---------------------------------------------------------
     def calendar(self, cohort_label: str | None = None) -> SchoolCalendar:
@@ -398,6 +409,8 @@ class PlanningService:
             return load_settings(session)
 
     def save_calendar_settings(self, settings: CalendarSettings, actor: str) -> None:
+        require_coordinator(self._actor)
+        actor = author_of(self._actor, actor)
         """Store the last school day and the attention window; open tasks whose date hangs
         from a moved day move with it."""
         problems = []
@@ -433,6 +446,8 @@ class PlanningService:
             return list(load_templates(session))
 
     def save_templates(self, templates: Sequence[TaskTemplate], actor: str) -> None:
+        require_coordinator(self._actor)
+        actor = author_of(self._actor, actor)
         """Store the school's checklist and re-plan every pupil's open tasks: tasks of new
         active templates are added, open tasks of templates switched off (or removed) go,
         moved dates are applied. Finished tasks stay as they are."""
@@ -455,6 +470,8 @@ class PlanningService:
 
     def reset_templates(self, actor: str) -> None:
         """Back to the standard checklist of the school's type."""
+        require_coordinator(self._actor)
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             old = load_templates(session)
             session.execute(delete(TaskTemplateRow))
@@ -489,12 +506,16 @@ class PlanningService:
         return self._set_done(task_id, None, actor, self._clock())
 
     def _set_done(self, task_id: int, on: date | None, actor: str, now: datetime) -> Task:
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             row = session.get(PupilTaskRow, task_id)
             if row is None:
                 raise NotFoundError("Deze taak bestaat niet meer. Open de leerling opnieuw.")
+            require_pupil(session, self._actor, row.pupil_id, write=True)
             row.done_on = on
             row.done_by = actor if on is not None else ""
+            row.updated_at = now
+            row.updated_by = actor
             what = "afgevinkt" if on is not None else "weer open gezet"
             # The code, not the title: a school's own title could name something personal.
             append(
@@ -638,7 +659,10 @@ class PlanningService:
         routes = _ROUTES_BY_VALUE
         pupils: dict[int, tuple[Any, str, Route, Window]] = {}
         items: list[AttentionItem] = []
+        actor = self._actor
         for row in pupil_rows:
+            if actor is not None and not actor.sees_pupil(row[5]):
+                continue
             name = full_name(row[1], row[2], row[3])
             route = routes.get(row[7] or "", Route.ONBEKEND)
             window = windows[row[6]]

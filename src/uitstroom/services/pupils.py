@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from uitstroom.domain.actor import Actor, same_name
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import Leerweg, Niveau, Route, TimelineKind, Uitstroomprofiel
 from uitstroom.domain.model import (
@@ -23,7 +25,13 @@ from uitstroom.domain.model import (
     Stage,
 )
 from uitstroom.domain.validation import pupil_problems, stage_problems
-from uitstroom.services.audit import append, append_view, field_list
+from uitstroom.services.access import (
+    author_of,
+    require_coordinator,
+    require_pupil,
+    visible_ids,
+)
+from uitstroom.services.audit import append, append_view, field_list, record
 from uitstroom.services.convert import (
     apply_pupil,
     apply_route,
@@ -34,7 +42,14 @@ from uitstroom.services.convert import (
     record_from_row,
     settings_from_row,
 )
-from uitstroom.services.errors import GONE, ConflictError, NotFoundError, ValidationError
+from uitstroom.services.errors import (
+    GONE,
+    ConflictError,
+    NotAllowed,
+    NotFoundError,
+    ValidationError,
+    conflict_message,
+)
 from uitstroom.services.identity import author_name
 from uitstroom.services.planning import (
     on_route_saved,
@@ -98,9 +113,15 @@ SETTINGS_LABELS = {
 
 
 class SchoolService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock = datetime.now) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock = datetime.now,
+        actor: Actor | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._actor = actor
 
     def settings(self) -> SchoolSettings:
         with self._sessions() as session:
@@ -116,6 +137,7 @@ class SchoolService:
                     f"{MAX_AUTO_LOCK_MINUTES} minuten."
                 ]
             )
+        require_coordinator(self._actor)
         with self._sessions.begin() as session:
             row = session.get(SchoolSettingsRow, 1) or SchoolSettingsRow(id=1)
             old = settings_from_row(row if row.name is not None else None)
@@ -135,7 +157,12 @@ class SchoolService:
                 if getattr(old, name) != getattr(new, name)
             ]
             if changed:
-                append(session, author_name(new), AuditAction.SETTINGS, detail=field_list(changed))
+                append(
+                    session,
+                    author_of(self._actor, author_name(new)),
+                    AuditAction.SETTINGS,
+                    detail=field_list(changed),
+                )
             replan_for_school_type(session, old.school_type, new.school_type, self._clock().date())
         return self.settings()
 
@@ -150,9 +177,19 @@ def ensure_cohort(session: Session, label: str) -> CohortRow:
 
 
 class PupilService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock = datetime.now) -> None:
+    """`actor`: who is working (domain.actor); None is the laptop's coordinator. A mentor
+    reaches their own pupils only, a read-only user changes nothing and sees no support needs
+    or notes."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock = datetime.now,
+        actor: Actor | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._actor = actor
 
     # --- reading -------------------------------------------------------------------------
     def cohorts(self) -> list[Cohort]:
@@ -182,6 +219,7 @@ class PupilService:
                     mbo_leerweg=enum_or_none(Leerweg, r.mbo_leerweg),
                 )
                 for r in queries.pupil_summary_rows(session)
+                if self._actor is None or self._actor.sees_pupil(r.mentor)
             ]
 
     def pupils(self) -> list[Pupil]:
@@ -196,7 +234,11 @@ class PupilService:
                     selectinload(PupilRow.cohort),
                 )
             ).all()
-            return [pupil_from_row(row) for row in rows]
+            return [
+                self._shown_pupil(pupil_from_row(row))
+                for row in rows
+                if self._actor is None or self._actor.sees_pupil(row.mentor)
+            ]
 
     def count(self) -> int:
         with self._sessions() as session:
@@ -204,14 +246,17 @@ class PupilService:
 
     def record(self, pupil_id: int) -> PupilRecord:
         with self._sessions() as session:
-            return record_from_row(self._load(session, pupil_id))
+            require_pupil(session, self._actor, pupil_id, write=False)
+            return self._shown(record_from_row(self._load(session, pupil_id)))
 
     def open(self, pupil_id: int, actor: str) -> PupilRecord:
         """The record for the detail view, which shows the support needs and the notes: that
         view is logged in the audit trail, in the same transaction as the read."""
         with self._sessions.begin() as session:
-            record = record_from_row(self._load(session, pupil_id))
-            append_view(session, actor, pupil_id, self._clock())
+            require_pupil(session, self._actor, pupil_id, write=False)
+            record = self._shown(record_from_row(self._load(session, pupil_id)))
+            if self._actor is None or self._actor.sees_support_needs:
+                append_view(session, author_of(self._actor, actor), pupil_id, self._clock())
         return record
 
     def find_by_leerlingnummer(self, leerlingnummer: str) -> PupilRecord | None:
@@ -219,10 +264,14 @@ class PupilService:
             row_id = session.scalar(
                 select(PupilRow.id).where(PupilRow.leerlingnummer == leerlingnummer.strip())
             )
-            return None if row_id is None else record_from_row(self._load(session, row_id))
+            if row_id is None or not visible_ids(session, self._actor, [row_id]):
+                return None
+            return self._shown(record_from_row(self._load(session, row_id)))
 
     # --- writing -------------------------------------------------------------------------
     def create(self, pupil: Pupil, cohort_label: str, author: str) -> PupilRecord:
+        require_coordinator(self._actor)
+        author = author_of(self._actor, author)
         now = self._clock()
         self._check(pupil, now)
         try:
@@ -231,10 +280,11 @@ class PupilService:
                     cohort=ensure_cohort(session, cohort_label),
                     created_at=now,
                     updated_at=now,
+                    updated_by=author,
                     imported_values={},
                 )
                 apply_pupil(row, pupil)
-                row.route = RouteRow()
+                row.route = RouteRow(updated_at=now, updated_by=author)
                 apply_route(row.route, pupil.route)
                 row.timeline.append(
                     TimelineEntryRow(
@@ -268,26 +318,44 @@ class PupilService:
         aanmelddatum ticks "Aangemeld bij het mbo" on that date."""
         if pupil.id is None:
             raise NotFoundError("Deze leerling is nog niet opgeslagen.")
+        pupil_id = pupil.id
+        author = author_of(self._actor, author)
         now = self._clock()
         self._check(pupil, now)
         try:
             with self._sessions.begin() as session:
+                require_pupil(session, self._actor, pupil.id, write=True)
                 row = self._load(session, pupil.id)
                 if row.version != pupil.version:
-                    raise ConflictError(_CONFLICT)
+                    raise ConflictError(conflict_message(row.updated_by, author))
                 old = record_from_row(row).pupil
+                if self._actor is not None and not self._actor.sees_support_needs:
+                    pupil = replace(pupil, ondersteuningsbehoefte=old.ondersteuningsbehoefte)
                 changes = changed_fields(old, replace(pupil, cohort_label=old.cohort_label))
                 if not changes:
-                    return record_from_row(row)
+                    return self._shown(record_from_row(row))
+                if (
+                    self._actor is not None
+                    and not self._actor.is_coordinator
+                    and not same_name(old.mentor, pupil.mentor)
+                ):
+                    raise NotAllowed(
+                        "Alleen de coördinator kan de mentor van een leerling veranderen. "
+                        "Zet de mentor terug en vraag de coördinator om het aan te passen."
+                    )
                 apply_pupil(row, pupil)
+                row.updated_by = author
                 if row.route is None:
                     row.route = RouteRow()
+                if old.route != pupil.route:
+                    row.route.updated_at = now
+                    row.route.updated_by = author
                 apply_route(row.route, pupil.route)
                 route_changed = old.route.route != pupil.route.route
                 # A new route re-plans the open tasks; finished ones stay (services/planning).
                 bijstelling = on_route_saved(
                     session,
-                    pupil.id,
+                    pupil_id,
                     pupil.route,
                     old.cohort_label,
                     now.date(),
@@ -319,24 +387,37 @@ class PupilService:
                     session,
                     author,
                     AuditAction.EDITED,
-                    pupil.id,
+                    pupil_id,
                     field_list([FIELD_LABELS[name] for name in changes]),
                     now,
                 )
         except StaleDataError:
-            raise ConflictError(_CONFLICT) from None
+            conflict = ConflictError(conflict_message(self._last_editor(pupil_id), author))
+            self._refused(pupil_id, author, now, conflict)
+            raise conflict from None
+        except (ConflictError, NotAllowed) as refusal:
+            self._refused(pupil_id, author, now, refusal)
+            raise
         except IntegrityError:
             raise ValidationError(
                 [f"Leerlingnummer {pupil.leerlingnummer} hoort al bij een andere leerling."]
             ) from None
-        return self.record(pupil.id)
+        return self.record(pupil_id)
 
     def save_stage(self, pupil_id: int, stage: Stage, author: str) -> PupilRecord:
         problems = stage_problems(stage)
         if problems:
             raise ValidationError(problems)
+        author = author_of(self._actor, author)
         now = self._clock()
+        try:
+            return self._save_stage(pupil_id, stage, author, now)
+        except StaleDataError:
+            raise ConflictError(STAGE_CONFLICT) from None
+
+    def _save_stage(self, pupil_id: int, stage: Stage, author: str, now: datetime) -> PupilRecord:
         with self._sessions.begin() as session:
+            require_pupil(session, self._actor, pupil_id, write=True)
             row = self._load(session, pupil_id)
             if stage.id is None:
                 stage_row = StageRow(pupil_id=pupil_id)
@@ -348,7 +429,11 @@ class PupilService:
                     raise NotFoundError("Deze stage bestaat niet meer. Open de leerling opnieuw.")
                 stage_row = found
                 text = f"Stage gewijzigd: {stage.leerbedrijf}."
+            if stage.version is not None and stage_row.version != stage.version:
+                raise ConflictError(STAGE_CONFLICT)
             apply_stage(stage_row, stage)
+            stage_row.updated_at = now
+            stage_row.updated_by = author
             row.timeline.append(
                 TimelineEntryRow(
                     at=now, author=author, kind=TimelineKind.GEBEURTENIS.value, text=text
@@ -360,8 +445,10 @@ class PupilService:
         return self.record(pupil_id)
 
     def delete_stage(self, pupil_id: int, stage_id: int, author: str) -> PupilRecord:
+        author = author_of(self._actor, author)
         now = self._clock()
         with self._sessions.begin() as session:
+            require_pupil(session, self._actor, pupil_id, write=True)
             row = self._load(session, pupil_id)
             stage_row = session.get(StageRow, stage_id)
             if stage_row is None or stage_row.pupil_id != pupil_id:
@@ -381,8 +468,10 @@ class PupilService:
     def add_note(self, pupil_id: int, text: str, author: str) -> PupilRecord:
         if not text.strip():
             raise ValidationError(["Een notitie mag niet leeg zijn."])
+        author = author_of(self._actor, author)
         now = self._clock()
         with self._sessions.begin() as session:
+            require_pupil(session, self._actor, pupil_id, write=True)
             row = self._load(session, pupil_id)
             row.timeline.append(
                 TimelineEntryRow(
@@ -396,6 +485,30 @@ class PupilService:
         return self.record(pupil_id)
 
     # --- helpers -------------------------------------------------------------------------
+    def _shown(self, record: PupilRecord) -> PupilRecord:
+        """What this actor may see of a record: read-only users get no support needs and no
+        notes."""
+        if self._actor is None or self._actor.sees_support_needs:
+            return record
+        return replace(
+            record,
+            pupil=self._shown_pupil(record.pupil),
+            timeline=tuple(t for t in record.timeline if t.kind is not TimelineKind.NOTITIE),
+        )
+
+    def _shown_pupil(self, pupil: Pupil) -> Pupil:
+        if self._actor is None or self._actor.sees_support_needs:
+            return pupil
+        return replace(pupil, ondersteuningsbehoefte="")
+
+    def _last_editor(self, pupil_id: int) -> str:
+        with self._sessions() as session:
+            return session.scalar(select(PupilRow.updated_by).where(PupilRow.id == pupil_id)) or ""
+
+    def _refused(self, pupil_id: int, author: str, now: datetime, error: Exception) -> None:
+        """The attempt that was not stored goes in the trail, by whom and why, without data."""
+        refused(self._sessions, author, pupil_id, "leerlinggegevens", error, now)
+
     def _check(self, pupil: Pupil, now: datetime) -> None:
         problems = pupil_problems(pupil, now.date())
         if problems:
@@ -425,7 +538,29 @@ def load_pupil_row(session: Session, pupil_id: int) -> PupilRow:
     return row
 
 
-_CONFLICT = (
-    "Deze leerling is intussen ergens anders gewijzigd. Uw wijzigingen zijn niet opgeslagen. "
-    "Open de leerling opnieuw en voer uw wijziging nog eens in."
+STAGE_CONFLICT = (
+    "Iemand anders heeft deze stage net gewijzigd. Uw wijziging is niet opgeslagen. Open de "
+    "leerling opnieuw en voer uw wijziging nog eens in."
 )
+
+
+def refused(
+    sessions: sessionmaker[Session],
+    author: str,
+    pupil_id: int | None,
+    what: str,
+    error: Exception,
+    now: datetime,
+) -> None:
+    """A line for a change that was not stored: a conflict or a role that does not allow it."""
+    why = (
+        "iemand anders had het net gewijzigd"
+        if isinstance(error, ConflictError)
+        else "geen recht voor deze rol"
+    )
+    # The user must hear about the refusal itself; a trail that cannot take the line (a full
+    # disk) shows up at the next change, which it refuses as a whole.
+    with contextlib.suppress(SQLAlchemyError):
+        record(
+            sessions, author, AuditAction.REFUSED, f"{what} niet opgeslagen: {why}", pupil_id, now
+        )

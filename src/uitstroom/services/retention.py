@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.durability import BackupReason
 from uitstroom.domain.enums import SchoolType, TimelineKind
@@ -33,6 +34,7 @@ from uitstroom.domain.retention import (
     purge_due,
     rules_with_defaults,
 )
+from uitstroom.services.access import author_of, require_coordinator
 from uitstroom.services.audit import PUPIL_GONE, append
 from uitstroom.services.backups import backup_before
 from uitstroom.services.convert import enum_or
@@ -135,10 +137,13 @@ class RetentionService:
         sessions: sessionmaker[Session],
         backup: BackupFn | None = None,
         clock: Callable[[], datetime] = datetime.now,
+        actor: Actor | None = None,
     ) -> None:
         self._sessions = sessions
         self._backup = backup
         self._clock = clock
+        # Periods and the purge are the coordinator's (domain.actor).
+        self._actor = actor
 
     # --- the periods ---------------------------------------------------------------------
     def rules(self) -> dict[RetentionCategory, int]:
@@ -155,6 +160,8 @@ class RetentionService:
         ]
         if problems:
             raise ValidationError(problems)
+        require_coordinator(self._actor)
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             old = _rules(session)
             new = rules_with_defaults({**old, **rules})
@@ -199,6 +206,8 @@ class RetentionService:
     def purge(self, today: date, actor: str, expected: PurgePreview | None = None) -> PurgeResult:
         """Remove what has expired on `today`, after a backup. With `expected` (the preview
         the coordinator confirmed), nothing happens unless the same items are still due."""
+        require_coordinator(self._actor)
+        actor = author_of(self._actor, actor)
         self.check_date(today)
         if expected is not None and not expected.items:
             return PurgeResult(expected, None)

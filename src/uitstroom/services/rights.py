@@ -25,12 +25,14 @@ from uitstroom.documents.inzage import (
     KeptUntil,
     render_inzage,
 )
+from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.dates import dutch_date
 from uitstroom.domain.exit import HANDOVER_RECEIVERS, ExitInterview, HelpWanted
 from uitstroom.domain.handover import LegalBasis, Section
 from uitstroom.domain.nazorg import NazorgFile
 from uitstroom.domain.retention import CATEGORY_SCOPE, RetentionCategory
+from uitstroom.services.access import author_of, require_coordinator
 from uitstroom.services.audit import append, entries_for_pupil
 from uitstroom.services.convert import record_from_row, settings_from_row
 from uitstroom.services.errors import NotFoundError, ValidationError
@@ -77,10 +79,15 @@ class Erased:
 
 class RightsService:
     def __init__(
-        self, sessions: sessionmaker[Session], clock: Callable[[], datetime] = datetime.now
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime] = datetime.now,
+        actor: Actor | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
+        # The pupil's rights (inzage, erasure) are the coordinator's work (domain.actor).
+        self._actor = actor
 
     def find(self, leerlingnummer: str) -> int:
         """The internal id of the pupil with this leerlingnummer."""
@@ -98,12 +105,15 @@ class RightsService:
     # --- inzage --------------------------------------------------------------------------
     def inzage(self, pupil_id: int, actor: str) -> Inzage:
         """What the inzage shows, without making it (and without a line in the trail)."""
+        require_coordinator(self._actor)
         with self._sessions() as session:
             return _inzage(session, pupil_id, actor, self._clock())
 
     def export_inzage(self, pupil_id: int, folder: Path, actor: str) -> InzageFiles:
         """Write the PDF and the JSON into `folder`. The line in the trail, the data and the
         files belong together: when a file cannot be written, the line is not kept either."""
+        require_coordinator(self._actor)
+        actor = author_of(self._actor, actor)
         now = self._clock()
         folder = Path(folder)
         with self._sessions.begin() as session:
@@ -123,6 +133,8 @@ class RightsService:
     def erase(self, pupil_id: int, confirmation: str, actor: str) -> Erased:
         """Remove the pupil and everything that hangs from it, keeping only anonymous counts.
         `confirmation` must be the pupil's leerlingnummer, typed by whoever asks for this."""
+        require_coordinator(self._actor)
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             row = _load(session, pupil_id)
             if confirmation.strip() != row.leerlingnummer:

@@ -81,6 +81,8 @@ class PupilRow(Base):
     imported_values: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Who made the last change (several people share a server database).
+    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -143,6 +145,11 @@ class RouteRow(Base):
     instrumenten: Mapped[str] = mapped_column(String(200), default="")
     aanbieder: Mapped[str] = mapped_column(String(200), default="")
     toelichting: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     pupil: Mapped[PupilRow] = relationship(back_populates="route")
 
@@ -180,6 +187,11 @@ class StageRow(Base):
     toelichting: Mapped[str] = mapped_column(Text, default="")
     # What the pupil learned there (printed in the Paspoort voor Succes).
     geleerd: Mapped[str] = mapped_column(Text, default="", server_default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     pupil: Mapped[PupilRow] = relationship(back_populates="stages")
 
@@ -233,6 +245,9 @@ class PupilTaskRow(Base):
     due: Mapped[date] = mapped_column(Date)
     done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     done_by: Mapped[str] = mapped_column(String(200), default="")
+    # Who ticked or unticked it last (done_by is cleared by an untick).
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     pupil: Mapped[PupilRow] = relationship(back_populates="tasks")
 
@@ -344,6 +359,9 @@ class TransitieplanRow(Base):
     goals: Mapped[str] = mapped_column(Text, default="")
     updated_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class AgreementRow(Base):
@@ -387,6 +405,9 @@ class PaspoortRow(Base):
     aanpassingen: Mapped[str] = mapped_column(Text, default="")
     updated_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class CredentialRow(Base):
@@ -421,6 +442,11 @@ class ConsentRow(Base):
     )
     withdrawn_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class DocumentLogRow(Base):
@@ -467,6 +493,11 @@ class LeavingRow(Base):
     state: Mapped[str] = mapped_column(String(20), default="open")
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     waakvlam: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class NazorgMomentRow(Base):
@@ -491,6 +522,11 @@ class NazorgMomentRow(Base):
     original_due: Mapped[date] = mapped_column(Date)
     moved_reason: Mapped[str] = mapped_column(String(300), default="")
     done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class NazorgCallRow(Base):
@@ -512,6 +548,9 @@ class NazorgCallRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class NazorgSignalRow(Base):
@@ -564,3 +603,42 @@ class ExitInterviewRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+# --- several people on one shared database ----------------------------------------------------
+
+
+class AppUserRow(Base):
+    """Who may work in this database and in which role (domain.actor.User). No rows: one
+    coordinator, as on a laptop."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The operating-system login (SQLite) or the PostgreSQL role the person connects as.
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="mentor")
+    # How the name is written in the pupils' mentor field; "" means `name`.
+    mentor_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class ChangeMarkerRow(Base):
+    """One row whose counter every change bumps (services.audit.append): open windows poll it
+    to know when to read their lists again. Bumping it also makes writers take turns at the
+    audit trail's hash chain on a server database."""
+
+    __tablename__ = "change_marker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    changed_by: Mapped[str] = mapped_column(String(200), default="", server_default="")

@@ -1,0 +1,302 @@
+"""The roles in a shared database, enforced by the services: a coordinator may do everything,
+a mentor reaches their own pupils only, a read-only user changes nothing and never sees support
+needs, notes or the paspoort's parts about them. A refusal says what to do and changes nothing.
+
+On PostgreSQL the server holds the same line for someone who connects with another tool: a
+mentor's login sees only their pupils' rows, read-only cannot read support needs at all."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select, text
+
+from factories import dump, fixed_clock, make_pupil
+from uitstroom.domain.actor import Actor, Role, User
+from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.handover import DocumentKind, Paspoort
+from uitstroom.domain.model import SchoolSettings, Stage
+from uitstroom.domain.nazorg import CallRecord, CallStatus, Channel, Destination, Leaving
+from uitstroom.services.audit import AuditService
+from uitstroom.services.database import Database
+from uitstroom.services.errors import NotAllowed, ValidationError
+from uitstroom.services.handover import HandoverService
+from uitstroom.services.nazorg import NazorgService
+from uitstroom.services.planning import PlanningService
+from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.services.retention import RetentionService
+from uitstroom.services.users import UserService
+from uitstroom.storage.models import PupilRow
+
+COHORT = "2026-2027"
+NOW = datetime(2026, 11, 23, 9, 30)
+KRAMER = Actor("Anja Kramer", Role.MENTOR, mentor_name="mw. A. Kramer")
+READER = Actor("Kees Visser", Role.READONLY)
+# Changes and lines that do not matter to "nothing changed": the trail gets a refusal line.
+NO_TRAIL = ("audit_event", "change_marker")
+
+
+@pytest.fixture
+def school(database: Database) -> dict[str, int]:
+    """Three pupils: two of mw. A. Kramer (written two ways), one of dhr. P. Lindeman, with
+    support needs, a note and a paspoort."""
+    SchoolService(database.sessions).save_settings(
+        SchoolSettings(name="De Horizon", coordinator_name="Marloes")
+    )
+    pupils = PupilService(database.sessions, clock=fixed_clock(NOW))
+    ids = {}
+    for key, number, mentor in (
+        ("zoe", "200001", "mw. A. Kramer"),
+        ("sem", "200002", "Mw.  A. KRAMER "),
+        ("noa", "200003", "dhr. P. Lindeman"),
+    ):
+        record = pupils.create(
+            make_pupil(
+                leerlingnummer=number,
+                mentor=mentor,
+                ondersteuningsbehoefte="Heeft een rustige werkplek nodig (ASS).",
+            ),
+            COHORT,
+            "Marloes",
+        )
+        assert record.pupil.id is not None
+        ids[key] = record.pupil.id
+        pupils.add_note(record.pupil.id, "Moeder belde over de stage.", "Marloes")
+        HandoverService(database.sessions, clock=fixed_clock(NOW)).save_paspoort(
+            record.pupil.id,
+            Paspoort(wie="Houdt van koken.", nodig="Korte opdrachten, één tegelijk.", aanpak="x"),
+            "Marloes",
+        )
+    return ids
+
+
+def as_(database: Database, actor: Actor) -> PupilService:
+    return PupilService(database.sessions, clock=fixed_clock(NOW), actor=actor)
+
+
+def test_a_mentor_sees_and_edits_only_their_own_pupils(
+    database: Database, school: dict[str, int]
+) -> None:
+    mine = as_(database, KRAMER)
+    assert {s.id for s in mine.summaries()} == {school["zoe"], school["sem"]}
+    assert mine.record(school["sem"]).pupil.ondersteuningsbehoefte  # their own: everything
+    saved = mine.save(replace(mine.record(school["zoe"]).pupil, klas="PRO4B"), "")
+    assert saved.pupil.klas == "PRO4B" and saved.timeline[-1].author == "Anja Kramer"
+
+    before = dump(database, exclude=NO_TRAIL)
+    other = school["noa"]
+    for attempt in (
+        lambda: mine.record(other),
+        lambda: mine.open(other, ""),
+        lambda: mine.add_note(other, "Gebeld.", ""),
+        lambda: mine.save_stage(other, Stage(leerbedrijf="Garage Smit"), ""),
+        lambda: HandoverService(database.sessions, actor=KRAMER).paspoort(other),
+        lambda: PlanningService(database.sessions, actor=KRAMER).tick(
+            PlanningService(database.sessions).tasks(other)[0].id, ""
+        ),
+    ):
+        with pytest.raises(NotAllowed) as refused:
+            attempt()
+        assert str(refused.value).startswith(
+            "Deze leerling heeft een andere mentor dan mw. A. Kramer."
+        )
+        assert "Vraag de coördinator" in str(refused.value)
+    noa = PupilService(database.sessions).record(other).pupil
+    with pytest.raises(NotAllowed):
+        mine.save(replace(noa, klas="PRO4C"), "")
+    assert dump(database, exclude=NO_TRAIL) == before
+    refused_lines = [
+        e for e in AuditService(database.sessions).entries() if e.action is AuditAction.REFUSED
+    ]
+    assert [(e.actor, e.pupil_id) for e in refused_lines] == [("Anja Kramer", other)]
+
+
+def test_a_mentor_cannot_hand_a_pupil_to_another_mentor_or_run_the_school(
+    database: Database, school: dict[str, int]
+) -> None:
+    mine = as_(database, KRAMER)
+    zoe = mine.record(school["zoe"]).pupil
+    with pytest.raises(NotAllowed, match="Alleen de coördinator kan de mentor"):
+        mine.save(replace(zoe, mentor="dhr. P. Lindeman"), "")
+    for attempt in (
+        lambda: mine.create(make_pupil(leerlingnummer="200009"), COHORT, ""),
+        lambda: SchoolService(database.sessions, actor=KRAMER).save_settings(
+            SchoolSettings(name="Andere school")
+        ),
+        lambda: RetentionService(database.sessions, actor=KRAMER).purge(date(2026, 11, 23), ""),
+        lambda: UserService(database.sessions, actor=KRAMER).save_users([], ""),
+        lambda: NazorgService(database.sessions, actor=KRAMER).save_offsets([1, 6, 12], ""),
+    ):
+        with pytest.raises(NotAllowed, match="Dit mag alleen de coördinator doen"):
+            attempt()
+    assert PupilService(database.sessions).record(school["zoe"]).pupil.mentor == "mw. A. Kramer"
+
+
+def test_a_mentor_logs_calls_for_their_own_leavers_and_sees_only_those_in_the_agenda(
+    database: Database, school: dict[str, int]
+) -> None:
+    at = fixed_clock(datetime(2027, 8, 20, 9))
+    coordinator = NazorgService(database.sessions, clock=at)
+    for pupil_id in school.values():
+        coordinator.record_leaving(
+            pupil_id, Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij"), "Marloes"
+        )
+    mentor = NazorgService(database.sessions, clock=at, actor=KRAMER)
+    called = CallRecord(date(2027, 8, 19), True, Channel.TELEFOON, CallStatus.WERK)
+    mentor.log_call(school["zoe"], called, "")
+    with pytest.raises(NotAllowed):
+        mentor.log_call(school["noa"], called, "")
+    assert {f.pupil_id for f in mentor.files()} == {school["zoe"], school["sem"]}
+    agenda = mentor.agenda(date(2028, 8, 20))  # every call overdue by then
+    assert agenda and {item.pupil_id for item in agenda} <= {school["zoe"], school["sem"]}
+    assert len(coordinator.files()) == 3
+
+
+def test_read_only_gets_figures_and_lists_but_no_support_needs_and_changes_nothing(
+    database: Database, school: dict[str, int]
+) -> None:
+    reader = as_(database, READER)
+    assert len(reader.summaries()) == 3  # the list, with names and routes
+    record = reader.record(school["zoe"])
+    assert record.pupil.ondersteuningsbehoefte == ""
+    assert record.timeline and all(t.kind.value != "notitie" for t in record.timeline)
+    assert all(p.ondersteuningsbehoefte == "" for p in reader.pupils())
+    paspoort = HandoverService(database.sessions, actor=READER).paspoort(school["zoe"])
+    assert (paspoort.wie, paspoort.nodig, paspoort.aanpak) == ("Houdt van koken.", "", "")
+    # Opening is not logged as a view of support needs: none were shown.
+    reader.open(school["zoe"], "")
+    assert not any(
+        e.action is AuditAction.VIEWED_SUPPORT and e.actor == "Kees Visser"
+        for e in AuditService(database.sessions).entries()
+    )
+
+    before = dump(database, exclude=NO_TRAIL)
+    zoe = PupilService(database.sessions).record(school["zoe"]).pupil
+    handover = HandoverService(database.sessions, actor=READER)
+    for attempt in (
+        lambda: reader.save(replace(zoe, klas="PRO4B"), ""),
+        lambda: reader.add_note(school["zoe"], "Gebeld.", ""),
+        lambda: handover.save_paspoort(school["zoe"], Paspoort(wie="Anders."), ""),
+        lambda: handover.render_document(DocumentKind.PASPOORT, school["zoe"], date(2026, 11, 23)),
+    ):
+        with pytest.raises(NotAllowed) as refused:
+            attempt()
+        assert str(refused.value).startswith("U mag in Uitstroom alleen kijken")
+    assert dump(database, exclude=NO_TRAIL) == before
+
+
+def test_the_user_list_decides_who_is_working(database: Database, school: dict[str, int]) -> None:
+    users = UserService(database.sessions)
+    me = users.who_is_working()
+    assert me.listed and me.actor.role is Role.COORDINATOR  # no list: the laptop's coordinator
+    assert me.actor.name == "Marloes"
+
+    with pytest.raises(ValidationError) as wrong:
+        users.save_users(
+            [
+                User("Anja Kramer", "akramer", Role.MENTOR),
+                User("Ander", "AKRAMER", Role.READONLY),
+            ],
+            "Marloes",
+        )
+    assert "de inlognaam 'AKRAMER' staat ook op regel 1" in str(wrong.value)
+    assert "Zet minstens één coördinator in de lijst." in wrong.value.problems
+    assert users.users() == []
+
+    saved = users.save_users(
+        [
+            User("Marloes Jansen", me.login, Role.COORDINATOR),
+            User("Anja Kramer", "akramer", Role.MENTOR, "mw. A. Kramer"),
+        ],
+        "Marloes",
+    )
+    assert [u.name for u in saved] == ["Anja Kramer", "Marloes Jansen"]
+    assert users.who_is_working("AKramer").actor == KRAMER
+    stranger = users.who_is_working("onbekend123")
+    assert not stranger.listed and stranger.actor.role is Role.READONLY
+    line = AuditService(database.sessions).entries()[0]
+    assert (line.action, line.detail) == (
+        AuditAction.SETTINGS,
+        "velden: gebruikers (2 in de lijst)",
+    )
+
+
+# --- the server's own wall ---------------------------------------------------------------------
+
+
+def test_on_postgresql_a_mentor_login_sees_only_their_pupils_rows(
+    database: Database, school: dict[str, int]
+) -> None:
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("roles and row-level security are PostgreSQL's")
+    psycopg = pytest.importorskip("psycopg")
+    UserService(database.sessions).save_users(
+        [
+            User(
+                "Marloes", UserService(database.sessions).who_is_working().login, Role.COORDINATOR
+            ),
+            User("Anja Kramer", "akramer_test", Role.MENTOR, "mw. A. Kramer"),
+        ],
+        "Marloes",
+    )
+    url = database.engine.url
+    with database.engine.connect() as connection:
+        connection.execute(text("DROP ROLE IF EXISTS akramer_test"))
+        connection.execute(text("DROP ROLE IF EXISTS kvisser_test"))
+        connection.execute(
+            text("CREATE ROLE akramer_test LOGIN PASSWORD 'fietsbel-42' IN ROLE uitstroom_mentor")
+        )
+        connection.execute(
+            text("CREATE ROLE kvisser_test LOGIN PASSWORD 'fietsbel-43' IN ROLE uitstroom_readonly")
+        )
+        connection.commit()
+    try:
+        with psycopg.connect(
+            host=url.host,
+            port=url.port,
+            dbname=url.database,
+            user="akramer_test",
+            password="fietsbel-42",
+        ) as mentor:
+            seen = {row[0] for row in mentor.execute("SELECT id FROM pupil")}
+            assert seen == {school["zoe"], school["sem"]}
+            timeline = {row[0] for row in mentor.execute("SELECT pupil_id FROM timeline_entry")}
+            assert timeline == {school["zoe"], school["sem"]}
+            changed = mentor.execute(
+                "UPDATE pupil SET klas = 'X' WHERE id = %s", (school["noa"],)
+            ).rowcount
+            assert changed == 0
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                mentor.execute("UPDATE school_settings SET name = 'Andere school'")
+        with psycopg.connect(
+            host=url.host,
+            port=url.port,
+            dbname=url.database,
+            user="kvisser_test",
+            password="fietsbel-43",
+        ) as reader:
+            assert reader.execute("SELECT count(*) FROM pupil_task").fetchone()
+            assert len(reader.execute("SELECT id, klas, mentor FROM pupil").fetchall()) == 3
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.execute("SELECT ondersteuningsbehoefte FROM pupil")
+        with (
+            psycopg.connect(
+                host=url.host,
+                port=url.port,
+                dbname=url.database,
+                user="kvisser_test",
+                password="fietsbel-43",
+            ) as reader,
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+        ):
+            reader.execute("SELECT text FROM timeline_entry")
+    finally:
+        with database.engine.connect() as connection:
+            connection.execute(text("DROP OWNED BY akramer_test, kvisser_test"))
+            connection.execute(text("DROP ROLE akramer_test"))
+            connection.execute(text("DROP ROLE kvisser_test"))
+            connection.commit()
+    with database.sessions() as session:
+        assert session.scalar(select(PupilRow.klas).where(PupilRow.id == school["noa"])) != "X"
