@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from uitstroom import APP_NAME, APP_ORG, __version__
 from uitstroom.paths import resource
@@ -19,6 +19,7 @@ from uitstroom.services.identity import author_name
 from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.services.users import UserService
 from uitstroom.ui.backup_dialog import start_up
 from uitstroom.ui.main_window import MainWindow, Services
 from uitstroom.ui.pdf_preview import remove_temp_files
@@ -79,22 +80,36 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
     if db is None:
         return 1
     try:
-        school = SchoolService(db.sessions)
+        # Who is working: with a user list, the person it names for this login (their role
+        # decides what the services allow); without one, the laptop's coordinator (None).
+        working = UserService(db.sessions).who_is_working()
+        actor = None if not UserService(db.sessions).users() else working.actor
+        school = SchoolService(db.sessions, actor=actor)
         services = Services(
             school=school,
-            pupils=PupilService(db.sessions),
+            pupils=PupilService(db.sessions, actor=actor),
             sessions=db.sessions,
             location=db.location,
             database=db,
-            planning=PlanningService(db.sessions),
-            handover=HandoverService(db.sessions),
-            nazorg=NazorgService(db.sessions),
-            exit=ExitService(db.sessions),
+            planning=PlanningService(db.sessions, actor=actor),
+            handover=HandoverService(db.sessions, actor=actor),
+            nazorg=NazorgService(db.sessions, actor=actor),
+            exit=ExitService(db.sessions, actor=actor),
+            actor=actor,
         )
         # Copies opened in the PDF reader hold personal data: gone when the program closes.
         app.aboutToQuit.connect(remove_temp_files)
-        window = MainWindow(services, author_name(school.settings()), QSettings())
+        author = actor.name if actor is not None else author_name(school.settings())
+        window = MainWindow(services, author, QSettings())
         window.show()
+        if not working.listed:
+            QMessageBox.information(
+                window,
+                "Alleen kijken",
+                f"U (inlognaam ‘{working.login}’) staat niet in de lijst met gebruikers van "
+                "deze database. U kunt daarom alleen kijken. Vraag de coördinator om u toe te "
+                "voegen (Bestand > Gebruikers en rollen).",
+            )
         if db.backup_before_update is not None:
             window.statusBar().showMessage(
                 f"De database is bijgewerkt; eerst is een kopie gemaakt: {db.backup_before_update}",

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from factories import fixed_clock, make_pupil
+from uitstroom.domain.actor import Actor
 from uitstroom.domain.enums import Leerweg, Niveau, SchoolType
 from uitstroom.domain.model import SchoolSettings
 from uitstroom.services.database import Database
@@ -31,17 +32,20 @@ from uitstroom.ui.main_window import MainWindow, Services
 TODAY = date(2026, 11, 23)
 
 
-def services_for(db: Database, clock=None) -> Services:
+def services_for(db: Database, clock=None, actor: Actor | None = None) -> Services:
+    """`actor`: someone working in a shared database (domain.actor); None is the laptop's
+    coordinator."""
     clock = clock or fixed_clock()
     return Services(
-        school=SchoolService(db.sessions),
-        pupils=PupilService(db.sessions, clock=clock),
+        school=SchoolService(db.sessions, actor=actor),
+        pupils=PupilService(db.sessions, clock=clock, actor=actor),
         sessions=db.sessions,
         location=db.location,
-        planning=PlanningService(db.sessions, clock=clock),
-        handover=HandoverService(db.sessions, clock=clock),
-        nazorg=NazorgService(db.sessions, clock=clock),
-        exit=ExitService(db.sessions, clock=clock),
+        planning=PlanningService(db.sessions, clock=clock, actor=actor),
+        handover=HandoverService(db.sessions, clock=clock, actor=actor),
+        nazorg=NazorgService(db.sessions, clock=clock, actor=actor),
+        exit=ExitService(db.sessions, clock=clock, actor=actor),
+        actor=actor,
     )
 
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTim
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from uitstroom import APP_NAME
+from uitstroom.domain.actor import Actor, Role, coordinator
 from uitstroom.domain.enums import Route
 from uitstroom.domain.handover import DocumentKind
 from uitstroom.domain.model import Pupil, PupilRecord, PupilSummary, SchoolSettings
@@ -42,6 +44,7 @@ from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.services.retention import PurgeResult, RetentionService, purge_backup
 from uitstroom.services.rights import RightsService
+from uitstroom.services.users import ChangeMark, ChangeService
 from uitstroom.ui import rights
 from uitstroom.ui.audit_dialog import show_audit_trail
 from uitstroom.ui.cohort_model import (
@@ -93,6 +96,13 @@ class Services:
     nazorg: NazorgService | None = None
     # The mbo exitgesprek and its work list; None leaves them out.
     exit: ExitService | None = None
+    # Who is working (domain.actor), the same actor the services above were given. None: the
+    # single coordinator of a laptop database.
+    actor: Actor | None = None
+
+
+# How often the window asks the database whether someone else changed something.
+REFRESH_MS = 5000
 
 
 ALL = None
@@ -110,7 +120,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._services = services
         self._school = services.school.settings()
-        self._author = author or author_name(self._school)
+        self._author = author or (
+            services.actor.name if services.actor is not None else author_name(self._school)
+        )
+        self._actor = services.actor or coordinator(self._author)
         self._words = words_for(self._school.school_type)
         self.exit = services.exit
         self._settings = settings
@@ -142,6 +155,7 @@ class MainWindow(QMainWindow):
         self.nazorg = services.nazorg
         self.detail.nazorg_changed.connect(lambda p: self._on_nazorg_changed(p, "tab"))
         self.detail.pupil_saved.connect(self._on_pupil_saved)
+        self.detail.pupil_reloaded.connect(self._on_pupil_reloaded)
         self.detail.dirty_changed.connect(self._on_dirty_changed)
         self.detail.task_changed.connect(lambda p, t: self._on_task_changed(p, t, "checklist"))
         self.detail.exit_changed.connect(self._on_exit_changed)
@@ -165,6 +179,16 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._show_nothing_selected()
         self._on_dirty_changed(False)
+        self.detail.set_actor(self._actor)
+        self._apply_role()
+        # Others on the same database: a cheap marker, read every few seconds.
+        self._changes = ChangeService(services.sessions)
+        first = self._changes.mark()
+        self._last_mark = first.counter if first is not None else 0
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.poll_changes)
+        self.refresh_timer.start()
         self.resize(1280, 800)
         if settings is not None:
             geometry = settings.value("main_window/geometry")
@@ -316,6 +340,7 @@ class MainWindow(QMainWindow):
         self.import_action = action("&Importeren…", self.import_file, "Ctrl+I")
         self.export_action = action("&Exporteren…", self.export_file, "Ctrl+E")
         self.settings_action = action("&Schoolgegevens…", self.edit_school)
+        self.users_action = action("&Gebruikers en rollen…", self.edit_users)
         self.quit_action = action("&Afsluiten", self.close, QKeySequence(standard.Quit))
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -392,6 +417,7 @@ class MainWindow(QMainWindow):
         # backups: Back-ups…
         file_menu.addAction(self.backups_action)
         file_menu.addAction(self.settings_action)
+        file_menu.addAction(self.users_action)
         # checklists: Checklist aanpassen…, Agenda exporteren (.ics)…
         file_menu.addAction(self.templates_action)
         file_menu.addAction(self.ics_action)
@@ -465,6 +491,9 @@ class MainWindow(QMainWindow):
         self.last_saved_label = QLabel("", self)
         bar = self.statusBar()
         bar.addWidget(self.location_label, 1)
+        self.user_label = QLabel(self)
+        self.user_label.setObjectName("user")
+        bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.last_saved_label)
 
     # --- the list ------------------------------------------------------------------------
@@ -658,7 +687,9 @@ class MainWindow(QMainWindow):
 
     def _school_changed(self, school: SchoolSettings) -> None:
         self._school = school
-        self._author = author_name(school)
+        if self._services.actor is None:
+            self._author = author_name(school)
+            self._actor = coordinator(self._author)
         self.detail.set_author(self._author)
         if self.today_view is not None:
             self.today_view.set_author(self._author)
@@ -696,6 +727,8 @@ class MainWindow(QMainWindow):
         self.exit_separator.setVisible(words.exit_interviews)
         self._refresh_filters()
         self._update_count()
+        # The exit actions were shown again for an mbo: what the role may not do stays hidden.
+        self._apply_role()
 
     # --- actions -------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -775,7 +808,9 @@ class MainWindow(QMainWindow):
         database = self._services.database
         before_write = import_backup(database) if database is not None else None
         dialog = ImportDialog(
-            ImportService(self._services.sessions, before_write=before_write),
+            ImportService(
+                self._services.sessions, before_write=before_write, actor=self._services.actor
+            ),
             self.cohort_label(),
             self._author,
             self,
@@ -1065,7 +1100,9 @@ class MainWindow(QMainWindow):
             return datetime.combine(self._today(), datetime.now().time())
 
         backup = purge_backup(db) if db is not None else None
-        return RetentionService(self._services.sessions, backup=backup, clock=now)
+        return RetentionService(
+            self._services.sessions, backup=backup, clock=now, actor=self._services.actor
+        )
 
     def offer_purge(self) -> None:
         offer_purge(
@@ -1112,7 +1149,12 @@ class MainWindow(QMainWindow):
             return
         pupil = self._saved_pupil()
         if pupil is not None:
-            rights.export_inzage(self, RightsService(self._services.sessions), pupil, self._author)
+            rights.export_inzage(
+                self,
+                RightsService(self._services.sessions, actor=self._services.actor),
+                pupil,
+                self._author,
+            )
 
     def erase_on_request(self) -> None:
         if not self.detail.resolve_unsaved():
@@ -1120,7 +1162,7 @@ class MainWindow(QMainWindow):
         pupil = self._saved_pupil()
         if pupil is None:
             return
-        service = RightsService(self._services.sessions)
+        service = RightsService(self._services.sessions, actor=self._services.actor)
         if rights.erase_on_request(self, service, pupil, self._author) is None:
             return
         self.after_records_removed()
@@ -1174,6 +1216,121 @@ class MainWindow(QMainWindow):
             f"en {DEMO_LEAVERS} oud-leerlingen van vorig jaar in de nazorg.",
             10000,
         )
+
+    # --- several people at once ------------------------------------------------------------
+    def _apply_role(self) -> None:
+        """Hide what the role may not do; the services refuse it anyway (NotAllowed)."""
+        actor = self._actor
+        coordinator_only = (
+            self.import_action,
+            self.export_action,
+            self.settings_action,
+            self.users_action,
+            self.templates_action,
+            self.backups_action,
+            self.new_action,
+            self.archive_action,
+            self.klas_leaving_action,
+            self.inzage_action,
+            self.erase_action,
+            self.audit_action,
+            self.retention_action,
+        )
+        for made in coordinator_only:
+            made.setVisible(actor.is_coordinator)
+        writing = (
+            self.save_action,
+            self.leaving_action,
+            self.batch_action,
+            self.address_book_action,
+            *self.document_actions,
+            *self.exit_actions,
+        )
+        for made in writing:
+            if not actor.can_write:
+                made.setVisible(False)
+        self.user_label.setText(f"{actor.name} · {actor.role.label.lower()}")
+        self.user_label.setToolTip(
+            {
+                Role.COORDINATOR: "U mag alles in Uitstroom.",
+                Role.MENTOR: f"U ziet en wijzigt de leerlingen met mentor {actor.as_mentor}.",
+                Role.READONLY: "U kunt kijken en cijfers bekijken; ondersteuningsbehoefte en "
+                "notities ziet u niet.",
+            }[actor.role]
+        )
+
+    def edit_users(self) -> None:
+        from uitstroom.services.users import UserService
+        from uitstroom.ui.users_dialog import UsersDialog
+
+        service = UserService(self._services.sessions, actor=self._services.actor)
+        UsersDialog(service, self._author, self).exec()
+
+    def poll_changes(self) -> bool:
+        """Someone else changed data: read the lists again (and the open pupil when it is not
+        being edited), keeping what was chosen. True when the window was refreshed."""
+        if QApplication.activeModalWidget() is not None or self.window_lock.is_locked:
+            return False
+        mark = self._changes.mark()
+        if mark is None or mark.counter == self._last_mark:
+            return False
+        self._last_mark = mark.counter
+        self.refresh_from_others(mark)
+        return True
+
+    def refresh_from_others(self, mark: ChangeMark | None = None) -> None:
+        selection = self.table.selectionModel()
+        chosen = [
+            index.data(ROW_ROLE).id
+            for index in selection.selectedRows()
+            if index.data(ROW_ROLE) is not None
+        ]
+        scrolled = self.table.verticalScrollBar().value()
+        self.reload_cohort()
+        with self._quietly():
+            for pupil_id in chosen:
+                row = self.model.row_of(pupil_id)
+                if row is None or pupil_id == self.detail.pupil_id:
+                    continue
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                if index.isValid():
+                    selection.select(
+                        index,
+                        QItemSelectionModel.SelectionFlag.Select
+                        | QItemSelectionModel.SelectionFlag.Rows,
+                    )
+        self.table.verticalScrollBar().setValue(scrolled)
+        if self.nazorg_view is not None:
+            self.nazorg_view.stale = True
+            if self._nazorg_visible():
+                self.nazorg_view.reload()
+        self._refresh_open_pupil()
+        if mark is not None and mark.changed_by and mark.changed_by != self._author:
+            when = f" om {mark.changed_at:%H:%M}" if mark.changed_at is not None else ""
+            self.statusBar().showMessage(
+                f"Bijgewerkt: {mark.changed_by} heeft{when} iets gewijzigd.", 8000
+            )
+
+    def _refresh_open_pupil(self) -> None:
+        """The pupil on screen, read again when someone else changed it and nothing is being
+        typed; while typing, Opslaan will tell about the change instead."""
+        record = self.detail.record
+        if record is None or record.pupil.id is None or self.detail.is_dirty():
+            return
+        try:
+            fresh = self._services.pupils.record(record.pupil.id)
+        except ServiceError as exc:
+            self.detail.show_empty(str(exc))
+            return
+        if fresh.pupil.version != record.pupil.version or fresh.timeline != record.timeline:
+            self.detail.reload_from_database()
+
+    def _on_pupil_reloaded(self, record: PupilRecord) -> None:
+        with self._quietly():
+            self.model.upsert(summary_from_pupil(record.pupil))
+            if self.planning is not None and record.pupil.id is not None:
+                self._update_status(record.pupil.id)
+        self._reselect_open_pupil()
 
     # --- closing -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

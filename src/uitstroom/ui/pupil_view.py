@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uitstroom.domain.actor import Actor, Role
 from uitstroom.domain.enums import (
     Route,
     SchoolType,
@@ -44,8 +45,8 @@ from uitstroom.domain.model import (
     RouteDetails,
     Stage,
 )
-from uitstroom.services.errors import ServiceError, ValidationError
-from uitstroom.services.pupils import PupilService
+from uitstroom.services.errors import ConflictError, ServiceError, ValidationError
+from uitstroom.services.pupils import FIELD_LABELS, PupilService, changed_fields
 from uitstroom.ui.call_dialog import NazorgContext
 from uitstroom.ui.checklist_tab import ChecklistTab
 from uitstroom.ui.cohort_model import ROW_ROLE, RecordTableModel, fit_columns
@@ -129,6 +130,8 @@ class PupilView(QWidget):
     after an exitgesprek was finished (leaving data, calls, a handover task)."""
 
     pupil_saved = Signal(object)
+    # Read again because someone else had changed it (a conflict, or the window's refresh).
+    pupil_reloaded = Signal(object)
     dirty_changed = Signal(bool)
     task_changed = Signal(int, object)
     nazorg_changed = Signal(int)
@@ -168,6 +171,7 @@ class PupilView(QWidget):
         self._record: PupilRecord | None = None
         self._dirty = False
         self._banner_about_input = False
+        self._actor: Actor | None = None
 
         self._pages = QStackedWidget(self)
         self._empty = QLabel(self)
@@ -763,6 +767,9 @@ class PupilView(QWidget):
                         return False
                     reason = asked
                 record = self._pupils.save(pupil, self._author, route_reason=reason)
+        except ConflictError as exc:
+            self.show_conflict(str(exc), typed_changes(old, pupil))
+            return False
         except ServiceError as exc:
             self._show_problems(problems_of(exc), about_input=isinstance(exc, ValidationError))
             return False
@@ -818,6 +825,74 @@ class PupilView(QWidget):
             return None
         return str(dialog.values["reason"])
 
+    def show_conflict(self, message: str, typed: str) -> None:
+        """Someone else saved this pupil first: say so, keep what was typed where the user can
+        read it, and show the pupil as it is stored now."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Tegelijk gewijzigd",
+            message,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("conflict_message")
+        box.setInformativeText(
+            "Na OK ziet u de leerling zoals die nu is opgeslagen. Wat u had ingevuld, staat "
+            "onder ‘Details weergeven’: voer het nog eens in en klik op Opslaan."
+        )
+        if typed:
+            box.setDetailedText(f"Wat u had ingevuld:\n{typed}")
+        box.exec()
+        self.reload_from_database()
+
+    def reload_from_database(self) -> bool:
+        """Read the open pupil again as stored now (a note being typed stays)."""
+        if self._record is None or self._record.pupil.id is None:
+            return False
+        note = self.note_edit.toPlainText()
+        if not self.open_pupil(self._record.pupil.id):
+            return False
+        if note:
+            self.note_edit.setPlainText(note)
+        if self._record is not None:
+            self.pupil_reloaded.emit(self._record)
+        return True
+
+    def set_actor(self, actor: Actor) -> None:
+        """What the role may do here (domain.actor): read-only users see no support needs and
+        change nothing; a mentor cannot move a pupil to another mentor."""
+        self._actor = actor
+        writes = actor.can_write
+        self._boxes["Ondersteuningsbehoefte · bijzonder persoonsgegeven"].setVisible(
+            actor.sees_support_needs
+        )
+        for form in (*self._pupil_forms, self._route_form):
+            form.setEnabled(writes)
+        self._guardians.setEnabled(writes)
+        self._leerling_form.editor("mentor").setEnabled(actor.role is Role.COORDINATOR)
+        for widget in (
+            self.save_button,
+            self.revert_button,
+            self.note_edit,
+            self.add_note_button,
+            self.add_stage_button,
+            self.edit_stage_button,
+            self.delete_stage_button,
+            self.documents_button,
+        ):
+            widget.setVisible(writes)
+        for tab in (
+            self.checklist,
+            self.transitieplan,
+            self.paspoort,
+            self.consent,
+            self.nazorg_tab,
+        ):
+            if tab is not None:
+                tab.setEnabled(writes)
+        if not writes:
+            self.exit_button.hide()
+
     def _announce_saved(self, record: PupilRecord) -> None:
         self.saved_label.setText(f"✓ Opgeslagen om {self._clock():%H:%M}")
         self.pupil_saved.emit(record)
@@ -856,13 +931,15 @@ class PupilView(QWidget):
             return
         pupil_id = self._record.pupil.id
         stage_id = None if stage is None else stage.id
+        # The version it was read at: a change made by someone else in between is refused.
+        version = None if stage is None else stage.version
         dialog = FormDialog(
             "Stage toevoegen" if stage is None else "Stage wijzigen",
             STAGE_FIELDS,
             values_of(stage or Stage(leerbedrijf=""), [f.name for f in STAGE_FIELDS]),
             intro="" if stage else f"Een nieuwe stage voor {self._record.pupil.name}.",
             submit=lambda v: self._pupils.save_stage(
-                pupil_id, Stage(id=stage_id, **v), self._author
+                pupil_id, Stage(id=stage_id, version=version, **v), self._author
             ),
             parent=self,
         )
@@ -909,3 +986,24 @@ class PupilView(QWidget):
         self.banner.clear_message()
         self._lists_changed(record)
         return True
+
+
+def typed_changes(old: Pupil, typed: Pupil) -> str:
+    """What the user had changed, one field a line, to type in again after a conflict."""
+    lines = []
+    for name in changed_fields(old, replace(typed, cohort_label=old.cohort_label)):
+        value = getattr(typed, name)
+        if name == "route":
+            shown = value.route.label
+        elif name == "guardians":
+            shown = "; ".join(g.name for g in value) or "(leeg)"
+        elif isinstance(value, date):
+            shown = f"{value:%d-%m-%Y}"
+        elif isinstance(value, bool):
+            shown = "ja" if value else "nee"
+        elif hasattr(value, "label"):
+            shown = value.label
+        else:
+            shown = str(value) if value not in (None, "") else "(leeg)"
+        lines.append(f"{FIELD_LABELS[name]}: {shown}")
+    return "\n".join(lines)
