@@ -259,3 +259,47 @@ def test_the_change_marker_moves_when_someone_changes_data_and_only_then(
     with pytest.raises(ConflictError):
         anja.save(replace(stale, klas="PRO4C"), "")
     assert window.mark() == after  # refused: nothing changed
+
+
+def test_many_people_saving_one_pupil_lose_no_change_and_keep_the_trail_whole(
+    database: Database, pupil_id: int
+) -> None:
+    """Each one does what the conflict message asks: read again and redo. Every stored change
+    moves the version once, every refusal leaves its line, and the chain stays one chain
+    (a refusal's line takes its turn at the trail like any change)."""
+    with database.sessions() as session:
+        start = session.scalar(select(PupilRow.version).where(PupilRow.id == pupil_id))
+    stored: list[str] = []
+    refusals: list[str] = []
+    errors: list[BaseException] = []
+
+    def edits(n: int) -> None:
+        me = PupilService(person(database), clock=fixed_clock(NOW), actor=Actor(f"Mentor {n}"))
+        for k in range(6):
+            phone = f"06 {n:02d}{k:06d}"
+            while True:
+                try:
+                    me.save(replace(me.record(pupil_id).pupil, telefoon=phone), "")
+                except ConflictError:
+                    refusals.append(phone)
+                    continue
+                except Exception as exc:  # reported below
+                    errors.append(exc)
+                stored.append(phone)
+                break
+
+    threads = [threading.Thread(target=edits, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with database.sessions() as session:
+        version = session.scalar(select(PupilRow.version).where(PupilRow.id == pupil_id))
+    assert version == start + len(stored) == start + 24
+    trail = AuditService(database.sessions)
+    lines = [e for e in trail.entries() if e.pupil_id == pupil_id]
+    assert sum(e.action is AuditAction.REFUSED for e in lines) == len(refusals)
+    assert sum(e.action is AuditAction.EDITED for e in lines) == 24
+    assert trail.check().whole

@@ -107,19 +107,30 @@ _NO_CHANGE = frozenset(
 
 def take_turn(session: Session, actor: str, now: datetime, bump: bool = True) -> None:
     """Lock the change marker row until the caller's transaction ends, bumping its counter
-    for a change. SQLite has one writer at a time anyway; PostgreSQL queues the writers here."""
+    for a change. An UPDATE either way: SQLite takes its one write lock here (a SELECT would
+    not, and two writers could then seal onto the same line), PostgreSQL a row lock, so the
+    writers take turns from here until they commit."""
     marker = ChangeMarkerRow
-    if not bump:
-        session.execute(select(marker.id).where(marker.id == 1).with_for_update())
-        return
+    values = (
+        {"counter": marker.counter + 1, "changed_at": now, "changed_by": actor}
+        if bump
+        else {"counter": marker.counter}
+    )
     result = session.execute(
         update(marker)
         .where(marker.id == 1)
-        .values(counter=marker.counter + 1, changed_at=now, changed_by=actor)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if not cast(CursorResult[Any], result).rowcount:
-        session.execute(insert(marker).values(id=1, counter=1, changed_at=now, changed_by=actor))
+        session.execute(
+            insert(marker).values(
+                id=1,
+                counter=int(bump),
+                changed_at=now if bump else None,
+                changed_by=actor if bump else "",
+            )
+        )
 
 
 def record(

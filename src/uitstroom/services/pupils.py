@@ -344,7 +344,9 @@ class PupilService:
                         "Zet de mentor terug en vraag de coördinator om het aan te passen."
                     )
                 apply_pupil(row, pupil)
+                # Every change to the row before the first flush: one UPDATE, one version.
                 row.updated_by = author
+                row.updated_at = now
                 if row.route is None:
                     row.route = RouteRow()
                 if old.route != pupil.route:
@@ -373,7 +375,6 @@ class PupilService:
                             bijstelling=bijstelling,
                         )
                     )
-                row.updated_at = now
                 labels = ", ".join(FIELD_LABELS[name] for name in changes)
                 row.timeline.append(
                     TimelineEntryRow(
