@@ -98,6 +98,7 @@ def main() -> None:
     exit_figures()
     backup_figures()
     postgres_figures()
+    concurrent_figures()
 
 
 def today_figures() -> None:
@@ -128,6 +129,12 @@ def postgres_figures() -> None:
     from bench import postgres
 
     postgres.print_figures(RUNS)
+
+
+def concurrent_figures() -> None:
+    from bench import concurrent
+
+    concurrent.print_figures()
 
 
 def backup_figures() -> None:
