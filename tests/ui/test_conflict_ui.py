@@ -131,7 +131,7 @@ def test_a_mentor_sees_only_their_pupils_and_cannot_manage_the_school(
         for action in (window.import_action, window.users_action, window.settings_action):
             assert not action.isVisible()
         assert window.save_action.isVisible()
-        assert window.user_label.text() == "Anja Kramer · mentor of slb'er"
+        assert window.user_label.text() == "Anja Kramer · mentor of SLB'er"
         open_row(qtbot, window, 0)
         assert not editor(window, "mentor").isEnabled()
         assert editor(window, "klas").isEnabled()

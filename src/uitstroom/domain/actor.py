@@ -18,6 +18,11 @@ class Role(LabelledEnum):
     MENTOR = ("mentor", "Mentor of SLB'er")
     READONLY = ("alleen_lezen", "Alleen lezen")
 
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a line of text: "mentor of SLB'er", not "mentor of slb'er"."""
+        return self.label[:1].lower() + self.label[1:]
+
 
 def same_name(a: str, b: str) -> bool:
     """Names as typed in a pupil's mentor field: case and spacing do not matter."""

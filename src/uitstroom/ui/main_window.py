@@ -1249,7 +1249,7 @@ class MainWindow(QMainWindow):
         for made in writing:
             if not actor.can_write:
                 made.setVisible(False)
-        self.user_label.setText(f"{actor.name} · {actor.role.label.lower()}")
+        self.user_label.setText(f"{actor.name} · {actor.role.in_sentence}")
         self.user_label.setToolTip(
             {
                 Role.COORDINATOR: "U mag alles in Uitstroom.",

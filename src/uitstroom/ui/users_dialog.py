@@ -122,7 +122,7 @@ class UsersDialog(QDialog):
     # --- the list ------------------------------------------------------------------------
     def _label(self, user: User) -> str:
         name = user.name or "(nieuwe gebruiker)"
-        return f"{name} — {user.role.label.lower()}"
+        return f"{name} — {user.role.in_sentence}"
 
     def _fill_list(self, current: int) -> None:
         self.list.blockSignals(True)
