@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from factories import make_database
 from uitstroom.services.database import DatabaseInUse, DatabaseOpenError, open_database
+from uitstroom.storage.cipher import make_encrypted_engine
 from uitstroom.storage.keys import new_data_key
 
 
-def test_a_second_program_on_the_same_database_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+def test_a_second_program_on_the_same_database_is_refused_with_a_clear_message(
+    tmp_path: Path,
+) -> None:
     first = make_database(tmp_path)
     with pytest.raises(DatabaseInUse, match="al geopend met deze database"):
         open_database(first.path, first.key)
@@ -29,6 +33,23 @@ def test_the_wrong_key_is_refused_and_the_file_is_unchanged(tmp_path: Path) -> N
     assert db.path.read_bytes() == before
     reopened = open_database(db.path, db.key)  # a refused attempt leaves no stale lock
     reopened.close()
+
+
+def test_a_file_from_a_newer_program_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    db = make_database(tmp_path)
+    db.close()
+    engine = make_encrypted_engine(db.path, db.key)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+    engine.dispose()
+    before = db.path.read_bytes()
+    with pytest.raises(DatabaseOpenError, match="nieuwere versie van Uitstroom"):
+        open_database(db.path, db.key)
+    assert db.path.read_bytes() == before
+    assert not (tmp_path / "backups").exists() or not any((tmp_path / "backups").iterdir())
+    # No stale lock either: refused again for the same reason, not as "in use".
+    with pytest.raises(DatabaseOpenError, match="nieuwere versie van Uitstroom"):
+        open_database(db.path, db.key)
 
 
 def test_a_folder_is_no_database(tmp_path: Path) -> None:

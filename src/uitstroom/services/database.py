@@ -127,6 +127,14 @@ def open_database(
     engine = cipher.make_encrypted_engine(path, key)
     watch_for_full_disk(engine)
     try:
+        revision = migrate.current_revision(engine)
+        if revision is not None and not migrate.is_known_revision(engine, revision):
+            # Migrating down is no option: the newer program's data would be lost.
+            raise DatabaseOpenError(
+                f"{path.name} is bijgewerkt door een nieuwere versie van Uitstroom. Er is niets "
+                "veranderd. Installeer die nieuwere versie (vraag het zo nodig aan de ICT-"
+                "afdeling) en open de database dan opnieuw."
+            )
         backup = migrate.upgrade(
             engine,
             backup=lambda: make_backup(path, key, backups, "voor-update", datetime.now()),
