@@ -25,6 +25,15 @@ DEMO_DAY = date(2026, 11, 23)
 
 
 @pytest.fixture(autouse=True)
+def own_config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> Path:
+    """The school server chosen in a developer's window must not steer the tests (and a test
+    choosing one must not steer the developer's next start)."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def memory_keychain() -> Iterator[MemoryKeyring]:
     """Tests never touch the developer's real keychain: an in-memory one stands in."""
     previous = keyring.get_keyring()

@@ -17,7 +17,14 @@ from uitstroom import commands as command_modules
 from uitstroom.commands import Handler
 from uitstroom.domain.enums import SchoolType
 from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.paths import DB_ENV, PASSPHRASE_ENV, backup_dir_for, default_database
+from uitstroom.paths import (
+    DB_ENV,
+    DB_FILENAME,
+    PASSPHRASE_ENV,
+    backup_dir_for,
+    data_dir,
+    default_database,
+)
 from uitstroom.services import vault
 from uitstroom.services.backups import import_backup
 from uitstroom.services.database import Database, DatabaseOpenError, open_database
@@ -34,7 +41,8 @@ EPILOG = f"""\
 Zonder opdracht opent {APP_NAME} het venster.
 
 Database: --db PAD (of een postgresql://-adres), anders de omgevingsvariabele {DB_ENV},
-anders de gebruikersmap: {default_database()}
+anders de schoolserver die in het venster is gekozen (Bestand → Verbinden met de
+schoolserver), anders het bestand in de gebruikersmap: {data_dir() / DB_FILENAME}
 
 De database is versleuteld. De sleutel staat in de sleutelbos van het systeem; ontbreekt die,
 dan is het herstelwachtwoord nodig. Scripts zetten het in een bestand en noemen dat bestand in

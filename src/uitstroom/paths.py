@@ -20,9 +20,37 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, APP_ORG))
 
 
+SERVER_FILENAME = "schoolserver.txt"
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_ORG))
+
+
+def chosen_server() -> str | None:
+    """The school server this user connected to in the window (Bestand > Verbinden met de
+    schoolserver), without its password: that stays in the keychain."""
+    try:
+        text = (config_dir() / SERVER_FILENAME).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return text if text.startswith("postgresql") else None
+
+
+def choose_server(url: str | None) -> None:
+    """Remember the server for the next start; None goes back to the file on this computer."""
+    target = config_dir() / SERVER_FILENAME
+    if url is None:
+        target.unlink(missing_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(url + "\n", encoding="utf-8")
+
+
 def default_database() -> str:
-    """--db wins over UITSTROOM_DB, which wins over the user data folder."""
-    return os.environ.get(DB_ENV) or str(data_dir() / DB_FILENAME)
+    """--db wins over UITSTROOM_DB, which wins over the school server chosen in the window,
+    which wins over the file in the user data folder."""
+    return os.environ.get(DB_ENV) or chosen_server() or str(data_dir() / DB_FILENAME)
 
 
 def backup_dir_for(database: str) -> Path | None:

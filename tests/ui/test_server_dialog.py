@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel, QLineE
 
 from keyring_double import MemoryKeyring
 from pg import Cluster
+from uitstroom.paths import default_database
 from uitstroom.services.connection import ServerAddress
 from uitstroom.services.database import Database
 from uitstroom.storage import migrate
@@ -176,3 +177,30 @@ def test_the_dialog_as_a_person_sees_it(qtbot, dialog: ServerDialog) -> None:
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         image.save(str(Path(SCREENSHOTS) / "server-dialog.png"))
+
+
+def test_the_window_remembers_the_server_for_the_next_start_and_goes_back(
+    qtbot, window, dialogs, server_database: ServerAddress, monkeypatch
+) -> None:
+    monkeypatch.delenv("UITSTROOM_DB", raising=False)
+    seen: list[str] = []
+
+    def connect(dialog: QWidget) -> None:
+        assert isinstance(dialog, ServerDialog)
+        type_address(dialog, server_database, SECRET)
+        dialog.connect_button.click()
+
+    dialogs.then(connect)
+    dialogs.then(lambda box: (seen.append(box.text()), box.accept()))
+    window.server_action.trigger()
+    assert "Vanaf de volgende start werkt Uitstroom met" in seen[0]
+    assert default_database() == server_database.url()
+    assert SECRET not in default_database()
+    window.file_menu.aboutToShow.emit()
+    assert window.local_action.isVisible()
+
+    dialogs.click("OK")
+    window.local_action.trigger()
+    assert default_database().endswith("uitstroom.db")
+    window.file_menu.aboutToShow.emit()
+    assert not window.local_action.isVisible()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -35,6 +36,7 @@ from uitstroom.domain.enums import Route
 from uitstroom.domain.handover import DocumentKind
 from uitstroom.domain.model import Pupil, PupilRecord, PupilSummary, SchoolSettings
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.paths import choose_server, chosen_server
 from uitstroom.services.audit import AuditService
 from uitstroom.services.backups import import_backup
 from uitstroom.services.database import Database
@@ -342,6 +344,10 @@ class MainWindow(QMainWindow):
         self.settings_action = action("&Schoolgegevens…", self.edit_school)
         self.users_action = action("&Gebruikers en rollen…", self.edit_users)
         self.quit_action = action("&Afsluiten", self.close, QKeySequence(standard.Quit))
+        self.server_action = action("Verbinden met de school&server…", self.connect_to_server)
+        self.local_action = action(
+            "Terug naar de database op deze &computer", self.back_to_this_computer
+        )
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.new_action = action(self._words.new_pupil, self.new_pupil, QKeySequence(standard.New))
@@ -429,6 +435,13 @@ class MainWindow(QMainWindow):
         # the mbo exitgesprek: Cijfers exitgesprekken…, Redenen van uitval…
         file_menu.addAction(self.exit_figures_action)
         file_menu.addAction(self.dropout_reasons_action)
+        file_menu.addSeparator()
+        # the school's server: Verbinden met de schoolserver…, Terug naar deze computer
+        file_menu.addAction(self.server_action)
+        file_menu.addAction(self.local_action)
+        file_menu.aboutToShow.connect(
+            lambda: self.local_action.setVisible(chosen_server() is not None)
+        )
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         pupil_menu = self.pupil_menu = menus.addMenu(self._words.pupil_menu)
@@ -1046,6 +1059,38 @@ class MainWindow(QMainWindow):
     def export_nazorg_ics(self) -> None:
         if self.nazorg_view is not None:
             self.nazorg_view.export_ics()
+
+    # --- the school's server -------------------------------------------------------------
+    def connect_to_server(self) -> None:
+        """Connect once to check the address and password (kept in the keychain when asked);
+        the next start opens the server. A running window keeps its database: what is on
+        screen belongs to it, and nothing half-saved moves along."""
+        from uitstroom.services.connection import ServerAddress
+        from uitstroom.ui.server_dialog import ServerDialog
+
+        current = chosen_server()
+        dialog = ServerDialog(ServerAddress.from_url(current) if current else None, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.address is None:
+            return
+        if dialog.database is not None:
+            dialog.database.close()
+        choose_server(dialog.address.url())
+        QMessageBox.information(
+            self,
+            "Schoolserver gekozen",
+            f"Vanaf de volgende start werkt Uitstroom met {dialog.address.description}. "
+            "Sluit Uitstroom en start het opnieuw. De database op deze computer blijft bewaard; "
+            "met Bestand → Terug naar de database op deze computer gaat u er weer naar terug.",
+        )
+
+    def back_to_this_computer(self) -> None:
+        choose_server(None)
+        QMessageBox.information(
+            self,
+            "Database op deze computer",
+            "Vanaf de volgende start werkt Uitstroom weer met de database op deze computer. "
+            "Sluit Uitstroom en start het opnieuw.",
+        )
 
     # --- the mbo exitgesprek --------------------------------------------------------------
     def open_exit_interview(self) -> None:
