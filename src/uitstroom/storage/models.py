@@ -210,7 +210,8 @@ class TimelineEntryRow(Base):
 
 
 class TaskTemplateRow(Base):
-    """A school's own checklist: no rows means domain.checklist.DEFAULT_TEMPLATES."""
+    """A school's own checklist: no rows means the standard one of its type
+    (domain.checklist.default_templates)."""
 
     __tablename__ = "task_template"
 
