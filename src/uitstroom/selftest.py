@@ -76,6 +76,18 @@ def step_program(run: Run) -> str:
     )
 
 
+def step_server_driver(run: Run) -> str:
+    """The shared school server (PostgreSQL) goes through psycopg with its own libpq; SQLAlchemy
+    imports it only for a postgresql:// address, so a build could leave it out unnoticed."""
+    import psycopg
+
+    libpq = psycopg.pq.version()
+    return (
+        f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__}), "
+        f"libpq {libpq // 10000}.{libpq % 10000}"
+    )
+
+
 def step_sqlcipher(run: Run) -> str:
     import sqlcipher3.dbapi2 as sqlcipher
 
@@ -269,6 +281,7 @@ STEPS: tuple[tuple[str, Callable[[Run], str]], ...] = (
     ("Programma", step_program),
     ("Versleuteling", step_sqlcipher),
     ("Sleutelbos", step_keychain),
+    ("Koppeling met een schoolserver", step_server_driver),
     ("Tijdelijke database", step_database),
     ("Bijwerken van een oude database", step_upgrade),
     ("Leerling opslaan", step_pupil),

@@ -38,6 +38,7 @@ def test_the_self_test_passes_and_leaves_no_database_behind(tmp_path: Path) -> N
     text = result.stdout
     assert "SQLCipher 4." in text
     assert "koppeling SecretService aanwezig" in text
+    assert "psycopg 3." in text and "(binary), libpq " in text
     assert "migraties uitgevoerd tot" in text
     assert "schema 0001 bijgewerkt tot" in text and "-voor-update.db" in text
     assert "knoppen in het Nederlands ('Annuleren'" in text
