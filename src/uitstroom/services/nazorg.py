@@ -439,8 +439,16 @@ class NazorgService:
             if session.get(PupilRow, pupil_id) is not None:
                 require_pupil(session, self._actor, pupil_id, write=True)
             # The file's version goes up with every call. A server makes a second call for
-            # the same file wait here (FOR UPDATE); SQLite has read before it could wait, so
-            # its UPDATE finds a newer version and the call starts again (StaleDataError).
+            # the same file wait here (FOR UPDATE). SQLite knows no FOR UPDATE and reads
+            # outside a transaction until the first write: a write that changes nothing takes
+            # its lock first, so the version read next is the newest (a clash that still
+            # happens, such as a busy timeout, starts the call again).
+            if session.get_bind().dialect.name == "sqlite":
+                session.execute(
+                    update(LeavingRow)
+                    .where(LeavingRow.pupil_id == pupil_id)
+                    .values(pupil_id=LeavingRow.pupil_id)
+                )
             leaving = session.scalar(
                 select(LeavingRow).where(LeavingRow.pupil_id == pupil_id).with_for_update()
             )
