@@ -36,8 +36,6 @@ from uitstroom.services.convert import (
     apply_pupil,
     apply_route,
     apply_stage,
-    enum_or,
-    enum_or_none,
     pupil_from_row,
     record_from_row,
     settings_from_row,
@@ -57,6 +55,7 @@ from uitstroom.services.planning import (
     replan_for_school_type,
     tick_registration,
 )
+from uitstroom.services.speed import collector_paused
 from uitstroom.storage import queries
 from uitstroom.storage.models import (
     CohortRow,
@@ -110,6 +109,14 @@ SETTINGS_LABELS = {
     "logo_png": "logo",
     "auto_lock_minutes": "automatisch vergrendelen",
 }
+
+
+# Stored value -> member: an unknown or empty value gives None (ONBEKEND for the route), as
+# enum_or_none and enum_or do, without an Enum() call per row.
+_PROFIELEN = {member.value: member for member in Uitstroomprofiel}
+_ROUTES = {member.value: member for member in Route}
+_NIVEAUS = {member.value: member for member in Niveau}
+_LEERWEGEN = {member.value: member for member in Leerweg}
 
 
 class SchoolService:
@@ -198,28 +205,51 @@ class PupilService:
             return [Cohort(r.id, r.label) for r in rows]
 
     def summaries(self) -> list[PupilSummary]:
-        with self._sessions() as session:
+        """Every pupil's row for the cohort table. Positional arguments from the row tuples and
+        enums by dictionary: keyword arguments, attributes by name and Enum() per row took
+        half a second for 50,000 students."""
+        actor = self._actor
+        profielen, routes, niveaus, leerwegen = _PROFIELEN, _ROUTES, _NIVEAUS, _LEERWEGEN
+        onbekend = Route.ONBEKEND
+        with collector_paused(), self._sessions() as session:
             return [
                 PupilSummary(
-                    id=r.id,
-                    leerlingnummer=r.leerlingnummer,
-                    roepnaam=r.roepnaam,
-                    tussenvoegsel=r.tussenvoegsel,
-                    achternaam=r.achternaam,
-                    klas=r.klas,
-                    mentor=r.mentor,
-                    uitstroomprofiel=enum_or_none(Uitstroomprofiel, r.uitstroomprofiel),
-                    mbo_opleiding=r.mbo_opleiding,
-                    route=enum_or(Route, r.route, Route.ONBEKEND),
-                    archived=r.archived,
-                    cohort_label=r.cohort_label,
-                    geboortedatum=r.geboortedatum,
-                    mbo_crebo=r.mbo_crebo or "",
-                    mbo_niveau=enum_or_none(Niveau, r.mbo_niveau),
-                    mbo_leerweg=enum_or_none(Leerweg, r.mbo_leerweg),
+                    pupil_id,
+                    leerlingnummer,
+                    roepnaam,
+                    tussenvoegsel,
+                    achternaam,
+                    klas,
+                    mentor,
+                    profielen.get(profiel),
+                    opleiding,
+                    routes.get(route, onbekend),
+                    archived,
+                    cohort_label,
+                    geboortedatum,
+                    crebo or "",
+                    niveaus.get(niveau),
+                    leerwegen.get(leerweg),
                 )
-                for r in queries.pupil_summary_rows(session)
-                if self._actor is None or self._actor.sees_pupil(r.mentor)
+                for (
+                    pupil_id,
+                    leerlingnummer,
+                    roepnaam,
+                    tussenvoegsel,
+                    achternaam,
+                    klas,
+                    mentor,
+                    profiel,
+                    opleiding,
+                    route,
+                    archived,
+                    cohort_label,
+                    geboortedatum,
+                    crebo,
+                    niveau,
+                    leerweg,
+                ) in queries.pupil_summary_rows(session)
+                if actor is None or actor.sees_pupil(mentor)
             ]
 
     def pupils(self) -> list[Pupil]:

@@ -35,7 +35,8 @@ def pupil_summary_rows(session: Session) -> Sequence[Any]:
         .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
         .order_by(PupilRow.achternaam, PupilRow.roepnaam)
     )
-    return session.execute(statement).all()
+    # Through the connection, not the ORM: plain rows, without the ORM's loading per row.
+    return session.connection().execute(statement).all()
 
 
 def pupil_count(session: Session) -> int:
