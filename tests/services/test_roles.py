@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -22,6 +23,8 @@ from uitstroom.domain.nazorg import CallRecord, CallStatus, Channel, Destination
 from uitstroom.services.audit import AuditService
 from uitstroom.services.database import Database
 from uitstroom.services.errors import NotAllowed, ValidationError
+from uitstroom.services.exit import ExitService
+from uitstroom.services.export import export_pupils
 from uitstroom.services.handover import HandoverService
 from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
@@ -300,3 +303,112 @@ def test_on_postgresql_a_mentor_login_sees_only_their_pupils_rows(
             connection.commit()
     with database.sessions() as session:
         assert session.scalar(select(PupilRow.klas).where(PupilRow.id == school["noa"])) != "X"
+
+
+# --- every way in: documents, calendars, exports, the trail ------------------------------------
+
+
+def test_a_mentor_reaches_another_mentors_pupil_through_no_other_door(
+    database: Database, school: dict[str, int], tmp_path: Path
+) -> None:
+    day = date(2026, 11, 23)
+    out = tmp_path / "uit"
+    out.mkdir()
+    other = school["noa"]
+    ExitService(database.sessions, clock=fixed_clock(NOW)).start(other, "Marloes")
+    noa_task = PlanningService(database.sessions).tasks(other)[0].id
+    planning = PlanningService(database.sessions, clock=fixed_clock(NOW), actor=KRAMER)
+    handover = HandoverService(database.sessions, clock=fixed_clock(NOW), actor=KRAMER)
+    exits = ExitService(database.sessions, clock=fixed_clock(NOW), actor=KRAMER)
+    before = dump(database, exclude=NO_TRAIL)
+    for attempt in (
+        lambda: planning.tasks(other),
+        lambda: planning.status_of(other, day),
+        lambda: handover.documents_made(other),
+        lambda: handover.paspoort_doc(other, day),
+        lambda: handover.transitieplan_doc(other, day),
+        lambda: handover.log_document(DocumentKind.PASPOORT, other, ""),
+        lambda: handover.write_batch(
+            DocumentKind.PASPOORT, [school["zoe"], other], out, "", day, one_file=False
+        ),
+        lambda: exits.summary_doc(other, day),
+        lambda: exits.log_summary(other, "", printed=True),
+    ):
+        with pytest.raises(NotAllowed, match=r"andere mentor dan mw\. A\. Kramer"):
+            attempt()
+    assert list(out.iterdir()) == []
+    assert dump(database, exclude=NO_TRAIL) == before
+    # Their own calendar: their pupils' tasks, not the other mentor's.
+    mine = planning.ics(day).decode()
+    everyone = PlanningService(database.sessions, clock=fixed_clock(NOW)).ics(day).decode()
+    assert f"taak-{noa_task}@" in everyone and f"taak-{noa_task}@" not in mine
+    zoe_task = PlanningService(database.sessions).tasks(school["zoe"])[0].id
+    assert f"taak-{zoe_task}@" in mine
+
+
+def test_a_mentors_nazorg_calendar_holds_their_own_leavers(
+    database: Database, school: dict[str, int]
+) -> None:
+    at = fixed_clock(datetime(2027, 8, 20, 9))
+    for pupil_id in school.values():
+        NazorgService(database.sessions, clock=at).record_leaving(
+            pupil_id, Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij"), "Marloes"
+        )
+    everyone = NazorgService(database.sessions, clock=at).ics(date(2027, 8, 20))
+    mine = NazorgService(database.sessions, clock=at, actor=KRAMER).ics(date(2027, 8, 20))
+    assert everyone.count(b"BEGIN:VEVENT") == 3 * mine.count(b"BEGIN:VEVENT") / 2 > 0
+
+
+def test_read_only_makes_no_file_with_names_and_reads_no_trail(
+    database: Database, school: dict[str, int], tmp_path: Path
+) -> None:
+    day = date(2026, 11, 23)
+    out = tmp_path / "uit"
+    out.mkdir()
+    zoe = school["zoe"]
+    ExitService(database.sessions, clock=fixed_clock(NOW)).start(zoe, "Marloes")
+    before = dump(database, exclude=NO_TRAIL)
+    handover = HandoverService(database.sessions, clock=fixed_clock(NOW), actor=READER)
+    for attempt in (
+        lambda: export_pupils(database.sessions, out / "leerlingen.xlsx", user=READER),
+        lambda: PlanningService(database.sessions, actor=READER).ics(day),
+        lambda: NazorgService(database.sessions, actor=READER).ics(day),
+        lambda: handover.paspoort_doc(zoe, day),
+        lambda: handover.write_batch(
+            DocumentKind.PASPOORT, [zoe], out / "alles.pdf", "", day, one_file=True
+        ),
+        lambda: handover.log_document(DocumentKind.PASPOORT, zoe, ""),
+        lambda: ExitService(database.sessions, actor=READER).summary_doc(zoe, day),
+        lambda: AuditService(database.sessions, actor=READER).entries(),
+        lambda: RetentionService(database.sessions, actor=READER).preview(date(2040, 1, 1)),
+    ):
+        with pytest.raises(NotAllowed) as refused:
+            attempt()
+        assert "alleen kijken" in str(refused.value) or "alleen de coördinator" in str(
+            refused.value
+        )
+    assert list(out.iterdir()) == []
+    assert dump(database, exclude=NO_TRAIL) == before
+    # A mentor exports no pupil list either (the coordinator's, as in the window), and the
+    # trail and the retention preview (names of every pupil due) are the coordinator's.
+    for attempt in (
+        lambda: export_pupils(database.sessions, out / "leerlingen.csv", user=KRAMER),
+        lambda: AuditService(database.sessions, actor=KRAMER).check(),
+        lambda: RetentionService(database.sessions, actor=KRAMER).preview(date(2040, 1, 1)),
+    ):
+        with pytest.raises(NotAllowed, match="Dit mag alleen de coördinator doen"):
+            attempt()
+
+
+def test_anonymous_figures_carry_the_name_of_who_made_them(
+    database: Database, school: dict[str, int], tmp_path: Path
+) -> None:
+    at = fixed_clock(datetime(2027, 8, 20, 9))
+    NazorgService(database.sessions, clock=at).record_leaving(
+        school["zoe"], Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij"), "Marloes"
+    )
+    NazorgService(database.sessions, clock=at, actor=KRAMER).export_outcomes(
+        COHORT, date(2027, 8, 20), tmp_path / "cijfers.xlsx", "Marloes"
+    )
+    line = AuditService(database.sessions).entries()[0]
+    assert (line.action, line.actor) == (AuditAction.EXPORTED, "Anja Kramer")

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from conftest import TODAY, button_with_text, close_window, services_for
 from factories import dump, fixed_clock, make_pupil
+from uitstroom.domain.actor import Actor, Role
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.retention import RetentionCategory
 from uitstroom.services.audit import AuditService
@@ -344,3 +345,38 @@ def test_the_rights_need_an_open_pupil(qtbot, window: MainWindow) -> None:
     open_first_pupil(qtbot, window)
     window.pupil_menu.aboutToShow.emit()
     assert window.inzage_action.isEnabled() and window.erase_action.isEnabled()
+
+
+def test_at_start_up_a_mentor_or_reader_is_not_shown_whose_data_is_due(
+    qtbot, demo_database: Database
+) -> None:
+    """The retention check names every pupil due to go: the coordinator's alone."""
+    add_old_pupils(demo_database)
+    shown: list[str] = []
+
+    def close_any_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None:
+            shown.append(dialog.windowTitle())
+            dialog.close()
+
+    closer = QTimer()
+    closer.timeout.connect(close_any_dialog)
+    closer.start(20)
+    try:
+        for actor in (
+            Actor("Anja Kramer", Role.MENTOR, mentor_name="mw. A. Kramer"),
+            Actor("Kees Visser", Role.READONLY),
+        ):
+            services = replace(services_for(demo_database, actor=actor), database=demo_database)
+            window = MainWindow(services, today=lambda: TODAY)
+            window.show()
+            qtbot.waitExposed(window)
+            try:
+                window.offer_first_run()
+                qtbot.wait(50)
+            finally:
+                close_window(window)
+    finally:
+        closer.stop()
+    assert shown == []

@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import (
     GENESIS,
     AuditAction,
@@ -237,15 +238,27 @@ class ChainReport:
 
 
 class AuditService:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    """Reading and checking the whole trail: the coordinator's (`actor` None, or a coordinator;
+    domain.actor), since it shows who worked on which pupil."""
+
+    def __init__(self, sessions: sessionmaker[Session], actor: Actor | None = None) -> None:
         self._sessions = sessions
+        self._actor = actor
+
+    def _allowed(self) -> None:
+        # access imports this module: imported here.
+        from uitstroom.services.access import require_coordinator
+
+        require_coordinator(self._actor)
 
     def entries(self, newest_first: bool = True) -> list[AuditEntry]:
+        self._allowed()
         order = AuditEventRow.id.desc() if newest_first else AuditEventRow.id
         with self._sessions() as session:
             return [entry_from_row(r) for r in session.execute(_LINES.order_by(order))]
 
     def check(self) -> ChainReport:
+        self._allowed()
         with self._sessions() as session:
             rows = session.execute(_LINES.order_by(AuditEventRow.id)).all()
             entries = [entry_from_row(r) for r in rows]

@@ -319,8 +319,11 @@ class ExitService:
 
     # --- the printed summary -----------------------------------------------------------------
     def summary_doc(self, pupil_id: int, today: date) -> ExitSummaryDoc:
+        """The student's own summary: a document with personal data, as the other documents
+        not for read-only users, and an SLB'er's own students only."""
         with self._sessions() as session:
             pupil = _load_pupil(session, pupil_id)
+            require_pupil(session, self._actor, pupil_id, write=True)
             row = _row_of(session, pupil_id)
             if row is None:
                 raise NotFoundError("Deze student heeft nog geen exitgesprek.")
@@ -391,6 +394,7 @@ class ExitService:
     def export_figures(self, year: str, target: Path, actor: str) -> None:
         """The figures as an anonymous XLSX: no names, no studentnummers, and no count below
         5 as a number (domain.nazorg.suppress). Written atomically, logged."""
+        actor = author_of(self._actor, actor)
         figures = self.figures(year)
         if figures.interviews == 0:
             raise ValidationError(
@@ -412,8 +416,10 @@ class ExitService:
     def log_summary(self, pupil_id: int, actor: str, printed: bool) -> None:
         """The student's summary left the program (saved as a file or printed): in the audit
         trail, like every document with personal data."""
+        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             _load_pupil(session, pupil_id)
+            require_pupil(session, self._actor, pupil_id, write=True)
             append(
                 session,
                 actor,

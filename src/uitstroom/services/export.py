@@ -14,8 +14,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy.orm import Session, sessionmaker
 
+from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.model import Pupil
+from uitstroom.services.access import require_coordinator
 from uitstroom.services.audit import record
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import atomic_output
@@ -47,9 +49,17 @@ class ExportError(ServiceError):
     pass
 
 
-def export_pupils(sessions: sessionmaker[Session], path: Path, actor: str | None = None) -> int:
+def export_pupils(
+    sessions: sessionmaker[Session],
+    path: Path,
+    actor: str | None = None,
+    user: Actor | None = None,
+) -> int:
     """Write every pupil to `path` (.xlsx or .csv); returns how many. Atomic: all or nothing.
-    Logged in the audit trail; `actor` None means the coordinator named in the settings."""
+    Logged in the audit trail; `actor` None means the coordinator named in the settings.
+    `user`: who is working (domain.actor); a list of every pupil is the coordinator's."""
+    require_coordinator(user)
+    actor = user.name if user is not None else actor
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):

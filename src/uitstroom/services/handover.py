@@ -594,6 +594,7 @@ class HandoverService:
     def documents_made(self, pupil_id: int) -> list[DocumentRecord]:
         """Newest first."""
         with self._sessions() as session:
+            require_pupil(session, self._actor, pupil_id, write=False)
             rows = session.scalars(
                 select(DocumentLogRow)
                 .where(DocumentLogRow.pupil_id == pupil_id)
@@ -618,12 +619,16 @@ class HandoverService:
             return list(session.scalars(statement.where(pupil_scope(session, self._actor))))
 
     # --- the finished data objects --------------------------------------------------------
+    # What goes into a document, support needs too: as for the PDF, not for read-only users
+    # and a mentor's own pupils only.
     def transitieplan_doc(self, pupil_id: int, today: date) -> TransitieplanDoc:
         with self._sessions() as session:
+            require_pupil(session, self._actor, pupil_id, write=True)
             return _transitieplan_doc(session, pupil_id, today)
 
     def paspoort_doc(self, pupil_id: int, today: date) -> PaspoortDoc:
         with self._sessions() as session:
+            require_pupil(session, self._actor, pupil_id, write=True)
             return _paspoort_doc(session, pupil_id, today, frozenset(Section))
 
     def overdracht_doc(
@@ -631,6 +636,7 @@ class HandoverService:
     ) -> PaspoortDoc:
         """Only the parts the receiver may see; HandoverRefused when no basis is recorded."""
         with self._sessions() as session:
+            require_pupil(session, self._actor, pupil_id, write=True)
             return _overdracht_doc(session, pupil_id, receiver, organisation_id, today)
 
     # --- making files ----------------------------------------------------------------------
@@ -681,6 +687,7 @@ class HandoverService:
         accepted. Without data_version, the version of the data as it is now."""
         today = self._clock().date()
         with self._sessions() as session:
+            require_pupil(session, self._actor, pupil_id, write=True)
             doc = _doc(session, kind, pupil_id, today, receiver, organisation_id)
             organisation = _organisation_name(session, organisation_id)
         made = _Made(
@@ -713,6 +720,11 @@ class HandoverService:
         basis (listed in result.skipped) and is refused when that is all of them."""
         total = len(pupil_ids)
         target = Path(target)
+        # Every pupil checked against the role before the first file is written.
+        with self._sessions() as session:
+            require_write(self._actor)
+            for pupil_id in pupil_ids:
+                require_pupil(session, self._actor, pupil_id, write=True)
         if not one_file and not target.is_dir():
             raise FileWriteError(
                 f"De map {target} bestaat niet. Kies een bestaande map voor de documenten."

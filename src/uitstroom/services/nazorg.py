@@ -818,6 +818,7 @@ class NazorgService:
     def export_outcomes(self, cohort_label: str, today: date, target: Path, actor: str) -> None:
         """The figures as an anonymous XLSX: no names, no leerlingnummers, and no count below
         5 shown as a number (domain.nazorg.suppress). Written atomically, logged."""
+        actor = author_of(self._actor, actor)
         figures = self.outcomes(cohort_label, today)
         if figures.leavers == 0:
             raise ValidationError(
@@ -838,9 +839,15 @@ class NazorgService:
 
     def ics(self, today: date, mentor: str | None = None) -> bytes:
         """The open nazorg calls of open files as all-day events. A young person appears as
-        'Noa J. (PRO4A)' and the event says which call it is: no status, no notes."""
+        'Noa J. (PRO4A)' and the event says which call it is: no status, no notes. A mentor's
+        calendar holds their own leavers; read-only users make none (it names them)."""
+        require_write(self._actor)
         with self._sessions() as session:
-            where = [_MOMENTS.c.done_on.is_(None), _LEAVING.c.state == FileState.OPEN.value]
+            where = [
+                _MOMENTS.c.done_on.is_(None),
+                _LEAVING.c.state == FileState.OPEN.value,
+                pupil_scope(session, self._actor),
+            ]
             if mentor:
                 where.append(_PUPILS.c.mentor == mentor)
             rows = session.execute(

@@ -51,7 +51,13 @@ from uitstroom.domain.enums import AanmeldStatus, Route, SchoolType
 from uitstroom.domain.model import RouteDetails
 from uitstroom.domain.names import full_name
 from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.services.access import author_of, require_coordinator, require_pupil
+from uitstroom.services.access import (
+    author_of,
+    pupil_scope,
+    require_coordinator,
+    require_pupil,
+    require_write,
+)
 from uitstroom.services.audit import append
 from uitstroom.services.convert import enum_or, enum_or_none
 from uitstroom.services.errors import GONE, NotFoundError, ValidationError
@@ -495,6 +501,7 @@ class PlanningService:
     # --- one pupil's tasks ----------------------------------------------------------------
     def tasks(self, pupil_id: int) -> list[Task]:
         with self._sessions() as session:
+            require_pupil(session, self._actor, pupil_id, write=False)
             return _tasks_of(session, pupil_id)
 
     def tick(self, task_id: int, actor: str, on: date | None = None) -> Task:
@@ -527,6 +534,7 @@ class PlanningService:
     # --- status and attention -------------------------------------------------------------
     def status_of(self, pupil_id: int, today: date) -> Status:
         with self._sessions() as session:
+            require_pupil(session, self._actor, pupil_id, write=False)
             found = session.execute(
                 select(CohortRow.label, RouteRow.route)
                 .select_from(PupilRow)
@@ -703,7 +711,10 @@ class PlanningService:
     ) -> bytes:
         """An .ics of the school's deadlines and the open tasks of the current cohorts, per
         mentor or klas. Pupils appear as 'Noa J. (PRO4A)' and tasks by their title: nothing
-        from the ondersteuningsbehoefte or the notes ever goes into a calendar."""
+        from the ondersteuningsbehoefte or the notes ever goes into a calendar.
+        A mentor's calendar holds their own pupils; read-only users make none (it names
+        pupils)."""
+        require_write(self._actor)
         with self._sessions() as session:
             settings = load_settings(session)
             labels = [
@@ -715,6 +726,7 @@ class PlanningService:
                 PupilRow.archived.is_(False),
                 CohortRow.label.in_(labels),
                 _TASKS.c.done_on.is_(None),
+                pupil_scope(session, self._actor),
             ]
             if mentor:
                 where.append(PupilRow.mentor == mentor)

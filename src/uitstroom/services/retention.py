@@ -200,6 +200,8 @@ class RetentionService:
             )
 
     def preview(self, today: date) -> PurgePreview:
+        """What has expired, with names: the coordinator's, like the purge itself."""
+        require_coordinator(self._actor)
         with self._sessions() as session:
             return _preview(session, today)
 

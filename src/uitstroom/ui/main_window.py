@@ -480,7 +480,9 @@ class MainWindow(QMainWindow):
         # audit trail: Logboek…; retention: Bewaartermijnen en opschonen…
         self.audit_action = self.privacy_menu.addAction("&Logboek…")
         self.audit_action.triggered.connect(
-            lambda _checked=False: show_audit_trail(self, AuditService(self._services.sessions))
+            lambda _checked=False: show_audit_trail(
+                self, AuditService(self._services.sessions, self._services.actor)
+            )
         )
         self.retention_action = self.privacy_menu.addAction("&Bewaartermijnen en opschonen…")
         self.retention_action.triggered.connect(lambda _checked=False: self.show_retention())
@@ -870,7 +872,7 @@ class MainWindow(QMainWindow):
         run_with_progress(
             self,
             "Leerlingen exporteren…",
-            lambda _progress: export_pupils(sessions, target),
+            lambda _progress: export_pupils(sessions, target, user=self._services.actor),
             on_done=done,
             on_error=failed,
         )
@@ -1150,6 +1152,9 @@ class MainWindow(QMainWindow):
         )
 
     def offer_purge(self) -> None:
+        # The coordinator's: the list names every pupil whose data is due to go.
+        if not self._actor.is_coordinator:
+            return
         offer_purge(
             self,
             self._retention(),
