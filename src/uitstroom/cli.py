@@ -15,6 +15,7 @@ from typing import TextIO
 from uitstroom import APP_NAME, __version__
 from uitstroom import commands as command_modules
 from uitstroom.commands import Handler
+from uitstroom.domain.actor import Actor
 from uitstroom.domain.enums import SchoolType
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.paths import (
@@ -26,10 +27,12 @@ from uitstroom.paths import (
     default_database,
 )
 from uitstroom.services import vault
+from uitstroom.services.access import require_coordinator
 from uitstroom.services.backups import import_backup
 from uitstroom.services.database import Database, DatabaseOpenError, open_database
 from uitstroom.services.durability import location_warning_for
 from uitstroom.services.errors import ServiceError
+from uitstroom.services.users import UserService
 
 EXIT_OK = 0
 EXIT_REFUSED = 1  # the input was refused: problems in a file, or invalid data
@@ -170,6 +173,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if warning:
         print(f"Let op: {warning}", file=sys.stderr)
     try:
+        db.actor = _who_is_working(db)
         return _run(HANDLERS[args.command], db, args, out)
     finally:
         db.close()
@@ -184,6 +188,24 @@ def _run(handler: Handler, db: Database | None, args: argparse.Namespace, out: T
     except KeyboardInterrupt:
         print("Afgebroken; er is niets opgeslagen.", file=sys.stderr)
         return EXIT_CANCELLED
+
+
+def _who_is_working(db: Database) -> Actor | None:
+    """As in the window (app.py): with a user list, the person it names for this login (the
+    server login, else the computer's), whose role the services hold to; without a list the
+    laptop's coordinator (None)."""
+    users = UserService(db.sessions)
+    if not users.users():
+        return None
+    working = users.who_is_working()
+    if not working.listed:
+        print(
+            f"Let op: u (inlognaam '{working.login}') staat niet in de lijst met gebruikers van "
+            "deze database. U kunt daarom alleen kijken. Vraag de coördinator om u toe te "
+            "voegen (Bestand > Gebruikers en rollen).",
+            file=sys.stderr,
+        )
+    return working.actor
 
 
 def _passphrase_from_file() -> str | None:
@@ -269,6 +291,7 @@ def _demo(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.services.demo import DEMO_LEAVERS, insert_demo_cohort
     from uitstroom.services.pupils import PupilService
 
+    require_coordinator(db.actor)
     if PupilService(db.sessions).count() > 0:
         print(
             "Fout: deze database bevat al leerlingen. Een voorbeeldcohort hoort in een lege "
@@ -308,7 +331,9 @@ def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.services.importing import ImportService
     from uitstroom.services.pupils import SchoolService
 
-    service = ImportService(db.sessions, before_write=import_backup(db))
+    # Also the check: its lines show what is stored for pupils of every mentor.
+    require_coordinator(db.actor)
+    service = ImportService(db.sessions, before_write=import_backup(db), actor=db.actor)
     table = service.read(args.file)
     preview = service.preview(table, guess_mapping(table.headers), _cohort_label(db, args.cohort))
     print(f"{args.file.name}: {table.description}, {len(table.rows)} rijen.", file=out)
@@ -354,6 +379,6 @@ def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 def _export(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.services.export import export_pupils
 
-    count = export_pupils(db.sessions, args.file)
+    count = export_pupils(db.sessions, args.file, user=db.actor)
     print(f"{count} leerlingen geschreven naar {args.file}.", file=out)
     return EXIT_OK

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from uitstroom.commands import Handler
 from uitstroom.domain.durability import BackupReason
+from uitstroom.services.access import require_coordinator
 from uitstroom.services.backups import backup_before, list_backups, restore_backup
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ServiceError
@@ -71,6 +72,7 @@ def _backup(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _restore(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    require_coordinator(db.actor)
     result = restore_backup(db, args.file)
     what = result.restored.description if result.restored else str(result.source)
     print(f"Teruggezet: de back-up van {what}.", file=out)

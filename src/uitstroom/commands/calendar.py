@@ -67,7 +67,7 @@ def item_json(item: AttentionItem) -> dict[str, Any]:
 
 def _attention(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     today = args.date or date.today()
-    service = PlanningService(db.sessions)
+    service = PlanningService(db.sessions, actor=db.actor)
     items = service.attention(today, mentor=args.mentor, klas=args.klas)
     if args.json:
         json.dump([item_json(i) for i in items], out, ensure_ascii=False, indent=2)
@@ -92,7 +92,7 @@ def _attention(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 def _calendar(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     name = "Uitstroom" + "".join(f" {f}" for f in (args.klas, args.mentor) if f)
-    data = PlanningService(db.sessions).ics(
+    data = PlanningService(db.sessions, actor=db.actor).ics(
         date.today(), mentor=args.mentor, klas=args.klas, name=name
     )
 

@@ -72,14 +72,14 @@ def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         raise ValidationError(
             ["--receiver en --organisation horen alleen bij een overdracht. Laat ze weg."]
         )
-    service = HandoverService(db.sessions)
+    service = HandoverService(db.sessions, actor=db.actor)
     organisation_id = service.find_organisation(args.organisation).id if args.organisation else None
     with db.sessions() as session:
         actor = current_actor(session)
     today = date.today()
     target: Path = args.out
     if args.pupil:
-        found = PupilService(db.sessions).find_by_leerlingnummer(args.pupil)
+        found = PupilService(db.sessions, actor=db.actor).find_by_leerlingnummer(args.pupil)
         if found is None or found.pupil.id is None:
             raise NotFoundError(
                 f"Er is geen leerling met leerlingnummer {args.pupil.strip()}. "

@@ -61,7 +61,7 @@ def problem_line(problem: ImportProblem) -> str:
 def _exit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     with db.sessions() as session:
         actor = current_actor(session)
-    service = ExitService(db.sessions, before_write=import_backup(db))
+    service = ExitService(db.sessions, before_write=import_backup(db), actor=db.actor)
     outcome = service.import_file(args.file, actor, dry_run=args.dry_run)
     print(f"{args.file.name}: {outcome.description}, {outcome.rows} rijen.", file=out)
     if outcome.problems:

@@ -116,7 +116,7 @@ def item_json(item: AgendaItem) -> dict[str, Any]:
 
 def _nazorg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     today = args.date or date.today()
-    items = NazorgService(db.sessions).agenda(today, mentor=args.mentor)
+    items = NazorgService(db.sessions, actor=db.actor).agenda(today, mentor=args.mentor)
     if args.json:
         json.dump([item_json(i) for i in items], out, ensure_ascii=False, indent=2)
         print(file=out)
@@ -153,7 +153,7 @@ def _report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     except ValueError as exc:
         raise ValidationError([str(exc)]) from None
     today = args.date or date.today()
-    service = NazorgService(db.sessions)
+    service = NazorgService(db.sessions, actor=db.actor)
     with db.sessions() as session:
         actor = current_actor(session)
     service.export_outcomes(args.cohort, today, args.out, actor)
@@ -171,6 +171,6 @@ def _report_exits(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         raise ValidationError([str(exc)]) from None
     with db.sessions() as session:
         actor = current_actor(session)
-    ExitService(db.sessions).export_figures(year, args.out, actor)
+    ExitService(db.sessions, actor=db.actor).export_figures(year, args.out, actor)
     print(f"Anonieme cijfers van de exitgesprekken {year} geschreven naar {args.out}.", file=out)
     return EXIT_OK

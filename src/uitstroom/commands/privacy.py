@@ -76,7 +76,7 @@ def _actor(db: Database) -> str:
 
 def _purge(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     today = args.date or date.today()
-    service = RetentionService(db.sessions, backup=purge_backup(db))
+    service = RetentionService(db.sessions, backup=purge_backup(db), actor=db.actor)
     if not args.preview:
         service.check_date(today)
     preview = service.preview(today)
@@ -101,14 +101,14 @@ def _purge(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _inzage(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    service = RightsService(db.sessions)
+    service = RightsService(db.sessions, actor=db.actor)
     files = service.export_inzage(service.find(args.pupil), args.out, _actor(db))
     print(f"Inzage geschreven:\n  {files.pdf}\n  {files.json}", file=out)
     return EXIT_OK
 
 
 def _erase(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    service = RightsService(db.sessions)
+    service = RightsService(db.sessions, actor=db.actor)
     pupil_id = service.find(args.pupil)
     if not args.yes:
         print(
@@ -135,7 +135,7 @@ _AFTER_PURGE = (
 
 
 def _audit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    service = AuditService(db.sessions)
+    service = AuditService(db.sessions, db.actor)
     report = service.check()
     if args.json:
         body: dict[str, Any] = {"check": _report_json(report)}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from uitstroom.commands import Handler
+from uitstroom.services.access import require_coordinator
 from uitstroom.services.connection import ServerAddress, ServerProblem, remember_password
 from uitstroom.services.database import Database, DatabaseOpenError, ServerRefused
 from uitstroom.services.server import CopyResult, download, upload
@@ -110,6 +111,7 @@ def _server(db: Database | None, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _upload(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    require_coordinator(db.actor)
     target = ServerAddress.from_url(args.url)
     print(
         f"Kopiëren van {db.location} naar {target.description} (in één keer; bij een fout of "

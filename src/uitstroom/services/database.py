@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from uitstroom.domain.actor import Actor
 from uitstroom.services.backups import make_backup
 from uitstroom.services.connection import (
     SchemaState,
@@ -62,6 +63,9 @@ class Database:
     key: bytes | None = field(default=None, repr=False)
     backup_before_update: Path | None = None
     lock: FileLock | None = field(default=None, repr=False)
+    # Who works on it in this run of a command (domain.actor; cli.py sets it from the user
+    # list as the window does): None is the laptop's coordinator.
+    actor: Actor | None = None
 
     def close(self) -> None:
         self.engine.dispose()
