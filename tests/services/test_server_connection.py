@@ -106,6 +106,19 @@ def test_the_password_comes_from_the_keychain_and_never_into_the_address(
         db.close()
 
 
+def test_a_password_in_the_query_of_an_address_is_used_but_never_kept_or_shown(
+    server: Cluster, own_database: str
+) -> None:
+    address = address_of(server, own_database)
+    url = f"{address.url()}?password={SECRET}"  # libpq reads it there too
+    assert SECRET not in ServerAddress.from_url(url).url()
+    db = open_database(url)
+    try:
+        assert db.location == address.url()
+    finally:
+        db.close()
+
+
 def test_a_wrong_password_is_refused_in_dutch_and_changes_nothing(
     server: Cluster, own_database: str
 ) -> None:

@@ -56,6 +56,8 @@ class ServerAddress:
         port = parsed.port or int(query.pop("port", DEFAULT_PORT))
         query.pop("host", None)
         query.pop("port", None)
+        # libpq also reads a password from the query (?password=...): never kept or shown.
+        query.pop("password", None)
         return cls(
             host=host,
             database=parsed.database or DEFAULT_DATABASE,
