@@ -13,13 +13,16 @@ from sqlalchemy import select
 from factories import make_database, make_pupil
 from keyring_double import MemoryKeyring
 from pg import Cluster
+from uitstroom.domain.actor import Role, User
 from uitstroom.services import vault
-from uitstroom.services.audit import AuditService
+from uitstroom.services.audit import AuditService, os_login
 from uitstroom.services.database import Database, ServerRefused, open_database
 from uitstroom.services.demo import DEMO_LEAVERS, insert_demo_cohort
+from uitstroom.services.errors import NotAllowed
 from uitstroom.services.pupils import PupilService
 from uitstroom.services.rights import RightsService
 from uitstroom.services.server import CopyRefused, download, table_checks, upload
+from uitstroom.services.users import UserService
 from uitstroom.storage.keys import keyfile_for
 from uitstroom.storage.models import ContactPersonRow, OrganisationRow, PupilRow
 
@@ -212,6 +215,24 @@ def test_a_download_never_overwrites_a_file(
     with pytest.raises(CopyRefused, match=r"bestaat al\. Kies een nieuwe bestandsnaam"):
         download(empty_server_database, school.path, PASSPHRASE)
     assert school.path.read_bytes() == before
+
+
+def test_only_the_coordinator_in_the_servers_user_list_downloads_everything(
+    school: Database, empty_server_database: str, tmp_path: Path
+) -> None:
+    """The server login (here: postgres) is a mentor in the list the school took along."""
+    UserService(school.sessions).save_users(
+        [
+            User("Marloes", os_login(), Role.COORDINATOR),
+            User("Anja Kramer", "postgres", Role.MENTOR, "mw. A. Kramer"),
+        ],
+        "Marloes",
+    )
+    upload(school, empty_server_database)
+    target = tmp_path / "alles.db"
+    with pytest.raises(NotAllowed, match="Dit mag alleen de coördinator doen"):
+        download(empty_server_database, target, PASSPHRASE)
+    assert not target.exists() and not keyfile_for(target).exists()
 
 
 def test_an_upload_to_another_computer_without_tls_is_refused(school: Database) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Integer, Row, Table, delete, func, insert, se
 from sqlalchemy.exc import SQLAlchemyError
 
 from uitstroom.services import vault
+from uitstroom.services.access import COORDINATOR_ONLY, require_coordinator
 from uitstroom.services.connection import (
     ServerAddress,
     ServerProblem,
@@ -37,7 +38,8 @@ from uitstroom.services.database import (
     open_database,
     open_server,
 )
-from uitstroom.services.errors import ServiceError
+from uitstroom.services.errors import NotAllowed, ServiceError
+from uitstroom.services.users import UserService
 from uitstroom.storage import keychain, migrate
 from uitstroom.storage.base import Base
 from uitstroom.storage.engine import make_engine
@@ -394,6 +396,17 @@ def _remove_new_file(target: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def _require_coordinator(server: Database) -> None:
+    """A copy of everything, support needs too, is the coordinator's: the person the server's
+    user list names for this login, as in the window (none in the list: the coordinator)."""
+    users = UserService(server.sessions)
+    try:
+        actor = users.who_is_working().actor if users.users() else None
+    except SQLAlchemyError:  # a login that may not even read the whole user list
+        raise NotAllowed(COORDINATOR_ONLY) from None
+    require_coordinator(actor)
+
+
 def download(
     server_url: str,
     target: Path,
@@ -410,6 +423,7 @@ def download(
     server = open_server(server_url, password)
     try:
         _require_head(server, "De database op de server")
+        _require_coordinator(server)
         key = vault.set_up(target, passphrase)
         try:
             copy = open_database(target, key, backup_dir=target.parent / "backups")
