@@ -15,9 +15,11 @@ import pytest
 from sqlalchemy import select, text
 
 from factories import dump, fixed_clock, make_pupil
+from import_files import pupil_rows, write_csv
 from uitstroom.domain.actor import Actor, Role, User
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.handover import DocumentKind, Paspoort
+from uitstroom.domain.importing import guess_mapping
 from uitstroom.domain.model import SchoolSettings, Stage
 from uitstroom.domain.nazorg import CallRecord, CallStatus, Channel, Destination, Leaving
 from uitstroom.services.audit import AuditService
@@ -26,6 +28,7 @@ from uitstroom.services.errors import NotAllowed, ValidationError
 from uitstroom.services.exit import ExitService
 from uitstroom.services.export import export_pupils
 from uitstroom.services.handover import HandoverService
+from uitstroom.services.importing import ImportService
 from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
@@ -398,6 +401,17 @@ def test_read_only_makes_no_file_with_names_and_reads_no_trail(
     ):
         with pytest.raises(NotAllowed, match="Dit mag alleen de coördinator doen"):
             attempt()
+
+
+def test_only_the_coordinator_checks_an_import_which_shows_every_pupils_stored_values(
+    database: Database, school: dict[str, int], tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "export.csv", pupil_rows(3, first=200001))
+    for actor in (KRAMER, READER):
+        service = ImportService(database.sessions, clock=fixed_clock(NOW), actor=actor)
+        table = service.read(path)
+        with pytest.raises(NotAllowed):
+            service.preview(table, guess_mapping(table.headers), COHORT)
 
 
 def test_anonymous_figures_carry_the_name_of_who_made_them(

@@ -229,7 +229,9 @@ class ImportService:
         cohort_label: str,
         progress: ProgressFn | None = None,
     ) -> ImportPreview:
-        """Every problem of the file and, when there are none, what would change."""
+        """Every problem of the file and, when there are none, what would change. The
+        coordinator's, like the import itself: it shows what is stored for every pupil."""
+        require_coordinator(self._actor)
         with self._sessions() as session:
             preview, _plan = _Planner(
                 table, dict(mapping), cohort_label, self._clock().date(), _Ticker(progress)
