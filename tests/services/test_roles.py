@@ -167,7 +167,13 @@ def test_read_only_gets_figures_and_lists_but_no_support_needs_and_changes_nothi
     assert len(reader.summaries()) == 3  # the list, with names and routes
     record = reader.record(school["zoe"])
     assert record.pupil.ondersteuningsbehoefte == ""
-    assert record.timeline and all(t.kind.value != "notitie" for t in record.timeline)
+    assert PupilService(database.sessions).record(school["zoe"]).timeline
+    assert record.timeline == ()  # its lines repeat exit reasons and consents
+    exits = ExitService(database.sessions, clock=fixed_clock(NOW))
+    concept = replace(exits.start(school["zoe"], "Marloes"), dropout_reason="Gezondheid")
+    exits.save_concept(school["zoe"], concept, "Marloes")
+    seen = ExitService(database.sessions, actor=READER).interview(school["zoe"])
+    assert seen is not None and seen.dropout_reason == "" and not seen.help_wanted
     assert all(p.ondersteuningsbehoefte == "" for p in reader.pupils())
     paspoort = HandoverService(database.sessions, actor=READER).paspoort(school["zoe"])
     assert (paspoort.wie, paspoort.nodig, paspoort.aanpak) == ("Houdt van koken.", "", "")

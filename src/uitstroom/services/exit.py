@@ -180,7 +180,8 @@ class ExitService:
             row = _row_of(session, pupil_id)
             found = _interview(row) if row is not None else None
         if found is not None and self._actor is not None and not self._actor.sees_support_needs:
-            found = replace(found, note="")
+            # The reason for stopping and the help wanted can be about health or money.
+            found = replace(found, note="", dropout_reason="", help_wanted=frozenset())
         return found
 
     def start(self, pupil_id: int, actor: str) -> ExitInterview:

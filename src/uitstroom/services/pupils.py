@@ -518,14 +518,11 @@ class PupilService:
     # --- helpers -------------------------------------------------------------------------
     def _shown(self, record: PupilRecord) -> PupilRecord:
         """What this actor may see of a record: read-only users get no support needs and no
-        notes."""
+        timeline: besides the notes, its lines repeat what was recorded elsewhere, such as an
+        exitgesprek's reason for stopping ("Uitval: Gezondheid") or a consent's details."""
         if self._actor is None or self._actor.sees_support_needs:
             return record
-        return replace(
-            record,
-            pupil=self._shown_pupil(record.pupil),
-            timeline=tuple(t for t in record.timeline if t.kind is not TimelineKind.NOTITIE),
-        )
+        return replace(record, pupil=self._shown_pupil(record.pupil), timeline=())
 
     def _shown_pupil(self, pupil: Pupil) -> Pupil:
         if self._actor is None or self._actor.sees_support_needs:
