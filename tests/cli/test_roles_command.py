@@ -75,9 +75,7 @@ def test_a_mentors_commands_reach_their_own_pupils_and_carry_their_name(tmp_path
     path, mentor, numbers = school_with_users(tmp_path)
     db = open_database(path, vault.unlock(path, TEST_PASSPHRASE))
     try:
-        expected = [
-            item_json(i) for i in PlanningService(db.sessions, actor=mentor).attention(DAY)
-        ]
+        expected = [item_json(i) for i in PlanningService(db.sessions, actor=mentor).attention(DAY)]
         everyone = PlanningService(db.sessions).attention(DAY)
     finally:
         db.close()

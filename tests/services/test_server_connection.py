@@ -208,9 +208,7 @@ def test_an_upgrade_that_fails_halfway_leaves_the_server_as_it_was(server: Clust
             assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
                 "0005",
             )
-            assert connection.execute("SELECT to_regclass('exit_interview')").fetchone() == (
-                None,
-            )
+            assert connection.execute("SELECT to_regclass('exit_interview')").fetchone() == (None,)
             assert connection.execute("SELECT label FROM cohort").fetchall() == [("2025-2026",)]
     finally:
         server.drop_database(name)
@@ -222,7 +220,9 @@ def test_two_programs_starting_on_an_empty_database_take_turns(server: Cluster) 
     script = "import sys; from uitstroom.services.database import open_database as o; o(sys.argv[1]).close()"
     try:
         programs = [
-            subprocess.Popen([sys.executable, "-c", script, server.url(name)], stderr=subprocess.PIPE)
+            subprocess.Popen(
+                [sys.executable, "-c", script, server.url(name)], stderr=subprocess.PIPE
+            )
             for _ in range(2)
         ]
         errors = [program.communicate(timeout=120)[1].decode() for program in programs]

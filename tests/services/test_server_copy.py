@@ -206,9 +206,7 @@ def test_ctrl_c_during_the_download_leaves_no_file_and_no_key(
     assert memory_keychain.secrets == keys_before
 
 
-def test_a_download_never_overwrites_a_file(
-    school: Database, empty_server_database: str
-) -> None:
+def test_a_download_never_overwrites_a_file(school: Database, empty_server_database: str) -> None:
     upload(school, empty_server_database)
     assert school.path is not None
     before = school.path.read_bytes()

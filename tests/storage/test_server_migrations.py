@@ -79,7 +79,9 @@ def test_the_audit_trail_refuses_updates_and_deletes_on_the_server(
         with pytest.raises(IntegrityError, match="append-only"), engine.begin() as connection:
             connection.exec_driver_sql(statement)
     with engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT count(*), min(detail) FROM audit_event").one() == (
+        assert connection.exec_driver_sql(
+            "SELECT count(*), min(detail) FROM audit_event"
+        ).one() == (
             1,
             "",
         )

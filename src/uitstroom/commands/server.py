@@ -57,7 +57,9 @@ def register(commands: Any) -> dict[str, Handler]:
     )
     down.add_argument("url", metavar="POSTGRES_URL")
     down.add_argument("file", metavar="BESTAND", type=Path, help="het nieuwe databasebestand")
-    down.add_argument("--onthoud", action="store_true", help="bewaar het wachtwoord in de sleutelbos")
+    down.add_argument(
+        "--onthoud", action="store_true", help="bewaar het wachtwoord in de sleutelbos"
+    )
     # The new file is made here; no database is opened before the command runs.
     down.set_defaults(without_database=True)
     return {"server": _server}

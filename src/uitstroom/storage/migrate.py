@@ -30,7 +30,9 @@ def head_revision(engine: Engine) -> str | None:
 def is_known_revision(engine: Engine, revision: str) -> bool:
     """False for a schema made by a newer version of the program."""
     try:
-        return ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision) is not None
+        return (
+            ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision) is not None
+        )
     except CommandError:
         return False
 
