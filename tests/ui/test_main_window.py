@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QPushButton
 
+from conftest import close_window, open_window
 from uitstroom.domain.checklist import Level
 from uitstroom.domain.enums import Route
 from uitstroom.services.database import Database
@@ -403,3 +405,36 @@ def test_a_stage_is_changed_and_then_deleted(
     assert window.detail.timeline_model.index(0, 1).data() == (
         "Stage verwijderd: Tuincentrum De Linde (Zeist)."
     )
+
+
+def mnemonics(menu) -> list[str]:
+    """The Alt-letters of a menu's visible items ('&Opslaan' -> 'o')."""
+    letters = []
+    for made in menu.actions():
+        text = made.text().replace("&&", "")
+        if made.isVisible() and not made.isSeparator() and "&" in text:
+            letters.append(text[text.index("&") + 1].lower())
+    return letters
+
+
+@pytest.mark.parametrize("school_type", ["pro", "mbo"])
+def test_every_menu_item_has_its_own_alt_letter(qtbot, demo_database, school_type) -> None:
+    from uitstroom.domain.enums import SchoolType
+    from uitstroom.domain.model import SchoolSettings
+    from uitstroom.services.pupils import SchoolService
+
+    if school_type == "mbo":
+        SchoolService(demo_database.sessions).save_settings(
+            SchoolSettings(name="ROC De Vaart", school_type=SchoolType.MBO)
+        )
+    window = open_window(qtbot, demo_database)
+    try:
+        for top in window.menuBar().actions():
+            menu = top.menu()
+            menu.aboutToShow.emit()
+            letters = mnemonics(menu)
+            assert letters, top.text()
+            doubles = {letter for letter in letters if letters.count(letter) > 1}
+            assert not doubles, f"{top.text()}: {sorted(doubles)} twice"
+    finally:
+        close_window(window)

@@ -342,11 +342,11 @@ class MainWindow(QMainWindow):
         self.import_action = action("&Importeren…", self.import_file, "Ctrl+I")
         self.export_action = action("&Exporteren…", self.export_file, "Ctrl+E")
         self.settings_action = action("&Schoolgegevens…", self.edit_school)
-        self.users_action = action("&Gebruikers en rollen…", self.edit_users)
+        self.users_action = action("Gebruikers en ro&llen…", self.edit_users)
         self.quit_action = action("&Afsluiten", self.close, QKeySequence(standard.Quit))
-        self.server_action = action("Verbinden met de school&server…", self.connect_to_server)
+        self.server_action = action("&Verbinden met de schoolserver…", self.connect_to_server)
         self.local_action = action(
-            "Terug naar de database op deze &computer", self.back_to_this_computer
+            "&Terug naar de database op deze computer", self.back_to_this_computer
         )
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
             made.setEnabled(self.nazorg is not None)
         # the mbo exitgesprek: for the student on screen, and the SLB'er's work list
         self.exit_action = action("E&xitgesprek…", self.open_exit_interview, "Ctrl+G")
-        self.exit_list_action = action("Exitgesprekken &per SLB'er…", self.show_exit_worklist)
+        self.exit_list_action = action("Exitgesprekken per S&LB'er…", self.show_exit_worklist)
         self.exit_figures_action = action("Cijfers e&xitgesprekken…", self.show_exit_figures)
         self.dropout_reasons_action = action("Redenen van &uitval…", self.edit_dropout_reasons)
         self.exit_actions = (
