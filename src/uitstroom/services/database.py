@@ -171,16 +171,22 @@ def open_database(
     return Database(engine, sessions, str(path), path, backups, key, backup, lock)
 
 
+def server_engine(url: str, password: str | None = None) -> tuple[ServerAddress, Engine]:
+    """An engine for the school's server, once the TLS rule allows the address; with the
+    password given, else the one in the keychain (or in the address itself)."""
+    address = ServerAddress.from_url(url)
+    refused = tls_problem(address)
+    if refused:
+        raise ServerRefused(ServerProblem.NO_TLS, refused)
+    return address, make_engine(url, password or password_for(address, url))
+
+
 def open_server(url: str, password: str | None = None) -> Database:
     """The school's PostgreSQL server. Nothing is written until the connection, the password
     and the schema are known to be right. There is no file to copy before an upgrade; instead
     all migrations run in one transaction (PostgreSQL changes a schema transactionally), so an
     upgrade that fails halfway leaves the server exactly as it was."""
-    address = ServerAddress.from_url(url)
-    refused = tls_problem(address)
-    if refused:
-        raise ServerRefused(ServerProblem.NO_TLS, refused)
-    engine = make_engine(url, password or password_for(address, url))
+    address, engine = server_engine(url, password)
     try:
         try:
             state = server_state(engine)

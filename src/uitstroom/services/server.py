@@ -26,10 +26,7 @@ from uitstroom.services import vault
 from uitstroom.services.access import COORDINATOR_ONLY, require_coordinator
 from uitstroom.services.connection import (
     ServerAddress,
-    ServerProblem,
     explain,
-    password_for,
-    tls_problem,
 )
 from uitstroom.services.database import (
     Database,
@@ -37,12 +34,12 @@ from uitstroom.services.database import (
     lock_file_for,
     open_database,
     open_server,
+    server_engine,
 )
 from uitstroom.services.errors import NotAllowed, ServiceError
 from uitstroom.services.users import UserService
 from uitstroom.storage import keychain, migrate
 from uitstroom.storage.base import Base
-from uitstroom.storage.engine import make_engine
 from uitstroom.storage.keys import keyfile_for, read_keyfile
 
 BATCH = 2000
@@ -341,11 +338,7 @@ def upload(
     if source.path is None:
         raise CopyRefused("Kies met --db het databasebestand dat naar de server moet.")
     _require_head(source, "Het databasebestand")
-    address = ServerAddress.from_url(server_url)
-    refused = tls_problem(address)
-    if refused:
-        raise ServerRefused(ServerProblem.NO_TLS, refused)
-    engine = make_engine(server_url, password or password_for(address, server_url))
+    address, engine = server_engine(server_url, password)
     try:
         try:
             target = engine.connect()
