@@ -86,6 +86,7 @@ from uitstroom.services.access import (
     require_pupil,
 )
 from uitstroom.services.audit import append
+from uitstroom.services.base import Clock
 from uitstroom.services.convert import enum_or, enum_or_none
 from uitstroom.services.errors import (
     GONE,
@@ -111,8 +112,6 @@ from uitstroom.storage.models import (
     SchoolSettingsRow,
     TimelineEntryRow,
 )
-
-Clock = Callable[[], datetime]
 
 _INTERVIEWS = cast(Table, ExitInterviewRow.__table__)
 _PUPILS = cast(Table, PupilRow.__table__)

@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.dates import dutch_date
 from uitstroom.domain.enums import Leerweg, Niveau, Route, SchoolType
@@ -63,6 +62,7 @@ from uitstroom.domain.handover import (
 from uitstroom.domain.names import full_name
 from uitstroom.services.access import author_of, pupil_scope, require_pupil, require_write
 from uitstroom.services.audit import append
+from uitstroom.services.base import Service
 from uitstroom.services.convert import enum_or, enum_or_none, settings_from_row
 from uitstroom.services.errors import (
     GONE,
@@ -90,7 +90,6 @@ from uitstroom.storage.models import (
     TransitieplanRow,
 )
 
-Clock = Callable[[], datetime]
 Progress = Callable[[int, int], bool]
 
 _KIND_ORDER = {kind: n for n, kind in enumerate(OrganisationKind)}
@@ -138,20 +137,10 @@ class _Made:
     data_version: str
 
 
-class HandoverService:
+class HandoverService(Service):
     """`actor` (domain.actor): a mentor works on their own pupils' plans, paspoorten, consents
     and documents; a read-only user changes nothing, makes no documents and never sees the
     paspoort's parts about support needs."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        clock: Clock = datetime.now,
-        actor: Actor | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._actor = actor
 
     # --- the address book ----------------------------------------------------------------
     def organisations(self) -> list[Organisation]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -92,6 +92,7 @@ from uitstroom.services.access import (
     visible_ids,
 )
 from uitstroom.services.audit import append
+from uitstroom.services.base import Clock, Service
 from uitstroom.services.convert import enum_or, enum_or_none
 from uitstroom.services.errors import (
     GONE,
@@ -120,8 +121,6 @@ from uitstroom.storage.models import (
     SchoolSettingsRow,
     StageRow,
 )
-
-Clock = Callable[[], datetime]
 
 _LEAVING = cast(Table, LeavingRow.__table__)
 _MOMENTS = cast(Table, NazorgMomentRow.__table__)
@@ -156,7 +155,7 @@ class CallResult:
 CALL_ATTEMPTS = 10
 
 
-class NazorgService:
+class NazorgService(Service):
     """`actor` (domain.actor): a mentor records leaving and calls for their own pupils and sees
     those in the agenda; the school's moments are the coordinator's; read-only users change
     nothing and read no call notes."""
@@ -167,9 +166,7 @@ class NazorgService:
         clock: Clock = datetime.now,
         actor: Actor | None = None,
     ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._actor = actor
+        super().__init__(sessions, clock, actor)
         # Calls stored again after someone else's change to the same file (bench/concurrent.py).
         self.retried_calls = 0
 

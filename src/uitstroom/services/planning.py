@@ -8,7 +8,7 @@ and services/importing.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, cast
@@ -30,7 +30,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from uitstroom.domain.actor import Actor
 from uitstroom.domain.attention import (
     APRIL_TASKS,
     GROUP_ORDER,
@@ -63,6 +62,7 @@ from uitstroom.services.access import (
     require_write,
 )
 from uitstroom.services.audit import append
+from uitstroom.services.base import Service
 from uitstroom.services.convert import enum_or, enum_or_none
 from uitstroom.services.errors import GONE, NotFoundError, ValidationError
 from uitstroom.services.ics import CalendarTask, build_ics, pupil_label
@@ -75,8 +75,6 @@ from uitstroom.storage.models import (
     SchoolSettingsRow,
     TaskTemplateRow,
 )
-
-Clock = Callable[[], datetime]
 
 # The mbo registration is ticked by itself once the route says the pupil has registered.
 REGISTRATION_TASK = "aanmelden_mbo"
@@ -484,19 +482,9 @@ class Statuses(Mapping[int, Status]):
 # --- the service ---------------------------------------------------------------------------
 
 
-class PlanningService:
+class PlanningService(Service):
     """`actor` (domain.actor): a mentor ticks and sees the tasks of their own pupils only; the
     calendar and the checklist are the coordinator's; read-only users change nothing."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        clock: Clock = datetime.now,
-        actor: Actor | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._actor = actor
 
     # --- calendar and templates ---------------------------------------------------------
     def calendar(self, cohort_label: str | None = None) -> SchoolCalendar:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -12,7 +11,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from uitstroom.domain.actor import Actor, same_name
+from uitstroom.domain.actor import same_name
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import Leerweg, Niveau, Route, TimelineKind, Uitstroomprofiel
 from uitstroom.domain.model import (
@@ -32,6 +31,7 @@ from uitstroom.services.access import (
     visible_ids,
 )
 from uitstroom.services.audit import append, append_view, field_list, record
+from uitstroom.services.base import Service
 from uitstroom.services.convert import (
     apply_pupil,
     apply_route,
@@ -66,8 +66,6 @@ from uitstroom.storage.models import (
     StageRow,
     TimelineEntryRow,
 )
-
-Clock = Callable[[], datetime]
 
 # Labels for the timeline ("Gegevens gewijzigd: klas, mentor"): which fields, never their values.
 FIELD_LABELS = {
@@ -119,17 +117,7 @@ _NIVEAUS = {member.value: member for member in Niveau}
 _LEERWEGEN = {member.value: member for member in Leerweg}
 
 
-class SchoolService:
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        clock: Clock = datetime.now,
-        actor: Actor | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._actor = actor
-
+class SchoolService(Service):
     def settings(self) -> SchoolSettings:
         with self._sessions() as session:
             return settings_from_row(session.get(SchoolSettingsRow, 1))
@@ -183,20 +171,10 @@ def ensure_cohort(session: Session, label: str) -> CohortRow:
     return row
 
 
-class PupilService:
+class PupilService(Service):
     """`actor`: who is working (domain.actor); None is the laptop's coordinator. A mentor
     reaches their own pupils only, a read-only user changes nothing and sees no support needs
     or notes."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        clock: Clock = datetime.now,
-        actor: Actor | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._actor = actor
 
     # --- reading -------------------------------------------------------------------------
     def cohorts(self) -> list[Cohort]:

@@ -7,7 +7,7 @@ else the operating-system login. Someone who is not in the list may only look.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,11 +20,10 @@ from uitstroom.domain.actor import Actor, Role, User, coordinator, user_problems
 from uitstroom.domain.audit import AuditAction
 from uitstroom.services.access import author_of, require_coordinator
 from uitstroom.services.audit import append, current_actor, os_login
+from uitstroom.services.base import Clock
 from uitstroom.services.convert import enum_or
 from uitstroom.services.errors import ConflictError, ValidationError
 from uitstroom.storage.models import AppUserRow, ChangeMarkerRow
-
-Clock = Callable[[], datetime]
 
 USERS_CHANGED = (
     "Iemand anders heeft de gebruikerslijst net gewijzigd. Uw wijziging is niet opgeslagen. "

@@ -1,0 +1,27 @@
+"""What every use-case service holds: the sessions, the clock, and who is working."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from uitstroom.domain.actor import Actor
+
+Clock = Callable[[], datetime]
+
+
+class Service:
+    """`actor` None is the laptop's coordinator (one user, no user list); otherwise the person
+    the user list names, whose role services.access checks."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock = datetime.now,
+        actor: Actor | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._actor = actor
