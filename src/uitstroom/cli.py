@@ -31,7 +31,7 @@ from uitstroom.services.access import require_coordinator
 from uitstroom.services.backups import import_backup
 from uitstroom.services.database import Database, DatabaseOpenError, open_database
 from uitstroom.services.durability import location_warning_for
-from uitstroom.services.errors import ServiceError
+from uitstroom.services.errors import ServiceError, Unopenable
 from uitstroom.services.users import UserService
 
 EXIT_OK = 0
@@ -156,17 +156,25 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if getattr(args, "without_database", False):
         # The command makes its own database (server download): none is opened first.
         return _run(HANDLERS[args.command], None, args, out)
-    if args.command == "restore" and "://" not in database:
+    if "://" not in database and args.command in ("restore", "backup"):
         path = Path(database).expanduser().resolve()
-        # The moment a restore is needed most is when the database no longer opens.
-        if not path.exists() or not _opens_headless(database):
+        if args.command == "backup" and args.list:
+            # The list is read from the folder: it is needed most when the database is broken.
+            return _list_backups(path, out)
+        if not path.exists():
+            # A new laptop, or a database that is gone: restore into place.
             return _restore_without_opening(path, args.file, out)
     try:
         db = open_headless(database)
-    except DatabaseOpenError as exc:
+    except Unopenable as exc:
+        # A restore is needed most when the database no longer opens.
+        if args.command == "restore" and exc.trouble is not None and exc.trouble.restorable:
+            return _restore_without_opening(Path(database).expanduser().resolve(), args.file, out)
         print(f"Fout: {exc}", file=sys.stderr)
+        if exc.trouble is not None and exc.trouble.restorable:
+            _point_to_restore(database)
         return EXIT_DATABASE
-    except ServiceError as exc:  # wrong passphrase, missing key file, too short a passphrase
+    except ServiceError as exc:  # too short a passphrase, a server that refuses
         print(f"Fout: {exc}", file=sys.stderr)
         return EXIT_DATABASE
     warning = location_warning_for(db.path) if db.path is not None else None
@@ -242,6 +250,7 @@ def open_headless(database: str) -> Database:
     if "://" in database:
         return open_database(database)
     path = Path(database).expanduser().resolve()
+    vault.finish_interrupted_creation(path)
     vault.finish_interrupted_conversion(path)
     state = vault.state_of(path)
     if state is vault.DatabaseState.NEW:
@@ -253,37 +262,50 @@ def open_headless(database: str) -> Database:
             key = vault.unlock(path)
         except vault.PassphraseRequired:
             key = vault.unlock(path, _ask_passphrase(new=False))
-    return open_database(path, key, backup_dir_for(str(path)))
+    # Every page checked before a command reads or writes: no command reports success on a
+    # damaged file (about 4 ms per MB; the window does this in the background instead).
+    return open_database(path, key, backup_dir_for(str(path)), verify=True)
 
 
-def _opens_headless(database: str) -> bool:
-    try:
-        open_headless(database).close()
-    except ServiceError:
-        return False
-    return True
+def _point_to_restore(database: str) -> None:
+    """After a refusal a backup cures: which backup, and the one command that puts it back."""
+    from uitstroom.services.backups import DAMAGED_REASON, list_backups
 
-
-def _restore_without_opening(path: Path, source: Path, out: TextIO) -> int:
-    from uitstroom.services.backups import (
-        PassphraseNeeded,
-        key_for_backup,
-        restore_without_opening,
+    path = Path(database).expanduser().resolve()
+    backups = [
+        info for info in list_backups(path, vault.backups_of(path)) if info.reason != DAMAGED_REASON
+    ]
+    if not backups:
+        print(f"Er zijn geen back-ups in {vault.backups_of(path)}.", file=sys.stderr)
+        return
+    print(
+        f"De nieuwste back-up is van {backups[0].description}. Terugzetten (de nieuwste goede "
+        f"back-up, alleen het herstelwachtwoord is nodig):\n  uitstroom --db {path} restore",
+        file=sys.stderr,
     )
 
-    backup_dir = backup_dir_for(str(path)) or path.parent / "backups"
+
+def _list_backups(path: Path, out: TextIO) -> int:
+    from uitstroom.commands.backup import print_backups
+
+    return print_backups(path, vault.backups_of(path), out)
+
+
+def _restore_without_opening(path: Path, source: Path | None, out: TextIO) -> int:
+    from uitstroom.services.backups import PassphraseNeeded, recover
+
+    backup_dir = vault.backups_of(path)
     try:
         try:
-            key = key_for_backup(path, source.expanduser().resolve())
+            result = recover(path, backup_dir, source=source)
         except PassphraseNeeded:
-            key = key_for_backup(path, source.expanduser().resolve(), _ask_passphrase(new=False))
-        kept = restore_without_opening(path, source, key, backup_dir)
+            result = recover(path, backup_dir, _ask_passphrase(new=False), source=source)
     except ServiceError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return EXIT_REFUSED
-    print(f"Teruggezet: {source.name}. De database ging niet meer open.", file=out)
-    if kept is not None:
-        print(f"Het oude bestand is niet weggegooid maar bewaard als {kept}.", file=out)
+    print(f"Teruggezet: {result.source.name}. De database ging niet meer open.", file=out)
+    if result.kept is not None:
+        print(f"Het oude bestand is niet weggegooid maar bewaard als {result.kept}.", file=out)
     return EXIT_OK
 
 

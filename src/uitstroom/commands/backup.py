@@ -38,7 +38,13 @@ def register(commands: Any) -> dict[str, Handler]:
             "is, wordt geweigerd; de database blijft dan zoals hij was."
         ),
     )
-    restore.add_argument("file", metavar="BESTAND", type=Path, help="de back-up (.db)")
+    restore.add_argument(
+        "file",
+        metavar="BESTAND",
+        type=Path,
+        nargs="?",
+        help="de back-up (.db); zonder: de nieuwste goede back-up",
+    )
     return {"backup": _backup, "restore": _restore}
 
 
@@ -51,21 +57,26 @@ def _folder(db: Database) -> tuple[Path, Path]:
     return db.path, db.backup_dir
 
 
+def print_backups(path: Path, folder: Path, out: TextIO) -> int:
+    """The list, read from the folder alone: it works when the database does not open."""
+    backups = list_backups(path, folder)
+    if not backups:
+        print(f"Er zijn nog geen back-ups in {folder}.", file=out)
+        return EXIT_OK
+    print(f"{len(backups)} back-ups in {folder}, de nieuwste eerst:", file=out)
+    for info in backups:
+        print(
+            f"  {info.made_at:%Y-%m-%d %H:%M:%S}  {info.reason_label:<15} "
+            f"{info.size_text:>9}  {info.path.name}",
+            file=out,
+        )
+    return EXIT_OK
+
+
 def _backup(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     path, folder = _folder(db)
     if args.list:
-        backups = list_backups(path, folder)
-        if not backups:
-            print(f"Er zijn nog geen back-ups in {folder}.", file=out)
-            return EXIT_OK
-        print(f"{len(backups)} back-ups in {folder}, de nieuwste eerst:", file=out)
-        for info in backups:
-            print(
-                f"  {info.made_at:%Y-%m-%d %H:%M:%S}  {info.reason_label:<15} "
-                f"{info.size_text:>9}  {info.path.name}",
-                file=out,
-            )
-        return EXIT_OK
+        return print_backups(path, folder, out)
     made = backup_before(db, BackupReason.HANDMATIG)
     print(made, file=out)
     return EXIT_OK
@@ -73,10 +84,36 @@ def _backup(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 def _restore(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     require_coordinator(db.actor)
-    result = restore_backup(db, args.file)
+    source = args.file
+    if source is None:
+        from uitstroom.services.backups import newest_good_backup
+
+        path, folder = _folder(db)
+        assert db.key is not None
+        source = next(
+            (
+                info.path
+                for info in list_backups(path, folder)
+                if info.reason != "beschadigd" and _verifies(info.path, db.key)
+            ),
+            None,
+        )
+        if source is None:
+            newest_good_backup(path, folder)  # raises the reason there is none
+    result = restore_backup(db, source)
     what = result.restored.description if result.restored else str(result.source)
     print(f"Teruggezet: de back-up van {what}.", file=out)
     if result.upgraded:
         print("De back-up kwam van een oudere versie en is bijgewerkt.", file=out)
     print(f"De database zoals hij was, is bewaard als {result.kept}.", file=out)
     return EXIT_OK
+
+
+def _verifies(backup: Path, key: bytes) -> bool:
+    from uitstroom.services.backups import verify_backup
+
+    try:
+        verify_backup(backup, key)
+    except ServiceError:
+        return False
+    return True

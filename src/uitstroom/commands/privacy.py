@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from uitstroom.commands import Handler
 from uitstroom.domain.audit import AuditEntry
 from uitstroom.services.audit import AuditService, ChainReport
+from uitstroom.services.backups import anchors as backup_anchors
 from uitstroom.services.database import Database
 from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import SchoolService
@@ -135,7 +136,11 @@ _AFTER_PURGE = (
 
 
 def _audit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    service = AuditService(db.sessions, db.actor)
+    anchors = None
+    if db.path is not None and db.backup_dir is not None:
+        path, folder = db.path, db.backup_dir
+        anchors = lambda: backup_anchors(path, folder)  # noqa: E731
+    service = AuditService(db.sessions, db.actor, anchors)
     report = service.check()
     if args.json:
         body: dict[str, Any] = {"check": _report_json(report)}
@@ -187,5 +192,7 @@ def _report_json(report: ChainReport) -> dict[str, Any]:
         "lines": report.lines,
         "guarded": report.guarded,
         "breaks": [{"line": b.entry_id, "message": b.message} for b in report.breaks],
+        "anchor_problems": list(report.anchor_problems),
+        "anchors_agreed": report.anchors_agreed,
         "summary": report.summary,
     }

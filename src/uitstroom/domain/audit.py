@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -101,3 +101,49 @@ def view_is_new(last_logged: datetime | None, now: datetime) -> bool:
     """Whether a view at `now` gets its own line, given the last logged view (same pupil, same
     person). A clock set back counts as new: better a line too many than one too few."""
     return last_logged is None or not last_logged <= now < last_logged + VIEW_LOG_INTERVAL
+
+
+# --- the chain's head, kept outside the database ----------------------------------------------
+# Anyone with the data key can cut lines off the end of the chain, or rebuild the whole chain
+# with new hashes: inside the database it would still be whole. Each backup (and inzage export)
+# therefore records how long the chain was and its last hash. A chain that is shorter now than
+# an anchor says, or whose line at that length has another hash, was cut or rebuilt.
+@dataclass(frozen=True)
+class ChainAnchor:
+    lines: int
+    last_hash: str
+    made_at: datetime
+    source: str  # the file that recorded it, for the message
+
+
+def chain_head(hashes: Sequence[str]) -> tuple[int, str]:
+    """Length and last hash of a chain (GENESIS for an empty one)."""
+    return len(hashes), hashes[-1] if hashes else GENESIS
+
+
+def anchor_breaks(
+    hashes: Sequence[str], anchors: Iterable[ChainAnchor], restored_at: datetime | None = None
+) -> tuple[list[str], int]:
+    """What the anchors say about the live chain (its hashes in id order): Dutch sentences for
+    every anchor it contradicts, and how many anchors agreed. An anchor from before the last
+    restore is not held against the chain: a restored older backup is legitimately shorter."""
+    problems: list[str] = []
+    agreed = 0
+    for anchor in sorted(anchors, key=lambda a: a.made_at):
+        if restored_at is not None and anchor.made_at <= restored_at:
+            continue
+        when = f"{anchor.made_at:%d-%m-%Y %H:%M}"
+        if len(hashes) < anchor.lines:
+            problems.append(
+                f"Het logboek heeft nu {len(hashes)} regels, maar de back-up van {when} "
+                f"({anchor.source}) legde er {anchor.lines} vast: er zijn regels aan het eind "
+                "weggehaald."
+            )
+        elif chain_head(hashes[: anchor.lines]) != (anchor.lines, anchor.last_hash):
+            problems.append(
+                f"Regel {anchor.lines} van het logboek is anders dan de back-up van {when} "
+                f"({anchor.source}) vastlegde: het logboek is opnieuw opgebouwd."
+            )
+        else:
+            agreed += 1
+    return problems, agreed

@@ -11,7 +11,7 @@ name fields or counts ("velden: klas, mentor"), never values.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
@@ -24,7 +24,9 @@ from uitstroom.domain.audit import (
     GENESIS,
     AuditAction,
     AuditEntry,
+    ChainAnchor,
     ChainBreak,
+    anchor_breaks,
     seal,
     verify_chain,
     view_is_new,
@@ -204,20 +206,30 @@ class ChainReport:
     lines: int
     breaks: tuple[ChainBreak, ...]
     guarded: bool  # the triggers that refuse changes are still in place
+    # What the heads recorded outside the database (backups) say: contradictions, agreements.
+    anchor_problems: tuple[str, ...] = ()
+    anchors_agreed: int = 0
 
     @property
     def whole(self) -> bool:
-        return not self.breaks and self.guarded
+        return not self.breaks and self.guarded and not self.anchor_problems
 
     @property
     def summary(self) -> str:
         noun = "regel" if self.lines == 1 else "regels"
         if self.whole:
+            checked = (
+                f" Het klopt met wat {self.anchors_agreed} back-up"
+                f"{'' if self.anchors_agreed == 1 else 's'} ervan vastlegde"
+                f"{'' if self.anchors_agreed == 1 else 'n'}."
+                if self.anchors_agreed
+                else ""
+            )
             return (
                 f"Het logboek is compleet: {self.lines} {noun}, en geen enkele regel is "
-                "achteraf veranderd of weggehaald."
+                f"achteraf veranderd of weggehaald.{checked}"
             )
-        parts = []
+        parts = list(self.anchor_problems)
         if self.breaks:
             ids = sorted({b.entry_id for b in self.breaks if b.entry_id is not None})
             which = ", ".join(str(i) for i in ids)
@@ -241,9 +253,16 @@ class AuditService:
     """Reading and checking the whole trail: the coordinator's (`actor` None, or a coordinator;
     domain.actor), since it shows who worked on which pupil."""
 
-    def __init__(self, sessions: sessionmaker[Session], actor: Actor | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        actor: Actor | None = None,
+        anchors: Callable[[], Iterable[ChainAnchor]] | None = None,
+    ) -> None:
         self._sessions = sessions
         self._actor = actor
+        # The heads the backups recorded (services.backups.anchors), for a database file.
+        self._anchors = anchors
 
     def _allowed(self) -> None:
         # access imports this module: imported here.
@@ -271,7 +290,14 @@ class AuditService:
             if changed not in breaks:
                 breaks.append(changed)
         breaks.sort(key=lambda b: b.entry_id or 0)
-        return ChainReport(len(entries), tuple(breaks), guarded)
+        problems: list[str] = []
+        agreed = 0
+        if self._anchors is not None:
+            restores = [e.at for e in entries if e.action is AuditAction.RESTORED]
+            problems, agreed = anchor_breaks(
+                [e.hash for e in entries], self._anchors(), max(restores, default=None)
+            )
+        return ChainReport(len(entries), tuple(breaks), guarded, tuple(problems), agreed)
 
 
 # Details of the lines that end a pupil: after them, the internal number may be given out

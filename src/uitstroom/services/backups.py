@@ -8,8 +8,8 @@ and why it was made: `uitstroom-20261123-093000-000000-dagelijks.db`.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +21,8 @@ import sqlcipher3.dbapi2 as sqlcipher
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
-from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.audit import GENESIS, AuditAction, ChainAnchor
+from uitstroom.domain.damage import Trouble, trouble_message
 from uitstroom.domain.durability import (
     BackupReason,
     BackupStamp,
@@ -36,12 +37,24 @@ from uitstroom.services import audit
 from uitstroom.services.durability import DiskFull, is_disk_full
 from uitstroom.services.errors import ServiceError
 from uitstroom.storage import cipher, keychain, migrate
-from uitstroom.storage.keys import KeyFileDamaged, WrappedKey, WrongPassphrase, keyfile_for
+from uitstroom.storage.keys import (
+    KeyError_,
+    WrappedKey,
+    find_key,
+    keep_in_store,
+    keyfile_for,
+    put_keyfile,
+    read_keyfile,
+    read_wrapped,
+    stored_keys,
+)
 
 if TYPE_CHECKING:
     from uitstroom.services.database import Database
 
 PARTIAL = ".deel"
+# Beside every backup: which key opens it and how long the audit trail was (the anchor).
+SIDECAR = ".json"
 # Tables every Uitstroom database has had since the first schema.
 REQUIRED_TABLES = frozenset({"alembic_version", "school_settings", "cohort", "pupil"})
 
@@ -98,7 +111,7 @@ def make_backup(path: Path, key: bytes, backup_dir: Path, reason: str, now: date
     target = backup_dir / backup_name(path.stem, reason, now)
     partial = target.with_name(target.name + PARTIAL)
     try:
-        backup_dir.mkdir(parents=True, exist_ok=True)
+        cipher.private_folder(backup_dir)
         cipher.copy_encrypted(path, target, key)
     except (OSError, sqlcipher.Error) as exc:
         _remove_quietly(partial)
@@ -115,7 +128,7 @@ def make_backup(path: Path, key: bytes, backup_dir: Path, reason: str, now: date
         ) from exc
     try:
         problems = cipher.check_integrity(target, key)
-    except (cipher.WrongKey, sqlcipher.Error) as exc:
+    except (cipher.OpenFailed, sqlcipher.Error) as exc:
         problems = [str(exc)]
     if problems:
         target.unlink(missing_ok=True)
@@ -123,24 +136,94 @@ def make_backup(path: Path, key: bytes, backup_dir: Path, reason: str, now: date
             "De back-up is niet in orde en is weggegooid. De database zelf is niet veranderd; "
             "probeer het opnieuw."
         )
-    _keep_keyfile_beside(path, backup_dir)
+    database_id = _keep_keys(path, backup_dir)
+    _write_sidecar(target, key, database_id)
     return target
 
 
-def _keep_keyfile_beside(path: Path, backup_dir: Path) -> None:
+def _keep_keys(path: Path, backup_dir: Path) -> str | None:
     """A backup opens with the same data key, which the key file holds wrapped under the
-    recovery passphrase. With a copy of it in the backup folder, a backup folder and the
-    herstelblad are enough on a new laptop. The copy is as safe as the original: it reveals
-    nothing without the passphrase."""
-    source = keyfile_for(path)
-    if not source.exists():
-        return
-    copy = backup_dir / source.name
+    recovery passphrase. Every key stays in the backup folder (keys.keep_in_store, one file per
+    database id), so a backup folder and the herstelblad are enough on a new laptop, and a key
+    file beside the database that is replaced or damaged never takes the backups with it. The
+    copies are as safe as the original: they reveal nothing without the passphrase. Returns the
+    database id of the key, None when the key file cannot be read now (the store has it from
+    the last unlock)."""
+    try:
+        wrapped = read_keyfile(path)
+    except (KeyError_, OSError):
+        return None
     with contextlib.suppress(OSError):
-        if not copy.exists() or copy.read_bytes() != source.read_bytes():
+        keep_in_store(backup_dir, wrapped)
+        # The older single copy named after the database, for a folder copied to a stick: only
+        # ever replaced by a wrap of the same key, never by another database's key.
+        copy = backup_dir / keyfile_for(path).name
+        try:
+            same = read_wrapped(copy).database_id == wrapped.database_id
+        except FileNotFoundError:
+            same = True
+        except (KeyError_, OSError):
+            same = True  # a damaged copy opens nothing; the store keeps every whole key
+        if same:
             partial = copy.with_name(copy.name + PARTIAL)
-            partial.write_bytes(source.read_bytes())
+            partial.write_text(wrapped.to_json(), encoding="utf-8")
+            cipher.owner_only(partial)
             os.replace(partial, copy)
+    return wrapped.database_id
+
+
+def _write_sidecar(backup: Path, key: bytes, database_id: str | None) -> None:
+    """Which key opens this backup, and the head of its audit chain: length and last hash."""
+    lines, last = _chain_head(backup, key)
+    info = {
+        "database_id": database_id,
+        "logboek": {"regels": lines, "laatste_hash": last},
+    }
+    sidecar = backup.with_name(backup.name + SIDECAR)
+    with contextlib.suppress(OSError):
+        partial = sidecar.with_name(sidecar.name + PARTIAL)
+        partial.write_text(json.dumps(info, indent=2), encoding="utf-8")
+        cipher.owner_only(partial)
+        os.replace(partial, sidecar)
+
+
+def _chain_head(file: Path, key: bytes) -> tuple[int, str]:
+    connection = cipher.connect(file, key)
+    try:
+        row = connection.execute(
+            "SELECT count(*), (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) "
+            "FROM audit_event"
+        ).fetchone()
+    except sqlcipher.Error:
+        return 0, GENESIS  # a backup from before the audit trail
+    finally:
+        connection.close()
+    return int(row[0]), str(row[1] or GENESIS)
+
+
+def anchors(path: Path, backup_dir: Path) -> list[ChainAnchor]:
+    """The audit heads the backups of `path` recorded (see domain.audit.anchor_breaks)."""
+    found = []
+    for info in list_backups(path, backup_dir):
+        try:
+            data = json.loads(info.path.with_name(info.path.name + SIDECAR).read_text("utf-8"))
+            head = data["logboek"]
+            found.append(
+                ChainAnchor(
+                    int(head["regels"]), str(head["laatste_hash"]), info.made_at, info.path.name
+                )
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a backup from before anchors, or a damaged sidecar: nothing to compare
+    return found
+
+
+def sidecar_database_id(backup: Path) -> str | None:
+    try:
+        data = json.loads(backup.with_name(backup.name + SIDECAR).read_text("utf-8"))
+        return str(data["database_id"]) if data.get("database_id") else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 # --- the backups of one database --------------------------------------------------------------
@@ -180,6 +263,8 @@ def rotate(path: Path, backup_dir: Path, now: datetime) -> list[Path]:
             except OSError:
                 continue  # in use or read-only: the next rotation tries again
             removed.append(file)
+            with contextlib.suppress(OSError):
+                file.with_name(file.name + SIDECAR).unlink(missing_ok=True)
         return removed
 
 
@@ -265,9 +350,11 @@ def verify_backup(source: Path, key: bytes) -> str:
     )
     try:
         connection = cipher.connect(source, key)
-    except cipher.WrongKey as exc:
+    except cipher.WrongKey:
+        raise other_key from None
+    except cipher.OpenFailed:
         # The first page decrypts but the rest does not hold together: damaged, not foreign.
-        raise (damaged if "malformed" in str(exc) else other_key) from None
+        raise damaged from None
     except sqlcipher.Error:
         raise damaged from None
     try:
@@ -283,7 +370,7 @@ def verify_backup(source: Path, key: bytes) -> str:
         connection.close()
     try:
         problems = cipher.check_integrity(source, key)
-    except (cipher.WrongKey, sqlcipher.Error):
+    except (cipher.OpenFailed, sqlcipher.Error):
         problems = ["unreadable"]
     if problems:
         raise damaged
@@ -406,7 +493,7 @@ def _swap(db: Database, replacement: Path) -> None:
     for side_file in _side_files(db.path):
         side_file.unlink(missing_ok=True)
     os.replace(replacement, db.path)
-    _fsync_folder(db.path.parent)
+    cipher.fsync_folder(db.path.parent)
 
 
 def _reopen(db: Database) -> None:
@@ -428,49 +515,69 @@ def _put_back(db: Database, kept: Path) -> None:
     for side_file in _side_files(db.path):
         side_file.unlink(missing_ok=True)
     os.replace(staged, db.path)
-    _fsync_folder(db.path.parent)
+    cipher.fsync_folder(db.path.parent)
     _reopen(db)
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows has no directory handles for this."""
-    if os.name != "posix":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 # --- a database that no longer opens -----------------------------------------------------------
-def key_for_backup(path: Path, source: Path, passphrase: str | None = None) -> bytes:
+def key_for_backup(
+    path: Path, source: Path, passphrase: str | None = None, backup_dir: Path | None = None
+) -> bytes:
     """The data key, checked against the backup instead of the (damaged or missing) database.
-    The key file is taken from beside the database, else from the backup folder (where every
-    backup leaves a copy). Keychain first; with `passphrase`, unwrapped from the key file."""
-    candidates = [keyfile_for(path), source.parent / keyfile_for(path).name]
-    keyfile = next((candidate for candidate in candidates if candidate.exists()), None)
-    if keyfile is None:
+    Every copy of the key is tried: the key file beside the database, the key store and the
+    older copy in the backup folder, and the copies beside the backup (a folder on a stick);
+    the keychain first, else unwrapped with `passphrase`. A damaged key file is skipped, so the
+    recovery passphrase alone is enough while any copy is whole."""
+    backup_dir = backup_dir or path.parent / "backups"
+    candidates = _key_candidates(path, source, backup_dir)
+    if not candidates:
         raise RestoreRefused(
-            f"Het sleutelbestand ({keyfile_for(path).name}) staat niet naast de database en niet "
-            "in de map van de back-up. Zet het daar neer; het staat ook in elke back-upmap."
+            f"Er is geen bruikbaar sleutelbestand ({keyfile_for(path).name}) naast de database, "
+            "in de back-upmap of naast de back-up. Zet de hele back-upmap terug (daarin staat "
+            "de map 'sleutels') en probeer het opnieuw."
         )
+    found = find_key(
+        candidates, lambda key: _opens_backup(source, key), passphrase, keychain.load_key
+    )
+    if found.wrapped is None or found.key is None:
+        if passphrase is None:
+            raise PassphraseNeeded("Vul het herstelwachtwoord in om de back-up te openen.")
+        if found.unwrapped:
+            raise RestoreRefused(
+                f"{source.name} gaat niet open met de sleutels die bij deze database horen: het "
+                "is een back-up van een andere database, of geen bestand van Uitstroom. Er is "
+                "niets veranderd. Kies een back-up uit de map met back-ups van deze database."
+            )
+        raise RestoreRefused(trouble_message(Trouble.WRONG_PASSPHRASE, path.name, ""))
+    verify_backup(source, found.key)
+    put_keyfile(path, found.wrapped, backup_dir)
+    keychain.store_key(found.wrapped.database_id, found.key)
+    return found.key
+
+
+def _key_candidates(path: Path, source: Path, backup_dir: Path) -> list[WrappedKey]:
+    """The sidecar's key first (it names the key that made the backup), then the rest."""
+    found: list[WrappedKey] = []
+    with contextlib.suppress(KeyError_, OSError):
+        found.append(read_keyfile(path))
+    for folder in dict.fromkeys((backup_dir, source.parent)):
+        if folder.is_dir():
+            found += [wrapped for _file, wrapped in stored_keys(folder)]
+    unique: dict[str, WrappedKey] = {}
+    for wrapped in found:
+        unique.setdefault(wrapped.to_json(), wrapped)
+    wanted = sidecar_database_id(source)
+    return sorted(unique.values(), key=lambda w: w.database_id != wanted)
+
+
+def _opens_backup(source: Path, key: bytes) -> bool:
     try:
-        wrapped = WrappedKey.from_json(keyfile.read_text(encoding="utf-8"))
-        key = keychain.load_key(wrapped.database_id) if passphrase is None else None
-        if key is None:
-            if passphrase is None:
-                raise PassphraseNeeded("Vul het herstelwachtwoord in om de back-up te openen.")
-            key = wrapped.unwrap(passphrase)
-    except KeyFileDamaged as exc:
-        raise RestoreRefused(str(exc)) from None
-    except WrongPassphrase as exc:
-        raise RestoreRefused(str(exc)) from None
-    verify_backup(source, key)
-    if not keyfile_for(path).exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(keyfile, keyfile_for(path))
-    return key
+        cipher.connect(source, key).close()
+    except cipher.WrongKey:
+        return False
+    except cipher.OpenFailed:
+        return True  # the key is right; verify_backup names the damage
+    return True
 
 
 class PassphraseNeeded(BackupError):
@@ -495,7 +602,7 @@ def restore_without_opening(
         cipher.copy_encrypted(source, staged, key)
         verify_backup(staged, key)
         backup_dir.mkdir(parents=True, exist_ok=True)
-        kept = backup_dir / backup_name(path.stem, "beschadigd", now)
+        kept = backup_dir / backup_name(path.stem, DAMAGED_REASON, now)
         # The old WAL and shared-memory files belong to the old file: they go with it, and
         # must never be applied to the restored one.
         for side in _side_files(path):
@@ -504,7 +611,66 @@ def restore_without_opening(
         if path.exists():
             os.replace(path, kept)
         os.replace(staged, path)
-        _fsync_folder(path.parent)
+        cipher.fsync_folder(path.parent)
         return kept if kept.exists() else None
     finally:
         lock.release()
+
+
+@dataclass(frozen=True)
+class Recovered:
+    source: Path  # the backup that is the database now
+    kept: Path | None  # where the database that did not open went (None: there was none)
+
+
+DAMAGED_REASON = "beschadigd"
+
+
+def newest_good_backup(
+    path: Path, backup_dir: Path, passphrase: str | None = None
+) -> tuple[BackupInfo, bytes]:
+    """The newest backup that is whole and opens with one of this database's keys, with that
+    key. A damaged backup is passed over for the one before it. Raises PassphraseNeeded when
+    the keychain has none of the keys, RestoreRefused when no backup will do."""
+    tried = 0
+    for info in list_backups(path, backup_dir):
+        if info.reason == DAMAGED_REASON:
+            continue  # a database that did not open, kept aside: never a way back
+        tried += 1
+        try:
+            return info, key_for_backup(path, info.path, passphrase, backup_dir)
+        except PassphraseNeeded:
+            raise
+        except RestoreRefused as exc:
+            if passphrase is not None and "herstelwachtwoord klopt niet" in str(exc):
+                raise
+            continue
+    if not tried:
+        raise RestoreRefused(
+            f"Er zijn geen back-ups van {path.name} in {backup_dir}. Staat de back-upmap ergens "
+            "anders (een USB-stick, de schijf van school)? Kies daar dan een back-up."
+        )
+    raise RestoreRefused(
+        f"Geen van de {tried} back-ups in {backup_dir} is in orde of past bij deze database. "
+        "Er is niets veranderd. Neem contact op met de ICT-afdeling."
+    )
+
+
+def recover(
+    path: Path,
+    backup_dir: Path,
+    passphrase: str | None = None,
+    source: Path | None = None,
+    now: datetime | None = None,
+) -> Recovered:
+    """Restore a database that does not open (damaged, empty, cut short, gone, or its key file
+    damaged or gone): the chosen backup, else the newest good one. Only the recovery passphrase
+    is needed (or the keychain); the file that did not open is kept aside, never deleted."""
+    if source is None:
+        info, key = newest_good_backup(path, backup_dir, passphrase)
+        source = info.path
+    else:
+        source = Path(source).expanduser().resolve()
+        key = key_for_backup(path, source, passphrase, backup_dir)
+    kept = restore_without_opening(path, source, key, backup_dir, now)
+    return Recovered(source, kept)

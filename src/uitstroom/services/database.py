@@ -7,6 +7,8 @@ on this computer, and the schema upgraded in one transaction instead of after a 
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.domain.actor import Actor
+from uitstroom.domain.damage import Trouble, trouble_message
 from uitstroom.services.backups import make_backup
 from uitstroom.services.connection import (
     SchemaState,
@@ -30,15 +33,39 @@ from uitstroom.services.connection import (
     server_state,
     tls_problem,
 )
-from uitstroom.services.durability import DiskFull, watch_for_full_disk
-from uitstroom.services.errors import ServiceError
+from uitstroom.services.durability import DiskFull, is_disk_full, watch_for_full_disk
+from uitstroom.services.errors import Unopenable
 from uitstroom.services.planning import plan_missing
 from uitstroom.storage import cipher, migrate
 from uitstroom.storage.engine import make_engine, make_session_factory
+from uitstroom.storage.keys import WrappedKey, keyfile_for, write_keyfile
+
+BUILDING = ".bouw"  # a new database while it is being made
+BUILT = ".nieuw"  # a new database that is complete, about to be renamed into place
 
 
-class DatabaseOpenError(ServiceError):
-    """The database cannot be opened; the message is Dutch and says what to do."""
+class DatabaseOpenError(Unopenable):
+    """The database cannot be opened; the message is Dutch and says what to do, `trouble`
+    names the cause where it is one of domain.damage's."""
+
+
+def trouble_error(kind: Trouble, path: Path, detail: str = "") -> DatabaseOpenError:
+    return DatabaseOpenError(trouble_message(kind, path.name, keyfile_for(path).name, detail), kind)
+
+
+def _trouble_of(error: BaseException, folder: Path | None = None) -> Trouble:
+    """What an error met while opening or migrating a file means for the user."""
+    if is_disk_full(error, folder):
+        return Trouble.DISK_FULL
+    original = getattr(error, "orig", None)
+    failed = error if isinstance(error, cipher.OpenFailed) else cipher.failure(original or error)
+    if isinstance(failed, cipher.NoSpace):
+        return Trouble.DISK_FULL
+    if isinstance(failed, cipher.Unreadable):
+        return Trouble.UNREADABLE
+    if isinstance(failed, cipher.WrongKey):
+        return Trouble.OTHER_KEY
+    return Trouble.DATABASE_DAMAGED
 
 
 class DatabaseInUse(DatabaseOpenError):
@@ -100,6 +127,7 @@ def open_database(
     backup_dir: Path | None = None,
     lock: FileLock | None = None,
     password: str | None = None,
+    verify: bool = False,
 ) -> Database:
     """Open (or create) the encrypted database file at `target` with its data key, or a server
     URL, and bring the schema up to date. Get the key from services.vault first. `lock` is the
@@ -119,7 +147,7 @@ def open_database(
             f"{path.name} is nog niet versleuteld. Start Uitstroom om hem eerst te versleutelen."
         )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        cipher.private_folder(path.parent)
     except OSError as exc:
         raise DatabaseOpenError(
             f"De map {path.parent} kan niet worden aangemaakt ({exc.strerror}). "
@@ -128,9 +156,22 @@ def open_database(
     backups = backup_dir or path.parent / "backups"
     owns_lock = lock is None
     lock = lock or acquire_lock(path)
-    engine = cipher.make_encrypted_engine(path, key)
-    watch_for_full_disk(engine)
+    engine: Engine | None = None
     try:
+        if not path.exists():
+            if keyfile_for(path).exists():
+                # A key file without its database: the database was here. A new one in its
+                # place would never open the backups; a restore is the way back.
+                raise trouble_error(Trouble.DATABASE_MISSING, path)
+            build_new_database(path, key)
+        elif path.stat().st_size == 0:
+            raise trouble_error(Trouble.DATABASE_EMPTY, path)
+        elif path.stat().st_size % PAGE_SIZE:
+            raise trouble_error(Trouble.DATABASE_DAMAGED, path, "het bestand is afgekapt")
+        engine = cipher.make_encrypted_engine(path, key)
+        watch_for_full_disk(engine, path.parent)
+        if verify:
+            verify_pages(path, key)
         revision = migrate.current_revision(engine)
         if revision is not None and not migrate.is_known_revision(engine, revision):
             # Migrating down is no option: the newer program's data would be lost.
@@ -147,28 +188,98 @@ def open_database(
         if backup is not None:
             # An upgraded file may hold pupils from before the checklists: plan them now.
             plan_missing(sessions, date.today())
-    except (DatabaseError, OperationalError, cipher.WrongKey) as exc:
-        engine.dispose()
+    except (DatabaseError, OperationalError, cipher.OpenFailed, DiskFull, OSError) as exc:
+        if engine is not None:
+            engine.dispose()
         if owns_lock:
             lock.release()
-        raise DatabaseOpenError(
-            f"{path.name} is geen Uitstroom-database, hoort bij een andere sleutel of is "
-            "beschadigd. Kies een ander bestand of zet een back-up terug."
-        ) from exc
-    except DiskFull as exc:
-        engine.dispose()
-        if owns_lock:
-            lock.release()
-        raise DatabaseOpenError(
-            "De schijf is vol, daardoor kan de database niet worden bijgewerkt. Er is niets "
-            "veranderd. Maak ruimte vrij en start Uitstroom opnieuw."
-        ) from exc
+        kind = Trouble.DISK_FULL if isinstance(exc, DiskFull) else _trouble_of(exc, path.parent)
+        if kind is Trouble.DISK_FULL:
+            raise DatabaseOpenError(
+                "De schijf is vol, daardoor kan de database niet worden geopend of bijgewerkt. "
+                "Er is niets veranderd. Maak ruimte vrij (bijvoorbeeld in Downloads of de "
+                "prullenbak) en start Uitstroom opnieuw.",
+                kind,
+            ) from exc
+        raise trouble_error(kind, path) from exc
     except BaseException:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
         if owns_lock:
             lock.release()
         raise
     return Database(engine, sessions, str(path), path, backups, key, backup, lock)
+
+
+PAGE_SIZE = 4096  # SQLCipher 4: a whole database file is a whole number of pages
+
+
+def verify_pages(path: Path, key: bytes) -> None:
+    """Every page of the file checked against its HMAC (cipher.check_pages); DatabaseOpenError
+    naming the damage when one fails. Reads, writes nothing."""
+    try:
+        connection = cipher.connect(path, key)
+    except cipher.OpenFailed as exc:
+        raise trouble_error(_trouble_of(exc, path.parent), path) from exc
+    try:
+        problems = cipher.check_pages(connection)
+    finally:
+        connection.close()
+    if problems:
+        raise trouble_error(Trouble.DATABASE_DAMAGED, path)
+
+
+def build_new_database(path: Path, key: bytes, keyfile: WrappedKey | None = None) -> None:
+    """A new, empty database at `path` (which must not exist), with its key file when given.
+    Built as path.bouw, renamed to path.nieuw once whole and synced, then the key file, then
+    into place: a failure at any step (a full disk) leaves nothing, and a crash leaves at most
+    a whole .nieuw that vault.finish_interrupted_creation puts in place."""
+    building = path.with_name(path.name + BUILDING)
+    built = path.with_name(path.name + BUILT)
+    leftovers = [
+        file.with_name(file.name + side)
+        for file in (building, built)
+        for side in ("", "-wal", "-shm", "-journal")
+    ]
+    for leftover in leftovers:
+        leftover.unlink(missing_ok=True)
+    wrote_key = False
+    try:
+        engine = cipher.make_encrypted_engine(building, key)
+        try:
+            migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+        cipher.owner_only(building)
+        with open(building, "rb") as stream:
+            os.fsync(stream.fileno())
+        os.replace(building, built)
+        if keyfile is not None:
+            write_keyfile(path, keyfile)
+            wrote_key = True
+        os.replace(built, path)
+        cipher.fsync_folder(path.parent)
+    except BaseException as exc:
+        for leftover in leftovers:
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        if wrote_key:
+            with contextlib.suppress(OSError):
+                keyfile_for(path).unlink()
+        if not isinstance(exc, (DiskFull, OSError, DatabaseError, cipher.OpenFailed)):
+            raise
+        if isinstance(exc, DiskFull) or is_disk_full(exc, path.parent):
+            raise DatabaseOpenError(
+                "De schijf is vol: de nieuwe database kon niet worden gemaakt. Er is niets "
+                "achtergelaten. Maak ruimte vrij (bijvoorbeeld in Downloads of de prullenbak) "
+                "en probeer het opnieuw.",
+                Trouble.DISK_FULL,
+            ) from exc
+        raise DatabaseOpenError(
+            f"De nieuwe database kon niet worden gemaakt in {path.parent} ({exc}). Er is niets "
+            "achtergelaten. Kies een andere plek, of vraag de ICT-afdeling om hulp.",
+            Trouble.UNREADABLE,
+        ) from exc
 
 
 def server_engine(url: str, password: str | None = None) -> tuple[ServerAddress, Engine]:

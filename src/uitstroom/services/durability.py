@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,10 @@ DISK_FULL = (
     "veilig. Maak ruimte vrij en probeer het opnieuw."
 )
 SQLITE_FULL = 13
+SQLITE_IOERR = 10
+# Below this much free space a failed write is the full disk, whatever the error says: SQLite
+# reports a shared-memory file it cannot grow as a "disk I/O error", not as "disk full".
+NEARLY_FULL = 1 << 20
 _FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
@@ -28,27 +33,49 @@ class DiskFull(ServiceError):
         super().__init__(message)
 
 
-def is_disk_full(error: BaseException) -> bool:
+def is_disk_full(error: BaseException, folder: Path | None = None) -> bool:
     """SQLite's SQLITE_FULL ('database or disk is full', also when max_page_count is reached)
-    or the operating system's 'no space left' / 'quota exceeded'."""
+    or the operating system's 'no space left' / 'quota exceeded'; with `folder`, also an I/O
+    error while the disk under `folder` has (almost) no room left."""
     original = getattr(error, "orig", None)  # a SQLAlchemy error wraps the driver's
-    if isinstance(original, BaseException) and original is not error and is_disk_full(original):
+    if (
+        isinstance(original, BaseException)
+        and original is not error
+        and is_disk_full(original, folder)
+    ):
         return True
     if isinstance(error, OSError):
-        return error.errno in _FULL_ERRNOS
+        if error.errno in _FULL_ERRNOS:
+            return True
+        return folder is not None and nearly_full(folder)
     if isinstance(error, sqlcipher.Error):
         code = getattr(error, "sqlite_errorcode", None)
-        return code == SQLITE_FULL or "database or disk is full" in str(error)
+        if code == SQLITE_FULL or "database or disk is full" in str(error):
+            return True
+        io_error = isinstance(code, int) and code & 0xFF == SQLITE_IOERR
+        return io_error and folder is not None and nearly_full(folder)
     return False
 
 
-def watch_for_full_disk(engine: Engine) -> None:
+def nearly_full(folder: Path) -> bool:
+    """Less than NEARLY_FULL free under `folder` (or its nearest existing parent)."""
+    folder = Path(folder)
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL
+    except OSError:
+        return False
+
+
+def watch_for_full_disk(engine: Engine, folder: Path | None = None) -> None:
     """Turn SQLITE_FULL anywhere on this engine (a save, an import, a commit) into DiskFull.
     SQLite has rolled the statement back; the session's transaction is rolled back as the
-    error leaves it, so the file holds exactly what was committed before."""
+    error leaves it, so the file holds exactly what was committed before. With `folder` (the
+    database's), an I/O error on a disk without room counts as full too."""
 
     def translate(context: ExceptionContext) -> None:
-        if is_disk_full(context.original_exception):
+        if is_disk_full(context.original_exception, folder):
             raise DiskFull() from context.original_exception
 
     event.listen(engine, "handle_error", translate)

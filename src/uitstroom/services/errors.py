@@ -1,8 +1,20 @@
 from __future__ import annotations
 
+from uitstroom.domain.damage import Trouble
+
 
 class ServiceError(Exception):
     """A problem the user can act on; str(error) is a Dutch sentence for the screen."""
+
+
+class Unopenable(ServiceError):
+    """The database does not open. `trouble` names the cause where it is one of domain.damage's
+    (a damaged file, a damaged key file, a wrong passphrase, a full disk ...): the window and
+    the command line offer a backup for the ones a backup cures."""
+
+    def __init__(self, message: str, trouble: Trouble | None = None) -> None:
+        super().__init__(message)
+        self.trouble = trouble
 
 
 class ValidationError(ServiceError):

@@ -11,17 +11,27 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from uitstroom.services.errors import ServiceError
+from uitstroom.domain.damage import Trouble, trouble_message
+from uitstroom.services.database import BUILDING, BUILT, PAGE_SIZE, build_new_database
+from uitstroom.services.durability import nearly_full
+from uitstroom.services.errors import ServiceError, Unopenable
 from uitstroom.storage import cipher, keychain
 from uitstroom.storage.keys import (
     KeyError_,
+    KeyFileDamaged,
+    KeyFileMissing,
     WrappedKey,
+    find_key,
+    keep_in_store,
     keyfile_for,
     new_data_key,
     passphrase_problem,
+    put_keyfile,
     read_keyfile,
+    stored_keys,
     write_keyfile,
 )
+from uitstroom.storage.wal import check_wal
 
 
 class DatabaseState(StrEnum):
@@ -34,19 +44,62 @@ class PassphraseRequired(ServiceError):
     """The keychain holds no key for this database: ask for the recovery passphrase."""
 
 
-class UnlockError(ServiceError):
-    """Wrong passphrase, a missing or damaged key file: the message says what to do."""
+class UnlockError(Unopenable):
+    """Wrong passphrase, a missing or damaged key file, a damaged database: the message says
+    what to do, and `trouble` says which of these it is (domain.damage)."""
+
+
+def backups_of(path: Path) -> Path:
+    """Where the backups (and the copies of the key) of the database at `path` are kept."""
+    return Path(path).parent / "backups"
+
+
+def trouble(kind: Trouble, path: Path, detail: str = "") -> UnlockError:
+    path = Path(path)
+    return UnlockError(trouble_message(kind, path.name, keyfile_for(path).name, detail), kind)
 
 
 def state_of(path: Path) -> DatabaseState:
+    """What is at `path`. Only a path where nothing is becomes a new database: an empty, cut
+    short or missing file whose key file is still there is damage (UnlockError), never NEW,
+    since a new key there would leave every backup without its key."""
     path = Path(path)
     if path.is_dir():
         raise UnlockError(f"{path} is een map, geen databasebestand. Kies een bestand.")
-    if not path.exists() or path.stat().st_size == 0:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        if keyfile_for(path).exists():
+            raise trouble(Trouble.DATABASE_MISSING, path) from None
         return DatabaseState.NEW
-    if cipher.is_plaintext_sqlite(path):
-        return DatabaseState.PLAINTEXT
+    except OSError as exc:
+        raise trouble(Trouble.UNREADABLE, path, exc.strerror or "") from None
+    if size == 0:
+        raise trouble(Trouble.DATABASE_EMPTY, path)
+    try:
+        if cipher.is_plaintext_sqlite(path):
+            return DatabaseState.PLAINTEXT
+    except OSError as exc:
+        raise trouble(Trouble.UNREADABLE, path, exc.strerror or "") from None
+    if not _has_keys(path):
+        # No key file and no copy of one: no Uitstroom database, or one from elsewhere.
+        # unlock() says so; calling it damaged would send the user to backups there are not.
+        return DatabaseState.ENCRYPTED
+    if size % PAGE_SIZE:
+        raise trouble(Trouble.DATABASE_DAMAGED, path, "het bestand is afgekapt")
+    try:
+        wal = check_wal(path)
+    except OSError as exc:
+        raise trouble(Trouble.UNREADABLE, path, exc.strerror or "") from None
+    if wal.damaged:
+        raise trouble(Trouble.DATABASE_DAMAGED, path, "het logboek met de laatste wijzigingen")
     return DatabaseState.ENCRYPTED
+
+
+def _has_keys(path: Path) -> bool:
+    if keyfile_for(path).exists():
+        return True
+    return any(True for _ in stored_keys(backups_of(path))) if backups_of(path).is_dir() else False
 
 
 def _check_passphrase(passphrase: str) -> None:
@@ -56,55 +109,125 @@ def _check_passphrase(passphrase: str) -> None:
 
 
 def set_up(path: Path, passphrase: str) -> bytes:
-    """A new database: make the data key, wrap it under the passphrase, keep it in the keychain.
-    Returns the key; the caller creates the database with it."""
+    """A new database: make the data key, wrap it under the passphrase, build the database
+    beside the target and rename it into place only when complete; keep the key in the
+    keychain. A failure (a full disk) leaves nothing behind. Returns the key."""
     path = Path(path)
     _check_passphrase(passphrase)
     if state_of(path) is not DatabaseState.NEW:
         raise UnlockError(f"{path.name} bestaat al. Kies een nieuwe bestandsnaam.")
     key = new_data_key()
     wrapped = WrappedKey.wrap(key, passphrase)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_keyfile(path, wrapped)
+    cipher.private_folder(path.parent)
+    build_new_database(path, key, keyfile=wrapped)
     keychain.store_key(wrapped.database_id, key)
     return key
 
 
-def unlock(path: Path, passphrase: str | None = None) -> bytes:
-    """The data key for an encrypted database: from the keychain, else from the passphrase
-    (and then stored in the keychain again). Raises PassphraseRequired or UnlockError."""
+def finish_interrupted_creation(path: Path) -> None:
+    """After a crash while a new database was made: a complete one (renamed to .nieuw only
+    once whole) is put in place; a half-built one is removed, as if never started."""
     path = Path(path)
+    built = path.with_name(path.name + BUILT)
+    if not path.exists() and built.exists() and keyfile_for(path).exists():
+        built.replace(path)
+    for leftover in (path.with_name(path.name + BUILDING), built):
+        for side in ("", "-wal", "-shm", "-journal"):
+            leftover.with_name(leftover.name + side).unlink(missing_ok=True)
+
+
+def _candidates(path: Path, backup_dir: Path) -> tuple[list[WrappedKey], Trouble | None]:
+    """The key files that may open `path`: the one beside it first, then every copy in the
+    backup folder. The second value names what is wrong with the one beside it, if anything."""
+    found: list[WrappedKey] = []
+    beside: Trouble | None = None
     try:
-        wrapped = read_keyfile(path)
-    except KeyError_ as exc:
-        raise UnlockError(str(exc)) from None
+        found.append(read_keyfile(path))
+    except KeyFileMissing:
+        beside = Trouble.KEYFILE_MISSING
+    except (KeyFileDamaged, OSError):
+        beside = Trouble.KEYFILE_DAMAGED
+    if backup_dir.is_dir():
+        for _file, wrapped in stored_keys(backup_dir):
+            if all(wrapped.to_json() != known.to_json() for known in found):
+                found.append(wrapped)
+    return found, beside
+
+
+def unlock(path: Path, passphrase: str | None = None, backup_dir: Path | None = None) -> bytes:
+    """The data key for an encrypted database: from the keychain, else from the passphrase
+    (and then stored in the keychain again). Every copy of the key is tried: the key file
+    beside the database, then those in the backup folder, so a damaged or missing key file
+    never locks the user out. Raises PassphraseRequired or UnlockError (with its trouble)."""
+    path = Path(path)
+    backup_dir = backup_dir or backups_of(path)
+    candidates, beside = _candidates(path, backup_dir)
+    if not candidates:
+        # No copy anywhere: the key file's own words (is this an Uitstroom database at all?).
+        # No backup here to offer either (a folder elsewhere is chosen in Back-ups).
+        try:
+            read_keyfile(path)
+        except KeyError_ as exc:
+            raise UnlockError(str(exc)) from None
+        raise trouble(beside or Trouble.KEYFILE_MISSING, path)
+    found = find_key(
+        candidates, lambda key: _opens(path, key, backup_dir), passphrase, keychain.load_key
+    )
+    if found.wrapped is None or found.key is None:
+        if passphrase is None:
+            if beside is not None:
+                raise PassphraseRequired(trouble(beside, path).args[0])
+            raise PassphraseRequired(
+                "De sleutel van deze database staat niet in de sleutelbos van dit systeem. "
+                "Vul het herstelwachtwoord in om de database te openen."
+            )
+        # Unwrapped but opening nothing: keys of another database in the same folders.
+        raise trouble(Trouble.OTHER_KEY if found.unwrapped else Trouble.WRONG_PASSPHRASE, path)
+    wrapped, key = found.wrapped, found.key
     if passphrase is None:
-        key = keychain.load_key(wrapped.database_id)
-        if key is not None and _opens(path, key):
-            return key
-        raise PassphraseRequired(
-            "De sleutel van deze database staat niet in de sleutelbos van dit systeem. "
-            "Vul het herstelwachtwoord in om de database te openen."
-        )
-    try:
-        key = wrapped.unwrap(passphrase)
-    except KeyError_ as exc:
-        raise UnlockError(str(exc)) from None
-    if not _opens(path, key):
-        raise UnlockError(
-            "Het sleutelbestand hoort niet bij deze database. Zet het juiste sleutelbestand "
-            f"({keyfile_for(path).name}) terug uit een back-up."
-        )
+        if wrapped is not candidates[0] or beside is not None:
+            put_keyfile(path, wrapped, backup_dir)
+        return key
+    if wrapped.needs_rewrap or beside is not None or wrapped is not candidates[0]:
+        # Today's scrypt cost and checksum; the key file beside the database repaired.
+        wrapped = WrappedKey.wrap(key, passphrase, wrapped.database_id)
+    put_keyfile(path, wrapped, backup_dir)
+    keep_in_store(backup_dir, wrapped)
     keychain.store_key(wrapped.database_id, key)
     return key
 
 
-def _opens(path: Path, key: bytes) -> bool:
+def _opens(path: Path, key: bytes, backup_dir: Path) -> bool:
+    """True when `key` opens `path`; False for another key. Damage is raised, named: a first
+    page that will not decrypt with a key that does open this database's own backups is
+    damage too (SQLCipher reports both as 'not a database')."""
     try:
         cipher.connect(path, key).close()
     except cipher.WrongKey:
+        if _opens_a_backup(path, key, backup_dir):
+            raise trouble(Trouble.DATABASE_DAMAGED, path, "het begin van het bestand") from None
         return False
+    except cipher.Damaged:
+        raise trouble(Trouble.DATABASE_DAMAGED, path) from None
+    except cipher.NoSpace:
+        raise trouble(Trouble.DISK_FULL, path) from None
+    except cipher.Unreadable as exc:
+        if nearly_full(path.parent):  # SQLite's "disk I/O error" for a shared-memory file
+            raise trouble(Trouble.DISK_FULL, path) from None
+        raise trouble(Trouble.UNREADABLE, path, str(exc)) from None
     return True
+
+
+def _opens_a_backup(path: Path, key: bytes, backup_dir: Path) -> bool:
+    from uitstroom.services.backups import list_backups  # backups imports the storage layer
+
+    for info in list_backups(path, backup_dir)[:3]:
+        try:
+            cipher.connect(info.path, key).close()
+        except cipher.OpenFailed:
+            continue
+        return True
+    return False
 
 
 def change_passphrase(path: Path, key: bytes, new_passphrase: str) -> None:
@@ -114,7 +237,10 @@ def change_passphrase(path: Path, key: bytes, new_passphrase: str) -> None:
         wrapped = read_keyfile(Path(path))
     except KeyError_ as exc:
         raise UnlockError(str(exc)) from None
-    write_keyfile(Path(path), WrappedKey.wrap(key, new_passphrase, wrapped.database_id))
+    rewrapped = WrappedKey.wrap(key, new_passphrase, wrapped.database_id)
+    write_keyfile(Path(path), rewrapped)
+    # The copy in the backup folder follows, so every backup opens with the new passphrase.
+    keep_in_store(backups_of(Path(path)), rewrapped)
 
 
 def encrypt_in_place(path: Path, passphrase: str) -> bytes:
@@ -148,6 +274,7 @@ def encrypt_in_place(path: Path, passphrase: str) -> bytes:
             "of neem contact op met de ICT-afdeling."
         )
     wrapped = WrappedKey.wrap(key, passphrase)
+    _keep_existing_keyfile(path)
     write_keyfile(path, wrapped)
     for side_file in _side_files(path):
         cipher.secure_delete(side_file)
@@ -157,6 +284,16 @@ def encrypt_in_place(path: Path, passphrase: str) -> bytes:
     cipher.secure_delete(plaintext_copy)
     keychain.store_key(wrapped.database_id, key)
     return key
+
+
+def _keep_existing_keyfile(path: Path) -> None:
+    """A key file about to be replaced goes into the key store first: the rule is that no key
+    that opens a database or a backup is ever lost by writing another one over it."""
+    try:
+        present = read_keyfile(path)
+    except (KeyError_, OSError):
+        return
+    keep_in_store(backups_of(path), present)
 
 
 def _side_files(path: Path) -> list[Path]:

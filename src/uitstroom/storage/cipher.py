@@ -3,6 +3,7 @@ with the 256-bit data key (AES-256, SQLCipher 4 defaults)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -16,8 +17,65 @@ from uitstroom.storage.keys import KEY_BYTES
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class WrongKey(Exception):
-    """The key does not open this file (or the file is no database at all)."""
+class OpenFailed(Exception):
+    """The file does not open with this key; the subclass says why (SQLite's own error code)."""
+
+
+class WrongKey(OpenFailed):
+    """The first page does not decrypt: another key, no database at all, or page 1 damaged
+    (SQLCipher cannot tell these apart; the caller asks the backups, see services.vault)."""
+
+
+class Damaged(OpenFailed):
+    """The first page decrypts with this key, but the rest does not hold together."""
+
+
+class NoSpace(OpenFailed):
+    """The disk is full (SQLite needs room for its shared-memory and log files to open)."""
+
+
+class Unreadable(OpenFailed):
+    """The operating system refuses the file: no permission, a removed drive, an I/O error."""
+
+
+# SQLite's primary result codes (sqlite.org/rescode.html).
+_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT = 3, 8, 10, 11
+_SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 13, 14, 26
+# Owner only: the file holds special-needs data of minors (a shared laptop has other logins).
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
+def failure(error: BaseException) -> OpenFailed:
+    """The typed failure for a driver error met while opening or reading a file."""
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(error)
+    if primary == _SQLITE_FULL or "database or disk is full" in text:
+        return NoSpace(text)
+    if primary == _SQLITE_CORRUPT or "malformed" in text:
+        return Damaged(text)
+    if primary in (_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CANTOPEN):
+        return Unreadable(text)
+    return WrongKey(text)
+
+
+def owner_only(path: Path) -> None:
+    """0600 for a file, 0700 for a folder, where the platform has such modes (not Windows,
+    where the user's profile folder already keeps other users out)."""
+    if os.name != "posix":
+        return
+    # Not ours to change (a shared folder): the file is still encrypted.
+    with contextlib.suppress(OSError):
+        os.chmod(path, FOLDER_MODE if path.is_dir() else FILE_MODE)
+
+
+def private_folder(folder: Path) -> None:
+    """Create `folder` (and its parents) when missing; a folder made here is owner-only."""
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    owner_only(folder)
 
 
 def _key_pragma(key: bytes) -> str:
@@ -36,9 +94,12 @@ def connect(path: Path, key: bytes, timeout: float = 15.0) -> Any:
         connection.execute("PRAGMA cipher_log_level = NONE")
         connection.execute(_key_pragma(key))
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except (sqlcipher.DatabaseError, WrongKey) as exc:
+    except WrongKey:
         connection.close()
-        raise WrongKey(str(exc)) from None
+        raise
+    except sqlcipher.Error as exc:
+        connection.close()
+        raise failure(exc) from None
     return connection
 
 
@@ -85,8 +146,21 @@ def check_integrity(path: Path, key: bytes) -> list[str]:
         if result != ["ok"]:
             problems += result
         return problems
+    except sqlcipher.Error as exc:
+        return [str(exc)]
     finally:
         connection.close()
+
+
+def check_pages(connection: Any) -> list[str]:
+    """SQLCipher's HMAC over every page of the file: a flipped byte anywhere, a page from
+    elsewhere, a page cut short. Reads every page but decrypts none, so it is the cheap whole-
+    file check (about 4 ms per MB here); SQLite's own integrity check walks every tree and
+    costs several times more. [] means every page is as SQLCipher wrote it."""
+    try:
+        return [row[0] for row in connection.execute("PRAGMA cipher_integrity_check")]
+    except sqlcipher.Error as exc:
+        return [str(exc)]
 
 
 def copy_encrypted(source: Path, target: Path, key: bytes) -> None:
@@ -102,6 +176,7 @@ def copy_encrypted(source: Path, target: Path, key: bytes) -> None:
             dst.close()
     finally:
         src.close()
+    owner_only(tmp)
     _fsync(tmp)
     os.replace(tmp, target)
 
@@ -126,6 +201,7 @@ def encrypt_plaintext(source: Path, target: Path, key: bytes) -> None:
         connection.execute("DETACH DATABASE encrypted")
     finally:
         connection.close()
+    owner_only(tmp)
     _fsync(tmp)
     os.replace(tmp, target)
 
@@ -162,3 +238,14 @@ def secure_delete(path: Path) -> None:
 def _fsync(path: Path) -> None:
     with open(path, "rb") as stream:
         os.fsync(stream.fileno())
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX); Windows has no directory handles for this."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -487,6 +487,16 @@ class Form(QWidget):
         return next(iter(self._editors.values()), None)
 
 
+def heading(text: str, parent: QWidget) -> QLabel:
+    """The large bold first line of a dialog that stands before the window (unlock, recovery)."""
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
 class MessageBanner(QLabel):
     """A calm, visible line next to a form: what went wrong and what to do. Hidden when empty."""
 

@@ -32,12 +32,14 @@ from PySide6.QtWidgets import (
 
 from uitstroom import APP_NAME
 from uitstroom.domain.actor import Actor, Role, coordinator
+from uitstroom.domain.audit import ChainAnchor
 from uitstroom.domain.enums import Route
 from uitstroom.domain.handover import DocumentKind
 from uitstroom.domain.model import Pupil, PupilRecord, PupilSummary, SchoolSettings
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.paths import choose_server, chosen_server
 from uitstroom.services.audit import AuditService
+from uitstroom.services.backups import anchors as backup_anchors
 from uitstroom.services.backups import import_backup
 from uitstroom.services.database import Database
 from uitstroom.services.demo import DEMO_LEAVERS, insert_demo_cohort
@@ -481,7 +483,8 @@ class MainWindow(QMainWindow):
         self.audit_action = self.privacy_menu.addAction("&Logboek…")
         self.audit_action.triggered.connect(
             lambda _checked=False: show_audit_trail(
-                self, AuditService(self._services.sessions, self._services.actor)
+                self,
+                AuditService(self._services.sessions, self._services.actor, self._backup_anchors()),
             )
         )
         self.retention_action = self.privacy_menu.addAction("&Bewaartermijnen en opschonen…")
@@ -910,6 +913,14 @@ class MainWindow(QMainWindow):
                 f"Agenda opgeslagen: {written}. Open het bestand in Outlook of Google Agenda.",
                 10000,
             )
+
+    def _backup_anchors(self) -> Callable[[], list[ChainAnchor]] | None:
+        """The audit heads the backups recorded, for "Keten controleren" (a file only)."""
+        database = self._services.database
+        if database is None or database.path is None or database.backup_dir is None:
+            return None
+        path, folder = database.path, database.backup_dir
+        return lambda: backup_anchors(path, folder)
 
     def show_backups(self) -> None:
         from uitstroom.ui.backup_dialog import BackupDialog

@@ -37,10 +37,11 @@ from uitstroom.services.database import (
     ServerRefused,
     open_database,
 )
-from uitstroom.services.errors import ServiceError
+from uitstroom.services.errors import ServiceError, Unopenable
 from uitstroom.services.files import FileWriteError, write_atomically
 from uitstroom.storage.keys import MIN_PASSPHRASE, read_keyfile
-from uitstroom.ui.forms import MessageBanner
+from uitstroom.ui.forms import MessageBanner, heading
+from uitstroom.ui.recovery_dialog import RecoveryDialog
 from uitstroom.ui.server_dialog import ServerDialog
 
 
@@ -129,12 +130,7 @@ class PassphraseDialog(QDialog):
         self.setMinimumWidth(520)
 
         layout = QVBoxLayout(self)
-        heading = QLabel(title, self)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
-        layout.addWidget(heading)
+        layout.addWidget(heading(title, self))
         text = QLabel(explanation, self)
         text.setWordWrap(True)
         layout.addWidget(text)
@@ -268,28 +264,70 @@ def passphrase_from_env() -> str | None:
 
 def unlock_database(database: str, parent: QWidget | None = None) -> Database | None:
     """The key from the keychain, else from the user; then the database opened. None when the
-    user cancelled. Errors that the user cannot fix here are shown and give None too."""
+    user cancelled. A database that does not open for a reason a backup cures (damaged, empty,
+    gone, its key file damaged) leads to the recovery dialog instead of a dead end; other
+    errors are shown and give None too."""
     if "://" in database:
         return open_server_database(database, parent)
     path = Path(database).expanduser().resolve()
     try:
+        return _unlock_file(path, parent)
+    except Unopenable as exc:
+        if exc.trouble is None or not exc.trouble.restorable:
+            QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
+            return None
+        dialog = RecoveryDialog(path, vault.backups_of(path), exc.trouble, str(exc), parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+    try:
+        return _unlock_file(path, parent)
+    except ServiceError as exc:
+        QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
+        return None
+
+
+def _unlock_file(path: Path, parent: QWidget | None) -> Database | None:
+    """As unlock_database for a file; raises Unopenable for the recovery dialog to take."""
+    try:
+        vault.finish_interrupted_creation(path)
         vault.finish_interrupted_conversion(path)
         state = vault.state_of(path)
+    except Unopenable:
+        raise
     except ServiceError as exc:
         QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
         return None
     scripted = passphrase_from_env()
     location = str(path)
+    found: list[Unopenable] = []
 
     def ask(mode: Mode, attempt: Callable[[str], bytes]) -> bytes | None:
         if scripted is not None:
             try:
                 return attempt(scripted)
+            except Unopenable as exc:
+                if exc.trouble is not None and exc.trouble.restorable:
+                    raise
+                QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
+                return None
             except ServiceError as exc:
                 QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
                 return None
-        dialog = PassphraseDialog(mode, location, attempt, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+
+        def leaving_for_recovery(passphrase: str) -> bytes:
+            try:
+                return attempt(passphrase)
+            except Unopenable as exc:
+                if exc.trouble is None or not exc.trouble.restorable:
+                    raise
+                found.append(exc)  # not the passphrase: the dialog closes, recovery opens
+                return b""
+
+        dialog = PassphraseDialog(mode, location, leaving_for_recovery, parent)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if found:
+            raise found[0]
+        if not accepted:
             return None
         return dialog.result_value  # type: ignore[return-value]
 
@@ -315,6 +353,8 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
         except vault.PassphraseRequired:
             key = ask(Mode.UNLOCK, lambda passphrase: vault.unlock(path, passphrase))
             unlocked_by_passphrase = key is not None
+        except Unopenable:
+            raise
         except ServiceError as exc:
             QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
             return None
@@ -322,9 +362,8 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
         return None
     if passphrase_used and scripted is None:
         RecoverySheetDialog(recovery_sheet(path, passphrase_used[-1]), parent).exec()
-    opened_key = key
-    db = _open_or_explain(lambda: open_database(path, opened_key, backup_dir_for(location)), parent)
-    if db is not None and unlocked_by_passphrase:
+    db = open_database(path, key, backup_dir_for(location))
+    if unlocked_by_passphrase:
         # The keychain had no key: a new laptop, a new profile, or a changed keychain. Worth
         # a line in the trail; an ordinary start is not.
         audit.record(db.sessions, None, AuditAction.UNLOCKED, "met het herstelwachtwoord")
@@ -348,14 +387,6 @@ def open_server_database(url: str, parent: QWidget | None = None) -> Database | 
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.database
-
-
-def _open_or_explain(open_: Callable[[], Database], parent: QWidget | None) -> Database | None:
-    try:
-        return open_()
-    except DatabaseOpenError as exc:
-        QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
-        return None
 
 
 def recovery_sheet(path: Path, passphrase: str, school_name: str = "") -> RecoverySheet:
