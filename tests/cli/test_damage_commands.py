@@ -72,3 +72,27 @@ def test_audit_check_compares_with_what_the_backups_recorded(school) -> None:
     assert result.code == 1
     assert body["check"]["anchor_problems"]
     assert "weggehaald" in body["check"]["anchor_problems"][0]
+
+
+def test_an_inzage_file_records_the_log_head_and_audit_check_uses_it(school) -> None:
+    from uitstroom.services import vault
+    from uitstroom.storage import cipher
+
+    _made, db_file = school
+    folder = db_file.parent / "inzage"
+    folder.mkdir()
+    made = faults.run("--db", str(db_file), "inzage", "--pupil", "100001", "--out", str(folder))
+    assert made.code == 0, made.err
+    json_file = next(folder.glob("*.json"))
+    head = json.loads(json_file.read_text(encoding="utf-8"))["logboek_kop"]
+    assert head["regels"] > 0 and len(head["laatste_hash"]) == 64
+    # Everything after the backup cut, so only the inzage file still knows the length.
+    key = vault.unlock(db_file, faults.PASSPHRASE)
+    connection = cipher.connect(db_file, key)
+    connection.execute("DROP TRIGGER audit_event_no_delete")
+    connection.execute(f"DELETE FROM audit_event WHERE id >= {head['regels']}")
+    connection.commit()
+    connection.close()
+    result = faults.run("--db", str(db_file), "audit", "--check", "--anker", str(json_file))
+    assert result.code == 1
+    assert json_file.name in result.out and "weggehaald" in result.out

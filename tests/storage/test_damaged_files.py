@@ -287,3 +287,24 @@ def test_a_flipped_byte_in_the_log_that_drops_commits_is_found(tmp_path: Path) -
     log[32 + 24 + 100] ^= 1  # the first frame
     (copy / "a.db-wal").write_bytes(bytes(log))
     assert check_wal(copy / "a.db").lost_commits >= 6
+
+
+def test_back_ups_in_the_open_window_restore_over_a_damaged_database(tmp_path: Path) -> None:
+    """Damage found in the background while the window is open: Bestand → Back-ups… restores
+    although the damaged file cannot be backed up whole; its bytes are kept as they were."""
+    from uitstroom.services.backups import list_backups, restore_backup
+
+    path, key = school(tmp_path, pupils=2)
+    data = bytearray(path.read_bytes())
+    data[len(data) - 2000] ^= 8
+    path.write_bytes(bytes(data))
+    db = open_database(path, key)
+    try:
+        newest = list_backups(path, path.parent / "backups")[0]
+        result = restore_backup(db, newest.path)
+        assert result.kept.name.endswith("-beschadigd.db")
+        assert result.kept.read_bytes() == bytes(data)
+        assert PupilService(db.sessions).count() == 2
+    finally:
+        db.close()
+    open_database(path, key, verify=True).close()

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from uitstroom.commands import Handler
-from uitstroom.domain.audit import AuditEntry
-from uitstroom.services.audit import AuditService, ChainReport
+from uitstroom.domain.audit import AuditEntry, ChainAnchor
+from uitstroom.services.audit import AuditService, ChainReport, anchor_in_file
 from uitstroom.services.backups import anchors as backup_anchors
 from uitstroom.services.database import Database
+from uitstroom.services.errors import ServiceError
 from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import SchoolService
 from uitstroom.services.retention import RetentionService, purge_backup
@@ -33,6 +34,14 @@ def register(commands: Any) -> dict[str, Handler]:
         "--check", action="store_true", help="alleen controleren of het logboek compleet is"
     )
     audit.add_argument("--json", action="store_true", help="uitvoer als JSON (UTF-8)")
+    audit.add_argument(
+        "--anker",
+        metavar="BESTAND",
+        type=Path,
+        action="append",
+        default=[],
+        help="vergelijk ook met de kop van het logboek in dit bestand (een inzage-JSON)",
+    )
 
     purge = commands.add_parser(
         "purge",
@@ -136,10 +145,16 @@ _AFTER_PURGE = (
 
 
 def _audit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    anchors = None
-    if db.path is not None and db.backup_dir is not None:
-        path, folder = db.path, db.backup_dir
-        anchors = lambda: backup_anchors(path, folder)  # noqa: E731
+    try:
+        given = [anchor_in_file(file) for file in args.anker]
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+
+    def anchors() -> list[ChainAnchor]:
+        if db.path is None or db.backup_dir is None:
+            return given
+        return backup_anchors(db.path, db.backup_dir) + given
+
     service = AuditService(db.sessions, db.actor, anchors)
     report = service.check()
     if args.json:

@@ -11,9 +11,11 @@ name fields or counts ("velden: klas, mentor"), never values.
 from __future__ import annotations
 
 import getpass
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, insert, select, text, update
@@ -303,6 +305,32 @@ class AuditService:
 # Details of the lines that end a pupil: after them, the internal number may be given out
 # again (SQLite reuses the highest id), so older lines belong to someone else.
 PUPIL_GONE = "alle gegevens verwijderd"
+
+
+def head(session: Session) -> tuple[int, str]:
+    """Length and last hash of the whole chain: the anchor a file made now records."""
+    lines = session.scalar(select(func.count()).select_from(AuditEventRow)) or 0
+    last = session.scalar(select(AuditEventRow.hash).order_by(AuditEventRow.id.desc()).limit(1))
+    return int(lines), str(last or GENESIS)
+
+
+def anchor_in_file(path: Path) -> ChainAnchor:
+    """The chain head an inzage JSON (or a backup's sidecar) recorded, for audit --check
+    --anker; ValueError when the file holds none."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        recorded = data["logboek_kop"] if "logboek_kop" in data else data["logboek"]
+        made = data.get("gemaakt_op")
+        made_at = (
+            datetime.fromisoformat(made)
+            if made
+            else datetime.fromtimestamp(Path(path).stat().st_mtime)
+        )
+        return ChainAnchor(
+            int(recorded["regels"]), str(recorded["laatste_hash"]), made_at, Path(path).name
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"In {Path(path).name} staat geen kop van het logboek.") from exc
 
 
 def entries_for_pupil(session: Session, pupil_id: int) -> list[AuditEntry]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -426,7 +427,7 @@ def restore_backup(db: Database, source: Path, now: datetime | None = None) -> R
                 "veranderd. Probeer het opnieuw."
             ) from exc
         try:
-            kept = backup_before(db, BackupReason.VOOR_HERSTEL, now)
+            kept = _keep_current(db, now)
         except BackupError:
             _remove_quietly(staged)
             raise
@@ -449,6 +450,39 @@ def restore_backup(db: Database, source: Path, now: datetime | None = None) -> R
         now=now,
     )
     return RestoreResult(restored, source, kept, now, upgraded)
+
+
+def _keep_current(db: Database, now: datetime) -> Path:
+    """The database as it is, kept before a restore replaces it: a verified backup 'voor
+    herstel'; when it is damaged (the reason for most restores) it cannot be copied whole, so
+    its bytes and its log are copied as they are, as 'beschadigd'. Never nothing."""
+    try:
+        return backup_before(db, BackupReason.VOOR_HERSTEL, now)
+    except DiskFull:
+        raise
+    except BackupError:
+        path, _key, backup_dir = _file_database(db)
+        kept = backup_dir / backup_name(path.stem, DAMAGED_REASON, now)
+        try:
+            cipher.private_folder(backup_dir)
+            for side in ("", "-wal"):
+                source = path.with_name(path.name + side)
+                if source.exists():
+                    partial = kept.with_name(kept.name + side + PARTIAL)
+                    shutil.copyfile(source, partial)
+                    cipher.owner_only(partial)
+                    os.replace(partial, kept.with_name(kept.name + side))
+        except OSError as exc:
+            if is_disk_full(exc):
+                raise DiskFull(
+                    "De schijf is vol: de huidige database kon niet apart worden bewaard, dus "
+                    "de back-up is niet teruggezet. Maak ruimte vrij en probeer het opnieuw."
+                ) from exc
+            raise BackupError(
+                "De huidige database kon niet apart worden bewaard, dus de back-up is niet "
+                f"teruggezet ({exc.strerror}). Er is niets veranderd."
+            ) from exc
+        return kept
 
 
 def _remove_quietly(path: Path) -> None:

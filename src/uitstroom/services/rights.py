@@ -34,6 +34,7 @@ from uitstroom.domain.nazorg import NazorgFile
 from uitstroom.domain.retention import CATEGORY_SCOPE, RetentionCategory
 from uitstroom.services.access import author_of, require_coordinator
 from uitstroom.services.audit import append, entries_for_pupil
+from uitstroom.services.audit import head as audit_head
 from uitstroom.services.convert import record_from_row, settings_from_row
 from uitstroom.services.errors import NotFoundError, ValidationError
 from uitstroom.services.exit import interview_of_pupil, next_step_text, reason_text
@@ -126,7 +127,7 @@ class RightsService:
             files = InzageFiles(folder / f"{stem}.pdf", folder / f"{stem}.json")
             with atomic_output(files.pdf) as pdf_out, atomic_output(files.json) as json_out:
                 pdf_out.write(pdf.getvalue())
-                json_out.write(inzage_json(data))
+                json_out.write(inzage_json(data, audit_head(session)))
         return files
 
     # --- erasure -------------------------------------------------------------------------
@@ -459,7 +460,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-def inzage_json(data: Inzage) -> bytes:
+def inzage_json(data: Inzage, chain_head: tuple[int, str] | None = None) -> bytes:
     record = data.record
     body = {
         "toelichting": (
@@ -481,4 +482,8 @@ def inzage_json(data: Inzage) -> bytes:
         "bewaren_tot_en_met": {k.what: plain(k.until) for k in data.kept_until},
     }
     body.update(data.parts_json)
+    if chain_head is not None:
+        # The head of the school's whole log at this moment (no data about anyone): a later
+        # `uitstroom audit --check --anker` with this file shows whether the log was cut since.
+        body["logboek_kop"] = {"regels": chain_head[0], "laatste_hash": chain_head[1]}
     return json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")

@@ -164,11 +164,10 @@ def unlock(path: Path, passphrase: str | None = None, backup_dir: Path | None = 
     candidates, beside = _candidates(path, backup_dir)
     if not candidates:
         # No copy anywhere: the key file's own words (is this an Uitstroom database at all?).
-        # No backup here to offer either (a folder elsewhere is chosen in Back-ups).
         try:
             read_keyfile(path)
         except KeyError_ as exc:
-            raise UnlockError(str(exc)) from None
+            raise UnlockError(str(exc), beside) from None
         raise trouble(beside or Trouble.KEYFILE_MISSING, path)
     found = find_key(
         candidates, lambda key: _opens(path, key, backup_dir), passphrase, keychain.load_key

@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from uitstroom.documents.recovery_sheet import RecoverySheet, render_recovery_sheet
 from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.damage import Trouble
 from uitstroom.paths import PASSPHRASE_ENV, backup_dir_for
 from uitstroom.services import audit, vault
+from uitstroom.services.backups import list_backups
 from uitstroom.services.connection import ServerAddress, ServerProblem
 from uitstroom.services.database import (
     Database,
@@ -273,9 +275,10 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
     try:
         return _unlock_file(path, parent)
     except Unopenable as exc:
-        if exc.trouble is None or not exc.trouble.restorable:
+        if not _offer_recovery(path, exc):
             QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
             return None
+        assert exc.trouble is not None
         dialog = RecoveryDialog(path, vault.backups_of(path), exc.trouble, str(exc), parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -284,6 +287,17 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
     except ServiceError as exc:
         QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
         return None
+
+
+def _offer_recovery(path: Path, error: Unopenable) -> bool:
+    """The recovery dialog for what a backup cures. A key file that is gone with no backup
+    beside it is told in a message (its words say where the key file may be): there is
+    nothing here to restore."""
+    if error.trouble is None or not error.trouble.restorable:
+        return False
+    if error.trouble in (Trouble.KEYFILE_MISSING, Trouble.KEYFILE_DAMAGED):
+        return bool(list_backups(path, vault.backups_of(path)))
+    return True
 
 
 def _unlock_file(path: Path, parent: QWidget | None) -> Database | None:
