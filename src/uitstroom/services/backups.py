@@ -13,7 +13,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -655,6 +655,7 @@ def restore_without_opening(
 class Recovered:
     source: Path  # the backup that is the database now
     kept: Path | None  # where the database that did not open went (None: there was none)
+    key: bytes = field(default=b"", repr=False)  # the key that opens it, to open it at once
 
 
 DAMAGED_REASON = "beschadigd"
@@ -707,4 +708,4 @@ def recover(
         source = Path(source).expanduser().resolve()
         key = key_for_backup(path, source, passphrase, backup_dir)
     kept = restore_without_opening(path, source, key, backup_dir, now)
-    return Recovered(source, kept)
+    return Recovered(source, kept, key)

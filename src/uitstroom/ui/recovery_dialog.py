@@ -54,6 +54,7 @@ class RecoveryDialog(QDialog):
         trouble: Trouble,
         message: str,
         parent: QWidget | None = None,
+        passphrase: str = "",
     ) -> None:
         super().__init__(parent)
         self._path = path
@@ -81,6 +82,7 @@ class RecoveryDialog(QDialog):
         self.passphrase = QLineEdit(self)
         self.passphrase.setObjectName("passphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setText(passphrase)  # typed a moment ago in the unlock dialog
         label.setBuddy(self.passphrase)
         layout.addWidget(label)
         layout.addWidget(self.passphrase)

@@ -272,21 +272,35 @@ def unlock_database(database: str, parent: QWidget | None = None) -> Database | 
     if "://" in database:
         return open_server_database(database, parent)
     path = Path(database).expanduser().resolve()
+    typed = ""
     try:
         return _unlock_file(path, parent)
-    except Unopenable as exc:
-        if not _offer_recovery(path, exc):
-            QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
-            return None
-        assert exc.trouble is not None
-        dialog = RecoveryDialog(path, vault.backups_of(path), exc.trouble, str(exc), parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
+    except _NeedsRecovery as needs:
+        error, typed = needs.error, needs.passphrase
+    except Unopenable as refused:
+        error = refused
+    if error.trouble is None or not _offer_recovery(path, error):
+        QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(error))
+        return None
+    dialog = RecoveryDialog(path, vault.backups_of(path), error.trouble, str(error), parent, typed)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.recovered is None:
+        return None
     try:
-        return _unlock_file(path, parent)
+        # The key that opened the backup opens the database now: no passphrase asked again.
+        return open_database(path, dialog.recovered.key, backup_dir_for(str(path)))
     except ServiceError as exc:
         QMessageBox.critical(parent, "Uitstroom kan de database niet openen", str(exc))
         return None
+
+
+class _NeedsRecovery(Exception):
+    """Out of the passphrase dialog: the database needs a backup, and the passphrase that was
+    just typed goes along so the recovery dialog does not ask for it again."""
+
+    def __init__(self, error: Unopenable, passphrase: str) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.passphrase = passphrase
 
 
 def _offer_recovery(path: Path, error: Unopenable) -> bool:
@@ -313,7 +327,7 @@ def _unlock_file(path: Path, parent: QWidget | None) -> Database | None:
         return None
     scripted = passphrase_from_env()
     location = str(path)
-    found: list[Unopenable] = []
+    found: list[_NeedsRecovery] = []
 
     def ask(mode: Mode, attempt: Callable[[str], bytes]) -> bytes | None:
         if scripted is not None:
@@ -334,7 +348,8 @@ def _unlock_file(path: Path, parent: QWidget | None) -> Database | None:
             except Unopenable as exc:
                 if exc.trouble is None or not exc.trouble.restorable:
                     raise
-                found.append(exc)  # not the passphrase: the dialog closes, recovery opens
+                # Not the passphrase: the dialog closes, recovery opens with it filled in.
+                found.append(_NeedsRecovery(exc, passphrase))
                 return b""
 
         dialog = PassphraseDialog(mode, location, leaving_for_recovery, parent)
