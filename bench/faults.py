@@ -26,6 +26,7 @@ def main() -> int:
         kinds = Counter(case.cause or "hersteld zonder back-up" for case in faults.cases(school, 1))
         if faults.tmpfs_available():
             outcomes += list(faults.disk_full_cases(school, FREE_SPACE))
+            outcomes += list(faults.migration_full_cases(FREE_SPACE))
         else:
             print("  (schijf-vol-gevallen overgeslagen: daarvoor is root met tmpfs nodig)")
     failed = [o for o in outcomes if not o.ok]

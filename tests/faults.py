@@ -499,6 +499,44 @@ def disk_full_cases(school: School, leaves: list[int]) -> Iterator[Outcome]:
                 yield outcome
 
 
+def migration_full_cases(leaves: list[int]) -> Iterator[Outcome]:
+    """A database of the first schema (tests/data) opened on a nearly full disk: the backup
+    before the update or the update itself runs out of room. The file must stay as it was,
+    the message must name the full disk, and once there is room it opens at the newest schema."""
+    from uitstroom.services.database import open_database
+    from uitstroom.storage import migrate
+
+    data = Path(__file__).parent / "data"
+    key = bytes.fromhex((data / "first_schema.key").read_text().strip())
+    for leave in leaves:
+        with small_disk(4096) as disk:
+            outcome = Outcome(f"schijf vol bij bijwerken van het schema ({leave // 1024} KB vrij)")
+            db_file = disk / "oud.db"
+            shutil.copyfile(data / "first_schema.db", db_file)
+            before = db_file.read_bytes()
+            filler = fill(disk, leave)
+            try:
+                open_database(db_file, key).close()
+            except Exception as exc:  # a Dutch refusal is expected; anything else is a failure
+                if EXPECTED["full"] not in str(exc).lower():
+                    outcome.failures.append(f"{type(exc).__name__}: {str(exc)[:300]}")
+                if db_file.read_bytes() != before:
+                    outcome.failures.append("het bestand is veranderd na een mislukte update")
+                if list(disk.glob("backups/*.deel")):
+                    outcome.failures.append("een halve back-up achtergelaten")
+            filler.unlink()
+            try:
+                db = open_database(db_file, key)
+                try:
+                    if migrate.needs_upgrade(db.engine):
+                        outcome.failures.append("na ruimte maken niet bijgewerkt")
+                finally:
+                    db.close()
+            except Exception as exc:
+                outcome.failures.append(f"na ruimte maken gaat hij niet open: {exc}"[:300])
+            yield outcome
+
+
 def _opens_whole(db_file: Path) -> bool:
     if not db_file.exists():
         return False

@@ -43,7 +43,8 @@ def test_a_full_disk_at_every_step_leaves_nothing_half_written(school) -> None:
     built, work = school
     with faults.suite_environment(work):
         outcomes = list(faults.disk_full_cases(built, [0, 32 * 1024, 96 * 1024, 512 * 1024]))
-    assert len(outcomes) == 12
+        outcomes += list(faults.migration_full_cases([0, 64 * 1024, 256 * 1024]))
+    assert len(outcomes) == 15
     failed = [f"{o.name}: {o.failures}" for o in outcomes if not o.ok]
     assert not failed, "\n".join(failed)
 

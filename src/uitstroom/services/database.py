@@ -33,7 +33,12 @@ from uitstroom.services.connection import (
     server_state,
     tls_problem,
 )
-from uitstroom.services.durability import DiskFull, is_disk_full, watch_for_full_disk
+from uitstroom.services.durability import (
+    DiskFull,
+    is_disk_full,
+    nearly_full,
+    watch_for_full_disk,
+)
 from uitstroom.services.errors import Unopenable
 from uitstroom.services.planning import plan_missing
 from uitstroom.storage import cipher, migrate
@@ -62,7 +67,10 @@ def _trouble_of(error: BaseException, folder: Path | None = None) -> Trouble:
     if isinstance(failed, cipher.NoSpace):
         return Trouble.DISK_FULL
     if isinstance(failed, cipher.Unreadable):
-        return Trouble.UNREADABLE
+        # SQLite says "disk I/O error" for a shared-memory file it cannot grow.
+        return (
+            Trouble.DISK_FULL if folder is not None and nearly_full(folder) else Trouble.UNREADABLE
+        )
     if isinstance(failed, cipher.WrongKey):
         return Trouble.OTHER_KEY
     return Trouble.DATABASE_DAMAGED
@@ -180,10 +188,16 @@ def open_database(
                 "veranderd. Installeer die nieuwere versie (vraag het zo nodig aan de ICT-"
                 "afdeling) en open de database dan opnieuw."
             )
-        backup = migrate.upgrade(
-            engine,
-            backup=lambda: make_backup(path, key, backups, "voor-update", datetime.now()),
-        )
+        backup = None
+        if revision is not None and migrate.needs_upgrade(engine):
+            backup = make_backup(path, key, backups, "voor-update", datetime.now())
+            engine.dispose()
+            engine = None
+            upgrade_beside(path, key)
+            engine = cipher.make_encrypted_engine(path, key)
+            watch_for_full_disk(engine, path.parent)
+        else:
+            migrate.upgrade(engine)  # a new database: nothing to keep
         sessions = make_session_factory(engine)
         if backup is not None:
             # An upgraded file may hold pupils from before the checklists: plan them now.
@@ -227,6 +241,39 @@ def verify_pages(path: Path, key: bytes) -> None:
         connection.close()
     if problems:
         raise trouble_error(Trouble.DATABASE_DAMAGED, path)
+
+
+UPGRADING = ".bijwerken"
+
+
+def upgrade_beside(path: Path, key: bytes) -> None:
+    """Bring an existing database to the newest schema on a copy beside it, renamed over it
+    when whole. SQLite cannot undo a schema change halfway through a chain of migrations (0003
+    rebuilds a table outside a transaction), so a full disk in the middle would leave the file
+    between two versions; the copy makes it all or nothing. Needs room for a second copy."""
+    staged = path.with_name(path.name + UPGRADING)
+    sides = [staged.with_name(staged.name + side) for side in ("", "-wal", "-shm", "-journal")]
+    for leftover in sides:
+        leftover.unlink(missing_ok=True)
+    try:
+        cipher.copy_encrypted(path, staged, key)
+        engine = cipher.make_encrypted_engine(staged, key)
+        try:
+            migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+        with open(staged, "rb") as stream:
+            os.fsync(stream.fileno())
+        for suffix in ("-wal", "-shm"):
+            # The original is closed and its log folded in: what is left belongs to no one.
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        os.replace(staged, path)
+        cipher.fsync_folder(path.parent)
+    except BaseException:
+        for leftover in sides:
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        raise
 
 
 def build_new_database(path: Path, key: bytes, keyfile: WrappedKey | None = None) -> None:
