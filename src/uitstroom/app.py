@@ -23,7 +23,7 @@ from uitstroom.services.users import UserService
 from uitstroom.ui.backup_dialog import start_up
 from uitstroom.ui.main_window import MainWindow, Services
 from uitstroom.ui.pdf_preview import remove_temp_files
-from uitstroom.ui.unlock import unlock_database
+from uitstroom.ui.unlock import passphrase_from_env, unlock_database
 
 # Set by bench/frozen_start.py: report when the window is on screen, then quit.
 STARTUP_PROBE_ENV = "UITSTROOM_STARTUP_PROBE"
@@ -115,7 +115,15 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
                 f"De database is bijgewerkt; eerst is een kopie gemaakt: {db.backup_before_update}",
                 15000,
             )
-        QTimer.singleShot(0, window.offer_first_run)
+
+        def first_questions() -> None:
+            # The user's own dagwachtwoord first (a script or a measured start has none to
+            # give), then the first-run choices; one after the other, never two at once.
+            if passphrase_from_env() is None and not os.environ.get(STARTUP_PROBE_ENV):
+                window.window_lock.offer_day_password()
+            window.offer_first_run()
+
+        QTimer.singleShot(0, first_questions)
         # After the first paint: the warning about a risky folder and the backup of the day.
         QTimer.singleShot(0, lambda: start_up(window, db))
         probe = os.environ.get(STARTUP_PROBE_ENV)

@@ -68,8 +68,10 @@ def render_recovery_sheet(sheet: RecoverySheet, stream: IO[bytes]) -> None:
         para(sheet.school_name, "Ondertitel"),
         para(
             "De leerlinggegevens in Uitstroom zijn versleuteld. Normaal opent de computer ze "
-            "zonder dat u iets hoeft te doen. Gaat dat niet meer, bijvoorbeeld op een nieuwe "
-            "laptop of na een reparatie, dan is dit herstelwachtwoord nodig."
+            "zonder dat u iets hoeft te doen. Na het vergrendelen typt u uw eigen "
+            "dagwachtwoord; dit blad is daar niet voor nodig. Dit herstelwachtwoord is de weg "
+            "terug: op een nieuwe laptop, na een reparatie, bij het terugzetten van een "
+            "back-up, of als u uw dagwachtwoord vergeten bent."
         ),
         Spacer(1, 4 * mm),
         para("Het herstelwachtwoord", "Kop1"),

@@ -8,27 +8,34 @@ the plaintext overwritten and removed.
 
 from __future__ import annotations
 
+import hmac
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
 from uitstroom.domain.damage import Trouble, trouble_message
+from uitstroom.domain.daypass import day_password_problem, may_try_at, wait_text
 from uitstroom.services.database import BUILDING, BUILT, PAGE_SIZE, build_new_database
 from uitstroom.services.durability import nearly_full
 from uitstroom.services.errors import ServiceError, Unopenable
 from uitstroom.storage import cipher, keychain
 from uitstroom.storage.keys import (
+    DayKey,
     KeyError_,
     KeyFileDamaged,
     KeyFileMissing,
     WrappedKey,
+    WrongPassphrase,
     find_key,
     keep_in_store,
     keyfile_for,
     new_data_key,
     passphrase_problem,
     put_keyfile,
+    read_daykey,
     read_keyfile,
     stored_keys,
+    write_daykey,
     write_keyfile,
 )
 from uitstroom.storage.wal import check_wal
@@ -310,3 +317,81 @@ def finish_interrupted_conversion(path: Path) -> None:
         cipher.secure_delete(plaintext_copy)
     if path.exists() and state_of(path) is DatabaseState.PLAINTEXT:
         encrypted.unlink(missing_ok=True)
+
+
+# --- the dagwachtwoord ------------------------------------------------------------------------
+class TooManyTries(UnlockError):
+    """Wrong too often: the next try is taken only after a wait (domain.daypass)."""
+
+
+def has_day_password(path: Path) -> bool:
+    try:
+        return read_daykey(Path(path)) is not None
+    except KeyFileDamaged:
+        return False
+
+
+def set_day_password(path: Path, key: bytes, password: str) -> None:
+    """Wrap the open database's key a second time, under the user's dagwachtwoord."""
+    problem = day_password_problem(password)
+    if problem:
+        raise UnlockError(problem)
+    path = Path(path)
+    database_id = read_keyfile(path).database_id
+    write_daykey(path, DayKey(WrappedKey.wrap(key, password, database_id)))
+
+
+def check_secret(path: Path, key: bytes, secret: str, now: datetime) -> None:
+    """The lock screen's check: the dagwachtwoord, or the recovery passphrase when that is
+    what was typed (the way back when the dagwachtwoord is forgotten); it must give the very
+    key the database is open with. Wrong tries count against the rate limit, also those with
+    the recovery passphrase. Raises UnlockError (TooManyTries while a wait runs)."""
+    if not secret:
+        raise UnlockError("Vul uw dagwachtwoord in (of het herstelwachtwoord).")
+    found = unlock_with_secret(path, secret, now)
+    if not hmac.compare_digest(found, key):
+        raise UnlockError(
+            "Dit wachtwoord hoort bij een andere database. Gebruik het dagwachtwoord of het "
+            "herstelwachtwoord van deze database."
+        )
+
+
+def unlock_with_secret(path: Path, secret: str, now: datetime) -> bytes:
+    """The data key from the dagwachtwoord, else from the recovery passphrase; a wrong secret
+    is counted, and after FREE_TRIES the next try waits (domain.daypass.wait_after)."""
+    path = Path(path)
+    try:
+        day = read_daykey(path)
+    except KeyFileDamaged:
+        day = None  # the recovery passphrase still works; a new dagwachtwoord replaces it
+    if day is not None:
+        ready_at = may_try_at(day.failures, day.last_failure)
+        if ready_at is not None and now < ready_at:
+            raise TooManyTries(
+                "Te vaak een verkeerd wachtwoord. Probeer het over "
+                f"{wait_text(ready_at - now)} opnieuw."
+            )
+        try:
+            key = day.wrapped.unwrap(secret)
+        except WrongPassphrase:
+            pass
+        else:
+            if _opens(path, key, backups_of(path)):
+                if day.failures:
+                    write_daykey(path, DayKey(day.wrapped))
+                return key
+    try:
+        key = unlock(path, secret)
+    except UnlockError as exc:
+        if exc.trouble is not Trouble.WRONG_PASSPHRASE:
+            raise
+        if day is not None:
+            write_daykey(path, DayKey(day.wrapped, day.failures + 1, now))
+        raise UnlockError(
+            "Dit wachtwoord klopt niet. Vul uw dagwachtwoord in; bent u dat vergeten, dan "
+            "werkt het herstelwachtwoord ook.",
+            Trouble.WRONG_PASSPHRASE,
+        ) from None
+    if day is not None and day.failures:
+        write_daykey(path, DayKey(day.wrapped))
+    return key

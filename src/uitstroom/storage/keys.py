@@ -17,6 +17,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -239,13 +240,18 @@ def write_keyfile(db_path: Path, wrapped: WrappedKey) -> None:
 
 def write_wrapped(path: Path, wrapped: WrappedKey) -> None:
     """Atomically, owner-only (0600 where the platform has modes)."""
+    _write_private(path, wrapped.to_json())
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Written to a temporary file, synced, then swapped in; owner-only from the start."""
     temp = path.with_name(path.name + ".nieuw")
     with contextlib.suppress(FileNotFoundError):
         temp.unlink()
     descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(wrapped.to_json())
+            stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp, path)
@@ -358,3 +364,52 @@ def put_keyfile(db_path: Path, wrapped: WrappedKey, backup_dir: Path) -> None:
             os.chmod(db_path.parent, 0o700)
     write_keyfile(db_path, wrapped)
     keep_in_store(backup_dir, wrapped)
+
+
+# --- the dagwachtwoord (domain.daypass) ---------------------------------------------------------
+# The same data key wrapped a second time, under the user's own dagwachtwoord, in a file of its
+# own beside the database, with the count of wrong tries for the rate limit.
+DAYKEY_SUFFIX = ".dagsleutel"
+DAY_FORMAT = "uitstroom-dagsleutel-1"
+
+
+@dataclass(frozen=True)
+class DayKey:
+    wrapped: WrappedKey
+    failures: int = 0
+    last_failure: datetime | None = None
+
+
+def daykey_for(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + DAYKEY_SUFFIX)
+
+
+def read_daykey(db_path: Path) -> DayKey | None:
+    """None when no dagwachtwoord was set; KeyFileDamaged for a file that is not one."""
+    try:
+        data = json.loads(daykey_for(db_path).read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise KeyFileDamaged(DAMAGED) from exc
+    try:
+        if not isinstance(data, dict) or data.get("format") != DAY_FORMAT:
+            raise ValueError("no day key")
+        last = data.get("laatste_fout")
+        return DayKey(
+            WrappedKey.from_json(json.dumps(data["sleutel"])),
+            _whole(data.get("fouten", 0)),
+            datetime.fromisoformat(last) if last else None,
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise KeyFileDamaged(DAMAGED) from exc
+
+
+def write_daykey(db_path: Path, day: DayKey) -> None:
+    body = {
+        "format": DAY_FORMAT,
+        "sleutel": json.loads(day.wrapped.to_json()),
+        "fouten": day.failures,
+        "laatste_fout": day.last_failure.isoformat() if day.last_failure else None,
+    }
+    _write_private(daykey_for(db_path), json.dumps(body, indent=2))

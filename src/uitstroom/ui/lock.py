@@ -18,6 +18,7 @@ import hmac
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from uitstroom import APP_NAME
 from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.daypass import day_password_problem
 from uitstroom.services import audit, vault
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ServiceError
@@ -163,13 +165,18 @@ class IdleWatcher(QObject):
 
 
 def passphrase_checker(database: Database) -> Verify:
-    """Checks a passphrase against the key file of the open database: it must unwrap the very
-    key the database was opened with. Raises vault.UnlockError with a Dutch message."""
+    """Checks what was typed on the lock screen: the dagwachtwoord (or, the way back when it is
+    forgotten, the recovery passphrase), rate-limited; without a dagwachtwoord yet, the recovery
+    passphrase. It must unwrap the very key the database was opened with. Raises
+    vault.UnlockError with a Dutch message."""
 
     def verify(passphrase: str) -> None:
+        assert database.path is not None and database.key is not None
+        if vault.has_day_password(database.path):
+            vault.check_secret(database.path, database.key, passphrase, datetime.now())
+            return
         if not passphrase:
             raise vault.UnlockError("Vul het herstelwachtwoord in.")
-        assert database.path is not None and database.key is not None
         key = vault.unlock(database.path, passphrase)
         if not hmac.compare_digest(key, database.key):
             raise vault.UnlockError(
@@ -185,9 +192,16 @@ class LockPanel(QWidget):
 
     unlocked = Signal()
 
-    def __init__(self, verify: Verify, compact: bool = False, parent: QWidget | None = None):
+    def __init__(
+        self,
+        verify: Verify,
+        compact: bool = False,
+        parent: QWidget | None = None,
+        day_password: bool = False,
+    ):
         super().__init__(parent)
         self._verify = verify
+        self.day_password = day_password
         self.setObjectName("lock_panel")
 
         card = QFrame(self)
@@ -207,15 +221,21 @@ class LockPanel(QWidget):
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
+        secret = "uw dagwachtwoord" if day_password else "het herstelwachtwoord"
         text = QLabel(
-            "Zo ziet niemand de gegevens van de leerlingen terwijl u weg bent. Vul het "
-            "herstelwachtwoord in om verder te werken. Wat u nog niet had opgeslagen, staat er "
-            "dan nog gewoon.",
+            f"Zo ziet niemand de gegevens van de leerlingen terwijl u weg bent. Vul {secret} "
+            "in om verder te werken. Wat u nog niet had opgeslagen, staat er dan nog gewoon."
+            + (
+                " Dagwachtwoord vergeten? Dan werkt het herstelwachtwoord ook."
+                if day_password
+                else ""
+            ),
             card,
         )
         text.setWordWrap(True)
         layout.addWidget(text)
-        self.passphrase = add_passphrase_field(layout, card, "&Herstelwachtwoord:", "passphrase")
+        label = "&Dagwachtwoord:" if day_password else "&Herstelwachtwoord:"
+        self.passphrase = add_passphrase_field(layout, card, label, "passphrase")
         self.passphrase.returnPressed.connect(self.try_unlock)
         self.show_text = add_show_typing(layout, card, lambda: [self.passphrase])
         self.banner = MessageBanner(card)
@@ -275,13 +295,15 @@ class LockDialog(QDialog):
     """The passphrase on top of an open dialog, which would block the main window's panel.
     Only the right passphrase closes it; Esc and the close button do nothing."""
 
-    def __init__(self, verify: Verify, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, verify: Verify, parent: QWidget | None = None, day_password: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(LOCKED_TITLE)
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
-        self.panel = LockPanel(verify, compact=True, parent=self)
+        self.panel = LockPanel(verify, compact=True, parent=self, day_password=day_password)
         layout.addWidget(self.panel)
 
     def reject(self) -> None:
@@ -357,7 +379,15 @@ class WindowLock(QObject):
         self.change_passphrase_action.triggered.connect(
             lambda _checked=False: self.change_passphrase()
         )
-        for action in (self.lock_action, self.change_passphrase_action):
+        self.change_day_password_action = QAction("&Dagwachtwoord wijzigen…", window)
+        self.change_day_password_action.triggered.connect(
+            lambda _checked=False: self.change_day_password()
+        )
+        for action in (
+            self.lock_action,
+            self.change_passphrase_action,
+            self.change_day_password_action,
+        ):
             action.setEnabled(self.available)
 
         self.watcher = IdleWatcher(0, self, clock)
@@ -368,6 +398,10 @@ class WindowLock(QObject):
     @property
     def available(self) -> bool:
         return self._verify is not None
+
+    def _has_day_password(self) -> bool:
+        database = self._database
+        return bool(database and database.path and vault.has_day_password(database.path))
 
     @property
     def is_locked(self) -> bool:
@@ -418,8 +452,11 @@ class WindowLock(QObject):
             self._bars.append((bar, bar.isVisible(), bar.isEnabled()))
             bar.setEnabled(False)
             bar.hide()
-        if self._panel is None:
-            self._panel = LockPanel(verify)
+        day = self._has_day_password()
+        if self._panel is None or self._panel.day_password != day:
+            if self._panel is not None:
+                self._panel.deleteLater()
+            self._panel = LockPanel(verify, day_password=day)
             self._panel.unlocked.connect(self._unlock)
         self._content = window.takeCentralWidget()
         window.setCentralWidget(self._panel)
@@ -482,8 +519,10 @@ class WindowLock(QObject):
         if modal is self._dialog:
             self._dialog.panel.focus()
             return
-        if self._dialog is None:
-            self._dialog = LockDialog(self._verify, self._window)
+        if self._dialog is None or self._dialog.panel.day_password != self._panel.day_password:
+            if self._dialog is not None:
+                self._dialog.deleteLater()
+            self._dialog = LockDialog(self._verify, self._window, self._panel.day_password)
             self._dialog.panel.unlocked.connect(self._unlock)
         # Shown again, so that it is the top one of the modal windows.
         self._dialog.hide()
@@ -568,53 +607,148 @@ class WindowLock(QObject):
             vault.change_passphrase(path, key, new)
             audit.record(database.sessions, None, AuditAction.KEY_CHANGED)
 
-        dialog = ChangePassphraseDialog(change, self._window)
+        dialog = ChangeSecretDialog(change, RECOVERY_TEXTS, passphrase_problem, self._window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         sheet = recovery_sheet(path, dialog.new_passphrase, self._school_name())
         RecoverySheetDialog(sheet, self._window).exec()
         return True
 
+    # --- the dagwachtwoord -----------------------------------------------------------------
+    def change_day_password(self, first: bool = False) -> bool:
+        """Choose (`first`: at the first start, no current one asked) or change the
+        dagwachtwoord. To change it, the current one or the recovery passphrase is asked."""
+        database = self._database
+        if database is None or database.path is None or database.key is None:
+            return False
+        path, key = database.path, database.key
+        first = first or not vault.has_day_password(path)
 
-class ChangePassphraseDialog(QDialog):
-    """The current passphrase, then the new one twice. `change(current, new)` raises a
-    ServiceError with a Dutch message when it cannot; the dialog then stays open."""
+        def change(current: str, new: str) -> None:
+            if not first:
+                vault.check_secret(path, key, current, datetime.now())
+            vault.set_day_password(path, key, new)
 
-    def __init__(self, change: Callable[[str, str], None], parent: QWidget | None = None) -> None:
+        dialog = ChangeSecretDialog(
+            change,
+            FIRST_DAY_TEXTS if first else DAY_TEXTS,
+            day_password_problem,
+            self._window,
+            "&Later" if first else "&Annuleren",
+        )
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def offer_day_password(self) -> None:
+        """At start-up, while no dagwachtwoord is set: ask for one (it may wait until later)."""
+        database = self._database
+        if (
+            self.available
+            and database is not None
+            and database.path is not None
+            and not vault.has_day_password(database.path)
+        ):
+            self.change_day_password(first=True)
+
+
+@dataclass(frozen=True)
+class SecretTexts:
+    """The words of one change dialog: the recovery passphrase or the dagwachtwoord."""
+
+    title: str
+    intro: str
+    current: str  # label of the field with the current secret; "" asks for none
+    new: str
+    repeat: str
+    missing_current: str
+    same_as_current: str
+    ok: str = "&Wijzigen"
+
+
+RECOVERY_TEXTS = SecretTexts(
+    title="Herstelwachtwoord wijzigen",
+    intro=(
+        "Met het herstelwachtwoord opent u de database als deze computer de sleutel kwijt is, "
+        "of als u uw dagwachtwoord vergeten bent. Kies een nieuw herstelwachtwoord van minstens "
+        "12 tekens, bijvoorbeeld vier losse woorden. Daarna kunt u een nieuw herstelblad "
+        "bewaren; het oude herstelblad klopt dan niet meer."
+    ),
+    current="&Huidig herstelwachtwoord:",
+    new="&Nieuw herstelwachtwoord:",
+    repeat="Nieuw herstelwachtwoord, &nog een keer:",
+    missing_current="Vul het huidige herstelwachtwoord in.",
+    same_as_current="Het nieuwe herstelwachtwoord is hetzelfde als het huidige.",
+)
+DAY_INTRO = (
+    "Met uw dagwachtwoord ontgrendelt u Uitstroom na het vergrendelen, en opent u de database "
+    "op een computer die de sleutel niet zelf bewaart. Het is van u alleen: het herstelblad "
+    "blijft in de kast. Kies een pincode van minstens 6 cijfers of een wachtwoord van minstens "
+    "8 tekens. Vergeten? Dan werkt het herstelwachtwoord ook, en kiest u een nieuw."
+)
+DAY_TEXTS = SecretTexts(
+    title="Dagwachtwoord wijzigen",
+    intro=DAY_INTRO,
+    current="&Huidig dagwachtwoord (of het herstelwachtwoord):",
+    new="&Nieuw dagwachtwoord:",
+    repeat="Nieuw dagwachtwoord, &nog een keer:",
+    missing_current="Vul uw huidige dagwachtwoord in, of het herstelwachtwoord.",
+    same_as_current="Het nieuwe dagwachtwoord is hetzelfde als het huidige.",
+)
+FIRST_DAY_TEXTS = SecretTexts(
+    title="Uw dagwachtwoord kiezen",
+    intro=DAY_INTRO,
+    current="",
+    new="&Dagwachtwoord:",
+    repeat="Dagwachtwoord, &nog een keer:",
+    missing_current="",
+    same_as_current="",
+    ok="&Opslaan",
+)
+
+
+class ChangeSecretDialog(QDialog):
+    """The current secret (unless `texts.current` is empty), then the new one twice.
+    `change(current, new)` raises a ServiceError with a Dutch message when it cannot; the
+    dialog then stays open. `problem` says what is wrong with a new secret, or None."""
+
+    def __init__(
+        self,
+        change: Callable[[str, str], None],
+        texts: SecretTexts = RECOVERY_TEXTS,
+        problem: Callable[[str], str | None] = passphrase_problem,
+        parent: QWidget | None = None,
+        cancel_text: str = "&Annuleren",
+    ) -> None:
         super().__init__(parent)
         self._change = change
+        self._texts = texts
+        self._problem = problem
         self.new_passphrase = ""
-        self.setWindowTitle(f"{APP_NAME} — Herstelwachtwoord wijzigen")
+        self.setWindowTitle(f"{APP_NAME} — {texts.title}")
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            "Met het herstelwachtwoord opent u de database als deze computer de sleutel kwijt "
-            "is, en na het vergrendelen. Kies een nieuw herstelwachtwoord van minstens 12 "
-            "tekens, bijvoorbeeld vier losse woorden. Daarna kunt u een nieuw herstelblad "
-            "bewaren; het oude herstelblad klopt dan niet meer.",
-            self,
-        )
+        intro = QLabel(texts.intro, self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.fields: dict[str, QLineEdit] = {}
         for name, text in (
-            ("current", "&Huidig herstelwachtwoord:"),
-            ("new", "&Nieuw herstelwachtwoord:"),
-            ("repeat", "Nieuw herstelwachtwoord, &nog een keer:"),
+            ("current", texts.current),
+            ("new", texts.new),
+            ("repeat", texts.repeat),
         ):
-            self.fields[name] = add_passphrase_field(layout, self, text, name)
+            if text:
+                self.fields[name] = add_passphrase_field(layout, self, text, name)
         self.show_text = add_show_typing(layout, self, self.fields.values)
         self.banner = MessageBanner(self)
         self.banner.setObjectName("problem")
         layout.addWidget(self.banner)
         buttons = QDialogButtonBox(self)
-        self.ok_button = buttons.addButton("&Wijzigen", QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton("&Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button = buttons.addButton(texts.ok, QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = buttons.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
         self.ok_button.setDefault(True)
         self.ok_button.clicked.connect(self.try_accept)
         cancel.clicked.connect(self.reject)
         layout.addWidget(buttons)
-        self.fields["current"].setFocus()
+        next(iter(self.fields.values())).setFocus()
 
     def _refuse(self, message: str, field: str) -> None:
         self.banner.show_problems([message])
@@ -623,28 +757,33 @@ class ChangePassphraseDialog(QDialog):
         self.fields[field].setFocus()
 
     def try_accept(self) -> None:
-        current = self.fields["current"].text()
+        asks_current = "current" in self.fields
+        current = self.fields["current"].text() if asks_current else ""
         new = self.fields["new"].text()
-        if not current:
-            self._refuse("Vul het huidige herstelwachtwoord in.", "current")
+        if asks_current and not current:
+            self._refuse(self._texts.missing_current, "current")
             return
-        problem = passphrase_problem(new)
+        problem = self._problem(new)
         if problem:
             self._refuse(problem, "new")
             return
         if self.fields["repeat"].text() != new:
             self._refuse("De twee nieuwe wachtwoorden zijn niet gelijk. Typ ze opnieuw.", "repeat")
             return
-        if new == current:
-            self._refuse("Het nieuwe herstelwachtwoord is hetzelfde als het huidige.", "new")
+        if asks_current and new == current:
+            self._refuse(self._texts.same_as_current, "new")
             return
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
         try:
             self._change(current, new)
         except ServiceError as exc:
-            self._refuse(str(exc), "current")
+            self._refuse(str(exc), "current" if asks_current else "new")
             return
         finally:
             QApplication.restoreOverrideCursor()
         self.new_passphrase = new
         self.accept()
+
+
+# The name the window and the tests knew it by: the recovery passphrase's change dialog.
+ChangePassphraseDialog = ChangeSecretDialog

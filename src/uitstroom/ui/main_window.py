@@ -500,6 +500,7 @@ class MainWindow(QMainWindow):
         self.privacy_menu.addSeparator()
         self.privacy_menu.addAction(self.window_lock.lock_action)
         self.privacy_menu.addAction(self.window_lock.change_passphrase_action)
+        self.privacy_menu.addAction(self.window_lock.change_day_password_action)
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
 

@@ -7,7 +7,7 @@ import getpass
 import io
 import os
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 
@@ -51,6 +51,7 @@ class Mode(Enum):
     SET_UP = "nieuw"
     ENCRYPT = "versleutelen"
     UNLOCK = "ontgrendelen"
+    DAY = "dagwachtwoord"
 
 
 TEXTS = {
@@ -60,7 +61,8 @@ TEXTS = {
         "niemand ze lezen.\n\nKies een herstelwachtwoord. U hebt het alleen nodig als de "
         "computer de sleutel kwijt is, bijvoorbeeld op een nieuwe laptop. Kies minstens "
         f"{MIN_PASSPHRASE} tekens, bijvoorbeeld vier losse woorden. Hierna kunt u een "
-        "herstelblad bewaren.",
+        "herstelblad bewaren. Het blad gaat in een afgesloten kast; voor elke dag kiest u "
+        "daarna uw eigen dagwachtwoord.",
         "Database aanmaken",
     ),
     Mode.ENCRYPT: (
@@ -77,6 +79,13 @@ TEXTS = {
         "De sleutel van deze database staat niet in de sleutelbos van deze computer. Dat "
         "gebeurt op een nieuwe laptop of na een wijziging aan het systeem.\n\nVul het "
         "herstelwachtwoord in. Het staat op het herstelblad dat bij de installatie is bewaard.",
+        "Openen",
+    ),
+    Mode.DAY: (
+        "Uw dagwachtwoord",
+        "De sleutel van deze database staat niet in de sleutelbos van deze computer. Vul uw "
+        "dagwachtwoord in om de database te openen.\n\nDagwachtwoord vergeten? Dan werkt het "
+        "herstelwachtwoord van het herstelblad ook.",
         "Openen",
     ),
 }
@@ -141,9 +150,10 @@ class PassphraseDialog(QDialog):
         where.setStyleSheet("color: #52606d;")
         layout.addWidget(where)
 
-        self.passphrase = add_passphrase_field(layout, self, "&Herstelwachtwoord:", "passphrase")
+        label = "&Dagwachtwoord:" if mode is Mode.DAY else "&Herstelwachtwoord:"
+        self.passphrase = add_passphrase_field(layout, self, label, "passphrase")
         self.repeat: QLineEdit | None = None
-        if mode is not Mode.UNLOCK:
+        if mode not in (Mode.UNLOCK, Mode.DAY):
             self.repeat = add_passphrase_field(layout, self, "&Nog een keer:", "repeat")
         self.show_text = add_show_typing(
             layout, self, lambda: [e for e in (self.passphrase, self.repeat) if e is not None]
@@ -380,7 +390,12 @@ def _unlock_file(path: Path, parent: QWidget | None) -> Database | None:
         try:
             key = vault.unlock(path)
         except vault.PassphraseRequired:
-            key = ask(Mode.UNLOCK, lambda passphrase: vault.unlock(path, passphrase))
+            if vault.has_day_password(path) and scripted is None:
+                key = ask(
+                    Mode.DAY, lambda secret: vault.unlock_with_secret(path, secret, datetime.now())
+                )
+            else:
+                key = ask(Mode.UNLOCK, lambda passphrase: vault.unlock(path, passphrase))
             unlocked_by_passphrase = key is not None
         except Unopenable:
             raise
