@@ -96,3 +96,14 @@ def test_an_inzage_file_records_the_log_head_and_audit_check_uses_it(school) -> 
     result = faults.run("--db", str(db_file), "audit", "--check", "--anker", str(json_file))
     assert result.code == 1
     assert json_file.name in result.out and "weggehaald" in result.out
+
+
+def test_restore_without_a_file_takes_the_newest_whole_backup(school) -> None:
+    made, db_file = school
+    added = faults.run("--db", str(db_file), "demo")  # refused: the school is not empty
+    assert added.code == 1
+    restored = faults.run("--db", str(db_file), "restore")
+    assert restored.code == 0, restored.err
+    assert "Teruggezet: de back-up van" in restored.out
+    _run, text = faults.export_text(db_file)
+    assert text == made.exported

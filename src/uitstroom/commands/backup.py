@@ -9,7 +9,12 @@ from typing import Any, TextIO
 from uitstroom.commands import Handler
 from uitstroom.domain.durability import BackupReason
 from uitstroom.services.access import require_coordinator
-from uitstroom.services.backups import backup_before, list_backups, restore_backup
+from uitstroom.services.backups import (
+    backup_before,
+    list_backups,
+    newest_verified,
+    restore_backup,
+)
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ServiceError
 
@@ -86,20 +91,9 @@ def _restore(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     require_coordinator(db.actor)
     source = args.file
     if source is None:
-        from uitstroom.services.backups import newest_good_backup
-
         path, folder = _folder(db)
         assert db.key is not None
-        source = next(
-            (
-                info.path
-                for info in list_backups(path, folder)
-                if info.reason != "beschadigd" and _verifies(info.path, db.key)
-            ),
-            None,
-        )
-        if source is None:
-            newest_good_backup(path, folder)  # raises the reason there is none
+        source = newest_verified(path, folder, db.key).path
     result = restore_backup(db, source)
     what = result.restored.description if result.restored else str(result.source)
     print(f"Teruggezet: de back-up van {what}.", file=out)
@@ -107,13 +101,3 @@ def _restore(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         print("De back-up kwam van een oudere versie en is bijgewerkt.", file=out)
     print(f"De database zoals hij was, is bewaard als {result.kept}.", file=out)
     return EXIT_OK
-
-
-def _verifies(backup: Path, key: bytes) -> bool:
-    from uitstroom.services.backups import verify_backup
-
-    try:
-        verify_backup(backup, key)
-    except ServiceError:
-        return False
-    return True

@@ -661,6 +661,22 @@ class Recovered:
 DAMAGED_REASON = "beschadigd"
 
 
+def newest_verified(path: Path, backup_dir: Path, key: bytes) -> BackupInfo:
+    """The newest backup that is whole and opens with `key` (the open database's), for
+    `uitstroom restore` without a file; RestoreRefused when none will do."""
+    candidates = [info for info in list_backups(path, backup_dir) if info.reason != DAMAGED_REASON]
+    for info in candidates:
+        try:
+            verify_backup(info.path, key)
+        except RestoreRefused:
+            continue
+        return info
+    raise RestoreRefused(
+        f"Er is geen goede back-up van {path.name} in {backup_dir} ({len(candidates)} "
+        "geprobeerd). Er is niets veranderd."
+    )
+
+
 def newest_good_backup(
     path: Path, backup_dir: Path, passphrase: str | None = None
 ) -> tuple[BackupInfo, bytes]:
