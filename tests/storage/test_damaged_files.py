@@ -308,3 +308,16 @@ def test_back_ups_in_the_open_window_restore_over_a_damaged_database(tmp_path: P
     finally:
         db.close()
     open_database(path, key, verify=True).close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are a POSIX thing")
+def test_files_from_before_the_rule_become_owner_only_at_the_next_open(tmp_path: Path) -> None:
+    path, key = school(tmp_path)
+    for file in (path, keys.keyfile_for(path)):
+        os.chmod(file, 0o644)
+    open_database(path, key).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(keys.keyfile_for(path).stat().st_mode) == 0o600
+    backup = next((path.parent / "backups").glob("*.db"))
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE((path.parent / "backups").stat().st_mode) == 0o700

@@ -176,6 +176,10 @@ def open_database(
             raise trouble_error(Trouble.DATABASE_EMPTY, path)
         elif path.stat().st_size % PAGE_SIZE:
             raise trouble_error(Trouble.DATABASE_DAMAGED, path, "het bestand is afgekapt")
+        for private in (path, keyfile_for(path)):
+            # Files from a version before this rule were made 0644: owner-only from now on.
+            if private.exists():
+                cipher.owner_only(private)
         engine = cipher.make_encrypted_engine(path, key)
         watch_for_full_disk(engine, path.parent)
         if verify:
