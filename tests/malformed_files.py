@@ -647,6 +647,72 @@ def duplicates(files: _Files) -> None:
     )
 
 
+def leerlingnummers(files: _Files) -> None:
+    """Numbers that identify no pupil: zero, negative, a fraction, digits Excel rounded away,
+    too many digits. As text in a CSV and a workbook, and as number cells in a workbook."""
+    column = "Leerlingnummer"
+    for name, value, row, says in (
+        ("nul", "0", 3, "'0' is geen leerlingnummer"),
+        ("nullen", "0000", 4, "'0000' is geen leerlingnummer"),
+        ("negatief", "-5", 7, "minteken"),
+        ("met-decimalen", "300006,5", 9, "een heel getal"),
+        ("afgerond-door-excel", "3,0001E+05", 14, "ontbreken cijfers"),
+        ("21-cijfers", "3" * 21, 20, "hoogstens 20"),
+    ):
+        data = with_cell(row, column, value)
+        files.data("leerlingnummer", name, ".csv", csv_bytes(data), row, column, says)
+        files.add(
+            "leerlingnummer", name, ".xlsx", lambda p, d=data: write_xlsx(p, d), row, column, says
+        )
+    for name, number, row, says in (
+        ("getalcel-nul", 0, 5, "'0' is geen leerlingnummer"),
+        ("getalcel-negatief", -300004, 6, "minteken"),
+        ("getalcel-met-decimalen", 300007.5, 8, "een heel getal"),
+        ("getalcel-afgerond", 3.0001e25, 11, "ontbreken cijfers"),
+    ):
+        data = with_cell(row, column, number)
+        files.add(
+            "leerlingnummer", name, ".xlsx", lambda p, d=data: write_xlsx(p, d), row, column, says
+        )
+
+
+def columns_twice(files: _Files) -> None:
+    """Two columns for one field: which one holds the data cannot be told."""
+    for name, headers, extra, column, says in (
+        (
+            "stamnummer-naast-leerlingnummer",
+            (*HEADERS, "Stamnummer"),
+            True,
+            "Leerlingnummer",
+            "'Leerlingnummer' (kolom A) en 'Stamnummer' (kolom K)",
+        ),
+        (
+            "leerlingnummer-twee-keer",
+            (*HEADERS, "leerling nummer"),
+            True,
+            "Leerlingnummer",
+            "'Leerlingnummer' (kolom A) en 'leerling nummer' (kolom K)",
+        ),
+        (
+            "klas-twee-keer",
+            tuple("Klas" if h == "Mentor" else h for h in HEADERS),
+            False,
+            "Klas",
+            "'Klas' (kolom F) en 'Klas' (kolom G)",
+        ),
+    ):
+        data = [[*row, f"9{row[0]}"] if extra else row for row in rows()]
+        files.data("kolom-dubbel", name, ".csv", csv_bytes(data, headers), column=column, says=says)
+        files.add(
+            "kolom-dubbel",
+            name,
+            ".xlsx",
+            lambda p, d=data, h=headers: write_xlsx(p, d, h),
+            column=column,
+            says=says,
+        )
+
+
 def missing_columns(files: _Files) -> None:
     for dropped, says in (
         ("Leerlingnummer", "geen kolom voor het leerlingnummer"),
@@ -1180,6 +1246,8 @@ def plan(seed: int = SEED) -> list[Malformed]:
     a_million_rows(files)
     impossible_dates(files)
     duplicates(files)
+    leerlingnummers(files)
+    columns_twice(files)
     missing_columns(files)
     empty_files(files)
     binary_junk(files, rng)

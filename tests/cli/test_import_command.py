@@ -46,3 +46,54 @@ def test_import_then_reimport_updates_by_leerlingnummer(tmp_path: Path) -> None:
     again = run("--db", str(db_file), "import", str(second))
     assert again.returncode == 0
     assert "1 gewijzigd" in again.stdout and "1 ongewijzigd" in again.stdout
+
+
+def test_a_leerlingnummer_as_excel_saved_it_is_the_same_pupil_next_month(tmp_path: Path) -> None:
+    db_file = tmp_path / "school.db"
+    october = tmp_path / "oktober.csv"
+    october.write_text(
+        "Leerlingnummer;Roepnaam;Achternaam;Klas\n86001,0;Aylin;Yılmaz;PRO4A\n"
+        "8,6002E+04;Bram;\u202eBoer\u202c;PRO4B\n",
+        encoding="utf-8",
+    )
+    november = tmp_path / "november.csv"
+    november.write_text(
+        "Leerlingnummer;Roepnaam;Achternaam;Klas\n86001;Aylin;Yılmaz;PRO4A\n"
+        "86002;Bram;Boer;PRO4B\n",
+        encoding="utf-8",
+    )
+    first = run("--db", str(db_file), "import", str(october))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "2 nieuw" in first.stdout
+    again = run("--db", str(db_file), "import", str(november))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "0 nieuw, 0 gewijzigd, 2 ongewijzigd" in again.stdout
+    exported = tmp_path / "leerlingen.csv"
+    assert run("--db", str(db_file), "export", str(exported)).returncode == 0
+    lines = exported.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 3  # the header and two pupils, not four
+    assert any(line.startswith("86001;") for line in lines)
+    assert "\u202e" not in exported.read_text(encoding="utf-8-sig")
+
+
+def test_a_bad_leerlingnummer_and_a_second_number_column_are_named(tmp_path: Path) -> None:
+    db_file = tmp_path / "school.db"
+    assert run("--db", str(db_file), "demo", "--aantal", "3").returncode == 0
+    before = dump(db_file)
+    bad = tmp_path / "export.csv"
+    bad.write_text(
+        "Leerlingnummer;Roepnaam;Achternaam\n86001;Noa;Jansen\n-5;Daan;Smit\n0;Sanne;Bakker\n",
+        encoding="utf-8",
+    )
+    result = run("--db", str(db_file), "import", str(bad))
+    assert result.returncode == 1
+    assert "rij 3, kolom 'Leerlingnummer': '-5' is geen leerlingnummer" in result.stdout
+    assert "rij 4, kolom 'Leerlingnummer': '0' is geen leerlingnummer" in result.stdout
+    two = tmp_path / "twee.csv"
+    two.write_text(
+        "Stamnummer;Roepnaam;Achternaam;Leerlingnummer\n1;Noa;Jansen;86001\n", encoding="utf-8"
+    )
+    result = run("--db", str(db_file), "import", str(two))
+    assert result.returncode == 1
+    assert "'Stamnummer' (kolom A) en 'Leerlingnummer' (kolom D)" in result.stdout
+    assert dump(db_file) == before

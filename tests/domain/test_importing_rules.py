@@ -17,6 +17,7 @@ from uitstroom.domain.importing import (
     duplicate_problems,
     find_header_row,
     guess_mapping,
+    leerlingnummer_key,
     mapping_problems,
     summary_text,
 )
@@ -240,6 +241,132 @@ def test_one_column_for_two_fields_and_a_guardian_without_name_are_refused() -> 
     messages = [p.message for p in mapping_problems(mapping, headers)]
     assert any("'Roepnaam' en 'Achternaam'" in m for m in messages)
     assert any("niet voor 'Naam ouder/verzorger 1'" in m for m in messages)
+
+
+def test_two_columns_with_the_same_name_are_refused_with_both_names() -> None:
+    headers = ["Leerlingnummer", "Roepnaam", "Achternaam", "E-mail", "Klas", "Email"]
+    problems = mapping_problems(guess_mapping(headers), headers)
+    assert problems == [
+        ImportProblem(
+            None,
+            "E-mail",
+            "Er zijn 2 kolommen voor 'E-mail leerling': 'E-mail' (kolom D) en 'Email' (kolom F). "
+            "Uitstroom weet niet welke de goede is. Verwijder de verkeerde kolom uit het bestand "
+            "of geef die een andere naam, sla het bestand op en probeer het opnieuw.",
+        )
+    ]
+
+
+def test_two_leerlingnummer_columns_are_refused_also_under_different_names() -> None:
+    # Taking the wrong one would make every pupil new on the next import.
+    headers = ["Stamnummer", "Roepnaam", "Achternaam", "Leerlingnummer", "Studentnr"]
+    problems = mapping_problems(guess_mapping(headers), headers)
+    assert len(problems) == 1
+    assert problems[0].column == "Leerlingnummer"
+    assert (
+        "3 kolommen voor 'Leerlingnummer': 'Stamnummer' (kolom A), 'Leerlingnummer' (kolom D) en "
+        "'Studentnr' (kolom E)" in problems[0].message
+    )
+
+
+def test_the_same_refusal_when_the_user_chose_the_column() -> None:
+    # The import window lets the coordinator pick columns; the rule is the same there.
+    headers = ["Nr", "Roepnaam", "Achternaam", "Nr"]
+    mapping = {F.LEERLINGNUMMER: 3, F.ROEPNAAM: 1, F.ACHTERNAAM: 2}
+    messages = [p.message for p in mapping_problems(mapping, headers)]
+    assert messages and "'Nr' (kolom A) en 'Nr' (kolom D)" in messages[0]
+
+
+def test_columns_that_are_no_twins_are_not_refused() -> None:
+    # A column chosen for something else, a weaker name (Naam beside Achternaam), an empty
+    # header: none of them is a second column for the same field.
+    headers = ["Leerlingnummer", "Roepnaam", "Achternaam", "Naam", "Voornaam", "", ""]
+    assert mapping_problems(guess_mapping(headers), headers) == []
+    both_used = ["Llnr", "Roepnaam", "Achternaam", "Llnr"]
+    mapping = {F.LEERLINGNUMMER: 0, F.ROEPNAAM: 1, F.ACHTERNAAM: 2, F.KLAS: 3}
+    assert mapping_problems(mapping, both_used) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("86001", "86001"),
+        ("86001.0", "86001"),  # Excel's number column saved as CSV
+        ("86001,0", "86001"),  # ... by a Dutch Excel
+        ("86001.", "86001"),
+        ("8.6002E+04", "86002"),  # ... and by a column too narrow for the whole number
+        ("8,6002E+04", "86002"),
+        ("8.6000e4", "86000"),  # every digit is written out, so nothing is lost
+        ("+86001", "86001"),
+        ("007123", "007123"),  # text keeps its zeros
+        (" 86001 ", "86001"),
+        ("9" * 20, "9" * 20),
+        ("L1234", "L1234"),  # some schools number with letters
+        ("2026-0042", "2026-0042"),
+    ],
+)
+def test_leerlingnummers_as_excel_writes_them_become_one_number(text: str, stored: str) -> None:
+    assert clean_value(F.LEERLINGNUMMER, text, TODAY) == (stored, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("0", "'0' is geen leerlingnummer. Vul het leerlingnummer van deze leerling in."),
+        ("0000", "'0000' is geen leerlingnummer."),
+        ("0,0", "'0,0' is geen leerlingnummer."),
+        ("-5", "er staat een minteken voor"),
+        ("-86001.0", "er staat een minteken voor"),
+        ("86001.5", "cijfers achter de komma of punt. Een leerlingnummer is een heel getal"),
+        ("86001,5", "cijfers achter de komma"),
+        ("86.001", "cijfers achter de komma"),  # a thousands point, or a decimal: unknown
+        ("1E-7", "cijfers achter de komma"),
+        ("1,23457E+12", "In dit leerlingnummer (1,23457E+12) ontbreken cijfers"),
+        ("8.6E+04", "ontbreken cijfers"),  # 86000, or 86004 shown as 8,6E+04
+        ("1E+999999", "ontbreken cijfers"),
+        ("9" * 21, "heeft 21 cijfers; een leerlingnummer heeft er hoogstens 20"),
+        ("0" * 5 + "1" * 16, "heeft 21 cijfers"),
+        ("1." + "0" * 20 + "E+20", "heeft 21 cijfers"),
+    ],
+)
+def test_leerlingnummers_that_are_no_identifier_are_refused(text: str, hint: str) -> None:
+    stored, problem = clean_value(F.LEERLINGNUMMER, text, TODAY)
+    assert stored == text
+    assert problem is not None and hint in problem
+
+
+def test_a_stored_leerlingnummer_is_matched_as_an_import_would_clean_it() -> None:
+    assert leerlingnummer_key("86001.0") == "86001"
+    assert leerlingnummer_key(" 8,6002E+04") == "86002"
+    assert leerlingnummer_key("\u200f86001") == "86001"
+    assert leerlingnummer_key("007123") == "007123"
+    # What an import refuses matches only itself: no file can name it.
+    assert leerlingnummer_key("0") == "0"
+    assert leerlingnummer_key("86001.5") == "86001.5"
+
+
+BIDI_CONTROLS = [chr(c) for c in (0x61C, 0x200E, 0x200F, *range(0x202A, 0x202F))]
+BIDI_CONTROLS += [chr(c) for c in range(0x2066, 0x206A)]
+
+
+@pytest.mark.parametrize("control", BIDI_CONTROLS, ids=[f"U+{ord(c):04X}" for c in BIDI_CONTROLS])
+def test_bidirectional_controls_are_removed_from_every_text(control: str) -> None:
+    assert clean_value(F.ACHTERNAAM, f"{control}Yılmaz{control}", TODAY) == ("Yılmaz", None)
+    assert clean_value(F.ROEPNAAM, f"No{control}a", TODAY) == ("Noa", None)
+    assert clean_value(F.MENTOR, f"mw. {control} A. Kramer", TODAY) == ("mw. A. Kramer", None)
+    assert clean_value(F.LEERLINGNUMMER, f"8600{control}1", TODAY) == ("86001", None)
+    # A cell of nothing else is empty.
+    assert (
+        clean_value(F.ACHTERNAAM, control * 3, TODAY)[1]
+        == "Deze cel is leeg. Vul de achternaam in."
+    )
+
+
+def test_right_to_left_letters_and_their_neighbours_stay() -> None:
+    # Only the invisible controls go; Arabic letters, the zero-width joiner some scripts need
+    # and the Unicode marks just outside the ranges are kept.
+    for text in ("محمد", "No\u200da", "No\u2065a", "No\u202fa", "No\u2060a"):
+        assert clean_value(F.ROEPNAAM, text, TODAY)[0] == text
 
 
 def test_a_row_names_its_row_and_column() -> None:

@@ -93,6 +93,8 @@ def test_there_are_more_than_200_files_of_every_kind() -> None:
         "miljoen",
         "datum",
         "dubbel",
+        "leerlingnummer",
+        "kolom-dubbel",
         "kolom",
         "leeg",
         "binair",

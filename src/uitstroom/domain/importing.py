@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 
 from uitstroom.domain.enums import LabelledEnum, Leerweg, Niveau, Uitstroomprofiel
@@ -321,6 +322,7 @@ def mapping_problems(
                     f"Deze kolom is gekozen voor {names}. Kies voor elk gegeven een eigen kolom.",
                 )
             )
+    problems += _competing_columns(mapping, headers)
     for field, (position, attribute) in GUARDIAN_FIELDS.items():
         name_field = GUARDIAN_NAME_FIELD[position]
         if attribute != "name" and field in mapping and name_field not in mapping:
@@ -334,6 +336,111 @@ def mapping_problems(
                 )
             )
     return problems
+
+
+_LEERLINGNUMMER_NAMES = frozenset(squash(a) for a in HEADER_ALIASES[F.LEERLINGNUMMER])
+
+
+def _competing_columns(
+    mapping: Mapping[ImportField, int], headers: Sequence[str]
+) -> list[ImportProblem]:
+    """A column left out beside the chosen one while it has the same name ('E-mail' twice), or
+    for the leerlingnummer any of its names ('Stamnummer' beside 'Leerlingnummer'): which one
+    holds the data cannot be told, and taking the wrong leerlingnummer makes every pupil new
+    on the next import. Other fields keep their order of preference (Achternaam before Naam)."""
+    squashed = [squash(h) for h in headers]
+    used = set(mapping.values())
+    problems: list[ImportProblem] = []
+    for field, chosen in mapping.items():
+        if not 0 <= chosen < len(headers) or not squashed[chosen]:
+            continue
+        twins = {squashed[chosen]}
+        if field == F.LEERLINGNUMMER:
+            twins |= _LEERLINGNUMMER_NAMES
+        others = [i for i, name in enumerate(squashed) if name in twins and i not in used]
+        if not others:
+            continue
+        columns = [
+            f"'{header_name(headers, i)}' (kolom {column_letter(i)})"
+            for i in sorted([chosen, *others])
+        ]
+        listed = ", ".join(columns[:-1]) + " en " + columns[-1]
+        problems.append(
+            ImportProblem(
+                None,
+                header_name(headers, chosen),
+                f"Er zijn {len(columns)} kolommen voor '{field.label}': {listed}. Uitstroom "
+                "weet niet welke de goede is. Verwijder de verkeerde kolom uit het bestand of "
+                "geef die een andere naam, sla het bestand op en probeer het opnieuw.",
+            )
+        )
+    return problems
+
+
+# Leerlingnummers are identifiers: a file must give the same text for the same pupil every
+# month. Excel turns 86001 into '86001,0' or '8,6002E+04' when it saves a number column as
+# CSV, so a cell that is written as a number counts as that whole number. A cell of digits
+# only is text and stays as it is: '007123' keeps its zeros.
+MAX_LEERLINGNUMMER_DIGITS = 20
+_DIGITS = re.compile(r"[0-9]+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+[.,]?[0-9]*|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _clean_leerlingnummer(value: str, _today: date) -> tuple[str, str | None]:
+    if _DIGITS.fullmatch(value):
+        digits = value
+    elif _NUMBER.fullmatch(value):
+        number = Decimal(value.replace(",", "."))
+        if number == 0:
+            digits = "0"
+        elif number < 0:
+            return value, (
+                f"'{value}' is geen leerlingnummer: er staat een minteken voor. Vul het "
+                "leerlingnummer van deze leerling in, zonder minteken."
+            )
+        elif number != number.to_integral_value():
+            return value, (
+                f"'{value}' is geen leerlingnummer: er staan cijfers achter de komma of punt. "
+                "Een leerlingnummer is een heel getal, zoals 86001. Verbeter het nummer in het "
+                "bestand."
+            )
+        elif _exponent(number) > 0:
+            # '1,23457E+12': Excel saved what a narrow column showed, the last digits are gone.
+            return value, (
+                f"In dit leerlingnummer ({value}) ontbreken cijfers: Excel heeft het afgerond "
+                "opgeslagen. Exporteer de leerlingen opnieuw en importeer dat bestand zonder "
+                "het eerst in Excel op te slaan."
+            )
+        else:
+            digits = str(int(number))
+    else:
+        # Letters or other signs: some schools number pupils 'L1234'. Kept as written.
+        return value, None
+    if not digits.strip("0"):
+        return value, (
+            f"'{value}' is geen leerlingnummer. Vul het leerlingnummer van deze leerling in."
+        )
+    if len(digits) > MAX_LEERLINGNUMMER_DIGITS:
+        return value, (
+            f"Dit leerlingnummer heeft {len(digits)} cijfers; een leerlingnummer heeft er "
+            f"hoogstens {MAX_LEERLINGNUMMER_DIGITS}. Controleer of de gegevens in de goede "
+            "kolom staan en verbeter het nummer."
+        )
+    return digits, None
+
+
+def _exponent(number: Decimal) -> int:
+    exponent = number.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0
+
+
+def leerlingnummer_key(stored: str) -> str:
+    """The leerlingnummer a pupil is matched on. A database may hold numbers saved before
+    they were cleaned on import ('86001.0', '86001\u200f'); they still match '86001'. A value
+    an import would refuse ('0') matches only itself."""
+    value = _tidy(strip_bidi_controls(stored))
+    cleaned, problem = _clean_leerlingnummer(value, date.min)
+    return value if problem else cleaned
 
 
 def _dutch_phone(text: str) -> str:
@@ -430,6 +537,7 @@ def _as_is(value: str, _today: date) -> tuple[str, str | None]:
 
 
 _CLEANERS: dict[ImportField, Cleaner] = {
+    F.LEERLINGNUMMER: _clean_leerlingnummer,
     F.GEBOORTEDATUM: _clean_date,
     F.TELEFOON: _clean_phone,
     F.OUDER1_TELEFOON: _clean_phone,
@@ -450,6 +558,16 @@ _CLEANERS: dict[ImportField, Cleaner] = {
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# Unicode's Bidi_Control characters: invisible, they turn the order of the letters around them
+# on screen and in PDFs, so a name can show differently from what is stored and searched.
+# A name needs none of them; the program lays out right-to-left text itself.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi_controls(text: str) -> str:
+    return text if text.isascii() else _BIDI_CONTROLS.sub("", text)
+
+
 def _tidy(text: str) -> str:
     value = text.strip()
     if "  " in value or "\n" in value or "\t" in value or "\xa0" in value or "\r" in value:
@@ -466,7 +584,7 @@ def clean_value(field: ImportField, text: str, today: date) -> tuple[str, str | 
 def _clean(
     field: ImportField, cleaner: Cleaner, limit: int, text: str, today: date
 ) -> tuple[str, str | None]:
-    value = _tidy(text)
+    value = _tidy(strip_bidi_controls(text))
     if not value:
         if field in REQUIRED_FIELDS:
             return "", f"Deze cel is leeg. Vul {_THE[field]} in."

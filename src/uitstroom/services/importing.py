@@ -36,6 +36,7 @@ from uitstroom.domain.importing import (
     duplicate_problems,
     find_header_row,
     header_name,
+    leerlingnummer_key,
     mapping_problems,
     summary_text,
 )
@@ -927,18 +928,22 @@ class _Planner:
             problems, checked = self._check()
             if problems:
                 return self._preview(tuple(problems), (), (), ()), []
-        existing = _load_existing(session)
+        records = _load_existing(session)
+        existing = _by_leerlingnummer(records)
         plan: list[_Planned] = []
         for done, (number, values) in enumerate(checked):
             if done % _TICK_EVERY == 0:
                 self.tick(rows + done)
             found = existing.get(values[ImportField.LEERLINGNUMMER])
             plan.append(self._compare(number, values, found))
-        in_file = {p.values[ImportField.LEERLINGNUMMER] for p in plan}
+        in_file = {p.existing.id for p in plan if p.existing is not None}
         missing = sorted(
-            (sort_name(*_names(e.values)), f"{full_name(*_names(e.values))} ({number})")
-            for number, e in existing.items()
-            if number not in in_file and e.cohort_label == self.cohort_label and not e.archived
+            (
+                sort_name(*_names(e.values)),
+                f"{full_name(*_names(e.values))} ({e.values[ImportField.LEERLINGNUMMER]})",
+            )
+            for e in records
+            if e.id not in in_file and e.cohort_label == self.cohort_label and not e.archived
         )
         preview = self._preview(
             (), tuple(p.change for p in plan), tuple(m for _, m in missing), checked
@@ -1062,18 +1067,35 @@ def _stored_text(value: Any) -> str:
     return str(value)
 
 
-def _load_existing(session: Session) -> dict[str, _Existing]:
-    """Every pupil with the fields an import can touch, in two queries."""
+def _by_leerlingnummer(records: Sequence[_Existing]) -> dict[str, _Existing]:
+    """The pupils by the leerlingnummer a file names them with. Numbers stored before imports
+    cleaned them ('86001.0') match too, so no database needs rewriting. Where such a number
+    already made a second pupil ('86001.0' and '86001'), the one stored exactly as the file
+    says it is updated; the other stays and is listed as not in the file."""
+    found: dict[str, _Existing] = {}
+    for record in records:
+        stored = record.values[ImportField.LEERLINGNUMMER]
+        key = leerlingnummer_key(stored)
+        if key not in found or stored == key:
+            found[key] = record
+    return found
+
+
+def _load_existing(session: Session) -> list[_Existing]:
+    """Every pupil with the fields an import can touch, in two queries; oldest first."""
     columns = [getattr(PupilRow, f.value) for f in PUPIL_FIELDS]
-    statement = select(
-        PupilRow.id,
-        PupilRow.version,
-        PupilRow.archived,
-        PupilRow.imported_values,
-        CohortRow.label,
-        *columns,
-    ).join(CohortRow, PupilRow.cohort_id == CohortRow.id)
-    existing: dict[str, _Existing] = {}
+    statement = (
+        select(
+            PupilRow.id,
+            PupilRow.version,
+            PupilRow.archived,
+            PupilRow.imported_values,
+            CohortRow.label,
+            *columns,
+        )
+        .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
+        .order_by(PupilRow.id)
+    )
     by_id: dict[int, _Existing] = {}
     empty_guardians = {f: "" for f in GUARDIAN_FIELDS}
     for pupil_id, version, archived, imported, label, *fields in session.execute(statement):
@@ -1089,7 +1111,6 @@ def _load_existing(session: Session) -> dict[str, _Existing]:
             guardian_ids=[],
             guardian_positions=[],
         )
-        existing[values[ImportField.LEERLINGNUMMER]] = record
         by_id[pupil_id] = record
     guardians = select(
         GuardianRow.id,
@@ -1111,7 +1132,7 @@ def _load_existing(session: Session) -> dict[str, _Existing]:
         for f, (p, attribute) in GUARDIAN_FIELDS.items():
             if p == index:
                 record.values[f] = texts[attribute] or ""
-    return existing
+    return list(by_id.values())
 
 
 # --- writing -----------------------------------------------------------------------------
