@@ -273,3 +273,24 @@ def test_annuleren_stops_the_work(qtbot, parent: QWidget) -> None:
     cancel[0].click()
     qtbot.waitUntil(lambda: bool(outcome), timeout=5_000)
     assert outcome == ["afgebroken"]
+
+
+def test_a_second_leerlingnummer_column_keeps_the_user_on_the_columns(
+    qtbot, dialog: ImportDialog, tmp_path: Path
+) -> None:
+    rows = [[*row, f"9{row[0]}"] for row in pupil_rows(2)]
+    path = write_csv(tmp_path / "export.csv", rows, headers=(*HEADERS, "Stamnummer"))
+    choose_file(qtbot, dialog, path)
+    dialog.next_button.click()
+    assert not dialog.busy
+    assert dialog.pages.currentIndex() == ImportDialog.MAPPING
+    assert dialog.mapping_banner.isVisible()
+    assert (
+        "Er zijn 2 kolommen voor 'Leerlingnummer': 'Leerlingnummer' (kolom A) en 'Stamnummer' "
+        "(kolom K)" in dialog.mapping_banner.text.text()
+    )
+    # Choosing the other column does not help: the file must say which one is right.
+    dialog.set_mapping(ImportField.LEERLINGNUMMER, "Stamnummer")
+    dialog.next_button.click()
+    assert dialog.pages.currentIndex() == ImportDialog.MAPPING
+    assert "Verwijder de verkeerde kolom" in dialog.mapping_banner.text.text()
