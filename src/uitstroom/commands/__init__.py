@@ -22,4 +22,5 @@ MODULES: tuple[str, ...] = (
     "nazorg",
     "exit",
     "server",
+    "school",
 )

@@ -37,7 +37,7 @@ from reportlab.platypus import (
 )
 
 from uitstroom.domain.dates import dutch_date as dutch_date  # re-exported for the documents
-from uitstroom.domain.handover import PersonLine, PupilHeader
+from uitstroom.domain.handover import PersonLine, PupilHeader, SchoolHeader
 
 FONT = "UitstroomSans"
 FONT_BOLD = "UitstroomSans-Bold"
@@ -170,6 +170,13 @@ class Letterhead:
     school_name: str
     document_title: str
     logo_png: bytes | None = None
+    # Address, phone and e-mail, website: at the top right of every page.
+    contact_lines: tuple[str, ...] = ()
+
+    @classmethod
+    def for_school(cls, school: SchoolHeader, document_title: str) -> Letterhead:
+        """The school's letterhead as every document prints it."""
+        return cls(school.name, document_title, school.logo_png, school.contact_lines)
 
 
 class _NumberedCanvas(Canvas):
@@ -221,7 +228,19 @@ class _NumberedCanvas(Canvas):
         self.drawString(text_x, height - MARGIN + 8 * mm, head.school_name)
         self.setFont(FONT, 9)
         self.setFillColor(MUTED)
-        self.drawString(text_x, height - MARGIN + 3.5 * mm, head.document_title)
+        title_room = width - MARGIN - text_x
+        if head.contact_lines:
+            self.setFont(FONT, 7.5)
+            lines = head.contact_lines[:3]
+            for index, line in enumerate(lines):
+                y = height - MARGIN + (2.5 + 3.3 * (len(lines) - 1 - index)) * mm
+                self.drawRightString(width - MARGIN, y, line)
+            widest = max(pdfmetrics.stringWidth(line, FONT, 7.5) for line in lines)
+            title_room -= widest + 4 * mm
+            self.setFont(FONT, 9)
+        self.drawString(
+            text_x, height - MARGIN + 3.5 * mm, _fit(head.document_title, FONT, 9, title_room)
+        )
         self.setStrokeColor(colors.HexColor("#c5ced8"))
         self.line(MARGIN, height - MARGIN + 1 * mm, width - MARGIN, height - MARGIN + 1 * mm)
         self.line(MARGIN, MARGIN - 5 * mm, width - MARGIN, MARGIN - 5 * mm)
@@ -229,6 +248,15 @@ class _NumberedCanvas(Canvas):
         self.drawRightString(width - MARGIN, MARGIN - 10 * mm, f"Pagina {number} van {total}")
         self.drawString(MARGIN, MARGIN - 10 * mm, head.document_title)
         self.restoreState()
+
+
+def _fit(text: str, font: str, size: float, room: float) -> str:
+    """`text` cut short with an ellipsis where it would run into the contact lines."""
+    if pdfmetrics.stringWidth(text, font, size) <= room:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 class _PartStart(Flowable):

@@ -40,7 +40,7 @@ def render(doc: ExitSummaryDoc, stream: IO[bytes]) -> None:
 
 
 def letterhead(doc: ExitSummaryDoc) -> Letterhead:
-    return Letterhead(doc.school.name, f"{TITLE} — {doc.student_name}", doc.school.logo_png)
+    return Letterhead.for_school(doc.school, f"{TITLE} — {doc.student_name}")
 
 
 def story(doc: ExitSummaryDoc) -> list[Flowable]:

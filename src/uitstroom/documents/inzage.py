@@ -27,6 +27,7 @@ from uitstroom.documents.base import (
 )
 from uitstroom.domain.audit import AuditAction, AuditEntry
 from uitstroom.domain.enums import JaNeeOnbekend, Route, TimelineKind
+from uitstroom.domain.handover import contact_lines
 from uitstroom.domain.importing import ImportField
 from uitstroom.domain.model import Guardian, PupilRecord, SchoolSettings, Stage
 
@@ -132,7 +133,14 @@ def render_inzage(data: Inzage, stream: IO[bytes]) -> None:
     story += _rights(data)
     render(
         stream,
-        Letterhead(school, f"Inzage — {pupil.name} — vertrouwelijk", data.school.logo_png),
+        Letterhead(
+            school,
+            f"Inzage — {pupil.name} — vertrouwelijk",
+            data.school.logo_png,
+            contact_lines(
+                data.school.address, data.school.phone, data.school.email, data.school.website
+            ),
+        ),
         story,
         title=f"Inzage {pupil.name}",
         subject="Alle gegevens van één leerling in Uitstroom (inzage, AVG artikel 15)",

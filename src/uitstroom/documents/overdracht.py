@@ -28,9 +28,7 @@ def render(doc: PaspoortDoc, stream: IO[bytes]) -> None:
 
 
 def letterhead(doc: PaspoortDoc) -> Letterhead:
-    return Letterhead(
-        doc.school.name, f"{TITLE} — {doc.pupil.name} — vertrouwelijk", doc.school.logo_png
-    )
+    return Letterhead.for_school(doc.school, f"{TITLE} — {doc.pupil.name} — vertrouwelijk")
 
 
 def story(doc: PaspoortDoc) -> list[Flowable]:

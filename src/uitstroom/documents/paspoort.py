@@ -41,7 +41,7 @@ def render(doc: PaspoortDoc, stream: IO[bytes]) -> None:
 
 
 def letterhead(doc: PaspoortDoc) -> Letterhead:
-    return Letterhead(doc.school.name, f"{TITLE} — {doc.pupil.name}", doc.school.logo_png)
+    return Letterhead.for_school(doc.school, f"{TITLE} — {doc.pupil.name}")
 
 
 def story(doc: PaspoortDoc) -> list[Flowable]:

@@ -43,7 +43,7 @@ def render(doc: TransitieplanDoc, stream: IO[bytes]) -> None:
 
 
 def letterhead(doc: TransitieplanDoc) -> Letterhead:
-    return Letterhead(doc.school.name, f"{TITLE} — {doc.pupil.name}", doc.school.logo_png)
+    return Letterhead.for_school(doc.school, f"{TITLE} — {doc.pupil.name}")
 
 
 def story(doc: TransitieplanDoc) -> list[Flowable]:

@@ -8,6 +8,7 @@ MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )  # fmt: skip
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
 def dutch_day(day: date) -> str:
@@ -16,3 +17,8 @@ def dutch_day(day: date) -> str:
 
 def dutch_date(day: date | None) -> str:
     return "" if day is None else f"{dutch_day(day)} {day.year}"
+
+
+def dutch_weekday_date(day: date) -> str:
+    """'dinsdag 10 februari 2026': for an invitation, where the weekday prevents mistakes."""
+    return f"{WEEKDAYS[day.weekday()]} {dutch_date(day)}"

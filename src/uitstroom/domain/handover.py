@@ -352,6 +352,23 @@ class SchoolHeader:
     coordinator_email: str = ""
     # How long the school stays in touch after leaving: two years for pro/vso, one for mbo.
     nazorg_years: int = 2
+    # The letterhead: the school's own address and contacts.
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+
+    @property
+    def contact_lines(self) -> tuple[str, ...]:
+        return contact_lines(self.address, self.phone, self.email, self.website)
+
+
+def contact_lines(address: str, phone: str, email: str, website: str) -> tuple[str, ...]:
+    """The school's address and contacts as printed at the top right of every page: the
+    address on one line, then phone and e-mail, then the website."""
+    one_line = ", ".join(line.strip() for line in address.splitlines() if line.strip())
+    reach = "  ·  ".join(part for part in (phone.strip(), email.strip()) if part)
+    return tuple(line for line in (one_line, reach, website.strip()) if line)
 
 
 @dataclass(frozen=True)

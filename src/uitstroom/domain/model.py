@@ -34,6 +34,11 @@ class SchoolSettings:
     logo_png: bytes | None = field(default=None, repr=False)
     # Minutes without keyboard or mouse before the window locks; 0 means never.
     auto_lock_minutes: int = 10
+    # The letterhead: the school's own address and contacts, on every document.
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
 
     @property
     def is_configured(self) -> bool:

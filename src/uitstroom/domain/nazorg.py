@@ -192,13 +192,18 @@ MOMENT_WINDOW = timedelta(days=62)
 NOT_REACHED = "Niet bereikt"
 
 
-def observation_at(leaver: Leaver, months: int) -> Observation | None:
-    """The reached call nearest to `months` after leaving, within two months of it."""
-    moment = add_months(leaver.left_on, months)
-    near = [o for o in leaver.observations if abs((o.on - moment).days) <= MOMENT_WINDOW.days]
+def observation_near(observations: Iterable[Observation], moment: date) -> Observation | None:
+    """The reached call nearest to `moment`, within two months of it (the earlier of two
+    equally near)."""
+    near = [o for o in observations if abs((o.on - moment).days) <= MOMENT_WINDOW.days]
     if not near:
         return None
     return min(near, key=lambda o: (abs((o.on - moment).days), o.on))
+
+
+def observation_at(leaver: Leaver, months: int) -> Observation | None:
+    """The reached call nearest to `months` after leaving, within two months of it."""
+    return observation_near(leaver.observations, add_months(leaver.left_on, months))
 
 
 def status_at(leaver: Leaver, months: int, today: date) -> str | None:

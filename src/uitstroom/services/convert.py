@@ -65,6 +65,10 @@ def settings_from_row(row: SchoolSettingsRow | None) -> SchoolSettings:
         coordinator_email=row.coordinator_email,
         logo_png=row.logo_png,
         auto_lock_minutes=10 if row.auto_lock_minutes is None else row.auto_lock_minutes,
+        address=row.address or "",
+        phone=row.phone or "",
+        email=row.email or "",
+        website=row.website or "",
     )
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from importlib import resources
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -194,8 +195,19 @@ def seed_demo_school(sessions: sessionmaker[Session], school_type: SchoolType) -
             coordinator_name="Marloes Verbeek",
             coordinator_phone="030 123 45 67",
             coordinator_email="m.verbeek@voorbeeldschool.nl",
+            logo_png=demo_logo(),
+            address="Zonnelaan 12\n3512 AB Utrecht",
+            phone="030 123 45 00",
+            email="info@voorbeeldschool.nl",
+            website="www.dehorizon-voorbeeldschool.nl",
         )
     )
+
+
+def demo_logo() -> bytes:
+    """The demo school's fictional logo (resources/demo/horizon-logo.svg, drawn as PNG)."""
+    folder = resources.files("uitstroom").joinpath("resources", "demo")
+    return folder.joinpath("horizon-logo.png").read_bytes()
 
 
 def demo_pupils(count: int, year: SchoolYear, seed: int = 2026) -> Iterator[dict[str, object]]:

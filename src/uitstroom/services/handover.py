@@ -1119,6 +1119,10 @@ def school_header(session: Session) -> SchoolHeader:
         coordinator_phone=settings.coordinator_phone,
         coordinator_email=settings.coordinator_email,
         nazorg_years=1 if settings.school_type is SchoolType.MBO else 2,
+        address=settings.address,
+        phone=settings.phone,
+        email=settings.email,
+        website=settings.website,
     )
 
 

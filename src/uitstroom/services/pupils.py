@@ -106,6 +106,10 @@ SETTINGS_LABELS = {
     "coordinator_email": "e-mail coördinator",
     "logo_png": "logo",
     "auto_lock_minutes": "automatisch vergrendelen",
+    "address": "adres",
+    "phone": "telefoon school",
+    "email": "e-mail school",
+    "website": "website",
 }
 
 
@@ -144,6 +148,10 @@ class SchoolService(Service):
             row.coordinator_email = settings.coordinator_email.strip()
             row.logo_png = settings.logo_png
             row.auto_lock_minutes = settings.auto_lock_minutes
+            row.address = settings.address.strip()
+            row.phone = settings.phone.strip()
+            row.email = settings.email.strip()
+            row.website = settings.website.strip()
             session.add(row)
             new = settings_from_row(row)
             changed = [

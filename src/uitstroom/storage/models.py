@@ -43,6 +43,13 @@ class SchoolSettingsRow(Base):
     nazorg_offsets: Mapped[str] = mapped_column(String(60), default="", server_default="")
     # mbo: the school's own reasons for leaving without a diploma, one per line; "" = default.
     dropout_reasons: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The letterhead on every document.
+    address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    website: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The school's own letter texts by letter kind, as JSON; "" = the default texts.
+    letter_texts: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CohortRow(Base):

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, cast
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal, SignalInstance
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal, SignalInstance
+from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -317,6 +317,36 @@ class ChecksEdit(QWidget):
             box.setChecked(item in chosen)
 
 
+LOGO_SVG_HEIGHT = 240  # pixels: sharp at the 12 mm the letterhead prints it
+
+
+def logo_png_from_file(path: str) -> bytes | None:
+    """The logo as PNG bytes: a PNG as it is, an SVG drawn at LOGO_SVG_HEIGHT pixels high (the
+    documents print PNG). None for a file that is neither, or larger than LOGO_MAX_BYTES."""
+    with open(path, "rb") as stream:
+        data = stream.read(LOGO_MAX_BYTES + 1)
+    if len(data) > LOGO_MAX_BYTES:
+        return None
+    if not QImage.fromData(QByteArray(data), "PNG").isNull():
+        return data
+    from PySide6.QtSvg import QSvgRenderer
+
+    renderer = QSvgRenderer(QByteArray(data))
+    size = renderer.defaultSize()
+    if not renderer.isValid() or size.isEmpty():
+        return None
+    width = max(1, round(size.width() * LOGO_SVG_HEIGHT / size.height()))
+    image = QImage(width, LOGO_SVG_HEIGHT, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    renderer.render(painter)
+    painter.end()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(buffer.data().data())
+
+
 class ImageEdit(QWidget):
     edited = Signal()
 
@@ -344,21 +374,22 @@ class ImageEdit(QWidget):
         self._set(value, notify=False)
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Logo kiezen", "", "PNG-afbeelding (*.png)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Logo kiezen", "", "Afbeelding (*.png *.svg);;PNG (*.png);;SVG (*.svg)"
+        )
         if not path:
             return
         try:
-            with open(path, "rb") as stream:
-                data = stream.read(LOGO_MAX_BYTES + 1)
+            data = logo_png_from_file(path)
         except OSError as exc:
             QMessageBox.warning(self, "Logo kiezen", f"Het bestand kan niet worden gelezen: {exc}")
             return
-        if len(data) > LOGO_MAX_BYTES or QImage.fromData(QByteArray(data), "PNG").isNull():
+        if data is None:
             QMessageBox.warning(
                 self,
                 "Logo kiezen",
-                "Dit bestand is geen bruikbare PNG-afbeelding (of groter dan 2 MB). "
-                "Kies een PNG van het logo, bijvoorbeeld van de website van de school.",
+                "Dit bestand is geen bruikbare PNG- of SVG-afbeelding (of groter dan 2 MB). "
+                "Kies het logo als PNG of SVG, bijvoorbeeld van de website van de school.",
             )
             return
         self._set(data, notify=True)

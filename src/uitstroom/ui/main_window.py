@@ -356,11 +356,13 @@ class MainWindow(QMainWindow):
         self.save_action = action("&Opslaan", self.detail.save, QKeySequence(standard.Save))
         self.search_action = action("&Zoeken", self.focus_search, QKeySequence(standard.Find))
         self.archive_action = action("&Archiveren", self.toggle_archived, "Ctrl+Shift+A")
-        self.about_action = action(
-            "&Over Uitstroom", self.show_about, QKeySequence(standard.HelpContents)
-        )
-        if self.about_action.shortcut().isEmpty():
-            self.about_action.setShortcut(QKeySequence("F1"))
+        self.about_action = action("&Over Uitstroom", self.show_about)
+        # help: Handleiding (F1, at the page of the screen in front), Handleiding als PDF…
+        self.manual_action = action("&Handleiding", self.show_manual, "F1")
+        self.manual_pdf_action = action("Handleiding als &PDF…", self.save_manual_pdf)
+        # letters and figures: Brieven…, Cohort in cijfers…
+        self.letters_action = action("&Brieven…", self.make_letters)
+        self.figures_action = action("C&ohort in cijfers…", self.show_figures)
         self.templates_action = action("&Checklist aanpassen…", self.edit_templates)
         self.ics_action = action("A&genda exporteren (.ics)…", self.export_calendar)
         for made in (self.templates_action, self.ics_action):
@@ -433,6 +435,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.address_book_action)
         # nazorg: Resultaten nazorg…, Nazorgagenda exporteren (.ics)…
         file_menu.addAction(self.outcomes_action)
+        file_menu.addAction(self.figures_action)
         file_menu.addAction(self.nazorg_ics_action)
         # the mbo exitgesprek: Cijfers exitgesprekken…, Redenen van uitval…
         file_menu.addAction(self.exit_figures_action)
@@ -458,6 +461,7 @@ class MainWindow(QMainWindow):
         for made in self.document_actions:
             pupil_menu.addAction(made)
         pupil_menu.addAction(self.batch_action)
+        pupil_menu.addAction(self.letters_action)
         if self.handover is not None:
             documents = QMenu(self)
             for made in self.document_actions:
@@ -502,7 +506,17 @@ class MainWindow(QMainWindow):
         self.privacy_menu.addAction(self.window_lock.change_passphrase_action)
         self.privacy_menu.addAction(self.window_lock.change_day_password_action)
         help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.manual_action)
+        help_menu.addAction(self.manual_pdf_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
+        # F1 in a dialog opens the manual at that dialog's page.
+        from uitstroom.ui.manual_dialog import HelpKey
+
+        self.help_key = HelpKey(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.help_key)
 
     def _build_status_bar(self) -> None:
         self.location_label = QLabel(f"Database: {self._services.location}", self)
@@ -950,6 +964,67 @@ class MainWindow(QMainWindow):
         from uitstroom.ui.about_dialog import AboutDialog
 
         AboutDialog(self._services, self).exec()
+
+    # --- help, letters and figures ------------------------------------------------------------
+    def manual_topic(self) -> str:
+        """The manual page for what the window shows: the pupil tab in use when the focus is
+        on the pupil, else the tab on the left."""
+        from uitstroom.ui.manual_dialog import topic_of
+
+        focus = QApplication.focusWidget()
+        if focus is not None and self.detail.isAncestorOf(focus):
+            return topic_of(self.detail.tabs.currentWidget())
+        if self.left_tabs is None or self.left_tabs.currentWidget() is self._cohort_page:
+            return "lijst"
+        return topic_of(self.left_tabs.currentWidget())
+
+    def show_manual(self) -> None:
+        from uitstroom.ui.manual_dialog import show_manual
+
+        self.manual = show_manual(self.manual_topic(), self)
+
+    def save_manual_pdf(self) -> None:
+        from uitstroom.services.manual import write_manual
+
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            "Handleiding opslaan",
+            str(Path.home() / "Handleiding Uitstroom.pdf"),
+            "PDF-bestand (*.pdf)",
+        )
+        if not chosen:
+            return
+        try:
+            write_manual(Path(chosen), self._school.name)
+        except ServiceError as exc:
+            QMessageBox.warning(self, "Handleiding", "\n".join(problems_of(exc)))
+            return
+        self.statusBar().showMessage(f"Opgeslagen: {chosen}", 10000)
+
+    def make_letters(self) -> None:
+        from uitstroom.services.letters import LetterService
+        from uitstroom.ui.letters_dialog import LettersDialog
+
+        handover = self.handover
+        if handover is None:
+            return
+        LettersDialog(
+            LetterService(self._services.sessions, actor=self._services.actor),
+            self.model.klassen(),
+            handover.pupil_ids,
+            self.selected_summaries(),
+            self._today(),
+            self._author,
+            parent=self,
+        ).exec()
+
+    def show_figures(self) -> None:
+        from uitstroom.services.figures import FiguresService
+        from uitstroom.ui.figures_dialog import FiguresDialog
+
+        service = FiguresService(self._services.sessions, actor=self._services.actor)
+        cohorts = [cohort.label for cohort in self._services.pupils.cohorts()]
+        FiguresDialog(service, cohorts, self._today, parent=self).exec()
 
     # --- documents and the sociale kaart --------------------------------------------------
     def make_document(self, kind: DocumentKind) -> None:

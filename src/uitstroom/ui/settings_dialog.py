@@ -59,7 +59,17 @@ SCHOOL_FIELDS: tuple[Field, ...] = (
     TextField(name="coordinator_name", label="Naam coördinator", max_length=200),
     TextField(name="coordinator_phone", label="Telefoon coördinator", max_length=40),
     TextField(name="coordinator_email", label="E-mail coördinator", max_length=200),
-    ImageField(name="logo_png", label="Logo (PNG)", tooltip="Komt bovenaan de documenten."),
+    ImageField(name="logo_png", label="Logo (PNG of SVG)", tooltip="Komt bovenaan elk document."),
+    TextField(
+        name="address",
+        label="Adres van de school",
+        multiline=True,
+        placeholder="Straat en huisnummer\nPostcode en plaats",
+        tooltip="Komt met telefoon, e-mail en website rechtsboven op elk document en elke brief.",
+    ),
+    TextField(name="phone", label="Telefoon school", max_length=40),
+    TextField(name="email", label="E-mail school", max_length=200),
+    TextField(name="website", label="Website", placeholder="bijv. www.school.nl", max_length=200),
     AutoLockField(
         name="auto_lock_minutes",
         label="Automatisch vergrendelen na",
@@ -95,6 +105,8 @@ def settings_problems(values: dict[str, Any]) -> list[str]:
     for label, message in (
         ("Telefoon coördinator", check_phone(values["coordinator_phone"])),
         ("E-mail coördinator", check_email(values["coordinator_email"])),
+        ("Telefoon school", check_phone(values["phone"])),
+        ("E-mail school", check_email(values["email"])),
     ):
         if message:
             problems.append(f"{label}: {message}")
