@@ -1,4 +1,4 @@
-"""Over Uitstroom: reachable with F1 and through the Help menu, shows the version, the database
+"""Over Uitstroom: in the Help menu (F1 opens the handleiding), shows the version, the database
 and the backup folder, and copies a diagnosis without anything about pupils in it."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def label(dialog: QWidget, name: str) -> str:
     return found.text()
 
 
-def test_f1_opens_the_about_box_with_version_database_and_backups(
+def test_help_over_uitstroom_shows_version_database_and_backups(
     qtbot, window: MainWindow, dialogs
 ) -> None:
     seen: dict[str, str] = {}
@@ -35,7 +35,7 @@ def test_f1_opens_the_about_box_with_version_database_and_backups(
         button_with_text(dialog, "Sluiten").click()
 
     dialogs.then(read_and_close)
-    qtbot.keyClick(window, Qt.Key.Key_F1)
+    window.about_action.trigger()
     qtbot.waitUntil(lambda: bool(seen))
     assert dialogs.seen == ["Over Uitstroom"]
     assert f"Uitstroom {__version__}" in seen["version"]
@@ -44,11 +44,13 @@ def test_f1_opens_the_about_box_with_version_database_and_backups(
     assert seen["backups"] == str(Path(location).parent / "backups")
 
 
-def test_the_help_menu_holds_the_about_box_under_a_mnemonic(window: MainWindow) -> None:
+def test_the_help_menu_holds_the_manual_on_f1_and_the_about_box(window: MainWindow) -> None:
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
     assert "&Help" in menus
-    assert [a.text() for a in menus["&Help"].actions()] == ["&Over Uitstroom"]
-    assert window.about_action.shortcut().toString() == "F1"
+    items = [a.text() for a in menus["&Help"].actions() if not a.isSeparator()]
+    assert items == ["&Handleiding", "Handleiding als &PDF…", "&Over Uitstroom"]
+    assert window.manual_action.shortcut().toString() == "F1"
+    assert window.about_action.shortcut().isEmpty()
 
 
 def test_the_copied_diagnosis_names_versions_and_counts_but_no_pupil(
