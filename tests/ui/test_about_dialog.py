@@ -7,7 +7,6 @@ import dataclasses
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from conftest import button_with_text, services_for

@@ -10,9 +10,9 @@ import os
 from pathlib import Path
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
-from pypdf import PdfReader
 
 from uitstroom.domain.letters import LetterKind
 from uitstroom.services.figures import FiguresService
@@ -97,6 +97,8 @@ def test_the_letters_dialog_previews_the_first_letter_and_keeps_the_text(
     dialog.day.setText("09-02-2027")
     dialog.time.setText("15.30 uur")
     dialog.show_preview()
+    if SHOTS:
+        qtbot.wait(1500)  # QPdfView draws its pages in the background
     shot(dialog, "brieven")
     dialog.subject.setText("Kom praten over {roepnaam}")
     dialog.keep_button.click()

@@ -91,7 +91,7 @@ class LettersDialog(QDialog):
         fields_help.setStyleSheet("QLabel { color: #52606d; }")
         self.reset_button = QPushButton("&Standaardtekst terugzetten", self)
         self.reset_button.clicked.connect(self.reset_text)
-        self.keep_button = QPushButton("Tekst &bewaren voor de school", self)
+        self.keep_button = QPushButton("Tekst be&waren voor de school", self)
         self.keep_button.clicked.connect(self.keep_text)
 
         form = QFormLayout()

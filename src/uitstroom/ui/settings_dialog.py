@@ -146,6 +146,9 @@ class SettingsDialog(FormDialog):
             parent=parent,
         )
         self.setMinimumWidth(560)
+        # Two or three lines of address: the box need not grow with the dialog.
+        address = self.form.editor("address")
+        address.setMaximumHeight(address.fontMetrics().lineSpacing() * 4 + 12)
 
     def _save(self, values: dict[str, Any]) -> SchoolSettings:
         school = {k: v for k, v in values.items() if k not in CALENDAR_NAMES}
