@@ -7,6 +7,7 @@ nothing here knows about storage.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -208,19 +209,32 @@ class _NumberedCanvas(Canvas):
             super().showPage()
         super().save()
 
+    def _draw_logo(self, png: bytes, x: float, y: float) -> float:
+        """The logo at (x, y), at most 12 mm high and 35 mm wide; returns its width. Drawn
+        once per PDF as a form that every page refers to: decoding the image on each page
+        of a batch of letters took half the time."""
+        name = f"logo-{hashlib.sha1(png, usedforsecurity=False).hexdigest()[:16]}"
+        logo = ImageReader(io.BytesIO(png))
+        w, h = logo.getSize()
+        scale = min(12 * mm / h, 35 * mm / w)
+        if not self.hasForm(name):
+            self.beginForm(name)
+            self.drawImage(logo, 0, 0, w * scale, h * scale, mask="auto")
+            self.endForm()
+        self.saveState()
+        self.translate(x, y)
+        self.doForm(name)
+        self.restoreState()
+        return w * scale
+
     def _decorate(self, head: Letterhead, number: int, total: int) -> None:
         width, height = A4
         self.saveState()
         text_x = MARGIN
         if head.logo_png:
             try:
-                logo = ImageReader(io.BytesIO(head.logo_png))
-                w, h = logo.getSize()
-                scale = min(12 * mm / h, 35 * mm / w)
-                self.drawImage(
-                    logo, MARGIN, height - MARGIN + 2 * mm, w * scale, h * scale, mask="auto"
-                )
-                text_x = MARGIN + w * scale + 4 * mm
+                logo_width = self._draw_logo(head.logo_png, MARGIN, height - MARGIN + 2 * mm)
+                text_x = MARGIN + logo_width + 4 * mm
             except (OSError, ValueError):
                 pass  # a broken logo must not stop the document; the name still prints
         self.setFont(FONT_BOLD, 9.5)

@@ -415,7 +415,12 @@ class MainWindow(QMainWindow):
             self.paspoort_action,
             self.overdracht_action,
         )
-        for made in (*self.document_actions, self.batch_action, self.address_book_action):
+        for made in (
+            *self.document_actions,
+            self.batch_action,
+            self.address_book_action,
+            self.letters_action,
+        ):
             made.setEnabled(self.handover is not None)
 
     def _build_menus(self) -> None:
@@ -1380,6 +1385,7 @@ class MainWindow(QMainWindow):
             self.leaving_action,
             self.batch_action,
             self.address_book_action,
+            self.letters_action,
             *self.document_actions,
             *self.exit_actions,
         )
