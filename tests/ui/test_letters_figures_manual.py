@@ -137,3 +137,31 @@ def test_the_new_items_sit_in_the_menus(window: MainWindow) -> None:
     pupil_items = [a.text() for a in window.pupil_menu.actions()]
     assert "C&ohort in cijfers…" in file_items
     assert "&Brieven…" in pupil_items
+
+
+def test_brieven_maken_gives_one_pdf_with_a_letter_per_pupil_of_the_klas(
+    qtbot, window: MainWindow, dialogs, tmp_path: Path
+) -> None:
+    handover = window.handover
+    assert handover is not None
+    dialog = LettersDialog(
+        LetterService(window._services.sessions),
+        window.model.klassen(),
+        handover.pupil_ids,
+        [],
+        window._today(),
+    )
+    qtbot.addWidget(dialog)
+    klas = dialog.who.currentText().removeprefix("Klas ")
+    expected = len(handover.pupil_ids(klas))
+    pages: list[int] = []
+
+    def read_and_close(preview: QWidget) -> None:
+        pages.append(preview.document.pageCount())
+        preview.reject()
+
+    dialogs.then(read_and_close)
+    dialog.make_button.click()
+    qtbot.waitUntil(lambda: bool(pages), timeout=20000)
+    assert pages == [expected]
+    assert expected > 1

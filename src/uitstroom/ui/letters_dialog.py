@@ -31,6 +31,7 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.services.letters import LetterService
 from uitstroom.ui.forms import ChoiceEdit, DateEdit, MessageBanner, enum_choices, problems_of
 from uitstroom.ui.pdf_preview import PdfPreviewDialog, safe_file_name
+from uitstroom.ui.worker import ProgressFn, run_with_progress
 
 SELECTION = "__selectie__"
 PREVIEW_DELAY_MS = 400
@@ -56,6 +57,7 @@ class LettersDialog(QDialog):
         self._today = today
         self._author = author
         self.saved_to: Path | None = None
+        self.letters_preview: PdfPreviewDialog | None = None
 
         intro = QLabel(
             "Nodig ouders (of een mbo-student) uit voor een gesprek. Elke leerling krijgt een "
@@ -205,15 +207,21 @@ class LettersDialog(QDialog):
         return True
 
     # --- preview and letters ----------------------------------------------------------------
-    def _letters(self, pupil_ids: Sequence[int]) -> bytes | None:
+    def _checked_meeting(self) -> Meeting | None:
+        """The meeting, or None with the problem in the banner (a date that is no date)."""
         try:
-            self.day.field_value()
+            return self.meeting()
         except ValueError as exc:
             self.banner.show_problems([f"Datum gesprek: {exc}"])
             return None
+
+    def _letters(self, pupil_ids: Sequence[int]) -> bytes | None:
+        meeting = self._checked_meeting()
+        if meeting is None:
+            return None
         try:
             pdf = self._service.letters(
-                self.letter_kind, pupil_ids, self.meeting(), self._today, self.text()
+                self.letter_kind, pupil_ids, meeting, self._today, self.text()
             )
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
@@ -251,22 +259,37 @@ class LettersDialog(QDialog):
                 return
             if answer == QMessageBox.StandardButton.Yes and not self.keep_text():
                 return
-        pdf = self._letters(ids)
-        if pdf is None:
+        meeting = self._checked_meeting()
+        if meeting is None:
             return
-        kind, meeting, today, text = self.letter_kind, self.meeting(), self._today, self.text()
+        kind, today, text = self.letter_kind, self._today, self.text()
+        who = self.who.currentText()
+
+        def work(progress: ProgressFn) -> bytes:
+            progress(0, len(ids))
+            return self._service.letters(kind, ids, meeting, today, text)
 
         def save(target: Path) -> object:
             return self._service.write_letters(kind, ids, meeting, today, target, text)
 
-        noun = "brief" if len(ids) == 1 else "brieven"
-        dialog = PdfPreviewDialog(
-            f"{kind.label} — {len(ids)} {noun}",
-            pdf,
-            safe_file_name(f"Brieven {kind.value} {self.who.currentText()}.pdf"),
-            save,
-            lambda: None,
-            parent=self,
-        )
-        dialog.exec()
-        self.saved_to = dialog.saved_to
+        def show(pdf: bytes) -> None:
+            noun = "brief" if len(ids) == 1 else "brieven"
+            dialog = PdfPreviewDialog(
+                f"{kind.label} — {len(ids)} {noun}",
+                pdf,
+                safe_file_name(f"Brieven {kind.value} {who}.pdf"),
+                save,
+                lambda: None,
+                parent=self,
+            )
+            self.letters_preview = dialog
+            dialog.exec()
+            self.saved_to = dialog.saved_to
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, ServiceError):
+                raise error
+            self.banner.show_problems(problems_of(error))
+
+        # A klas of thirty letters takes a second or two: the window stays alive meanwhile.
+        run_with_progress(self, "Brieven maken…", work, on_done=show, on_error=failed)
