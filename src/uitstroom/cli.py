@@ -58,6 +58,12 @@ Voorbeelden:
                                      controleer een export uit Magister/Somtoday/Eduarte
   uitstroom import export.xlsx       importeer (of werk bij) als het hele bestand klopt
   uitstroom export leerlingen.xlsx   schrijf alle leerlingen naar Excel (of .csv)
+  uitstroom brief transitieplan --klas PRO4A --datum 09-02-2027 --out brieven.pdf
+                                     een uitnodiging per leerling, samen in één PDF
+  uitstroom cijfers --pdf cijfers.pdf
+                                     Cohort in cijfers op één pagina voor de directie
+  uitstroom handleiding --out handleiding.pdf
+                                     de handleiding om af te drukken
 
 Afsluitcodes:
   0  gelukt
