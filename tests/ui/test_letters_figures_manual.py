@@ -165,3 +165,21 @@ def test_brieven_maken_gives_one_pdf_with_a_letter_per_pupil_of_the_klas(
     qtbot.waitUntil(lambda: bool(pages), timeout=20000)
     assert pages == [expected]
     assert expected > 1
+
+
+def test_an_svg_logo_becomes_a_png_the_documents_can_print(qapp, tmp_path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    from uitstroom.ui.forms import LOGO_SVG_HEIGHT, logo_png_from_file
+
+    folder = Path(__file__).parents[2] / "src" / "uitstroom" / "resources" / "demo"
+    png = logo_png_from_file(str(folder / "horizon-logo.svg"))
+    assert png is not None and png.startswith(b"\x89PNG")
+    image = QImage.fromData(png, "PNG")
+    assert image.height() == LOGO_SVG_HEIGHT
+    assert image.width() > image.height()  # the word mark beside the sun
+    same = logo_png_from_file(str(folder / "horizon-logo.png"))
+    assert same == (folder / "horizon-logo.png").read_bytes()
+    broken = tmp_path / "logo.svg"
+    broken.write_text("dit is geen afbeelding", encoding="utf-8")
+    assert logo_png_from_file(str(broken)) is None
