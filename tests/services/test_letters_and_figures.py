@@ -158,3 +158,17 @@ def test_the_workbook_holds_the_counts_and_a_named_row_per_pupil(
     text = pages_of(pdf)[0]
     assert "Cohort in cijfers 2026-2027" in text
     assert "Zoë" not in text  # the director's page holds counts, no names
+
+
+def test_the_exitgesprek_letter_goes_to_the_student_and_others_to_the_parents(
+    school: Database,
+) -> None:
+    ids = add_pupils(school)
+    service = LetterService(school.sessions)
+    exit_page = pages_of(service.letters(LetterKind.EXITGESPREK, ids[:1], Meeting(None), TODAY))[0]
+    assert "Beste Zoë," in exit_page
+    assert "ouder(s)" not in exit_page
+    plan_page = pages_of(service.letters(LetterKind.TRANSITIEPLAN, ids[:1], Meeting(None), TODAY))[
+        0
+    ]
+    assert "Beste ouder(s) of verzorger(s) van Zoë," in plan_page

@@ -85,11 +85,16 @@ class LetterService(Service):
                 detail=f"brieftekst: {kind.label}",
             )
 
-    def addressees(self, pupil_ids: Sequence[int], today: date) -> list[Addressee]:
+    def addressees(
+        self, pupil_ids: Sequence[int], today: date, kind: LetterKind | None = None
+    ) -> list[Addressee]:
+        """Who each letter is for: the parents, or the pupil themself when an adult, at an
+        mbo school, or invited to the exitgesprek (a talk held with the student)."""
         with self._sessions() as session:
             settings = session.get(SchoolSettingsRow, 1)
-            mbo = settings is not None and (
-                enum_or(SchoolType, settings.school_type, SchoolType.PRO) is SchoolType.MBO
+            direct = kind is LetterKind.EXITGESPREK or (
+                settings is not None
+                and enum_or(SchoolType, settings.school_type, SchoolType.PRO) is SchoolType.MBO
             )
             rows = {
                 row.id: row
@@ -105,7 +110,7 @@ class LetterService(Service):
                     row.roepnaam,
                     row.klas,
                     row.mentor,
-                    to_pupil=mbo
+                    to_pupil=direct
                     or (
                         row.geboortedatum is not None and age_on(row.geboortedatum, today) >= ADULT
                     ),
@@ -128,7 +133,7 @@ class LetterService(Service):
         problems = text_problems(text)
         if problems:
             raise ValidationError(problems)
-        addressees = self.addressees(pupil_ids, today)
+        addressees = self.addressees(pupil_ids, today, kind)
         if not addressees:
             raise ValidationError(["Kies minstens één leerling voor de brief."])
         with self._sessions() as session:
