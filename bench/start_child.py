@@ -1,0 +1,77 @@
+"""Run in a fresh process by bench/start.py: start the real program on a database whose key is in
+the keychain (bench/keychain.py) and report the moment the Vandaag list is filled and painted,
+the moment the start counts. Then open the cohort, time each search keystroke until the table is
+repainted, and report the peak memory.
+
+    python -m bench.start_child DATABASE SPAWNED [SCREENSHOT.png]
+
+Prints one line of key=value figures; with SCREENSHOT the window is saved as it was at the
+counted moment."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from bench.floors import peak_mb
+
+KEYSTROKES = ("j", "ja", "jan", "jans", "janse", "jansen", "", "p", "pr", "pro4", "pro4a", "")
+
+
+def main() -> None:
+    database, spawned = sys.argv[1], float(sys.argv[2])
+    screenshot = sys.argv[3] if len(sys.argv) > 3 else None
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
+
+    from uitstroom.app import run_gui
+    from uitstroom.ui.main_window import MainWindow
+    from uitstroom.ui.today_view import TodayView
+
+    app = QApplication(sys.argv[:1])
+    figures: dict[str, float] = {}
+
+    reload = TodayView.reload
+
+    def filled(view: TodayView) -> None:
+        """The counted moment: the first time the Vandaag list is read, shown and painted."""
+        reload(view)
+        if "vandaag_s" in figures:
+            return
+        window = view.window()
+        window.repaint()
+        figures["vandaag_s"] = time.monotonic() - spawned
+        figures["items"] = view.model.rowCount()
+        figures["modules"] = len(sys.modules)
+        figures["start_peak_mb"] = peak_mb()
+        if screenshot:
+            window.grab().save(screenshot)
+        QTimer.singleShot(0, rest)
+
+    def rest() -> None:
+        window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+        window.show_cohort_page()
+        app.processEvents()
+        table = window.findChild(QTableView, "cohort")
+        table.viewport().repaint()
+        figures["rows"] = table.model().rowCount()
+        search = window.findChild(QLineEdit, "search")
+        timings = []
+        for text in KEYSTROKES:
+            start = time.perf_counter()
+            search.setText(text)
+            app.processEvents()
+            table.viewport().repaint()
+            timings.append((time.perf_counter() - start) * 1000)
+        figures["search_ms_max"] = max(timings)
+        figures["peak_mb"] = peak_mb()
+        window.close()
+        app.quit()
+
+    TodayView.reload = filled  # type: ignore[method-assign]
+    run_gui(database)
+    print(" ".join(f"{k}={v:.4f}" for k, v in figures.items()), flush=True)
+
+
+if __name__ == "__main__":
+    main()
