@@ -10,14 +10,11 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from uitstroom import APP_NAME, __version__
 from uitstroom import commands as command_modules
 from uitstroom.commands import Handler
-from uitstroom.domain.actor import Actor
-from uitstroom.domain.enums import SchoolType
-from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.paths import (
     DB_ENV,
     DB_FILENAME,
@@ -26,13 +23,13 @@ from uitstroom.paths import (
     data_dir,
     default_database,
 )
-from uitstroom.services import vault
-from uitstroom.services.access import require_coordinator
-from uitstroom.services.backups import import_backup
-from uitstroom.services.database import Database, DatabaseOpenError, open_database
-from uitstroom.services.durability import location_warning_for
 from uitstroom.services.errors import ServiceError, Unopenable
-from uitstroom.services.users import UserService
+
+if TYPE_CHECKING:
+    from uitstroom.domain.actor import Actor
+
+if TYPE_CHECKING:
+    from uitstroom.services.database import Database
 
 EXIT_OK = 0
 EXIT_REFUSED = 1  # the input was refused: problems in a file, or invalid data
@@ -105,6 +102,8 @@ argparse._ = _dutch  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from uitstroom.domain.enums import SchoolType
+
     parser = argparse.ArgumentParser(
         prog="uitstroom",
         description="Uitstroom: de laatstejaars, hun route na school, overdracht en nazorg.",
@@ -183,6 +182,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except ServiceError as exc:  # too short a passphrase, a server that refuses
         print(f"Fout: {exc}", file=sys.stderr)
         return EXIT_DATABASE
+    from uitstroom.services.durability import location_warning_for
+
     warning = location_warning_for(db.path) if db.path is not None else None
     if warning:
         print(f"Let op: {warning}", file=sys.stderr)
@@ -208,6 +209,8 @@ def _who_is_working(db: Database) -> Actor | None:
     """As in the window (app.py): with a user list, the person it names for this login (the
     server login, else the computer's), whose role the services hold to; without a list the
     laptop's coordinator (None)."""
+    from uitstroom.services.users import UserService
+
     users = UserService(db.sessions)
     if not users.users():
         return None
@@ -223,6 +226,8 @@ def _who_is_working(db: Database) -> Actor | None:
 
 
 def _passphrase_from_file() -> str | None:
+    from uitstroom.services.database import DatabaseOpenError
+
     name = os.environ.get(PASSPHRASE_ENV)
     if not name:
         return None
@@ -236,6 +241,8 @@ def _passphrase_from_file() -> str | None:
 
 def _ask_passphrase(new: bool) -> str:
     """From UITSTROOM_PASSPHRASE_FILE; else typed at the terminal; never prompts in a script."""
+    from uitstroom.services.database import DatabaseOpenError
+
     from_file = _passphrase_from_file()
     if from_file is not None:
         return from_file
@@ -253,6 +260,9 @@ def _ask_passphrase(new: bool) -> str:
 def open_headless(database: str) -> Database:
     """Open for a command: the keychain first, then the passphrase (file or terminal). A database
     made here takes that passphrase as its recovery passphrase."""
+    from uitstroom.services import vault
+    from uitstroom.services.database import open_database
+
     if "://" in database:
         return open_database(database)
     path = Path(database).expanduser().resolve()
@@ -275,6 +285,7 @@ def open_headless(database: str) -> Database:
 
 def _point_to_restore(database: str) -> None:
     """After a refusal a backup cures: which backup, and the one command that puts it back."""
+    from uitstroom.services import vault
     from uitstroom.services.backups import DAMAGED_REASON, list_backups
 
     path = Path(database).expanduser().resolve()
@@ -293,11 +304,13 @@ def _point_to_restore(database: str) -> None:
 
 def _list_backups(path: Path, out: TextIO) -> int:
     from uitstroom.commands.backup import print_backups
+    from uitstroom.services import vault
 
     return print_backups(path, vault.backups_of(path), out)
 
 
 def _restore_without_opening(path: Path, source: Path | None, out: TextIO) -> int:
+    from uitstroom.services import vault
     from uitstroom.services.backups import PassphraseNeeded, recover
 
     backup_dir = vault.backups_of(path)
@@ -316,6 +329,8 @@ def _restore_without_opening(path: Path, source: Path | None, out: TextIO) -> in
 
 
 def _demo(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.domain.enums import SchoolType
+    from uitstroom.services.access import require_coordinator
     from uitstroom.services.demo import DEMO_LEAVERS, insert_demo_cohort
     from uitstroom.services.pupils import PupilService
 
@@ -342,6 +357,7 @@ def _demo(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cohort_label(db: Database, wanted: str | None) -> str:
+    from uitstroom.domain.schoolyear import SchoolYear
     from uitstroom.services.pupils import PupilService
 
     if wanted:
@@ -355,6 +371,8 @@ def _cohort_label(db: Database, wanted: str | None) -> str:
 
 def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.domain.importing import guess_mapping
+    from uitstroom.services.access import require_coordinator
+    from uitstroom.services.backups import import_backup
     from uitstroom.services.identity import author_name
     from uitstroom.services.importing import ImportService
     from uitstroom.services.pupils import SchoolService

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
-from uitstroom.domain.durability import BackupReason
-from uitstroom.services.access import require_coordinator
-from uitstroom.services.backups import (
-    backup_before,
-    list_backups,
-    newest_verified,
-    restore_backup,
-)
-from uitstroom.services.database import Database
 from uitstroom.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from uitstroom.services.database import Database
 
 EXIT_OK = 0
 
@@ -64,6 +58,8 @@ def _folder(db: Database) -> tuple[Path, Path]:
 
 def print_backups(path: Path, folder: Path, out: TextIO) -> int:
     """The list, read from the folder alone: it works when the database does not open."""
+    from uitstroom.services.backups import list_backups
+
     backups = list_backups(path, folder)
     if not backups:
         print(f"Er zijn nog geen back-ups in {folder}.", file=out)
@@ -79,6 +75,9 @@ def print_backups(path: Path, folder: Path, out: TextIO) -> int:
 
 
 def _backup(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.domain.durability import BackupReason
+    from uitstroom.services.backups import backup_before
+
     path, folder = _folder(db)
     if args.list:
         return print_backups(path, folder, out)
@@ -88,6 +87,9 @@ def _backup(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _restore(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.access import require_coordinator
+    from uitstroom.services.backups import newest_verified, restore_backup
+
     require_coordinator(db.actor)
     source = args.file
     if source is None:

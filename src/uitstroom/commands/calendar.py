@@ -6,13 +6,15 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
-from uitstroom.domain.attention import AttentionItem, Group, countdown_text
-from uitstroom.services.database import Database
-from uitstroom.services.files import write_atomically
-from uitstroom.services.planning import PlanningService
+
+if TYPE_CHECKING:
+    from uitstroom.domain.attention import AttentionItem
+
+if TYPE_CHECKING:
+    from uitstroom.services.database import Database
 
 EXIT_OK = 0
 
@@ -66,6 +68,9 @@ def item_json(item: AttentionItem) -> dict[str, Any]:
 
 
 def _attention(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.domain.attention import Group, countdown_text
+    from uitstroom.services.planning import PlanningService
+
     today = args.date or date.today()
     service = PlanningService(db.sessions, actor=db.actor)
     items = service.attention(today, mentor=args.mentor, klas=args.klas)
@@ -91,6 +96,9 @@ def _attention(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _calendar(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.files import write_atomically
+    from uitstroom.services.planning import PlanningService
+
     name = "Uitstroom" + "".join(f" {f}" for f in (args.klas, args.mentor) if f)
     data = PlanningService(db.sessions, actor=db.actor).ics(
         date.today(), mentor=args.mentor, klas=args.klas, name=name

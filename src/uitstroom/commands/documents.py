@@ -6,21 +6,20 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
-from uitstroom.domain.handover import DocumentKind, Receiver
-from uitstroom.services.audit import current_actor
-from uitstroom.services.database import Database
 from uitstroom.services.errors import NotFoundError, ServiceError, ValidationError
-from uitstroom.services.files import FileWriteError, write_error_message
-from uitstroom.services.handover import HandoverService
-from uitstroom.services.pupils import PupilService
+
+if TYPE_CHECKING:
+    from uitstroom.services.database import Database
 
 EXIT_OK = 0
 
 
 def register(commands: Any) -> dict[str, Handler]:
+    from uitstroom.domain.handover import DocumentKind, Receiver
+
     document = commands.add_parser(
         "document",
         help="maak een transitieplan, Paspoort voor Succes of overdracht als PDF",
@@ -62,6 +61,12 @@ def register(commands: Any) -> dict[str, Handler]:
 
 
 def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.domain.handover import DocumentKind, Receiver
+    from uitstroom.services.audit import current_actor
+    from uitstroom.services.files import FileWriteError, write_error_message
+    from uitstroom.services.handover import HandoverService
+    from uitstroom.services.pupils import PupilService
+
     kind = DocumentKind(args.kind)
     receiver = Receiver(args.receiver) if args.receiver else None
     if kind is DocumentKind.OVERDRACHT and receiver is None:

@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
-from uitstroom.domain.exit import ExitField
-from uitstroom.domain.importing import ImportProblem
-from uitstroom.services.audit import current_actor
-from uitstroom.services.backups import import_backup
-from uitstroom.services.database import Database
-from uitstroom.services.exit import ExitService
+
+if TYPE_CHECKING:
+    from uitstroom.domain.importing import ImportProblem
+
+if TYPE_CHECKING:
+    from uitstroom.services.database import Database
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
 
 
 def register(commands: Any) -> dict[str, Handler]:
+    from uitstroom.domain.exit import ExitField
+
     exit_parser = commands.add_parser(
         "exit",
         help="mbo: exitgesprekken die elders zijn vastgelegd importeren",
@@ -59,6 +61,10 @@ def problem_line(problem: ImportProblem) -> str:
 
 
 def _exit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.audit import current_actor
+    from uitstroom.services.backups import import_backup
+    from uitstroom.services.exit import ExitService
+
     with db.sessions() as session:
         actor = current_actor(session)
     service = ExitService(db.sessions, before_write=import_backup(db), actor=db.actor)

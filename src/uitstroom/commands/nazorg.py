@@ -7,17 +7,16 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
-from uitstroom.domain.dates import dutch_date
-from uitstroom.domain.nazorg import AgendaItem
-from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.services.audit import current_actor
-from uitstroom.services.database import Database
 from uitstroom.services.errors import ValidationError
-from uitstroom.services.exit import ExitService
-from uitstroom.services.nazorg import NazorgService
+
+if TYPE_CHECKING:
+    from uitstroom.domain.nazorg import AgendaItem
+
+if TYPE_CHECKING:
+    from uitstroom.services.database import Database
 
 EXIT_OK = 0
 
@@ -115,6 +114,9 @@ def item_json(item: AgendaItem) -> dict[str, Any]:
 
 
 def _nazorg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.domain.dates import dutch_date
+    from uitstroom.services.nazorg import NazorgService
+
     today = args.date or date.today()
     items = NazorgService(db.sessions, actor=db.actor).agenda(today, mentor=args.mentor)
     if args.json:
@@ -146,6 +148,10 @@ def _nazorg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.domain.schoolyear import SchoolYear
+    from uitstroom.services.audit import current_actor
+    from uitstroom.services.nazorg import NazorgService
+
     if args.report_command == "exits":
         return _report_exits(db, args, out)
     try:
@@ -165,6 +171,10 @@ def _report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _report_exits(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.domain.schoolyear import SchoolYear
+    from uitstroom.services.audit import current_actor
+    from uitstroom.services.exit import ExitService
+
     try:
         year = SchoolYear.parse(args.year).label
     except ValueError as exc:

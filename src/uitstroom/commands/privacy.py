@@ -7,18 +7,17 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
-from uitstroom.domain.audit import AuditEntry, ChainAnchor
-from uitstroom.services.audit import AuditService, ChainReport, anchor_in_file
-from uitstroom.services.backups import anchors as backup_anchors
-from uitstroom.services.database import Database
 from uitstroom.services.errors import ServiceError
-from uitstroom.services.identity import author_name
-from uitstroom.services.pupils import SchoolService
-from uitstroom.services.retention import RetentionService, purge_backup
-from uitstroom.services.rights import RightsService
+
+if TYPE_CHECKING:
+    from uitstroom.domain.audit import AuditEntry, ChainAnchor
+
+if TYPE_CHECKING:
+    from uitstroom.services.audit import ChainReport
+    from uitstroom.services.database import Database
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -81,10 +80,15 @@ def _iso_date(text: str) -> date:
 
 
 def _actor(db: Database) -> str:
+    from uitstroom.services.identity import author_name
+    from uitstroom.services.pupils import SchoolService
+
     return author_name(SchoolService(db.sessions).settings())
 
 
 def _purge(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.retention import RetentionService, purge_backup
+
     today = args.date or date.today()
     service = RetentionService(db.sessions, backup=purge_backup(db), actor=db.actor)
     if not args.preview:
@@ -111,6 +115,8 @@ def _purge(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _inzage(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.rights import RightsService
+
     service = RightsService(db.sessions, actor=db.actor)
     files = service.export_inzage(service.find(args.pupil), args.out, _actor(db))
     print(f"Inzage geschreven:\n  {files.pdf}\n  {files.json}", file=out)
@@ -118,6 +124,8 @@ def _inzage(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _erase(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.rights import RightsService
+
     service = RightsService(db.sessions, actor=db.actor)
     pupil_id = service.find(args.pupil)
     if not args.yes:
@@ -145,6 +153,10 @@ _AFTER_PURGE = (
 
 
 def _audit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+
+    from uitstroom.services.audit import AuditService, anchor_in_file
+    from uitstroom.services.backups import anchors as backup_anchors
+
     try:
         given = [anchor_in_file(file) for file in args.anker]
     except ValueError as exc:

@@ -7,13 +7,13 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
-from uitstroom.services.access import require_coordinator
-from uitstroom.services.connection import ServerAddress, ServerProblem, remember_password
-from uitstroom.services.database import Database, DatabaseOpenError, ServerRefused
-from uitstroom.services.server import CopyResult, download, upload
+
+if TYPE_CHECKING:
+    from uitstroom.services.database import Database
+    from uitstroom.services.server import CopyResult
 
 EXIT_OK = 0
 EXIT_DATABASE = 3
@@ -88,6 +88,9 @@ def _report(result: CopyResult, where: str, out: TextIO) -> None:
 
 def _with_password(attempt: Any, url: str, remember: bool) -> Any:
     """Try with the keychain's password; when the server wants another, ask at the terminal."""
+    from uitstroom.services.connection import ServerAddress, ServerProblem, remember_password
+    from uitstroom.services.database import ServerRefused
+
     address = ServerAddress.from_url(url)
     try:
         return attempt(None)
@@ -102,6 +105,8 @@ def _with_password(attempt: Any, url: str, remember: bool) -> Any:
 
 
 def _server(db: Database | None, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.database import DatabaseOpenError
+
     try:
         if args.server_command == "upload":
             assert db is not None
@@ -113,6 +118,10 @@ def _server(db: Database | None, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _upload(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.access import require_coordinator
+    from uitstroom.services.connection import ServerAddress
+    from uitstroom.services.server import upload
+
     require_coordinator(db.actor)
     target = ServerAddress.from_url(args.url)
     print(
@@ -138,6 +147,8 @@ def _upload(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 def _download(args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.cli import _ask_passphrase
+    from uitstroom.services.connection import ServerAddress
+    from uitstroom.services.server import download
 
     source = ServerAddress.from_url(args.url)
     target = args.file.expanduser().resolve()
