@@ -23,7 +23,7 @@ from pathlib import Path
 
 import keyring
 
-from bench.data import FOLDER, PASSPHRASE, TODAY, cohort_database
+from bench.data import FOLDER, PASSPHRASE, TODAY, cohort_database, passphrase_file
 from bench.keychain import BACKEND, FILE_ENV, FileKeychain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,8 +45,11 @@ class Figures:
 
 
 def environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "UITSTROOM_PASSPHRASE_FILE"}
+    env = dict(os.environ)
     env.update(
+        # The key comes from the keychain (the program asks it first); the file only keeps the
+        # window from asking for a dagwachtwoord at its first start, as for scripts.
+        UITSTROOM_PASSPHRASE_FILE=str(passphrase_file()),
         QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"),
         PYTHON_KEYRING_BACKEND=BACKEND,
         # A PYTHONPATH given (another checkout's src, to measure it) comes after bench/.

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from uitstroom import APP_NAME, APP_ORG, __version__
 from uitstroom.paths import resource
+from uitstroom.services.database import Database
 from uitstroom.services.exit import ExitService
 from uitstroom.services.handover import HandoverService
 from uitstroom.services.identity import author_name
@@ -20,9 +21,7 @@ from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.services.users import UserService
-from uitstroom.ui.backup_dialog import start_up
 from uitstroom.ui.main_window import MainWindow, Services
-from uitstroom.ui.pdf_preview import remove_temp_files
 from uitstroom.ui.unlock import passphrase_from_env, unlock_database
 
 # Set by bench/frozen_start.py: report when the window is on screen, then quit.
@@ -66,6 +65,13 @@ def _report_startup(app: QApplication, window: MainWindow, probe: str) -> None:
     app.quit()
 
 
+def _start_up(window: MainWindow, db: Database) -> None:
+    # The backup dialog and its services on first use: after Vandaag is on screen.
+    from uitstroom.ui.backup_dialog import start_up
+
+    start_up(window, db)
+
+
 def run_gui(database: str, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     assert isinstance(app, QApplication)
@@ -97,8 +103,6 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
             exit=ExitService(db.sessions, actor=actor),
             actor=actor,
         )
-        # Copies opened in the PDF reader hold personal data: gone when the program closes.
-        app.aboutToQuit.connect(remove_temp_files)
         author = actor.name if actor is not None else author_name(school.settings())
         window = MainWindow(services, author, QSettings())
         window.show()
@@ -125,7 +129,7 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
 
         QTimer.singleShot(0, first_questions)
         # After the first paint: the warning about a risky folder and the backup of the day.
-        QTimer.singleShot(0, lambda: start_up(window, db))
+        QTimer.singleShot(0, lambda: _start_up(window, db))
         probe = os.environ.get(STARTUP_PROBE_ENV)
         if probe:
             QTimer.singleShot(0, lambda: _report_startup(app, window, probe))

@@ -15,7 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from factories import make_pupil
-from uitstroom.documents.inzage import Inzage, KeptUntil, render_inzage
+from uitstroom.documents.inzage import render_inzage
+from uitstroom.documents.inzage_data import Inzage, KeptUntil
 from uitstroom.domain.audit import AuditAction, AuditEntry
 from uitstroom.domain.enums import Route, TimelineKind
 from uitstroom.domain.model import (

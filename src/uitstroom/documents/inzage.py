@@ -9,8 +9,7 @@ every field).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import IO
 
 from reportlab.lib import colors
@@ -25,11 +24,12 @@ from uitstroom.documents.base import (
     para,
     render,
 )
-from uitstroom.domain.audit import AuditAction, AuditEntry
+from uitstroom.documents.inzage_data import Inzage, InzagePart
+from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import JaNeeOnbekend, Route, TimelineKind
 from uitstroom.domain.handover import contact_lines
 from uitstroom.domain.importing import ImportField
-from uitstroom.domain.model import Guardian, PupilRecord, SchoolSettings, Stage
+from uitstroom.domain.model import Guardian, SchoolSettings, Stage
 
 LABEL_WIDTH = 52 * mm
 # Room a heading needs below it on a page, or it moves to the next one with its text.
@@ -37,50 +37,6 @@ SECTION_ROOM = 45 * mm
 ENTRY_ROOM = 16 * mm
 GRID = colors.HexColor("#d5dce3")
 HEAD_FILL = colors.HexColor("#eef3f9")
-
-
-@dataclass(frozen=True)
-class KeptUntil:
-    """How long one kind of data is kept: the category in plain words and the last day."""
-
-    what: str
-    until: date | None
-
-
-@dataclass(frozen=True)
-class InzageBlock:
-    """One item of a part: a title and its fields as (label, text); texts may be long."""
-
-    title: str
-    fields: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class InzagePart:
-    """A part of the overview beyond the pupil record (the transitieplan, the paspoort, the
-    consents, the documents made), as headings and texts."""
-
-    heading: str
-    blocks: tuple[InzageBlock, ...]
-    empty: str = "Hier staat niets in."
-
-
-@dataclass(frozen=True)
-class Inzage:
-    school: SchoolSettings
-    record: PupilRecord
-    audit: tuple[AuditEntry, ...]
-    made_at: datetime
-    made_by: str
-    kept_until: tuple[KeptUntil, ...] = ()
-    nazorg_until: date | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    # What the last import from the pupil administration wrote, per ImportField value.
-    imported_values: Mapping[str, str] = field(default_factory=dict)
-    parts: tuple[InzagePart, ...] = ()
-    # The same parts for the JSON beside the PDF, as plain JSON values by key.
-    parts_json: Mapping[str, object] = field(default_factory=dict)
 
 
 # What each line of the audit trail means, in a parent's words.

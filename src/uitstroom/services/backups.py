@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlcipher3.dbapi2 as sqlcipher
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 
 from uitstroom.domain.audit import GENESIS, AuditAction, ChainAnchor
 from uitstroom.domain.damage import Trouble, trouble_message
@@ -384,11 +382,7 @@ def verify_backup(source: Path, key: bytes) -> str:
 
 
 def _known_revision(revision: object) -> bool:
-    scripts = ScriptDirectory(str(migrate.MIGRATIONS))
-    try:
-        return scripts.get_revision(str(revision)) is not None
-    except CommandError:
-        return False
+    return migrate.known_revision(str(revision))
 
 
 def restore_backup(db: Database, source: Path, now: datetime | None = None) -> RestoreResult:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -97,7 +97,6 @@ from uitstroom.services.errors import (
 )
 from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import school_header, sections_text
-from uitstroom.services.importing import ImportService, ImportTable
 from uitstroom.services.nazorg import school_offsets, store_leaving
 from uitstroom.services.planning import current_labels
 from uitstroom.storage.models import (
@@ -125,6 +124,10 @@ FINISHED_ALREADY = (
     "Dit exitgesprek is al afgerond. Kies 'Heropenen' om het te wijzigen; daarna kunt u het "
     "opnieuw afronden."
 )
+
+if TYPE_CHECKING:
+    # The import of a spreadsheet on first use: the start never reads one.
+    from uitstroom.services.importing import ImportTable
 
 
 @dataclass(frozen=True)
@@ -472,6 +475,8 @@ class ExitService:
         rule) refuses the file, by its row number."""
         require_coordinator(self._actor)
         actor = author_of(self._actor, actor)
+        from uitstroom.services.importing import ImportService
+
         table = ImportService(self._sessions, self._clock).read(Path(path))
         now = self._clock()
         with self._sessions() as session:

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from uitstroom.domain.calendar import Anchor, SchoolCalendar
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//Uitstroom//Uitstroom//NL"
 
@@ -47,6 +49,9 @@ def build_ics(
     name: str,
     stamp: datetime,
 ) -> bytes:
+    # icalendar on first use: the start screen never writes a calendar.
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -69,6 +74,8 @@ def build_ics(
 
 
 def _all_day(uid: str, summary: str, day: date, stamp: datetime) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)

@@ -20,7 +20,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from icalendar import Calendar, Event
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
@@ -862,6 +861,8 @@ class NazorgService(Service):
                 .where(*where)
                 .order_by(_MOMENTS.c.due, _MOMENTS.c.id)
             ).all()
+        from icalendar import Calendar, Event
+
         stamp = self._clock()
         calendar = Calendar()
         calendar.add("prodid", PRODID)

@@ -18,13 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from uitstroom.documents.inzage import (
-    Inzage,
-    InzageBlock,
-    InzagePart,
-    KeptUntil,
-    render_inzage,
-)
+from uitstroom.documents.inzage_data import Inzage, InzageBlock, InzagePart, KeptUntil
 from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.dates import dutch_date
@@ -123,6 +117,8 @@ class RightsService:
             data = _inzage(session, pupil_id, actor, now)
             stem = f"inzage-{_safe(data.record.pupil.leerlingnummer)}-{now:%Y-%m-%d}"
             pdf = io.BytesIO()
+            from uitstroom.documents.inzage import render_inzage
+
             render_inzage(data, pdf)
             files = InzageFiles(folder / f"{stem}.pdf", folder / f"{stem}.json")
             with atomic_output(files.pdf) as pdf_out, atomic_output(files.json) as json_out:

@@ -14,7 +14,17 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QSize, Qt, QUrl
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    QUrl,
+)
 from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -41,6 +51,10 @@ def temp_folder() -> Path:
     if _TEMP_FOLDER is None or not _TEMP_FOLDER.exists():
         _TEMP_FOLDER = Path(tempfile.mkdtemp(prefix="uitstroom-"))
         atexit.register(remove_temp_files)
+        # Copies opened in the PDF reader hold personal data: gone when the program closes.
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(remove_temp_files)
     return _TEMP_FOLDER
 
 

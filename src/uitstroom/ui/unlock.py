@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uitstroom.documents.recovery_sheet import RecoverySheet, render_recovery_sheet
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.damage import Trouble
 from uitstroom.paths import PASSPHRASE_ENV, backup_dir_for
@@ -45,6 +45,10 @@ from uitstroom.storage.keys import MIN_PASSPHRASE, read_keyfile
 from uitstroom.ui.forms import MessageBanner, heading
 from uitstroom.ui.recovery_dialog import RecoveryDialog
 from uitstroom.ui.server_dialog import ServerDialog
+
+if TYPE_CHECKING:
+    # reportlab on first use: only a new database or a new passphrase makes a herstelblad.
+    from uitstroom.documents.recovery_sheet import RecoverySheet
 
 
 class Mode(Enum):
@@ -243,6 +247,8 @@ class RecoverySheetDialog(QDialog):
         if not path:
             return
         target = Path(path)
+        from uitstroom.documents.recovery_sheet import render_recovery_sheet
+
         buffer = io.BytesIO()
         render_recovery_sheet(self._sheet, buffer)
         try:
@@ -435,6 +441,8 @@ def open_server_database(url: str, parent: QWidget | None = None) -> Database | 
 
 def recovery_sheet(path: Path, passphrase: str, school_name: str = "") -> RecoverySheet:
     """The herstelblad's content for the database at `path` and its (new) passphrase."""
+    from uitstroom.documents.recovery_sheet import RecoverySheet
+
     return RecoverySheet(
         school_name=school_name,
         database_location=str(path),
