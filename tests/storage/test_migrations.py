@@ -124,3 +124,23 @@ def test_the_rebuild_for_never_reused_ids_keeps_every_pupil_and_what_hangs_from_
         )
         assert connection.exec_driver_sql("SELECT max(id) FROM pupil").scalar() == 3
     engine.dispose()
+
+
+def test_the_head_and_revisions_read_without_alembic_are_alembics(tmp_path: Path) -> None:
+    """The start reads the head from the migration files and the stored revision with one
+    query (issue 17); both must say what Alembic says, or a database would not be upgraded."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(migrate.MIGRATIONS))
+    engine = cipher.make_encrypted_engine(tmp_path / "school.db", new_data_key())
+    assert migrate.head_revision(engine) == scripts.get_current_head()
+    for script in scripts.walk_revisions():
+        assert migrate.known_revision(script.revision)
+    assert not migrate.known_revision("9999")
+    assert migrate.current_revision(engine) is None
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        stored = MigrationContext.configure(connection).get_current_revision()
+    assert migrate.current_revision(engine) == stored == scripts.get_current_head()
+    assert not migrate.needs_upgrade(engine)
+    engine.dispose()
