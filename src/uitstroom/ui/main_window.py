@@ -38,19 +38,12 @@ from uitstroom.domain.handover import DocumentKind
 from uitstroom.domain.model import Pupil, PupilRecord, PupilSummary, SchoolSettings
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.paths import choose_server, chosen_server
-from uitstroom.services.audit import AuditService
-from uitstroom.services.backups import anchors as backup_anchors
-from uitstroom.services.backups import import_backup
 from uitstroom.services.database import Database
-from uitstroom.services.demo import DEMO_LEAVERS, insert_demo_cohort
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.identity import author_name
 from uitstroom.services.pupils import PupilService, SchoolService
-from uitstroom.services.retention import PurgeResult, RetentionService, purge_backup
-from uitstroom.services.rights import RightsService
 from uitstroom.services.users import ChangeMark, ChangeService
 from uitstroom.ui import rights
-from uitstroom.ui.audit_dialog import show_audit_trail
 from uitstroom.ui.cohort_model import (
     ROW_ROLE,
     CohortFilter,
@@ -64,8 +57,6 @@ from uitstroom.ui.first_run import FirstRunChoice, FirstRunDialog
 from uitstroom.ui.forms import problems_of
 from uitstroom.ui.lock import WindowLock
 from uitstroom.ui.pupil_view import PupilView
-from uitstroom.ui.retention_dialog import RetentionDialog, offer_purge
-from uitstroom.ui.settings_dialog import SettingsDialog
 from uitstroom.ui.today_view import TodayView
 from uitstroom.ui.words import words_for
 from uitstroom.ui.worker import run_with_progress
@@ -78,6 +69,7 @@ if TYPE_CHECKING:
     from uitstroom.services.handover import HandoverService
     from uitstroom.services.nazorg import NazorgService
     from uitstroom.services.planning import PlanningService
+    from uitstroom.services.retention import PurgeResult, RetentionService
     from uitstroom.ui.nazorg_view import NazorgView
 
 
@@ -139,9 +131,9 @@ class MainWindow(QMainWindow):
         self.model = CohortModel(services.pupils.summaries(), self._school.school_type, self)
         self.planning = services.planning
         if self.planning is not None:
-            # Once, right after the first paint, and after changes; never per paint. With
-            # 20,000 pupils statuses and the Vandaag list take a second: the window shows first.
-            QTimer.singleShot(0, self, self._refresh_planning)
+            # Every pupil's status once, right after the first paint, and after changes; never
+            # per paint. With 20,000 pupils they take a while: the window shows first.
+            QTimer.singleShot(0, self, self._refresh_statuses)
         self.proxy = CohortProxy(self.model, self)
         self.detail = PupilView(
             services.pupils,
@@ -198,6 +190,10 @@ class MainWindow(QMainWindow):
             geometry = settings.value("main_window/geometry")
             if geometry is not None:
                 self.restoreGeometry(geometry)
+        if self.today_view is not None and self._today_visible():
+            # The start screen filled before the window is first shown (indexed queries; see
+            # bench/start.py): never an empty Vandaag first.
+            self.today_view.reload()
 
     # --- building ------------------------------------------------------------------------
     def _build_left_side(self) -> QWidget:
@@ -227,9 +223,7 @@ class MainWindow(QMainWindow):
         tabs.addTab(cohort, self._words.all_pupils_tab)
         self._cohort_page = cohort
         tabs.currentChanged.connect(self._on_left_tab_changed)
-        if self.model.rowCount():
-            self.today_view.show_loading()
-        else:
+        if not self.model.rowCount():
             tabs.setCurrentWidget(cohort)
         return tabs
 
@@ -490,12 +484,7 @@ class MainWindow(QMainWindow):
         self.privacy_menu = menus.addMenu("&Privacy")
         # audit trail: Logboek…; retention: Bewaartermijnen en opschonen…
         self.audit_action = self.privacy_menu.addAction("&Logboek…")
-        self.audit_action.triggered.connect(
-            lambda _checked=False: show_audit_trail(
-                self,
-                AuditService(self._services.sessions, self._services.actor, self._backup_anchors()),
-            )
-        )
+        self.audit_action.triggered.connect(lambda _checked=False: self.show_audit_trail())
         self.retention_action = self.privacy_menu.addAction("&Bewaartermijnen en opschonen…")
         self.retention_action.triggered.connect(lambda _checked=False: self.show_retention())
         # lock: Vergrendelen (Ctrl+L), Herstelwachtwoord wijzigen…
@@ -601,11 +590,15 @@ class MainWindow(QMainWindow):
         again, and the Vandaag list read again."""
         if self.planning is None:
             return
-        self.model.set_statuses(self.planning.statuses(self._today()))
+        self._refresh_statuses()
         if self.today_view is not None:
             self.today_view.stale = True
             if self.left_tabs is not None and self.left_tabs.currentWidget() is self.today_view:
                 self.today_view.reload()
+
+    def _refresh_statuses(self) -> None:
+        if self.planning is not None:
+            self.model.set_statuses(self.planning.statuses(self._today()))
 
     def select_pupil(self, pupil_id: int | None) -> bool:
         """Make a pupil the table's current row without it counting as the user's choice."""
@@ -812,6 +805,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 8000)
 
     def edit_school(self, intro: str = "") -> bool:
+        from uitstroom.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(
             self._services.school,
             self._school,
@@ -830,6 +825,8 @@ class MainWindow(QMainWindow):
         return True
 
     def import_file(self) -> None:
+        from uitstroom.services.backups import import_backup
+
         if not self.detail.resolve_unsaved():
             return
         try:
@@ -934,8 +931,19 @@ class MainWindow(QMainWindow):
                 10000,
             )
 
+    def show_audit_trail(self) -> None:
+        from uitstroom.services.audit import AuditService
+        from uitstroom.ui.audit_dialog import show_audit_trail
+
+        show_audit_trail(
+            self,
+            AuditService(self._services.sessions, self._services.actor, self._backup_anchors()),
+        )
+
     def _backup_anchors(self) -> Callable[[], list[ChainAnchor]] | None:
         """The audit heads the backups recorded, for "Keten controleren" (a file only)."""
+        from uitstroom.services.backups import anchors as backup_anchors
+
         database = self._services.database
         if database is None or database.path is None or database.backup_dir is None:
             return None
@@ -1233,6 +1241,8 @@ class MainWindow(QMainWindow):
 
     # --- privacy -------------------------------------------------------------------------
     def _retention(self) -> RetentionService:
+        from uitstroom.services.retention import RetentionService, purge_backup
+
         db = self._services.database
 
         def now() -> datetime:
@@ -1245,6 +1255,8 @@ class MainWindow(QMainWindow):
 
     def offer_purge(self) -> None:
         # The coordinator's: the list names every pupil whose data is due to go.
+        from uitstroom.ui.retention_dialog import offer_purge
+
         if not self._actor.is_coordinator:
             return
         offer_purge(
@@ -1258,6 +1270,8 @@ class MainWindow(QMainWindow):
         )
 
     def show_retention(self) -> None:
+        from uitstroom.ui.retention_dialog import RetentionDialog
+
         if not self.detail.resolve_unsaved():
             return
         dialog = RetentionDialog(self._retention(), self._author, self._today(), parent=self)
@@ -1287,6 +1301,8 @@ class MainWindow(QMainWindow):
 
     def export_inzage(self) -> None:
         # The inzage shows what is stored: unsaved edits are saved or discarded first.
+        from uitstroom.services.rights import RightsService
+
         if not self.detail.resolve_unsaved():
             return
         pupil = self._saved_pupil()
@@ -1299,6 +1315,8 @@ class MainWindow(QMainWindow):
             )
 
     def erase_on_request(self) -> None:
+        from uitstroom.services.rights import RightsService
+
         if not self.detail.resolve_unsaved():
             return
         pupil = self._saved_pupil()
@@ -1347,6 +1365,8 @@ class MainWindow(QMainWindow):
 
     def load_demo_cohort(self) -> None:
         # With last year's leavers, so the Nazorg agenda and the figures have something to show.
+        from uitstroom.services.demo import DEMO_LEAVERS, insert_demo_cohort
+
         count = insert_demo_cohort(
             self._services.sessions, today=self._today(), leavers=DEMO_LEAVERS
         )

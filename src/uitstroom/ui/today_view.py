@@ -457,11 +457,6 @@ class TodayView(QWidget):
         if not self.stale:
             self._show(keep=self._selected_key())
 
-    def show_loading(self) -> None:
-        today = self._today()
-        self.heading.setText(f"Vandaag, {long_day(today)}")
-        self.advice.setText("Even kijken wat er vandaag moet gebeuren…")
-
     def reload(self) -> None:
         """Ask the service again (at start-up, after changes made elsewhere)."""
         today = self._today()
