@@ -7,12 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
-
 from uitstroom import APP_NAME, APP_ORG, __version__
 from uitstroom.paths import resource
+from uitstroom.services import backups, vault  # noqa: F401 (see below)
 from uitstroom.services.database import Database
 from uitstroom.services.exit import ExitService
 from uitstroom.services.handover import HandoverService
@@ -21,6 +18,17 @@ from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.services.users import UserService
+
+# isort: split
+# Qt after the layers below the window. Once imported, PySide6 reads the source of every
+# Python module imported after it, to see whether it uses PySide6 (PYSIDE-2029): SQLAlchemy,
+# the models and the services imported first are not read, which saves the start some time and
+# about 20 MB of source text kept in memory (linecache). `backups` and `vault` are here for
+# that only: the unlock and backup dialogs use them.
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
 from uitstroom.ui.main_window import MainWindow, Services
 from uitstroom.ui.unlock import passphrase_from_env, unlock_database
 
