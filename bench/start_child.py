@@ -21,10 +21,13 @@ KEYSTROKES = ("j", "ja", "jan", "jans", "janse", "jansen", "", "p", "pr", "pro4"
 def main() -> None:
     database, spawned = sys.argv[1], float(sys.argv[2])
     screenshot = sys.argv[3] if len(sys.argv) > 3 else None
+    # As the program does (cli.main): the window's module first, then Qt.
+    from uitstroom.app import run_gui
+
+    # isort: split
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
 
-    from uitstroom.app import run_gui
     from uitstroom.ui.main_window import MainWindow
     from uitstroom.ui.today_view import TodayView
 
@@ -33,20 +36,34 @@ def main() -> None:
 
     reload = TodayView.reload
 
-    def filled(view: TodayView) -> None:
-        """The counted moment: the first time the Vandaag list is read, shown and painted."""
-        reload(view)
-        if "vandaag_s" in figures:
-            return
-        window = view.window()
+    def count(window: MainWindow) -> None:
+        """The counted moment: the window on screen, painted, with its Vandaag list filled."""
         window.repaint()
         figures["vandaag_s"] = time.monotonic() - spawned
-        figures["items"] = view.model.rowCount()
+        today = window.today_view
+        figures["items"] = today.model.rowCount() if today is not None else 0
         figures["modules"] = len(sys.modules)
         figures["start_peak_mb"] = peak_mb()
         if screenshot:
             window.grab().save(screenshot)
         QTimer.singleShot(0, rest)
+
+    def filled(view: TodayView) -> None:
+        reload(view)
+        window = view.window()
+        if "vandaag_s" not in figures and window.isVisible():
+            count(window)  # filled after the window was shown
+
+    def probe() -> None:
+        """Filled before the window was shown: counted at the first turn of the event loop."""
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+        if "vandaag_s" in figures:
+            return
+        today = windows[0].today_view if windows else None
+        if windows and windows[0].isVisible() and today is not None and not today.stale:
+            count(windows[0])
+        else:
+            QTimer.singleShot(0, probe)
 
     def rest() -> None:
         window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
@@ -69,6 +86,7 @@ def main() -> None:
         app.quit()
 
     TodayView.reload = filled  # type: ignore[method-assign]
+    QTimer.singleShot(0, probe)
     run_gui(database)
     print(" ".join(f"{k}={v:.4f}" for k, v in figures.items()), flush=True)
 
