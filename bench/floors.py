@@ -10,6 +10,7 @@ DATABASE is a plain SQLite file with a table `pupils` (made by bench/start.py)."
 
 from __future__ import annotations
 
+import resource
 import sqlite3
 import sys
 import time
@@ -21,6 +22,12 @@ def peak_mb() -> float:
             if line.startswith("VmHWM"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_s() -> float:
+    """CPU seconds of this process so far: on a shared machine less noisy than wall time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def gui(database: str, spawned: float) -> None:
@@ -48,7 +55,8 @@ def gui(database: str, spawned: float) -> None:
     view.show()
     view.repaint()
     app.processEvents()
-    print(f"shown={time.monotonic() - spawned:.4f} rows={len(rows)} peak_mb={peak_mb():.1f}")
+    shown = time.monotonic() - spawned
+    print(f"shown={shown:.4f} rows={len(rows)} peak_mb={peak_mb():.1f} cpu_s={cpu_s():.4f}")
 
 
 def pdf(database: str, out: str, font: str) -> None:

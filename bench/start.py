@@ -121,12 +121,13 @@ def pupil_and_klas(path: Path, key: bytes) -> tuple[str, str, int]:
     return number, klas, size
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds from spawn to exit, and the process's peak memory in MB (GNU time reports
-    it; a child forked from this process would count this process's pages until it execs)."""
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds from spawn to exit, CPU seconds, and the process's peak memory in MB (GNU
+    time reports them; a child forked from this process would count this process's pages until
+    it execs)."""
     start = time.monotonic()
     result = subprocess.run(
-        ["/usr/bin/time", "-f", "peak_kb=%M", *command],
+        ["/usr/bin/time", "-f", "cpu_s=%U+%S peak_kb=%M", *command],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -137,8 +138,9 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     )
     seconds = time.monotonic() - start
     assert result.returncode == 0, (command, result.returncode, result.stderr[-2000:])
-    peak = result.stderr.strip().splitlines()[-1]
-    return seconds, int(peak.removeprefix("peak_kb=")) / 1024
+    cpu, peak = result.stderr.strip().splitlines()[-1].split()
+    user, system = cpu.removeprefix("cpu_s=").split("+")
+    return seconds, float(user) + float(system), int(peak.removeprefix("peak_kb=")) / 1024
 
 
 def key_values(command: list[str], env: dict[str, str]) -> dict[str, float]:
@@ -193,7 +195,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         figures.add("floor_gui_s", floor["shown"])
         figures.add("floor_gui_mb", floor["peak_mb"])
-        seconds, mb = timed(
+        figures.add("floor_gui_cpu", floor["cpu_s"])
+        seconds, cpu, mb = timed(
             [
                 sys.executable,
                 "-m",
@@ -206,6 +209,7 @@ def main(argv: list[str] | None = None) -> None:
             env,
         )
         figures.add("floor_pdf_s", seconds)
+        figures.add("floor_pdf_cpu", cpu)
         figures.add("floor_pdf_mb", mb)
         for name, path in [("demo", demo)] + [(str(n), p) for n, (p, _k) in databases.items()]:
             extra = [args.screenshot] if args.screenshot and run == 0 and name == "demo" else []
@@ -223,8 +227,10 @@ def main(argv: list[str] | None = None) -> None:
             for k, v in start.items():
                 figures.add(f"{name}_{k}", v)
         for name, options in (("version", ["--version"]), ("help", ["--help"])):
-            figures.add(f"{name}_s", timed([*uitstroom, *options], env)[0])
-        seconds, mb = timed(
+            seconds, cpu, _mb = timed([*uitstroom, *options], env)
+            figures.add(f"{name}_s", seconds)
+            figures.add(f"{name}_cpu", cpu)
+        seconds, cpu, mb = timed(
             [
                 *uitstroom,
                 "--db",
@@ -239,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
             env,
         )
         figures.add("paspoort_s", seconds)
+        figures.add("paspoort_cpu", cpu)
         figures.add("paspoort_mb", mb)
         figures.add(
             "klas_s",
@@ -350,6 +357,22 @@ def report(figures: Figures, sizes: list[int], klas_size: int, runs: int) -> Non
             f" {figures.median(f'{n}_peak_mb'):>15.0f} MB"
             f" {figures.median(f'{n}_search_ms_max'):>15.1f} ms"
         )
+    print(
+        f"\nCPU seconds (user + system, median; less disturbed by a shared machine than wall "
+        f"time): window floor {figures.median('floor_gui_cpu'):.2f}, PDF floor "
+        f"{figures.median('floor_pdf_cpu'):.2f}, "
+        + ", ".join(
+            f"{label} {figures.median(key):.2f}"
+            for label, key in (
+                ("Vandaag demo 200", "demo_cpu_s"),
+                *((f"Vandaag {n:,}", f"{n}_cpu_s") for n in sizes),
+                ("paspoort", "paspoort_cpu"),
+                ("--version", "version_cpu"),
+                ("--help", "help_cpu"),
+            )
+            if key in figures.values
+        )
+    )
     print(f"Modules loaded at the counted moment (demo): {figures.median('demo_modules'):.0f}")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import time
 
-from bench.floors import peak_mb
+from bench.floors import cpu_s, peak_mb
 
 KEYSTROKES = ("j", "ja", "jan", "jans", "janse", "jansen", "", "p", "pr", "pro4", "pro4a", "")
 
@@ -40,6 +40,7 @@ def main() -> None:
         """The counted moment: the window on screen, painted, with its Vandaag list filled."""
         window.repaint()
         figures["vandaag_s"] = time.monotonic() - spawned
+        figures["cpu_s"] = cpu_s()
         today = window.today_view
         figures["items"] = today.model.rowCount() if today is not None else 0
         figures["modules"] = len(sys.modules)
