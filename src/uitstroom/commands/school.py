@@ -7,13 +7,15 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
 from uitstroom.domain.letters import LetterKind, Meeting
 from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.services.database import Database
 from uitstroom.services.errors import ServiceError, ValidationError
+
+if TYPE_CHECKING:  # --version and --help load no database layer (tests/test_start_imports.py)
+    from uitstroom.services.database import Database
 
 EXIT_OK = 0
 
