@@ -25,6 +25,8 @@ from uitstroom.domain.nazorg import (
     Leaving,
     add_months,
     agenda,
+    attempts_since_reached,
+    call_correctable,
     outcomes,
 )
 from uitstroom.services.audit import AuditService
@@ -511,3 +513,99 @@ def test_inzage_shows_and_erasure_removes_the_nazorg_data(database: Database) ->
     assert service.files() == [] and service.signals(open_only=False) == []
     with pytest.raises(NotFoundError):
         service.log_call(pupil, call(date(2028, 1, 10)), ACTOR)
+
+
+# --- correcting a call logged by mistake (issue 19, item 6) -----------------------------
+
+MORNING = datetime(2027, 10, 16, 9, 30)
+
+
+def test_only_a_call_logged_today_can_be_corrected() -> None:
+    logged = CallRecord(date(2027, 10, 9), False, Channel.TELEFOON, logged_on=date(2027, 10, 16))
+    assert call_correctable(logged, date(2027, 10, 16))
+    assert not call_correctable(logged, date(2027, 10, 17))  # the next day: just after midnight
+    assert not call_correctable(logged, date(2027, 10, 15))
+    assert not call_correctable(
+        CallRecord(date(2027, 10, 9), False, Channel.TELEFOON), MORNING.date()
+    )
+
+
+def test_withdrawing_a_wrong_attempt_takes_back_the_uit_beeld_proposal(
+    database: Database,
+) -> None:
+    school(database)
+    pupil = add_pupil(database)
+    service = service_at(database, MORNING)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
+    service.log_call(pupil, call(date(2027, 9, 30), reached=False), ACTOR)
+    service.log_call(pupil, call(date(2027, 10, 8), reached=False), ACTOR)
+    wrong = service.log_call(pupil, call(date(2027, 10, 16), reached=False), ACTOR)
+    assert wrong.propose_uit_beeld
+    wrong_id = max(c.id or 0 for c in wrong.file.calls)
+
+    file = service.withdraw_call(wrong_id, "Verkeerde leerling aangeklikt", ACTOR)
+
+    assert [c.on for c in file.calls] == [date(2027, 9, 30), date(2027, 10, 8)]
+    assert attempts_since_reached(file.calls) == [date(2027, 9, 30), date(2027, 10, 8)]
+    entry = AuditService(database.sessions).entries()[0]
+    assert entry.action is AuditAction.NAZORG and entry.pupil_id == pupil
+    assert "ingetrokken" in entry.detail and "Verkeerde leerling aangeklikt" in entry.detail
+
+
+def test_correcting_not_reached_into_reached_ticks_the_moment_and_clears_the_attempt(
+    database: Database,
+) -> None:
+    school(database)
+    pupil = add_pupil(database)
+    service = service_at(database, MORNING)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
+    wrong = service.log_call(pupil, call(date(2027, 10, 16), reached=False), ACTOR)
+    assert attempts_since_reached(wrong.file.calls) == [date(2027, 10, 16)]
+    (logged,) = wrong.file.calls
+
+    right = service.correct_call(
+        logged.id or 0, call(date(2027, 10, 16), status=CallStatus.MBO), "Toch gesproken", ACTOR
+    )
+
+    (stored,) = right.file.calls
+    assert stored.reached and stored.status is CallStatus.MBO
+    assert attempts_since_reached(right.file.calls) == []
+    assert right.file.moments[0].done_on == date(2027, 10, 16)
+    assert "gecorrigeerd" in AuditService(database.sessions).entries()[0].detail
+
+
+def test_correcting_a_reached_call_reopens_its_moment_and_drops_its_unsent_alarm(
+    database: Database,
+) -> None:
+    school(database)
+    pupil = add_pupil(database, startkwalificatie=JaNeeOnbekend.NEE)
+    service = service_at(database, MORNING)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
+    wrong = service.log_call(pupil, call(date(2027, 10, 16), status=CallStatus.THUIS), ACTOR)
+    assert wrong.signal is not None and wrong.file.moments[0].done_on == date(2027, 10, 16)
+    (logged,) = wrong.file.calls
+
+    file = service.withdraw_call(logged.id or 0, "Gesprek was met een andere jongere", ACTOR)
+
+    assert file.calls == () and file.signals == ()
+    assert all(m.done_on is None for m in file.moments)
+    assert service.signals() == []
+
+
+def test_a_call_from_yesterday_is_refused_and_nothing_changes(database: Database) -> None:
+    school(database)
+    pupil = add_pupil(database)
+    service_at(database, MORNING).record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
+    logged = service_at(database, MORNING).log_call(
+        pupil, call(date(2027, 10, 16), reached=False), ACTOR
+    )
+    (kept,) = logged.file.calls
+    tomorrow = service_at(database, datetime(2027, 10, 17, 0, 5))
+    audit_before = len(AuditService(database.sessions).entries())
+    with pytest.raises(ValidationError, match="op de dag dat u het vastlegde"):
+        tomorrow.withdraw_call(kept.id or 0, "te laat", ACTOR)
+    with pytest.raises(ValidationError, match="waarom"):
+        service_at(database, MORNING).withdraw_call(kept.id or 0, "  ", ACTOR)
+    file = tomorrow.file(pupil)
+    assert file is not None and file.calls == (kept,)
+    assert len(AuditService(database.sessions).entries()) == audit_before

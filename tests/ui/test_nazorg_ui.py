@@ -380,3 +380,41 @@ def test_the_figures_show_the_cohort_with_small_numbers_hidden(
         assert f"Van de {outcomes.leavers} jongeren" in explanations[0]
     finally:
         dialog.close()
+
+
+def test_a_call_logged_by_mistake_is_corrected_then_withdrawn_the_same_day(
+    window: MainWindow, dialogs: Dialogs
+) -> None:
+    pupil_id = open_first_pupil(window)
+    leave(window, pupil_id, TODAY - timedelta(days=100))
+    window.open_pupil_at(pupil_id, "nazorg")
+    tab = window.detail.nazorg_tab
+    assert tab is not None
+    log_not_reached(dialogs, TODAY)
+    tab.call_button.click()
+    assert tab.correct_button.isEnabled() and tab.withdraw_button.isEnabled()
+    assert tab.correct_button.text().replace("&", "") == "Gesprek van vandaag corrigeren…"
+
+    def reached_after_all(dialog: QWidget) -> None:
+        assert isinstance(dialog, CallDialog)
+        assert dialog.windowTitle().startswith("Gesprek corrigeren")
+        assert dialog.not_reached_button.isChecked() and not dialog.same_button.isVisible()
+        dialog.reached_button.click()
+        choose(dialog, "status", CallStatus.WERK)
+        fill(dialog, reason="Toch de moeder gesproken")
+        dialog.save_button.click()
+
+    dialogs.then(reached_after_all)
+    tab.correct_button.click()
+    file = tab.file
+    assert file is not None
+    (corrected,) = file.calls
+    assert corrected.reached and corrected.status is CallStatus.WERK
+    assert CallStatus.WERK.label in tab.call_model.index(0, 2).data()
+
+    tab.call_table.selectRow(0)
+    dialogs.fill_and_click("Intrekken", reason="Verkeerde leerling")
+    tab.withdraw_button.click()
+    assert tab.file is not None and tab.file.calls == ()
+    assert tab.calls_box.title() == "Gesprekken (0)"
+    assert not tab.withdraw_button.isEnabled()

@@ -354,6 +354,21 @@ class CallRecord:
     by: str = ""
     moment_id: int | None = None
     id: int | None = None
+    # The day it was written down (not the day of the call): the day it can still be corrected.
+    logged_on: date | None = None
+
+
+def call_correctable(call: CallRecord, today: date) -> bool:
+    """A call logged by mistake can be corrected or withdrawn on the day it was logged, while
+    the coordinator still remembers what happened; later the log is what the Inspectie reads,
+    and a new call is logged instead."""
+    return call.logged_on is not None and call.logged_on == today
+
+
+CORRECTION_TOO_LATE = (
+    "Een gesprek kunt u alleen corrigeren of intrekken op de dag dat u het vastlegde. "
+    "Leg nu een nieuw gesprek vast met wat er echt gebeurde."
+)
 
 
 @dataclass(frozen=True)

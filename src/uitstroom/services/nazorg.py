@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -47,6 +47,7 @@ from uitstroom.domain.handover import (
 )
 from uitstroom.domain.names import full_name
 from uitstroom.domain.nazorg import (
+    CORRECTION_TOO_LATE,
     DEFAULT_OFFSETS,
     NOT_REACHED,
     STATUS_OF_DESTINATION,
@@ -69,6 +70,7 @@ from uitstroom.domain.nazorg import (
     agenda,
     alarm_fires,
     attempts_since_reached,
+    call_correctable,
     last_known_status,
     leaving_problems,
     moment_for_call,
@@ -417,9 +419,35 @@ class NazorgService(Service):
         if problems:
             raise ValidationError(problems)
         actor = author_of(self._actor, actor)
+        return self._retrying(actor, lambda: self._log_call(pupil_id, call, actor, now))
+
+    def correct_call(self, call_id: int, call: CallRecord, reason: str, actor: str) -> CallResult:
+        """Replace a call logged by mistake today with what really happened: as if the wrong
+        one was never logged (its ticked moment opens again, its alarm goes when not yet sent)
+        and the right one logged now. The audit trail keeps both and the reason."""
+        now = self._clock()
+        problems = call_problems(call, now.date()) + _reason_problems(reason)
+        if problems:
+            raise ValidationError(problems)
+        actor = author_of(self._actor, actor)
+        return self._retrying(actor, lambda: self._change_call(call_id, call, reason, actor, now))
+
+    def withdraw_call(self, call_id: int, reason: str, actor: str) -> NazorgFile:
+        """Take back a call logged by mistake today (the wrong pupil, a call never made): it no
+        longer counts as an attempt or a contact. The audit trail keeps what it was and why."""
+        problems = _reason_problems(reason)
+        if problems:
+            raise ValidationError(problems)
+        now = self._clock()
+        actor = author_of(self._actor, actor)
+        return self._retrying(
+            actor, lambda: self._change_call(call_id, None, reason, actor, now)
+        ).file
+
+    def _retrying(self, actor: str, store: Callable[[], CallResult]) -> CallResult:
         for attempt in range(1, CALL_ATTEMPTS + 1):
             try:
-                return self._log_call(pupil_id, call, actor, now)
+                return store()
             except StaleDataError:
                 if attempt == CALL_ATTEMPTS:
                     raise ConflictError(
@@ -430,94 +458,35 @@ class NazorgService(Service):
                 time.sleep(random.uniform(0, 0.005 * attempt))
         raise AssertionError("unreachable")
 
+    def _lock_file(self, session: Session, pupil_id: int, actor: str, now: datetime) -> None:
+        if session.get(PupilRow, pupil_id) is not None:
+            require_pupil(session, self._actor, pupil_id, write=True)
+        # The file's version goes up with every call. A server makes a second call for
+        # the same file wait here (FOR UPDATE). SQLite knows no FOR UPDATE and reads
+        # outside a transaction until the first write: a write that changes nothing takes
+        # its lock first, so the version read next is the newest (a clash that still
+        # happens, such as a busy timeout, starts the call again).
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(
+                update(LeavingRow)
+                .where(LeavingRow.pupil_id == pupil_id)
+                .values(pupil_id=LeavingRow.pupil_id)
+            )
+        leaving = session.scalar(
+            select(LeavingRow).where(LeavingRow.pupil_id == pupil_id).with_for_update()
+        )
+        if leaving is None:
+            _file_in(session, pupil_id)  # says whether the pupil or the file is missing
+            raise NotFoundError(NO_FILE)
+        leaving.updated_at = now
+        leaving.updated_by = actor
+        flag_modified(leaving, "updated_at")
+        session.flush()
+
     def _log_call(self, pupil_id: int, call: CallRecord, actor: str, now: datetime) -> CallResult:
         with self._sessions.begin() as session:
-            if session.get(PupilRow, pupil_id) is not None:
-                require_pupil(session, self._actor, pupil_id, write=True)
-            # The file's version goes up with every call. A server makes a second call for
-            # the same file wait here (FOR UPDATE). SQLite knows no FOR UPDATE and reads
-            # outside a transaction until the first write: a write that changes nothing takes
-            # its lock first, so the version read next is the newest (a clash that still
-            # happens, such as a busy timeout, starts the call again).
-            if session.get_bind().dialect.name == "sqlite":
-                session.execute(
-                    update(LeavingRow)
-                    .where(LeavingRow.pupil_id == pupil_id)
-                    .values(pupil_id=LeavingRow.pupil_id)
-                )
-            leaving = session.scalar(
-                select(LeavingRow).where(LeavingRow.pupil_id == pupil_id).with_for_update()
-            )
-            if leaving is None:
-                _file_in(session, pupil_id)  # says whether the pupil or the file is missing
-                raise NotFoundError(NO_FILE)
-            leaving.updated_at = now
-            leaving.updated_by = actor
-            flag_modified(leaving, "updated_at")
-            session.flush()
-            file = _file_in(session, pupil_id)
-            previous = last_known_status(file.calls)
-            moment = moment_for_call(file.moments, call.on, call.moment_id)
-            if call.moment_id is not None and not any(m.id == call.moment_id for m in file.moments):
-                raise NotFoundError(
-                    "Dit nazorggesprek bestaat niet meer. Open de leerling opnieuw."
-                )
-            moment_id = moment.id if moment is not None else None
-            session.execute(
-                insert(_CALLS).values(
-                    pupil_id=pupil_id,
-                    moment_id=moment_id,
-                    called_on=call.on,
-                    reached=call.reached,
-                    channel=call.channel.value,
-                    status=call.status.value if call.status is not None else None,
-                    same_place=call.same_place if call.reached else None,
-                    wants_help=call.wants_help if call.reached else None,
-                    note=call.note.strip(),
-                    by=call.by or actor,
-                    created_at=now,
-                )
-            )
-            if call.reached and moment is not None:
-                session.execute(
-                    update(_MOMENTS)
-                    .where(
-                        _MOMENTS.c.pupil_id == pupil_id,
-                        _MOMENTS.c.done_on.is_(None),
-                        _MOMENTS.c.due <= moment.due,
-                    )
-                    .values(
-                        done_on=call.on,
-                        updated_at=now,
-                        updated_by=actor,
-                        version=_MOMENTS.c.version + 1,
-                    )
-                )
-                if file.waakvlam:
-                    _replan(session, pupil_id, file.leaving.left_on, school_offsets(session), True)
-            signal = None
-            if call.status is not None and alarm_fires(previous, call.status):
-                birth, startkwalificatie = session.execute(
-                    select(PupilRow.geboortedatum, PupilRow.startkwalificatie).where(
-                        PupilRow.id == pupil_id
-                    )
-                ).one()
-                receiver = signal_to(
-                    birth,
-                    call.on,
-                    enum_or(JaNeeOnbekend, startkwalificatie, JaNeeOnbekend.ONBEKEND),
-                )
-                signal_row = NazorgSignalRow(
-                    pupil_id=pupil_id,
-                    created_on=call.on,
-                    status=call.status.value,
-                    receiver=receiver.value,
-                    sent_to="",
-                )
-                session.add(signal_row)
-                session.flush()
-                signal_id = signal_row.id
-                signal = Signal(call.on, call.status, receiver, id=signal_id)
+            self._lock_file(session, pupil_id, actor, now)
+            signal = _store_call(session, pupil_id, call, actor, now)
             what = "bereikt" if call.reached else "niet bereikt"
             append(
                 session,
@@ -528,7 +497,34 @@ class NazorgService(Service):
                 + (f"; signaal voor {signal.receiver.value}" if signal else ""),
                 now,
             )
-            after = _file_in(session, pupil_id)
+        return self._result(pupil_id, call, signal)
+
+    def _change_call(
+        self, call_id: int, call: CallRecord | None, reason: str, actor: str, now: datetime
+    ) -> CallResult:
+        with self._sessions.begin() as session:
+            pupil_id = session.scalar(select(_CALLS.c.pupil_id).where(_CALLS.c.id == call_id))
+            if pupil_id is None:
+                raise NotFoundError("Dit gesprek bestaat niet meer. Open de leerling opnieuw.")
+            self._lock_file(session, pupil_id, actor, now)
+            wrong = _unstore_call(session, pupil_id, call_id, now.date())
+            signal = None
+            if call is not None:
+                signal = _store_call(session, pupil_id, replace(call, id=None), actor, now)
+            was = _call_summary(wrong)
+            detail = (
+                f"nazorggesprek van {wrong.on.isoformat()} ingetrokken ({was}): {reason.strip()}"
+                if call is None
+                else f"nazorggesprek van {wrong.on.isoformat()} gecorrigeerd ({was} -> "
+                f"{_call_summary(call)}): {reason.strip()}"
+            )
+            append(session, actor, AuditAction.NAZORG, pupil_id, detail, now)
+        if call is None:
+            return CallResult(self._file_or_raise(pupil_id), False, None)
+        return self._result(pupil_id, call, signal)
+
+    def _result(self, pupil_id: int, call: CallRecord, signal: Signal | None) -> CallResult:
+        after = self._file_or_raise(pupil_id)
         attempts = attempts_since_reached(after.calls)
         proposal = (
             not call.reached
@@ -536,7 +532,7 @@ class NazorgService(Service):
             and last_known_status(after.calls) is not CallStatus.UIT_BEELD
             and propose_uit_beeld(attempts)
         )
-        return CallResult(self._file_or_raise(pupil_id), proposal, signal)
+        return CallResult(after, proposal, signal)
 
     def same_as_last(
         self, pupil_id: int, moment_id: int | None, channel: Channel, actor: str
@@ -886,6 +882,118 @@ class NazorgService(Service):
 # --- rules the service adds ----------------------------------------------------------------
 
 
+def _reason_problems(reason: str) -> list[str]:
+    if not reason.strip():
+        return [
+            "Schrijf kort waarom u het gesprek corrigeert of intrekt (dat komt in het logboek)."
+        ]
+    return []
+
+
+def _call_summary(call: CallRecord) -> str:
+    what = "bereikt" if call.reached else "niet bereikt"
+    return f"{what}, {call.status.value}" if call.status is not None else what
+
+
+def _store_call(
+    session: Session, pupil_id: int, call: CallRecord, actor: str, now: datetime
+) -> Signal | None:
+    """Write one call into a locked file: the row, the moment it ticks, the alarm it raises.
+    Every row it changes carries `now`, so taking the call back finds exactly those."""
+    file = _file_in(session, pupil_id)
+    previous = last_known_status(file.calls)
+    moment = moment_for_call(file.moments, call.on, call.moment_id)
+    if call.moment_id is not None and not any(m.id == call.moment_id for m in file.moments):
+        raise NotFoundError("Dit nazorggesprek bestaat niet meer. Open de leerling opnieuw.")
+    moment_id = moment.id if moment is not None else None
+    session.execute(
+        insert(_CALLS).values(
+            pupil_id=pupil_id,
+            moment_id=moment_id,
+            called_on=call.on,
+            reached=call.reached,
+            channel=call.channel.value,
+            status=call.status.value if call.status is not None else None,
+            same_place=call.same_place if call.reached else None,
+            wants_help=call.wants_help if call.reached else None,
+            note=call.note.strip(),
+            by=call.by or actor,
+            created_at=now,
+        )
+    )
+    if call.reached and moment is not None:
+        session.execute(
+            update(_MOMENTS)
+            .where(
+                _MOMENTS.c.pupil_id == pupil_id,
+                _MOMENTS.c.done_on.is_(None),
+                _MOMENTS.c.due <= moment.due,
+            )
+            .values(
+                done_on=call.on,
+                updated_at=now,
+                updated_by=actor,
+                version=_MOMENTS.c.version + 1,
+            )
+        )
+        if file.waakvlam:
+            _replan(session, pupil_id, file.leaving.left_on, school_offsets(session), True)
+    if call.status is None or not alarm_fires(previous, call.status):
+        return None
+    birth, startkwalificatie = session.execute(
+        select(PupilRow.geboortedatum, PupilRow.startkwalificatie).where(PupilRow.id == pupil_id)
+    ).one()
+    receiver = signal_to(
+        birth, call.on, enum_or(JaNeeOnbekend, startkwalificatie, JaNeeOnbekend.ONBEKEND)
+    )
+    signal_row = NazorgSignalRow(
+        pupil_id=pupil_id,
+        created_on=call.on,
+        status=call.status.value,
+        receiver=receiver.value,
+        sent_to="",
+    )
+    session.add(signal_row)
+    session.flush()
+    return Signal(call.on, call.status, receiver, id=signal_row.id)
+
+
+def _unstore_call(session: Session, pupil_id: int, call_id: int, today: date) -> CallRecord:
+    """Take a call out of a locked file as if it was never logged: the moments it ticked open
+    again (they carry its timestamp), the alarm it raised goes while not yet sent (a sent
+    signal stays: someone outside the school acted on it), a waakvlam is planned again."""
+    row = session.execute(select(_CALLS).where(_CALLS.c.id == call_id)).one()
+    wrong = _call(row)
+    if not call_correctable(wrong, today):
+        raise ValidationError([CORRECTION_TOO_LATE])
+    file = _file_in(session, pupil_id)
+    if wrong.reached:
+        session.execute(
+            update(_MOMENTS)
+            .where(
+                _MOMENTS.c.pupil_id == pupil_id,
+                _MOMENTS.c.done_on == wrong.on,
+                _MOMENTS.c.updated_at == row.created_at,
+            )
+            .values(done_on=None, updated_at=row.created_at, version=_MOMENTS.c.version + 1)
+        )
+    session.execute(delete(_CALLS).where(_CALLS.c.id == call_id))
+    if wrong.status is not None:
+        before = last_known_status([c for c in file.calls if c.id != call_id])
+        if alarm_fires(before, wrong.status):
+            session.execute(
+                delete(_SIGNALS).where(
+                    _SIGNALS.c.pupil_id == pupil_id,
+                    _SIGNALS.c.created_on == wrong.on,
+                    _SIGNALS.c.status == wrong.status.value,
+                    _SIGNALS.c.sent_on.is_(None),
+                )
+            )
+    if wrong.reached and file.waakvlam:
+        _replan(session, pupil_id, file.leaving.left_on, school_offsets(session), True)
+    return wrong
+
+
 def call_problems(call: CallRecord, today: date) -> list[str]:
     problems = []
     if call.on > today:
@@ -1090,6 +1198,7 @@ def _call(row: Any) -> CallRecord:
         by=row.by or "",
         moment_id=row.moment_id,
         id=row.id,
+        logged_on=row.created_at.date() if row.created_at is not None else None,
     )
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -129,7 +130,9 @@ class ChoiceButton(QPushButton):
 
 
 class CallDialog(QDialog):
-    """After exec(): `result` holds the CallResult of the last call stored (None if none)."""
+    """After exec(): `result` holds the CallResult of the last call stored (None if none).
+    With `correcting`, the dialog shows that call (logged today by mistake) and stores what
+    really happened in its place, with the reason for the audit trail."""
 
     def __init__(
         self,
@@ -137,13 +140,16 @@ class CallDialog(QDialog):
         file: NazorgFile,
         moment_id: int | None = None,
         parent: QWidget | None = None,
+        correcting: CallRecord | None = None,
     ) -> None:
         super().__init__(parent)
         self._context = context
         self._file = file
-        self._moment_id = moment_id
+        self._correcting = correcting
+        self._moment_id = correcting.moment_id if correcting is not None else moment_id
         self.result: CallResult | None = None
-        self.setWindowTitle(f"Gesprek vastleggen — {file.name}")
+        verb = "corrigeren" if correcting is not None else "vastleggen"
+        self.setWindowTitle(f"Gesprek {verb} — {file.name}")
         self.setMinimumWidth(600)
         today = context.today()
         moment = self._moment()
@@ -251,6 +257,15 @@ class CallDialog(QDialog):
         note_label.setBuddy(self.note)
         form.addRow(note_label, self.note)
         self.status.edited.connect(self._update)
+        self.reason = QLineEdit(other)
+        self.reason.setObjectName("reason")
+        self.reason.setMaxLength(300)
+        self.reason.setPlaceholderText("bijv. verkeerde leerling aangeklikt")
+        reason_label = QLabel("&Waarom corrigeert u?", other)
+        reason_label.setBuddy(self.reason)
+        form.addRow(reason_label, self.reason)
+        reason_label.setVisible(correcting is not None)
+        self.reason.setVisible(correcting is not None)
         layout.addWidget(other)
 
         buttons = QDialogButtonBox(self)
@@ -265,6 +280,22 @@ class CallDialog(QDialog):
         self._reached: bool | None = None
         self._update()
         self.same_button.setFocus()
+        if correcting is not None:
+            self._show_call(correcting)
+            for widget in (self.same_button, same_hint):
+                widget.hide()
+            same.setEnabled(False)
+
+    def _show_call(self, call: CallRecord) -> None:
+        """The call as it was logged, to change what was wrong in it."""
+        self.channel.set_field_value(call.channel)
+        self.on_date.set_field_value(call.on)
+        if call.status is not None:
+            self.status.set_field_value(call.status)
+        self.same_place.setChecked(bool(call.same_place))
+        self.wants_help.setChecked(bool(call.wants_help))
+        self.note.set_field_value(call.note)
+        self._choose(call.reached)
 
     # --- texts ---------------------------------------------------------------------------
     def _moment(self) -> NazorgMoment | None:
@@ -353,6 +384,13 @@ class CallDialog(QDialog):
             moment_id=self._moment_id,
         )
         context = self._context
+        correcting = self._correcting
+        if correcting is not None and correcting.id is not None:
+            call_id, reason = correcting.id, self.reason.text()
+            self._store(
+                lambda: context.nazorg.correct_call(call_id, call, reason, context.author())
+            )
+            return
         self._store(lambda: context.nazorg.log_call(self._file.pupil_id, call, context.author()))
 
     def _store(self, work: Callable[[], CallResult]) -> None:

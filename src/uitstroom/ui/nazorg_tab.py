@@ -28,6 +28,7 @@ from uitstroom.domain.nazorg import (
     FileState,
     NazorgFile,
     NazorgMoment,
+    call_correctable,
 )
 from uitstroom.domain.nazorg import Signal as NazorgSignal
 from uitstroom.services.errors import ServiceError
@@ -209,6 +210,17 @@ class NazorgTab(QWidget):
         inner = QVBoxLayout(self.calls_box)
         self.call_model = RecordTableModel(CALL_COLUMNS, parent=self)
         self.call_table = wrapping_table(self.call_model, self.calls_box, "calls")
+        # Only a call logged today can be taken back: the buttons say so in their name.
+        self.correct_button = QPushButton("Gesprek van van&daag corrigeren…", self.calls_box)
+        self.correct_button.clicked.connect(self.correct_call)
+        self.withdraw_button = QPushButton("Gesprek van vandaag intre&kken…", self.calls_box)
+        self.withdraw_button.clicked.connect(self.withdraw_call)
+        self.call_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        row = QHBoxLayout()
+        row.addWidget(self.correct_button)
+        row.addWidget(self.withdraw_button)
+        row.addStretch(1)
+        inner.addLayout(row)
         inner.addWidget(self.call_table)
         layout.addWidget(self.calls_box)
 
@@ -338,6 +350,15 @@ class NazorgTab(QWidget):
         chosen = selected_row(self.moment_table)
         return chosen if isinstance(chosen, NazorgMoment) else None
 
+    def selected_call(self) -> CallRecord | None:
+        """The chosen call when it can still be corrected, or else the one call logged today."""
+        today = self._context.today()
+        chosen = selected_row(self.call_table)
+        if isinstance(chosen, CallRecord):
+            return chosen if call_correctable(chosen, today) else None
+        fixable = [c for c in self.call_model.rows if call_correctable(c, today)]
+        return fixable[0] if len(fixable) == 1 else None
+
     def selected_signal(self) -> NazorgSignal | None:
         chosen = selected_row(self.signal_table)
         if isinstance(chosen, NazorgSignal):
@@ -353,6 +374,9 @@ class NazorgTab(QWidget):
         self.call_button.setEnabled(is_open)
         self.move_button.setEnabled(open_moment)
         self.snooze_button.setEnabled(open_moment)
+        correctable = self.selected_call() is not None
+        self.correct_button.setEnabled(correctable)
+        self.withdraw_button.setEnabled(correctable)
         signal = self.selected_signal()
         self.handover_button.setEnabled(signal is not None and self._context.handover is not None)
         self.sent_button.setEnabled(signal is not None and signal.sent_on is None)
@@ -391,6 +415,45 @@ class NazorgTab(QWidget):
         dialog = CallDialog(self._context, file, moment_id, self)
         dialog.exec()
         if dialog.result is not None:
+            self._done()
+
+    def correct_call(self) -> None:
+        file, wrong = self.file, self.selected_call()
+        if file is None or wrong is None:
+            return
+        dialog = CallDialog(self._context, file, parent=self, correcting=wrong)
+        dialog.exec()
+        if dialog.result is not None:
+            self._done()
+
+    def withdraw_call(self) -> None:
+        wrong = self.selected_call()
+        if wrong is None or wrong.id is None:
+            return
+        call_id = wrong.id
+        context = self._context
+        dialog = FormDialog(
+            "Gesprek intrekken",
+            (
+                TextField(
+                    name="reason",
+                    label="Reden",
+                    placeholder="bijv. bij de verkeerde leerling vastgelegd",
+                    max_length=300,
+                ),
+            ),
+            {},
+            intro=(
+                f"Het gesprek van {day_text(wrong.on)} ({call_result_text(wrong)}) telt dan "
+                "niet meer mee, ook niet als poging. In het logboek blijft staan dat u het "
+                "introk, en waarom."
+            ),
+            accept_text="Intrekken",
+            check=lambda v: [] if v["reason"] else ["Schrijf kort op waarom."],
+            submit=lambda v: context.nazorg.withdraw_call(call_id, v["reason"], context.author()),
+            parent=self,
+        )
+        if dialog.exec() == FormDialog.DialogCode.Accepted:
             self._done()
 
     def _reason_dialog(self, title: str, intro: str, first: Any, values: dict[str, Any]) -> Any:
