@@ -77,3 +77,74 @@ def test_withdrawing_a_consent_shows_the_date(qtbot, window: MainWindow, dialogs
     assert consent.withdrawn_on == date(2026, 11, 23)
     row = [c.id for c in tab.consent_model.rows].index(made.id)
     assert tab.consent_model.index(row, 2).data().endswith("ingetrokken 23-11-2026")
+
+
+def test_the_signed_form_is_recorded_with_its_scan_from_the_menu(
+    qtbot, window: MainWindow, dialogs, tmp_path
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from uitstroom.ui.forms import FileEdit
+
+    pupil_id = make_fifteen(window)
+    scan = tmp_path / "formulier getekend.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% scan\n%%EOF\n")
+    seen: list[str] = []
+
+    def fill_in(dialog: QWidget) -> None:
+        assert isinstance(dialog, ConsentDialog)
+        seen.append(dialog.windowTitle())
+        choose(dialog, "receiver", Receiver.GEMEENTE)
+        # Nothing is ticked beforehand: only what is ticked on the paper.
+        assert not any(box.isChecked() for box in dialog.findChildren(QCheckBox))
+        for box in dialog.findChildren(QCheckBox):
+            if box.text() in (Section.WIE.label, Section.KAN.label):
+                box.setChecked(True)
+        dialog.form.editor("consenter_name").setText("mw. Jansen")
+        editor = dialog.form.editor("scan")
+        assert isinstance(editor, FileEdit)
+        editor.choose_path(str(scan))
+        dialog.accept()
+
+    dialogs.then(fill_in)
+    window.signed_form_action.trigger()
+    assert seen == ["Getekend formulier vastleggen"]
+    (consent,) = [c for c in window.handover.consents(pupil_id) if c.scan_name]
+    assert consent.receiver is Receiver.GEMEENTE and consent.scan_name == scan.name
+    assert consent.sections == frozenset({Section.WIE, Section.KAN})
+    assert consent.id is not None
+    assert window.handover.consent_scan(consent.id).data == scan.read_bytes()
+    tab = window.detail.consent
+    row = [c.id for c in tab.consent_model.rows].index(consent.id)
+    assert f"formulier: {scan.name}" in tab.consent_model.index(row, 1).data()
+
+
+def test_the_form_is_previewed_for_the_chosen_receiver(qtbot, window: MainWindow, dialogs) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from uitstroom.ui.forms import FormDialog
+    from uitstroom.ui.pdf_preview import PdfPreviewDialog
+
+    make_fifteen(window)
+    name = window.detail.record.pupil.name
+    previews: list[PdfPreviewDialog] = []
+
+    def for_gemeente(dialog: QWidget) -> None:
+        assert isinstance(dialog, FormDialog)
+        editor = dialog.form.editor("receiver")
+        editor.setCurrentIndex(editor._values.index(Receiver.GEMEENTE))
+        dialog.accept()
+
+    def look(dialog: QWidget) -> None:
+        assert isinstance(dialog, PdfPreviewDialog)
+        previews.append(dialog)
+        dialog.reject()
+
+    dialogs.then(for_gemeente)
+    dialogs.then(look)
+    window.detail.consent.form_button.click()
+    (preview,) = previews
+    assert preview.windowTitle() == (
+        f"Toestemmingsformulier — {name} — voor {Receiver.GEMEENTE.label}"
+    )
+    assert preview.document.pageCount() == 2

@@ -19,6 +19,7 @@ MODULES: tuple[str, ...] = (
     "privacy",
     "calendar",
     "documents",
+    "consent",
     "nazorg",
     "exit",
     "server",

@@ -145,6 +145,8 @@ def styles() -> StyleSheet1:
             spaceAfter=14,
         )
     )
+    # A tick box to fill in with a pen, on the toestemmingsformulier.
+    sheet.add(ParagraphStyle("Vakje", parent=base, fontSize=20, leading=22, spaceAfter=0))
     sheet.add(ParagraphStyle("Opsomming", parent=base, leftIndent=14, bulletIndent=2, spaceAfter=3))
     return sheet
 

@@ -261,6 +261,8 @@ class Consent:
     withdrawn_on: date | None = None
     note: str = ""
     id: int | None = None
+    # The file name of the signed form's scan kept with it, "" when there is none.
+    scan_name: str = ""
 
     def valid_on(self, day: date) -> bool:
         return self.given_on <= day and (self.withdrawn_on is None or day < self.withdrawn_on)

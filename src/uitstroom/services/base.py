@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.domain.actor import Actor
 
 Clock = Callable[[], datetime]
+S = TypeVar("S", bound="Service")
 
 
 class Service:
@@ -25,3 +27,8 @@ class Service:
         self._sessions = sessions
         self._clock = clock
         self._actor = actor
+
+    def alongside(self, kind: type[S]) -> S:
+        """A service of another kind on the same database, clock and person (the window
+        builds the smaller services this way, when first needed)."""
+        return kind(self._sessions, self._clock, self._actor)

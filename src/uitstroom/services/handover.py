@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.consent_form import ScanFile, scan_problems
 from uitstroom.domain.dates import dutch_date
 from uitstroom.domain.enums import Leerweg, Niveau, Route, SchoolType
 from uitstroom.domain.handover import (
@@ -78,6 +79,7 @@ from uitstroom.storage.models import (
     AgreementRow,
     CohortRow,
     ConsentRow,
+    ConsentScanRow,
     ContactPersonRow,
     CredentialRow,
     DocumentLogRow,
@@ -491,21 +493,32 @@ class HandoverService(Service):
             require_pupil(session, self._actor, pupil_id, write=False)
             return _consents(session, pupil_id)
 
-    def record_consent(self, pupil_id: int, consent: Consent, actor: str) -> Consent:
+    def record_consent(
+        self, pupil_id: int, consent: Consent, actor: str, scan: ScanFile | None = None
+    ) -> Consent:
+        """`scan`: the signed toestemmingsformulier, kept with the consent (one transaction:
+        a scan that is refused leaves no consent behind)."""
         actor = author_of(self._actor, actor)
         now = self._clock()
         try:
-            return self._record_consent(pupil_id, consent, actor, now)
+            return self._record_consent(pupil_id, consent, actor, now, scan)
         except StaleDataError:
             raise ConflictError(conflict_message("", actor, "deze toestemming")) from None
 
     def _record_consent(
-        self, pupil_id: int, consent: Consent, actor: str, now: datetime
+        self,
+        pupil_id: int,
+        consent: Consent,
+        actor: str,
+        now: datetime,
+        scan: ScanFile | None = None,
     ) -> Consent:
         with self._sessions.begin() as session:
             pupil = _load_pupil(session, pupil_id)
             require_pupil(session, self._actor, pupil_id, write=True)
             problems = consent_problems(consent, pupil.geboortedatum, now.date())
+            if scan is not None:
+                problems += scan_problems(scan)
             if consent.organisation_id is not None:
                 organisation = session.get(OrganisationRow, consent.organisation_id)
                 if organisation is None:
@@ -541,16 +554,39 @@ class HandoverService(Service):
             row.updated_at = now
             row.updated_by = actor
             session.flush()
+            if scan is not None:
+                session.execute(delete(ConsentScanRow).where(ConsentScanRow.consent_id == row.id))
+                session.add(
+                    ConsentScanRow(
+                        consent_id=row.id,
+                        file_name=Path(scan.name).name[:200],
+                        data=scan.data,
+                        added_at=now,
+                        added_by=actor,
+                    )
+                )
             append(
                 session,
                 actor,
                 AuditAction.CONSENT,
                 pupil_id,
                 f"{consent.basis.value} vastgelegd voor {consent.receiver.value}; delen: "
-                f"{row.sections}",
+                f"{row.sections}" + ("; getekend formulier bewaard" if scan is not None else ""),
                 now,
             )
-            return _consent(row)
+            return replace(_consent(row), scan_name=scan.name if scan is not None else "")
+
+    def consent_scan(self, consent_id: int) -> ScanFile:
+        """The signed form kept with a consent, to open it again."""
+        with self._sessions() as session:
+            row = session.scalar(
+                select(ConsentScanRow).where(ConsentScanRow.consent_id == consent_id)
+            )
+            consent = session.get(ConsentRow, consent_id)
+            if row is None or consent is None:
+                raise NotFoundError("Bij deze toestemming is geen getekend formulier bewaard.")
+            require_pupil(session, self._actor, consent.pupil_id, write=False)
+            return ScanFile(row.file_name, row.data)
 
     def withdraw_consent(self, consent_id: int, on: date, actor: str) -> Consent:
         actor = author_of(self._actor, actor)
@@ -1059,7 +1095,15 @@ def _consents(session: Session, pupil_id: int) -> list[Consent]:
         .where(ConsentRow.pupil_id == pupil_id)
         .order_by(ConsentRow.given_on.desc(), ConsentRow.id.desc())
     ).all()
-    return [_consent(row) for row in rows]
+    scans: dict[int, str] = {
+        consent_id: name
+        for consent_id, name in session.execute(
+            select(ConsentScanRow.consent_id, ConsentScanRow.file_name).where(
+                ConsentScanRow.consent_id.in_([row.id for row in rows])
+            )
+        )
+    }
+    return [replace(_consent(row), scan_name=scans.get(row.id, "")) for row in rows]
 
 
 # --- saving lists that belong to a pupil -------------------------------------------------------

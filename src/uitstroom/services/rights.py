@@ -42,7 +42,7 @@ from uitstroom.services.retention import (
     remove_pupils,
     retention_dates,
 )
-from uitstroom.storage.models import PupilRow, SchoolSettingsRow
+from uitstroom.storage.models import ConsentRow, ConsentScanRow, PupilRow, SchoolSettingsRow
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z_-]+")
 
@@ -51,6 +51,8 @@ _UNSAFE = re.compile(r"[^0-9A-Za-z_-]+")
 class InzageFiles:
     pdf: Path
     json: Path
+    # The signed toestemmingsformulieren kept as scans: a copy belongs with the inzage.
+    scans: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,10 +122,26 @@ class RightsService:
             from uitstroom.documents.inzage import render_inzage
 
             render_inzage(data, pdf)
-            files = InzageFiles(folder / f"{stem}.pdf", folder / f"{stem}.json")
+            scans = session.execute(
+                select(ConsentScanRow.id, ConsentScanRow.file_name, ConsentScanRow.data)
+                .join(ConsentRow, ConsentRow.id == ConsentScanRow.consent_id)
+                .where(ConsentRow.pupil_id == pupil_id)
+                .order_by(ConsentScanRow.id)
+            ).all()
+            files = InzageFiles(
+                folder / f"{stem}.pdf",
+                folder / f"{stem}.json",
+                tuple(
+                    folder / f"{stem}-formulier-{n}-{_safe(Path(name).stem)}{Path(name).suffix}"
+                    for n, name, _ in scans
+                ),
+            )
             with atomic_output(files.pdf) as pdf_out, atomic_output(files.json) as json_out:
                 pdf_out.write(pdf.getvalue())
                 json_out.write(inzage_json(data, audit_head(session)))
+            for path, (_, _, scan) in zip(files.scans, scans, strict=True):
+                with atomic_output(path) as scan_out:
+                    scan_out.write(scan)
         return files
 
     # --- erasure -------------------------------------------------------------------------
@@ -278,6 +296,12 @@ def handover_parts(data: PupilHandover) -> tuple[InzagePart, ...]:
                     ),
                     ("Ingetrokken op", dutch_date(consent.withdrawn_on)),
                     ("Opmerking", consent.note),
+                    (
+                        "Getekend formulier",
+                        f"{consent.scan_name} (scan bewaard, bijgevoegd)"
+                        if consent.scan_name
+                        else "",
+                    ),
                 ),
             )
         )

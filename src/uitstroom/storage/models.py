@@ -650,3 +650,56 @@ class ChangeMarkerRow(Base):
     counter: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     changed_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
+# --- consent on paper and the uitstroomoverleg (issue 19) -------------------------------------
+
+
+class ConsentScanRow(Base):
+    """The signed toestemmingsformulier, scanned, kept with the consent it records (inside the
+    encrypted database like everything else; shown in the inzage)."""
+
+    __tablename__ = "consent_scan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consent_id: Mapped[int] = mapped_column(
+        ForeignKey("consent.id", ondelete="CASCADE"), unique=True
+    )
+    file_name: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    added_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class OverlegRow(Base):
+    """One uitstroomoverleg with a gemeente (domain.overleg.Overleg)."""
+
+    __tablename__ = "overleg"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+    present: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
+class OverlegDecisionRow(Base):
+    """What was decided about one pupil in an overleg; the agreement and the task it made."""
+
+    __tablename__ = "overleg_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    overleg_id: Mapped[int] = mapped_column(
+        ForeignKey("overleg.id", ondelete="CASCADE"), index=True
+    )
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    instrument: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    decision: Mapped[str] = mapped_column(Text, default="")
+    party: Mapped[str] = mapped_column(String(20))
+    due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    task_code: Mapped[str] = mapped_column(String(40), default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[str] = mapped_column(String(200), default="")

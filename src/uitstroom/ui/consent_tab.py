@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uitstroom.domain.consent_form import SCAN_MAX_BYTES, ScanFile
 from uitstroom.domain.handover import (
     SENSITIVE_SECTIONS,
     Consent,
@@ -40,6 +41,7 @@ from uitstroom.ui.forms import (
     ChoiceEdit,
     ChoiceField,
     DateField,
+    FileField,
     FormDialog,
     MessageBanner,
     TextField,
@@ -87,7 +89,8 @@ def who_text(consent: Consent) -> str:
     if consent.basis is LegalBasis.WETTELIJKE_TAAK:
         return "— (wettelijke taak)"
     who = "Leerling" if consent.consenter is Consenter.LEERLING else "Ouder/verzorger"
-    return f"{who}: {consent.consenter_name}" if consent.consenter_name else who
+    who = f"{who}: {consent.consenter_name}" if consent.consenter_name else who
+    return f"{who}\nformulier: {consent.scan_name}" if consent.scan_name else who
 
 
 def consenter_hint(pupil: Pupil, day: date) -> str:
@@ -157,6 +160,7 @@ class ConsentDialog(FormDialog):
         today: date,
         submit: Callable[[dict[str, Any]], object],
         parent: QWidget | None = None,
+        signed_form: bool = False,
     ) -> None:
         self._pupil = pupil
         self._organisations = organisations
@@ -183,9 +187,19 @@ class ConsentDialog(FormDialog):
                 placeholder="bijv. besproken in het gesprek over het transitieplan",
             ),
         )
+        if signed_form:
+            fields += (
+                FileField(
+                    name="scan",
+                    label="Scan (mag leeg)",
+                    file_filter="Scan (*.pdf *.png *.jpg *.jpeg)",
+                    max_bytes=SCAN_MAX_BYTES,
+                    tooltip="De scan of foto van het getekende formulier; wordt versleuteld bewaard.",
+                ),
+            )
         wanted = required_consenter(pupil.geboortedatum, today)
         super().__init__(
-            "Toestemming vastleggen",
+            "Getekend formulier vastleggen" if signed_form else "Toestemming vastleggen",
             fields,
             {
                 "receiver": Receiver.MBO,
@@ -193,10 +207,16 @@ class ConsentDialog(FormDialog):
                 "consenter": wanted,
                 "consenter_name": self._name_for(wanted),
                 "given_on": today,
-                "sections": frozenset(s for s in Section if s not in SENSITIVE_SECTIONS),
+                # From paper: only the boxes ticked on the form, nothing ticked beforehand.
+                "sections": frozenset()
+                if signed_form
+                else frozenset(s for s in Section if s not in SENSITIVE_SECTIONS),
             },
             intro=(
-                f"Met wie mogen gegevens van {pupil.name} gedeeld worden, en welke? "
+                f"Neem over wat op het getekende formulier van {pupil.name} staat: de "
+                "ontvanger, wie tekende en op welke datum, en de delen met een kruisje."
+                if signed_form
+                else f"Met wie mogen gegevens van {pupil.name} gedeeld worden, en welke? "
                 "Delen met ⚠ gaan over gezondheid of ondersteuning: vraag daar apart naar."
             ),
             accept_text="Vastleggen",
@@ -313,6 +333,11 @@ class ConsentTab(QWidget):
         self.record_button.clicked.connect(self.record_consent)
         self.withdraw_button = QPushButton("&Intrekken…", self.consent_box)
         self.withdraw_button.clicked.connect(self.withdraw_consent)
+        # Consent on paper: print the form, record the signed one (with its scan).
+        self.form_button = QPushButton("Formulier &afdrukken…", self.consent_box)
+        self.form_button.clicked.connect(self.print_form)
+        self.signed_button = QPushButton("Geteken&d formulier vastleggen…", self.consent_box)
+        self.signed_button.clicked.connect(self.record_signed_form)
         self.consent_table.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons()
         )
@@ -321,6 +346,11 @@ class ConsentTab(QWidget):
         row.addWidget(self.withdraw_button)
         row.addStretch(1)
         inner.addLayout(row)
+        paper = QHBoxLayout()
+        paper.addWidget(self.form_button)
+        paper.addWidget(self.signed_button)
+        paper.addStretch(1)
+        inner.addLayout(paper)
         inner.addWidget(self.consent_table)
         layout.addWidget(self.consent_box, 3)
 
@@ -373,7 +403,7 @@ class ConsentTab(QWidget):
         chosen = self.selected_consent()
         self.withdraw_button.setEnabled(chosen is not None and chosen.withdrawn_on is None)
 
-    def consent_dialog(self) -> ConsentDialog | None:
+    def consent_dialog(self, signed_form: bool = False) -> ConsentDialog | None:
         pupil = self._pupil
         if pupil is None or pupil.id is None:
             return None
@@ -393,9 +423,13 @@ class ConsentTab(QWidget):
                 organisation_id=values["organisation_id"],
                 note=values["note"],
             )
-            return self._handover.record_consent(pupil_id, consent, self._author)
+            chosen = values.get("scan")
+            scan = ScanFile(*chosen) if chosen is not None else None
+            return self._handover.record_consent(pupil_id, consent, self._author, scan)
 
-        dialog = ConsentDialog(pupil, self._handover.organisations(), self._today(), submit, self)
+        dialog = ConsentDialog(
+            pupil, self._handover.organisations(), self._today(), submit, self, signed_form
+        )
         dialog.accepted.connect(self.refresh)
         return dialog
 
@@ -403,6 +437,19 @@ class ConsentTab(QWidget):
         dialog = self.consent_dialog()
         if dialog is not None:
             dialog.exec()
+
+    def record_signed_form(self) -> None:
+        dialog = self.consent_dialog(signed_form=True)
+        if dialog is not None:
+            dialog.exec()
+
+    def print_form(self) -> None:
+        if self._pupil is None:
+            return
+        from uitstroom.ui.consent_forms import print_consent_form
+
+        print_consent_form(self, self._handover, self._pupil, self._author, self._today())
+        self.refresh()
 
     def withdraw_consent(self) -> None:
         chosen = self.selected_consent()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Protocol, cast
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal, SignalInstance
@@ -139,6 +140,17 @@ class ImageField(Field):
 
     def create(self, parent: QWidget | None) -> QWidget:
         return ImageEdit(parent)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileField(Field):
+    """A file chosen from disk, kept as (file name, bytes); the service checks what it holds."""
+
+    file_filter: str = ""
+    max_bytes: int = 10_000_000
+
+    def create(self, parent: QWidget | None) -> QWidget:
+        return FileEdit(self.file_filter, self.max_bytes, parent)
 
 
 # --- editors ---------------------------------------------------------------------------------
@@ -410,6 +422,58 @@ class ImageEdit(QWidget):
                     Qt.TransformationMode.SmoothTransformation,
                 )
             )
+        if notify:
+            self.edited.emit()
+
+
+class FileEdit(QWidget):
+    edited = Signal()
+
+    def __init__(self, file_filter: str, max_bytes: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._filter = file_filter
+        self._max_bytes = max_bytes
+        self._value: tuple[str, bytes] | None = None
+        self._name = QLabel(self)
+        self._name.setObjectName("file_name")
+        choose = QPushButton("Bestand &kiezen…", self)
+        choose.clicked.connect(self._choose)
+        self._remove = QPushButton("Weg&halen", self)
+        self._remove.clicked.connect(lambda: self._set(None, notify=True))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._name, 1)
+        layout.addWidget(choose)
+        layout.addWidget(self._remove)
+        self._set(None, notify=False)
+
+    def field_value(self) -> tuple[str, bytes] | None:
+        return self._value
+
+    def set_field_value(self, value: tuple[str, bytes] | None) -> None:
+        self._set(value, notify=False)
+
+    def choose_path(self, path: str) -> None:
+        """Read the chosen file (also what a test does instead of the file dialog)."""
+        try:
+            with open(path, "rb") as stream:
+                data = stream.read(self._max_bytes + 1)
+        except OSError as exc:
+            QMessageBox.warning(
+                self, "Bestand kiezen", f"Het bestand kan niet worden gelezen: {exc}"
+            )
+            return
+        self._set((Path(path).name, data), notify=True)
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Bestand kiezen", "", self._filter)
+        if path:
+            self.choose_path(path)
+
+    def _set(self, value: tuple[str, bytes] | None, notify: bool) -> None:
+        self._value = value
+        self._remove.setEnabled(value is not None)
+        self._name.setText("Geen bestand gekozen" if value is None else value[0])
         if notify:
             self.edited.emit()
 

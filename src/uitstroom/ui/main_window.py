@@ -377,6 +377,17 @@ class MainWindow(QMainWindow):
             "O&verdracht maken…", lambda: self.make_document(DocumentKind.OVERDRACHT)
         )
         self.batch_action = action("&Documenten voor een klas of selectie…", self.make_batch)
+        # consent on paper: the form for one pupil or a klas, the signed form recorded
+        self.consent_form_action = action("Toestemmings&formulier…", self.print_consent_form)
+        self.klas_forms_action = action(
+            "Toestemmingsformulieren voor een kla&s…", self.print_klas_forms
+        )
+        self.signed_form_action = action("Getekend formulier vastle&ggen…", self.record_signed_form)
+        self.consent_form_actions = (
+            self.consent_form_action,
+            self.klas_forms_action,
+            self.signed_form_action,
+        )
         # nazorg: Uitstroom vastleggen…, Uitstroom voor een hele klas…, Resultaten nazorg…
         self.leaving_action = action("&Uitstroom vastleggen…", self.record_leaving)
         self.klas_leaving_action = action(
@@ -414,6 +425,7 @@ class MainWindow(QMainWindow):
             self.batch_action,
             self.address_book_action,
             self.letters_action,
+            *self.consent_form_actions,
         ):
             made.setEnabled(self.handover is not None)
 
@@ -461,6 +473,10 @@ class MainWindow(QMainWindow):
             pupil_menu.addAction(made)
         pupil_menu.addAction(self.batch_action)
         pupil_menu.addAction(self.letters_action)
+        # consent on paper: Toestemmingsformulier…, … voor een klas…, Getekend formulier…
+        pupil_menu.addSeparator()
+        for made in self.consent_form_actions:
+            pupil_menu.addAction(made)
         if self.handover is not None:
             documents = QMenu(self)
             for made in self.document_actions:
@@ -1090,6 +1106,39 @@ class MainWindow(QMainWindow):
 
         run_batch(self, handover, dialog.choice, self._author, self._today(), finished)
 
+    def print_consent_form(self) -> None:
+        handover = self.handover
+        if handover is None or not self.detail.resolve_unsaved():
+            return
+        pupil = self._saved_pupil()
+        if pupil is None:
+            return
+        from uitstroom.ui.consent_forms import print_consent_form
+
+        print_consent_form(self, handover, pupil, self._author, self._today())
+
+    def print_klas_forms(self) -> None:
+        if self.handover is None:
+            return
+        from uitstroom.ui.consent_forms import print_klas_forms
+
+        print_klas_forms(
+            self,
+            self.handover,
+            self.model.klassen(),
+            self._author,
+            self._today(),
+            lambda message: self.statusBar().showMessage(message.splitlines()[0], 10000),
+        )
+
+    def record_signed_form(self) -> None:
+        """The consent tab of the pupil on screen, with the dialog for the signed form."""
+        pupil = self._saved_pupil()
+        if pupil is None or pupil.id is None or self.detail.consent is None:
+            return
+        self.open_pupil_at(pupil.id, "toestemming")
+        self.detail.consent.record_signed_form()
+
     def show_address_book(self) -> None:
         if self.handover is None:
             return
@@ -1295,7 +1344,7 @@ class MainWindow(QMainWindow):
         self.exit_action.setEnabled(known and self.exit is not None)
         self.inzage_action.setEnabled(known)
         self.erase_action.setEnabled(known)
-        for made in self.document_actions:
+        for made in (*self.document_actions, self.consent_form_action, self.signed_form_action):
             made.setEnabled(known and self.handover is not None)
         self.leaving_action.setEnabled(known and self.nazorg is not None)
 

@@ -1,0 +1,81 @@
+"""Headless consent on paper: `uitstroom toestemming formulier`, the toestemmingsformulier for
+one pupil or a whole klas in one PDF to print (the same service as the window)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from uitstroom.commands import Handler
+from uitstroom.domain.handover import Receiver
+from uitstroom.services.audit import current_actor
+from uitstroom.services.consent_forms import ConsentFormService
+from uitstroom.services.database import Database
+from uitstroom.services.errors import NotFoundError, ServiceError
+from uitstroom.services.handover import HandoverService
+from uitstroom.services.pupils import PupilService
+
+EXIT_OK = 0
+
+
+def register(commands: Any) -> dict[str, Handler]:
+    consent = commands.add_parser(
+        "toestemming",
+        help="toestemming op papier: het toestemmingsformulier als PDF",
+        description=(
+            "Het toestemmingsformulier om af te drukken: voor één leerling (--pupil) of een "
+            "hele klas (--klas, alle formulieren in één PDF). Wie tekent (de leerling vanaf 16, "
+            "anders een ouder) staat er per leerling op."
+        ),
+    )
+    consent_commands = consent.add_subparsers(
+        dest="consent_command", metavar="OPDRACHT", required=True
+    )
+    form = consent_commands.add_parser("formulier", help="maak het toestemmingsformulier")
+    who = form.add_mutually_exclusive_group(required=True)
+    who.add_argument("--pupil", metavar="LEERLINGNUMMER", help="één leerling")
+    who.add_argument("--klas", metavar="KLAS", help="alle leerlingen van deze klas")
+    form.add_argument(
+        "--receiver",
+        metavar="ONTVANGER",
+        choices=[receiver.value for receiver in Receiver],
+        required=True,
+        help="mbo, gemeente, werkgever, jobcoach, doorstroompunt of anders",
+    )
+    form.add_argument(
+        "--organisation", metavar="NAAM", help="de organisatie uit het adresboek (mag leeg)"
+    )
+    form.add_argument("--out", metavar="PAD", type=Path, required=True, help="het PDF-bestand")
+    return {"toestemming": _form}
+
+
+def _form(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    handover = HandoverService(db.sessions, actor=db.actor)
+    forms = handover.alongside(ConsentFormService)
+    receiver = Receiver(args.receiver)
+    organisation_id = (
+        handover.find_organisation(args.organisation).id if args.organisation else None
+    )
+    with db.sessions() as session:
+        actor = current_actor(session)
+    if args.pupil:
+        found = PupilService(db.sessions, actor=db.actor).find_by_leerlingnummer(args.pupil)
+        if found is None or found.pupil.id is None:
+            raise NotFoundError(
+                f"Er is geen leerling met leerlingnummer {args.pupil.strip()}. "
+                "Controleer het nummer."
+            )
+        pupil_ids = [found.pupil.id]
+    else:
+        pupil_ids = handover.pupil_ids(args.klas)
+        if not pupil_ids:
+            raise ServiceError(
+                f"Klas {args.klas} heeft geen leerlingen in het huidige schooljaar. "
+                "Controleer de naam van de klas."
+            )
+    forms.write_forms(pupil_ids, receiver, organisation_id, args.out, actor, date.today())
+    noun = "formulier" if len(pupil_ids) == 1 else "formulieren"
+    print(f"{len(pupil_ids)} {noun} ({receiver.label}) geschreven naar {args.out}.", file=out)
+    return EXIT_OK
