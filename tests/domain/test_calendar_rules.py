@@ -79,6 +79,22 @@ def test_route_change_in_january_keeps_done_tasks_and_replans_open_ones() -> Non
     assert all(t.done for t in result.keep if t.due < date(2027, 1, 10))
 
 
+def test_a_task_from_the_uitstroomoverleg_stays_when_the_route_changes() -> None:
+    from uitstroom.domain.checklist import DECIDED_TASK_PREFIX, Owner, Task
+
+    decided = Task(
+        f"{DECIDED_TASK_PREFIX}7",
+        "Loonkostensubsidie aanvragen",
+        "Loonkostensubsidie is nog niet aangevraagd",
+        "Afspraak uit het uitstroomoverleg",
+        Owner.GEMEENTE,
+        date(2027, 3, 1),
+    )
+    current = [*tasks_done_before(Route.ARBEID, date(2027, 1, 10)), decided]
+    result = replan(current, Route.DOORLEREN, DEFAULT_TEMPLATES, YEAR, changed_on=date(2027, 1, 10))
+    assert decided in result.keep and decided not in result.remove
+
+
 def test_a_pupil_added_after_1_april_is_late_for_registration_only() -> None:
     tasks = plan(Route.DOORLEREN, DEFAULT_TEMPLATES, YEAR, planned_on=date(2027, 4, 15))
     found = status(Route.DOORLEREN, tasks, date(2027, 4, 15), YEAR)

@@ -20,6 +20,7 @@ MODULES: tuple[str, ...] = (
     "calendar",
     "documents",
     "consent",
+    "overleg",
     "nazorg",
     "exit",
     "server",

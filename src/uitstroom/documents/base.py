@@ -230,7 +230,7 @@ class _NumberedCanvas(Canvas):
         return w * scale
 
     def _decorate(self, head: Letterhead, number: int, total: int) -> None:
-        width, height = A4
+        width, height = self._pagesize
         self.saveState()
         text_x = MARGIN
         if head.logo_png:
@@ -296,9 +296,10 @@ def render(
     *,
     title: str,
     subject: str = "",
+    landscape: bool = False,
 ) -> None:
-    """Lay out `story` on A4 pages and write the PDF to `stream`."""
-    _build(stream, [letterhead], list(story), title=title, subject=subject)
+    """Lay out `story` on A4 pages (turned sideways for a wide list) and write the PDF."""
+    _build(stream, [letterhead], list(story), title=title, subject=subject, landscape=landscape)
 
 
 def render_many(
@@ -331,9 +332,11 @@ def _build(
     title: str,
     subject: str,
     author: str = "",
+    landscape: bool = False,
 ) -> None:
     register_fonts()
-    width, height = A4
+    pagesize = (A4[1], A4[0]) if landscape else A4
+    width, height = pagesize
     top = MARGIN + 6 * mm
     # No frame padding: text, tables and the header line share one left edge.
     frame = Frame(
@@ -349,7 +352,7 @@ def _build(
     )
     document = BaseDocTemplate(
         stream,
-        pagesize=A4,
+        pagesize=pagesize,
         pageTemplates=[PageTemplate(id="pagina", frames=[frame])],
         title=title,
         subject=subject,
@@ -365,6 +368,7 @@ def _build(
 
 
 CONTENT_WIDTH = A4[0] - 2 * MARGIN
+LANDSCAPE_WIDTH = A4[1] - 2 * MARGIN
 LABEL_WIDTH = 52 * mm
 # Room a heading needs below it on a page, or it moves to the next one with its text.
 SECTION_ROOM = 45 * mm
@@ -470,3 +474,28 @@ def pupil_table(pupil: PupilHeader) -> Flowable:
             ("Woonplaats", pupil.woongemeente),
         ]
     )
+
+
+def signature_table(signers: Sequence[tuple[str, str]]) -> Table:
+    """Who signs (role and name, "Naam:" when not known), with a line for the date and one for
+    the signature on each row."""
+    rows: list[list[Flowable | list[Flowable] | str]] = [
+        [para("Wie", "Klein"), para("Datum", "Klein"), "", para("Handtekening", "Klein")]
+    ]
+    for role, name in signers:
+        rows.append([[para(role, "Label"), para(name or "Naam:", "Cel")], "", "", ""])
+    widths = [CONTENT_WIDTH - 123 * mm, 45 * mm, 8 * mm, 70 * mm]
+    table = Table(rows, colWidths=widths, rowHeights=[None] + [19 * mm] * len(signers))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, GRID),
+                # The lines to write the date and sign on, at the foot of each row.
+                ("LINEBELOW", (1, 1), (1, -1), 0.8, INK),
+                ("LINEBELOW", (3, 1), (3, -1), 0.8, INK),
+            ]
+        )
+    )
+    return table

@@ -8,13 +8,11 @@ from collections.abc import Sequence
 from typing import IO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from uitstroom.documents import base
 from uitstroom.documents.base import (
     CONTENT_WIDTH,
-    GRID,
-    INK,
     Letterhead,
     bullet,
     dutch_date,
@@ -22,6 +20,7 @@ from uitstroom.documents.base import (
     grid_table,
     heading,
     para,
+    signature_table,
 )
 from uitstroom.domain.consent_form import (
     CONSENT_RULES,
@@ -126,24 +125,7 @@ def _signatures(doc: ConsentFormDoc) -> Flowable:
         who = f"{pupil.name} is jonger dan 16. Een ouder of verzorger tekent."
         names = [name for name in doc.signer_names if name.strip()] or [""]
         signers = [("Ouder of verzorger", name) for name in names]
-    rows: list[list[Flowable | list[Flowable] | str]] = [
-        [para("Wie", "Klein"), para("Datum", "Klein"), "", para("Handtekening", "Klein")]
-    ]
-    for role, name in signers:
-        rows.append([[para(role, "Label"), para(name or "Naam:", "Cel")], "", "", ""])
-    widths = [CONTENT_WIDTH - 123 * mm, 45 * mm, 8 * mm, 70 * mm]
-    table = Table(rows, colWidths=widths, rowHeights=[None] + [19 * mm] * len(signers))
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.5, GRID),
-                ("LINEBELOW", (1, 1), (1, -1), 0.8, INK),
-                ("LINEBELOW", (3, 1), (3, -1), 0.8, INK),
-            ]
-        )
-    )
+    table = signature_table(signers)
     back = doc.school.coordinator_name or "de uitstroomcoördinator"
     return KeepTogether(
         [

@@ -10,14 +10,12 @@ from __future__ import annotations
 from typing import IO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from uitstroom.documents import base
 from uitstroom.documents.base import (
     CONTENT_WIDTH,
     ENTRY_ROOM,
-    GRID,
-    INK,
     Letterhead,
     bullet,
     dutch_date,
@@ -26,6 +24,7 @@ from uitstroom.documents.base import (
     para,
     people_table,
     pupil_table,
+    signature_table,
 )
 from uitstroom.domain.handover import AgreementLine, TransitieplanDoc
 
@@ -122,26 +121,7 @@ def _signatures(doc: TransitieplanDoc) -> Flowable:
     guardians = [name for name in doc.guardians if name.strip()] or [""]
     signers += [("Ouder of verzorger", name) for name in guardians]
     signers.append(("School", doc.school.coordinator_name))
-    rows: list[list[Flowable | list[Flowable] | str]] = [
-        [para("Wie", "Klein"), para("Datum", "Klein"), "", para("Handtekening", "Klein")]
-    ]
-    for role, name in signers:
-        who = [para(role, "Label"), para(name or "Naam:", "Cel")]
-        rows.append([who, "", "", ""])
-    widths = [CONTENT_WIDTH - 123 * mm, 45 * mm, 8 * mm, 70 * mm]
-    table = Table(rows, colWidths=widths, rowHeights=[None] + [19 * mm] * len(signers))
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.5, GRID),
-                # The lines to write the date and sign on, at the foot of each row.
-                ("LINEBELOW", (1, 1), (1, -1), 0.8, INK),
-                ("LINEBELOW", (3, 1), (3, -1), 0.8, INK),
-            ]
-        )
-    )
+    table = signature_table(signers)
     # One piece: a signature must never sit on another page than the words it signs for.
     return KeepTogether(
         [

@@ -300,6 +300,11 @@ class Replan:
     add: tuple[Task, ...]
 
 
+# Tasks with this code prefix come from an agreement made in the uitstroomoverleg, not from a
+# template: they belong to the pupil whatever the route, like a done task.
+DECIDED_TASK_PREFIX = "overleg-"
+
+
 def replan(
     current: Sequence[Task],
     new_route: Route,
@@ -316,7 +321,7 @@ def replan(
     keep: list[Task] = []
     remove: list[Task] = []
     for task in current:
-        if task.done:
+        if task.done or task.code.startswith(DECIDED_TASK_PREFIX):
             keep.append(task)
         elif task.code in wanted:
             # An open task that stays follows its template's date (the school may have moved it).

@@ -63,6 +63,7 @@ from uitstroom.domain.nazorg import (
 )
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.exit import ExitService
+from uitstroom.services.overleg import insert_demo_overleg
 from uitstroom.services.planning import REGISTRATION_TASK, task_values
 from uitstroom.services.pupils import SchoolService, ensure_cohort
 from uitstroom.storage.models import (
@@ -324,6 +325,8 @@ def insert_demo_cohort(
         session.flush()
         pupil_ids = [row.id for row in rows]
         insert_demo_handover(session, rows, today, random.Random(f"overdracht {year.label}"))
+    if school_type is not SchoolType.MBO:
+        insert_demo_overleg(sessions, today)
     if leavers:
         insert_demo_leavers(sessions, today, leavers, school_type)
     if school_type is SchoolType.MBO:

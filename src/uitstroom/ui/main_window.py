@@ -415,6 +415,7 @@ class MainWindow(QMainWindow):
             self.dropout_reasons_action,
         )
         self.address_book_action = action("Sociale &kaart…", self.show_address_book)
+        self.overleg_action = action("Uitstroom&overleg met de gemeente…", self.show_overleg)
         self.document_actions = (
             self.transitieplan_action,
             self.paspoort_action,
@@ -425,6 +426,7 @@ class MainWindow(QMainWindow):
             self.batch_action,
             self.address_book_action,
             self.letters_action,
+            self.overleg_action,
             *self.consent_form_actions,
         ):
             made.setEnabled(self.handover is not None)
@@ -444,6 +446,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.ics_action)
         # handover: Sociale kaart…
         file_menu.addAction(self.address_book_action)
+        file_menu.addAction(self.overleg_action)
         # nazorg: Resultaten nazorg…, Nazorgagenda exporteren (.ics)…
         file_menu.addAction(self.outcomes_action)
         file_menu.addAction(self.figures_action)
@@ -1105,6 +1108,19 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(summary.splitlines()[0], 10000)
 
         run_batch(self, handover, dialog.choice, self._author, self._today(), finished)
+
+    def show_overleg(self) -> None:
+        if self.handover is None:
+            return
+        from uitstroom.services.overleg import OverlegService
+        from uitstroom.ui.overleg_dialog import OverlegDialog
+
+        OverlegDialog(
+            self.handover.alongside(OverlegService), self._author, self._today, self
+        ).exec()
+        # Decisions added agreements and tasks: statuses, Vandaag and the open plan again.
+        self.reload_cohort()
+        self.detail.reload_plan()
 
     def print_consent_form(self) -> None:
         handover = self.handover
