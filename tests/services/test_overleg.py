@@ -4,6 +4,7 @@ decisions become agreements and checklist tasks, the verslag says what was agree
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import date, datetime
 from pathlib import Path
@@ -211,3 +212,23 @@ def test_the_command_line_finds_the_gemeente_by_name(
     assert service.find_gemeente("werkplein utrecht") == gemeente
     with pytest.raises(Exception, match="Er is geen gemeente 'Lekstroom'"):
         service.find_gemeente("Lekstroom")
+
+
+def test_the_agreed_task_stays_through_a_route_change_and_a_new_checklist(
+    database: Database, meeting: tuple[OverlegService, int, dict[str, int]]
+) -> None:
+    service, gemeente, ids = meeting
+    overleg = service.start(gemeente, HELD, "", ACTOR)
+    assert overleg.id is not None
+    decided = service.decide(
+        overleg.id,
+        Decision(ids["Sem"], "", AgreementParty.GEMEENTE, date(2027, 3, 1), Instrument.JOBCOACH),
+        ACTOR,
+    )
+    pupils = PupilService(database.sessions, clock=fixed_clock(NOW))
+    record = pupils.record(ids["Sem"])
+    pupils.save(dataclasses.replace(record.pupil, route=RouteDetails(route=Route.DOORLEREN)), ACTOR)
+    planning = PlanningService(database.sessions, clock=fixed_clock(NOW))
+    planning.save_templates(planning.templates(), ACTOR)  # every checklist planned again
+    (task,) = [t for t in planning.tasks(ids["Sem"]) if t.code == decided.task_code]
+    assert task.due == date(2027, 3, 1) and task.title.startswith("Jobcoach")

@@ -105,7 +105,8 @@ def test_keten_controleren_says_the_log_is_whole(
     dialog.show()
     dialog.check_button.click()
     qtbot.waitUntil(lambda: running_jobs() == 0 and dialog.result.isVisible())
-    assert dialog.result.text().startswith("✓ Het logboek is compleet: 2 regels")
+    # Opening the pupil, and the demo school's two decisions in its uitstroomoverleg.
+    assert dialog.result.text().startswith("✓ Het logboek is compleet: 4 regels")
 
 
 def test_keten_controleren_names_the_lines_an_attacker_changed(

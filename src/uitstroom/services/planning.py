@@ -362,9 +362,9 @@ def _apply(
     before = {t.id: t for t in current}
     for task in result.keep:
         old = before[task.id]
-        if task.done:
-            continue
-        template = by_code[task.code]
+        template = by_code.get(task.code)
+        if task.done or template is None:
+            continue  # done, or an agreement from the uitstroomoverleg: no template to follow
         due = old.due
         if old_dues.get(task.code) != new_dues.get(task.code):
             due = task.due

@@ -18,6 +18,44 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
+COORDINATOR = "uitstroom_coordinator"
+MENTOR = "uitstroom_mentor"
+READONLY = "uitstroom_readonly"
+NEW_TABLES = ("consent_scan", "overleg", "overleg_decision")
+_IS_MENTOR = f"pg_has_role(current_user, '{MENTOR}', 'MEMBER')"
+
+
+def _server_grants() -> None:
+    """On the school's server, the roles of 0007 get the new tables as they have the old:
+    the coordinator everything, a mentor the rows of their own pupils, read-only reading."""
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    roles = set(
+        bind.scalars(
+            sa.text("SELECT rolname FROM pg_roles WHERE rolname IN (:c, :m, :r)"),
+            {"c": COORDINATOR, "m": MENTOR, "r": READONLY},
+        )
+    )
+    tables = ", ".join(NEW_TABLES)
+    if COORDINATOR in roles:
+        op.execute(f"GRANT ALL ON {tables} TO {COORDINATOR}")
+        op.execute(
+            f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {COORDINATOR}"
+        )
+    if MENTOR in roles:
+        op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {MENTOR}")
+        op.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {MENTOR}")
+        for table, own in (
+            ("consent_scan", "consent_id IN (SELECT id FROM consent)"),
+            ("overleg_decision", "pupil_id IN (SELECT id FROM pupil)"),
+        ):
+            op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+            op.execute(f"CREATE POLICY uitstroom_not_a_mentor ON {table} USING (NOT {_IS_MENTOR})")
+            op.execute(f"CREATE POLICY uitstroom_own_pupils ON {table} USING ({own})")
+    if READONLY in roles:
+        op.execute(f"GRANT SELECT ON {tables} TO {READONLY}")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -82,6 +120,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_overleg_decision_overleg_id"), "overleg_decision", ["overleg_id"])
     op.create_index(op.f("ix_overleg_decision_pupil_id"), "overleg_decision", ["pupil_id"])
+    _server_grants()
 
 
 def downgrade() -> None:
