@@ -4,8 +4,8 @@ consent_scan keeps the signed form's scan with its consent; overleg is one meeti
 gemeente, overleg_decision what was decided there per pupil (the agreement in the
 transitieplan and the checklist task it made carry its task code).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
