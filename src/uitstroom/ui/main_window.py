@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
             self.dropout_reasons_action,
         )
         self.address_book_action = action("Sociale &kaart…", self.show_address_book)
-        self.overleg_action = action("Uitstroom&overleg met de gemeente…", self.show_overleg)
+        self.overleg_action = action("Uitstroomoverleg met de ge&meente…", self.show_overleg)
         self.document_actions = (
             self.transitieplan_action,
             self.paspoort_action,
