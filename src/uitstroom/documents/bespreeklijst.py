@@ -38,7 +38,7 @@ WIDTHS_MM = (38, 17, 22, 36, 38, 38, 28)
 def render(lijst: Bespreeklijst, stream: IO[bytes]) -> None:
     base.render(
         stream,
-        Letterhead(lijst.school.name, f"{TITLE} — {lijst.gemeente}", lijst.school.logo_png),
+        Letterhead.for_school(lijst.school, f"{TITLE} — {lijst.gemeente}"),
         story(lijst),
         title=f"{TITLE} {lijst.gemeente}",
         subject="Leerlingen met profiel werk, te bespreken met de gemeente",

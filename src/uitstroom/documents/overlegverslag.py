@@ -25,7 +25,7 @@ TITLE = "Verslag uitstroomoverleg"
 def render(verslag: Verslag, stream: IO[bytes]) -> None:
     base.render(
         stream,
-        Letterhead(verslag.school.name, f"{TITLE} — {verslag.gemeente}", verslag.school.logo_png),
+        Letterhead.for_school(verslag.school, f"{TITLE} — {verslag.gemeente}"),
         story(verslag),
         title=f"{TITLE} {verslag.gemeente} {verslag.held_on.isoformat()}",
         subject="Wat er in het uitstroomoverleg met de gemeente is afgesproken",

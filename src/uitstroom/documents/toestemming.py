@@ -56,7 +56,7 @@ def render_batch(docs: Sequence[ConsentFormDoc], stream: IO[bytes]) -> None:
 
 
 def letterhead(doc: ConsentFormDoc) -> Letterhead:
-    return Letterhead(doc.school.name, f"{TITLE} — {doc.pupil.name}", doc.school.logo_png)
+    return Letterhead.for_school(doc.school, f"{TITLE} — {doc.pupil.name}")
 
 
 def story(doc: ConsentFormDoc) -> list[Flowable]:
