@@ -6,16 +6,14 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
 from uitstroom.domain.handover import Receiver
-from uitstroom.services.audit import current_actor
-from uitstroom.services.consent_forms import ConsentFormService
-from uitstroom.services.database import Database
 from uitstroom.services.errors import NotFoundError, ServiceError
-from uitstroom.services.handover import HandoverService
-from uitstroom.services.pupils import PupilService
+
+if TYPE_CHECKING:  # --version and --help load no database layer (tests/test_start_imports.py)
+    from uitstroom.services.database import Database
 
 EXIT_OK = 0
 
@@ -52,6 +50,11 @@ def register(commands: Any) -> dict[str, Handler]:
 
 
 def _form(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.audit import current_actor
+    from uitstroom.services.consent_forms import ConsentFormService
+    from uitstroom.services.handover import HandoverService
+    from uitstroom.services.pupils import PupilService
+
     handover = HandoverService(db.sessions, actor=db.actor)
     forms = handover.alongside(ConsentFormService)
     receiver = Receiver(args.receiver)

@@ -6,15 +6,15 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
 from uitstroom.commands.nazorg import _iso_date
 from uitstroom.domain.overleg import NO_CONSENT
-from uitstroom.services.audit import current_actor
-from uitstroom.services.database import Database
 from uitstroom.services.errors import NotFoundError
-from uitstroom.services.overleg import OverlegService
+
+if TYPE_CHECKING:  # --version and --help load no database layer (tests/test_start_imports.py)
+    from uitstroom.services.database import Database
 
 EXIT_OK = 0
 
@@ -54,6 +54,9 @@ def register(commands: Any) -> dict[str, Handler]:
 
 
 def _overleg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.services.audit import current_actor
+    from uitstroom.services.overleg import OverlegService
+
     service = OverlegService(db.sessions, actor=db.actor)
     organisation_id = service.find_gemeente(args.gemeente)
     today = date.today()
