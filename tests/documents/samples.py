@@ -177,6 +177,7 @@ def long_paspoort() -> PaspoortDoc:
 
 
 def overdracht(sections: tuple[Section, ...], **changes: object) -> PaspoortDoc:
+    changes.setdefault("withheld", set(sections) != set(Section))
     return paspoort(
         sections=sections,
         receiver="Mbo-instelling: ROC Midden",

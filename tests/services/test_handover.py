@@ -599,3 +599,38 @@ def test_inzage_holds_the_paspoort_plan_consents_and_documents_and_erasure_remov
     everything = dump(database, exclude=("audit_event",))
     for gone in ("brood bakken", "Diploma halen", "Zoë van der Meer", "Deeg kneden", "Intake"):
         assert gone not in everything, gone
+
+
+def test_the_overdracht_says_parts_were_withheld_only_when_a_withheld_part_has_content(
+    database: Database, service: HandoverService, tmp_path: Path
+) -> None:
+    """Consent for every part, with 'Hoe de keuze is gemaakt' simply empty: the mbo must not
+    read that consent was withheld. Without consent for a part that has text it must."""
+    pupil_id = add_pupil(database)
+    fill_paspoort(service, pupil_id)
+    every = give_consent(service, pupil_id, set(Section))
+    doc = service.overdracht_doc(pupil_id, Receiver.MBO, None, TODAY)
+    assert Section.KEUZE not in doc.sections and not doc.withheld
+    service.write_document(
+        DocumentKind.OVERDRACHT, pupil_id, tmp_path / "alles.pdf", "Marloes", TODAY, Receiver.MBO
+    )
+    assert "geen toestemming" not in " ".join(pdf_text(tmp_path / "alles.pdf").split())
+
+    assert every.id is not None
+    service.withdraw_consent(every.id, TODAY, "Marloes")
+    # Only the empty part left out of the consent: still nothing to say.
+    give_consent(service, pupil_id, set(Section) - {Section.KEUZE}, given_on=TODAY)
+    assert not service.overdracht_doc(pupil_id, Receiver.MBO, None, TODAY).withheld
+
+    give_consent(service, pupil_id, {Section.WIE}, receiver=Receiver.WERKGEVER, given_on=TODAY)
+    assert service.overdracht_doc(pupil_id, Receiver.WERKGEVER, None, TODAY).withheld
+    service.write_document(
+        DocumentKind.OVERDRACHT,
+        pupil_id,
+        tmp_path / "werkgever.pdf",
+        "Marloes",
+        TODAY,
+        Receiver.WERKGEVER,
+    )
+    text = " ".join(pdf_text(tmp_path / "werkgever.pdf").split())
+    assert "Voor de andere delen is geen toestemming gegeven" in text

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable
 
 from uitstroom.documents import base, paspoort
 from uitstroom.documents.base import Letterhead, dutch_date, field_table, para
-from uitstroom.domain.handover import PaspoortDoc, Section
+from uitstroom.domain.handover import PaspoortDoc
 
 TITLE = "Overdracht"
 
@@ -60,7 +60,7 @@ def story(doc: PaspoortDoc) -> list[Flowable]:
 def left_out_line(doc: PaspoortDoc) -> str:
     """Says that parts are missing and why, but never which: their names alone (say, support
     needs) would tell the receiver something the pupil did not agree to share."""
-    if set(doc.sections) >= set(Section):
+    if not doc.withheld:
         return ""
     return (
         "Niet alle delen van het paspoort staan hierin. Voor de andere delen is geen "

@@ -437,6 +437,8 @@ class PaspoortDoc:
     made_on: date
     receiver: str = ""  # "Mbo-instelling: ROC Midden" for an overdracht; "" for the Paspoort
     consent_line: str = ""  # "Toestemming van Noa Jansen op 3 maart 2027" on an overdracht
+    # An overdracht leaves out a part that has content but no consent for this receiver.
+    withheld: bool = False
 
 
 @dataclass(frozen=True)

@@ -1367,6 +1367,8 @@ def _overdracht_doc(
         raise HandoverRefused(no_basis_message(receiver, name), [name])
     organisation = _organisation_name(session, organisation_id)
     doc = _paspoort_doc(session, pupil_id, today, allowed, leave_out_empty=True)
+    # An empty part the receiver may not see is not withheld: there is nothing to withhold.
+    with_content = _paspoort_doc(session, pupil_id, today, frozenset(Section), True).sections
     used = [
         c
         for c in consents
@@ -1386,6 +1388,7 @@ def _overdracht_doc(
         made_on=today,
         receiver=f"{receiver.label}: {organisation}" if organisation else receiver.label,
         consent_line="; ".join(_consent_line(c) for c in used),
+        withheld=not allowed.issuperset(with_content),
     )
 
 
