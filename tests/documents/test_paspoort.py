@@ -4,6 +4,7 @@ order, stages and certificates, whom to call after school; and a batch of them i
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from dataclasses import replace
@@ -26,8 +27,8 @@ from samples import (
 
 from uitstroom.documents import overdracht
 from uitstroom.documents import transitieplan as plan
-from uitstroom.documents.base import render_many
-from uitstroom.documents.paspoort import letterhead, render, story
+from uitstroom.documents.base import CONTENT_WIDTH, render_many
+from uitstroom.documents.paspoort import WRITING_LINES, letterhead, render, story
 from uitstroom.domain.handover import Section
 
 
@@ -64,11 +65,35 @@ def test_only_the_parts_in_the_document_appear() -> None:
     assert "VCA Basis" not in text and "ayse.celik@example.nl" not in text
 
 
-def test_an_empty_part_says_so_instead_of_a_blank_heading() -> None:
-    text = text_of(pdf_of(render, paspoort(texts={}, stages=(), credentials=(), contacts=())))
-    assert "Wie ben je? Hier is nog niets ingevuld." in text
-    assert "Er staan nog geen stages in." in text
+def ruled_lines(pdf: bytes) -> int:
+    """Lines across the whole text width in the writing lines' grey (#52606d); a table's
+    grid is lighter, the letterhead's rules are blue."""
+    grey = rb"\.321569 \.376471 \.427451 RG\n\.5 w\n((?:n [\d. ]+ m [\d. ]+ l S\n)+)"
+    count = 0
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        stream = page.get_contents()
+        assert stream is not None
+        for block in re.findall(grey, stream.get_data()):
+            for x1, x2 in re.findall(rb"n ([\d.]+) [\d.]+ m ([\d.]+) [\d.]+ l S", block):
+                count += abs(float(x2) - float(x1) - CONTENT_WIDTH) < 1
+    return count
+
+
+def test_an_empty_part_says_so_and_gives_ruled_lines_to_fill_it_in_by_hand() -> None:
+    empty = paspoort(texts={}, stages=(), credentials=(), contacts=())
+    pdf = pdf_of(render, empty)
+    text = text_of(pdf)
+    assert "Wie ben je? Hier is nog niets ingevuld. Schrijf het samen op de lijnen." in text
+    assert "Hoe zou je jezelf beschrijven?" in text  # the part's guiding question
+    assert "Er staan nog geen stages in. Schrijf ze hier op." in text
     assert "Er staan nog geen diploma's, certificaten of praktijkverklaringen in." in text
+    # Six lines for each empty text part, four for stages, diplomas and contacts.
+    assert ruled_lines(pdf) == WRITING_LINES * 7 + 4 * 3
+    # The lines themselves: one part empty against the same part filled in.
+    one_empty = replace(empty, sections=(Section.WIE,))
+    one_filled = replace(one_empty, texts={Section.WIE: SHORT_TEXTS[Section.WIE]})
+    lines = ruled_lines(pdf_of(render, one_empty)) - ruled_lines(pdf_of(render, one_filled))
+    assert lines == WRITING_LINES
 
 
 def test_a_long_paspoort_runs_over_numbered_pages_and_nothing_is_cut_off() -> None:

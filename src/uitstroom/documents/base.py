@@ -438,6 +438,34 @@ def grid_table(
     return table
 
 
+WRITING_LINE_GAP = 9 * mm
+
+
+class WritingLines(Flowable):
+    """Ruled lines to write on by hand, as on a form: an empty part of a document that a
+    pupil and parent can still fill in on paper."""
+
+    def __init__(self, count: int, width: float = CONTENT_WIDTH) -> None:
+        super().__init__()
+        self.count = count
+        self.width = width
+        self.height = count * WRITING_LINE_GAP
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = min(self.width, availWidth)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(MUTED)
+        canvas.setLineWidth(0.5)
+        for number in range(self.count):
+            y = self.height - (number + 1) * WRITING_LINE_GAP
+            canvas.line(0, y, self.width, y)
+        canvas.restoreState()
+
+
 def field_table(rows: Sequence[tuple[str, str]]) -> Flowable:
     """Label and value in two columns; empty values are left out."""
     filled = [[para(label, "Label"), para(value, "Cel")] for label, value in rows if value]

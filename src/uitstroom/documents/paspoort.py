@@ -14,7 +14,9 @@ from uitstroom.documents import base
 from uitstroom.documents.base import (
     CONTENT_WIDTH,
     ENTRY_ROOM,
+    SECTION_ROOM,
     Letterhead,
+    WritingLines,
     dutch_date,
     field_table,
     grid_table,
@@ -24,10 +26,20 @@ from uitstroom.documents.base import (
     people_table,
     pupil_table,
 )
-from uitstroom.domain.handover import Credential, PaspoortDoc, PersonLine, Section, StageLine
+from uitstroom.domain.handover import (
+    GUIDING_QUESTIONS,
+    Credential,
+    PaspoortDoc,
+    PersonLine,
+    Section,
+    StageLine,
+)
 
 TITLE = "Paspoort voor Succes"
-EMPTY = "Hier is nog niets ingevuld."
+EMPTY = "Hier is nog niets ingevuld. Schrijf het samen op de lijnen."
+# Lines for an empty text part: room for a few sentences in handwriting.
+WRITING_LINES = 6
+WRITE_HERE_ROOM = 85 * mm
 
 
 def render(doc: PaspoortDoc, stream: IO[bytes]) -> None:
@@ -67,8 +79,11 @@ def body(doc: PaspoortDoc) -> list[Flowable]:
     about = "Over de leerling" if doc.receiver else "Over jou"
     flow: list[Flowable] = [*heading(about), pupil_table(doc.pupil)]
     for section in doc.sections:
-        flow += heading(section.label)
-        flow += _section(doc, section)
+        part = _section(doc, section)
+        # Lines to write on stay with their heading: room for all of them, or a new page.
+        room = WRITE_HERE_ROOM if isinstance(part[-1], _WriteHere) else SECTION_ROOM
+        flow += heading(section.label, room=room)
+        flow += part
     flow += _nazorg(doc)
     return flow
 
@@ -81,12 +96,25 @@ def _section(doc: PaspoortDoc, section: Section) -> list[Flowable]:
         return [*text, *_credentials(doc.credentials)]
     if section is Section.CONTACT:
         return [*text, *_people(doc.contacts)]
-    return text or [para(EMPTY)]
+    return text or write_here(EMPTY, GUIDING_QUESTIONS.get(section.value, ""))
+
+
+def write_here(words: str, question: str = "", lines: int = WRITING_LINES) -> list[Flowable]:
+    """An empty part on paper: what to do, the part's guiding question, and ruled lines to
+    fill it in by hand; on one page together."""
+    parts: list[Flowable] = [para(words)]
+    if question:
+        parts.append(para(question, "Klein"))
+    return [_WriteHere([*parts, Spacer(1, 2 * mm), WritingLines(lines)])]
+
+
+class _WriteHere(KeepTogether):
+    """An empty part with its lines to write on, kept on one page."""
 
 
 def _stages(stages: tuple[StageLine, ...]) -> list[Flowable]:
     if not stages:
-        return [para("Er staan nog geen stages in.")]
+        return write_here("Er staan nog geen stages in. Schrijf ze hier op.", lines=4)
     flow: list[Flowable] = []
     for stage in stages:
         period = " tot en met ".join(
@@ -106,7 +134,11 @@ def _stages(stages: tuple[StageLine, ...]) -> list[Flowable]:
 
 def _credentials(credentials: tuple[Credential, ...]) -> list[Flowable]:
     if not credentials:
-        return [para("Er staan nog geen diploma's, certificaten of praktijkverklaringen in.")]
+        return write_here(
+            "Er staan nog geen diploma's, certificaten of praktijkverklaringen in. Schrijf "
+            "ze hier op.",
+            lines=4,
+        )
     rows: list[list[Flowable]] = [
         [para(text, "Label") for text in ("Soort", "Naam", "Datum", "Gegeven door")]
     ]
@@ -125,7 +157,7 @@ def _credentials(credentials: tuple[Credential, ...]) -> list[Flowable]:
 
 def _people(people: tuple[PersonLine, ...]) -> list[Flowable]:
     if not people:
-        return [para("Er staan geen contactgegevens in.")]
+        return write_here("Er staan geen contactgegevens in. Schrijf ze hier op.", lines=4)
     return [people_table(people)]
 
 
