@@ -229,8 +229,10 @@ def step_document(run: Run) -> str:
     db = _db(run)
     assert run.pupil_id is not None
     started = time.perf_counter()
-    run.pdf = HandoverService(db.sessions).render_document(
-        DocumentKind.TRANSITIEPLAN, run.pupil_id, date.today()
+    run.pdf = (
+        HandoverService(db.sessions)
+        .render_document(DocumentKind.TRANSITIEPLAN, run.pupil_id, date.today())
+        .pdf
     )
     elapsed = time.perf_counter() - started
     if not run.pdf.startswith(b"%PDF"):

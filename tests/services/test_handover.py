@@ -288,7 +288,9 @@ def test_each_document_written_is_logged_with_its_data_version(
     plan = service.write_document(
         DocumentKind.TRANSITIEPLAN, pupil_id, tmp_path / "t.pdf", "Marloes", TODAY
     )
-    printed = service.log_document(DocumentKind.PASPOORT, pupil_id, "Marloes")
+    printed = service.log_made(
+        service.render_document(DocumentKind.PASPOORT, pupil_id, TODAY), "Marloes"
+    )
     assert printed.data_version == record.data_version
     made = service.documents_made(pupil_id)
     assert [r.kind for r in made] == [

@@ -27,7 +27,7 @@ from uitstroom.services.database import Database, open_server
 from uitstroom.services.errors import NotAllowed, ValidationError
 from uitstroom.services.exit import ExitService
 from uitstroom.services.export import export_pupils
-from uitstroom.services.handover import HandoverService
+from uitstroom.services.handover import HandoverService, MadeDocument
 from uitstroom.services.importing import ImportService
 from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
@@ -42,6 +42,13 @@ KRAMER = Actor("Anja Kramer", Role.MENTOR, mentor_name="mw. A. Kramer")
 READER = Actor("Kees Visser", Role.READONLY)
 # Changes and lines that do not matter to "nothing changed": the trail gets a refusal line.
 NO_TRAIL = ("audit_event", "change_marker")
+
+
+def made_for(pupil_id: int) -> MadeDocument:
+    """A rendered document as a preview holds it, to try to log for this pupil."""
+    return MadeDocument(
+        DocumentKind.PASPOORT, pupil_id, b"%PDF", None, "", None, frozenset(), "0" * 16
+    )
 
 
 @pytest.fixture
@@ -342,7 +349,7 @@ def test_a_mentor_reaches_another_mentors_pupil_through_no_other_door(
         lambda: handover.documents_made(other),
         lambda: handover.paspoort_doc(other, day),
         lambda: handover.transitieplan_doc(other, day),
-        lambda: handover.log_document(DocumentKind.PASPOORT, other, ""),
+        lambda: handover.log_made(made_for(other), ""),
         lambda: handover.write_batch(
             DocumentKind.PASPOORT, [school["zoe"], other], out, "", day, one_file=False
         ),
@@ -392,7 +399,7 @@ def test_read_only_makes_no_file_with_names_and_reads_no_trail(
         lambda: handover.write_batch(
             DocumentKind.PASPOORT, [zoe], out / "alles.pdf", "", day, one_file=True
         ),
-        lambda: handover.log_document(DocumentKind.PASPOORT, zoe, ""),
+        lambda: handover.log_made(made_for(zoe), ""),
         lambda: ExitService(database.sessions, actor=READER).summary_doc(zoe, day),
         lambda: AuditService(database.sessions, actor=READER).entries(),
         lambda: RetentionService(database.sessions, actor=READER).preview(date(2040, 1, 1)),

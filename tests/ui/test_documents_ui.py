@@ -136,7 +136,7 @@ def test_the_preview_prints_through_a_printer(qtbot, window: MainWindow) -> None
     from PySide6.QtPrintSupport import QPrinter
 
     pupil_id = open_first(window)
-    pdf = window.handover.render_document(DocumentKind.TRANSITIEPLAN, pupil_id, window._today())
+    pdf = window.handover.render_document(DocumentKind.TRANSITIEPLAN, pupil_id, window._today()).pdf
     logged: list[bool] = []
     dialog = PdfPreviewDialog(
         "Transitieplan", pdf, "plan.pdf", save=print, printed=lambda: logged.append(True)
@@ -149,3 +149,36 @@ def test_the_preview_prints_through_a_printer(qtbot, window: MainWindow) -> None
     assert dialog.paint_pages(printer)
     assert out.read_bytes().startswith(b"%PDF")
     assert QMessageBox  # the print dialog itself is the system's; not driven here
+
+
+def test_what_is_previewed_is_what_is_saved_and_printed_and_logged(
+    qtbot, window: MainWindow, dialogs, monkeypatch, tmp_path: Path
+) -> None:
+    """The paspoort changes (another user, another tab) while the preview is open: Opslaan
+    writes the bytes that were shown, Afdrukken logs them, both with the version shown."""
+    from uitstroom.domain.handover import Paspoort
+    from uitstroom.services.handover import data_version_of
+
+    pupil_id = open_first(window)
+    shown_version = data_version_of(window.handover.paspoort_doc(pupil_id, window._today()))
+    target = tmp_path / "paspoort.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    seen: dict[str, bytes] = {}
+
+    def change_then_save_and_print(dialog: PdfPreviewDialog) -> None:
+        seen["shown"] = dialog.pdf
+        window.handover.save_paspoort(pupil_id, Paspoort(wie="Iets heel anders."), "Marloes")
+        dialog.save_button.click()
+        dialog._printed()  # what Afdrukken logs once the system's print dialog is accepted
+        dialog.close_button.click()
+
+    dialogs.then(change_then_save_and_print)
+    window.make_document(DocumentKind.PASPOORT)
+    assert target.read_bytes() == seen["shown"]
+    newer = data_version_of(window.handover.paspoort_doc(pupil_id, window._today()))
+    assert newer != shown_version
+    records = window.handover.documents_made(pupil_id)
+    assert len(records) == 2
+    assert {r.data_version for r in records} == {shown_version}

@@ -22,6 +22,7 @@ from uitstroom.domain.model import SchoolSettings
 from uitstroom.services.audit import AuditService
 from uitstroom.services.database import Database
 from uitstroom.services.exit import ExitService
+from uitstroom.services.handover import data_version_of
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.ui.dropout_reasons import DropoutReasonsDialog
 from uitstroom.ui.exit_figures import OTHERS, ExitFiguresDialog, top_groups
@@ -318,7 +319,11 @@ def test_the_summary_opens_in_the_preview_and_saves_as_pdf(
         for e in AuditService(database.sessions).entries()
         if e.pupil_id == student and "samenvatting" in e.detail
     ]
-    assert logged == [("Sanne de Wit", "samenvatting exitgesprek opgeslagen")]
+    version = data_version_of(exits.summary_doc(student, TODAY))
+    assert logged == [
+        ("Sanne de Wit", f"samenvatting exitgesprek opgeslagen, gegevensversie {version}")
+    ]
+    assert target.read_bytes() == dialog.pdf  # the bytes shown are the bytes saved
 
 
 def test_without_an_interview_the_summary_says_so(

@@ -416,9 +416,10 @@ class ExitService:
                 self._clock(),
             )
 
-    def log_summary(self, pupil_id: int, actor: str, printed: bool) -> None:
+    def log_summary(self, pupil_id: int, actor: str, printed: bool, version: str = "") -> None:
         """The student's summary left the program (saved as a file or printed): in the audit
-        trail, like every document with personal data."""
+        trail, like every document with personal data, with the version of the data that was
+        shown (data_version_of the summary_doc rendered)."""
         actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             _load_pupil(session, pupil_id)
@@ -428,7 +429,9 @@ class ExitService:
                 actor,
                 AuditAction.EXIT,
                 pupil_id,
-                "samenvatting exitgesprek " + ("afgedrukt" if printed else "opgeslagen"),
+                "samenvatting exitgesprek "
+                + ("afgedrukt" if printed else "opgeslagen")
+                + (f", gegevensversie {version}" if version else ""),
                 self._clock(),
             )
 

@@ -126,8 +126,9 @@ class BatchResult(list[Path]):
 
 
 @dataclass(frozen=True)
-class _Made:
-    """A document built and rendered, not yet logged."""
+class MadeDocument:
+    """A document built and rendered once, not yet logged: the preview shows these bytes, and
+    Opslaan and Afdrukken send out and log exactly these (save_made, log_made)."""
 
     kind: DocumentKind
     pupil_id: int
@@ -672,10 +673,11 @@ class HandoverService(Service):
         today: date,
         receiver: Receiver | None = None,
         organisation_id: int | None = None,
-    ) -> bytes:
-        """The PDF for the preview. Nothing is logged: printing or saving it logs."""
+    ) -> MadeDocument:
+        """The document for the preview, rendered once. Nothing is logged: saving or printing
+        these bytes logs them."""
         with self._sessions() as session:
-            return self._make(session, kind, pupil_id, today, receiver, organisation_id).pdf
+            return self._make(session, kind, pupil_id, today, receiver, organisation_id)
 
     def write_document(
         self,
@@ -687,8 +689,13 @@ class HandoverService(Service):
         receiver: Receiver | None = None,
         organisation_id: int | None = None,
     ) -> DocumentRecord:
-        with self._sessions() as session:
-            made = self._make(session, kind, pupil_id, today, receiver, organisation_id)
+        """Made and saved in one go (the command line)."""
+        made = self.render_document(kind, pupil_id, today, receiver, organisation_id)
+        return self.save_made(made, target, actor)
+
+    def save_made(self, made: MadeDocument, target: Path, actor: str) -> DocumentRecord:
+        """The rendered bytes to a file, logged with the data version they were made from."""
+        self._check_made(made)
         target = Path(target)
         with atomic_output(target) as stream:
             stream.write(made.pdf)
@@ -699,32 +706,10 @@ class HandoverService(Service):
             target.unlink(missing_ok=True)
             raise
 
-    def log_document(
-        self,
-        kind: DocumentKind,
-        pupil_id: int,
-        actor: str,
-        receiver: Receiver | None = None,
-        organisation_id: int | None = None,
-        data_version: str = "",
-    ) -> DocumentRecord:
-        """For a document printed from the preview: logged once the print dialog was
-        accepted. Without data_version, the version of the data as it is now."""
-        today = self._clock().date()
-        with self._sessions() as session:
-            require_pupil(session, self._actor, pupil_id, write=True)
-            doc = _doc(session, kind, pupil_id, today, receiver, organisation_id)
-            organisation = _organisation_name(session, organisation_id)
-        made = _Made(
-            kind=kind,
-            pupil_id=pupil_id,
-            pdf=b"",
-            receiver=receiver if kind is DocumentKind.OVERDRACHT else None,
-            organisation=organisation if kind is DocumentKind.OVERDRACHT else "",
-            organisation_id=organisation_id if kind is DocumentKind.OVERDRACHT else None,
-            sections=_doc_sections(doc),
-            data_version=data_version or data_version_of(doc),
-        )
+    def log_made(self, made: MadeDocument, actor: str) -> DocumentRecord:
+        """The rendered bytes were printed from the preview: logged once the print dialog was
+        accepted, with the data version the bytes were made from."""
+        self._check_made(made)
         return self._log([made], actor)[0]
 
     def write_batch(
@@ -754,7 +739,7 @@ class HandoverService(Service):
             raise FileWriteError(
                 f"De map {target} bestaat niet. Kies een bestaande map voor de documenten."
             )
-        made: list[_Made] = []
+        made: list[MadeDocument] = []
         skipped: list[str] = []
         written: list[Path] = []
         parts: list[tuple[Any, list[Any]]] = []
@@ -780,7 +765,7 @@ class HandoverService(Service):
                         stream.write(pdf)
                     written.append(path)
                 made.append(
-                    _Made(
+                    MadeDocument(
                         kind=kind,
                         pupil_id=pupil_id,
                         pdf=pdf,
@@ -833,12 +818,12 @@ class HandoverService(Service):
         today: date,
         receiver: Receiver | None,
         organisation_id: int | None,
-    ) -> _Made:
+    ) -> MadeDocument:
         # A document holds everything, support needs too: not for read-only users.
         require_pupil(session, self._actor, pupil_id, write=True)
         doc = _doc(session, kind, pupil_id, today, receiver, organisation_id)
         overdracht = kind is DocumentKind.OVERDRACHT
-        return _Made(
+        return MadeDocument(
             kind=kind,
             pupil_id=pupil_id,
             pdf=_render(kind, doc),
@@ -849,7 +834,12 @@ class HandoverService(Service):
             data_version=data_version_of(doc),
         )
 
-    def _log(self, made: Sequence[_Made], actor: str) -> list[DocumentRecord]:
+    def _check_made(self, made: MadeDocument) -> None:
+        # The role may have changed since the preview was made: checked again.
+        with self._sessions() as session:
+            require_pupil(session, self._actor, made.pupil_id, write=True)
+
+    def _log(self, made: Sequence[MadeDocument], actor: str) -> list[DocumentRecord]:
         actor = author_of(self._actor, actor)
         now = self._clock()
         records = []
@@ -1479,7 +1469,7 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def data_version_of(doc: TransitieplanDoc | PaspoortDoc) -> str:
+def data_version_of(doc: object) -> str:
     """The first 16 hex digits of the SHA-256 of the document's data (without its date): the
     log says which version of the data went out, without holding the data."""
     text = json.dumps(_canonical(doc), sort_keys=True, ensure_ascii=False)

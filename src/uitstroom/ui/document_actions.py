@@ -36,6 +36,7 @@ from uitstroom.domain.handover import (
     Receiver,
 )
 from uitstroom.domain.model import Pupil, PupilSummary
+from uitstroom.services.handover import MadeDocument
 from uitstroom.ui.cohort_model import natural_key
 from uitstroom.ui.consent_tab import organisation_choices
 from uitstroom.ui.forms import ChoiceEdit, ChoiceField, FormDialog, MessageBanner, enum_choices
@@ -110,14 +111,15 @@ def ask_recipient(
     handover: HandoverService,
     pupil: Pupil,
     today: date,
-) -> tuple[Recipient, bytes] | None:
-    """Overdracht maken…: for whom; rendered at once, so a refusal shows in this dialog."""
+) -> tuple[Recipient, MadeDocument] | None:
+    """Overdracht maken…: for whom; rendered at once, so a refusal shows in this dialog, and
+    the preview shows what was rendered here."""
     assert pupil.id is not None
     pupil_id = pupil.id
     organisations = handover.organisations()
     names = {o.id: o.name for o in organisations}
 
-    def submit(values: dict[str, Any]) -> bytes:
+    def submit(values: dict[str, Any]) -> MadeDocument:
         return handover.render_document(
             DocumentKind.OVERDRACHT, pupil_id, today, values["receiver"], values["organisation_id"]
         )
@@ -140,7 +142,7 @@ def ask_recipient(
     recipient = Recipient(
         dialog.values["receiver"], organisation_id, names.get(organisation_id, "")
     )
-    assert isinstance(dialog.result_value, bytes)
+    assert isinstance(dialog.result_value, MadeDocument)
     return recipient, dialog.result_value
 
 
@@ -152,28 +154,27 @@ def preview_document(
     author: str,
     today: date,
     recipient: Recipient | None = None,
-    pdf: bytes | None = None,
+    made: MadeDocument | None = None,
 ) -> PdfPreviewDialog:
-    """The preview dialog for one pupil's document (not shown yet: the caller exec()s it)."""
+    """The preview dialog for one pupil's document (not shown yet: the caller exec()s it).
+    Rendered once: Opslaan and Afdrukken send out and log the bytes that are shown."""
     assert pupil.id is not None
-    pupil_id = pupil.id
-    receiver = None if recipient is None else recipient.receiver
-    organisation_id = None if recipient is None else recipient.organisation_id
-    if pdf is None:
-        pdf = handover.render_document(kind, pupil_id, today, receiver, organisation_id)
+    if made is None:
+        receiver = None if recipient is None else recipient.receiver
+        organisation_id = None if recipient is None else recipient.organisation_id
+        made = handover.render_document(kind, pupil.id, today, receiver, organisation_id)
+    shown = made
     title = f"{kind.label} — {pupil.name}"
     if recipient is not None:
         title += f" — voor {recipient.text}"
-
-    def save(target: Path) -> object:
-        return handover.write_document(
-            kind, pupil_id, target, author, today, receiver, organisation_id
-        )
-
-    def printed() -> object:
-        return handover.log_document(kind, pupil_id, author, receiver, organisation_id)
-
-    return PdfPreviewDialog(title, pdf, file_name(kind, pupil), save, printed, parent=parent)
+    return PdfPreviewDialog(
+        title,
+        shown.pdf,
+        file_name(kind, pupil),
+        lambda target: handover.save_made(shown, target, author),
+        lambda: handover.log_made(shown, author),
+        parent=parent,
+    )
 
 
 # --- batch -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from uitstroom.documents import exitgesprek
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import atomic_output
+from uitstroom.services.handover import data_version_of
 from uitstroom.ui.forms import problems_of
 from uitstroom.ui.pdf_preview import PdfPreviewDialog, safe_file_name
 
@@ -38,12 +39,14 @@ def summary_preview(
     stream = io.BytesIO()
     exitgesprek.render(doc, stream)
     pdf = stream.getvalue()
+    version = data_version_of(doc)
     day = (doc.held_on or today).isoformat()
 
     def save(target: Path) -> object:
+        # The bytes shown, and the version they were made from: rendered once.
         with atomic_output(target) as out:
             out.write(pdf)
-        exit_service.log_summary(pupil_id, author, printed=False)
+        exit_service.log_summary(pupil_id, author, printed=False, version=version)
         return target
 
     return PdfPreviewDialog(
@@ -51,7 +54,7 @@ def summary_preview(
         pdf,
         safe_file_name(f"Exitgesprek {doc.student_name} {day}.pdf"),
         save,
-        lambda: exit_service.log_summary(pupil_id, author, printed=True),
+        lambda: exit_service.log_summary(pupil_id, author, printed=True, version=version),
         intro=INTRO,
         parent=parent,
     )

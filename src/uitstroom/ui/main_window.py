@@ -1071,15 +1071,15 @@ class MainWindow(QMainWindow):
         from uitstroom.ui import document_actions
 
         today = self._today()
-        recipient = pdf = None
+        recipient = made = None
         try:
             if kind is DocumentKind.OVERDRACHT:
                 asked = document_actions.ask_recipient(self, handover, pupil, today)
                 if asked is None:
                     return
-                recipient, pdf = asked
+                recipient, made = asked
             dialog = document_actions.preview_document(
-                self, handover, kind, pupil, self._author, today, recipient, pdf
+                self, handover, kind, pupil, self._author, today, recipient, made
             )
         except ServiceError as exc:
             QMessageBox.warning(self, kind.label, "\n".join(problems_of(exc)))

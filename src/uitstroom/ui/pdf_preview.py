@@ -84,7 +84,7 @@ class PdfPreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self._pdf = pdf
+        self.pdf = pdf
         self._file_name = safe_file_name(file_name)
         self._save = save
         self._printed = printed
@@ -229,7 +229,7 @@ class PdfPreviewDialog(QDialog):
     def open_externally(self) -> None:
         target = temp_folder() / self._file_name
         try:
-            target.write_bytes(self._pdf)
+            target.write_bytes(self.pdf)
         except OSError as exc:
             QMessageBox.warning(self, "Openen is niet gelukt", str(exc))
             return
