@@ -50,6 +50,11 @@ class SchoolSettingsRow(Base):
     website: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # The school's own letter texts by letter kind, as JSON; "" = the default texts.
     letter_texts: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The domains of the school's own e-mail addresses, comma separated (never a student's
+    # address after school).
+    email_domains: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # School holidays: noord, midden, zuid; "" = none chosen (domain.holidays.Region).
+    holiday_region: Mapped[str] = mapped_column(String(10), default="", server_default="")
 
 
 class CohortRow(Base):
@@ -594,9 +599,13 @@ class ExitInterviewRow(Base):
     left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
     dropout_reason: Mapped[str] = mapped_column(String(200), default="")
+    # Reasons besides the main one, one a line.
+    other_dropout_reasons: Mapped[str] = mapped_column(Text, default="", server_default="")
     startkwalificatie: Mapped[str] = mapped_column(String(10), default="onbekend")
     next_step: Mapped[str | None] = mapped_column(String(20), nullable=True)
     next_step_detail: Mapped[str] = mapped_column(String(300), default="")
+    # Next step work, and the student does not (yet) name the employer.
+    employer_unknown: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # Comma-separated HelpWanted values.
     help_wanted: Mapped[str] = mapped_column(String(100), default="")
     phone_after: Mapped[str] = mapped_column(String(40), default="")
