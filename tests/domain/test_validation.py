@@ -6,7 +6,14 @@ import pytest
 from factories import make_pupil
 from uitstroom.domain.model import Guardian, Stage
 from uitstroom.domain.names import full_name, sort_name
-from uitstroom.domain.validation import parse_date, pupil_problems, stage_problems
+from uitstroom.domain.validation import (
+    check_email_domains,
+    email_domains,
+    is_school_address,
+    parse_date,
+    pupil_problems,
+    stage_problems,
+)
 
 TODAY = date(2026, 11, 23)
 
@@ -78,3 +85,16 @@ def test_names_file_under_the_achternaam() -> None:
     names = [("Sanne", "de", "Vries"), ("Bram", "", "Bakker"), ("Anouk", "van", "Dijk")]
     ordered = sorted(names, key=lambda n: sort_name(*n))
     assert [n[2] for n in ordered] == ["Bakker", "Dijk", "Vries"]
+
+
+def test_school_addresses_are_the_domain_and_its_parts_only() -> None:
+    domains = email_domains(" @Roc.nl;student.roc.nl  roc.nl")
+    assert domains == ("roc.nl", "student.roc.nl")
+    assert is_school_address("a@roc.nl", domains)
+    assert is_school_address("A@Leerling.ROC.nl", domains)
+    assert not is_school_address("a@notroc.nl", domains)
+    assert not is_school_address("a@roc.nl.example.com", domains)
+    assert not is_school_address("roc.nl", domains)
+    assert not is_school_address("a@roc.nl", ())
+    assert check_email_domains("roc.nl, student.roc.nl") is None
+    assert check_email_domains("roc") is not None

@@ -662,3 +662,45 @@ def test_a_school_that_becomes_an_mbo_gets_the_mbo_checklist_for_its_students(
     codes = task_codes(database, pupil)
     assert "exitgesprek" in codes
     assert "paspoort" not in codes
+
+
+# --- how to reach the student after school ----------------------------------------------------
+
+
+def test_the_schools_own_address_is_never_the_email_after_school(database: Database) -> None:
+    """Student mail stops working on the day the student leaves: the interview does not offer
+    it, and refuses it when typed in; a private address is still filled in for the mentor."""
+    SchoolService(database.sessions, clock=fixed_clock(NOW)).save_settings(
+        SchoolSettings(
+            name="ROC De Vaart",
+            school_type=SchoolType.MBO,
+            email_domains="@ROC-devaart.nl, ",
+        )
+    )
+    assert SchoolService(database.sessions).settings().email_domains == "roc-devaart.nl"
+    school_mail = add_student(database, 1, email="noa.jansen@student.roc-devaart.nl")
+    own_mail = add_student(database, 2, email="noa2007@example.nl")
+    exits = service(database)
+    assert exits.start(school_mail, ACTOR).email_after == ""
+    assert exits.start(own_mail, ACTOR).email_after == "noa2007@example.nl"
+
+    before = dump(database)
+    for address in ("noa.jansen@student.roc-devaart.nl", "docent@ROC-DEVAART.NL"):
+        with pytest.raises(ValidationError) as refused:
+            exits.save_concept(school_mail, answers(email_after=address), ACTOR)
+        assert refused.value.problems == [
+            "Bij ‘E-mail na school’ staat een adres van school. Dat werkt niet meer als de "
+            "student van school gaat. Vraag een eigen e-mailadres, of laat het leeg."
+        ]
+        with pytest.raises(ValidationError):
+            exits.finish(school_mail, answers(email_after=address), ACTOR)
+    assert dump(database) == before
+    # A domain that only ends in the same letters is someone else's.
+    exits.save_concept(school_mail, answers(email_after="noa@notroc-devaart.nl"), ACTOR)
+
+
+def test_a_domain_that_is_not_one_is_refused_in_the_settings(database: Database) -> None:
+    with pytest.raises(ValidationError, match="Maildomein van school: 'roc' is geen domein"):
+        SchoolService(database.sessions).save_settings(
+            SchoolSettings(name="ROC De Vaart", email_domains="roc")
+        )

@@ -413,6 +413,7 @@ _FINISH_FIELDS = (
     ("Kies wat de student", ExitField.NEXT_STEP),
     ("Vraag of de student", ExitField.NAZORG),
     ("Vul een telefoonnummer", ExitField.PHONE_AFTER),
+    ("Bij ‘E-mail na school’", ExitField.EMAIL_AFTER),
     ("Vul in of het diploma", ExitField.STARTKWALIFICATIE),
 )
 

@@ -39,6 +39,9 @@ class SchoolSettings:
     phone: str = ""
     email: str = ""
     website: str = ""
+    # The domains of the school's own e-mail addresses ("roc-midden.nl, student.roc-midden.nl"):
+    # such an address is never a student's e-mail after school.
+    email_domains: str = ""
 
     @property
     def is_configured(self) -> bool:

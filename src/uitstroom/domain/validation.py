@@ -8,6 +8,7 @@ from datetime import date
 from uitstroom.domain.model import Pupil, Stage
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 _PHONE = re.compile(r"^\+?[\d\s\-()./]{6,20}$")
 _DATE_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 _DATE_YMD = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?\s*$")
@@ -45,6 +46,32 @@ def check_email(text: str) -> str | None:
     if text and not _EMAIL.match(text.strip()):
         return f"'{text}' is geen e-mailadres. Een e-mailadres ziet eruit als naam@voorbeeld.nl."
     return None
+
+
+def email_domains(text: str) -> tuple[str, ...]:
+    """'roc.nl, student.roc.nl' -> ('roc.nl', 'student.roc.nl'); an '@' before a domain and
+    spaces are dropped, case does not count."""
+    parts = (part.strip().lstrip("@").strip().casefold() for part in re.split(r"[,;\s]+", text))
+    return tuple(dict.fromkeys(part for part in parts if part))
+
+
+def check_email_domains(text: str) -> str | None:
+    wrong = [d for d in email_domains(text) if not _DOMAIN.match(d)]
+    if wrong:
+        return (
+            f"'{wrong[0]}' is geen domein. Schrijf het deel na de @, zoals roc-midden.nl; "
+            "meer domeinen met een komma ertussen."
+        )
+    return None
+
+
+def is_school_address(email: str, domains: tuple[str, ...]) -> bool:
+    """An address of the school's own domain, or of a part of it (student.roc.nl under roc.nl):
+    it stops working when the student leaves."""
+    _, at, domain = email.strip().casefold().rpartition("@")
+    if not at:
+        return False
+    return any(domain == d or domain.endswith("." + d) for d in domains)
 
 
 def check_phone(text: str) -> str | None:

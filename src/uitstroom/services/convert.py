@@ -69,6 +69,7 @@ def settings_from_row(row: SchoolSettingsRow | None) -> SchoolSettings:
         phone=row.phone or "",
         email=row.email or "",
         website=row.website or "",
+        email_domains=row.email_domains or "",
     )
 
 

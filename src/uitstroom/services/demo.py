@@ -201,6 +201,7 @@ def seed_demo_school(sessions: sessionmaker[Session], school_type: SchoolType) -
             phone="030 123 45 00",
             email="info@voorbeeldschool.nl",
             website="www.dehorizon-voorbeeldschool.nl",
+            email_domains="voorbeeldschool.nl",
         )
     )
 

@@ -78,7 +78,13 @@ from uitstroom.domain.nazorg import (
     suppress,
 )
 from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.domain.validation import check_email, check_phone, parse_date
+from uitstroom.domain.validation import (
+    check_email,
+    check_phone,
+    email_domains,
+    is_school_address,
+    parse_date,
+)
 from uitstroom.services.access import (
     author_of,
     pupil_scope,
@@ -117,6 +123,10 @@ _PUPILS = cast(Table, PupilRow.__table__)
 _COHORTS = cast(Table, CohortRow.__table__)
 
 MAX_DROPOUT_REASON = 200
+SCHOOL_ADDRESS = (
+    "Bij ‘E-mail na school’ staat een adres van school. Dat werkt niet meer als de student "
+    "van school gaat. Vraag een eigen e-mailadres, of laat het leeg."
+)
 TIMELINE_AUTHOR_KIND = TimelineKind.GEBEURTENIS.value
 UNKNOWN_OPLEIDING = "Opleiding onbekend"
 UNKNOWN_NIVEAU = "Niveau onbekend"
@@ -208,7 +218,11 @@ class ExitService:
                 held_on=now.date(),
                 mentor=pupil.mentor,
                 phone_after=pupil.telefoon,
-                email_after=pupil.email,
+                # The school's own address stops working when the student leaves: ask for
+                # a private one instead.
+                email_after=(
+                    "" if is_school_address(pupil.email, _school_domains(session)) else pupil.email
+                ),
                 spare_name=spare.name if spare else "",
                 spare_relation=spare.relation if spare else "",
                 spare_phone=spare.phone if spare else "",
@@ -223,7 +237,9 @@ class ExitService:
     def save_concept(self, pupil_id: int, interview: ExitInterview, actor: str) -> ExitInterview:
         """Store a half-done interview; only values that cannot be right are refused."""
         now = self._clock()
-        problems = concept_problems(interview, now.date())
+        with self._sessions() as session:
+            domains = _school_domains(session)
+        problems = concept_problems(interview, now.date(), domains)
         if problems:
             raise ValidationError(problems)
         actor = author_of(self._actor, actor)
@@ -530,8 +546,11 @@ class ExitService:
 # --- rules on top of the domain's -----------------------------------------------------------
 
 
-def concept_problems(interview: ExitInterview, today: date) -> list[str]:
-    """Values a concept may not hold: a date in the future, a broken phone or e-mail."""
+def concept_problems(
+    interview: ExitInterview, today: date, school_domains: tuple[str, ...] = ()
+) -> list[str]:
+    """Values a concept may not hold: a date in the future, a broken phone or e-mail, the
+    school's own address as the e-mail after school."""
     problems = []
     if interview.held_on is not None and interview.held_on > today:
         problems.append("De datum van het gesprek ligt in de toekomst. Kies vandaag of eerder.")
@@ -544,6 +563,8 @@ def concept_problems(interview: ExitInterview, today: date) -> list[str]:
     message = check_email(interview.email_after)
     if message:
         problems.append(message)
+    elif is_school_address(interview.email_after, school_domains):
+        problems.append(SCHOOL_ADDRESS)
     if len(interview.dropout_reason) > MAX_DROPOUT_REASON:
         problems.append(f"De reden van uitval is te lang (hoogstens {MAX_DROPOUT_REASON} tekens).")
     return problems
@@ -681,7 +702,9 @@ def _finish(
     today = now.date()
     pupil = _load_pupil(session, pupil_id)
     name = full_name(pupil.roepnaam, pupil.tussenvoegsel, pupil.achternaam)
-    problems = finish_problems(interview, today) + concept_problems(interview, today)
+    problems = finish_problems(interview, today) + concept_problems(
+        interview, today, _school_domains(session)
+    )
     if not problems:
         problems += leaving_problems(leaving_of(interview), today, SchoolYear.of(today).first_day)
     consents = session.scalars(select(ConsentRow).where(ConsentRow.pupil_id == pupil_id)).all()
@@ -881,6 +904,7 @@ def _check_table(
     if problems:
         return problems, []
     column = {field: header_name(headers, index) for field, index in mapping.items()}
+    domains = _school_domains(session)
     numbers = [
         (table.row_number(i), _cell(row, mapping, ExitField.STUDENTNUMMER))
         for i, row in enumerate(table.rows)
@@ -926,7 +950,7 @@ def _check_table(
             note=check.text(ExitField.NOTE),
             state=values["state"],
         )
-        found = concept_problems(interview, today)
+        found = concept_problems(interview, today, domains)
         if interview.state is InterviewState.AFGEROND:
             found = finish_problems(interview, today) + found
             if not found:
@@ -1069,6 +1093,11 @@ def _load_pupil(session: Session, pupil_id: int) -> PupilRow:
     if row is None:
         raise NotFoundError(GONE)
     return row
+
+
+def _school_domains(session: Session) -> tuple[str, ...]:
+    row = session.get(SchoolSettingsRow, 1)
+    return email_domains(row.email_domains or "") if row is not None else ()
 
 
 def _dropout_reasons(session: Session) -> tuple[str, ...]:

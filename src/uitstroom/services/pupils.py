@@ -23,7 +23,12 @@ from uitstroom.domain.model import (
     SchoolSettings,
     Stage,
 )
-from uitstroom.domain.validation import pupil_problems, stage_problems
+from uitstroom.domain.validation import (
+    check_email_domains,
+    email_domains,
+    pupil_problems,
+    stage_problems,
+)
 from uitstroom.services.access import (
     author_of,
     require_coordinator,
@@ -110,6 +115,7 @@ SETTINGS_LABELS = {
     "phone": "telefoon school",
     "email": "e-mail school",
     "website": "website",
+    "email_domains": "maildomein van school",
 }
 
 
@@ -136,6 +142,9 @@ class SchoolService(Service):
                     f"{MAX_AUTO_LOCK_MINUTES} minuten."
                 ]
             )
+        domains_problem = check_email_domains(settings.email_domains)
+        if domains_problem:
+            raise ValidationError([f"Maildomein van school: {domains_problem}"])
         require_coordinator(self._actor)
         with self._sessions.begin() as session:
             row = session.get(SchoolSettingsRow, 1) or SchoolSettingsRow(id=1)
@@ -152,6 +161,7 @@ class SchoolService(Service):
             row.phone = settings.phone.strip()
             row.email = settings.email.strip()
             row.website = settings.website.strip()
+            row.email_domains = ", ".join(email_domains(settings.email_domains))
             session.add(row)
             new = settings_from_row(row)
             changed = [

@@ -177,7 +177,12 @@ def sections(dropout_reasons: Sequence[str]) -> tuple[Section, ...]:
                     placeholder="06 12345678",
                     max_length=40,
                 ),
-                TextField(name="email_after", label="E-&mail na school", max_length=200),
+                TextField(
+                    name="email_after",
+                    label="E-&mail na school",
+                    placeholder="een eigen adres, geen schoolmail",
+                    max_length=200,
+                ),
                 TextField(name="spare_name", label="Reserve&contact", max_length=200),
                 TextField(
                     name="spare_relation",

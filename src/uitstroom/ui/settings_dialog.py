@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from uitstroom.domain.enums import SchoolType
 from uitstroom.domain.model import MAX_AUTO_LOCK_MINUTES, SchoolSettings
-from uitstroom.domain.validation import check_email, check_phone
+from uitstroom.domain.validation import check_email, check_email_domains, check_phone
 from uitstroom.services.pupils import SchoolService
 from uitstroom.ui.forms import (
     ChoiceField,
@@ -70,6 +70,14 @@ SCHOOL_FIELDS: tuple[Field, ...] = (
     TextField(name="phone", label="Telefoon school", max_length=40),
     TextField(name="email", label="E-mail school", max_length=200),
     TextField(name="website", label="Website", placeholder="bijv. www.school.nl", max_length=200),
+    TextField(
+        name="email_domains",
+        label="Maildomein van school",
+        placeholder="bijv. roc-midden.nl, student.roc-midden.nl",
+        max_length=200,
+        tooltip="Het deel na de @ van de e-mailadressen van school. Zo'n adres werkt niet meer "
+        "als een leerling van school gaat; het wordt nooit als e-mail na school gebruikt.",
+    ),
     AutoLockField(
         name="auto_lock_minutes",
         label="Automatisch vergrendelen na",
@@ -107,6 +115,7 @@ def settings_problems(values: dict[str, Any]) -> list[str]:
         ("E-mail coördinator", check_email(values["coordinator_email"])),
         ("Telefoon school", check_phone(values["phone"])),
         ("E-mail school", check_email(values["email"])),
+        ("Maildomein van school", check_email_domains(values["email_domains"])),
     ):
         if message:
             problems.append(f"{label}: {message}")
