@@ -7,13 +7,18 @@ from datetime import date
 
 from uitstroom.domain.enums import JaNeeOnbekend, Leerweg, Niveau
 from uitstroom.domain.exit import (
+    ExitField,
     ExitInterview,
     LeavingReason,
     NextStep,
     destination_of,
+    dropout_reasons_of,
+    field_of_problem,
     finish_problems,
     needs_handover,
     priority,
+    startkwalificatie_of,
+    with_startkwalificatie,
 )
 from uitstroom.domain.nazorg import Destination
 
@@ -36,17 +41,17 @@ def test_a_complete_interview_can_be_finished() -> None:
 
 def test_a_half_done_interview_says_what_is_missing() -> None:
     problems = finish_problems(ExitInterview(), TODAY)
-    assert "Kies de reden van vertrek." in problems
+    assert "Kies een ‘Reden van vertrek’." in problems
     assert any("nazorggesprekken" in p for p in problems)
     assert len(problems) == 5
 
 
 def test_the_edges_of_finishing() -> None:
     assert finish_problems(replace(DONE, held_on=date(2027, 3, 2)), TODAY) == [
-        "De datum van het gesprek ligt in de toekomst. Kies vandaag of eerder."
+        "‘Datum van het gesprek’ ligt in de toekomst. Kies vandaag of eerder."
     ]
     assert finish_problems(replace(DONE, dropout_reason=" "), TODAY) == [
-        "Kies waarom de student stopt zonder diploma."
+        "Kies bij ‘Waarom gestopt?’ de belangrijkste reden."
     ]
     no_way_to_call = replace(DONE, phone_after="", email_after="")
     assert len(finish_problems(no_way_to_call, TODAY)) == 1
@@ -74,3 +79,35 @@ def test_entree_bol_niveau_2_and_early_leavers_come_first() -> None:
     assert not priority(Niveau.N2, Leerweg.BBL, LeavingReason.DIPLOMA)
     assert priority(Niveau.N4, Leerweg.BBL, LeavingReason.UITVAL)
     assert not priority(None, None, None)
+
+
+def test_startkwalificatie_follows_from_a_diplomas_niveau_and_entree_is_none() -> None:
+    diploma = LeavingReason.DIPLOMA
+    assert startkwalificatie_of(diploma, Niveau.ENTREE) is JaNeeOnbekend.NEE
+    for niveau in (Niveau.N2, Niveau.N3, Niveau.N4):
+        assert startkwalificatie_of(diploma, niveau) is JaNeeOnbekend.JA
+    # Without a diploma of this opleiding nothing follows: ask (a havo diploma from before).
+    assert startkwalificatie_of(LeavingReason.UITVAL, Niveau.N4) is JaNeeOnbekend.ONBEKEND
+    assert startkwalificatie_of(LeavingReason.OVERSTAP, Niveau.N2) is JaNeeOnbekend.ONBEKEND
+    assert startkwalificatie_of(diploma, None) is JaNeeOnbekend.ONBEKEND
+    # An answer given is kept.
+    chosen = replace(DONE, reason=diploma, startkwalificatie=JaNeeOnbekend.NEE)
+    assert with_startkwalificatie(chosen, Niveau.N3) == chosen
+    unanswered = replace(chosen, startkwalificatie=JaNeeOnbekend.ONBEKEND)
+    assert with_startkwalificatie(unanswered, Niveau.N3).startkwalificatie is JaNeeOnbekend.JA
+
+
+def test_work_with_the_employer_unknown_can_be_finished() -> None:
+    work = replace(DONE, next_step=NextStep.WERK, next_step_detail="")
+    assert [field_of_problem(p) for p in finish_problems(work, TODAY)] == [
+        ExitField.NEXT_STEP_DETAIL
+    ]
+    assert finish_problems(replace(work, employer_unknown=True), TODAY) == []
+
+
+def test_the_main_dropout_reason_comes_first_and_each_reason_once() -> None:
+    many = replace(
+        DONE, dropout_reason="Gezondheid", other_dropout_reasons=("Geldzaken", "Gezondheid", "")
+    )
+    assert dropout_reasons_of(many) == ("Gezondheid", "Geldzaken")
+    assert dropout_reasons_of(replace(many, reason=LeavingReason.DIPLOMA)) == ()

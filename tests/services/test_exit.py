@@ -143,7 +143,7 @@ def test_a_concept_refuses_only_what_cannot_be_right(mbo: Database) -> None:
         exit_service.save_concept(
             student, ExitInterview(held_on=date(2027, 4, 1), email_after="geen-adres"), ACTOR
         )
-    assert "De datum van het gesprek ligt in de toekomst" in str(refused.value)
+    assert "‘Datum van het gesprek’ ligt in de toekomst" in str(refused.value)
     assert "geen e-mailadres" in str(refused.value)
     assert exit_service.interview(student) is None
     assert exit_service.save_concept(student, ExitInterview(), ACTOR).id is not None
@@ -274,12 +274,18 @@ def test_finishing_is_refused_with_the_dutch_problems_and_nothing_is_written(
     with pytest.raises(ValidationError) as refused:
         exit_service.finish(student, ExitInterview(held_on=date(2027, 3, 15)), ACTOR)
     problems = refused.value.problems
-    assert "Kies de reden van vertrek." in problems
-    assert "Vraag of de student nazorggesprekken wil, en vul het antwoord in." in problems
+    assert "Kies een ‘Reden van vertrek’." in problems
+    assert (
+        "Vraag of de student nazorggesprekken wil, en kies het antwoord bij "
+        "‘Mogen we je bellen?’." in problems
+    )
     assert dump(mbo) == before
     with pytest.raises(ValidationError) as no_employer:
         exit_service.finish(student, answers(next_step_detail=""), ACTOR)
-    assert "Vul bij werk de werkgever in." in no_employer.value.problems
+    assert no_employer.value.problems == [
+        "Vul ‘Bij welk bedrijf?’ in, of vink ‘Werkgever nog onbekend’ aan als de student het "
+        "niet weet of niet wil zeggen."
+    ]
     assert dump(mbo) == before
 
 
@@ -557,11 +563,11 @@ def test_an_incomplete_finished_row_names_the_column_to_fill_in(
     )
     outcome = service(mbo).import_file(path, ACTOR)
     found = {(p.row, p.column, p.message) for p in outcome.problems}
-    assert (2, "Reden uitval", "Kies waarom de student stopt zonder diploma.") in found
+    assert (2, "Reden uitval", "Kies bij ‘Waarom gestopt?’ de belangrijkste reden.") in found
     assert (
         2,
         "Nazorg gewenst",
-        "Vraag of de student nazorggesprekken wil, en vul het antwoord in.",
+        "Vraag of de student nazorggesprekken wil, en kies het antwoord bij ‘Mogen we je bellen?’.",
     ) in found
 
 

@@ -3,6 +3,7 @@ and resumed, finished with its consequences. Real encrypted database, real widge
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any
@@ -160,8 +161,8 @@ def test_what_is_missing_stays_next_to_the_form_and_nothing_is_stored(
     form.finish_button.click()
     problems = form.banner.text()
     assert form.banner.isVisible() and problems.startswith("Nog niet afgerond.")
-    assert "Kies waarom de student stopt zonder diploma." in problems
-    assert "Vul een telefoonnummer of e-mailadres in" in problems
+    assert "Kies bij ‘Waarom gestopt?’ de belangrijkste reden." in problems
+    assert "Vul ‘Telefoon na school’ of ‘E-mail na school’ in" in problems
     stored = exit_service(mbo_database).interview(student)
     assert stored is not None and stored.state is InterviewState.CONCEPT
     assert NazorgService(mbo_database.sessions).file(student) is None
@@ -263,3 +264,95 @@ def test_the_work_list_shows_the_slbers_students_and_enter_opens_the_form(
     assert listed.selected() is not None and listed.selected().pupil_id == first.pupil_id
     assert listed.selected().state is InterviewState.CONCEPT
     assert "1 nog niet af" in listed.count_label.text()
+
+
+def form_labels() -> set[str]:
+    from uitstroom.ui.exit_form import NEXT_DETAIL_LABEL, sections
+
+    labels = {f.label.replace("&", "") for s in sections(("Gezondheid",)) for f in s.fields}
+    return labels | {label.replace("&", "") for label in NEXT_DETAIL_LABEL.values()}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},  # nothing answered
+        {"held_on": date(2030, 1, 1), "left_on": date(2030, 1, 1)},
+        {"reason": LeavingReason.UITVAL, "next_step": NextStep.WERK, "nazorg_agreed": True},
+        {"reason": LeavingReason.DIPLOMA, "next_step": NextStep.OPLEIDING},
+        {"phone_after": "bel me", "spare_phone": "?", "email_after": "noa@", "held_on": MBO_DAY},
+    ],
+)
+def test_every_message_names_a_field_as_the_form_labels_it(changes: dict[str, Any]) -> None:
+    from uitstroom.domain.exit import ExitInterview, finish_problems
+    from uitstroom.services.exit import concept_problems
+
+    interview = ExitInterview(**changes)
+    messages = finish_problems(interview, MBO_DAY) + concept_problems(interview, MBO_DAY)
+    assert messages
+    labels = form_labels()
+    for message in messages:
+        named = set(re.findall(r"‘([^’]+)’", message))
+        assert named & labels, message
+
+
+def test_work_with_an_unknown_employer_finishes_and_more_reasons_are_kept(
+    qtbot, mbo_database: Database, dialogs
+) -> None:
+    student = add_student(mbo_database, 12)
+    form = open_form(qtbot, mbo_database, student)
+    answer(form, next_step=NextStep.WERK)
+    unknown = form.editor("employer_unknown")
+    assert unknown.isVisibleTo(form) and "Werkgever nog onbekend" in unknown.text()
+    unknown.setChecked(True)
+    finish(
+        form,
+        dialogs,
+        next_step=NextStep.WERK,
+        next_step_detail="",
+        other_dropout_reasons=["Geldzaken", "Verhuizing"],
+    )
+    stored = exit_service(mbo_database).interview(student)
+    assert stored is not None and stored.state is InterviewState.AFGEROND
+    assert stored.employer_unknown
+    assert stored.dropout_reason == "Gezondheid"
+    assert stored.other_dropout_reasons == ("Geldzaken", "Verhuizing")
+    summary = exit_service(mbo_database).summary_doc(student, MBO_DAY)
+    assert summary.reason_text == "Gestopt zonder diploma: Gezondheid (ook: Geldzaken, Verhuizing)"
+    leaving = NazorgService(mbo_database.sessions).file(student)
+    assert leaving is not None and leaving.leaving is not None
+    assert leaving.leaving.employer == "Werkgever nog onbekend"
+
+
+def test_a_diploma_fills_in_the_startkwalificatie_from_the_niveau(
+    qtbot, mbo_database: Database
+) -> None:
+    from uitstroom.domain.enums import Niveau
+
+    entree = add_student(mbo_database, 13, mbo_niveau=Niveau.ENTREE)
+    niveau_2 = add_student(mbo_database, 14, mbo_niveau=Niveau.N2)
+    for student, expected in ((entree, JaNeeOnbekend.NEE), (niveau_2, JaNeeOnbekend.JA)):
+        form = open_form(qtbot, mbo_database, student)
+        skw = form.editor("startkwalificatie")
+        assert isinstance(skw, ChoiceEdit)
+        assert skw.field_value() is JaNeeOnbekend.ONBEKEND
+        answer(form, reason=LeavingReason.DIPLOMA)
+        assert skw.field_value() is expected
+        # Not a diploma after all: what was filled in goes back to 'Onbekend'.
+        answer(form, reason=LeavingReason.UITVAL)
+        assert skw.field_value() is JaNeeOnbekend.ONBEKEND
+        # The mentor's own answer stays.
+        answer(form, startkwalificatie=JaNeeOnbekend.JA, reason=LeavingReason.DIPLOMA)
+        assert skw.field_value() is JaNeeOnbekend.JA
+
+
+def test_a_date_that_cannot_be_read_is_named_without_its_alt_letter(
+    qtbot, mbo_database: Database
+) -> None:
+    from uitstroom.ui.forms import FormError
+
+    form = open_form(qtbot, mbo_database, add_student(mbo_database, 15))
+    answer(form, left_on="31-02-2027")
+    with pytest.raises(FormError) as refused:
+        form.interview_from_form()
+    assert refused.value.problems[0].startswith("Vertrekdatum: ")

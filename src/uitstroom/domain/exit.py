@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from uitstroom.domain.enums import JaNeeOnbekend, LabelledEnum, Leerweg, Niveau
@@ -70,10 +70,14 @@ class ExitInterview:
     held_on: date | None = None
     left_on: date | None = None
     reason: LeavingReason | None = None
-    dropout_reason: str = ""
+    dropout_reason: str = ""  # the main reason for stopping without a diploma
+    # Other reasons that played a part, besides the main one.
+    other_dropout_reasons: tuple[str, ...] = ()
     startkwalificatie: JaNeeOnbekend = JaNeeOnbekend.ONBEKEND
     next_step: NextStep | None = None
     next_step_detail: str = ""  # which employer or opleiding
+    # Next step work, and the student does not (yet) name the employer: a valid answer.
+    employer_unknown: bool = False
     help_wanted: frozenset[HelpWanted] = frozenset()
     phone_after: str = ""
     email_after: str = ""
@@ -91,34 +95,92 @@ class ExitInterview:
     version: int | None = None
 
 
+# The form's labels: every message names a field as the form labels it.
+LABEL_HELD_ON = "Datum van het gesprek"
+LABEL_LEFT_ON = "Vertrekdatum"
+LABEL_REASON = "Reden van vertrek"
+LABEL_DROPOUT = "Waarom gestopt?"
+LABEL_OTHER_DROPOUT = "Ook meegespeeld"
+LABEL_STARTKWALIFICATIE = "Startkwalificatie"
+LABEL_NEXT_STEP = "Wat ga je hierna doen?"
+LABEL_EMPLOYER = "Bij welk bedrijf?"
+LABEL_EMPLOYER_UNKNOWN = "Werkgever nog onbekend"
+LABEL_OPLEIDING = "Welke opleiding, waar?"
+LABEL_PHONE_AFTER = "Telefoon na school"
+LABEL_EMAIL_AFTER = "E-mail na school"
+LABEL_SPARE_PHONE = "Telefoon reservecontact"
+LABEL_NAZORG = "Mogen we je bellen?"
+# What the nazorg file says when the student would not name the employer.
+EMPLOYER_NOT_NAMED = "Werkgever nog onbekend"
+
+
 def finish_problems(interview: ExitInterview, today: date) -> list[str]:
-    """What is missing before an interview can be finished, in words the mentor acts on."""
+    """What is missing before an interview can be finished, in words the mentor acts on; each
+    sentence names the field as the form labels it, in ‘ ’."""
     problems = []
     if interview.held_on is None:
-        problems.append("Vul de datum van het gesprek in.")
+        problems.append(f"Vul ‘{LABEL_HELD_ON}’ in.")
     elif interview.held_on > today:
-        problems.append("De datum van het gesprek ligt in de toekomst. Kies vandaag of eerder.")
+        problems.append(f"‘{LABEL_HELD_ON}’ ligt in de toekomst. Kies vandaag of eerder.")
     if interview.left_on is None:
-        problems.append("Vul de datum in waarop de student de school verlaat.")
+        problems.append(f"Vul ‘{LABEL_LEFT_ON}’ in: de laatste schooldag van de student.")
     if interview.reason is None:
-        problems.append("Kies de reden van vertrek.")
+        problems.append(f"Kies een ‘{LABEL_REASON}’.")
     elif interview.reason is LeavingReason.UITVAL and not interview.dropout_reason.strip():
-        problems.append("Kies waarom de student stopt zonder diploma.")
+        problems.append(f"Kies bij ‘{LABEL_DROPOUT}’ de belangrijkste reden.")
     if interview.next_step is None:
-        problems.append("Kies wat de student hierna gaat doen (of 'Onbekend').")
+        problems.append(f"Kies bij ‘{LABEL_NEXT_STEP}’ wat de student gaat doen (of ‘Onbekend’).")
+    elif interview.next_step is NextStep.WERK and not (
+        interview.next_step_detail.strip() or interview.employer_unknown
+    ):
+        problems.append(
+            f"Vul ‘{LABEL_EMPLOYER}’ in, of vink ‘{LABEL_EMPLOYER_UNKNOWN}’ aan als de student "
+            "het niet weet of niet wil zeggen."
+        )
+    elif interview.next_step is NextStep.OPLEIDING and not interview.next_step_detail.strip():
+        problems.append(f"Vul ‘{LABEL_OPLEIDING}’ in.")
     if interview.nazorg_agreed is None:
-        problems.append("Vraag of de student nazorggesprekken wil, en vul het antwoord in.")
+        problems.append(
+            f"Vraag of de student nazorggesprekken wil, en kies het antwoord bij ‘{LABEL_NAZORG}’."
+        )
     if interview.nazorg_agreed and not (
         interview.phone_after.strip() or interview.email_after.strip()
     ):
         problems.append(
-            "Vul een telefoonnummer of e-mailadres in voor na school, anders kan niemand bellen."
+            f"Vul ‘{LABEL_PHONE_AFTER}’ of ‘{LABEL_EMAIL_AFTER}’ in, anders kan niemand bellen."
         )
     if interview.reason is LeavingReason.DIPLOMA and (
         interview.startkwalificatie is JaNeeOnbekend.ONBEKEND
     ):
-        problems.append("Vul in of het diploma een startkwalificatie is (niveau 2 of hoger).")
+        problems.append(
+            f"Kies bij ‘{LABEL_STARTKWALIFICATIE}’ of het diploma een startkwalificatie is "
+            "(niveau 2 of hoger)."
+        )
     return problems
+
+
+def startkwalificatie_of(reason: LeavingReason | None, niveau: Niveau | None) -> JaNeeOnbekend:
+    """What follows from the opleiding: a diploma of niveau 2 or higher is a startkwalificatie,
+    an entree diploma is not. Without a diploma nothing follows (the student may have one from
+    before, a havo diploma say): ONBEKEND, to ask."""
+    if reason is not LeavingReason.DIPLOMA or niveau is None:
+        return JaNeeOnbekend.ONBEKEND
+    return JaNeeOnbekend.NEE if niveau is Niveau.ENTREE else JaNeeOnbekend.JA
+
+
+def with_startkwalificatie(interview: ExitInterview, niveau: Niveau | None) -> ExitInterview:
+    """The interview with startkwalificatie filled in where it follows and was not answered."""
+    if interview.startkwalificatie is not JaNeeOnbekend.ONBEKEND:
+        return interview
+    return replace(interview, startkwalificatie=startkwalificatie_of(interview.reason, niveau))
+
+
+def dropout_reasons_of(interview: ExitInterview) -> tuple[str, ...]:
+    """The main reason first, then the others, each once."""
+    if interview.reason is not LeavingReason.UITVAL:
+        return ()
+    found = (interview.dropout_reason, *interview.other_dropout_reasons)
+    return tuple(dict.fromkeys(r.strip() for r in found if r.strip()))
 
 
 def needs_handover(interview: ExitInterview) -> bool:
@@ -403,21 +465,27 @@ def parse_state(text: str) -> InterviewState:
     )
 
 
-# finish_problems' sentences, by the column an import reports them in.
+# finish_problems' sentences, by the column an import reports them in: the first field label
+# a sentence names.
 _FINISH_FIELDS = (
-    ("Vul de datum van het gesprek", ExitField.HELD_ON),
-    ("De datum van het gesprek", ExitField.HELD_ON),
-    ("Vul de datum in waarop", ExitField.LEFT_ON),
-    ("Kies de reden", ExitField.REASON),
-    ("Kies waarom", ExitField.DROPOUT_REASON),
-    ("Kies wat de student", ExitField.NEXT_STEP),
-    ("Vraag of de student", ExitField.NAZORG),
-    ("Vul een telefoonnummer", ExitField.PHONE_AFTER),
-    ("Bij ‘E-mail na school’", ExitField.EMAIL_AFTER),
-    ("Vul in of het diploma", ExitField.STARTKWALIFICATIE),
+    (LABEL_HELD_ON, ExitField.HELD_ON),
+    (LABEL_LEFT_ON, ExitField.LEFT_ON),
+    (LABEL_REASON, ExitField.REASON),
+    (LABEL_DROPOUT, ExitField.DROPOUT_REASON),
+    (LABEL_NEXT_STEP, ExitField.NEXT_STEP),
+    (LABEL_EMPLOYER, ExitField.NEXT_STEP_DETAIL),
+    (LABEL_OPLEIDING, ExitField.NEXT_STEP_DETAIL),
+    (LABEL_NAZORG, ExitField.NAZORG),
+    (LABEL_PHONE_AFTER, ExitField.PHONE_AFTER),
+    (LABEL_SPARE_PHONE, ExitField.SPARE_PHONE),
+    (LABEL_STARTKWALIFICATIE, ExitField.STARTKWALIFICATIE),
+    (LABEL_EMAIL_AFTER, ExitField.EMAIL_AFTER),
 )
 
 
 def field_of_problem(message: str) -> ExitField | None:
-    """The column a sentence of finish_problems is about, for an import's problem list."""
-    return next((f for start, f in _FINISH_FIELDS if message.startswith(start)), None)
+    """The column a sentence of finish_problems is about, for an import's problem list: the
+    field it names first."""
+    places = [(message.find(f"‘{label}’"), n) for n, (label, _) in enumerate(_FINISH_FIELDS)]
+    first = min(((at, n) for at, n in places if at >= 0), default=None)
+    return _FINISH_FIELDS[first[1]][1] if first is not None else None

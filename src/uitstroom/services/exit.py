@@ -32,11 +32,18 @@ from uitstroom.domain.dates import dutch_date
 from uitstroom.domain.enums import JaNeeOnbekend, Leerweg, Niveau, SchoolType, TimelineKind
 from uitstroom.domain.exit import (
     DEFAULT_DROPOUT_REASONS,
+    EMPLOYER_NOT_NAMED,
     EXIT_CONSENT_SECTIONS,
     EXIT_HEADER_ALIASES,
     EXIT_MAX_LENGTH,
     EXIT_REQUIRED,
     HANDOVER_RECEIVERS,
+    LABEL_DROPOUT,
+    LABEL_EMAIL_AFTER,
+    LABEL_HELD_ON,
+    LABEL_LEFT_ON,
+    LABEL_PHONE_AFTER,
+    LABEL_SPARE_PHONE,
     ExitField,
     ExitFigures,
     ExitInterview,
@@ -46,6 +53,7 @@ from uitstroom.domain.exit import (
     LeavingReason,
     NextStep,
     destination_of,
+    dropout_reasons_of,
     field_of_problem,
     finish_problems,
     guess_exit_mapping,
@@ -56,6 +64,7 @@ from uitstroom.domain.exit import (
     parse_startkwalificatie,
     parse_state,
     parse_yes_no,
+    with_startkwalificatie,
 )
 from uitstroom.domain.handover import (
     Consent,
@@ -553,20 +562,26 @@ def concept_problems(
     school's own address as the e-mail after school."""
     problems = []
     if interview.held_on is not None and interview.held_on > today:
-        problems.append("De datum van het gesprek ligt in de toekomst. Kies vandaag of eerder.")
+        problems.append(f"‘{LABEL_HELD_ON}’ ligt in de toekomst. Kies vandaag of eerder.")
     if interview.left_on is not None and interview.left_on > today + timedelta(days=366):
-        problems.append("De vertrekdatum ligt meer dan een jaar vooruit. Kies een andere datum.")
-    for text in (interview.phone_after, interview.spare_phone):
+        problems.append(f"‘{LABEL_LEFT_ON}’ ligt meer dan een jaar vooruit. Kies een andere datum.")
+    for label, text in (
+        (LABEL_PHONE_AFTER, interview.phone_after),
+        (LABEL_SPARE_PHONE, interview.spare_phone),
+    ):
         message = check_phone(text)
         if message:
-            problems.append(message)
+            problems.append(f"‘{label}’: {message}")
     message = check_email(interview.email_after)
     if message:
-        problems.append(message)
+        problems.append(f"‘{LABEL_EMAIL_AFTER}’: {message}")
     elif is_school_address(interview.email_after, school_domains):
         problems.append(SCHOOL_ADDRESS)
-    if len(interview.dropout_reason) > MAX_DROPOUT_REASON:
-        problems.append(f"De reden van uitval is te lang (hoogstens {MAX_DROPOUT_REASON} tekens).")
+    reasons = (interview.dropout_reason, *interview.other_dropout_reasons)
+    if any(len(reason) > MAX_DROPOUT_REASON for reason in reasons):
+        problems.append(
+            f"Een reden bij ‘{LABEL_DROPOUT}’ is te lang (hoogstens {MAX_DROPOUT_REASON} tekens)."
+        )
     return problems
 
 
@@ -589,6 +604,8 @@ def leaving_of(interview: ExitInterview) -> Leaving:
     assert interview.left_on is not None
     destination = destination_of(interview)
     detail = interview.next_step_detail.strip()
+    if destination is Destination.WERK and not detail and interview.employer_unknown:
+        detail = EMPLOYER_NOT_NAMED
     return Leaving(
         interview.left_on,
         destination,
@@ -601,8 +618,10 @@ def leaving_of(interview: ExitInterview) -> Leaving:
 def reason_text(interview: ExitInterview) -> str:
     if interview.reason is None:
         return ""
-    if interview.reason is LeavingReason.UITVAL and interview.dropout_reason.strip():
-        return f"{interview.reason.label}: {interview.dropout_reason.strip()}"
+    reasons = dropout_reasons_of(interview)
+    if reasons:
+        text = f"{interview.reason.label}: {reasons[0]}"
+        return f"{text} (ook: {', '.join(reasons[1:])})" if reasons[1:] else text
     return interview.reason.label
 
 
@@ -702,6 +721,8 @@ def _finish(
     today = now.date()
     pupil = _load_pupil(session, pupil_id)
     name = full_name(pupil.roepnaam, pupil.tussenvoegsel, pupil.achternaam)
+    # A diploma's startkwalificatie follows from the opleiding's niveau where it can.
+    interview = with_startkwalificatie(interview, enum_or_none(Niveau, pupil.mbo_niveau))
     problems = finish_problems(interview, today) + concept_problems(
         interview, today, _school_domains(session)
     )
@@ -1124,9 +1145,13 @@ def _interview(row: ExitInterviewRow) -> ExitInterview:
         left_on=row.left_on,
         reason=enum_or_none(LeavingReason, row.reason),
         dropout_reason=row.dropout_reason or "",
+        other_dropout_reasons=tuple(
+            line for line in (row.other_dropout_reasons or "").splitlines() if line.strip()
+        ),
         startkwalificatie=enum_or(JaNeeOnbekend, row.startkwalificatie, JaNeeOnbekend.ONBEKEND),
         next_step=enum_or_none(NextStep, row.next_step),
         next_step_detail=row.next_step_detail or "",
+        employer_unknown=bool(row.employer_unknown),
         help_wanted=_values(HelpWanted, row.help_wanted or ""),
         phone_after=row.phone_after or "",
         email_after=row.email_after or "",
@@ -1157,12 +1182,13 @@ def _apply(row: ExitInterviewRow, interview: ExitInterview, actor: str, now: dat
     row.held_on = interview.held_on
     row.left_on = interview.left_on
     row.reason = interview.reason.value if interview.reason else None
-    row.dropout_reason = (
-        interview.dropout_reason.strip() if interview.reason is LeavingReason.UITVAL else ""
-    )
+    reasons = dropout_reasons_of(interview)
+    row.dropout_reason = interview.dropout_reason.strip() if reasons else ""
+    row.other_dropout_reasons = "\n".join(r for r in reasons if r != row.dropout_reason)
     row.startkwalificatie = interview.startkwalificatie.value
     row.next_step = interview.next_step.value if interview.next_step else None
     row.next_step_detail = interview.next_step_detail.strip()
+    row.employer_unknown = interview.employer_unknown and interview.next_step is NextStep.WERK
     row.help_wanted = ",".join(sorted(h.value for h in interview.help_wanted))
     row.phone_after = interview.phone_after.strip()
     row.email_after = interview.email_after.strip()

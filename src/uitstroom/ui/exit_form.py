@@ -34,6 +34,19 @@ from PySide6.QtWidgets import (
 from uitstroom.domain.enums import JaNeeOnbekend
 from uitstroom.domain.exit import (
     HANDOVER_RECEIVERS,
+    LABEL_DROPOUT,
+    LABEL_EMPLOYER,
+    LABEL_EMPLOYER_UNKNOWN,
+    LABEL_HELD_ON,
+    LABEL_LEFT_ON,
+    LABEL_NAZORG,
+    LABEL_NEXT_STEP,
+    LABEL_OPLEIDING,
+    LABEL_OTHER_DROPOUT,
+    LABEL_PHONE_AFTER,
+    LABEL_REASON,
+    LABEL_SPARE_PHONE,
+    LABEL_STARTKWALIFICATIE,
     ExitInterview,
     HelpWanted,
     InterviewState,
@@ -41,6 +54,7 @@ from uitstroom.domain.exit import (
     NextStep,
     finish_problems,
     needs_handover,
+    startkwalificatie_of,
 )
 from uitstroom.domain.handover import Receiver
 from uitstroom.domain.model import Pupil
@@ -48,6 +62,7 @@ from uitstroom.domain.nazorg import signal_to
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.exit_summary import show_exit_summary
 from uitstroom.ui.forms import (
+    CheckField,
     ChecksEdit,
     ChecksField,
     ChoiceEdit,
@@ -84,8 +99,8 @@ NAZORG_CHOICES = (
     ("Nee, liever niet", False),
 )
 NEXT_DETAIL_LABEL = {
-    NextStep.WERK: "&Bij welk bedrijf?",
-    NextStep.OPLEIDING: "&Welke opleiding, waar?",
+    NextStep.WERK: f"&{LABEL_EMPLOYER}",
+    NextStep.OPLEIDING: f"&{LABEL_OPLEIDING}",
 }
 
 
@@ -105,8 +120,8 @@ def sections(dropout_reasons: Sequence[str]) -> tuple[Section, ...]:
             "1. Het gesprek",
             "De datum van vandaag staat er al. Vul de laatste schooldag van de student in.",
             (
-                DateField(name="held_on", label="&Datum van het gesprek"),
-                DateField(name="left_on", label="&Vertrekdatum"),
+                DateField(name="held_on", label=f"&{LABEL_HELD_ON}"),
+                DateField(name="left_on", label=f"&{LABEL_LEFT_ON}"),
                 TextField(name="mentor", label="SLB'er", max_length=150),
             ),
         ),
@@ -119,22 +134,31 @@ def sections(dropout_reasons: Sequence[str]) -> tuple[Section, ...]:
             (
                 ChoiceField(
                     name="reason",
-                    label="&Reden van vertrek",
+                    label=f"&{LABEL_REASON}",
                     choices=enum_choices(LeavingReason, empty="— kies —"),
                 ),
                 ChoiceField(
                     name="dropout_reason",
-                    label="&Waarom gestopt?",
+                    label=f"&{LABEL_DROPOUT}",
                     choices=(
-                        ("— kies een reden —", ""),
+                        ("— kies de belangrijkste reden —", ""),
                         *((reason, reason) for reason in dropout_reasons),
                     ),
+                    tooltip="De belangrijkste reden. Speelden er meer redenen mee? Vink die "
+                    "hieronder aan.",
+                ),
+                ChecksField(
+                    name="other_dropout_reasons",
+                    label=LABEL_OTHER_DROPOUT,
+                    choices=tuple((reason, reason) for reason in dropout_reasons),
+                    tooltip="Andere redenen die ook meespeelden; niets aanvinken mag ook.",
                 ),
                 ChoiceField(
                     name="startkwalificatie",
-                    label="&Startkwalificatie",
+                    label=f"&{LABEL_STARTKWALIFICATIE}",
                     choices=enum_choices(JaNeeOnbekend),
-                    tooltip="Havo/vwo-diploma of mbo-diploma niveau 2 of hoger.",
+                    tooltip="Havo/vwo-diploma of mbo-diploma niveau 2 of hoger. Bij een "
+                    "diploma vult het programma dit in uit het niveau van de opleiding.",
                 ),
             ),
         ),
@@ -146,14 +170,20 @@ def sections(dropout_reasons: Sequence[str]) -> tuple[Section, ...]:
             (
                 ChoiceField(
                     name="next_step",
-                    label="Wat ga je &hierna doen?",
+                    label=LABEL_NEXT_STEP.replace("hierna", "&hierna"),
                     choices=enum_choices(NextStep, empty="— kies —"),
                 ),
                 TextField(
                     name="next_step_detail",
-                    label="&Bij welk bedrijf?",
+                    label=f"&{LABEL_EMPLOYER}",
                     placeholder="bijv. Bakkerij De Korrel, of ROC Midden Nederland, Zorg",
                     max_length=200,
+                ),
+                CheckField(
+                    name="employer_unknown",
+                    label="",
+                    text=f"{LABEL_EMPLOYER_UNKNOWN} (de student weet het niet of zegt het "
+                    "liever niet)",
                 ),
             ),
         ),
@@ -173,7 +203,7 @@ def sections(dropout_reasons: Sequence[str]) -> tuple[Section, ...]:
             (
                 TextField(
                     name="phone_after",
-                    label="&Telefoon na school",
+                    label=f"&{LABEL_PHONE_AFTER}",
                     placeholder="06 12345678",
                     max_length=40,
                 ),
@@ -190,7 +220,7 @@ def sections(dropout_reasons: Sequence[str]) -> tuple[Section, ...]:
                     placeholder="bijv. moeder, oom, buurvrouw",
                     max_length=60,
                 ),
-                TextField(name="spare_phone", label="Telefoon reservecontact", max_length=40),
+                TextField(name="spare_phone", label=LABEL_SPARE_PHONE, max_length=40),
             ),
         ),
         Section(
@@ -201,7 +231,9 @@ def sections(dropout_reasons: Sequence[str]) -> tuple[Section, ...]:
             "belt niemand; dat nee wordt vastgelegd.",
             (
                 ChoiceField(
-                    name="nazorg_agreed", label="Mogen we &je bellen?", choices=NAZORG_CHOICES
+                    name="nazorg_agreed",
+                    label=LABEL_NAZORG.replace("je", "&je"),
+                    choices=NAZORG_CHOICES,
                 ),
             ),
         ),
@@ -307,6 +339,8 @@ class ExitForm(QDialog):
         self._author = author
         self._today = today
         self.finished_any = False
+        # The startkwalificatie the form filled in from the niveau (None: the mentor's own).
+        self._filled_in: JaNeeOnbekend | None = None
         self.setWindowTitle(f"Exitgesprek — {pupil.name}")
         self.setObjectName("exit_form")
         # The stored version (concept or finished); the form is compared with it.
@@ -328,7 +362,11 @@ class ExitForm(QDialog):
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(4, 4, 12, 4)
-        for section in sections(exit_service.dropout_reasons()):
+        # Reasons stored earlier that the school's list no longer has still show.
+        self._reasons = tuple(
+            dict.fromkeys((*exit_service.dropout_reasons(), *self._saved.other_dropout_reasons))
+        )
+        for section in sections(self._reasons):
             box = QGroupBox(section.title, content)
             box.setObjectName(f"section_{section.key}")
             inner = QVBoxLayout(box)
@@ -446,8 +484,16 @@ class ExitForm(QDialog):
             raise FormError(problems)
         if values["reason"] is not LeavingReason.UITVAL:
             values["dropout_reason"] = ""
+            values["other_dropout_reasons"] = frozenset()
+        # The others in the order of the list, without the main reason.
+        others = values["other_dropout_reasons"]
+        values["other_dropout_reasons"] = tuple(
+            r for r in self._reasons if r in others and r != values["dropout_reason"]
+        )
         if values["next_step"] not in NEXT_DETAIL_LABEL:
             values["next_step_detail"] = ""
+        if values["next_step"] is not NextStep.WERK:
+            values["employer_unknown"] = False
         if not needs_handover(replace(self._saved, next_step=values["next_step"])):
             values["handover_consent"] = frozenset()
         return replace(self._saved, **values)
@@ -470,20 +516,41 @@ class ExitForm(QDialog):
         self._follow_answers()
 
     def _on_edited(self) -> None:
+        self._fill_startkwalificatie(self._choice("reason"))
         self._follow_answers()
         self._show_state()
 
     def _follow_answers(self) -> None:
         """Questions that only matter after some answers appear with them."""
         reason = self._choice("reason")
-        self.forms["reden"].set_row_visible("dropout_reason", reason is LeavingReason.UITVAL)
+        reden = self.forms["reden"]
+        reden.set_row_visible("dropout_reason", reason is LeavingReason.UITVAL)
+        reden.set_row_visible("other_dropout_reasons", reason is LeavingReason.UITVAL)
         step = self._choice("next_step")
         hierna = self.forms["hierna"]
         hierna.set_row_visible("next_step_detail", step in NEXT_DETAIL_LABEL)
+        hierna.set_row_visible("employer_unknown", step is NextStep.WERK)
         if isinstance(step, NextStep) and step in NEXT_DETAIL_LABEL:
             hierna.set_label("next_step_detail", NEXT_DETAIL_LABEL[step])
         self._boxes["overdracht"].setVisible(step in (NextStep.NOG_NIETS, NextStep.ONBEKEND))
         self._show_outcome()
+
+    def _fill_startkwalificatie(self, reason: object) -> None:
+        """A diploma of the student's own opleiding: its niveau says whether it is a
+        startkwalificatie (entree: no), unless the mentor already chose."""
+        editor = self.editor("startkwalificatie")
+        assert isinstance(editor, ChoiceEdit)
+        current = editor.field_value()
+        if current is not JaNeeOnbekend.ONBEKEND and current is not self._filled_in:
+            return  # the mentor's own answer stays
+        follows = startkwalificatie_of(
+            reason if isinstance(reason, LeavingReason) else None, self._pupil.mbo_niveau
+        )
+        self._filled_in = None if follows is JaNeeOnbekend.ONBEKEND else follows
+        if follows is not current:
+            editor.blockSignals(True)
+            editor.set_field_value(follows)
+            editor.blockSignals(False)
 
     def _choice(self, name: str) -> object:
         editor = self.editor(name)

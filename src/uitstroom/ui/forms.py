@@ -479,6 +479,11 @@ class FileEdit(QWidget):
 
 
 # --- the form --------------------------------------------------------------------------------
+def plain_label(label: str) -> str:
+    """A label as the user reads it: without the '&' that marks its Alt-letter."""
+    return label.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
 class Form(QWidget):
     """Editors for a list of fields in a QFormLayout. `edited` fires on user edits only: the
     editors' signals are chained to it in Qt, and blocked while the form is being filled."""
@@ -499,7 +504,8 @@ class Form(QWidget):
             if spec.tooltip:
                 editor.setToolTip(spec.tooltip)
             cast(Editor, editor).edited.connect(self.edited)
-            if spec.label:
+            if spec.label or isinstance(spec, CheckField):
+                # A checkbox says what it is itself; it lines up with the other editors.
                 self._layout.addRow(spec.label, editor)
             else:
                 self._layout.addRow(editor)
@@ -520,7 +526,7 @@ class Form(QWidget):
             try:
                 values[name] = cast(Editor, editor).field_value()
             except ValueError as exc:
-                problems.append(f"{self._fields[name].label}: {exc}")
+                problems.append(f"{plain_label(self._fields[name].label)}: {exc}")
         if problems:
             raise FormError(problems)
         return values
