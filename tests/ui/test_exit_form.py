@@ -319,6 +319,7 @@ def test_work_with_an_unknown_employer_finishes_and_more_reasons_are_kept(
     assert stored.other_dropout_reasons == ("Geldzaken", "Verhuizing")
     summary = exit_service(mbo_database).summary_doc(student, MBO_DAY)
     assert summary.reason_text == "Gestopt zonder diploma: Gezondheid (ook: Geldzaken, Verhuizing)"
+    assert summary.next_step_text == "Werk: werkgever nog onbekend"
     leaving = NazorgService(mbo_database.sessions).file(student)
     assert leaving is not None and leaving.leaving is not None
     assert leaving.leaving.employer == "Werkgever nog onbekend"

@@ -629,6 +629,8 @@ def next_step_text(interview: ExitInterview) -> str:
     if interview.next_step is None:
         return ""
     detail = interview.next_step_detail.strip()
+    if not detail and interview.employer_unknown and interview.next_step is NextStep.WERK:
+        detail = EMPLOYER_NOT_NAMED.lower()
     return f"{interview.next_step.label}: {detail}" if detail else interview.next_step.label
 
 
