@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from uitstroom import APP_NAME, __version__
 from uitstroom import commands as command_modules
 from uitstroom.commands import Handler
+from uitstroom.domain.plural import counted
 from uitstroom.paths import (
     DB_ENV,
     DB_FILENAME,
@@ -134,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="BESTAND", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="alleen controleren, niets opslaan")
     imp.add_argument("--cohort", metavar="JJJJ-JJJJ", help="schooljaar, bijv. 2026-2027")
+    imp.add_argument(
+        "--archiveer-ontbrekende",
+        dest="archive_missing",
+        action="store_true",
+        help="leerlingen van dit schooljaar die niet in het bestand staan archiveren "
+        "(reden: niet meer in de export)",
+    )
 
     exp = commands.add_parser("export", help="schrijf alle leerlingen naar .xlsx of .csv")
     exp.add_argument("file", metavar="BESTAND", type=Path)
@@ -374,7 +382,7 @@ def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.services.access import require_coordinator
     from uitstroom.services.backups import import_backup
     from uitstroom.services.identity import author_name
-    from uitstroom.services.importing import ImportService
+    from uitstroom.services.importing import MISSING_REASON, ImportService
     from uitstroom.services.pupils import SchoolService
 
     # Also the check: its lines show what is stored for pupils of every mentor.
@@ -384,7 +392,10 @@ def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     preview = service.preview(table, guess_mapping(table.headers), _cohort_label(db, args.cohort))
     print(f"{args.file.name}: {table.description}, {len(table.rows)} rijen.", file=out)
     if preview.problems:
-        print(f"{len(preview.problems)} problemen; er is niets geïmporteerd:", file=out)
+        print(
+            f"{counted(len(preview.problems), 'probleem', 'problemen')}; er is niets geïmporteerd:",
+            file=out,
+        )
         for problem in preview.problems:
             where = ", ".join(
                 part
@@ -410,15 +421,28 @@ def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             )
     if preview.missing:
         print(
-            f"  {len(preview.missing)} leerlingen staan niet in dit bestand; zij blijven bewaard.",
+            f"  Niet in dit bestand ({counted(len(preview.missing), 'leerling', 'leerlingen')}):",
             file=out,
         )
+        for name in preview.missing:
+            print(f"    {name}", file=out)
+        if args.archive_missing:
+            print(f"  Zij worden gearchiveerd (reden: {MISSING_REASON}).", file=out)
+        else:
+            print(
+                "  Zij blijven bewaard zoals ze zijn. Archiveren met de reden "
+                f"‘{MISSING_REASON}’: voeg --archiveer-ontbrekende toe.",
+                file=out,
+            )
     if args.dry_run:
         print(f"Controle geslaagd ({summary}). Er is niets opgeslagen (--dry-run).", file=out)
         return EXIT_OK
     author = author_name(SchoolService(db.sessions).settings())
-    written = service.apply(preview, author)
-    print(f"Geïmporteerd: {summary}; {written} leerlingen opgeslagen.", file=out)
+    written = service.apply(preview, author, archive_missing=args.archive_missing)
+    line = f"Geïmporteerd: {summary}; {counted(written, 'leerling', 'leerlingen')} opgeslagen"
+    if args.archive_missing and preview.missing_ids:
+        line += f", {counted(len(preview.missing_ids), 'leerling', 'leerlingen')} gearchiveerd"
+    print(line + ".", file=out)
     return EXIT_OK
 
 

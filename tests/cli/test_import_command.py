@@ -97,3 +97,36 @@ def test_a_bad_leerlingnummer_and_a_second_number_column_are_named(tmp_path: Pat
     assert result.returncode == 1
     assert "'Stamnummer' (kolom A) en 'Leerlingnummer' (kolom D)" in result.stdout
     assert dump(db_file) == before
+
+
+def test_a_reimport_names_the_pupils_it_misses_and_archives_them_only_when_asked(
+    tmp_path: Path,
+) -> None:
+    db_file = tmp_path / "school.db"
+    first = tmp_path / "oktober.csv"
+    first.write_text(
+        "Stamnummer,Voornaam,Tussenvoegsels,Achternaam,Geboortedatum,Klas\n"
+        "400001,Aylin,,Yılmaz,2009-03-01,PRO4A\n"
+        "400002,Bram,de,Boer,2009-07-15,PRO4B\n",
+        encoding="utf-8",
+    )
+    assert run("--db", str(db_file), "import", str(first)).returncode == 0
+    second = tmp_path / "november.csv"
+    second.write_text(
+        "\n".join(first.read_text(encoding="utf-8").splitlines()[:2]) + "\n", encoding="utf-8"
+    )
+    kept = run("--db", str(db_file), "import", str(second))
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    assert "Niet in dit bestand (1 leerling):" in kept.stdout
+    assert "    Bram de Boer (400002)" in kept.stdout
+    assert "1 leerlingen" not in kept.stdout
+    assert "--archiveer-ontbrekende" in kept.stdout
+
+    # Still missing, so not archived without the choice; now with it.
+    archived = run("--db", str(db_file), "import", str(second), "--archiveer-ontbrekende")
+    assert archived.returncode == 0, archived.stdout + archived.stderr
+    assert "    Bram de Boer (400002)" in archived.stdout
+    assert "Zij worden gearchiveerd (reden: niet meer in de export)." in archived.stdout
+    assert "1 leerling gearchiveerd." in archived.stdout
+    again = run("--db", str(db_file), "import", str(second))
+    assert "Niet in dit bestand" not in again.stdout

@@ -23,6 +23,7 @@ from uitstroom.domain.enums import Route, TimelineKind, Uitstroomprofiel
 from uitstroom.domain.importing import MAX_LENGTH, ImportField, guess_mapping
 from uitstroom.domain.model import Guardian, Pupil, RouteDetails, Stage
 from uitstroom.services import importing
+from uitstroom.services.audit import AuditService
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ConflictError
 from uitstroom.services.importing import (
@@ -573,6 +574,30 @@ def test_pupils_missing_from_the_file_stay_and_are_listed(
     service.apply(preview, "Marloes")
     gone = pupils.find_by_leerlingnummer("300003")
     assert gone is not None and not gone.pupil.archived
+
+
+def test_pupils_missing_from_the_file_are_archived_only_when_chosen_with_the_reason(
+    service: ImportService, pupils: PupilService, db: Database, tmp_path: Path
+) -> None:
+    rows = pupil_rows(4)
+    import_file(service, write_csv(tmp_path / "oktober.csv", rows))
+    preview = check(service, write_csv(tmp_path / "november.csv", rows[:2]))
+    assert len(preview.missing) == len(preview.missing_ids) == 2
+    assert {name[-8:] for name in preview.missing} == {"(300003)", "(300004)"}
+    service.apply(preview, "Marloes", archive_missing=True)
+    for number in ("300003", "300004"):
+        record = pupils.find_by_leerlingnummer(number)
+        assert record is not None and record.pupil.archived
+        assert any(
+            e.text == "Gearchiveerd bij de import van november.csv: niet meer in de export."
+            for e in record.timeline
+        )
+    kept = pupils.find_by_leerlingnummer("300001")
+    assert kept is not None and not kept.pupil.archived
+    trail = [e.detail for e in AuditService(db.sessions).entries() if e.pupil_id]
+    assert trail.count("archief (bij import: niet meer in de export)") == 2
+    # Archived pupils are no longer missing from the next file.
+    assert check(service, write_csv(tmp_path / "december.csv", rows[:2])).missing == ()
 
 
 def test_a_pupil_from_another_cohort_moves_to_the_chosen_one(

@@ -128,6 +128,43 @@ def test_a_good_file_is_imported_and_the_pupils_are_in_the_database(
     assert pupils.count() == 50
 
 
+def test_pupils_missing_from_the_file_are_named_and_archived_only_when_ticked(
+    qtbot, database: Database, tmp_path: Path
+) -> None:
+    service = ImportService(database.sessions, clock=fixed_clock())
+    rows = pupil_rows(3)
+    first = write_csv(tmp_path / "oktober.csv", rows)
+    table = service.read(first)
+    service.apply(service.preview(table, guess_mapping(table.headers), COHORT), "Marloes")
+    second = write_csv(tmp_path / "november.csv", rows[:2])
+    dialog = ImportDialog(service, COHORT, "Marloes", path=second)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.work_finished, timeout=20_000):
+        dialog.show()
+    press_next(qtbot, dialog)
+    missing = "Noa van der Meer (300003)"
+    assert "1 leerling staat niet meer in dit bestand" in dialog.summary_label.text()
+    box = dialog.archive_missing
+    assert box.isVisible() and not box.isChecked()
+    assert box.text() == (
+        "De 1 leerling die niet in dit bestand staat &archiveren (reden: niet meer in de export)"
+    )
+    last = dialog.change_model.row_at(dialog.change_model.rowCount() - 1)
+    assert last[:2] == (missing, "Staat niet in dit bestand; blijft bewaard")
+    box.setChecked(True)
+    last = dialog.change_model.row_at(dialog.change_model.rowCount() - 1)
+    assert last[1] == "Staat niet in dit bestand; wordt gearchiveerd (niet meer in de export)"
+    assert dialog.summary_label.text().endswith(
+        "staat niet meer in dit bestand en wordt gearchiveerd."
+    )
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
+        dialog.import_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert "1 leerling gearchiveerd (niet meer in de export)." in dialog.preview_banner.text.text()
+    record = PupilService(database.sessions).find_by_leerlingnummer("300003")
+    assert record is not None and record.pupil.archived
+
+
 def test_a_required_column_left_out_keeps_the_user_on_the_columns(
     qtbot, dialog: ImportDialog, tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from uitstroom.domain.enums import LabelledEnum, Leerweg, Niveau, Uitstroomprofiel
+from uitstroom.domain.plural import counted
 from uitstroom.domain.validation import check_birth_date, check_email, check_phone, parse_date
 
 
@@ -724,15 +725,24 @@ def duplicate_problems(numbers: Sequence[tuple[int, str]], column: str) -> list[
     return problems
 
 
-def summary_text(new: int, changed: int, unchanged: int, missing: int) -> str:
+def summary_text(
+    new: int, changed: int, unchanged: int, missing: int, archive_missing: bool = False
+) -> str:
     """'12 nieuwe leerlingen, 3 gewijzigd, 30 ongewijzigd; 2 leerlingen staan niet meer in
-    dit bestand en blijven bewaard.'"""
+    dit bestand en blijven bewaard.' (or: 'en worden gearchiveerd')."""
     text = (
-        f"{new} {'nieuwe leerling' if new == 1 else 'nieuwe leerlingen'}, "
+        f"{counted(new, 'nieuwe leerling', 'nieuwe leerlingen')}, "
         f"{changed} gewijzigd, {unchanged} ongewijzigd"
     )
-    if missing == 1:
-        text += "; 1 leerling staat niet meer in dit bestand en blijft bewaard"
-    elif missing:
-        text += f"; {missing} leerlingen staan niet meer in dit bestand en blijven bewaard"
+    if missing:
+        one = missing == 1
+        fate = (
+            ("wordt gearchiveerd" if one else "worden gearchiveerd")
+            if archive_missing
+            else ("blijft bewaard" if one else "blijven bewaard")
+        )
+        text += (
+            f"; {counted(missing, 'leerling', 'leerlingen')} "
+            f"{'staat' if one else 'staan'} niet meer in dit bestand en {fate}"
+        )
     return text + "."

@@ -14,7 +14,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, cast
@@ -145,8 +145,11 @@ class ImportPreview:
     cohort_label: str
     problems: tuple[ImportProblem, ...]
     changes: tuple[PupilChange, ...]
-    # "Naam (leerlingnummer)" of the cohort's pupils that are not in the file; they stay.
+    # "Naam (leerlingnummer)" of the cohort's pupils that are not in the file; they stay,
+    # unless apply() is asked to archive them.
     missing: tuple[str, ...]
+    # Their ids, in the same order.
+    missing_ids: tuple[int, ...] = ()
     # The checked rows, so that apply() need not check every cell again on the same day.
     checked: tuple[_CheckedRow, ...] = field(default=(), repr=False, compare=False)
     checked_on: date | None = field(default=None, repr=False, compare=False)
@@ -169,8 +172,15 @@ class ImportPreview:
 
     @property
     def summary(self) -> str:
+        return self.summary_with(archive_missing=False)
+
+    def summary_with(self, archive_missing: bool) -> str:
         return summary_text(
-            self.new_count, self.changed_count, self.unchanged_count, len(self.missing)
+            self.new_count,
+            self.changed_count,
+            self.unchanged_count,
+            len(self.missing),
+            archive_missing,
         )
 
 
@@ -240,8 +250,17 @@ class ImportService:
         return preview
 
     # --- writing -------------------------------------------------------------------------
-    def apply(self, preview: ImportPreview, author: str, progress: ProgressFn | None = None) -> int:
+    def apply(
+        self,
+        preview: ImportPreview,
+        author: str,
+        progress: ProgressFn | None = None,
+        archive_missing: bool = False,
+    ) -> int:
         """Write the import: all of it or nothing. Returns the number of pupils written.
+        With archive_missing, the pupils of the cohort that are not in the file
+        (preview.missing) are archived in the same step, with the reason
+        MISSING_REASON; without it they stay as they are.
 
         The database may have changed since the preview, so the comparison is made again
         inside the transaction; if the outcome differs, nothing is written."""
@@ -261,7 +280,9 @@ class ImportService:
             fresh, plan = planner.run(session, reuse)
             if fresh.problems:
                 raise ImportFileError(_refused_message(len(fresh.problems)), fresh.problems)
-            if fresh.changes != preview.changes:
+            if fresh.changes != preview.changes or (
+                archive_missing and fresh.missing_ids != preview.missing_ids
+            ):
                 raise ConflictError(
                     "Terwijl het voorbeeld openstond, zijn er leerlingen gewijzigd. Er is niets "
                     "geïmporteerd. Bekijk het voorbeeld opnieuw en importeer dan."
@@ -279,9 +300,41 @@ class ImportService:
                     ),
                     now=now,
                 )
+            if archive_missing:
+                _archive_missing(session, preview, author, now)
             # The last chance to cancel: everything is written but not yet committed.
             ticker.finish()
         return written
+
+
+# Why a pupil who is no longer in the school's export is archived at an import.
+MISSING_REASON = "niet meer in de export"
+
+
+def _archive_missing(session: Session, preview: ImportPreview, author: str, now: datetime) -> None:
+    """Archive the pupils the file no longer has, each with the reason on their timeline and
+    in the audit trail; their data stays (the retention rules decide when it goes)."""
+    for pupil_id in preview.missing_ids:
+        row = session.get(PupilRow, pupil_id)
+        assert row is not None  # checked against a fresh comparison in this transaction
+        row.archived = True
+        row.timeline.append(
+            TimelineEntryRow(
+                at=now,
+                author=author,
+                kind=TimelineKind.GEBEURTENIS.value,
+                text=f"Gearchiveerd bij de import van {preview.table.source.name}: "
+                f"{MISSING_REASON}.",
+            )
+        )
+        append(
+            session,
+            author,
+            AuditAction.EDITED,
+            pupil_id,
+            f"archief (bij import: {MISSING_REASON})",
+            now,
+        )
 
 
 # --- reading files -----------------------------------------------------------------------
@@ -941,12 +994,14 @@ class _Planner:
             (
                 sort_name(*_names(e.values)),
                 f"{full_name(*_names(e.values))} ({e.values[ImportField.LEERLINGNUMMER]})",
+                e.id,
             )
             for e in records
             if e.id not in in_file and e.cohort_label == self.cohort_label and not e.archived
         )
-        preview = self._preview(
-            (), tuple(p.change for p in plan), tuple(m for _, m in missing), checked
+        preview = replace(
+            self._preview((), tuple(p.change for p in plan), tuple(m[1] for m in missing), checked),
+            missing_ids=tuple(m[2] for m in missing),
         )
         return preview, plan
 

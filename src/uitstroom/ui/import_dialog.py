@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -45,8 +46,10 @@ from uitstroom.domain.importing import (
     header_name,
     mapping_problems,
 )
+from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.importing import (
+    MISSING_REASON,
     ImportFileError,
     ImportPreview,
     ImportService,
@@ -542,13 +545,23 @@ class ImportDialog(QDialog):
         self.lists = QStackedWidget()
         self.lists.addWidget(self.problem_view)
         self.lists.addWidget(self.change_view)
+        # Pupils the file no longer has stay, unless the coordinator chooses to archive them.
+        self.archive_missing = QCheckBox()
+        self.archive_missing.setObjectName("archive_missing")
+        self.archive_missing.toggled.connect(self._archive_choice_changed)
+        self.archive_missing.hide()
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.preview_banner)
         layout.addWidget(self.list_label)
         layout.addWidget(self.lists, 1)
         layout.addWidget(self.change_detail)
+        layout.addWidget(self.archive_missing)
         return page
+
+    def _archive_choice_changed(self) -> None:
+        if self._preview is not None and not self._preview.problems:
+            self._show_preview(self._preview)
 
     def _show_change_detail(self, current: Any, _previous: Any = None) -> None:
         if not current.isValid() or self.lists.currentWidget() is not self.change_view:
@@ -570,16 +583,24 @@ class ImportDialog(QDialog):
         if preview.problems:
             self._show_problems(preview.problems)
             return
-        self.summary_label.setText(f"Schooljaar {preview.cohort_label}: {preview.summary}")
+        archive = self.archive_missing.isChecked()
+        summary = preview.summary_with(archive_missing=archive)
+        self.summary_label.setText(f"Schooljaar {preview.cohort_label}: {summary}")
         order = {"gewijzigd": 0, "ongewijzigd": 1, "nieuw": 2}
         rows = [
             (f"{c.name} ({c.leerlingnummer})", change_text(c, preview.cohort_label), kept_text(c))
             for c in sorted(preview.changes, key=lambda c: order[c.kind])
             if c.kind != "ongewijzigd" or c.kept
         ]
-        rows += [
-            (name, "Staat niet in dit bestand; blijft bewaard", "") for name in preview.missing
-        ]
+        fate = f"wordt gearchiveerd ({MISSING_REASON})" if archive else "blijft bewaard"
+        rows += [(name, f"Staat niet in dit bestand; {fate}", "") for name in preview.missing]
+        count = counted(len(preview.missing), "leerling", "leerlingen")
+        self.archive_missing.setText(
+            f"De {count} die niet in dit bestand "
+            f"{'staat' if len(preview.missing) == 1 else 'staan'} &archiveren "
+            f"(reden: {MISSING_REASON})"
+        )
+        self.archive_missing.setVisible(bool(preview.missing) and not self._done)
         self.lists.setCurrentWidget(self.change_view)
         self.list_label.setBuddy(self.change_view)
         self.change_model.set_rows(rows)
@@ -611,9 +632,12 @@ class ImportDialog(QDialog):
         preview = self._preview
         if preview is None or not preview.ok or self._done:
             return
+        archive = self.archive_missing.isChecked() and bool(preview.missing_ids)
         self._run(
             "Leerlingen importeren…",
-            lambda progress: self._service.apply(preview, self._author, progress),
+            lambda progress: self._service.apply(
+                preview, self._author, progress, archive_missing=archive
+            ),
             self._applied,
             self.preview_banner,
             on_refused=self._apply_refused,
@@ -622,11 +646,16 @@ class ImportDialog(QDialog):
     def _applied(self, written: int) -> None:
         assert self._preview is not None
         self._done = True
+        archived = ""
+        if self.archive_missing.isChecked() and self._preview.missing_ids:
+            count = counted(len(self._preview.missing_ids), "leerling", "leerlingen")
+            archived = f" {count} gearchiveerd ({MISSING_REASON})."
+        self.archive_missing.setEnabled(False)
         self.preview_banner.show_message(
             "success",
-            f"Klaar: {written} {'leerling' if written == 1 else 'leerlingen'} opgeslagen "
-            f"in schooljaar {self._preview.cohort_label}. Sluit dit venster om ze in het "
-            "overzicht te zien.",
+            f"Klaar: {counted(written, 'leerling', 'leerlingen')} opgeslagen "
+            f"in schooljaar {self._preview.cohort_label}.{archived} Sluit dit venster om ze "
+            "in het overzicht te zien.",
         )
         self._update_buttons()
         self.close_button.setDefault(True)
