@@ -11,7 +11,6 @@ from uitstroom.domain.enums import JaNeeOnbekend, SchoolType
 from uitstroom.domain.handover import Receiver
 from uitstroom.domain.nazorg import (
     NOT_REACHED,
-    SUPPRESSED,
     CallStatus,
     Destination,
     Leaver,
@@ -23,7 +22,6 @@ from uitstroom.domain.nazorg import (
     outcomes,
     propose_uit_beeld,
     signal_to,
-    suppress,
 )
 
 
@@ -152,20 +150,6 @@ def test_outcome_figures_add_up_on_a_cohort_with_known_answers() -> None:
     assert found.planned_vs_actual == {
         "Doorleren": {"Mbo": 20},
         "Arbeid": {"Werk": 15, "Geen bestemming": 5},
-    }
-
-
-def test_no_cell_below_five_is_shown_and_one_hidden_cell_cannot_be_worked_out() -> None:
-    assert suppress({"Mbo": 20, "Werk": 15, "Geen": 5}) == {"Mbo": 20, "Werk": 15, "Geen": 5}
-    assert suppress({"Mbo": 20, "Werk": 6, "Geen": 3}) == {
-        "Mbo": 20,
-        "Werk": SUPPRESSED,
-        "Geen": SUPPRESSED,
-    }
-    assert suppress({"Mbo": 2, "Werk": 1, "Geen": 30}) == {
-        "Mbo": SUPPRESSED,
-        "Werk": SUPPRESSED,
-        "Geen": 30,
     }
 
 

@@ -29,6 +29,7 @@ from uitstroom.domain.nazorg import (
     call_correctable,
     outcomes,
 )
+from uitstroom.domain.small_numbers import HOW_SMALL_NUMBERS_ARE_HIDDEN
 from uitstroom.services.audit import AuditService
 from uitstroom.services.database import Database
 from uitstroom.services.demo import insert_demo_cohort
@@ -442,7 +443,7 @@ def test_figures_add_up_on_a_generated_cohort_and_the_export_is_anonymous(
         cell for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row
     ]
     numbers = [c for c in cells if isinstance(c, int | float)]
-    assert numbers and min(numbers) >= 5
+    assert numbers and not [n for n in numbers if 0 < n < 5]
     text = "\n".join(str(c) for c in cells if c is not None)
     pupils = PupilService(database.sessions)
     for pupil_id in ids:
@@ -454,24 +455,41 @@ def test_figures_add_up_on_a_generated_cohort_and_the_export_is_anonymous(
     assert bestemming[1][0] == "Bij vertrek"
 
 
-def test_a_small_cohort_shows_no_number_below_five(database: Database, tmp_path: Path) -> None:
+def test_a_small_cohort_shows_no_number_below_five_and_none_can_be_worked_out(
+    database: Database, tmp_path: Path
+) -> None:
+    """7 leavers, 5 to mbo and 2 to work: the 2 is hidden, and so is the 5 that would give it
+    away; 'niet bereikt' cannot be at leaving; the sheet says how small numbers are hidden."""
     school(database)
     service = service_at(database, datetime(2028, 9, 1, 9))
     for n in range(7):
         pupil = add_pupil(database, n, roepnaam=f"Klein{n}")
         service.record_leaving(
-            pupil, leave(date(2027, 7, 9), Destination.MBO if n < 6 else Destination.GEEN), ACTOR
+            pupil, leave(date(2027, 7, 9), Destination.MBO if n < 5 else Destination.WERK), ACTOR
         )
     target = tmp_path / "klein.xlsx"
     service.export_outcomes(COHORT, date(2028, 9, 1), target, ACTOR)
+    workbook = load_workbook(target)
     numbers = [
         c
-        for sheet in load_workbook(target)
+        for sheet in workbook
         for row in sheet.iter_rows(values_only=True)
         for c in row
         if isinstance(c, int | float)
     ]
-    assert all(n >= 5 for n in numbers)
+    assert not [n for n in numbers if 0 < n < 5]
+    bestemming = list(workbook["Bestemming"].iter_rows(values_only=True))
+    assert bestemming[:4] == [
+        ("Moment", "Werk", "Mbo", NOT_REACHED),
+        ("Bij vertrek", "<5", "x", "–"),
+        ("Na 6 maanden", 0, 0, 7),
+        ("Na 12 maanden", 0, 0, 7),
+    ]
+    assert bestemming[-1] == (HOW_SMALL_NUMBERS_ARE_HIDDEN, None, None, None)
+    planned = list(workbook["Gepland en werkelijk"].iter_rows(values_only=True))
+    assert "<5" in planned[1] and "x" in planned[1]
+    explanation = [row[0] for row in workbook["Uitleg"].iter_rows(values_only=True)]
+    assert f"Kleine aantallen: {HOW_SMALL_NUMBERS_ARE_HIDDEN}" in explanation
     with pytest.raises(ValidationError):
         service.export_outcomes("2019-2020", date(2028, 9, 1), target, ACTOR)
 

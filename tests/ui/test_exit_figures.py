@@ -192,9 +192,11 @@ def test_the_figures_show_this_years_interviews_per_opleiding_with_small_numbers
     assert kok[-1] == "12"
     cells = [cell for table in (kinds, dropouts, next_steps) for row in table for cell in row[1:]]
     assert "<5" in cells
-    assert all(cell == "<5" or int(cell) >= 5 for cell in cells)
+    # Small numbers hidden ('<5'), with a partner where a total would give them away ('x');
+    # a zero is a zero.
+    assert all(cell in ("<5", "x", "0") or int(cell) >= 5 for cell in cells)
     small = next(row for row in kinds if row[0] == "Opleiding A")
-    assert small[1:] == ["<5"] * 4
+    assert set(small[1:-1]) <= {"<5", "x", "0"} and "<5" in small[1:-1] and small[-1] == "<5"
 
 
 def test_per_niveau_and_another_year(qtbot, exits: ExitService) -> None:

@@ -366,11 +366,18 @@ def test_the_figures_show_the_cohort_with_small_numbers_hidden(
         at_leaving = where[0]
         assert at_leaving[0] == "Bij uitstroom"
         assert at_leaving[-1] == str(outcomes.leavers)
-        # Every count shown is 5 or more; the rest is "<5".
+        # Every count shown is 0 or 5 or more; the rest is hidden ('<5', 'x') or cannot be
+        # ('–': no one is 'niet bereikt' on the day they leave).
         cells = [cell for table in table_texts(dialog) for row in table for cell in row[1:]]
         assert "<5" in cells
-        assert all(c == "<5" or int(c) >= 5 or c == "0" for c in cells)
-        assert sum(int(c) for c in at_leaving[1:-1] if c != "<5") <= outcomes.leavers
+        assert all(c in ("<5", "x", "–", "0") or int(c) >= 5 for c in cells)
+        assert sum(int(c) for c in at_leaving[1:-1] if c.isdigit()) <= outcomes.leavers
+        table = dialog.tables_page.widget().findChildren(QTableWidget, "figures")[0]
+        header = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        from uitstroom.domain.nazorg import impossible_at_leaving
+
+        for column, cell in zip(header[1:-1], at_leaving[1:-1], strict=True):
+            assert (cell == "–") == impossible_at_leaving(column), column
         assert {row[0] for row in planned} == set(outcomes.planned_vs_actual)
         explanations = [
             label.text()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -73,8 +73,6 @@ DEFAULT_OFFSETS: Mapping[SchoolType, tuple[int, ...]] = {
 ATTEMPTS_FOR_UIT_BEELD = 3
 ATTEMPT_SPAN = timedelta(days=14)
 DOORSTROOMPUNT_AGE_LIMIT = 27
-SMALL_NUMBER = 5
-SUPPRESSED = "<5"
 
 # Statuses with no school and no work: the alarm.
 ALARM_STATUSES = frozenset(
@@ -269,20 +267,16 @@ def outcomes(leavers: Sequence[Leaver], today: date) -> Outcomes:
     )
 
 
-def suppress(counts: Mapping[str, int]) -> dict[str, int | str]:
-    """One row of an anonymous table: every count below 5 becomes "<5"; when exactly one
-    cell was hidden, the next smallest is hidden too, so the total cannot give it away."""
-    shown: dict[str, int | str] = {
-        key: (SUPPRESSED if count < SMALL_NUMBER else count) for key, count in counts.items()
-    }
-    hidden = [key for key, value in shown.items() if value == SUPPRESSED]
-    if len(hidden) == 1:
-        others = sorted(
-            (count, key) for key, count in counts.items() if key not in hidden and count > 0
-        )
-        if others:
-            shown[others[0][1]] = SUPPRESSED
-    return shown
+def impossible_at_leaving(column: str) -> bool:
+    """A status no one can have on the day they leave: 'Niet bereikt', 'Uit beeld' and the
+    other things a later call can find; at leaving there are only the destinations."""
+    return column not in {status.label for status in STATUS_OF_DESTINATION.values()}
+
+
+def moment_impossible(at_leaving: str) -> Callable[[str, str], bool]:
+    """For an anonymous table of moments (domain.small_numbers) whose row `at_leaving` is the
+    day of leaving."""
+    return lambda row, column: row == at_leaving and impossible_at_leaving(column)
 
 
 # --- one leaver's file -------------------------------------------------------------------

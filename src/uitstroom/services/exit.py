@@ -84,9 +84,13 @@ from uitstroom.domain.nazorg import (
     leaving_problems,
     nazorg_plan,
     signal_to,
-    suppress,
 )
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.domain.small_numbers import (
+    HOW_SMALL_NUMBERS_ARE_HIDDEN,
+    hide_small_numbers,
+    hide_small_total,
+)
 from uitstroom.domain.validation import (
     check_email,
     check_phone,
@@ -421,7 +425,7 @@ class ExitService:
 
     def export_figures(self, year: str, target: Path, actor: str) -> None:
         """The figures as an anonymous XLSX: no names, no studentnummers, and no count below
-        5 as a number (domain.nazorg.suppress). Written atomically, logged."""
+        5 as a number (domain.small_numbers). Written atomically, logged."""
         actor = author_of(self._actor, actor)
         figures = self.figures(year)
         if figures.interviews == 0:
@@ -1225,9 +1229,7 @@ EXPLANATION = (
     "Vervolg: wat de student na school ging doen, zoals in het gesprek verteld.",
     "Per opleiding en per niveau: de opleiding en het niveau van de student bij vertrek.",
     "",
-    "Kleine aantallen: een aantal onder de 5 staat er als '<5'. Is in een rij maar één aantal "
-    "verborgen, dan is ook het op één na kleinste verborgen, zodat niemand het terug kan "
-    "rekenen uit het totaal.",
+    f"Kleine aantallen: {HOW_SMALL_NUMBERS_ARE_HIDDEN}",
     "Aantal gesprekken in dit schooljaar: {count}.",
 )
 
@@ -1239,7 +1241,7 @@ def figures_workbook(figures: ExitFigures, today: date) -> Any:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Uitleg"
-    count = suppress({"n": figures.interviews})["n"]
+    count = hide_small_total(figures.interviews)
     for line in EXPLANATION:
         sheet.append(
             [line.format(year=figures.year, today=today.strftime("%d-%m-%Y"), count=count)]
@@ -1254,9 +1256,12 @@ def figures_workbook(figures: ExitFigures, today: date) -> Any:
         page.append([header, *columns])
         for cell in page[1]:
             cell.font = Font(bold=True)
-        for name, counts in rows.items():
-            shown = suppress({key: counts.get(key, 0) for key in columns})
-            page.append([name, *(shown[key] for key in columns)])
+        # A reason's total over all opleidingen is in the table per niveau: columns count too.
+        shown = hide_small_numbers(rows, columns)
+        for name in rows:
+            page.append([name, *(shown[name][key] for key in columns)])
+        page.append([])
+        page.append([HOW_SMALL_NUMBERS_ARE_HIDDEN])
 
     table("Reden per opleiding", "Opleiding", figures.by_opleiding)
     table("Vervolg per opleiding", "Opleiding", figures.next_by_opleiding)

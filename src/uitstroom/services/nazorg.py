@@ -51,7 +51,6 @@ from uitstroom.domain.nazorg import (
     DEFAULT_OFFSETS,
     NOT_REACHED,
     STATUS_OF_DESTINATION,
-    SUPPRESSED,
     AgendaItem,
     CallRecord,
     CallStatus,
@@ -74,16 +73,21 @@ from uitstroom.domain.nazorg import (
     last_known_status,
     leaving_problems,
     moment_for_call,
+    moment_impossible,
     nazorg_plan,
     offsets_problems,
     outcomes,
     propose_uit_beeld,
     signal_to,
-    suppress,
     waakvlam_months,
     week_end,
 )
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.domain.small_numbers import (
+    HOW_SMALL_NUMBERS_ARE_HIDDEN,
+    hide_small_numbers,
+    no_impossible,
+)
 from uitstroom.services.access import (
     author_of,
     pupil_scope,
@@ -809,7 +813,7 @@ class NazorgService(Service):
 
     def export_outcomes(self, cohort_label: str, today: date, target: Path, actor: str) -> None:
         """The figures as an anonymous XLSX: no names, no leerlingnummers, and no count below
-        5 shown as a number (domain.nazorg.suppress). Written atomically, logged."""
+        5 shown as a number (domain.small_numbers). Written atomically, logged."""
         actor = author_of(self._actor, actor)
         figures = self.outcomes(cohort_label, today)
         if figures.leavers == 0:
@@ -1368,9 +1372,7 @@ EXPLANATION = (
     "wie dat bekend is.",
     "Gepland en werkelijk: de route in het laatste schooljaar naast de echte bestemming.",
     "",
-    f"Kleine aantallen: een aantal onder de 5 staat er als '{SUPPRESSED}'. Is in een rij maar "
-    "één aantal verborgen, dan is ook het op één na kleinste verborgen, zodat niemand het "
-    "terug kan rekenen uit het totaal.",
+    f"Kleine aantallen: {HOW_SMALL_NUMBERS_ARE_HIDDEN}",
 )
 
 
@@ -1386,7 +1388,14 @@ def outcomes_workbook(cohort_label: str, figures: Outcomes, today: date) -> Any:
     sheet.column_dimensions["A"].width = 110
     sheet["A1"].font = Font(bold=True)
 
-    def table(title: str, header: str, rows: Sequence[tuple[str, Mapping[str, int]]]) -> None:
+    def table(
+        title: str,
+        header: str,
+        rows: Sequence[tuple[str, Mapping[str, int]]],
+        by_moment: bool = False,
+    ) -> None:
+        """by_moment: the rows are the same leavers at different moments, so a column's total
+        means nothing; and no one is 'niet bereikt' (or 'uit beeld') at leaving."""
         page = workbook.create_sheet(title)
         page.column_dimensions["A"].width = 28
         if not rows:
@@ -1398,14 +1407,22 @@ def outcomes_workbook(cohort_label: str, figures: Outcomes, today: date) -> Any:
         page.append([header, *columns])
         for cell in page[1]:
             cell.font = Font(bold=True)
-        for name, counts in rows:
-            shown = suppress({key: counts.get(key, 0) for key in columns})
-            page.append([name, *(shown[key] for key in columns)])
+        shown = hide_small_numbers(
+            dict(rows),
+            columns,
+            columns_add_up=not by_moment,
+            impossible=moment_impossible(MOMENT_NAMES[0]) if by_moment else no_impossible,
+        )
+        for name, _ in rows:
+            page.append([name, *(shown[name][key] for key in columns)])
+        page.append([])
+        page.append([HOW_SMALL_NUMBERS_ARE_HIDDEN])
 
     table(
         "Bestemming",
         "Moment",
         [(MOMENT_NAMES[m], figures.at[m]) for m in sorted(figures.at) if figures.due[m]],
+        by_moment=True,
     )
     table(
         "Bereikt",
@@ -1418,6 +1435,7 @@ def outcomes_workbook(cohort_label: str, figures: Outcomes, today: date) -> Any:
             for m in sorted(figures.due)
             if m and figures.due[m]
         ],
+        by_moment=True,
     )
     due_12 = figures.due.get(12, 0)
     table(

@@ -47,8 +47,8 @@ from PySide6.QtWidgets import (
 
 from uitstroom.domain.enums import Niveau
 from uitstroom.domain.exit import ExitFigures, LeavingReason, NextStep
-from uitstroom.domain.nazorg import SMALL_NUMBER, SUPPRESSED
 from uitstroom.domain.schoolyear import SchoolYear
+from uitstroom.domain.small_numbers import HOW_SMALL_NUMBERS_ARE_HIDDEN, SMALL, SMALL_NUMBER
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.cohort_model import natural_key
 from uitstroom.ui.forms import problems_of
@@ -306,7 +306,7 @@ def group_label(name: str, counts: Mapping[str, int]) -> str:
     """'Kok (128)': a bar's name with how many students it stands for; a small group as '<5'."""
     total = sum(counts.values())
     # Chart labels are rich text: a bare '<' would start a tag and cut the label off.
-    shown = str(total) if total >= SMALL_NUMBER else html.escape(str(SUPPRESSED))
+    shown = str(total) if total >= SMALL_NUMBER else html.escape(SMALL)
     return f"{html.escape(name)} ({shown})"
 
 
@@ -439,8 +439,8 @@ class ExitFiguresDialog(QDialog):
         top.addWidget(self.count_label, 1)
         self.export_button = QPushButton("&Exporteren naar Excel…", self)
         self.export_button.setToolTip(
-            "Zonder namen; elke telling onder de 5 staat er als ‘<5’ in. Voor de Inspectie, "
-            "de gemeente en het regionale programma."
+            "Zonder namen; kleine aantallen zijn verborgen, zoals in de tabellen. Voor de "
+            "Inspectie, de gemeente en het regionale programma."
         )
         self.export_button.clicked.connect(self.export)
         top.addWidget(self.export_button)
@@ -543,10 +543,9 @@ class ExitFiguresDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(
             explanation(
-                "Dezelfde cijfers als in de grafieken, nu voor elke opleiding apart. Een aantal "
-                "onder de 5 staat er als ‘<5’: zo is geen student te herkennen, ook niet als u "
-                "de tabel deelt. Staat er in een rij maar één ‘<5’, dan is ook het kleinste "
-                "andere getal verborgen, zodat het niet uit het totaal terug te rekenen is.",
+                "Dezelfde cijfers als in de grafieken, nu voor elke opleiding apart, zo dat "
+                "geen student te herkennen is, ook niet als u de tabel deelt. "
+                f"{HOW_SMALL_NUMBERS_ARE_HIDDEN}",
                 page,
             )
         )
@@ -614,6 +613,5 @@ class ExitFiguresDialog(QDialog):
         QMessageBox.information(
             self,
             "Cijfers geëxporteerd",
-            f"Opgeslagen: {target}\n\nHet bestand bevat geen namen; elke telling onder de 5 "
-            "staat er als ‘<5’ in.",
+            f"Opgeslagen: {target}\n\nHet bestand bevat geen namen. {HOW_SMALL_NUMBERS_ARE_HIDDEN}",
         )

@@ -4,7 +4,7 @@ against the actual destination.
 
 Charts for those who would rather look, each with a plain sentence under it; the same numbers
 as tables for those who would rather read. The tables follow the export's small-number rule
-(domain.nazorg.suppress: no count below 5 shown as a number), so what is copied from the screen
+(domain.small_numbers: no count below 5 shown or worked out), so what is copied from the screen
 is as safe to share as the Excel file.
 """
 
@@ -51,7 +51,13 @@ from uitstroom.domain.nazorg import (
     CallStatus,
     Destination,
     Outcomes,
-    suppress,
+    moment_impossible,
+)
+from uitstroom.domain.small_numbers import (
+    HOW_SMALL_NUMBERS_ARE_HIDDEN,
+    hide_small_numbers,
+    hide_small_total,
+    no_impossible,
 )
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.call_dialog import day_text
@@ -316,9 +322,14 @@ def planned_chart(outcomes: Outcomes) -> QChart:
 
 # --- tables -----------------------------------------------------------------------------------
 def figure_table(
-    title: str, columns: Sequence[str], rows: Sequence[tuple[str, Mapping[str, int]]]
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[str, Mapping[str, int]]],
+    columns_add_up: bool = True,
+    impossible: Callable[[str, str], bool] = no_impossible,
 ) -> QWidget:
-    """A plain table, every row through suppress(): '<5' instead of a small number."""
+    """A plain table through the small-number rule (domain.small_numbers), as in the Excel
+    export: '<5', 'x' and '–' instead of what could point at someone."""
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 8, 0, 8)
@@ -334,10 +345,10 @@ def figure_table(
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setTabKeyNavigation(False)
     table.setAlternatingRowColors(True)
+    shown = hide_small_numbers(dict(rows), columns, columns_add_up, impossible)
     for r, (name, counts) in enumerate(rows):
-        shown = suppress({c: counts.get(c, 0) for c in columns})
         total = sum(counts.values())
-        cells = [name, *(str(shown[c]) for c in columns), str(suppress({"t": total})["t"])]
+        cells = [name, *(str(shown[name][c]) for c in columns), str(hide_small_total(total))]
         for c, text in enumerate(cells):
             item = QTableWidgetItem(text)
             if c:
@@ -356,7 +367,8 @@ def figure_table(
 def where_table(outcomes: Outcomes) -> QWidget:
     labels = ordered({label for counts in outcomes.at.values() for label in counts})
     rows = [(MOMENT_NAMES[m], outcomes.at.get(m, {})) for m in MOMENTS if outcomes.due.get(m, 0)]
-    return figure_table("Waar zijn ze?", labels, rows)
+    # The same leavers at each moment: a column's total means nothing.
+    return figure_table("Waar zijn ze?", labels, rows, False, moment_impossible(MOMENT_NAMES[0]))
 
 
 def reached_table(outcomes: Outcomes) -> QWidget:
@@ -371,7 +383,7 @@ def reached_table(outcomes: Outcomes) -> QWidget:
         for m in MOMENTS[1:]
         if outcomes.due.get(m, 0)
     ]
-    return figure_table("Bereikt", ["Bereikt", "Niet bereikt"], rows)
+    return figure_table("Bereikt", ["Bereikt", "Niet bereikt"], rows, columns_add_up=False)
 
 
 def lasting_table(outcomes: Outcomes) -> QWidget:
@@ -427,8 +439,8 @@ class OutcomesDialog(QDialog):
         top.addWidget(self.count_label, 1)
         self.export_button = QPushButton("&Exporteren naar Excel…", self)
         self.export_button.setToolTip(
-            "Zonder namen; elke telling onder de 5 staat er als ‘<5’ in. Voor de Inspectie "
-            "en het regionale programma."
+            "Zonder namen; kleine aantallen zijn verborgen, zoals in de tabellen. Voor de "
+            "Inspectie en het regionale programma."
         )
         self.export_button.clicked.connect(self.export)
         top.addWidget(self.export_button)
@@ -504,10 +516,8 @@ class OutcomesDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(
             explanation(
-                "Dezelfde cijfers als in de grafieken. Een aantal onder de 5 staat er als ‘<5’: "
-                "zo is niemand te herkennen, ook niet als u de tabel deelt. Staat er in een rij "
-                "maar één ‘<5’, dan is ook het kleinste andere getal verborgen, zodat het niet "
-                "uit het totaal terug te rekenen is.",
+                "Dezelfde cijfers als in de grafieken, zo dat niemand te herkennen is, ook niet "
+                f"als u de tabel deelt. {HOW_SMALL_NUMBERS_ARE_HIDDEN}",
                 page,
             )
         )
@@ -542,6 +552,5 @@ class OutcomesDialog(QDialog):
         QMessageBox.information(
             self,
             "Resultaten geëxporteerd",
-            f"Opgeslagen: {target}\n\nHet bestand bevat geen namen; elke telling onder de 5 "
-            "staat er als ‘<5’ in.",
+            f"Opgeslagen: {target}\n\nHet bestand bevat geen namen. {HOW_SMALL_NUMBERS_ARE_HIDDEN}",
         )
