@@ -25,11 +25,10 @@ from uitstroom.paths import (
     default_database,
 )
 from uitstroom.services.errors import ServiceError, Unopenable
+from uitstroom.services.files import read_error_message  # standard library only
 
 if TYPE_CHECKING:
     from uitstroom.domain.actor import Actor
-
-if TYPE_CHECKING:
     from uitstroom.services.database import Database
 
 EXIT_OK = 0
@@ -243,7 +242,8 @@ def _passphrase_from_file() -> str | None:
         return Path(name).read_text(encoding="utf-8").rstrip("\r\n")
     except OSError as exc:
         raise DatabaseOpenError(
-            f"Het wachtwoordbestand uit {PASSPHRASE_ENV} kan niet worden gelezen ({exc.strerror})."
+            f"Het wachtwoordbestand uit {PASSPHRASE_ENV} kan niet worden gelezen: "
+            f"{read_error_message(Path(name), exc)}"
         ) from None
 
 

@@ -177,3 +177,13 @@ def test_the_nazorg_promise_follows_the_school_type() -> None:
     mbo = " ".join(text_of(pdf_of(render, paspoort(school=mbo_school))).split())
     assert "nog een jaar contact met je" in mbo
     assert "twee jaar" not in mbo
+
+
+def test_words_of_the_trade_are_explained_for_parents() -> None:
+    text = text_of(pdf_of(render, paspoort()))
+    assert "Ondersteuningsbehoefte (uit het OPP)" in text
+    assert "Wat betekenen deze woorden?" in text
+    assert "OPP: ontwikkelingsperspectiefplan." in text
+    # A word the paspoort does not use is not explained.
+    plain = paspoort(sections=(Section.WIE,), credentials=(), stages=())
+    assert "bbl:" not in text_of(pdf_of(render, plain))

@@ -5,6 +5,7 @@ together on one page."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from pypdf import PdfReader
 from samples import (
@@ -100,3 +101,24 @@ def test_a_table_never_leaves_one_contact_alone_on_the_next_page() -> None:
     heights = table._rowHeights
     first, rest = table.split(CONTENT_WIDTH, sum(heights[:5]) + 1)  # room for all but one
     assert len(first._cellvalues) == 4 and len(rest._cellvalues) == 3  # header repeats
+
+
+def test_a_long_role_is_never_split_into_two_words() -> None:
+    from uitstroom.domain.handover import PersonLine
+
+    doc = transitieplan()
+    school = PersonLine("School (uitstroomcoördinator)", "Marloes Verbeek", "De Horizon", "030")
+    text = text_of(pdf_of(render, replace(doc, contacts=(school, *doc.contacts))))
+    assert "School (uitstroomcoördinator)" in text
+
+
+def test_jargon_in_the_plan_is_explained_once_at_the_end() -> None:
+    doc = transitieplan()
+    doc = replace(
+        doc,
+        agreements=(AgreementLine("Praktijkverklaring van SBB aanvragen", "School", None),),
+    )
+    text = text_of(pdf_of(render, doc))
+    assert text.count("Wat betekenen deze woorden?") == 1
+    assert "SBB: Samenwerkingsorganisatie Beroepsonderwijs Bedrijfsleven." in text
+    assert "praktijkverklaring: een papier van SBB." in text

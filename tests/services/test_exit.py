@@ -710,3 +710,24 @@ def test_a_domain_that_is_not_one_is_refused_in_the_settings(database: Database)
         SchoolService(database.sessions).save_settings(
             SchoolSettings(name="ROC De Vaart", email_domains="roc")
         )
+
+
+def test_the_summary_names_the_gemeente_with_the_right_article(mbo: Database) -> None:
+    """27 or older: the gemeente helps, not the Doorstroompunt; 'de gemeente', not 'Het
+    Gemeente, Werk en Inkomen'."""
+    student = add_student(mbo, geboortedatum=date(1998, 2, 1))
+    exits = service(mbo)
+    exits.finish(
+        student,
+        answers(
+            reason=LeavingReason.DIPLOMA,
+            dropout_reason="",
+            startkwalificatie=JaNeeOnbekend.JA,
+            next_step=NextStep.NOG_NIETS,
+            next_step_detail="",
+        ),
+        ACTOR,
+    )
+    what_next = " ".join(exits.summary_doc(student, date(2027, 3, 15)).what_next)
+    assert "De gemeente (Werk en Inkomen) kan je helpen zoeken." in what_next
+    assert "Het Gemeente" not in what_next

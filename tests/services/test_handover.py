@@ -636,3 +636,24 @@ def test_the_overdracht_says_parts_were_withheld_only_when_a_withheld_part_has_c
     )
     text = " ".join(pdf_text(tmp_path / "werkgever.pdf").split())
     assert "Voor de andere delen is geen toestemming gegeven" in text
+
+
+def test_the_route_on_paper_has_no_brackets_inside_brackets(
+    database: Database, service: HandoverService
+) -> None:
+    from uitstroom.domain.enums import Leerweg, Niveau
+
+    route = RouteDetails(
+        route=Route.DOORLEREN, opleiding="Bakker", niveau=Niveau.N2, leerweg=Leerweg.BBL
+    )
+    pupil_id = add_pupil(database, route=route)
+    text = service.transitieplan_doc(pupil_id, TODAY).pupil.route
+    assert text == "Doorleren: Bakker (niveau 2, bbl: werkend leren)"
+    entree = add_pupil(
+        database,
+        leerlingnummer="300099",
+        route=replace(route, niveau=Niveau.ENTREE, leerweg=Leerweg.BOL),
+    )
+    assert service.paspoort_doc(entree, TODAY).pupil.route == (
+        "Doorleren: Bakker (entree: niveau 1, bol: school)"
+    )

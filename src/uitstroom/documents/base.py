@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -466,6 +467,46 @@ class WritingLines(Flowable):
         canvas.restoreState()
 
 
+# Words of the trade that parents read on paper, with what they mean in plain words (B1).
+JARGON: tuple[tuple[str, str], ...] = (
+    (
+        "OPP",
+        "ontwikkelingsperspectiefplan. In dit plan schrijft de school op wat de leerling kan "
+        "leren, wat de leerling nodig heeft en waar de leerling na school heen wil.",
+    ),
+    (
+        "SBB",
+        "Samenwerkingsorganisatie Beroepsonderwijs Bedrijfsleven. Die zorgt voor goede "
+        "leerbedrijven en geeft praktijkverklaringen.",
+    ),
+    (
+        "praktijkverklaring",
+        "een papier van SBB. Daarop staat welk werk de leerling bij een bedrijf heeft geleerd.",
+    ),
+    ("bbl", "beroepsbegeleidende leerweg: werken bij een bedrijf en één dag per week naar school."),
+    ("bol", "beroepsopleidende leerweg: vooral naar school, met stages."),
+    (
+        "mbo",
+        "middelbaar beroepsonderwijs: een opleiding voor een beroep, na het voortgezet onderwijs.",
+    ),
+)
+
+
+def glossary(*texts: str) -> list[Flowable]:
+    """'Wat betekenen deze woorden?': the words of JARGON that the document uses, each once;
+    nothing when it uses none."""
+    joined = " ".join(texts)
+    used = [
+        (word, meaning)
+        for word, meaning in JARGON
+        if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", joined, re.IGNORECASE)
+    ]
+    if not used:
+        return []
+    lines = [para(f"{word}: {meaning}") for word, meaning in used]
+    return [*heading("Wat betekenen deze woorden?", room=30 * mm), *lines]
+
+
 def field_table(rows: Sequence[tuple[str, str]]) -> Flowable:
     """Label and value in two columns; empty values are left out."""
     filled = [[para(label, "Label"), para(value, "Cel")] for label, value in rows if value]
@@ -484,7 +525,18 @@ def people_table(people: Sequence[PersonLine]) -> Table:
         who = "\n".join(part for part in (person.name, person.organisation) if part)
         reach = "\n".join(part for part in (person.phone, person.email) if part)
         rows.append([para(person.role, "Cel"), para(who, "Cel"), para(reach or "—", "Cel")])
-    first = 34 * mm
+    # Wide enough for the longest word of a role: 'uitstroomcoördinator' split over two lines
+    # reads as two words.
+    cell = styles()["Cel"]
+    longest = max(
+        (
+            pdfmetrics.stringWidth(w, cell.fontName, cell.fontSize)
+            for p in people
+            for w in p.role.split()
+        ),
+        default=0.0,
+    )
+    first = min(max(34 * mm, longest + 10), 60 * mm)
     return grid_table(
         rows, [first, (CONTENT_WIDTH - first) * 0.5, (CONTENT_WIDTH - first) * 0.5], header=True
     )

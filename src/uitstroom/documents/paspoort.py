@@ -19,6 +19,7 @@ from uitstroom.documents.base import (
     WritingLines,
     dutch_date,
     field_table,
+    glossary,
     grid_table,
     heading,
     para,
@@ -70,6 +71,13 @@ def story(doc: PaspoortDoc) -> list[Flowable]:
             "Kader",
         ),
         *body(doc),
+        *glossary(
+            doc.pupil.route,
+            *(section.label for section in doc.sections),
+            *doc.texts.values(),
+            *(c.kind.label for c in doc.credentials),
+            *(c.name for c in doc.credentials),
+        ),
     ]
 
 

@@ -19,6 +19,7 @@ from uitstroom.documents.base import (
     Letterhead,
     bullet,
     dutch_date,
+    glossary,
     grid_table,
     heading,
     para,
@@ -63,6 +64,12 @@ def story(doc: TransitieplanDoc) -> list[Flowable]:
         *_agreements(doc.agreements),
         *_contacts(doc),
         *_guardians(doc.guardians),
+        *glossary(
+            pupil.route,
+            *doc.goals,
+            *(line.what for line in doc.agreements),
+            *(person.role for person in doc.contacts),
+        ),
         _signatures(doc),
     ]
     return flow

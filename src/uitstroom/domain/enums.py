@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -63,6 +64,12 @@ class Route(LabelledEnum):
     ARBEID = "arbeid", "Route arbeid"
     DOORLEREN = "doorleren", "Doorleren"
     DAGBESTEDING = "dagbesteding", "Dagbesteding"
+
+
+def flat_label(label: str) -> str:
+    """'Bbl (werkend leren)' -> 'Bbl: werkend leren', for a text that is itself in brackets:
+    a document never has brackets inside brackets."""
+    return re.sub(r"\s*\(([^()]*)\)", r": \1", label)
 
 
 class Niveau(LabelledEnum):

@@ -183,6 +183,16 @@ def dropout_reasons_of(interview: ExitInterview) -> tuple[str, ...]:
     return tuple(dict.fromkeys(r.strip() for r in found if r.strip()))
 
 
+def receiver_name(receiver: Receiver) -> str:
+    """A handover receiver in a sentence, with its article: 'het Doorstroompunt', 'de
+    gemeente (Werk en Inkomen)'."""
+    if receiver is Receiver.DOORSTROOMPUNT:
+        return "het Doorstroompunt"
+    if receiver is Receiver.GEMEENTE:
+        return "de gemeente (Werk en Inkomen)"
+    return f"de {receiver.label.lower()}"
+
+
 def needs_handover(interview: ExitInterview) -> bool:
     """A student without a next step is handed over warmly."""
     return interview.next_step in (NextStep.NOG_NIETS, NextStep.ONBEKEND)

@@ -64,6 +64,7 @@ from uitstroom.domain.exit import (
     parse_startkwalificatie,
     parse_state,
     parse_yes_no,
+    receiver_name,
     with_startkwalificatie,
 )
 from uitstroom.domain.handover import (
@@ -656,20 +657,25 @@ def what_next(
     if needs_handover(interview):
         chosen = [r for r in HANDOVER_RECEIVERS if r in interview.handover_consent]
         if chosen:
-            who = " en ".join(r.label for r in chosen)
+            who = " en ".join(receiver_name(r) for r in chosen)
             sentences.append(
                 f"Je hebt nog geen werk of opleiding. School vertelt dat aan {who}, zodat ze "
                 "je kunnen helpen. Zij nemen contact met je op."
             )
         else:
             sentences.append(
-                f"Je hebt nog geen werk of opleiding. Het {receiver.label} kan je helpen "
-                "zoeken. School helpt je om contact te leggen."
+                f"Je hebt nog geen werk of opleiding. {sentence_start(receiver_name(receiver))} "
+                "kan je helpen zoeken. School helpt je om contact te leggen."
             )
     if interview.help_wanted:
         kinds = ", ".join(h.label.lower() for h in HelpWanted if h in interview.help_wanted)
         sentences.append(f"Je wilt hulp bij: {kinds}. Je SLB'er helpt je op weg.")
     return tuple(sentences)
+
+
+def sentence_start(text: str) -> str:
+    """'het Doorstroompunt' -> 'Het Doorstroompunt' (str.capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:]
 
 
 def _reason_label(reason: str | None, dropout: str) -> str:

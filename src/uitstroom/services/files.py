@@ -24,7 +24,31 @@ def write_error_message(path: Path, exc: OSError) -> str:
         return f"U mag niet schrijven in {path.parent}. Kies een andere map."
     if exc.errno == errno.ENOENT:
         return f"De map {path.parent} bestaat niet. Kies een andere map."
-    return f"{path.name} kon niet worden opgeslagen ({exc.strerror}). Kies een andere plek."
+    # Not exc.strerror: the system says it in English ('Permission denied').
+    return (
+        f"{path.name} kon niet worden opgeslagen (foutcode {exc.errno or '?'}). Kies een "
+        "andere plek."
+    )
+
+
+def read_error_message(path: Path, exc: OSError) -> str:
+    """Why a file cannot be read, in Dutch, with what to do."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"U mag {path.name} niet openen. Kies een ander bestand of vraag om toegang."
+    if exc.errno == errno.ENOENT:
+        return f"{path} bestaat niet (meer). Kies een ander bestand."
+    if exc.errno == errno.EISDIR:
+        return f"{path.name} is een map, geen bestand. Kies een bestand."
+    return f"{path.name} kan niet worden gelezen (foutcode {exc.errno or '?'}). Kies een ander bestand."
+
+
+def error_text(exc: Exception, reading: bool = False) -> str:
+    """What to show for a failure: a service's own Dutch message, or for an operating-system
+    error a Dutch sentence instead of its English text ('[Errno 13] Permission denied')."""
+    if isinstance(exc, OSError):
+        path = Path(str(exc.filename or "bestand"))
+        return read_error_message(path, exc) if reading else write_error_message(path, exc)
+    return str(exc)
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.consent_form import ScanFile, scan_problems
 from uitstroom.domain.dates import dutch_date
-from uitstroom.domain.enums import Leerweg, Niveau, Route, SchoolType
+from uitstroom.domain.enums import Leerweg, Niveau, Route, SchoolType, flat_label
 from uitstroom.domain.handover import (
     RECEIVER_OF_KIND,
     SENSITIVE_PASPOORT_FIELDS,
@@ -1170,7 +1170,8 @@ def _route_text(row: PupilRow) -> str:
         niveau = enum_or_none(Niveau, route_row.niveau)
         leerweg = enum_or_none(Leerweg, route_row.leerweg)
         what = route_row.opleiding or row.mbo_opleiding
-        extra = ", ".join(x.label.lower() for x in (niveau, leerweg) if x is not None)
+        # 'niveau 2, bbl: werkend leren': no brackets inside the brackets around it.
+        extra = ", ".join(flat_label(x.label).lower() for x in (niveau, leerweg) if x is not None)
         if what:
             details.append(f"{what} ({extra})" if extra else what)
         if route_row.mbo_instelling:

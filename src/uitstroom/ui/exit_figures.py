@@ -50,6 +50,7 @@ from uitstroom.domain.exit import ExitFigures, LeavingReason, NextStep
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.domain.small_numbers import HOW_SMALL_NUMBERS_ARE_HIDDEN, SMALL, SMALL_NUMBER
 from uitstroom.services.errors import ServiceError
+from uitstroom.services.files import error_text
 from uitstroom.ui.cohort_model import natural_key
 from uitstroom.ui.forms import problems_of
 from uitstroom.ui.outcomes_view import (
@@ -608,7 +609,7 @@ class ExitFiguresDialog(QDialog):
         try:
             self._service.export_figures(year, target, self._author)
         except (ServiceError, OSError) as exc:
-            QMessageBox.warning(self, "Exporteren is niet gelukt", str(exc))
+            QMessageBox.warning(self, "Exporteren is niet gelukt", error_text(exc))
             return
         QMessageBox.information(
             self,

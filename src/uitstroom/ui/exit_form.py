@@ -54,6 +54,7 @@ from uitstroom.domain.exit import (
     NextStep,
     finish_problems,
     needs_handover,
+    receiver_name,
     startkwalificatie_of,
 )
 from uitstroom.domain.handover import Receiver
@@ -312,10 +313,6 @@ def finished_lines(interview: ExitInterview, pupil: Pupil, today: date) -> list[
             "U vindt die in de Nazorg-tab van de student."
         )
     return lines
-
-
-def receiver_name(receiver: Receiver) -> str:
-    return "het Doorstroompunt" if receiver is Receiver.DOORSTROOMPUNT else "de gemeente"
 
 
 class ExitForm(QDialog):

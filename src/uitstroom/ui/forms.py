@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from uitstroom.domain.enums import LabelledEnum
 from uitstroom.domain.validation import parse_date
 from uitstroom.services.errors import ServiceError, ValidationError
+from uitstroom.services.files import read_error_message
 
 Choices = tuple[tuple[str, object], ...]
 LOGO_MAX_BYTES = 2_000_000
@@ -394,7 +395,7 @@ class ImageEdit(QWidget):
         try:
             data = logo_png_from_file(path)
         except OSError as exc:
-            QMessageBox.warning(self, "Logo kiezen", f"Het bestand kan niet worden gelezen: {exc}")
+            QMessageBox.warning(self, "Logo kiezen", read_error_message(Path(path), exc))
             return
         if data is None:
             QMessageBox.warning(

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from uitstroom.domain.nazorg import AgendaItem, week_end
 from uitstroom.services.errors import ServiceError
-from uitstroom.services.files import write_atomically
+from uitstroom.services.files import error_text, write_atomically
 from uitstroom.ui.call_dialog import CallDialog, NazorgContext, day_text, months_text
 from uitstroom.ui.cohort_model import ROW_ROLE, Column, RecordTableModel, record_table
 from uitstroom.ui.forms import problems_of
@@ -331,6 +331,6 @@ def write_ics(
         data = context.nazorg.ics(context.today(), mentor=mentor)
         write_atomically(target, lambda stream: stream.write(data))
     except (ServiceError, OSError) as exc:
-        QMessageBox.warning(parent, "Agenda exporteren is niet gelukt", str(exc))
+        QMessageBox.warning(parent, "Agenda exporteren is niet gelukt", error_text(exc))
         return None
     return target

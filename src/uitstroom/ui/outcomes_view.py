@@ -60,6 +60,7 @@ from uitstroom.domain.small_numbers import (
     no_impossible,
 )
 from uitstroom.services.errors import ServiceError
+from uitstroom.services.files import error_text
 from uitstroom.ui.call_dialog import day_text
 from uitstroom.ui.forms import problems_of
 
@@ -547,7 +548,7 @@ class OutcomesDialog(QDialog):
         try:
             self._nazorg.export_outcomes(label, self._today, target, self._author)
         except (ServiceError, OSError) as exc:
-            QMessageBox.warning(self, "Exporteren is niet gelukt", str(exc))
+            QMessageBox.warning(self, "Exporteren is niet gelukt", error_text(exc))
             return
         QMessageBox.information(
             self,

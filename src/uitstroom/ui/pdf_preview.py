@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from uitstroom.services.errors import ServiceError
+from uitstroom.services.files import error_text, write_error_message
 
 _TEMP_FOLDER: Path | None = None
 
@@ -176,7 +177,7 @@ class PdfPreviewDialog(QDialog):
         try:
             self._save(target)
         except (ServiceError, OSError) as exc:
-            QMessageBox.warning(self, "Opslaan is niet gelukt", str(exc))
+            QMessageBox.warning(self, "Opslaan is niet gelukt", error_text(exc))
             return
         self.saved_to = target
         self._say(f"Opgeslagen: {target}")
@@ -231,7 +232,7 @@ class PdfPreviewDialog(QDialog):
         try:
             target.write_bytes(self.pdf)
         except OSError as exc:
-            QMessageBox.warning(self, "Openen is niet gelukt", str(exc))
+            QMessageBox.warning(self, "Openen is niet gelukt", write_error_message(target, exc))
             return
         self.opened_copy = target
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
