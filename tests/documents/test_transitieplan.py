@@ -33,8 +33,8 @@ def test_the_plan_holds_name_route_agreements_and_contacts_as_written() -> None:
         "Zelf met de bus naar stage reizen.",
         "Aanmelden bij ROC Midden vóór 1 april.",
         "Wat Wie Wanneer Klaar",
-        "Aanmelden bij ROC Midden Leerling 1 april 2027 ja",
-        "Intakegesprek plannen Mbo 15 april 2027 nog niet",
+        "Aanmelden bij ROC Midden Leerling do 1 april 2027 ja",  # with its weekday
+        "Intakegesprek plannen Mbo do 15 april 2027 nog niet",
         "Identiteitskaart aanvragen Ouder/verzorger geen datum nog niet",
         "Nguyễn Thị Ánh",
         "ROC Midden, intake Entree",

@@ -103,7 +103,8 @@ def test_a_pupil_added_after_1_april_is_late_for_registration_only() -> None:
     assert found.task is not None and found.task.code == "aanmelden_mbo"
     dues = {t.code: t.due for t in tasks}
     assert dues["uitstroomdoel"] == dues["transitieplan"] == date(2027, 4, 29)
-    assert dues["warme_overdracht"] == date(2027, 7, 10)
+    # 10 July 2027, the last school day, is a Saturday: the task is on Friday 9 July.
+    assert dues["warme_overdracht"] == date(2027, 7, 9)
     registration = [t for t in tasks if t.code == "aanmelden_mbo"]
     items = attention(
         [
@@ -126,7 +127,7 @@ def test_a_school_that_moves_the_last_school_day_moves_the_handover_tasks() -> N
     moved = SchoolCalendar(SchoolYear(2026), CalendarSettings(last_school_day=date(2027, 7, 2)))
     default = {t.code: t.due for t in plan(Route.ARBEID, DEFAULT_TEMPLATES, YEAR)}
     early = {t.code: t.due for t in plan(Route.ARBEID, DEFAULT_TEMPLATES, moved)}
-    assert default["warme_overdracht"] == date(2027, 7, 10)
+    assert default["warme_overdracht"] == date(2027, 7, 9)  # Saturday 10 July: the Friday
     assert early["warme_overdracht"] == date(2027, 7, 2)
     assert early["contact_na_school"] == date(2027, 6, 18)
     assert early["stagegesprek"] == default["stagegesprek"]  # 1 April does not move

@@ -103,7 +103,7 @@ def test_a_route_change_in_january_keeps_finished_tasks_replans_and_is_a_bijstel
     assert {c: after[c] for c in finished} == finished  # kept as they were, tick and all
     assert not {"uitstroomoverleg", "stagegesprek", "laatste_stage"} & set(after)
     assert after["aanmelden_mbo"].due == date(2027, 4, 1)
-    assert after["intake_mbo"].due == date(2027, 5, 29)
+    assert after["intake_mbo"].due == date(2027, 5, 28)  # Saturday 29 May: the Friday
     change = saved.route_history[-1]
     assert (change.new_route, change.reason, change.bijstelling) == (
         Route.DOORLEREN,
@@ -154,6 +154,27 @@ def test_a_school_that_moves_the_last_school_day_moves_the_open_handover_tasks(
     assert dues[first.code] == (first.due, True)  # finished: untouched
     with pytest.raises(ValidationError, match="juni of juli"):
         planning.save_calendar_settings(CalendarSettings(last_school_day=date(2027, 3, 1)), "M")
+
+
+def test_a_school_that_chooses_its_holiday_region_gets_no_task_in_its_holidays(
+    database: Database,
+) -> None:
+    from uitstroom.domain.holidays import Region, is_school_day
+
+    pupil = add(database, route=Route.ARBEID)
+    assert pupil.id is not None
+    planning = PlanningService(database.sessions, clock=fixed_clock(NOVEMBER))
+    before = codes(planning, pupil.id)
+    planning.save_calendar_settings(CalendarSettings(holiday_region=Region.MIDDEN), "Marloes")
+    assert planning.calendar_settings().holiday_region is Region.MIDDEN
+    after = codes(planning, pupil.id)
+    for code, (due, _done) in after.items():
+        assert code == "aanmelden_mbo" or is_school_day(due, Region.MIDDEN), (code, due)
+    # The uitstroomoverleg at the end of February: before midden's voorjaarsvakantie.
+    assert before["uitstroomoverleg"][0] == date(2027, 2, 26)
+    assert after["uitstroomoverleg"][0] == date(2027, 2, 19)
+    planning.save_calendar_settings(CalendarSettings(), "Marloes")
+    assert codes(planning, pupil.id) == before
 
 
 def test_an_empty_cohort_needs_no_attention(database: Database) -> None:
@@ -233,7 +254,7 @@ def test_template_edits_replan_every_pupil_and_keep_finished_tasks(database: Dat
     assert work["paspoort"] == (paspoort.due, True)  # finished, so kept though removed
     assert "paspoort" not in study  # open, so gone with its template
     assert "toestemming" not in work and "toestemming" not in study
-    assert study["intake_mbo"] == (date(2027, 5, 15), False)
+    assert study["intake_mbo"] == (date(2027, 5, 14), False)  # Saturday 15 May: the Friday
     with pytest.raises(ValidationError, match="twee keer"):
         planning.save_templates([*edited, own, own], "Marloes")
     planning.reset_templates("Marloes")

@@ -27,6 +27,7 @@ from uitstroom.documents.base import (
     pupil_table,
     signature_table,
 )
+from uitstroom.domain.dates import dutch_date_with_weekday
 from uitstroom.domain.handover import AgreementLine, TransitieplanDoc
 
 TITLE = "Transitieplan"
@@ -97,7 +98,7 @@ def _agreements(agreements: tuple[AgreementLine, ...]) -> list[Flowable]:
             [
                 para(line.what, "Cel"),
                 para(line.who, "Cel"),
-                para(dutch_date(line.when) or "geen datum", "Cel"),
+                para(dutch_date_with_weekday(line.when) or "geen datum", "Cel"),
                 para("ja" if line.done else "nog niet", "Cel"),
             ]
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from uitstroom.domain.enums import LabelledEnum
+from uitstroom.domain.holidays import Region, school_day_on_or_before
 from uitstroom.domain.schoolyear import SchoolYear
 
 
@@ -38,6 +39,8 @@ class CalendarSettings:
     # "Uiterlijk op 1 april": 1 April itself is on time.
     aanmeld_deadline: tuple[int, int] = (4, 1)
     attention_days: int = 14
+    # School holidays of this region count as days without school too (None: weekends only).
+    holiday_region: Region | None = None
 
 
 DEFAULT_LAST_SCHOOL_DAY = (7, 10)
@@ -83,6 +86,11 @@ class SchoolCalendar:
             case Anchor.LAST_SCHOOL_DAY:
                 return self.last_school_day
         raise ValueError(anchor)
+
+    def school_day(self, day: date) -> date:
+        """A school task's date: `day`, or the school day before it when there is no school
+        (weekend; a holiday of the school's region)."""
+        return school_day_on_or_before(day, self.settings.holiday_region)
 
     def in_bijstel_window(self, day: date) -> bool:
         """December/January: the one moment to adjust the intended destination on purpose."""

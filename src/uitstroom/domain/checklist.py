@@ -61,7 +61,10 @@ class TaskTemplate:
         return self.active and (self.routes is None or route in self.routes)
 
     def due(self, school_calendar: SchoolCalendar) -> date:
-        return school_calendar.anchor_date(self.anchor) + timedelta(days=self.offset_days)
+        """A school task moves to the school day before a weekend or holiday; a legal date
+        (1 April) keeps its date, whatever day it is."""
+        day = school_calendar.anchor_date(self.anchor) + timedelta(days=self.offset_days)
+        return day if self.fixed else school_calendar.school_day(day)
 
 
 _ALL = None
@@ -279,7 +282,7 @@ def plan(
             continue
         due = template.due(school_calendar)
         if planned_on is not None and due < planned_on and not template.fixed:
-            due = planned_on + timedelta(days=GRACE_DAYS)
+            due = school_calendar.school_day(planned_on + timedelta(days=GRACE_DAYS))
         tasks.append(
             Task(
                 template.code,

@@ -22,3 +22,11 @@ def dutch_date(day: date | None) -> str:
 def dutch_weekday_date(day: date) -> str:
     """'dinsdag 10 februari 2026': for an invitation, where the weekday prevents mistakes."""
     return f"{WEEKDAYS[day.weekday()]} {dutch_date(day)}"
+
+
+SHORT_WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+
+def dutch_date_with_weekday(day: date | None) -> str:
+    """'do 1 april 2027': on paper a date says which day it is, so a Saturday shows."""
+    return "" if day is None else f"{SHORT_WEEKDAYS[day.weekday()]} {dutch_date(day)}"

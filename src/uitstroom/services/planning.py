@@ -51,6 +51,7 @@ from uitstroom.domain.checklist import (
     status_from_first,
 )
 from uitstroom.domain.enums import AanmeldStatus, Route, SchoolType
+from uitstroom.domain.holidays import Region
 from uitstroom.domain.model import RouteDetails
 from uitstroom.domain.names import full_name
 from uitstroom.domain.schoolyear import SchoolYear
@@ -155,6 +156,7 @@ def load_settings(session: Session) -> CalendarSettings:
     return CalendarSettings(
         last_school_day=row.last_school_day,
         attention_days=14 if row.attention_days is None else row.attention_days,
+        holiday_region=enum_or_none(Region, row.holiday_region),
     )
 
 
@@ -523,6 +525,9 @@ class PlanningService(Service):
                 session.add(row)
             row.last_school_day = settings.last_school_day
             row.attention_days = settings.attention_days
+            row.holiday_region = (
+                settings.holiday_region.value if settings.holiday_region is not None else ""
+            )
             session.flush()
             templates = load_templates(session)
             replan_everyone(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QWidget
 
 from uitstroom.domain.enums import SchoolType
+from uitstroom.domain.holidays import Region
 from uitstroom.domain.model import MAX_AUTO_LOCK_MINUTES, SchoolSettings
 from uitstroom.domain.validation import check_email, check_email_domains, check_phone
 from uitstroom.services.pupils import SchoolService
@@ -105,6 +106,15 @@ CALENDAR_FIELDS: tuple[Field, ...] = (
         "voor de datum.",
     ),
 )
+CALENDAR_FIELDS += (
+    ChoiceField(
+        name="holiday_region",
+        label="Schoolvakanties",
+        choices=enum_choices(Region, empty="Geen: alleen weekenden"),
+        tooltip="Een taak die in een weekend of in een vakantie van deze regio valt, komt op "
+        "de schooldag ervoor. Wettelijke data, zoals 1 april, blijven staan.",
+    ),
+)
 CALENDAR_NAMES = {f.name for f in CALENDAR_FIELDS}
 
 
@@ -141,7 +151,9 @@ class SettingsDialog(FormDialog):
         if planning is not None:
             calendar = planning.calendar_settings()
             values.update(
-                last_school_day=calendar.last_school_day, attention_days=calendar.attention_days
+                last_school_day=calendar.last_school_day,
+                attention_days=calendar.attention_days,
+                holiday_region=calendar.holiday_region,
             )
         super().__init__(
             "Schoolgegevens",
@@ -168,6 +180,7 @@ class SettingsDialog(FormDialog):
                     self._planning.calendar_settings(),
                     last_school_day=values["last_school_day"],
                     attention_days=values["attention_days"] or 14,
+                    holiday_region=values["holiday_region"],
                 ),
                 self._author,
             )
