@@ -390,7 +390,10 @@ def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     service = ImportService(db.sessions, before_write=import_backup(db), actor=db.actor)
     table = service.read(args.file)
     preview = service.preview(table, guess_mapping(table.headers), _cohort_label(db, args.cohort))
-    print(f"{args.file.name}: {table.description}, {len(table.rows)} rijen.", file=out)
+    print(
+        f"{args.file.name}: {table.description}, {counted(len(table.rows), 'rij', 'rijen')}.",
+        file=out,
+    )
     if preview.problems:
         print(
             f"{counted(len(preview.problems), 'probleem', 'problemen')}; er is niets geïmporteerd:",
@@ -450,5 +453,5 @@ def _export(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.services.export import export_pupils
 
     count = export_pupils(db.sessions, args.file, user=db.actor)
-    print(f"{count} leerlingen geschreven naar {args.file}.", file=out)
+    print(f"{counted(count, 'leerling', 'leerlingen')} geschreven naar {args.file}.", file=out)
     return EXIT_OK

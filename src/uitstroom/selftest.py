@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from uitstroom import APP_NAME, __version__
+from uitstroom.domain.plural import counted
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -269,7 +270,7 @@ def step_read_back(run: Run) -> str:
         raise StepFailed(f"de naam {name} staat niet in het teruggelezen document")
     if "Transitieplan" not in text:
         raise StepFailed("de titel Transitieplan staat niet in het teruggelezen document")
-    pages_text = "1 pagina" if pages == 1 else f"{pages} pagina's"
+    pages_text = counted(pages, "pagina", "pagina's")
     return f"in de PDF-weergave geopend: {pages_text}, naam en titel gevonden"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
+from uitstroom.domain.plural import counted
 
 if TYPE_CHECKING:
     from uitstroom.domain.importing import ImportProblem
@@ -69,11 +70,14 @@ def _exit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         actor = current_actor(session)
     service = ExitService(db.sessions, before_write=import_backup(db), actor=db.actor)
     outcome = service.import_file(args.file, actor, dry_run=args.dry_run)
-    print(f"{args.file.name}: {outcome.description}, {outcome.rows} rijen.", file=out)
+    print(
+        f"{args.file.name}: {outcome.description}, {counted(outcome.rows, 'rij', 'rijen')}.",
+        file=out,
+    )
     if outcome.problems:
         count = len(outcome.problems)
         print(
-            f"{'1 probleem' if count == 1 else f'{count} problemen'}; er is niets geïmporteerd:",
+            f"{counted(count, 'probleem', 'problemen')}; er is niets geïmporteerd:",
             file=out,
         )
         for problem in outcome.problems:

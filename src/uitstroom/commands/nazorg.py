@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
+from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -136,10 +137,10 @@ def _nazorg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             if item.last_status is not None:
                 extra.append(f"laatst: {item.last_status.label.lower()}")
             if item.attempts:
-                extra.append(f"{item.attempts} keer niet bereikt")
+                extra.append(f"{counted(item.attempts, 'keer', 'keer')} niet bereikt")
             tail = f" ({'; '.join(extra)})" if extra else ""
             print(
-                f"  {dutch_date(item.due)}: {item.name}, gesprek na {item.months} maanden"
+                f"  {dutch_date(item.due)}: {item.name}, gesprek na {counted(item.months, 'maand', 'maanden')}"
                 f"{tail} [{item.mentor or 'geen mentor'}]",
                 file=out,
             )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler
+from uitstroom.domain.plural import counted
 
 if TYPE_CHECKING:
     from uitstroom.services.database import Database
@@ -71,9 +72,13 @@ class _Printer:
 
     def __call__(self, table: str, done: int, total: int) -> None:
         if done == total:
-            print(f"  {table}: {total} rijen", file=self.out, flush=True)
+            print(f"  {table}: {counted(total, 'rij', 'rijen')}", file=self.out, flush=True)
         elif done % 50_000 == 0:
-            print(f"  {table}: {done} van {total} rijen ...", file=self.out, flush=True)
+            print(
+                f"  {table}: {done} van {counted(total, 'rij', 'rijen')} ...",
+                file=self.out,
+                flush=True,
+            )
 
 
 def _report(result: CopyResult, where: str, out: TextIO) -> None:
@@ -138,7 +143,7 @@ def _upload(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_CANCELLED
     _report(result, "op de server", out)
     print(
-        f"Klaar: {len(result.tables)} tabellen, {result.rows} rijen staan op de server. Open "
+        f"Klaar: {counted(len(result.tables), 'tabel', 'tabellen')}, {counted(result.rows, 'rij', 'rijen')} staan op de server. Open "
         f"ze met: uitstroom --db {result.target}",
         file=out,
     )
@@ -169,7 +174,7 @@ def _download(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_CANCELLED
     _report(result, "in het nieuwe bestand", out)
     print(
-        f"Klaar: {result.rows} rijen staan in {target}. Het herstelwachtwoord opent dit "
+        f"Klaar: {counted(result.rows, 'rij', 'rijen')} staan in {target}. Het herstelwachtwoord opent dit "
         "bestand; bewaar het op een veilige plek.",
         file=out,
     )

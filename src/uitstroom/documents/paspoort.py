@@ -35,6 +35,7 @@ from uitstroom.domain.handover import (
     Section,
     StageLine,
 )
+from uitstroom.domain.plural import counted
 
 TITLE = "Paspoort voor Succes"
 EMPTY = "Hier is nog niets ingevuld. Schrijf het samen op de lijnen."
@@ -174,7 +175,11 @@ def _nazorg(doc: PaspoortDoc) -> list[Flowable]:
     if person is None:
         return []
     school = doc.school.name or "school"
-    years = "een jaar" if doc.school.nazorg_years == 1 else f"{doc.school.nazorg_years} jaar"
+    years = (
+        "een jaar"
+        if doc.school.nazorg_years == 1
+        else f"{counted(doc.school.nazorg_years, 'jaar', 'jaar')}"
+    )
     years = years.replace("2 jaar", "twee jaar")
     if doc.receiver:
         words = (

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from uitstroom.domain.calendar import Anchor, SchoolCalendar
 from uitstroom.domain.dates import dutch_day
 from uitstroom.domain.enums import LabelledEnum, Route, SchoolType
+from uitstroom.domain.plural import counted
 
 
 class Owner(LabelledEnum):
@@ -351,10 +352,10 @@ def days_phrase(due: date, today: date) -> str:
     if days == 1:
         return "is morgen"
     if days > 1:
-        return f"is over {days} dagen"
+        return f"is over {counted(days, 'dag', 'dagen')}"
     if days == -1:
         return "was gisteren"
-    return f"was {-days} dagen geleden"
+    return f"was {counted(-days, 'dag', 'dagen')} geleden"
 
 
 def task_reason(task: Task, today: date) -> str:

@@ -27,6 +27,7 @@ from uitstroom.domain.enums import (
     SchoolType,
 )
 from uitstroom.domain.handover import Receiver, age_on
+from uitstroom.domain.plural import counted
 
 
 class Destination(LabelledEnum):
@@ -129,7 +130,7 @@ def offsets_problems(offsets: Sequence[int], school_type: SchoolType) -> list[st
         years = "twee jaar" if limit == 24 else "een jaar"
         problems.append(
             f"De wet vraagt nazorg tot {years} na het verlaten van school. "
-            f"Kies ook een moment op {limit} maanden."
+            f"Kies ook een moment op {counted(limit, 'maand', 'maanden')}."
         )
     if len(set(offsets)) != len(offsets):
         problems.append("Elk moment mag maar één keer voorkomen.")

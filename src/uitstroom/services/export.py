@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.model import Pupil
+from uitstroom.domain.plural import counted
 from uitstroom.services.access import require_coordinator
 from uitstroom.services.audit import record
 from uitstroom.services.errors import ServiceError
@@ -79,7 +80,7 @@ def export_pupils(
             sessions,
             actor,
             AuditAction.EXPORTED,
-            f"bestand: {path.name}, {len(rows)} leerlingen (zonder ondersteuningsbehoefte)",
+            f"bestand: {path.name}, {counted(len(rows), 'leerling', 'leerlingen')} (zonder ondersteuningsbehoefte)",
         )
     return len(rows)
 

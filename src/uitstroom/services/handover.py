@@ -61,6 +61,7 @@ from uitstroom.domain.handover import (
     no_basis_message,
 )
 from uitstroom.domain.names import full_name
+from uitstroom.domain.plural import counted
 from uitstroom.services.access import author_of, pupil_scope, require_pupil, require_write
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service
@@ -794,7 +795,11 @@ class HandoverService(Service):
                 from uitstroom.documents.base import render_many
 
                 buffer = io.BytesIO()
-                render_many(parts, buffer, title=f"{kind.label} ({len(parts)} leerlingen)")
+                render_many(
+                    parts,
+                    buffer,
+                    title=f"{kind.label} ({counted(len(parts), 'leerling', 'leerlingen')})",
+                )
                 with atomic_output(target) as stream:
                     stream.write(buffer.getvalue())
                 written.append(target)

@@ -41,6 +41,7 @@ from uitstroom.domain.importing import (
     summary_text,
 )
 from uitstroom.domain.names import full_name, sort_name
+from uitstroom.domain.plural import counted
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.access import author_of, require_coordinator
 from uitstroom.services.audit import append
@@ -295,7 +296,7 @@ class ImportService:
                     author,
                     AuditAction.IMPORTED,
                     detail=(
-                        f"bestand: {preview.table.source.name}, {written} leerlingen "
+                        f"bestand: {preview.table.source.name}, {counted(written, 'leerling', 'leerlingen')} "
                         f"({fresh.new_count} nieuw, {fresh.changed_count} gewijzigd)"
                     ),
                     now=now,
@@ -904,7 +905,7 @@ def _check_width(path: Path, header: list[str], data: list[list[str]], first_row
     if crooked:
         rows = ", ".join(str(p.row) for p in crooked[:5])
         raise ImportFileError(
-            f"{len(crooked)} rijen in {path.name} hebben meer waarden dan de kopregel "
+            f"{counted(len(crooked), 'rij', 'rijen')} in {path.name} hebben meer waarden dan de kopregel "
             f"(rij {rows}). Waarschijnlijk staat er een scheidingsteken in een naam of adres. "
             "Zet zulke waarden tussen aanhalingstekens of exporteer het bestand opnieuw.",
             crooked[:MAX_REPORTED],
@@ -916,7 +917,7 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 
 def _refused_message(count: int) -> str:
-    what = "1 probleem" if count == 1 else f"{count} problemen"
+    what = counted(count, "probleem", "problemen")
     return (
         f"Er is niets geïmporteerd: het bestand heeft {what}. Verbeter het bestand en probeer "
         "het opnieuw."

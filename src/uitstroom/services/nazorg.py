@@ -82,6 +82,7 @@ from uitstroom.domain.nazorg import (
     waakvlam_months,
     week_end,
 )
+from uitstroom.domain.plural import counted
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.domain.small_numbers import (
     HOW_SMALL_NUMBERS_ARE_HIDDEN,
@@ -246,7 +247,7 @@ class NazorgService(Service):
                     actor,
                     AuditAction.NAZORG,
                     None,
-                    f"vertrek vastgelegd voor {len(chosen)} leerlingen van een klas",
+                    f"vertrek vastgelegd voor {counted(len(chosen), 'leerling', 'leerlingen')} van een klas",
                     now,
                 )
         return len(chosen)
@@ -343,7 +344,7 @@ class NazorgService(Service):
                 actor,
                 AuditAction.NAZORG,
                 row.pupil_id,
-                f"nazorggesprek verschoven ({row.months} maanden)",
+                f"nazorggesprek verschoven ({counted(row.months, 'maand', 'maanden')})",
                 self._clock(),
             )
             session.flush()
@@ -874,7 +875,7 @@ class NazorgService(Service):
             event.add("dtstamp", stamp)
             event.add(
                 "summary",
-                f"{pupil_label(roepnaam, achternaam, klas)}: nazorggesprek na {months} maanden",
+                f"{pupil_label(roepnaam, achternaam, klas)}: nazorggesprek na {counted(months, 'maand', 'maanden')}",
             )
             event.add("dtstart", due)
             event.add("dtend", due + timedelta(days=1))

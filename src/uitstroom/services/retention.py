@@ -23,6 +23,7 @@ from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.durability import BackupReason
 from uitstroom.domain.enums import SchoolType, TimelineKind
 from uitstroom.domain.names import full_name
+from uitstroom.domain.plural import counted
 from uitstroom.domain.retention import (
     MAX_MONTHS,
     Expired,
@@ -174,7 +175,9 @@ class RetentionService:
                 else:
                     row.months = months
             changed = ", ".join(
-                f"{c.value} {old[c]} -> {new[c]} maanden" for c in new if new[c] != old[c]
+                f"{c.value} {old[c]} -> {counted(new[c], 'maand', 'maanden')}"
+                for c in new
+                if new[c] != old[c]
             )
             append(session, actor, AuditAction.SETTINGS, detail=f"bewaartermijnen: {changed}")
         return new
@@ -415,7 +418,7 @@ def _summary_detail(preview: PurgePreview) -> str:
     notes = preview.count(RetentionCategory.BEGELEIDINGSNOTITIES)
     support = preview.count(RetentionCategory.ONDERSTEUNINGSBEHOEFTE)
     return (
-        f"opschoning op {preview.today.isoformat()}: {removed} leerlingen verwijderd, "
+        f"opschoning op {preview.today.isoformat()}: {counted(removed, 'leerling', 'leerlingen')} verwijderd, "
         f"notities gewist bij {notes}, ondersteuningsbehoefte gewist bij {support}"
     )
 

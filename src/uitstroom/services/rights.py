@@ -25,6 +25,7 @@ from uitstroom.domain.dates import dutch_date
 from uitstroom.domain.exit import HANDOVER_RECEIVERS, ExitInterview, HelpWanted
 from uitstroom.domain.handover import LegalBasis, Section
 from uitstroom.domain.nazorg import NazorgFile
+from uitstroom.domain.plural import counted
 from uitstroom.domain.retention import CATEGORY_SCOPE, RetentionCategory
 from uitstroom.services.access import author_of, require_coordinator
 from uitstroom.services.audit import append, entries_for_pupil
@@ -363,7 +364,7 @@ def nazorg_part(file: NazorgFile | None) -> InzagePart:
             "Geplande gesprekken",
             tuple(
                 (
-                    f"Na {moment.months} maanden",
+                    f"Na {counted(moment.months, 'maand', 'maanden')}",
                     f"{dutch_date(moment.due)}"
                     + (f" (verschoven: {moment.moved_reason})" if moment.moved_reason else "")
                     + (f", gevoerd op {dutch_date(moment.done_on)}" if moment.done_on else ""),

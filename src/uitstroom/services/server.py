@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, Row, Table, delete, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from uitstroom.domain.plural import counted
 from uitstroom.services import vault
 from uitstroom.services.access import COORDINATOR_ONLY, require_coordinator
 from uitstroom.services.connection import (
@@ -198,7 +199,7 @@ def _insert(
 def _verify(expected: tuple[TableCheck, ...], connection: Connection) -> None:
     found = table_checks(connection)
     wrong = [
-        f"{want.table} ({want.rows} rijen, in de kopie {got.rows})"
+        f"{want.table} ({counted(want.rows, 'rij', 'rijen')}, in de kopie {got.rows})"
         if want.rows != got.rows
         else f"{want.table} (de inhoud verschilt)"
         for want, got in zip(expected, found, strict=True)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from uitstroom import APP_NAME, __version__
+from uitstroom.domain.plural import counted
 from uitstroom.paths import backup_dir_for, resource
 from uitstroom.services.backups import list_backups
 from uitstroom.services.pupils import PupilService, SchoolService
@@ -156,7 +157,7 @@ def _database_lines(services: Services, home: Path | None) -> list[tuple[str, st
     lines.append(
         (
             "Aantallen",
-            f"{pupils.count()} leerlingen, {cohorts} cohort{'en' if cohorts != 1 else ''}",
+            f"{counted(pupils.count(), 'leerling', 'leerlingen')}, {cohorts} cohort{'en' if cohorts != 1 else ''}",
         )
     )
     return lines

@@ -53,6 +53,7 @@ from uitstroom.domain.nazorg import (
     attempts_since_reached,
     is_alarm,
 )
+from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.forms import (
     ChoiceEdit,
@@ -89,13 +90,13 @@ def day_text(day: date | None) -> str:
 
 
 def months_text(months: int) -> str:
-    return "1 maand" if months == 1 else f"{months} maanden"
+    return "1 maand" if months == 1 else f"{counted(months, 'maand', 'maanden')}"
 
 
 def due_text(due: date, today: date) -> str:
     days = (due - today).days
     if days < 0:
-        return f"{day_text(due)}, {'1 dag' if days == -1 else f'{-days} dagen'} te laat"
+        return f"{day_text(due)}, {counted(-days, 'dag', 'dagen')} te laat"
     if days == 0:
         return f"{day_text(due)}, vandaag"
     return day_text(due)

@@ -216,7 +216,7 @@ def reasons_sentence(figures: ExitFigures, bars: Bars) -> str:
     stopped = sum(dropouts.values())
     parts = [
         f"In {figures.year} zijn {plural(figures.interviews, 'exitgesprek', 'exitgesprekken')} "
-        f"afgerond. {amount(diploma).capitalize()} studenten gingen met een diploma van school, "
+        f"afgerond. {amount(diploma).capitalize()} studenten gingen met een diploma van school, "  # plural-ok: amount() is 0, 5+ or 'minder dan 5'
         f"{amount(overstap)} stapten over naar een andere opleiding en {amount(stopped)} stopten "
         "zonder diploma."
     ]
@@ -240,7 +240,7 @@ def next_sentence(figures: ExitFigures, bars: Bars) -> str:
     nothing = counts.get(NextStep.NOG_NIETS.label, 0)
     unknown = counts.get(NextStep.ONBEKEND.label, 0)
     parts = [
-        f"Na school gaan {amount(work)} studenten aan het werk en {amount(study)} naar een "
+        f"Na school gaan {amount(work)} studenten aan het werk en {amount(study)} naar een "  # plural-ok
         f"andere opleiding. {amount(nothing).capitalize()} hebben nog niets en van "
         f"{amount(unknown)} is het onbekend."
     ]

@@ -615,9 +615,7 @@ class ImportDialog(QDialog):
 
     def _show_problems(self, problems: Sequence[ImportProblem]) -> None:
         count = len(problems)
-        self.summary_label.setText(
-            f"Het bestand heeft {'1 probleem' if count == 1 else f'{count} problemen'}."
-        )
+        self.summary_label.setText(f"Het bestand heeft {counted(count, 'probleem', 'problemen')}.")
         self.preview_banner.show_message("error", NOTHING_IMPORTED)
         shown = list(problems[:SHOWN_PROBLEMS])
         self.problem_model.set_rows(shown)

@@ -39,6 +39,7 @@ from uitstroom.domain.enums import (
 )
 from uitstroom.domain.model import Pupil
 from uitstroom.domain.nazorg import Destination, Leaving
+from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError, ValidationError
 from uitstroom.ui.cohort_model import natural_key
 from uitstroom.ui.forms import (
@@ -386,7 +387,7 @@ class KlasLeavingDialog(QDialog):
             self.table.setCurrentCell(max(0, min(current, len(pupils) - 1)), 0)
         self.count = todo
         self.summary.setText(
-            f"{todo} van de {len(pupils)} leerlingen krijgen een uitstroomdatum."
+            f"{todo} van de {counted(len(pupils), 'leerling', 'leerlingen')} krijgen een uitstroomdatum."
             if pupils
             else "Er zitten geen leerlingen in deze klas."
         )

@@ -36,6 +36,7 @@ from uitstroom.domain.audit import ChainAnchor
 from uitstroom.domain.enums import Route
 from uitstroom.domain.handover import DocumentKind
 from uitstroom.domain.model import Pupil, PupilRecord, PupilSummary, SchoolSettings
+from uitstroom.domain.plural import counted
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.paths import choose_server, chosen_server
 from uitstroom.services.database import Database
@@ -902,7 +903,9 @@ class MainWindow(QMainWindow):
         sessions = self._services.sessions
 
         def done(count: int) -> None:
-            self.statusBar().showMessage(f"{count} leerlingen geëxporteerd naar {target}.", 10000)
+            self.statusBar().showMessage(
+                f"{counted(count, 'leerling', 'leerlingen')} geëxporteerd naar {target}.", 10000
+            )
 
         def failed(error: BaseException) -> None:
             QMessageBox.warning(self, "Exporteren is niet gelukt", str(error))
@@ -1196,7 +1199,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() != KlasLeavingDialog.DialogCode.Accepted:
             return
         self.statusBar().showMessage(
-            f"Uitstroom vastgelegd voor {dialog.count} leerlingen; het nazorgplan is gemaakt.",
+            f"Uitstroom vastgelegd voor {counted(dialog.count, 'leerling', 'leerlingen')}; het nazorgplan is gemaakt.",
             10000,
         )
         if self.nazorg_view is not None:

@@ -31,6 +31,7 @@ from uitstroom.domain.nazorg import (
     call_correctable,
 )
 from uitstroom.domain.nazorg import Signal as NazorgSignal
+from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.call_dialog import (
     CallDialog,
@@ -337,7 +338,7 @@ class NazorgTab(QWidget):
     def _state_text(self, file: NazorgFile) -> str:
         if file.state is FileState.OPEN:
             left = [m for m in file.moments if m.done_on is None]
-            return f"{file.state.label}: nog {len(left)} van de {len(file.moments)} gesprekken."
+            return f"{file.state.label}: nog {len(left)} van de {counted(len(file.moments), 'gesprek', 'gesprekken')}."
         return f"{file.state.label} op {day_text(file.closed_on)}."
 
     def _select_next_open(self) -> None:

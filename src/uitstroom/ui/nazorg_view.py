@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from uitstroom.domain.nazorg import AgendaItem, week_end
+from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import error_text, write_atomically
 from uitstroom.ui.call_dialog import CallDialog, NazorgContext, day_text, months_text
@@ -39,7 +40,7 @@ WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 def when_text(item: AgendaItem, today: date) -> str:
     days = (item.due - today).days
     if days < 0:
-        return "1 dag te laat" if days == -1 else f"{-days} dagen te laat"
+        return "1 dag te laat" if days == -1 else f"{counted(-days, 'dag', 'dagen')} te laat"
     if days == 0:
         return "vandaag"
     if days == 1:

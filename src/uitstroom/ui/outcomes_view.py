@@ -53,6 +53,7 @@ from uitstroom.domain.nazorg import (
     Outcomes,
     moment_impossible,
 )
+from uitstroom.domain.plural import counted
 from uitstroom.domain.small_numbers import (
     HOW_SMALL_NUMBERS_ARE_HIDDEN,
     hide_small_numbers,
@@ -129,7 +130,9 @@ def where_text(outcomes: Outcomes) -> str:
     for months in MOMENTS[1:]:
         due = outcomes.due.get(months, 0)
         if not due:
-            parts.append(f"Het moment na {months} maanden is nog voor niemand gekomen.")
+            parts.append(
+                f"Het moment na {counted(months, 'maand', 'maanden')} is nog voor niemand gekomen."
+            )
             break
         at = outcomes.at[months]
         settled = sum(
@@ -144,7 +147,7 @@ def where_text(outcomes: Outcomes) -> str:
             )
         )
         parts.append(
-            f"Na {months} maanden: van de {due} die zo ver zijn, hadden er {settled} werk, "
+            f"Na {counted(months, 'maand', 'maanden')}: van de {due} die zo ver zijn, hadden er {settled} werk, "
             f"school of dagbesteding; {at.get(NOT_REACHED, 0)} niet bereikt."
         )
     return " ".join(parts)
@@ -155,7 +158,9 @@ def reached_text(outcomes: Outcomes) -> str:
     for months in MOMENTS[1:]:
         due = outcomes.due.get(months, 0)
         if due:
-            parts.append(f"na {months} maanden {outcomes.reached[months]} van de {due} bereikt")
+            parts.append(
+                f"na {counted(months, 'maand', 'maanden')} {outcomes.reached[months]} van de {due} bereikt"
+            )
     if not parts:
         return "Nog geen enkele jongere is zes maanden van school: er valt nog niets te tellen."
     return (
@@ -174,7 +179,7 @@ def lasting_text(outcomes: Outcomes) -> str:
         )
     moved = outcomes.lasting_known - outcomes.lasting
     return (
-        f"Van de {outcomes.lasting_known} jongeren die rond 12 maanden bereikt zijn, zitten er "
+        f"Van de {counted(outcomes.lasting_known, 'jongere', 'jongeren')} die rond 12 maanden bereikt zijn, zitten er "
         f"{outcomes.lasting} nog op dezelfde plek als bij uitstroom en {moved} niet meer. "
         "Dat heet bestendiging."
     )

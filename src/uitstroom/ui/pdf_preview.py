@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import error_text, write_error_message
 
@@ -116,7 +117,7 @@ class PdfPreviewDialog(QDialog):
         self.pages_label = QLabel(self)
         self.pages_label.setStyleSheet("QLabel { color: #555; }")
         count = self.document.pageCount()
-        self.pages_label.setText("1 pagina" if count == 1 else f"{count} pagina’s")
+        self.pages_label.setText(counted(count, "pagina", "pagina’s"))
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.setStyleSheet("QLabel { color: #2e6b34; }")

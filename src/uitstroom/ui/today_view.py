@@ -46,6 +46,7 @@ from uitstroom.domain.attention import (
 )
 from uitstroom.domain.checklist import Level, Owner, Task, dutch_day
 from uitstroom.domain.dates import dutch_date
+from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.cohort_model import ROW_ROLE, natural_key
 from uitstroom.ui.status import marker_icon
@@ -92,12 +93,12 @@ def when_text(item: AttentionItem, today: date) -> str:
         return "nu"
     days = (item.due - today).days
     if days < 0:
-        return "1 dag te laat" if days == -1 else f"{-days} dagen te laat"
+        return "1 dag te laat" if days == -1 else f"{counted(-days, 'dag', 'dagen')} te laat"
     if days == 0:
         return "vandaag"
     if days == 1:
         return "morgen"
-    return f"over {days} dagen"
+    return f"over {counted(days, 'dag', 'dagen')}"
 
 
 def what_to_do(item: AttentionItem, _today: date) -> str:
@@ -704,7 +705,7 @@ def advice_text(
             if april_days == 0
             else "1 april is morgen"
             if april_days == 1
-            else f"1 april is over {april_days} dagen"
+            else f"1 april is over {counted(april_days, 'dag', 'dagen')}"
         )
         # The mbo's students register for a next opleiding and talk about work after it.
         mbo = words.exit_interviews
