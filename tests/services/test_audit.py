@@ -228,7 +228,7 @@ def test_an_export_is_logged_and_a_failed_export_is_not(db: Database, tmp_path: 
         "Marloes Verbeek",
         None,
     )
-    assert last.detail == "bestand: leerlingen.csv, 1 leerlingen (zonder ondersteuningsbehoefte)"
+    assert last.detail == "bestand: leerlingen.csv, 1 leerling (zonder ondersteuningsbehoefte)"
 
 
 def test_record_is_a_transaction_of_its_own_for_the_backup_engineer(db: Database) -> None:
