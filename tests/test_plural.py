@@ -12,6 +12,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "uitstroom"
 NOUNS = (
     "leerlingen?|problemen|probleem|bestanden|bestand|studenten|student|jongeren|"
     "gesprekken|gesprek|taken|taak|rijen|rij|documenten|dagen|dag|minuten|minuut|tabellen|"
+    "seconden|seconde|"
     "cohorten|pagina’s|pagina's|keer|uur|weken|week|maanden|jaar"
 )
 # '{expression} noun' inside an f-string; a CONSTANT (never 1) may stand before a noun.

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from uitstroom.domain.plural import counted
+
 MIN_PIN = 6  # digits only
 MIN_PASSWORD = 8  # anything else
 FREE_TRIES = 5
@@ -55,5 +57,5 @@ def may_try_at(failures: int, last_failure: datetime | None) -> datetime | None:
 def wait_text(remaining: timedelta) -> str:
     seconds = max(1, int(remaining.total_seconds() + 0.999))
     if seconds < 90:
-        return f"{seconds} seconden"
-    return f"{(seconds + 59) // 60} minuten"
+        return counted(seconds, "seconde", "seconden")
+    return counted((seconds + 59) // 60, "minuut", "minuten")
