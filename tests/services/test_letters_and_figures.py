@@ -74,8 +74,10 @@ def add_pupils(db: Database) -> list[int]:
 
 def test_every_document_carries_the_school_address_and_contacts(school: Database) -> None:
     pupil_id = add_pupils(school)[0]
-    pdf = HandoverService(school.sessions).render_document(
-        DocumentKind.TRANSITIEPLAN, pupil_id, TODAY
+    pdf = (
+        HandoverService(school.sessions)
+        .render_document(DocumentKind.TRANSITIEPLAN, pupil_id, TODAY)
+        .pdf
     )
     for page in pages_of(pdf):
         assert "Zonnelaan 12, 3512 AB Utrecht" in page

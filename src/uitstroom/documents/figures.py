@@ -21,6 +21,7 @@ from uitstroom.documents.base import (
 )
 from uitstroom.domain.figures import MONITOR_YEARS, CohortFigures
 from uitstroom.domain.handover import SchoolHeader
+from uitstroom.domain.plural import counted
 
 TITLE = "Cohort in cijfers"
 HALF = (CONTENT_WIDTH - 8 * mm) / 2
@@ -99,7 +100,8 @@ def story(doc: FiguresDoc) -> list[Flowable]:
     flow: list[Flowable] = [
         para(f"{TITLE} {doc.cohort}", "Titel"),
         para(
-            f"{school} · {figures.pupils} leerlingen · stand van {dutch_date(doc.made_on)}",
+            f"{school} · {counted(figures.pupils, 'leerling', 'leerlingen')} · stand van "
+            f"{dutch_date(doc.made_on)}",
             "Ondertitel",
         ),
         side_by_side(
@@ -122,7 +124,7 @@ def story(doc: FiguresDoc) -> list[Flowable]:
             count_table("Bestemming bij vertrek", figures.destinations, figures.leavers),
             [
                 para(
-                    f"{figures.leavers} van de {figures.pupils} leerlingen zijn van school. "
+                    f"{figures.leavers} van de {counted(figures.pupils, 'leerling', 'leerlingen')} zijn van school. "
                     "Op 1 april aangemeld telt als op tijd. De peildatum van de sectormonitor "
                     "is 1 november na het vertrek, en een en twee jaar later; een "
                     "nazorggesprek binnen twee maanden van die dag telt.",
