@@ -35,6 +35,7 @@ EXIT_OK = 0
 EXIT_REFUSED = 1  # the input was refused: problems in a file, or invalid data
 EXIT_USAGE = 2  # the command was not written correctly (argparse uses 2 as well)
 EXIT_DATABASE = 3  # the database could not be opened
+EXIT_NO_DISPLAY = 4  # Linux lacks libraries Qt's X11 platform loads (uitstroom.xcb)
 EXIT_CANCELLED = 130
 
 EPILOG = f"""\
@@ -68,6 +69,7 @@ Afsluitcodes:
      de database is dan niet veranderd
   2  de opdracht is niet goed geschreven
   3  de database kan niet worden geopend (ook: verkeerd herstelwachtwoord, database al open)
+  4  het venster kan niet openen: Linux mist onderdelen voor X11 (de pakketten staan erbij)
   130 afgebroken
 """
 
@@ -162,6 +164,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return run_self_test(out)
     database = args.db or default_database()
     if args.command is None:
+        from uitstroom.xcb import check_display
+
+        # Before Qt loads its platform plugin: a missing X11 library is named in Dutch with
+        # its package, instead of Qt's English abort.
+        if not check_display(notify=True):
+            return EXIT_NO_DISPLAY
         from uitstroom.app import run_gui
 
         return run_gui(database)
