@@ -30,6 +30,8 @@ def own_config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> 
     choosing one must not steer the developer's next start)."""
     folder = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    # Nor a server pre-set by IT for every user (/etc/xdg/Uitstroom, paths.site_server_files).
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(folder / "site"))
     return folder
 
 

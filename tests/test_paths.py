@@ -14,6 +14,7 @@ from uitstroom.paths import (
     chosen_server,
     data_dir,
     default_database,
+    site_server_files,
 )
 
 SERVER = "postgresql://m.verbeek@db.dehorizon.example:5432/uitstroom?sslmode=verify-full"
@@ -51,3 +52,33 @@ def test_a_damaged_choice_is_ignored(
     choose_server(SERVER)
     next(own_config_folder.rglob("schoolserver.txt")).write_text("\x00garbage", encoding="utf-8")
     assert default_database() == str(data_dir() / DB_FILENAME)
+
+
+@pytest.fixture
+def preset_by_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """IT's file for every user of the computer (on Linux in XDG_CONFIG_DIRS, /etc/xdg)."""
+    site = tmp_path / "site"
+    monkeypatch.setenv("XDG_CONFIG_DIRS", f"{tmp_path / 'leeg'}:{site}")
+    monkeypatch.delenv(DB_ENV, raising=False)
+    preset = site / "Uitstroom" / "schoolserver.txt"
+    preset.parent.mkdir(parents=True)
+    preset.write_text(SCHOOL + "\n", encoding="utf-8")
+    return preset
+
+
+SCHOOL = "postgresql://db.dehorizon.example:5432/uitstroom?sslmode=verify-full"
+
+
+def test_a_server_pre_set_by_it_is_opened_until_the_user_chooses(preset_by_it: Path) -> None:
+    assert site_server_files()[-1] == preset_by_it
+    assert default_database() == SCHOOL
+    choose_server(SERVER)
+    assert default_database() == SERVER
+    # Back to this computer stays back, although IT's file is still there.
+    choose_server(None)
+    assert default_database() == str(data_dir() / DB_FILENAME)
+    assert chosen_server() is None
+    assert preset_by_it.read_text(encoding="utf-8").strip() == SCHOOL
+    # Choosing the server again in the window works as before.
+    choose_server(SCHOOL)
+    assert default_database() == SCHOOL

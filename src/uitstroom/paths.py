@@ -27,14 +27,41 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, APP_ORG))
 
 
+# Written in the user's file when they go back to the database on this computer while IT has
+# pre-set a server for everyone: the user's own choice wins over the pre-set.
+THIS_COMPUTER = "deze computer"
+
+
+def site_server_files() -> list[Path]:
+    """Where IT may pre-set the school server for every user of the computer (Windows
+    C:\\ProgramData\\Uitstroom\\Uitstroom, macOS /Library/Application Support/Uitstroom, Linux
+    /etc/xdg/Uitstroom): used until the user chooses in the window."""
+    folders = platformdirs.site_config_dir(APP_NAME, APP_ORG, multipath=True).split(os.pathsep)
+    return [Path(folder) / SERVER_FILENAME for folder in folders if folder]
+
+
+def _read_server(path: Path) -> str | None:
+    """The address in a server file; None for a file that names none (or is missing)."""
+    text = path.read_text(encoding="utf-8").strip()
+    return text if text.startswith("postgresql") else None
+
+
 def chosen_server() -> str | None:
     """The school server this user connected to in the window (Bestand > Verbinden met de
-    schoolserver), without its password: that stays in the keychain."""
+    schoolserver), without its password: that stays in the keychain. Without a choice of the
+    user, the server IT pre-set for this computer (installers/README.md)."""
     try:
-        text = (config_dir() / SERVER_FILENAME).read_text(encoding="utf-8").strip()
+        return _read_server(config_dir() / SERVER_FILENAME)
     except OSError:
-        return None
-    return text if text.startswith("postgresql") else None
+        pass
+    for path in site_server_files():
+        try:
+            preset = _read_server(path)
+        except OSError:
+            continue
+        if preset:
+            return preset
+    return None
 
 
 def choose_server(url: str | None) -> None:
@@ -42,7 +69,9 @@ def choose_server(url: str | None) -> None:
     target = config_dir() / SERVER_FILENAME
     if url is None:
         target.unlink(missing_ok=True)
-        return
+        if chosen_server() is None:
+            return
+        url = THIS_COMPUTER  # a pre-set server would come back at the next start
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(url + "\n", encoding="utf-8")
 
