@@ -261,6 +261,19 @@ def step_qt(run: Run) -> str:
     )
 
 
+def step_window_libraries(run: Run) -> str:
+    """Linux: the X11 libraries Qt's xcb platform loads (uitstroom.xcb), so IT hears from the
+    self-test, not from a window that does not open, which package is missing."""
+    if not sys.platform.startswith("linux"):
+        return f"niet nodig op {platform.system()}"
+    from uitstroom.xcb import XCB_LIBRARIES, advice, missing_libraries
+
+    missing = missing_libraries()
+    if missing:
+        raise StepFailed(advice(missing).replace("\n", " ").replace("    ", ""))
+    return f"alle {len(XCB_LIBRARIES)} X11-bibliotheken voor het venster gevonden"
+
+
 def step_read_back(run: Run) -> str:
     from uitstroom.ui import self_check
 
@@ -290,6 +303,7 @@ STEPS: tuple[tuple[str, Callable[[Run], str]], ...] = (
     ("Leerling opslaan", step_pupil),
     ("Document maken", step_document),
     ("Qt en Nederlandse teksten", step_qt),
+    ("Bibliotheken voor het venster", step_window_libraries),
     ("Document teruglezen", step_read_back),
 )
 
