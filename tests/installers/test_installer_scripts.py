@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from uitstroom.paths import SERVER_FILENAME
+
 ROOT = Path(__file__).resolve().parents[2]
 ISS = ROOT / "installers" / "windows" / "uitstroom.iss"
 README = ROOT / "installers" / "README.md"
@@ -20,7 +22,13 @@ SHELL_SCRIPTS = (
     ROOT / "installers" / "macos" / "make-dmg.sh",
     ROOT / "installers" / "linux" / "make-archive.sh",
     ROOT / "installers" / "linux" / "install.sh",
+    ROOT / "installers" / "macos" / "build.sh",
+    ROOT / "installers" / "macos" / "check-dmg.sh",
+    ROOT / "installers" / "previous-release.sh",
 )
+WORKFLOW = ROOT / ".github" / "workflows" / "build.yml"
+BUILD_PS1 = ROOT / "installers" / "windows" / "build.ps1"
+CHECK_INSTALL_PS1 = ROOT / "installers" / "windows" / "check-install.ps1"
 
 
 def iss_sections() -> dict[str, list[str]]:
@@ -84,6 +92,71 @@ def test_the_shell_scripts_parse(script: Path) -> None:
     result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "set -euo pipefail" in script.read_text(encoding="utf-8")
+
+
+def test_the_shell_scripts_pass_shellcheck() -> None:
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed")
+    result = subprocess.run(
+        [shellcheck, "--severity=warning", *map(str, SHELL_SCRIPTS)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_the_workflow_builds_on_each_platform_with_the_scripts_in_the_repository() -> None:
+    """A maintainer gets every installer from one push; each step is a script that also runs
+    by hand (`make actionlint` checks the workflow's syntax)."""
+    text = WORKFLOW.read_text(encoding="utf-8")
+    runners = set(re.findall(r"(?:runs-on|os): (\S+)", text))
+    assert {"windows-latest", "macos-14", "macos-15-intel", "ubuntu-22.04"} <= runners
+    scripts = set(re.findall(r"(?:installers|\.ci)/[\w/.-]+\.(?:sh|ps1)|\.ci/run", text))
+    assert scripts == {
+        ".ci/run",
+        "installers/windows/build.ps1",
+        "installers/windows/check-install.ps1",
+        "installers/previous-release.sh",
+        "installers/macos/build.sh",
+    }
+    for script in scripts:
+        assert (ROOT / script).is_file(), script
+    assert "choco install innosetup" in text
+    for artefact in ("dist/Uitstroom-*-setup.exe", "-${{ matrix.arch }}.dmg", "linux-*.tar.gz"):
+        assert artefact in text
+
+
+def test_the_frozen_builds_install_the_lock_files_versions_with_hashes() -> None:
+    command = "--require-hashes -r installers"
+    assert command in BUILD_PS1.read_text(encoding="utf-8")
+    assert command in (ROOT / "installers/macos/build.sh").read_text(encoding="utf-8")
+    assert "--require-hashes -r $(LOCK)" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "LOCK := installers/requirements.lock" in (ROOT / "Makefile").read_text()
+
+
+def test_the_windows_install_check_does_what_it_promises() -> None:
+    text = CHECK_INSTALL_PS1.read_text(encoding="utf-8")
+    app_id = setup_values()["AppId"][1:]  # '{{' in Inno is one '{'
+    assert f'$AppId = "{app_id}"' in text
+    assert "Uninstall\\${AppId}_is1" in text and "$key.DisplayVersion -ne $Version" in text
+    assert "/VERYSILENT" in text and '"/PURGEDATA"' in text and '"/SERVER=$Server"' in text
+    assert "(Get-FileHash $Database).Hash -ne $hash" in text  # the update keeps the data
+    assert '@("--self-test")' in text
+    assert "dist\\uitstroom\\uitstroom-cli.exe --self-test" in BUILD_PS1.read_text(encoding="utf-8")
+
+
+def test_the_uninstall_key_gets_the_version_and_it_can_pre_set_the_school_server() -> None:
+    values = setup_values()
+    # Inno writes AppVersion as DisplayVersion into the uninstall key; AppPublisher as Publisher.
+    assert values["AppVersion"] == "{#AppVersion}"
+    assert values["AppPublisher"] == "Uitstroom"
+    assert values["UninstallDisplayName"] == "{#AppName} {#AppVersion}"
+    assert values["VersionInfoProductTextVersion"] == "{#AppVersion}"
+    code = "\n".join(iss_sections()["Code"])
+    assert "'/SERVER='" in code and "ssPostInstall" in code
+    # The program's own file names and folders (platformdirs: author, then program).
+    assert f"\\{SERVER_FILENAME}'" in code
+    assert r"{commonappdata}\Uitstroom\Uitstroom" in code
+    assert "FileExists(ServerFile())" in code  # a user's own choice is kept
 
 
 def test_the_dmg_script_uses_hdiutil_on_the_app_bundle() -> None:
