@@ -43,8 +43,18 @@ trap 'rm -rf "$stage"' EXIT
 cp -R "$app" "$stage/"
 ln -s /Applications "$stage/Programma's"
 rm -f "$dmg"
-hdiutil create -volname "Uitstroom $version" -srcfolder "$stage" -fs HFS+ -format UDZO \
-    -imagekey zlib-level=9 -ov "$dmg"
+# hdiutil sometimes answers "Resource busy" on a busy machine (CI runners): try again.
+for attempt in 1 2 3; do
+    if hdiutil create -volname "Uitstroom $version" -srcfolder "$stage" -fs HFS+ -format UDZO \
+        -imagekey zlib-level=9 -ov "$dmg"; then
+        break
+    fi
+    if [ "$attempt" = 3 ]; then
+        echo "make-dmg: hdiutil create mislukte drie keer" >&2
+        exit 1
+    fi
+    sleep 10
+done
 hdiutil verify "$dmg"
 
 if [ -n "${NOTARY_PROFILE:-}" ]; then

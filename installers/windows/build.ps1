@@ -45,10 +45,13 @@ Invoke-Step "PyInstaller" {
 Invoke-Step "zelftest van het gebouwde programma" { & dist\uitstroom\uitstroom-cli.exe --self-test }
 
 if (-not $Iscc) {
-    $found = Get-Command ISCC.exe -ErrorAction SilentlyContinue
-    $Iscc = if ($found) { $found.Source } else { Join-Path ${env:ProgramFiles(x86)} "Inno Setup 6\ISCC.exe" }
+    # On PATH, or where the Inno Setup installer (and Chocolatey's package) puts it.
+    $found = @(Get-Command ISCC.exe -ErrorAction SilentlyContinue | ForEach-Object Source) +
+        @(Get-ChildItem "${env:ProgramFiles(x86)}\Inno Setup *\ISCC.exe", "$env:ProgramFiles\Inno Setup *\ISCC.exe" -ErrorAction SilentlyContinue |
+            Sort-Object FullName -Descending | ForEach-Object FullName)
+    $Iscc = $found | Select-Object -First 1
 }
-if (-not (Test-Path $Iscc)) { throw "build: Inno Setup 6 ontbreekt ($Iscc); installeer het met: choco install innosetup" }
+if (-not $Iscc -or -not (Test-Path $Iscc)) { throw "build: Inno Setup (ISCC.exe) ontbreekt; installeer het met: choco install innosetup" }
 Invoke-Step "Inno Setup" { & $Iscc /Q installers\windows\uitstroom.iss }
 
 $version = & $venvPython -c "import sys; sys.path.insert(0, 'installers'); import bundle; print(bundle.package_version())"

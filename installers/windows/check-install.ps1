@@ -29,7 +29,7 @@ $Data = Join-Path $env:LOCALAPPDATA "Uitstroom\Uitstroom"
 $Database = Join-Path $Data "uitstroom.db"
 $UninstallKey = "HKCU:\Software\Microsoft\Windows\CurrentVersion\Uninstall\${AppId}_is1"
 $Server = "postgresql://db.voorbeeldschool.example:5432/uitstroom?sslmode=verify-full"
-$Logs = New-Item -ItemType Directory -Force -Path "build\install-logs"
+$Logs = (New-Item -ItemType Directory -Force -Path "build\install-logs").FullName
 $Version = & python -c "import sys; sys.path.insert(0, 'installers'); import bundle; print(bundle.package_version())"
 
 # Fictional, for the demo database only; the keychain of the machine is never used.
@@ -95,6 +95,8 @@ Invoke-Cli @("export", $export) | Out-Null
 $rows = (Get-Content $export).Count
 if ($rows -lt 13) { Fail "de export na het bijwerken heeft $rows regels, verwacht 12 leerlingen en een kop" }
 Say "de gegevens openen na het bijwerken: $($rows - 1) leerlingen geëxporteerd"
+# Opening it brought it to the new schema and logged the export: this is the data from now on.
+$hash = (Get-FileHash $Database).Hash
 
 # 3. What inventory tools read.
 $key = Get-ItemProperty -Path $UninstallKey
