@@ -48,7 +48,7 @@ dist-check: dist
 	$(BIN)/python installers/check_build.py dist/uitstroom
 
 # Every pin of the lock has a binary wheel for Windows x64, macOS arm64 and x86_64 and Linux
-# x86_64, for Python 3.11-3.13 (installers/platforms_check.py; about 45 s with pip's cache).
+# x86_64, for Python 3.11-3.13 (installers/platforms_check.py; about 45 s).
 platforms-check: $(STAMP)
 	$(BIN)/python installers/platforms_check.py $(LOCK)
 
