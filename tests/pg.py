@@ -71,7 +71,14 @@ class Cluster:
     """One running server. `url(name)` is what the program is given; `admin()` a superuser
     connection (autocommit) for CREATE DATABASE and roles."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path | None = None,
+        tls: tuple[bytes, bytes] | None = None,
+        listen: str = "127.0.0.1",
+    ) -> None:
+        """`tls`: the server's certificate and key (PEM) to offer TLS with; `listen`: the
+        loopback addresses it listens on (127.0.0.2 stands in for another computer)."""
         self.bin = server_binaries()
         self.folder = Path(folder or tempfile.mkdtemp(prefix="uitstroom-pg-"))
         self.data = self.folder / "data"
@@ -79,6 +86,8 @@ class Cluster:
         self.as_root = os.geteuid() == 0
         self._names = itertools.count(1)
         self.running = False
+        self.tls = tls
+        self.listen = listen
 
     # --- running the server programs --------------------------------------------------------
     def _run(self, *args: str) -> None:
@@ -106,9 +115,19 @@ class Cluster:
             "--locale=C.UTF-8",
             "--no-sync",
         )
-        (self.data / "pg_hba.conf").write_text(HBA, encoding="utf-8")
+        (self.data / "pg_hba.conf").write_text(
+            HBA + "host    all   all        127.0.0.2/32  scram-sha-256\n", encoding="utf-8"
+        )
+        tls_options = ""
+        if self.tls is not None:
+            for name, pem in zip(("server.crt", "server.key"), self.tls, strict=True):
+                (self.data / name).write_bytes(pem)
+                (self.data / name).chmod(0o600)
+                if self.as_root:
+                    shutil.chown(self.data / name, SUPERUSER, SUPERUSER)
+            tls_options = "-c ssl=on "
         options = (
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+            f"-p {self.port} -k {self.folder} -c listen_addresses={self.listen} {tls_options}"
             "-c fsync=off -c full_page_writes=off -c synchronous_commit=off "
             "-c max_connections=200 -c password_encryption=scram-sha-256"
         )

@@ -73,10 +73,21 @@ def test_the_demo_goes_up_and_comes_back(tmp_path: Path, server_url: str) -> Non
 def test_a_server_elsewhere_without_tls_is_refused(tmp_path: Path) -> None:
     laptop = tmp_path / "laptop.db"
     assert run("--db", str(laptop), "demo", "--aantal", "3").returncode == 0
-    refused = run("--db", str(laptop), "server", "upload", "postgresql://m@db.school.invalid/u")
+    refused = run(
+        "--db",
+        str(laptop),
+        "server",
+        "upload",
+        "postgresql://m@db.school.invalid/u?sslmode=require",
+    )
     assert refused.returncode == 3
     assert refused.stderr.startswith("Fout: Uitstroom verbindt alleen versleuteld (TLS)")
-    gone = run("server", "download", "postgresql://m@db.school.invalid/u", str(tmp_path / "n.db"))
+    gone = run(
+        "server",
+        "download",
+        "postgresql://m@db.school.invalid/u?sslmode=allow",
+        str(tmp_path / "n.db"),
+    )
     assert gone.returncode == 3 and "alleen versleuteld" in gone.stderr
     assert not (tmp_path / "n.db").exists()
 

@@ -60,12 +60,13 @@ def refusal(url: str, password: str | None = None) -> ServerRefused:
 
 
 def test_a_server_on_another_computer_without_tls_is_refused_before_anything_is_sent() -> None:
-    refused = refusal("postgresql://mentor@server.school.invalid/uitstroom")
+    refused = refusal("postgresql://mentor@server.school.invalid/uitstroom?sslmode=prefer")
     assert refused.problem is ServerProblem.NO_TLS
     assert str(refused).startswith("Uitstroom verbindt alleen versleuteld (TLS)")
-    assert "?sslmode=require" in str(refused)
-    # With TLS required, Uitstroom does try: the next problem is that the host is not there.
-    tried = refusal("postgresql://mentor@server.school.invalid/uitstroom?sslmode=require")
+    assert "?sslmode=verify-full" in str(refused)
+    # Without a mode, Uitstroom does try, with TLS and the certificate checked: the next
+    # problem is that the host is not there.
+    tried = refusal("postgresql://mentor@server.school.invalid/uitstroom")
     assert tried.problem is ServerProblem.UNREACHABLE
     assert "server.school.invalid:5432 is niet bereikbaar" in str(tried)
 
@@ -251,7 +252,9 @@ def test_testing_the_connection_says_what_it_found_and_writes_nothing(
     open_database(address.url(), password=SECRET).close()
     ready = check_connection(address, SECRET)
     assert ready.ok and "Dit is een Uitstroom-database, klaar voor gebruik." in ready.message
-    remote = check_connection(ServerAddress(host="server.school.invalid", user="m"), "x")
+    remote = check_connection(
+        ServerAddress(host="server.school.invalid", user="m", sslmode="require"), "x"
+    )
     assert not remote.ok and remote.problem is ServerProblem.NO_TLS
     with psycopg.connect(server.url(own_database)) as connection:
         assert connection.execute("SELECT count(*) FROM audit_event").fetchone() == (0,)

@@ -235,7 +235,7 @@ def test_only_the_coordinator_in_the_servers_user_list_downloads_everything(
 
 def test_an_upload_to_another_computer_without_tls_is_refused(school: Database) -> None:
     with pytest.raises(ServerRefused, match="alleen versleuteld"):
-        upload(school, "postgresql://coordinator@server.school.invalid/uitstroom")
+        upload(school, "postgresql://coordinator@server.school.invalid/uitstroom?sslmode=require")
 
 
 def test_the_checksum_notices_a_changed_value(school: Database) -> None:

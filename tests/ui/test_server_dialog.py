@@ -67,7 +67,16 @@ def test_every_field_has_a_label_with_a_key_and_tab_goes_through_them_in_order(
         order.append(QApplication.focusWidget())
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     names = [w.objectName() for w in order]
-    assert names[:8] == ["host", "port", "database", "user", "password", "tls", "remember", "test"]
+    assert names[:8] == [
+        "host",
+        "port",
+        "database",
+        "user",
+        "password",
+        "tls",
+        "certificate",
+        "remember",
+    ]
     assert isinstance(dialog.findChild(QCheckBox, "remember"), QCheckBox)
     assert dialog.connect_button.isDefault()  # Enter connects
 
@@ -75,7 +84,7 @@ def test_every_field_has_a_label_with_a_key_and_tab_goes_through_them_in_order(
 def test_a_server_elsewhere_without_tls_is_refused_in_the_dialog(dialog: ServerDialog) -> None:
     type_address(dialog, ServerAddress(host="db.school.invalid", user="m.kramer"), "geheim")
     tls = dialog.findChild(QComboBox, "tls")
-    assert tls.currentData() == "require"  # another computer: TLS is chosen already
+    assert tls.currentData() == "verify-full"  # another computer: TLS is chosen already
     tls.setCurrentIndex(tls.findData(""))
     dialog.connect_button.click()
     assert dialog.result.isVisible()
@@ -204,3 +213,22 @@ def test_the_window_remembers_the_server_for_the_next_start_and_goes_back(
     assert default_database().endswith("uitstroom.db")
     window.file_menu.aboutToShow.emit()
     assert not window.local_action.isVisible()
+
+
+def test_the_schools_certificate_is_chosen_in_the_dialog_and_kept_on_this_computer(
+    dialog: ServerDialog, tmp_path
+) -> None:
+    from uitstroom.services.connection import school_certificate
+
+    state = dialog.findChild(QLabel, "certificate_state")
+    assert state.text() == "Nu: de certificaten die deze computer vertrouwt."
+    wrong = tmp_path / "leesmij.txt"
+    wrong.write_text("geen certificaat", encoding="utf-8")
+    dialog.choose_certificate(str(wrong))
+    assert "is geen certificaat" in dialog.result.text() and school_certificate() is None
+    pem = tmp_path / "school-ca.pem"
+    pem.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    dialog.choose_certificate(str(pem))
+    assert state.text() == "De school heeft een eigen certificaat gekozen."
+    kept = school_certificate()
+    assert kept is not None and kept.read_bytes() == pem.read_bytes()

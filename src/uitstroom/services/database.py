@@ -30,8 +30,9 @@ from uitstroom.services.connection import (
     is_server_url,
     newer_schema_message,
     password_for,
+    refusal,
+    server_engine_for,
     server_state,
-    tls_problem,
 )
 from uitstroom.services.durability import (
     DiskFull,
@@ -42,7 +43,7 @@ from uitstroom.services.durability import (
 from uitstroom.services.errors import Unopenable
 from uitstroom.services.planning import plan_missing
 from uitstroom.storage import cipher, migrate
-from uitstroom.storage.engine import make_engine, make_session_factory
+from uitstroom.storage.engine import make_session_factory
 from uitstroom.storage.keys import WrappedKey, keyfile_for, write_keyfile
 
 BUILDING = ".bouw"  # a new database while it is being made
@@ -337,10 +338,10 @@ def server_engine(url: str, password: str | None = None) -> tuple[ServerAddress,
     """An engine for the school's server, once the TLS rule allows the address; with the
     password given, else the one in the keychain (or in the address itself)."""
     address = ServerAddress.from_url(url)
-    refused = tls_problem(address)
+    refused = refusal(address)
     if refused:
-        raise ServerRefused(ServerProblem.NO_TLS, refused)
-    return address, make_engine(url, password or password_for(address, url))
+        raise ServerRefused(*refused)
+    return address, server_engine_for(address, password or password_for(address, url))
 
 
 def open_server(url: str, password: str | None = None) -> Database:

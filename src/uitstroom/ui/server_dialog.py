@@ -4,6 +4,7 @@ the keychain when asked), a test that changes nothing, and a Dutch sentence for 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -12,7 +13,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -27,9 +30,11 @@ from uitstroom.services.connection import (
     ConnectionCheck,
     ServerAddress,
     check_connection,
+    choose_school_certificate,
     forget_password,
     password_for,
     remember_password,
+    school_certificate,
     tls_problem,
 )
 from uitstroom.services.database import Database, open_database
@@ -38,7 +43,6 @@ from uitstroom.ui.worker import run_with_progress
 
 # (label, libpq sslmode). The last one is allowed on this computer only (services.connection).
 TLS_CHOICES = (
-    ("Verplicht", "require"),
     ("Verplicht, en het certificaat van de server controleren", "verify-full"),
     ("Niet nodig: de server draait op deze computer", ""),
 )
@@ -109,6 +113,18 @@ class ServerDialog(QDialog):
         for label, mode in TLS_CHOICES:
             self.tls.addItem(label, mode)
         self._add(form, "&Versleuteling (TLS):", self.tls)
+        certificate_row = QHBoxLayout()
+        self.certificate = QLabel(self)
+        self.certificate.setObjectName("certificate_state")
+        self.certificate.setWordWrap(True)
+        self.certificate_button = QPushButton("&Certificaat van de schoolserver…", self)
+        self.certificate_button.setObjectName("certificate")
+        self.certificate_button.setAutoDefault(False)
+        self.certificate_button.clicked.connect(self.choose_certificate)
+        certificate_row.addWidget(self.certificate_button)
+        certificate_row.addWidget(self.certificate, 1)
+        form.addRow("", certificate_row)
+        self._show_certificate()
         layout.addLayout(form)
         self.remember = QCheckBox("Wachtwoord &onthouden in de sleutelbos van deze computer", self)
         self.remember.setObjectName("remember")
@@ -162,15 +178,39 @@ class ServerDialog(QDialog):
         self.port.setValue(address.port)
         self.database_name.setText(address.database)
         self.user.setText(address.user)
-        mode = address.sslmode if address.sslmode in ("require", "verify-full") else ""
-        if not mode and not address.is_local:
-            mode = "require"  # another computer: TLS, always
+        # Another computer: TLS with the certificate checked, always.
+        mode = "" if address.is_local and address.sslmode != "verify-full" else "verify-full"
         self.tls.setCurrentIndex(max(self.tls.findData(mode), 0))
         self._options = address.options
 
+    def _show_certificate(self) -> None:
+        self.certificate.setText(
+            "De school heeft een eigen certificaat gekozen."
+            if school_certificate()
+            else "Nu: de certificaten die deze computer vertrouwt."
+        )
+
+    def choose_certificate(self, source: str | None = None) -> None:
+        """The school's own CA file (a .pem or .crt from the ICT department)."""
+        if source is None:
+            source, _ = QFileDialog.getOpenFileName(
+                self,
+                "Certificaat van de schoolserver",
+                "",
+                "Certificaten (*.pem *.crt *.cer);;Alle bestanden (*)",
+            )
+        if not source:
+            return
+        try:
+            choose_school_certificate(Path(source))
+        except (OSError, ValueError) as exc:
+            self._show(str(exc), ok=False)
+            return
+        self._show_certificate()
+
     # --- reading ---------------------------------------------------------------------------
     def current_address(self) -> ServerAddress:
-        return ServerAddress(
+        address = ServerAddress(
             host=self.host.text().strip(),
             port=self.port.value(),
             database=self.database_name.text().strip(),
@@ -178,6 +218,10 @@ class ServerDialog(QDialog):
             sslmode=str(self.tls.currentData() or ""),
             options=self._options,
         )
+        if not address.sslmode and not address.is_local:
+            # "Niet nodig" chosen for another computer: said so, not quietly made safe.
+            return ServerAddress(**{**vars(address), "sslmode": "disable"})
+        return address
 
     def _problems(self, address: ServerAddress) -> list[str]:
         missing = [
