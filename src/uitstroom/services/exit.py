@@ -119,6 +119,7 @@ from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import school_header, sections_text
 from uitstroom.services.nazorg import school_offsets, store_leaving
 from uitstroom.services.planning import current_labels
+from uitstroom.services.spreadsheet import Sheet, write_xlsx
 from uitstroom.storage.models import (
     CohortRow,
     ConsentRow,
@@ -435,7 +436,7 @@ class ExitService:
             )
         workbook = figures_workbook(figures, self._clock().date())
         with atomic_output(Path(target)) as stream:
-            workbook.save(stream)
+            write_xlsx(stream, workbook)
         with self._sessions.begin() as session:
             append(
                 session,
@@ -1240,28 +1241,20 @@ EXPLANATION = (
 )
 
 
-def figures_workbook(figures: ExitFigures, today: date) -> Any:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Uitleg"
+def figures_workbook(figures: ExitFigures, today: date) -> list[Sheet]:
+    sheet = Sheet("Uitleg", widths={"A": 110}, bold_rows=1)
+    workbook = [sheet]
     count = hide_small_total(figures.interviews)
     for line in EXPLANATION:
         sheet.append(
             [line.format(year=figures.year, today=today.strftime("%d-%m-%Y"), count=count)]
         )
-    sheet.column_dimensions["A"].width = 110
-    sheet["A1"].font = Font(bold=True)
 
     def table(title: str, header: str, rows: Mapping[str, Mapping[str, int]]) -> None:
-        page = workbook.create_sheet(title)
-        page.column_dimensions["A"].width = 36
+        page = Sheet(title, widths={"A": 36}, bold_rows=1)
+        workbook.append(page)
         columns = sorted({key for counts in rows.values() for key in counts})
         page.append([header, *columns])
-        for cell in page[1]:
-            cell.font = Font(bold=True)
         # A reason's total over all opleidingen is in the table per niveau: columns count too.
         shown = hide_small_numbers(rows, columns)
         for name in rows:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.domain.actor import Actor
@@ -23,6 +16,7 @@ from uitstroom.services.audit import record
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import atomic_output
 from uitstroom.services.pupils import PupilService
+from uitstroom.services.spreadsheet import Sheet, write_csv, write_xlsx
 
 # Special-category data (ondersteuningsbehoefte) is left out on purpose: an export travels.
 COLUMNS: tuple[tuple[str, Callable[[Pupil], object]], ...] = (
@@ -42,8 +36,6 @@ COLUMNS: tuple[tuple[str, Callable[[Pupil], object]], ...] = (
     ("Cohort", lambda p: p.cohort_label),
     ("Gearchiveerd", lambda p: "ja" if p.archived else "nee"),
 )
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(ServiceError):
@@ -68,13 +60,13 @@ def export_pupils(
             f"{path.name}: kies een bestandsnaam die eindigt op .xlsx (Excel) of .csv."
         )
     pupils = PupilService(sessions).pupils()
-    rows = [[value(p) for _, value in COLUMNS] for p in pupils]
-    headers = [header for header, _ in COLUMNS]
+    rows: list[list[object]] = [[value(p) for _, value in COLUMNS] for p in pupils]
+    headers: list[object] = [header for header, _ in COLUMNS]
     with atomic_output(path) as stream:
         if suffix == ".xlsx":
-            _write_xlsx(stream, headers, rows)
+            write_xlsx(stream, [Sheet("Leerlingen", [headers, *rows])])
         else:
-            _write_csv(stream, headers, rows)
+            write_csv(stream, [headers, *rows])
         # Logged before the file takes its place: an export is never made without its line.
         record(
             sessions,
@@ -83,50 +75,3 @@ def export_pupils(
             f"bestand: {path.name}, {counted(len(rows), 'leerling', 'leerlingen')} (zonder ondersteuningsbehoefte)",
         )
     return len(rows)
-
-
-def _write_xlsx(
-    stream: IO[bytes], headers: Sequence[str], rows: Sequence[Sequence[object]]
-) -> None:
-    workbook = Workbook(write_only=True)
-    sheet: WriteOnlyWorksheet = workbook.create_sheet("Leerlingen")
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(stream)
-
-
-def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object) -> object:
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = "DD-MM-YYYY"
-        return cell
-    if value is None:
-        return ""
-    text = str(value)
-    # Text that starts like a formula must stay text: openpyxl would store it as a formula.
-    if text.startswith("="):
-        cell = WriteOnlyCell(sheet, text)
-        cell.data_type = "s"
-        return cell
-    return text
-
-
-def _write_csv(stream: IO[bytes], headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    # Semicolons and a BOM: what Excel with Dutch settings opens correctly with a double-click.
-    text = io.StringIO()
-    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
-    stream.write(text.getvalue().encode("utf-8-sig"))
-
-
-def _csv_value(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return f"{value:%d-%m-%Y}"
-    text = str(value)
-    # A leading quote stops spreadsheets from running a cell as a formula (CSV injection).
-    return f"'{text}" if text.startswith(_FORMULA_START) else text

@@ -112,6 +112,7 @@ from uitstroom.services.handover import HandoverService
 from uitstroom.services.ics import PRODID, pupil_label
 from uitstroom.services.planning import current_labels
 from uitstroom.services.speed import collector_paused
+from uitstroom.services.spreadsheet import Sheet, write_xlsx
 from uitstroom.storage.models import (
     CohortRow,
     ContactPersonRow,
@@ -823,7 +824,7 @@ class NazorgService(Service):
             )
         workbook = outcomes_workbook(cohort_label, figures, today)
         with atomic_output(Path(target)) as stream:
-            workbook.save(stream)
+            write_xlsx(stream, workbook)
         with self._sessions.begin() as session:
             append(
                 session,
@@ -1377,17 +1378,11 @@ EXPLANATION = (
 )
 
 
-def outcomes_workbook(cohort_label: str, figures: Outcomes, today: date) -> Any:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Uitleg"
+def outcomes_workbook(cohort_label: str, figures: Outcomes, today: date) -> list[Sheet]:
+    sheet = Sheet("Uitleg", widths={"A": 110}, bold_rows=1)
+    workbook = [sheet]
     for line in EXPLANATION:
         sheet.append([line.format(cohort=cohort_label, today=today.strftime("%d-%m-%Y"))])
-    sheet.column_dimensions["A"].width = 110
-    sheet["A1"].font = Font(bold=True)
 
     def table(
         title: str,
@@ -1397,8 +1392,8 @@ def outcomes_workbook(cohort_label: str, figures: Outcomes, today: date) -> Any:
     ) -> None:
         """by_moment: the rows are the same leavers at different moments, so a column's total
         means nothing; and no one is 'niet bereikt' (or 'uit beeld') at leaving."""
-        page = workbook.create_sheet(title)
-        page.column_dimensions["A"].width = 28
+        page = Sheet(title, widths={"A": 28}, bold_rows=1)
+        workbook.append(page)
         if not rows:
             page.append(
                 ["Nog geen cijfers: dit moment is voor deze oud-leerlingen nog niet gekomen."]
@@ -1406,8 +1401,6 @@ def outcomes_workbook(cohort_label: str, figures: Outcomes, today: date) -> Any:
             return
         columns = sorted({key for _, counts in rows for key in counts}, key=_column_order)
         page.append([header, *columns])
-        for cell in page[1]:
-            cell.font = Font(bold=True)
         shown = hide_small_numbers(
             dict(rows),
             columns,
