@@ -23,13 +23,14 @@ from uitstroom.services.database import open_database
 from uitstroom.services.demo import insert_demo_cohort
 from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService
-from uitstroom.services.users import UserService
+from uitstroom.storage.models import AppUserRow
 
 DAY = date(2026, 11, 23)
 
 
 def run_as(login: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """The command as someone logged in to this computer as `login`."""
+    """The command by this computer's account, whose environment claims to be `login`: the
+    claim changes nothing, the account's own login is who is working."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("UITSTROOM_DB", None)
     env["UITSTROOM_PASSPHRASE_FILE"] = str(passphrase_file())
@@ -45,8 +46,11 @@ def run_as(login: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def school_with_users(tmp_path: Path) -> tuple[Path, Actor, dict[str, str]]:
-    """The demo cohort; the coordinator (this computer's login) and one mentor in the list.
+def school_with_users(
+    tmp_path: Path, me: Role | None = Role.MENTOR
+) -> tuple[Path, Actor, dict[str, str]]:
+    """The demo cohort; the coordinator (login mverbeek) and one mentor (akramer) in the list,
+    with this computer's own login in the place of the role `me` (None: not in the list).
     Returns the file, the mentor and a leerlingnummer of one of theirs and of someone else's."""
     path = tmp_path / "school.db"
     db = open_database(path, vault.set_up(path, TEST_PASSPHRASE))
@@ -55,13 +59,26 @@ def school_with_users(tmp_path: Path) -> tuple[Path, Actor, dict[str, str]]:
         pupils = PupilService(db.sessions).summaries()
         mentor_name = pupils[0].mentor
         mentor = Actor("Anja Kramer", Role.MENTOR, mentor_name=mentor_name)
-        UserService(db.sessions).save_users(
-            [
-                User("Marloes Verbeek", os_login(), Role.COORDINATOR),
-                User(mentor.name, "akramer", Role.MENTOR, mentor_name),
-            ],
-            "Marloes Verbeek",
-        )
+        people = [
+            User(
+                "Marloes Verbeek",
+                os_login() if me is Role.COORDINATOR else "mverbeek",
+                Role.COORDINATOR,
+            ),
+            User(
+                mentor.name,
+                os_login() if me is Role.MENTOR else "akramer",
+                Role.MENTOR,
+                mentor_name,
+            ),
+        ]
+        # Straight into the table: the service keeps the one saving it a coordinator, and this
+        # account is to be the mentor, or not in the list.
+        with db.sessions.begin() as session:
+            session.add_all(
+                AppUserRow(name=u.name, login=u.login, role=u.role.value, mentor_name=u.mentor_name)
+                for u in people
+            )
         numbers = {
             "mine": pupils[0].leerlingnummer,
             "other": next(p.leerlingnummer for p in pupils if p.mentor != mentor_name),
@@ -81,7 +98,8 @@ def test_a_mentors_commands_reach_their_own_pupils_and_carry_their_name(tmp_path
         db.close()
     assert expected and len(expected) < len(everyone)
 
-    seen = run_as("akramer", "--db", str(path), "attention", "--date", DAY.isoformat(), "--json")
+    # The mentor's account says in its environment that it is the coordinator: no use.
+    seen = run_as("mverbeek", "--db", str(path), "attention", "--date", DAY.isoformat(), "--json")
     assert seen.returncode == 0, seen.stderr
     assert json.loads(seen.stdout) == expected
 
@@ -91,7 +109,7 @@ def test_a_mentors_commands_reach_their_own_pupils_and_carry_their_name(tmp_path
         ("audit",),
         ("document", "paspoort", "--pupil", numbers["other"], "--out", str(tmp_path / "x.pdf")),
     ):
-        result = run_as("akramer", "--db", str(path), *refused)
+        result = run_as("mverbeek", "--db", str(path), *refused)
         assert result.returncode == 1, (refused, result.stdout)
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "leerlingen.xlsx").exists() and not (tmp_path / "x.pdf").exists()
@@ -99,7 +117,7 @@ def test_a_mentors_commands_reach_their_own_pupils_and_carry_their_name(tmp_path
 
     own = tmp_path / "eigen.pdf"
     made = run_as(
-        "akramer", "--db", str(path), "document", "paspoort", "--pupil", numbers["mine"],
+        "mverbeek", "--db", str(path), "document", "paspoort", "--pupil", numbers["mine"],
         "--out", str(own),
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
@@ -112,16 +130,18 @@ def test_a_mentors_commands_reach_their_own_pupils_and_carry_their_name(tmp_path
 
 
 def test_someone_not_in_the_list_may_only_look(tmp_path: Path) -> None:
-    path, _, _ = school_with_users(tmp_path)
+    path, _, _ = school_with_users(tmp_path, me=None)
     before = dump(path)
-    looked = run_as("stagiair7", "--db", str(path), "attention", "--date", DAY.isoformat())
+    looked = run_as("mverbeek", "--db", str(path), "attention", "--date", DAY.isoformat())
     assert looked.returncode == 0, looked.stderr
-    assert "u (inlognaam 'stagiair7') staat niet in de lijst met gebruikers" in looked.stderr
-    calendar = run_as("stagiair7", "--db", str(path), "calendar", str(tmp_path / "a.ics"))
+    assert f"u (inlognaam '{os_login()}') staat niet in de lijst met gebruikers" in looked.stderr
+    calendar = run_as("mverbeek", "--db", str(path), "calendar", str(tmp_path / "a.ics"))
     assert calendar.returncode == 1
     assert "U mag in Uitstroom alleen kijken" in calendar.stderr
     assert not (tmp_path / "a.ics").exists()
     assert dump(path) == before
-    # The coordinator's own login still does everything.
-    exported = run_as(os_login(), "--db", str(path), "export", str(tmp_path / "alle.csv"))
+    # The coordinator's own account still does everything.
+    (tmp_path / "coordinator").mkdir()
+    path, _, _ = school_with_users(tmp_path / "coordinator", me=Role.COORDINATOR)
+    exported = run_as("stagiair7", "--db", str(path), "export", str(tmp_path / "alle.csv"))
     assert exported.returncode == 0, exported.stderr

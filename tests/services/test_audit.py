@@ -24,6 +24,7 @@ from uitstroom.domain.model import Guardian, SchoolSettings, Stage
 from uitstroom.paths import PASSPHRASE_ENV
 from uitstroom.services import audit
 from uitstroom.services.audit import AuditService
+from uitstroom.services.connection import ServerAddress
 from uitstroom.services.database import Database, open_database
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.export import export_pupils
@@ -63,7 +64,7 @@ def raw(db: Database):
     """A connection of its own, as someone with the key and an SQLite tool would have (on a
     server: the server's administrator with psql)."""
     if db.path is None:
-        return psycopg.connect(db.engine.url.set(drivername="postgresql").render_as_string(False))
+        return psycopg.connect(**ServerAddress.from_url(db.location).driver_params())
     assert db.key is not None
     return cipher.connect(db.path, db.key)
 

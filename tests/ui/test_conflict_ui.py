@@ -207,3 +207,16 @@ def test_the_coordinator_adds_a_mentor_with_the_keyboard(
     assert len(service.users()) == 2
     again.reject()
     assert isinstance(service.users()[0], User)
+
+
+def test_on_a_file_the_users_dialog_says_the_roles_are_advisory(
+    qtbot, empty_window: MainWindow, database: Database
+) -> None:
+    dialog = UsersDialog(UserService(database.sessions), "Marloes", empty_window)
+    qtbot.addWidget(dialog)
+    dialog.resize(900, 600)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.advisory.isVisible()
+    assert "beveiligen niets" in dialog.advisory.text()
+    assert "gebruik dan de schoolserver" in dialog.advisory.text()

@@ -10,7 +10,6 @@ name fields or counts ("velden: klas, mentor"), never values.
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -34,20 +33,12 @@ from uitstroom.domain.audit import (
     view_is_new,
 )
 from uitstroom.services.convert import settings_from_row
-from uitstroom.services.identity import author_name
+from uitstroom.services.identity import author_name, os_login
 from uitstroom.storage.models import AuditEventRow, ChangeMarkerRow, SchoolSettingsRow
 
 # The triggers of migration 0002 that make the table append-only.
 _GUARDS = ("audit_event_no_update", "audit_event_no_delete")
 _ACTIONS = {action.value: action for action in AuditAction}
-
-
-def os_login() -> str:
-    """The operating-system login of whoever runs the program."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "onbekend"
 
 
 def current_actor(session: Session) -> str:

@@ -40,6 +40,11 @@ class WhoIsWorking:
     listed: bool
 
 
+def roles_enforced(session: Session) -> bool:
+    """Only a server holds people to their role; a file opens for whoever has its key."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def login_of(session: Session) -> str:
     """On a server the role this connection logged in as; on a file the computer's login."""
     if session.get_bind().dialect.name == "postgresql":
@@ -73,6 +78,10 @@ class UserService:
         with self._sessions() as session:
             rows = session.scalars(select(AppUserRow).order_by(AppUserRow.name, AppUserRow.id))
             return [_user(r) for r in rows]
+
+    def roles_enforced(self) -> bool:
+        with self._sessions() as session:
+            return roles_enforced(session)
 
     def who_is_working(self, login: str | None = None) -> WhoIsWorking:
         """The person at this window. `login` overrides what the connection says (tests)."""

@@ -3,7 +3,6 @@ old unencrypted one, and unlocking when the keychain has no key (also used by th
 
 from __future__ import annotations
 
-import getpass
 import io
 import os
 from collections.abc import Callable, Iterable
@@ -41,6 +40,7 @@ from uitstroom.services.database import (
 )
 from uitstroom.services.errors import ServiceError, Unopenable
 from uitstroom.services.files import FileWriteError, write_atomically
+from uitstroom.services.identity import os_login
 from uitstroom.storage.keys import MIN_PASSPHRASE, read_keyfile
 from uitstroom.ui.forms import MessageBanner, heading
 from uitstroom.ui.recovery_dialog import RecoveryDialog
@@ -449,12 +449,5 @@ def recovery_sheet(path: Path, passphrase: str, school_name: str = "") -> Recove
         database_id=read_keyfile(path).database_id,
         passphrase=passphrase,
         made_on=date.today(),
-        made_by=_login(),
+        made_by=os_login(),
     )
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return ""

@@ -35,6 +35,12 @@ INTRO = (
     "‘alleen lezen’ ziet iemand de lijsten en cijfers, maar geen ondersteuningsbehoefte of "
     "notities. Zonder gebruikers in de lijst is iedereen coördinator."
 )
+ADVISORY = (
+    "Let op: deze database is één bestand. De rollen helpen om vergissingen te voorkomen, "
+    "maar beveiligen niets: wie het bestand en het wachtwoord heeft, kan met een ander "
+    "programma alles lezen en wijzigen. Moeten mensen echt alleen hun eigen leerlingen zien, "
+    "gebruik dan de schoolserver."
+)
 
 
 class UsersDialog(QDialog):
@@ -48,6 +54,10 @@ class UsersDialog(QDialog):
 
         intro = QLabel(INTRO, self)
         intro.setWordWrap(True)
+        self.advisory = QLabel(ADVISORY, self)
+        self.advisory.setObjectName("advisory")
+        self.advisory.setWordWrap(True)
+        self.advisory.setVisible(not service.roles_enforced())
         me = service.who_is_working()
         self.me_label = QLabel(f"U bent nu ingelogd als ‘{me.login}’.", self)
         self.me_label.setStyleSheet("QLabel { color: #555; }")
@@ -112,6 +122,7 @@ class UsersDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.advisory)
         layout.addWidget(self.me_label)
         layout.addWidget(self.banner)
         layout.addLayout(middle, 1)
