@@ -80,6 +80,12 @@ def _start_up(window: MainWindow, db: Database) -> None:
     start_up(window, db)
 
 
+def _remove_stale_previews() -> None:
+    from uitstroom.ui.pdf_preview import remove_stale_preview_folders
+
+    remove_stale_preview_folders()
+
+
 def run_gui(database: str, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     assert isinstance(app, QApplication)
@@ -136,6 +142,9 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
             window.offer_first_run()
 
         QTimer.singleShot(0, first_questions)
+        # Copies a crashed run left for the PDF reader hold personal data too; removed after
+        # the first paint, so the preview's Qt module is not loaded before the window shows.
+        QTimer.singleShot(0, _remove_stale_previews)
         # After the first paint: the warning about a risky folder and the backup of the day.
         QTimer.singleShot(0, lambda: _start_up(window, db))
         probe = os.environ.get(STARTUP_PROBE_ENV)
