@@ -509,6 +509,63 @@ def _zip_lying_size(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def sheet_of(body: str) -> dict[str, str]:
+    """One sheet: the header row, then `body` (rows of XML) under it."""
+    return one_sheet(
+        f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1">'
+        + "".join(_cell_xml(f"{_letter(c)}1", h) for c, h in enumerate(HEADERS))
+        + f"</row>{body}</sheetData></worksheet>"
+    )
+
+
+def wide_sheets(files: _Files) -> None:
+    """Sheets that would take minutes and gigabytes in openpyxl, written in a few kilobytes."""
+    # The review's file: one row of a million numbers, without cell references.
+    files.add(
+        "te-groot",
+        "miljoen-cellen-in-een-rij",
+        ".xlsx",
+        lambda path: write_parts(
+            path, sheet_of("<row>" + "<c><v>1</v></c>" * 1_000_000 + "</row>")
+        ),
+        says="meer dan 500 kolommen",
+    )
+    # The same without values: empty cells, still a million positions.
+    files.add(
+        "te-groot",
+        "miljoen-lege-cellen",
+        ".xlsx",
+        lambda path: write_parts(path, sheet_of('<row r="2">' + "<c/>" * 1_000_000 + "</row>")),
+        says="meer dan 16.384 cellen",
+    )
+    # A value far to the right in each row: openpyxl fills the gap with empty cells.
+    files.add(
+        "te-groot",
+        "ver-naar-rechts",
+        ".xlsx",
+        lambda path: write_parts(
+            path,
+            sheet_of(
+                "".join(
+                    f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="XFD{r}" s="1"/></row>'
+                    for r in range(2, 200)
+                )
+            ),
+        ),
+        says="meer dan 2.000.000 cellen",
+    )
+    files.add(
+        "te-groot",
+        "kolom-600",
+        ".xlsx",
+        lambda path: write_parts(
+            path,
+            sheet_of('<row r="2"><c r="A2"><v>1</v></c><c r="WB2"><v>2</v></c></row>'),
+        ),
+        says="meer dan 500 kolommen",
+    )
+
+
 def a_million_rows(files: _Files) -> None:
     def write(path: Path) -> None:
         line = "{};Sanne;van der;Jansen;14-05-2009;PRO4A;mw. A. Kramer;Utrecht\r\n"
@@ -1244,6 +1301,7 @@ def plan(seed: int = SEED) -> list[Malformed]:
     formulas(files)
     xml_bombs(files)
     a_million_rows(files)
+    wide_sheets(files)
     impossible_dates(files)
     duplicates(files)
     leerlingnummers(files)

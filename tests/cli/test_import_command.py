@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from test_commands import run
@@ -130,3 +131,56 @@ def test_a_reimport_names_the_pupils_it_misses_and_archives_them_only_when_asked
     assert "1 leerling gearchiveerd." in archived.stdout
     again = run("--db", str(db_file), "import", str(second))
     assert "Niet in dit bestand" not in again.stdout
+
+
+def test_the_worst_generated_workbooks_are_refused_fast_and_stay_under_300_mb(
+    tmp_path: Path,
+) -> None:
+    """`import --dry-run` of each too-big workbook from the malformed corpus, in a process of
+    its own whose peak memory (ru_maxrss) is read by a small parent."""
+    import json
+    import os
+    import sys
+
+    from test_commands import passphrase_file
+
+    from malformed_files import _Files, a_million_rows, wide_sheets
+
+    db_file = tmp_path / "school.db"
+    assert run("--db", str(db_file), "demo", "--aantal", "3").returncode == 0
+    made = _Files()
+    a_million_rows(made)
+    wide_sheets(made)
+    cases = [case for case in made.made if case.name.endswith(".xlsx")]
+    assert len(cases) >= 5
+    measure = (
+        "import json, resource, subprocess, sys, time\n"
+        "started = time.perf_counter()\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "print(json.dumps({'rc': done.returncode, 'err': done.stderr,"
+        " 's': time.perf_counter() - started,"
+        " 'kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("UITSTROOM_DB", None)
+    env["UITSTROOM_PASSPHRASE_FILE"] = str(passphrase_file())
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    before = dump(db_file)
+    for case in cases:
+        path = tmp_path / case.name
+        case.write(path)
+        command = [sys.executable, "-m", "uitstroom", "--db", str(db_file)]
+        measured = subprocess.run(
+            [sys.executable, "-c", measure, *command, "import", "--dry-run", str(path)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=True,
+        )
+        seen = json.loads(measured.stdout)
+        assert seen["rc"] != 0 and case.says in seen["err"], (case.name, seen["err"])
+        assert "Traceback" not in seen["err"]
+        assert seen["kb"] < 300 * 1024, f"{case.name}: {seen['kb'] // 1024} MB"
+        print(f"{case.name}: {seen['kb'] // 1024} MB, {seen['s']:.1f} s")
+    assert dump(db_file) == before

@@ -223,3 +223,24 @@ def test_a_tab_or_line_break_inside_a_cell_is_tidied_not_refused(
     table = service.read(path)
     preview = service.preview(table, guess_mapping(table.headers), COHORT)
     assert preview.problems == ()
+
+
+@pytest.mark.parametrize(
+    "name", [c.name for c in CASES if c.kind == "te-groot"], ids=lambda n: n.split("-", 2)[2]
+)
+def test_a_sheet_too_wide_or_too_big_is_refused_within_a_second(
+    files: Path, service: ImportService, name: str
+) -> None:
+    case = next(c for c in CASES if c.name == name)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ImportFileError, match=re.escape(case.says)) as refused:
+            service.read(files / name)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    took = time.perf_counter() - started
+    assert str(refused.value).startswith(f"Het werkblad in {name} is te groot")
+    assert took < 1, f"{took:.2f} s"
+    assert peak < 20 * 2**20, f"{peak // 2**20} MB"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, cast
+from xml.parsers import expat
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -66,6 +67,11 @@ MAX_REPORTED = 20  # formula cells or crooked rows named one by one; the rest ar
 MAX_UNPACKED_PART = 256 * 1024 * 1024
 MAX_UNPACKED_TOTAL = 512 * 1024 * 1024
 _EXCEL_MAX_ROWS = 1_048_576
+# A sheet's size, checked while its XML streams by and before openpyxl builds a single row:
+# one row of a million cells took 44 s and a gigabyte. A pupil export has a few dozen columns.
+MAX_COLUMNS = 500  # the rightmost cell with a value
+MAX_CELLS = 2_000_000  # every position openpyxl would hand over, gaps in a row included
+_EXCEL_MAX_COLUMNS = 16_384
 _HEAD_BYTES = 128 * 1024
 _CHUNK = 1024 * 1024
 _TICK_EVERY = 500
@@ -665,11 +671,87 @@ def _unwrap_excel_text(cell: str) -> str:
 def _check_row_count(path: Path, grid: list[Any]) -> None:
     # One extra row for the header, a few for title lines above it.
     if len(grid) > MAX_ROWS + 10:
-        raise ImportFileError(
-            f"{path.name} heeft meer dan {MAX_ROWS:,} rijen".replace(",", ".")
-            + ". Zoveel leerlingen kan Uitstroom niet in één keer importeren. Exporteer alleen "
-            "de leerlingen van het laatste jaar, of verdeel het bestand over meer bestanden."
-        )
+        raise _too_many_rows(path)
+
+
+def _too_many_rows(path: Path) -> ImportFileError:
+    return ImportFileError(
+        f"{path.name} heeft meer dan {MAX_ROWS:,} rijen".replace(",", ".")
+        + ". Zoveel leerlingen kan Uitstroom niet in één keer importeren. Exporteer alleen "
+        "de leerlingen van het laatste jaar, of verdeel het bestand over meer bestanden."
+    )
+
+
+def _too_big_sheet(path: Path, what: str) -> ImportFileError:
+    return ImportFileError(
+        f"Het werkblad in {path.name} is te groot voor een lijst met leerlingen: {what}. "
+        "Misschien staat er iets anders in dan de leerlingen, of is het bestand beschadigd. "
+        "Kopieer alleen de kolommen met leerlinggegevens naar een nieuw werkblad, of "
+        + _EXPORT_AGAIN[0].lower()
+        + _EXPORT_AGAIN[1:]
+    )
+
+
+def _column_index(ref: str) -> int:
+    index = 0
+    for char in ref:
+        if not char.isalpha():
+            break
+        index = index * 26 + (ord(char.upper()) - 64)
+    return index
+
+
+def _check_sheet_size(path: Path, member: str) -> None:
+    """Rows, columns and cells of one sheet, counted while its XML streams by (expat, no tree):
+    a sheet over the limits is refused at the first cell too many, before openpyxl reads a
+    row of it."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
+    row_tag, cell_tag = main + "row", main + "c"
+    value_tags = {main + "v", main + "is", main + "f"}
+    where = {"row": 0, "column": 0, "row_width": 0, "cells": 0}
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name == cell_tag:
+            ref = attributes.get("r")
+            column = _column_index(ref) if ref else where["column"] + 1
+            where["column"] = column
+            if column > _EXCEL_MAX_COLUMNS:
+                raise _too_big_sheet(path, f"rij {where['row']} heeft meer dan 16.384 cellen")
+            if column > where["row_width"]:
+                # openpyxl hands over every position up to the last cell, gaps included.
+                where["cells"] += column - where["row_width"]
+                where["row_width"] = column
+                if where["cells"] > MAX_CELLS:
+                    raise _too_big_sheet(path, f"meer dan {MAX_CELLS:,} cellen".replace(",", "."))
+        elif name in value_tags:
+            if where["column"] > MAX_COLUMNS:
+                raise _too_big_sheet(
+                    path, f"rij {where['row']} heeft meer dan {MAX_COLUMNS} kolommen"
+                )
+            if where["row"] > MAX_ROWS + 10:
+                raise _too_many_rows(path)
+        elif name == row_tag:
+            number = attributes.get("r", "")
+            where["row"] = int(number) if number.isdigit() else where["row"] + 1
+            if where["row"] > _EXCEL_MAX_ROWS:  # no Excel has more: a damaged file
+                raise _damaged(path)
+            where["column"] = where["row_width"] = 0
+
+    def no_entities(*_args: object) -> None:
+        raise ValueError("entities in a sheet")  # an 'XML bomb': refused as damaged
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.EntityDeclHandler = no_entities
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a broken or hostile XML: openpyxl would not read it either
+        raise _damaged(path) from exc
 
 
 def _read_xlsx(path: Path, tick: _Ticker) -> tuple[list[list[str]], str]:
@@ -695,6 +777,10 @@ def _read_xlsx(path: Path, tick: _Ticker) -> tuple[list[list[str]], str]:
             "lijst met leerlingen. Misschien is het bestand beschadigd, of is het geen export. "
             f"{_EXPORT_AGAIN}"
         )
+    # Before openpyxl opens the workbook: it already walks a sheet without a size in it.
+    for part in parts:
+        if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+            _check_sheet_size(path, part.filename)
     try:
         # data_only=False: a formula cell shows as a formula, so it can be refused below.
         workbook = load_workbook(path, read_only=True, data_only=False)
