@@ -129,26 +129,20 @@ class FiguresService(Service):
 
 def workbook(report: CohortReport, stream: IO[bytes]) -> None:
     """Two sheets: 'Cijfers' (the counts, as on the PDF) and 'Leerlingen' (one named row per
-    pupil with what was counted), for the school's own use."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    pupil with what was counted), for the school's own use. Through the one spreadsheet
+    writer, so a name or klas is always text, never a formula."""
+    from uitstroom.services.spreadsheet import Sheet, write_xlsx
 
     figures = report.figures
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Cijfers"
-    bold = Font(bold=True)
+    sheet = Sheet("Cijfers", widths={"A": 52, "B": 12}, bold_rows=1)
 
     def block(title: str, counts: dict[str, int]) -> None:
         sheet.append([title])
-        sheet.cell(sheet.max_row, 1).font = bold
         for label, count in counts.items():
             sheet.append([label, count])
         sheet.append([])
 
     sheet.append([f"Cohort in cijfers {report.cohort}"])
-    sheet.cell(1, 1).font = Font(bold=True, size=14)
     sheet.append(["Gemaakt op", report.made_on])
     sheet.append(["Leerlingen", figures.pupils])
     sheet.append([])
@@ -167,25 +161,23 @@ def workbook(report: CohortReport, stream: IO[bytes]) -> None:
     block("Bestemming bij vertrek", figures.destinations)
     for years in MONITOR_YEARS:
         block(f"Sectormonitor: {MONITOR_TITLES[years]}", figures.monitor[years])
-    sheet.column_dimensions["A"].width = 52
-    sheet.column_dimensions["B"].width = 12
 
-    pupils = book.create_sheet("Leerlingen")
-    head = [
-        "Naam",
-        "Klas",
-        "Uitstroomprofiel",
-        "Route",
-        "Status",
-        "Aangemeld op",
-        "Aanmelding",
-        "Van school op",
-        "Bestemming bij vertrek",
-        *(f"Peildatum {MONITOR_TITLES[years]}" for years in MONITOR_YEARS),
-    ]
-    pupils.append(head)
-    for cell in pupils[1]:
-        cell.font = bold
+    widths = (28, 10, 20, 16, 12, 14, 14, 14, 22, 24, 24, 24)
+    pupils = Sheet("Leerlingen", widths=dict(zip("ABCDEFGHIJKL", widths, strict=True)), bold_rows=1)
+    pupils.append(
+        [
+            "Naam",
+            "Klas",
+            "Uitstroomprofiel",
+            "Route",
+            "Status",
+            "Aangemeld op",
+            "Aanmelding",
+            "Van school op",
+            "Bestemming bij vertrek",
+            *(f"Peildatum {MONITOR_TITLES[years]}" for years in MONITOR_YEARS),
+        ]
+    )
     for pupil in report.pupils:
         pupils.append(
             [
@@ -201,15 +193,7 @@ def workbook(report: CohortReport, stream: IO[bytes]) -> None:
                 *(_monitor_cell(pupil, years, report.made_on) for years in MONITOR_YEARS),
             ]
         )
-    for column, width in zip(
-        "ABCDEFGHIJKL", (28, 10, 20, 16, 12, 14, 14, 14, 22, 24, 24, 24), strict=True
-    ):
-        pupils.column_dimensions[column].width = width
-    for row in pupils.iter_rows(min_row=2):
-        for cell in (row[5], row[7]):
-            cell.number_format = "DD-MM-YYYY"
-    pupils.freeze_panes = "A2"
-    book.save(stream)
+    write_xlsx(stream, [sheet, pupils])
 
 
 MONITOR_TITLES = {

@@ -13,12 +13,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+if TYPE_CHECKING:  # openpyxl (and Pillow behind it) loads when a sheet is written, not at start
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD-MM-YYYY"
@@ -38,6 +37,8 @@ class Sheet:
 
 
 def write_xlsx(stream: IO[bytes], sheets: Sequence[Sheet]) -> None:
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         page: WriteOnlyWorksheet = workbook.create_sheet(sheet.title)
@@ -49,6 +50,9 @@ def write_xlsx(stream: IO[bytes], sheets: Sequence[Sheet]) -> None:
 
 
 def _xlsx_cell(page: WriteOnlyWorksheet, value: object, bold: bool) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     if value is None:
         value = ""
     if isinstance(value, bool):
