@@ -1,5 +1,5 @@
 # Two commands on a fresh clone (only Python 3.11+ and make needed):
-#   make run    installs into .venv and starts the program
+#   make run    installs into .venv (and Qt's system libraries) and starts the program
 #   make test   installs everything the tests need and runs every test
 PYTHON ?= python3
 VENV   := .venv
@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# The libraries Qt needs on a desktop (libxcb-cursor0 and friends): installed when missing, or
+# named in Dutch where that takes a root the user does not have.
 run: $(STAMP)
+	bash scripts/system-deps.sh run
 	$(BIN)/uitstroom
 
 # The frozen program is built from the lock file's versions (hashes checked), so a build today
@@ -32,7 +35,7 @@ $(BUILD_STAMP): pyproject.toml $(LOCK) $(STAMP)
 # gets it (installers/check_build.py: its files, its size, `--self-test` without a screen and
 # under Xvfb, the archive installed, updated and removed). Any failure fails `make test`.
 test: $(STAMP)
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh test
 	$(BIN)/ruff check src tests bench installers
 	$(BIN)/mypy
 	$(MAKE) --no-print-directory actionlint
@@ -72,7 +75,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
 
 clean:
