@@ -47,12 +47,33 @@ def qt_translation_folders() -> list[Path]:
     return folders
 
 
+# Qt 6's file dialog asks for '&Look in:' and 'Files of &type:' (with an Alt-letter), while
+# qtbase_nl.qm only has them without one, so every file dialog showed them in English.
+QT_WORDS_MISSING_IN_DUTCH = {
+    ("QFileDialog", "&Look in:"): "&Zoeken in:",
+    ("QFileDialog", "Files of &type:"): "Bestands&type:",
+}
+
+
+class QtDutch(QTranslator):
+    """Qt's own Dutch file, with the words it lacks."""
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        # None, not "", when neither has the text: Qt then asks the next translator or keeps
+        # the source text, where an empty text would blank every untranslated label.
+        return QT_WORDS_MISSING_IN_DUTCH.get((context, source)) or (
+            super().translate(context, source, disambiguation, n) or None
+        )
+
+
 def install_dutch(app: QApplication) -> QTranslator | None:
     """Dutch dates and numbers, and Qt's own texts (Annuleren, Ja, Nee) in Dutch when shipped.
     Returns the installed translator (its filePath() says which file), or None."""
     QLocale.setDefault(DUTCH)
     for folder in qt_translation_folders():
-        translator = QTranslator(app)
+        translator = QtDutch(app)
         if translator.load(DUTCH, "qtbase", "_", str(folder)):
             app.installTranslator(translator)
             return translator

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel
 
 from uitstroom.app import install_dutch, qt_translation_folders
 
@@ -41,3 +41,20 @@ def test_a_cancel_button_reads_annuleren_after_install_dutch(dutch: QTranslator 
         Button.Close: "Sluiten",
     }
     assert QLocale().toString(1234.5, "f", 1) == "1.234,5"
+
+
+def test_the_file_dialog_asks_in_dutch_where_to_look_and_which_type(
+    dutch: QTranslator | None, tmp_path
+) -> None:
+    """Qt's file dialog (the one used where the desktop offers none) read 'Look in:' and
+    'Files of type:' in English: qtbase_nl.qm lacks those two texts with their Alt-letter."""
+    dialog = QFileDialog(None, "Bestand kiezen", str(tmp_path), "CSV-bestand (*.csv)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.show()
+    try:
+        labels = {label.text() for label in dialog.findChildren(QLabel)}
+        assert labels == {"&Zoeken in:", "Bestands&naam:", "Bestands&type:"}
+        # A text no translation has keeps its own words instead of going blank.
+        assert QApplication.translate("Uitstroom", "Look in:") == "Look in:"
+    finally:
+        dialog.close()
