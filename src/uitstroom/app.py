@@ -29,6 +29,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from uitstroom.ui.desktop import prepare_application
 from uitstroom.ui.main_window import MainWindow, Services
 from uitstroom.ui.unlock import passphrase_from_env, unlock_database
 
@@ -117,6 +118,7 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
     # Linux desktops match the window to uitstroom.desktop by this name.
     app.setDesktopFileName("uitstroom")
     install_dutch(app)
+    prepare_application(app)
     db = unlock_database(database)
     if db is None:
         return 1

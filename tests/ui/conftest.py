@@ -27,9 +27,17 @@ from uitstroom.services.handover import HandoverService
 from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.ui.desktop import prepare_application
 from uitstroom.ui.main_window import MainWindow, Services
 
 TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def prepared_application(qapp: QApplication) -> QApplication:
+    """What app.run_gui sets up on the program's application: windows that fit the screen, the wheel guard, the focus ring."""
+    prepare_application(qapp)
+    return qapp
 
 
 def services_for(db: Database, clock=None, actor: Actor | None = None) -> Services:
