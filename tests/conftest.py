@@ -5,8 +5,14 @@ from __future__ import annotations
 import os
 import sys
 
-# Before anything imports Qt: widgets render off screen, in CI and on a laptop alike.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Before anything imports Qt: widgets render off screen, in CI and on a laptop alike, on the
+# screen of a school laptop (1366x768) instead of the offscreen default of 800x600, so that a
+# window that does not fit the laptop fails here too.
+os.environ["QT_QPA_PLATFORM"] = (
+    "offscreen:configfile=" + os.path.join(os.path.dirname(__file__), "data", "laptop-screen.json")
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen"
+    else os.environ["QT_QPA_PLATFORM"]
+)
 
 from collections.abc import Iterator
 from datetime import date

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from uitstroom.domain.checklist import Status
@@ -296,7 +296,8 @@ def cohort_columns(
             "Volgende stap",
             lambda s: next_step_text(shown(s)),
             lambda s: _next_due(shown(s)),
-            chars=14,
+            # Two lines of this: the cohort's rows wrap (main_window), most steps fit.
+            chars=34,
             stretch=True,
             tooltip=lambda s: None if (st := shown(s)) is None else st.reason,
         ),
@@ -318,8 +319,13 @@ def status_text(summary: PupilSummary, status: Status | None = None) -> str:
 
 
 def next_step_text(status: Status | None) -> str:
+    """What is open, short enough for two lines of a column on a school laptop: 'Nog niet
+    aangemeld bij het mbo'. The whole sentence, with the date and how many days, is the
+    tooltip; the Status column says whether it is late."""
     if status is None:
         return "—"
+    if status.task is not None:
+        return status.task.open_text
     # The column's header already says it is the next step.
     reason = status.reason.removeprefix("Volgende stap: ")
     return reason[:1].upper() + reason[1:]
@@ -545,27 +551,87 @@ class CohortModel(RecordTableModel):
         self.accepted = {new for new, old in enumerate(new_order) if old in accepted}
 
 
+# How many rows fit_columns reads to size a column: enough for a cohort's longest names on
+# screen, and cheap for 50,000 students.
+MEASURED_ROWS = 200
+
+
 def fit_columns(table: QTableView) -> None:
-    """Starting widths from the column specs; never measured from 20,000 rows of content."""
-    model = table.model()
+    """Widths from the column specs, widened to the header's text and to the texts of the first
+    rows shown, so neither is cut (the mbo's SLB'er and Opleiding were); never measured from
+    20,000 rows of content. In a table whose rows hold several lines, a text longer than its
+    column's own width wraps there instead of widening it. The stretching column takes what is
+    left, but never less than its own width: the table scrolls sideways before it cuts."""
+    shown = table.model()
+    model = shown
     while isinstance(model, QSortFilterProxyModel):
         model = model.sourceModel()
     assert isinstance(model, RecordTableModel)
     header = table.horizontalHeader()
-    char = table.fontMetrics().averageCharWidth()
+    metrics = table.fontMetrics()
+    char = metrics.averageCharWidth()
+    lines = row_lines(table)
+    rows = min(shown.rowCount(), MEASURED_ROWS)
+    # Room for the sort arrow beside a header, and for a row's marker icon.
+    arrow = header.fontMetrics().height() + 8
+    icon = table.iconSize().width() if table.iconSize().isValid() else metrics.height()
     header.setStretchLastSection(False)
     for n, column in enumerate(model.columns):
-        header.resizeSection(n, column.chars * char + 16)
+        own = column.chars * char
+        header_width = header.fontMetrics().horizontalAdvance(column.header) + arrow
         if column.stretch:
-            header.setSectionResizeMode(n, QHeaderView.ResizeMode.Stretch)
+            header.resizeSection(n, max(own, header_width))
+            header.setStretchLastSection(n == len(model.columns) - 1)
+            continue
+        texts = {str(shown.index(row, n).data() or "") for row in range(rows)}
+        extra = CELL_PADDING + (icon + 6 if column.decoration is not None else 0)
+        needed = max((text_width(metrics, t, own - extra, lines) for t in texts), default=0)
+        header.resizeSection(n, max(own, needed + extra, header_width))
+
+
+CELL_PADDING = 16
+
+
+def row_lines(table: QTableView) -> int:
+    """How many lines of text a row of `table` holds (record_table's `lines`)."""
+    if not table.wordWrap():
+        return 1
+    metrics = table.fontMetrics()
+    spare = table.verticalHeader().defaultSectionSize() - metrics.height() - 10
+    return 1 + max(0, spare // metrics.lineSpacing())
+
+
+def text_width(metrics: QFontMetrics, text: str, room: int, lines: int) -> int:
+    """The width `text` needs: on one line when it fits in `room`; otherwise the least width
+    at which it wraps into `lines` lines (a single long word is never broken)."""
+    single = metrics.horizontalAdvance(text)
+    if lines == 1 or single <= room:
+        return single
+    flags = int(Qt.TextFlag.TextWordWrap)
+    longest_word = max(metrics.horizontalAdvance(word) for word in text.split())
+    low, high = max(room, longest_word), single
+    while low < high:
+        middle = (low + high) // 2
+        if metrics.boundingRect(0, 0, middle, 10_000, flags, text).height() <= (
+            metrics.height() + (lines - 1) * metrics.lineSpacing()
+        ):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def record_table(
-    model: QAbstractItemModel, parent: QWidget | None = None, name: str = "", wrap: bool = False
+    model: QAbstractItemModel,
+    parent: QWidget | None = None,
+    name: str = "",
+    wrap: bool = False,
+    lines: int = 1,
 ) -> QTableView:
     """A read-only list of records as every list in Uitstroom shows one: whole rows selected,
     Tab leaves the table and the arrows move inside it, fixed row heights (measuring thousands
-    of rows for their contents is slow) and column widths from the column specs."""
+    of rows for their contents is slow) and column widths from the column specs. `lines`: rows
+    of that many lines, where a long text wraps instead of being cut."""
     table = QTableView(parent)
     if name:
         table.setObjectName(name)
@@ -574,13 +640,14 @@ def record_table(
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
-    table.setWordWrap(wrap)
+    table.setWordWrap(wrap or lines > 1)
     table.setTabKeyNavigation(False)
     vertical = table.verticalHeader()
     vertical.hide()
     if not wrap:
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    vertical.setDefaultSectionSize(table.fontMetrics().height() + 10)
+    metrics = table.fontMetrics()
+    vertical.setDefaultSectionSize(metrics.height() + (lines - 1) * metrics.lineSpacing() + 10)
     header = table.horizontalHeader()
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setHighlightSections(False)

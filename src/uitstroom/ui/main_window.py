@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -186,7 +186,9 @@ class MainWindow(QMainWindow):
         self.refresh_timer.setInterval(REFRESH_MS)
         self.refresh_timer.timeout.connect(self.poll_changes)
         self.refresh_timer.start()
-        self.resize(1280, 800)
+        # As large as the screen allows up to 1440x900: a school laptop (1366x768) gets it all.
+        screen = self.screen()
+        self.resize(QSize(1440, 900).boundedTo(screen.availableGeometry().size()))
         if settings is not None:
             geometry = settings.value("main_window/geometry")
             if geometry is not None:
@@ -311,7 +313,8 @@ class MainWindow(QMainWindow):
         self.show_archived.toggled.connect(self._apply_filter)
         layout.addLayout(filters)
 
-        self.table = record_table(self.proxy, side, "cohort")
+        # Two lines a row: the next step wraps in its column instead of being cut.
+        self.table = record_table(self.proxy, side, "cohort", lines=2)
         # Ctrl+click and Shift+click choose several pupils for a batch of documents.
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -602,6 +605,7 @@ class MainWindow(QMainWindow):
         with self._quietly():
             self.model.set_rows(self._services.pupils.summaries())
             self._refresh_planning()
+        fit_columns(self.table)
         self._refresh_filters()
         self._reselect_open_pupil()
 

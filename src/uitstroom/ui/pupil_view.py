@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStackedWidget,
     QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -85,6 +84,7 @@ from uitstroom.ui.pupil_fields import (
     profiel_choices,
     values_of,
 )
+from uitstroom.ui.side_tabs import side_tabs
 from uitstroom.ui.transitieplan_tab import TransitieplanTab
 from uitstroom.ui.words import Words, cap, words_for
 
@@ -225,7 +225,7 @@ class PupilView(QWidget):
         self.banner = MessageBanner(page)
         layout.addWidget(self.banner)
 
-        self.tabs = QTabWidget(page)
+        self.tabs = side_tabs(page)
         self.tabs.addTab(self._build_gegevens(), "&Gegevens")
         self.tabs.addTab(self._build_route(), "&Route")
         self.tabs.addTab(self._build_stages(), "&Stages")
