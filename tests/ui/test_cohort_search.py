@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from conftest import TODAY
 from uitstroom.domain.checklist import Level
@@ -158,6 +159,9 @@ def test_the_open_pupil_stays_chosen_and_in_view_through_a_search(
     assert chosen() == [pupil.id] and in_view()
     qtbot.keyClicks(window.search, "zzz")  # nobody matches: nothing is chosen
     assert window.proxy.rowCount() == 0 and chosen() == []
+    # ... and the pane beside the empty list shows no pupil, but says where it went.
+    assert not window.detail.is_open
+    assert f"{pupil.name} valt buiten de zoekopdracht" in window.detail._empty.text()
     qtbot.keyClick(window.search, Qt.Key.Key_Escape)
     assert window.proxy.rowCount() == 48
     assert chosen() == [pupil.id] and in_view()
@@ -182,3 +186,24 @@ def test_the_status_column_shows_each_pupils_own_status(
     levels = [window.proxy.index(row, 5).data() for row in range(window.proxy.rowCount())]
     urgency = {level.label: level.urgency for level in Level}
     assert levels == sorted(levels, key=urgency.__getitem__)
+
+
+def test_a_filter_that_hides_the_open_pupil_clears_the_pane_unless_it_holds_changes(
+    qtbot, window: MainWindow
+) -> None:
+    window.show_cohort_page()
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+    pupil = window.proxy.summary_at(0)
+    qtbot.waitUntil(lambda: window.detail.pupil_id == pupil.id)
+    other = next(k for k in window.model.klassen() if k != pupil.klas)
+    window.klas_filter.setCurrentIndex(window.klas_filter.findData(other))
+    assert pupil.name not in window.proxy.visible_names()
+    assert not window.detail.is_open  # not a pupil the list no longer holds
+    # The pupil comes back with the filter, as long as nobody else was opened.
+    window.klas_filter.setCurrentIndex(0)
+    assert window.detail.pupil_id == pupil.id
+    # Typed changes are never thrown away by a filter: that pupil stays until saved.
+    window.detail.findChild(QLineEdit, "roepnaam").setText("Anders")
+    assert window.detail.is_dirty()
+    window.klas_filter.setCurrentIndex(window.klas_filter.findData(other))
+    assert window.detail.pupil_id == pupil.id and window.detail.is_dirty()

@@ -235,3 +235,49 @@ def test_nothing_to_do_is_said_kindly(qtbot, database: Database) -> None:
         assert view.empty.text() == "Vandaag hoeft er niets. Alle leerlingen liggen op schema."
     finally:
         close_window(window)
+
+
+def pane_shows_the_chosen_row(window: MainWindow) -> bool:
+    """Vandaag's chosen row and the pupil pane agree: the same pupil, or no row chosen."""
+    assert window.today_view is not None
+    item = window.today_view.selected_item()
+    return item is None or item.pupil_id == window.detail.pupil_id
+
+
+def test_the_pane_follows_the_chosen_row_in_vandaag(qtbot, march_window: MainWindow) -> None:
+    view = march_window.today_view
+    assert view is not None
+    view.tree.setFocus()
+    qtbot.keyClick(view.tree, Qt.Key.Key_Return)
+    first = view.selected_item()
+    qtbot.waitUntil(lambda: march_window.detail.pupil_id == first.pupil_id)
+    # Down to the first row of another pupil: the pane goes along.
+    while view.selected_item().pupil_id == first.pupil_id:
+        qtbot.keyClick(view.tree, Qt.Key.Key_Down)
+    assert march_window.detail.pupil_id == view.selected_item().pupil_id
+    # A tick takes the row away; the next row is chosen, and the pane shows its pupil.
+    qtbot.keyClick(view.tree, Qt.Key.Key_Space)
+    assert pane_shows_the_chosen_row(march_window)
+    # Ongedaan maken brings the ticked row back as the chosen one: the pane follows again.
+    qtbot.keyClick(view.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert pane_shows_the_chosen_row(march_window)
+    # A pupil opened in Alle leerlingen is the row chosen on the way back to Vandaag, or none.
+    march_window.show_cohort_page()
+    listed = {i.pupil_id for i in view.model.items()}
+    absent = next(s.id for s in march_window.model.rows if s.id not in listed)
+    march_window.select_pupil(absent)
+    march_window.detail.open_pupil(absent)
+    march_window.left_tabs.setCurrentWidget(view)
+    assert view.selected_item() is None and march_window.detail.pupil_id == absent
+    # and a mentor filter that hides the chosen row chooses none instead of someone else.
+    view.tree.setCurrentIndex(view.model.index(1, 0))  # a click on the first item
+    assert march_window.detail.pupil_id == view.selected_item().pupil_id
+    mentor = view.selected_item().mentor
+    view.mentor_filter.setCurrentIndex(
+        next(
+            n
+            for n in range(1, view.mentor_filter.count())
+            if view.mentor_filter.itemData(n) != mentor
+        )
+    )
+    assert pane_shows_the_chosen_row(march_window)

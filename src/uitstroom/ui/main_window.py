@@ -128,6 +128,8 @@ class MainWindow(QMainWindow):
         # While the table is being refiltered, re-sorted or reloaded, the current row may move
         # or vanish; that is not the user choosing another pupil.
         self._quiet = False
+        # The pupil a search or filter took out of the pane, to bring back when it shows again.
+        self._hidden_pupil: int | None = None
 
         self.model = CohortModel(services.pupils.summaries(), self._school.school_type, self)
         self.planning = services.planning
@@ -208,9 +210,16 @@ class MainWindow(QMainWindow):
         if self.planning is None:
             return cohort
         self.today_view = TodayView(
-            self.planning, self._author, self._today, self._settings, self, nazorg=self.nazorg
+            self.planning,
+            self._author,
+            self._today,
+            self._settings,
+            self,
+            nazorg=self.nazorg,
+            pane_pupil=lambda: self.detail.pupil_id,
         )
         self.today_view.pupil_chosen.connect(self.open_pupil_at)
+        self.today_view.pupil_selected.connect(self._follow_today)
         self.today_view.task_changed.connect(lambda p, t: self._on_task_changed(p, t, "today"))
         self.today_view.nazorg_chosen.connect(self.show_nazorg_page)
         tabs = self.left_tabs = QTabWidget(self)
@@ -233,6 +242,9 @@ class MainWindow(QMainWindow):
     def _on_left_tab_changed(self, _index: int) -> None:
         if self.today_view is not None and self._today_visible():
             self.today_view.reload_if_stale()
+            # The pupil chosen elsewhere is the row chosen here, or no row is.
+            if self.detail.pupil_id is not None:
+                self.today_view.select_pupil(self.detail.pupil_id)
         if self.nazorg_view is not None and self._nazorg_visible():
             self.nazorg_view.reload_if_stale()
 
@@ -272,7 +284,7 @@ class MainWindow(QMainWindow):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Zoek op naam, leerlingnummer, klas of mentor  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._apply_filter)
+        self.search.textChanged.connect(self._filter_chosen)
         clear = QAction(self.search)
         clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -304,13 +316,13 @@ class MainWindow(QMainWindow):
             self.filter_labels.append(label)
             label.setBuddy(combo)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            combo.currentIndexChanged.connect(self._apply_filter)
+            combo.currentIndexChanged.connect(self._filter_chosen)
             filters.addWidget(label)
             filters.addWidget(combo)
             filters.addSpacing(6)
         filters.addWidget(self.show_archived)
         filters.addStretch(1)
-        self.show_archived.toggled.connect(self._apply_filter)
+        self.show_archived.toggled.connect(self._filter_chosen)
         layout.addLayout(filters)
 
         # Two lines a row: the next step wraps in its column instead of being cut.
@@ -570,6 +582,34 @@ class MainWindow(QMainWindow):
         self._reselect_open_pupil()
         self._update_count()
 
+    def _filter_chosen(self) -> None:
+        """A search or filter the user chose: a pupil it hides leaves the right pane too, which
+        showed a pupil no longer in the list, and comes back when the list shows it again (the
+        search cleared) while nobody else was opened. One with unsaved changes stays."""
+        self._apply_filter()
+        if self.detail.is_open:
+            self._hidden_pupil = None  # someone else was opened meanwhile
+        elif self._hidden_pupil is not None:
+            if self.select_pupil(self._hidden_pupil) and self.detail.open_pupil(self._hidden_pupil):
+                self._hidden_pupil = None
+                self._update_archive_action()
+            return
+        record = self.detail.record
+        pupil_id = self.detail.pupil_id
+        if (
+            record is None
+            or pupil_id is None
+            or self.detail.is_dirty()
+            or self.table.currentIndex().isValid()
+        ):
+            return
+        self._hidden_pupil = pupil_id
+        self.detail.show_empty(
+            f"{record.pupil.name} valt buiten de zoekopdracht of het filter.\n\n"
+            f"Kies links een {self._words.pupil} om de gegevens te zien."
+        )
+        self._update_archive_action()
+
     def _refresh_filters(self) -> None:
         """Klas and profiel choices come from the pupils; a choice still present stays chosen."""
         with self._quietly():
@@ -711,6 +751,19 @@ class MainWindow(QMainWindow):
         checklist = self.detail.checklist
         if origin != "checklist" and checklist is not None and checklist.pupil_id == pupil_id:
             checklist.refresh()
+
+    def _follow_today(self, pupil_id: int) -> None:
+        """Another row chosen in Vandaag: the pane shows that pupil (it kept showing the one
+        opened before, beside another pupil's row)."""
+        if not self._today_visible() or pupil_id == self.detail.pupil_id:
+            return
+        if not self.detail.resolve_unsaved():
+            assert self.today_view is not None
+            self.today_view.select_pupil(self.detail.pupil_id)
+            return
+        if self.detail.open_pupil(pupil_id):
+            self.select_pupil(pupil_id)
+            self._update_archive_action()
 
     def open_pupil_at(self, pupil_id: int, tab: str, task_id: int | None = None) -> None:
         """From the Vandaag view: the pupil, at the tab where the work is."""

@@ -266,10 +266,16 @@ class AttentionModel(QAbstractTableModel):
 
 class TodayView(QWidget):
     """Signals: pupil_chosen(pupil_id, tab, task_id) when the user opens an item;
-    task_changed(pupil_id, Task) after a tick or an untick here; nazorg_chosen() when the
-    user asks for the week's nazorg calls."""
+    pupil_selected(pupil_id) when the chosen row moves to another item (the pane beside it
+    follows, so it never shows another pupil than the chosen row); task_changed(pupil_id,
+    Task) after a tick or an untick here; nazorg_chosen() when the user asks for the week's
+    nazorg calls.
+
+    `pane_pupil` says which pupil the pane beside the list shows: after a reload or a filter
+    the list chooses that pupil's row (or none) instead of the first row."""
 
     pupil_chosen = Signal(int, str, object)
+    pupil_selected = Signal(int)
     task_changed = Signal(int, object)
     nazorg_chosen = Signal()
 
@@ -281,9 +287,12 @@ class TodayView(QWidget):
         settings: QSettings | None = None,
         parent: QWidget | None = None,
         nazorg: NazorgService | None = None,
+        pane_pupil: Callable[[], int | None] = lambda: None,
     ) -> None:
         super().__init__(parent)
         self._planning = planning
+        self._pane_pupil = pane_pupil
+        self._quiet = False
         self._nazorg = nazorg
         self._author = author
         self._today = today
@@ -368,6 +377,7 @@ class TodayView(QWidget):
             header.resizeSection(n, column.chars * char + 16)
             header.setSectionResizeMode(n, QHeaderView.ResizeMode.Interactive)
         self.tree.activated.connect(self._open_index)
+        self.tree.selectionModel().currentRowChanged.connect(self._on_current_changed)
         tick = QAction("Afvinken", self.tree)
         tick.setShortcut(QKeySequence(Qt.Key.Key_Space))
         tick.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -500,7 +510,11 @@ class TodayView(QWidget):
         if self.stale:
             self.reload()
 
-    def _show(self, keep: tuple[int | None, int | None] | None = None) -> None:
+    def _show(self, keep: tuple[int | None, int | None] | None = None, lead: bool = False) -> None:
+        """The items for the filters chosen. The row chosen is `keep` when it is still there
+        and is the pane's pupil's; otherwise the pane's pupil's first row, or none. With
+        `lead` (Ongedaan maken: the row the user brought back) `keep` wins and the pane
+        follows it."""
         mentor = self.mentor_filter.currentData()
         klas = self.klas_filter.currentData()
         items = [
@@ -508,16 +522,55 @@ class TodayView(QWidget):
             for item in self._all
             if (mentor is None or item.mentor == mentor) and (klas is None or item.klas == klas)
         ]
-        self.model.set_items(items, self._countdown, self._today())
-        self.tree.clearSpans()
-        for row in self.model.heading_rows():
-            self.tree.setSpan(row, 0, 1, len(ITEM_COLUMNS))
-        self._describe(items)
-        if keep is not None and self._select(*keep):
-            pass
-        else:
-            self._select_first()
+        pane = self._pane_pupil()
+        self._quiet = True
+        try:
+            self.model.set_items(items, self._countdown, self._today())
+            self.tree.clearSpans()
+            for row in self.model.heading_rows():
+                self.tree.setSpan(row, 0, 1, len(ITEM_COLUMNS))
+            self._describe(items)
+            if keep is not None and (lead or pane is None or keep[1] == pane):
+                kept = self._select(*keep)
+            else:
+                kept = False
+            if kept:
+                pass
+            elif pane is not None:
+                self.select_pupil(pane)
+            else:
+                self._select_first()
+        finally:
+            self._quiet = False
+        chosen = self.selected_item()
+        if lead and chosen is not None and pane is not None and chosen.pupil_id != pane:
+            self.pupil_selected.emit(chosen.pupil_id)
         self._update_buttons()
+
+    def select_pupil(self, pupil_id: int | None) -> bool:
+        """Choose the pupil's first row, without it counting as the user's choice; with no row
+        for the pupil, choose none (the pane shows a pupil this list does not hold)."""
+        quiet, self._quiet = self._quiet, True
+        try:
+            for row in range(self.model.rowCount()):
+                index = self.model.index(row, 0)
+                item = self.model.data(index, ROW_ROLE)
+                if item is not None and item.pupil_id == pupil_id:
+                    self.tree.setCurrentIndex(index)
+                    self._reveal()
+                    return True
+            self.tree.selectionModel().clear()
+            return False
+        finally:
+            self._quiet = quiet
+            self._update_buttons()
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        item = self.model.data(current.siblingAtColumn(0), ROW_ROLE)
+        if item is not None:
+            self.pupil_selected.emit(item.pupil_id)
 
     def _describe(self, items: Sequence[AttentionItem]) -> None:
         today = self._today()
@@ -655,7 +708,7 @@ class TodayView(QWidget):
             return
         self._last_tick = None
         self._all = sorted([*self._all, *removed], key=sort_key)
-        self._show(keep=(ticked.id, pupil_id))
+        self._show(keep=(ticked.id, pupil_id), lead=True)
         self._say(f"‘{task.title}’ staat weer open.")
         self.task_changed.emit(pupil_id, task)
 
@@ -663,9 +716,17 @@ class TodayView(QWidget):
         """A task ticked in a pupil's checklist leaves this list at once; anything else (an
         untick, a new route) makes the list read again the next time it is shown."""
         if task.done and task.id is not None and not self.stale:
-            self.model.remove_task(task.id)
+            quiet, self._quiet = self._quiet, True
+            try:
+                self.model.remove_task(task.id)
+            finally:
+                self._quiet = quiet
             self._all = [i for i in self._all if i.task_id != task.id]
             self._describe(self.model.items())
+            # The row that went was the pane's pupil's: not on to someone else's row.
+            pane = self._pane_pupil()
+            if pane is not None:
+                self.select_pupil(pane)
         else:
             self.stale = True
         self._last_tick = None
