@@ -8,8 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThread
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QProgressDialog, QPushButton, QWidget
+from PySide6.QtCore import Qt, QThread
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
 
 from factories import dump, fixed_clock
 from import_files import HEADERS, pupil_rows, write_csv, write_xlsx
@@ -331,3 +339,23 @@ def test_a_second_leerlingnummer_column_keeps_the_user_on_the_columns(
     dialog.next_button.click()
     assert dialog.pages.currentIndex() == ImportDialog.MAPPING
     assert "Verwijder de verkeerde kolom" in dialog.mapping_banner.text.text()
+
+
+def test_alt_b_is_bladeren_and_the_file_field_has_its_own_letter(
+    qtbot, dialog: ImportDialog, monkeypatch, tmp_path: Path
+) -> None:
+    asked: list[str] = []
+
+    def choose(*args: object) -> tuple[str, str]:
+        asked.append(str(args[1]))
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", choose)  # Qt's own dialog, not ours
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.browse_button.setFocus()
+    qtbot.keyClick(dialog.browse_button, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert dialog.focusWidget() is dialog.path_edit
+    qtbot.keyClick(dialog.path_edit, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: asked == ["Export van de leerlingadministratie kiezen"])
+    assert dialog.path_edit.text() == ""  # nothing typed into the field

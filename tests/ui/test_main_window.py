@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabBar,
+    QWidget,
+)
 
 from conftest import close_window, open_window
 from uitstroom.domain.checklist import Level
@@ -415,6 +424,66 @@ def mnemonics(menu) -> list[str]:
         if made.isVisible() and not made.isSeparator() and "&" in text:
             letters.append(text[text.index("&") + 1].lower())
     return letters
+
+
+def alt_letter(text: str) -> str | None:
+    """'S&tages' -> 't'; None without an Alt-letter."""
+    text = text.replace("&&", "")
+    at = text.find("&")
+    return text[at + 1].lower() if 0 <= at < len(text) - 1 else None
+
+
+def window_letters(window: MainWindow) -> dict[str, list[str]]:
+    """Every Alt-letter the window offers right now, with what it belongs to: the menus, the
+    tabs, and the visible buttons and labels (a label's letter goes to its field)."""
+    found: dict[str, list[str]] = {}
+    named = [(a.text(), f"menu {a.text()}") for a in window.menuBar().actions() if a.isVisible()]
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        if isinstance(widget, QTabBar):
+            named += [
+                (widget.tabText(i), f"tab {widget.tabText(i)}") for i in range(widget.count())
+            ]
+        elif isinstance(widget, QAbstractButton):
+            named.append((widget.text(), f"button {widget.text()}"))
+        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+            named.append((widget.text(), f"label {widget.text()}"))
+    for text, what in named:
+        if (letter := alt_letter(text)) is not None:
+            found.setdefault(letter, []).append(what)
+    return found
+
+
+@pytest.mark.parametrize("school_type", ["pro", "mbo"])
+def test_menus_and_tabs_each_have_their_own_alt_letter(qtbot, request, school_type) -> None:
+    """In mbo mode Alt+S opened the Stages tab instead of the Student menu, and Paspoort had
+    no letter. Per mode: every menu and tab has a letter of its own, and no button or label
+    on any page takes a menu's letter (Qt then cycles between them instead of opening it)."""
+    window = request.getfixturevalue("window" if school_type == "pro" else "mbo_window")
+    window.show_cohort_page()
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+    assert window.left_tabs is not None
+    menus = [alt_letter(a.text()) for a in window.menuBar().actions()]
+    tabs = [
+        alt_letter(bar.tabText(i))
+        for bar in (window.left_tabs.tabBar(), window.detail.tabs.tabBar())
+        for i in range(bar.count())
+    ]
+    assert alt_letter(
+        window.detail.tabs.tabText(window.detail.tabs.indexOf(window.detail.paspoort))
+    )
+    given = [letter for letter in menus + tabs if letter is not None]
+    assert len(given) == len(set(given)), sorted(given)
+    assert None not in menus
+    for left in range(window.left_tabs.count()):
+        window.left_tabs.setCurrentIndex(left)
+        for tab in range(window.detail.tabs.count()):
+            window.detail.tabs.setCurrentIndex(tab)
+            offered = window_letters(window)
+            for letter in menus:
+                assert letter is not None
+                assert len(offered[letter]) == 1, (letter, offered[letter])
 
 
 @pytest.mark.parametrize("school_type", ["pro", "mbo"])

@@ -210,3 +210,20 @@ def test_the_field_with_the_keyboard_has_a_clear_ring(window: MainWindow, qtbot)
     picture = window.grab().toImage()
     left_edge = ring.mapTo(window, QPoint(1, ring.height() // 2))
     assert picture.pixelColor(left_edge).name() == FOCUS_COLOUR.name()
+
+
+def test_an_alt_letter_that_opens_nothing_types_nothing_in_the_call_note(
+    leavers_window: MainWindow, qtbot
+) -> None:
+    window = leavers_window
+    assert window.nazorg is not None
+    dialog = CallDialog(window.detail.nazorg_context(), window.nazorg.files()[0], parent=window)
+    shown(qtbot, dialog)
+    try:
+        dialog.note.setFocus()
+        qtbot.keyClicks(dialog.note, "Belde")
+        qtbot.keyClick(dialog.note, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+        qtbot.keyClick(dialog.note, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+        assert dialog.note.toPlainText() == "Belde"
+    finally:
+        dialog.reject()

@@ -4,14 +4,19 @@ no window is taller or wider than the screen it opens on."""
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QPointF, QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
     QFocusFrame,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
     QWidget,
 )
 from shiboken6 import isValid
@@ -19,6 +24,7 @@ from shiboken6 import isValid
 # The ring's colour: the dark blue of a selected row, 4.5:1 or more on white and on grey.
 FOCUS_COLOUR = QColor("#1a5fb4")
 WHEEL_TAKERS = (QComboBox, QAbstractSpinBox)  # QDateEdit and QTimeEdit are spin boxes
+TEXT_FIELDS = (QLineEdit, QPlainTextEdit, QTextEdit)
 # Before a window is first shown Qt does not know its frame: room for a title bar and borders.
 FRAME_ALLOWANCE = QMargins(4, 36, 4, 4)
 
@@ -73,6 +79,7 @@ class WindowRules(QObject):
     """One filter on the application covers every window and form, also dialogs made later.
 
     - A window fits its screen when it is shown (fit_to_screen).
+    - An Alt-letter that opens nothing types nothing into a text field.
     - A closed combo box or spin box takes the mouse wheel only when it has the keyboard;
       otherwise the wheel scrolls the page it sits on. Scrolling the Gegevens tab switched a
       pupil's uitstroomprofiel from Arbeid to Vervolgonderwijs, seen only as 'Niet opgeslagen'.
@@ -85,6 +92,16 @@ class WindowRules(QObject):
         if kind == QEvent.Type.Show and isinstance(watched, QWidget):
             if watched.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog):
                 fit_to_screen(watched)
+        elif kind == QEvent.Type.KeyPress and isinstance(watched, TEXT_FIELDS):
+            assert isinstance(event, QKeyEvent)
+            # An Alt-letter that is no shortcut here reached the field: a note got a 'p' for
+            # Alt+P. Option+letter types é and ñ on a Mac, so there it stays text.
+            if (
+                event.modifiers() == Qt.KeyboardModifier.AltModifier
+                and event.text().isalnum()
+                and sys.platform != "darwin"
+            ):
+                return True
         elif kind == QEvent.Type.Polish and isinstance(watched, WHEEL_TAKERS):
             if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
                 watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

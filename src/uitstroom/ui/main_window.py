@@ -516,7 +516,8 @@ class MainWindow(QMainWindow):
         self.erase_action = pupil_menu.addAction("&Wissen op verzoek…")
         self.erase_action.triggered.connect(lambda _checked=False: self.erase_on_request())
         pupil_menu.aboutToShow.connect(self._update_rights_actions)
-        self.privacy_menu = menus.addMenu("&Privacy")
+        # Alt+P is the Paspoort tab.
+        self.privacy_menu = menus.addMenu("Privac&y")
         # audit trail: Logboek…; retention: Bewaartermijnen en opschonen…
         self.audit_action = self.privacy_menu.addAction("&Logboek…")
         self.audit_action.triggered.connect(lambda _checked=False: self.show_audit_trail())

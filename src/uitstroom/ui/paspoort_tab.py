@@ -149,7 +149,7 @@ class PaspoortTab(QWidget):
         self.add_credential_button.clicked.connect(self.add_credential)
         self.edit_credential_button = QPushButton("Wij&zigen…", box)
         self.edit_credential_button.clicked.connect(self.edit_credential)
-        self.remove_credential_button = QPushButton("Weg&halen", box)
+        self.remove_credential_button = QPushButton("&Weghalen", box)
         self.remove_credential_button.clicked.connect(self.remove_credential)
         row = QHBoxLayout()
         for button in (

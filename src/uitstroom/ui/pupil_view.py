@@ -228,7 +228,7 @@ class PupilView(QWidget):
         self.tabs = side_tabs(page)
         self.tabs.addTab(self._build_gegevens(), "&Gegevens")
         self.tabs.addTab(self._build_route(), "&Route")
-        self.tabs.addTab(self._build_stages(), "&Stages")
+        self.tabs.addTab(self._build_stages(), "S&tages")
         self.tabs.addTab(self._build_timeline(), "T&ijdlijn")
         if self._planning is not None:
             self.checklist = ChecklistTab(self._planning, self._author, self._today, page)
@@ -241,7 +241,7 @@ class PupilView(QWidget):
             for tab in (self.transitieplan, self.paspoort):
                 tab.edited.connect(self._update_dirty)
             self.tabs.addTab(self.transitieplan, "Tra&nsitieplan")
-            self.tabs.addTab(self.paspoort, "Paspoort")
+            self.tabs.addTab(self.paspoort, "&Paspoort")
             self.tabs.addTab(self.consent, "To&estemming")
         if self._nazorg is not None:
             self.nazorg_tab = NazorgTab(self.nazorg_context(), page)
