@@ -1,0 +1,186 @@
+"""Every window and dialog fits a school laptop (the tests run on a 1366x768 screen, see
+tests/conftest.py): the window inside the screen's free area and every button inside the
+window. The PDF preview asked 820x940 and hid Afdrukken, Opslaan and Sluiten below the screen;
+the pupil pane hid Paspoort, Toestemming and Nazorg behind scroll arrows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QRect, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QDialog,
+    QMessageBox,
+    QProgressDialog,
+    QTabBar,
+    QToolButton,
+    QWidget,
+)
+
+from conftest import MBO_DAY, add_student
+from uitstroom.services.database import Database
+from uitstroom.ui.main_window import MainWindow
+from uitstroom.ui.pdf_preview import PdfPreviewDialog
+
+LAPTOP = QRect(0, 0, 1366, 768)
+
+
+def problems_of_fit(window: QWidget) -> list[str]:
+    """What does not fit: the window outside the screen's free area, or a button (outside a
+    scrolling area, which the user can scroll to) outside the window."""
+    area = window.screen().availableGeometry()
+    found = []
+    if not area.contains(window.frameGeometry()):
+        found.append(f"{window.windowTitle()}: {window.frameGeometry()} is not inside {area}")
+    inside = window.rect()
+    for button in window.findChildren(QAbstractButton):
+        if not button.isVisibleTo(window) or isinstance(button.parentWidget(), QTabBar):
+            continue
+        if any(isinstance(a, QAbstractScrollArea) for a in ancestors(button, window)):
+            continue
+        where = QRect(button.mapTo(window, button.rect().topLeft()), button.size())
+        if not inside.contains(where):
+            found.append(f"{window.windowTitle()}: button '{button.text()}' at {where}")
+    return found
+
+
+def ancestors(widget: QWidget, top: QWidget) -> Iterator[QWidget]:
+    parent = widget.parentWidget()
+    while parent is not None and parent is not top:
+        yield parent
+        parent = parent.parentWidget()
+
+
+def test_the_tests_run_on_a_school_laptops_screen(qapp: QApplication) -> None:
+    assert qapp.primaryScreen().geometry() == LAPTOP
+
+
+class Inspector:
+    """Checks every dialog that opens while an action runs, then closes it unanswered."""
+
+    def __init__(self, main: QWidget) -> None:
+        self.main = main
+        self.seen: list[str] = []
+        self.problems: list[str] = []
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self.poll)
+
+    def poll(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget is self.main or not widget.isVisible():
+                continue
+            if not isinstance(widget, QDialog) or isinstance(widget, QProgressDialog):
+                continue
+            self.seen.append(widget.windowTitle() or type(widget).__name__)
+            self.problems += problems_of_fit(widget)
+            if isinstance(widget, QMessageBox) and widget.escapeButton() is None:
+                widget.done(0)
+            else:
+                widget.reject()
+
+
+def run_checked(window: MainWindow, actions: list[QAction]) -> Inspector:
+    inspector = Inspector(window)
+    inspector.timer.start()
+    try:
+        for made in actions:
+            if made.isEnabled() and made.isVisible():
+                made.trigger()
+                QApplication.processEvents()
+    finally:
+        inspector.timer.stop()
+    return inspector
+
+
+def open_first(window: MainWindow) -> None:
+    window.show_cohort_page()
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+
+
+def check_main_window(window: MainWindow) -> None:
+    assert not problems_of_fit(window)
+    # The pupil pane shows all its sections: no scroll arrows, every tab inside the bar.
+    bar = window.detail.tabs.tabBar()
+    arrows = [b for b in bar.findChildren(QToolButton) if b.isVisible()]
+    assert not arrows
+    for index in range(bar.count()):
+        assert bar.rect().contains(bar.tabRect(index)), bar.tabText(index)
+
+
+def test_the_main_window_and_its_dialogs_fit_the_screen(window: MainWindow) -> None:
+    open_first(window)
+    check_main_window(window)
+    inspector = run_checked(
+        window,
+        [
+            window.settings_action,
+            window.users_action,
+            window.templates_action,
+            window.address_book_action,
+            window.outcomes_action,
+            window.backups_action,
+            window.about_action,
+            window.audit_action,
+            window.retention_action,
+            window.server_action,
+            window.leaving_action,
+            window.klas_leaving_action,
+            window.batch_action,
+            window.transitieplan_action,
+            window.paspoort_action,
+        ],
+    )
+    assert len(inspector.seen) >= 10, inspector.seen
+    assert not inspector.problems
+
+
+@pytest.fixture
+def mbo_with_leaver(mbo_window: MainWindow, mbo_database: Database) -> MainWindow:
+    add_student(mbo_database, 6)
+    mbo_window.reload_cohort()
+    return mbo_window
+
+
+def test_the_mbo_window_and_its_dialogs_fit_the_screen(mbo_with_leaver: MainWindow) -> None:
+    window = mbo_with_leaver
+    assert window._today() == MBO_DAY
+    open_first(window)
+    check_main_window(window)
+    inspector = run_checked(
+        window,
+        [
+            window.exit_action,
+            window.exit_list_action,
+            window.exit_figures_action,
+            window.dropout_reasons_action,
+        ],
+    )
+    assert len(inspector.seen) >= 3, inspector.seen
+    assert not inspector.problems
+
+
+def test_the_pdf_preview_shows_its_buttons_on_a_laptop(qtbot, tmp_path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdf = tmp_path / "plan.pdf"
+    canvas = Canvas(str(pdf), pagesize=A4)
+    for page in range(3):
+        canvas.drawString(72, 720, f"Pagina {page + 1}")
+        canvas.showPage()
+    canvas.save()
+    dialog = PdfPreviewDialog(
+        "Transitieplan — voorbeeld", pdf.read_bytes(), "plan.pdf", lambda _p: None, lambda: None
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not problems_of_fit(dialog)
+    for button in (dialog.print_button, dialog.save_button, dialog.close_button):
+        assert button.isVisible()
