@@ -271,11 +271,17 @@ def test_on_postgresql_a_mentor_login_sees_only_their_pupils_rows(
             text("CREATE ROLE kvisser_test LOGIN PASSWORD 'fietsbel-43' IN ROLE uitstroom_readonly")
         )
         connection.commit()
+    # The address is parsed into connection parameters (issue 18), not kept in the URL: ask the
+    # driver's own connection where it went.
+    raw = database.engine.raw_connection()
+    where = raw.driver_connection.info  # type: ignore[union-attr]
+    host, port, dbname = where.host, where.port, where.dbname
+    raw.close()
     try:
         with psycopg.connect(
-            host=url.host,
-            port=url.port,
-            dbname=url.database,
+            host=host,
+            port=port,
+            dbname=dbname,
             user="akramer_test",
             password="fietsbel-42",
         ) as mentor:
@@ -292,7 +298,9 @@ def test_on_postgresql_a_mentor_login_sees_only_their_pupils_rows(
         # A read-only login opens the program: the services show the list and hide the
         # support needs; the server itself refuses any change.
         reading = open_server(
-            url.set(username="kvisser_test", password=None).render_as_string(False),
+            url.set(
+                username="kvisser_test", password=None, host=host, port=port, database=dbname
+            ).render_as_string(False),
             "fietsbel-43",
         )
         try:
@@ -306,9 +314,9 @@ def test_on_postgresql_a_mentor_login_sees_only_their_pupils_rows(
         finally:
             reading.close()
         with psycopg.connect(
-            host=url.host,
-            port=url.port,
-            dbname=url.database,
+            host=host,
+            port=port,
+            dbname=dbname,
             user="kvisser_test",
             password="fietsbel-43",
         ) as reader:
