@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QRect, QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QMessageBox,
     QProgressDialog,
+    QStyleOptionViewItem,
     QTabBar,
     QToolButton,
     QWidget,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from conftest import MBO_DAY, add_student
 from uitstroom.services.database import Database
+from uitstroom.ui.cohort_model import CELL_PADDING
 from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.pdf_preview import PdfPreviewDialog
 
@@ -184,3 +186,60 @@ def test_the_pdf_preview_shows_its_buttons_on_a_laptop(qtbot, tmp_path) -> None:
     assert not problems_of_fit(dialog)
     for button in (dialog.print_button, dialog.save_button, dialog.close_button):
         assert button.isVisible()
+
+
+def shown_cells(window: MainWindow, headers: set[str]) -> list[tuple[int, str, str, str]]:
+    """(column, header, text, text as painted) of these columns' cells, as the table's delegate
+    prepares them for painting."""
+    table = window.table
+    delegate = table.itemDelegate()
+    found = []
+    for column in range(window.proxy.columnCount()):
+        header = window.proxy.headerData(column, Qt.Orientation.Horizontal)
+        if header not in headers:
+            continue
+        for row in range(window.proxy.rowCount()):
+            index = window.proxy.index(row, column)
+            option = QStyleOptionViewItem()
+            option.initFrom(table.viewport())
+            option.rect = table.visualRect(index)
+            delegate.initStyleOption(option, index)
+            found.append((column, header, str(index.data()), option.text))
+    return found
+
+
+def cut_cells(window: MainWindow, headers: set[str]) -> list[str]:
+    """Cells of these columns whose painted text does not fit in their two lines."""
+    metrics = window.table.fontMetrics()
+    lines = metrics.height() + metrics.lineSpacing()
+    flags = int(Qt.TextFlag.TextWordWrap)
+    found = []
+    for column, header, _text, painted in shown_cells(window, headers):
+        width = window.table.columnWidth(column) - CELL_PADDING // 2
+        if metrics.boundingRect(0, 0, width, 1000, flags, painted).height() > lines:
+            found.append(f"{header}: {painted}")
+    return found
+
+
+def test_the_next_step_is_not_cut(window: MainWindow, qtbot) -> None:
+    """'Volgende stap' was cut in every row at 1366x768."""
+    window.show_cohort_page()
+    qtbot.waitUntil(lambda: window.proxy.index(0, 6).data() != "—")
+    header = window.table.horizontalHeader()
+    assert header.length() <= window.table.viewport().width()  # nothing off to the side
+    assert not cut_cells(window, {"Volgende stap", "Naam", "Uitstroomprofiel"})
+    # Only a step too long for two lines (typed at the overleg) is shortened, with its tooltip
+    # whole; the program's own steps show in full.
+    shortened = [
+        text
+        for _column, _header, text, painted in shown_cells(window, {"Volgende stap"})
+        if painted != text
+    ]
+    assert shortened, "the demo cohort has an agreement from the overleg"
+    assert all(text.startswith("Afspraak uit het uitstroomoverleg") for text in shortened)
+
+
+def test_the_mbo_columns_are_not_cut(mbo_window: MainWindow) -> None:
+    """SLB'er and Opleiding were cut too."""
+    mbo_window.show_cohort_page()
+    assert not cut_cells(mbo_window, {"SLB'er", "Opleiding", "Student"})

@@ -24,7 +24,14 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor, QFontMetrics
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from uitstroom.domain.checklist import Status
 from uitstroom.domain.enums import Niveau, Route, SchoolType
@@ -255,7 +262,7 @@ def cohort_columns(
 
     every = {
         "naam": Column(
-            words.name_column, lambda s: s.name, sort_text=lambda s: s.sort_name, chars=26
+            words.name_column, lambda s: s.name, sort_text=lambda s: s.sort_name, chars=22
         ),
         "nummer": Column(
             cap(words.number),
@@ -297,7 +304,7 @@ def cohort_columns(
             lambda s: next_step_text(shown(s)),
             lambda s: _next_due(shown(s)),
             # Two lines of this: the cohort's rows wrap (main_window), most steps fit.
-            chars=34,
+            chars=30,
             stretch=True,
             tooltip=lambda s: None if (st := shown(s)) is None else st.reason,
         ),
@@ -325,10 +332,12 @@ def next_step_text(status: Status | None) -> str:
     if status is None:
         return "—"
     if status.task is not None:
-        return status.task.open_text
-    # The column's header already says it is the next step.
-    reason = status.reason.removeprefix("Volgende stap: ")
-    return reason[:1].upper() + reason[1:]
+        text = status.task.open_text
+    else:
+        # The column's header already says it is the next step.
+        reason = status.reason.removeprefix("Volgende stap: ")
+        text = reason[:1].upper() + reason[1:]
+    return text
 
 
 def _urgency(status: Status | None) -> int:
@@ -573,7 +582,7 @@ def fit_columns(table: QTableView) -> None:
     lines = row_lines(table)
     rows = min(shown.rowCount(), MEASURED_ROWS)
     # Room for the sort arrow beside a header, and for a row's marker icon.
-    arrow = header.fontMetrics().height() + 8
+    arrow = header.fontMetrics().height() + 4
     icon = table.iconSize().width() if table.iconSize().isValid() else metrics.height()
     header.setStretchLastSection(False)
     for n, column in enumerate(model.columns):
@@ -621,6 +630,43 @@ def text_width(metrics: QFontMetrics, text: str, room: int, lines: int) -> int:
     return low
 
 
+class LinesDelegate(QStyledItemDelegate):
+    """Cells of `lines` lines: a text longer than that (a step typed at the overleg can be a
+    paragraph) ends in '…' after its last whole word that fits, instead of being cut off in
+    the middle of a line; the tooltip holds all of it."""
+
+    def __init__(self, lines: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.lines = lines
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        room = option.rect.width() - CELL_PADDING // 2  # type: ignore[attr-defined]
+        option.text = shown_text(option.fontMetrics, option.text, room, self.lines)  # type: ignore[attr-defined]
+
+
+def shown_text(metrics: QFontMetrics, text: str, room: int, lines: int) -> str:
+    """`text` as it fits in `lines` lines `room` pixels wide: whole, or its first words and
+    '…'."""
+    flags = int(Qt.TextFlag.TextWordWrap)
+    height = metrics.height() + (lines - 1) * metrics.lineSpacing()
+
+    def fits(candidate: str) -> bool:
+        return metrics.boundingRect(0, 0, max(room, 1), 10_000, flags, candidate).height() <= height
+
+    if room <= 0 or fits(text):
+        return text
+    words = text.split()
+    low, high = 0, len(words) - 1  # how many words go before the '…'
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(" ".join(words[:middle]) + " …"):
+            low = middle
+        else:
+            high = middle - 1
+    return " ".join(words[:low]) + " …"
+
+
 def record_table(
     model: QAbstractItemModel,
     parent: QWidget | None = None,
@@ -651,6 +697,8 @@ def record_table(
     header = table.horizontalHeader()
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setHighlightSections(False)
+    if lines > 1:
+        table.setItemDelegate(LinesDelegate(lines, table))
     fit_columns(table)
     return table
 

@@ -188,9 +188,20 @@ class MainWindow(QMainWindow):
         self.refresh_timer.setInterval(REFRESH_MS)
         self.refresh_timer.timeout.connect(self.poll_changes)
         self.refresh_timer.start()
-        # As large as the screen allows up to 1440x900: a school laptop (1366x768) gets it all.
+        # As large as the screen allows up to 1600x960: a school laptop (1366x768) gets it all.
         screen = self.screen()
-        self.resize(QSize(1440, 900).boundedTo(screen.availableGeometry().size()))
+        self.resize(QSize(1600, 960).boundedTo(screen.availableGeometry().size()))
+        # The list gets the width its columns need (its next step was cut on a laptop while
+        # the pane had room to spare), the pane the rest but never less than its pages need.
+        table = self.table
+        needed = (
+            table.horizontalHeader().length()
+            + table.verticalScrollBar().sizeHint().width()
+            + 2 * table.frameWidth()
+            + 24  # the list's margins and the splitter's handle
+        )
+        pane = max(self.detail.minimumSizeHint().width(), self.width() - needed)
+        splitter.setSizes([self.width() - pane, pane])
         if settings is not None:
             geometry = settings.value("main_window/geometry")
             if geometry is not None:

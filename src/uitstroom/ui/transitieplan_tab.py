@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -116,7 +117,9 @@ class TransitieplanTab(QWidget):
         box = QGroupBox("Afspraken: wie doet wat, wanneer", content)
         inner = QVBoxLayout(box)
         self.agreement_model = RecordTableModel(self._agreement_columns(), parent=self)
-        self.agreement_table = self._table(self.agreement_model, box, "agreements")
+        self.agreement_table = self._table(
+            self.agreement_model, box, "agreements", fixed=("", "Wanneer")
+        )
         self.agreement_table.activated.connect(lambda _index: self.edit_agreement())
         self._on_delete(self.agreement_table, self.remove_agreement)
         self.add_agreement_button = QPushButton("Toe&voegen…", box)
@@ -138,18 +141,16 @@ class TransitieplanTab(QWidget):
             move.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             move.triggered.connect(lambda _checked=False, s=step: self.move_agreement(s))
             self.agreement_table.addAction(move)
-        self.agreement_table.setMinimumHeight(self.fontMetrics().height() * 16)
+        # Room for five or six agreements of three lines; the tab scrolls, not this list.
+        self.agreement_table.setMinimumHeight(self.fontMetrics().height() * 26)
         inner.addWidget(self.agreement_table)
+        # Two rows of buttons: in one row the pane on a laptop cut off 'Omlaag'.
         inner.addLayout(
             self._row(
-                self.add_agreement_button,
-                self.edit_agreement_button,
-                self.remove_agreement_button,
-                None,
-                self.up_button,
-                self.down_button,
+                self.add_agreement_button, self.edit_agreement_button, self.remove_agreement_button
             )
         )
+        inner.addLayout(self._row(self.up_button, self.down_button))
         layout.addWidget(box)
 
         box = QGroupBox("Contactpersonen", content)
@@ -170,7 +171,7 @@ class TransitieplanTab(QWidget):
             ),
             parent=self,
         )
-        self.contact_table = self._table(self.contact_model, box, "plan_contacts")
+        self.contact_table = self._table(self.contact_model, box, "plan_contacts", fixed=("Rol",))
         self._on_delete(self.contact_table, self.remove_contact)
         self.contact_table.setMinimumHeight(self.fontMetrics().height() * 6)
         self.contact_table.setMaximumHeight(self.fontMetrics().height() * 10)
@@ -214,13 +215,26 @@ class TransitieplanTab(QWidget):
         )
 
     @staticmethod
-    def _table(model: RecordTableModel, parent: QWidget, name: str) -> QTableView:
+    def _table(
+        model: RecordTableModel, parent: QWidget, name: str, fixed: tuple[str, ...] = ()
+    ) -> QTableView:
         table = record_table(model, parent, name, wrap=True)
         table.verticalHeader().setSectionResizeMode(
             table.verticalHeader().ResizeMode.ResizeToContents
         )
         table.setMinimumHeight(table.fontMetrics().height() * 9)
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The pane is narrow and the table does not scroll sideways: the `fixed` columns (a
+        # tick, a date) take what they need, the texts share the rest and wrap. A date was cut to '01-04-2…' and
+        # the contact person was off to the right.
+        header = table.horizontalHeader()
+        for n, column in enumerate(model.columns):
+            header.setSectionResizeMode(
+                n,
+                QHeaderView.ResizeMode.ResizeToContents
+                if column.header in fixed
+                else QHeaderView.ResizeMode.Stretch,
+            )
         return table
 
     @staticmethod
