@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QMessageBox,
     QProgressDialog,
+    QScrollArea,
     QStyleOptionViewItem,
     QTabBar,
     QToolButton,
@@ -243,3 +244,29 @@ def test_the_mbo_columns_are_not_cut(mbo_window: MainWindow) -> None:
     """SLB'er and Opleiding were cut too."""
     mbo_window.show_cohort_page()
     assert not cut_cells(mbo_window, {"SLB'er", "Opleiding", "Student"})
+
+
+def pages_too_wide(window: MainWindow) -> list[str]:
+    """Pages of the pupil pane whose contents are wider than the room the pane gives them, so
+    that a text or a button is cut off at the right (the Paspoort's was, at 1366x768)."""
+    found = []
+    tabs = window.detail.tabs
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        page = tabs.currentWidget()
+        scroll = page if isinstance(page, QScrollArea) else page.findChild(QScrollArea)
+        if scroll is None or scroll.widget() is None:
+            continue
+        needed = scroll.widget().minimumSizeHint().width()
+        if needed > scroll.viewport().width():
+            found.append(f"{tabs.tabText(index)}: {needed} > {scroll.viewport().width()}")
+    return found
+
+
+@pytest.mark.parametrize("mode", ["pro", "mbo"])
+def test_every_page_of_the_pupil_pane_fits_its_width(mode, request, qtbot) -> None:
+    window = request.getfixturevalue("window" if mode == "pro" else "mbo_window")
+    window.show_cohort_page()
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+    qtbot.wait(20)
+    assert not pages_too_wide(window)

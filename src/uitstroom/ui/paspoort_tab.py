@@ -145,7 +145,9 @@ class PaspoortTab(QWidget):
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete.triggered.connect(self.remove_credential)
         self.credential_table.addAction(delete)
-        self.add_credential_button = QPushButton("Diploma of certificaat toe&voegen…", box)
+        # Short, as the stage buttons: the box says what is added, and the pane is narrow.
+        self.add_credential_button = QPushButton("Toe&voegen…", box)
+        self.add_credential_button.setToolTip("Diploma of certificaat toevoegen")
         self.add_credential_button.clicked.connect(self.add_credential)
         self.edit_credential_button = QPushButton("Wij&zigen…", box)
         self.edit_credential_button.clicked.connect(self.edit_credential)

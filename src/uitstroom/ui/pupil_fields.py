@@ -86,8 +86,9 @@ ONDERSTEUNING_FIELDS: tuple[Field, ...] = (
 ARCHIEF_FIELDS: tuple[Field, ...] = (
     CheckField(
         name="archived",
-        label="",
-        text="Gearchiveerd: niet meer in de lijst met actieve leerlingen",
+        label="Archief",
+        # Short: the pane is narrow on a laptop, and a check box's text does not wrap.
+        text="Gearchiveerd (niet in de lijst)",
     ),
 )
 
