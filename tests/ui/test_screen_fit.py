@@ -270,3 +270,13 @@ def test_every_page_of_the_pupil_pane_fits_its_width(mode, request, qtbot) -> No
     window.table.setCurrentIndex(window.proxy.index(0, 0))
     qtbot.wait(20)
     assert not pages_too_wide(window)
+
+
+@pytest.mark.parametrize("mode", ["pro", "mbo"])
+def test_the_cohort_list_does_not_scroll_sideways_with_a_pupil_open(mode, request, qtbot) -> None:
+    """In mbo mode, with a student open, the list's last column was off to the right."""
+    window = request.getfixturevalue("window" if mode == "pro" else "mbo_window")
+    window.show_cohort_page()
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+    qtbot.wait(20)
+    assert window.table.horizontalHeader().length() <= window.table.viewport().width()

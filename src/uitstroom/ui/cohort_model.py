@@ -303,8 +303,11 @@ def cohort_columns(
             "Volgende stap",
             lambda s: next_step_text(shown(s)),
             lambda s: _next_due(shown(s)),
-            # Two lines of this: the cohort's rows wrap (main_window), most steps fit.
-            chars=30,
+            # Two lines of this: the cohort's rows wrap (main_window) and the program's own steps
+            # fit; it stretches into what the pupil pane leaves. The mbo's list has two columns
+            # more: on a laptop a long step ends in '…' (all of it in the tooltip) rather than
+            # the list scrolling sideways.
+            chars=30 if len(words.columns) <= 7 else 21,
             stretch=True,
             tooltip=lambda s: None if (st := shown(s)) is None else st.reason,
         ),

@@ -336,7 +336,9 @@ class ConsentTab(QWidget):
         # Consent on paper: print the form, record the signed one (with its scan).
         self.form_button = QPushButton("Formulier &afdrukken…", self.consent_box)
         self.form_button.clicked.connect(self.print_form)
-        self.signed_button = QPushButton("Geteken&d formulier vastleggen…", self.consent_box)
+        # Short for the narrow pane; the tooltip and the dialog say it in full.
+        self.signed_button = QPushButton("Geteken&d terug…", self.consent_box)
+        self.signed_button.setToolTip("Getekend formulier vastleggen, met de scan")
         self.signed_button.clicked.connect(self.record_signed_form)
         self.consent_table.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons()

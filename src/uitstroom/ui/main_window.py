@@ -168,6 +168,8 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.detail.setMinimumWidth(440)
         self.splitter = splitter
+        self._split_by_hand = False
+        splitter.splitterMoved.connect(lambda *_: setattr(self, "_split_by_hand", True))
         self.setCentralWidget(splitter)
         self._build_actions()
         self._build_menus()
@@ -191,17 +193,7 @@ class MainWindow(QMainWindow):
         # As large as the screen allows up to 1600x960: a school laptop (1366x768) gets it all.
         screen = self.screen()
         self.resize(QSize(1600, 960).boundedTo(screen.availableGeometry().size()))
-        # The list gets the width its columns need (its next step was cut on a laptop while
-        # the pane had room to spare), the pane the rest but never less than its pages need.
-        table = self.table
-        needed = (
-            table.horizontalHeader().length()
-            + table.verticalScrollBar().sizeHint().width()
-            + 2 * table.frameWidth()
-            + 24  # the list's margins and the splitter's handle
-        )
-        pane = max(self.detail.minimumSizeHint().width(), self.width() - needed)
-        splitter.setSizes([self.width() - pane, pane])
+        self._share_width()
         if settings is not None:
             geometry = settings.value("main_window/geometry")
             if geometry is not None:
@@ -210,6 +202,23 @@ class MainWindow(QMainWindow):
             # The start screen filled before the window is first shown (indexed queries; see
             # bench/start.py): never an empty Vandaag first.
             self.today_view.reload()
+
+    def _share_width(self) -> None:
+        """The list gets the width its columns need (its next step was cut on a laptop while
+        the pane had room to spare), the pane the rest but never less than its pages need. Each
+        time the columns are fitted, until the user moves the splitter."""
+        if self._split_by_hand:
+            return
+        table = self.table
+        needed = (
+            table.horizontalHeader().length()
+            + table.verticalScrollBar().sizeHint().width()
+            + 2 * table.frameWidth()
+            + 24  # the list's margins and the splitter's handle
+        )
+        least = self.detail.minimumSizeHint().width() + self.splitter.handleWidth()
+        pane = max(least, self.width() - needed)
+        self.splitter.setSizes([self.width() - pane, pane])
 
     # --- building ------------------------------------------------------------------------
     def _build_left_side(self) -> QWidget:
@@ -658,6 +667,7 @@ class MainWindow(QMainWindow):
             self.model.set_rows(self._services.pupils.summaries())
             self._refresh_planning()
         fit_columns(self.table)
+        self._share_width()
         self._refresh_filters()
         self._reselect_open_pupil()
 
@@ -839,6 +849,7 @@ class MainWindow(QMainWindow):
         if self.today_view is not None:
             self.today_view.set_words(words)
         fit_columns(self.table)
+        self._share_width()
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         # The exitgesprek is the mbo's: pro and vso never see it.
         for made in self.exit_actions:

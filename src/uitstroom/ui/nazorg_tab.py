@@ -217,11 +217,12 @@ class NazorgTab(QWidget):
         self.withdraw_button = QPushButton("Gesprek van vandaag intre&kken…", self.calls_box)
         self.withdraw_button.clicked.connect(self.withdraw_call)
         self.call_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        row = QHBoxLayout()
-        row.addWidget(self.correct_button)
-        row.addWidget(self.withdraw_button)
-        row.addStretch(1)
-        inner.addLayout(row)
+        # One above the other: side by side they made the pane too wide for a laptop.
+        for button in (self.correct_button, self.withdraw_button):
+            row = QHBoxLayout()
+            row.addWidget(button)
+            row.addStretch(1)
+            inner.addLayout(row)
         inner.addWidget(self.call_table)
         layout.addWidget(self.calls_box)
 

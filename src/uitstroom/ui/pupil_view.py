@@ -330,6 +330,9 @@ class PupilView(QWidget):
         box = QGroupBox("Route na school", content)
         self._route_form = Form(ROUTE_FIELDS, box)
         self._route_form.edited.connect(self._on_route_edited)
+        # As for a pupil without a route: the details of every route at once made the page,
+        # and so the pane, wider than any pupil needs.
+        self._show_route_details(Route.ONBEKEND)
         QVBoxLayout(box).addWidget(self._route_form)
         layout.addWidget(box)
         history_box = QGroupBox("Routewijzigingen", content)
@@ -418,6 +421,7 @@ class PupilView(QWidget):
             "Sla de nieuwe leerling eerst op; daarna kunt u notities maken.", page
         )
         self.timeline_placeholder.setStyleSheet("QLabel { color: #555; }")
+        self.timeline_placeholder.setWordWrap(True)
         layout.addWidget(self.timeline_placeholder)
         layout.addWidget(self.note_edit)
         layout.addLayout(row)

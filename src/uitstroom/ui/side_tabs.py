@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QStyle, QStyleOptionTab, QStylePainter, QTabBar, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QScrollArea,
+    QStyle,
+    QStyleOptionTab,
+    QStylePainter,
+    QTabBar,
+    QTabWidget,
+    QWidget,
+)
 
 
 class SideTabBar(QTabBar):
@@ -27,8 +35,34 @@ class SideTabBar(QTabBar):
             painter.drawControl(QStyle.ControlElement.CE_TabBarTabLabel, option)
 
 
+class SideTabs(QTabWidget):
+    """Its least width holds the contents of every page that scrolls, not only the scroll
+    area's own: the pane beside the cohort list never gets so narrow that a page is cut off
+    at the right (the Paspoort and Gegevens pages were, in mbo mode on a laptop)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        pages = [self.widget(index) for index in range(self.count())]
+        # Qt's hint is the widest page's own least width plus the bar and the frames.
+        widest = max((page.minimumSizeHint().width() for page in pages), default=0)
+        needed = widest
+        for page in pages:
+            scroll = page if isinstance(page, QScrollArea) else page.findChild(QScrollArea)
+            if scroll is None or scroll.widget() is None:
+                continue
+            inside = (
+                scroll.widget().minimumSizeHint().width()
+                + scroll.verticalScrollBar().sizeHint().width()
+                + 2 * scroll.frameWidth()
+            )
+            around = page.minimumSizeHint().width() - scroll.minimumSizeHint().width()
+            needed = max(needed, inside + around)
+        hint.setWidth(hint.width() + needed - widest)
+        return hint
+
+
 def side_tabs(parent: QWidget | None = None) -> QTabWidget:
-    tabs = QTabWidget(parent)
+    tabs = SideTabs(parent)
     tabs.setTabBar(SideTabBar(tabs))
     tabs.setTabPosition(QTabWidget.TabPosition.West)
     return tabs
