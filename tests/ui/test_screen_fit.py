@@ -193,7 +193,6 @@ def shown_cells(window: MainWindow, headers: set[str]) -> list[tuple[int, str, s
     """(column, header, text, text as painted) of these columns' cells, as the table's delegate
     prepares them for painting."""
     table = window.table
-    delegate = table.itemDelegate()
     found = []
     for column in range(window.proxy.columnCount()):
         header = window.proxy.headerData(column, Qt.Orientation.Horizontal)
@@ -204,7 +203,7 @@ def shown_cells(window: MainWindow, headers: set[str]) -> list[tuple[int, str, s
             option = QStyleOptionViewItem()
             option.initFrom(table.viewport())
             option.rect = table.visualRect(index)
-            delegate.initStyleOption(option, index)
+            table.itemDelegateForIndex(index).initStyleOption(option, index)
             found.append((column, header, str(index.data()), option.text))
     return found
 

@@ -575,10 +575,7 @@ def fit_columns(table: QTableView) -> None:
     column's own width wraps there instead of widening it. The stretching column takes what is
     left, but never less than its own width: the table scrolls sideways before it cuts."""
     shown = table.model()
-    model = shown
-    while isinstance(model, QSortFilterProxyModel):
-        model = model.sourceModel()
-    assert isinstance(model, RecordTableModel)
+    model = records_of(table)
     header = table.horizontalHeader()
     metrics = table.fontMetrics()
     char = metrics.averageCharWidth()
@@ -602,6 +599,15 @@ def fit_columns(table: QTableView) -> None:
 
 
 CELL_PADDING = 16
+
+
+def records_of(table: QTableView) -> RecordTableModel:
+    """The record model under a table's sorting and filtering proxies."""
+    model = table.model()
+    while isinstance(model, QSortFilterProxyModel):
+        model = model.sourceModel()
+    assert isinstance(model, RecordTableModel)
+    return model
 
 
 def row_lines(table: QTableView) -> int:
@@ -657,7 +663,9 @@ def shown_text(metrics: QFontMetrics, text: str, room: int, lines: int) -> str:
     def fits(candidate: str) -> bool:
         return metrics.boundingRect(0, 0, max(room, 1), 10_000, flags, candidate).height() <= height
 
-    if room <= 0 or fits(text):
+    # Most cells fit on one line: no wrapping measured for them (a keystroke in the search
+    # repaints every visible cell).
+    if room <= 0 or metrics.horizontalAdvance(text) <= room or fits(text):
         return text
     words = text.split()
     low, high = 0, len(words) - 1  # how many words go before the '…'
@@ -701,7 +709,12 @@ def record_table(
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setHighlightSections(False)
     if lines > 1:
-        table.setItemDelegate(LinesDelegate(lines, table))
+        # Only a stretching column can hold more than its lines: fit_columns widens the others
+        # to their texts. Python in every cell's painting costs a search keystroke time.
+        delegate = LinesDelegate(lines, table)
+        for n, column in enumerate(records_of(table).columns):
+            if column.stretch:
+                table.setItemDelegateForColumn(n, delegate)
     fit_columns(table)
     return table
 
