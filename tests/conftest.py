@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 
 # Before anything imports Qt: widgets render off screen, in CI and on a laptop alike, on the
 # screen of a school laptop (1366x768) instead of the offscreen default of 800x600, so that a
@@ -13,6 +14,10 @@ os.environ["QT_QPA_PLATFORM"] = (
     if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen"
     else os.environ["QT_QPA_PLATFORM"]
 )
+
+# The installed program's log (uitstroom.logbook) goes to a folder of the test run, never into
+# the user's own log folder; subprocesses (`python -m uitstroom`) inherit it.
+os.environ["UITSTROOM_LOG_DIR"] = tempfile.mkdtemp(prefix="uitstroom-test-log-")
 
 from collections.abc import Iterator
 from datetime import date

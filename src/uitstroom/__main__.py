@@ -5,7 +5,21 @@ from __future__ import annotations
 import sys
 
 
+def _show_in_window(error: BaseException) -> bool:
+    if "PySide6.QtWidgets" not in sys.modules:  # a command without a window
+        return False
+    from uitstroom.ui.crash_dialog import show_crash
+
+    return show_crash(error)
+
+
 def main() -> int:
+    from uitstroom.logbook import catch_unexpected, start_log
+
+    # The installed program keeps a log and shows an unexpected error instead of vanishing;
+    # the window shows it calmly, the command line logs it and prints Python's own report.
+    start_log()
+    catch_unexpected(_show_in_window)
     from uitstroom.cli import main as cli_main
 
     return cli_main(sys.argv[1:])

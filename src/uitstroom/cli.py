@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -158,6 +159,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
+    # The command's name only: its arguments can name a pupil or a klas (uitstroom.logbook).
+    logging.getLogger("uitstroom").info("opdracht: %s", args.command or "venster")
     if args.self_test:
         from uitstroom.selftest import run_self_test
 

@@ -18,8 +18,10 @@ def passphrase_file() -> Path:
     return path
 
 
-def run(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+def run(
+    *args: str, env_db: Path | None = None, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(extra_env or {})}
     env.pop("UITSTROOM_DB", None)
     # Scripts give the passphrase in a file; the developer's real keychain is never touched.
     env["UITSTROOM_PASSPHRASE_FILE"] = str(passphrase_file())
