@@ -20,6 +20,8 @@ FORBIDDEN_THIRD_PARTY = {
     "documents": {"PySide6", "sqlalchemy"},
     "services": {"PySide6"},
 }
+# domain/ is standard library only, except pure date arithmetic (no I/O, no state).
+DOMAIN_THIRD_PARTY = {"dateutil"}
 OUR_PACKAGES = {"ui", "services", "storage", "documents", "domain", "app", "cli"}
 
 
@@ -45,7 +47,7 @@ def violations(layer: str) -> list[str]:
             elif top == "uitstroom" and rest and layer == "domain":
                 bad.append(f"{where} imports uitstroom.{rest[0]}")
             elif layer == "domain" and top not in ("uitstroom", "__future__"):
-                if top not in sys.stdlib_module_names:
+                if top not in sys.stdlib_module_names and top not in DOMAIN_THIRD_PARTY:
                     bad.append(f"{where} imports {top} (domain/ is standard library only)")
             elif top in FORBIDDEN_THIRD_PARTY.get(layer, ()):
                 bad.append(f"{where} imports {top}")

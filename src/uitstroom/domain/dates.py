@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
@@ -30,3 +32,10 @@ SHORT_WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 def dutch_date_with_weekday(day: date | None) -> str:
     """'do 1 april 2027': on paper a date says which day it is, so a Saturday shows."""
     return "" if day is None else f"{SHORT_WEEKDAYS[day.weekday()]} {dutch_date(day)}"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it has no such day
+    (31 August + 3 months = 30 November; 29 February + 12 months = 28 February)."""
+    later: date = day + relativedelta(months=months)
+    return later

@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from uitstroom.domain.dates import add_months
 from uitstroom.domain.enums import (
     ContractSoort,
     Instrument,
@@ -94,14 +94,6 @@ STATUS_OF_DESTINATION = {
     Destination.GEEN: CallStatus.GEEN,
     Destination.ONBEKEND: CallStatus.ONBEKEND,
 }
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the month's last day when it has no such day
-    (31 August + 3 months = 30 November; 29 February + 12 months = 28 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

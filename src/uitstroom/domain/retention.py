@@ -7,11 +7,11 @@ two years (mbo: one year in current practice), so nothing is due before nazorg h
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from uitstroom.domain.dates import add_months
 from uitstroom.domain.enums import LabelledEnum, SchoolType
 from uitstroom.domain.schoolyear import SchoolYear
 
@@ -43,13 +43,6 @@ MAX_MONTHS = 120
 # Months of nazorg after the school year in which the pupil leaves (Wet van school naar
 # duurzaam werk: pro and vso two years; mbo nazorg runs up to one year).
 NAZORG_MONTHS: dict[SchoolType, int] = {SchoolType.PRO: 24, SchoolType.VSO: 24, SchoolType.MBO: 12}
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; 31 August + 1 month is 30 September."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def nazorg_end(cohort_label: str, school_type: SchoolType) -> date | None:
