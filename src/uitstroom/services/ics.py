@@ -9,12 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import cast
 
 from uitstroom.domain.calendar import Anchor, SchoolCalendar
-
-if TYPE_CHECKING:
-    from icalendar import Event
 
 PRODID = "-//Uitstroom//Uitstroom//NL"
 
@@ -43,44 +40,52 @@ SCHOOL_DEADLINES = (
 )
 
 
+@dataclass(frozen=True)
+class AllDayEvent:
+    """One all-day event that does not block the day; `uid` is stable so a re-export updates."""
+
+    uid: str
+    summary: str
+    day: date
+
+
+def ics_file(name: str, events: Iterable[AllDayEvent], stamp: datetime) -> bytes:
+    """The one place an .ics file is made: a named calendar of all-day events."""
+    # icalendar on first use: the start screen never writes a calendar.
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for item in events:
+        event = Event()
+        event.add("uid", f"{item.uid}@uitstroom")
+        event.add("dtstamp", stamp)
+        event.add("summary", item.summary)
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return cast(bytes, calendar.to_ical())
+
+
 def build_ics(
     school_calendar: SchoolCalendar,
     tasks: Iterable[CalendarTask],
     name: str,
     stamp: datetime,
 ) -> bytes:
-    # icalendar on first use: the start screen never writes a calendar.
-    from icalendar import Calendar
-
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    for anchor, summary in SCHOOL_DEADLINES:
-        day = school_calendar.anchor_date(anchor)
-        calendar.add_component(
-            _all_day(
-                f"deadline-{anchor.value}-{school_calendar.year.label}@uitstroom",
-                summary,
-                day,
-                stamp,
-            )
+    """The school year's fixed deadlines and the open tasks of pupils."""
+    deadlines = [
+        AllDayEvent(
+            f"deadline-{anchor.value}-{school_calendar.year.label}",
+            summary,
+            school_calendar.anchor_date(anchor),
         )
-    for task in tasks:
-        calendar.add_component(
-            _all_day(f"{task.uid}@uitstroom", f"{task.pupil_label}: {task.title}", task.due, stamp)
-        )
-    return calendar.to_ical()
-
-
-def _all_day(uid: str, summary: str, day: date, stamp: datetime) -> Event:
-    from icalendar import Event
-
-    event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", stamp)
-    event.add("summary", summary)
-    event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))
-    event.add("transp", "TRANSPARENT")
-    return event
+        for anchor, summary in SCHOOL_DEADLINES
+    ]
+    chores = [
+        AllDayEvent(task.uid, f"{task.pupil_label}: {task.title}", task.due) for task in tasks
+    ]
+    return ics_file(name, deadlines + chores, stamp)

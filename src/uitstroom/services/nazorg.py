@@ -109,7 +109,7 @@ from uitstroom.services.errors import (
 )
 from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import HandoverService
-from uitstroom.services.ics import PRODID, pupil_label
+from uitstroom.services.ics import AllDayEvent, ics_file, pupil_label
 from uitstroom.services.planning import current_labels
 from uitstroom.services.speed import collector_paused
 from uitstroom.services.spreadsheet import Sheet, write_xlsx
@@ -863,26 +863,16 @@ class NazorgService(Service):
                 .where(*where)
                 .order_by(_MOMENTS.c.due, _MOMENTS.c.id)
             ).all()
-        from icalendar import Calendar, Event
-
-        stamp = self._clock()
-        calendar = Calendar()
-        calendar.add("prodid", PRODID)
-        calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", "Nazorg" + (f" {mentor}" if mentor else ""))
-        for moment_id, months, due, roepnaam, achternaam, klas in rows:
-            event = Event()
-            event.add("uid", f"nazorg-{moment_id}@uitstroom")
-            event.add("dtstamp", stamp)
-            event.add(
-                "summary",
-                f"{pupil_label(roepnaam, achternaam, klas)}: nazorggesprek na {counted(months, 'maand', 'maanden')}",
+        events = [
+            AllDayEvent(
+                f"nazorg-{moment_id}",
+                f"{pupil_label(roepnaam, achternaam, klas)}: nazorggesprek na "
+                + counted(months, "maand", "maanden"),
+                due,
             )
-            event.add("dtstart", due)
-            event.add("dtend", due + timedelta(days=1))
-            event.add("transp", "TRANSPARENT")
-            calendar.add_component(event)
-        return cast(bytes, calendar.to_ical())
+            for moment_id, months, due, roepnaam, achternaam, klas in rows
+        ]
+        return ics_file("Nazorg" + (f" {mentor}" if mentor else ""), events, self._clock())
 
 
 # --- rules the service adds ----------------------------------------------------------------
