@@ -14,6 +14,10 @@ ALLOWED = {
     "storage": {"domain"},
     "documents": {"domain"},
     "services": {"domain", "storage", "documents"},
+    # The window reaches storage and documents through services; domain words and rules it may
+    # use directly (enums, labels, dates).
+    "ui": {"services", "domain"},
+    "commands": {"services", "domain"},
 }
 FORBIDDEN_THIRD_PARTY = {
     "storage": {"PySide6", "reportlab"},
@@ -22,7 +26,7 @@ FORBIDDEN_THIRD_PARTY = {
 }
 # domain/ is standard library only, except pure date arithmetic (no I/O, no state).
 DOMAIN_THIRD_PARTY = {"dateutil"}
-OUR_PACKAGES = {"ui", "services", "storage", "documents", "domain", "app", "cli"}
+OUR_PACKAGES = {"ui", "commands", "services", "storage", "documents", "domain", "app", "cli"}
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:
@@ -33,6 +37,21 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.append((node.lineno, node.module))
     return found
+
+
+# Arrows that point the wrong way today, each waiting for the change named beside it. A fixed
+# one must leave this list (test_known_exceptions_still_exist).
+KNOWN_EXCEPTIONS = {
+    # ui/ reads the key file and the migration state itself; a service for the lock screen and the
+    # About box (h16w's controllers, issue 16) takes these over.
+    "uitstroom/ui/about_dialog.py imports uitstroom.storage",
+    "uitstroom/ui/lock.py imports uitstroom.storage",
+    "uitstroom/ui/unlock.py imports uitstroom.storage",
+    # The document renderers are called from the window; services/documents.py make() (h16p,
+    # issue 16) becomes the only way in.
+    "uitstroom/ui/exit_summary.py imports uitstroom.documents",
+    "uitstroom/ui/unlock.py imports uitstroom.documents",
+}
 
 
 def violations(layer: str) -> list[str]:
@@ -54,9 +73,61 @@ def violations(layer: str) -> list[str]:
     return bad
 
 
+def without_known(found: list[str]) -> list[str]:
+    return [v for v in found if _unnumbered(v) not in KNOWN_EXCEPTIONS]
+
+
+def _unnumbered(violation: str) -> str:
+    where, what = violation.split(" ", 1)
+    return f"{where.rsplit(':', 1)[0]} {what}"
+
+
 @pytest.mark.parametrize("layer", sorted(ALLOWED))
 def test_imports_point_one_way(layer: str) -> None:
-    assert violations(layer) == []
+    assert without_known(violations(layer)) == []
+
+
+def test_known_exceptions_still_exist() -> None:
+    found = {_unnumbered(v) for layer in ALLOWED for v in violations(layer)}
+    assert KNOWN_EXCEPTIONS - found == set(), "fixed: take it off KNOWN_EXCEPTIONS"
+
+
+def private_imports(root: Path) -> list[str]:
+    """`from uitstroom.x import _y`: a module leaning on another module's insides."""
+    bad = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("uitstroom"):
+                bad += [
+                    f"{path.relative_to(root.parent)} imports {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                ]
+    return bad
+
+
+# services/handover.py is being taken apart by subject (issue 16, h16p and h16s); its helpers
+# get public names in that split.
+KNOWN_PRIVATE_IMPORTS = {
+    "uitstroom/services/consent_forms.py imports uitstroom.services.handover._consents",
+    "uitstroom/services/consent_forms.py imports uitstroom.services.handover._load_pupil",
+    "uitstroom/services/consent_forms.py imports uitstroom.services.handover._organisation_name",
+    "uitstroom/services/consent_forms.py imports uitstroom.services.handover._pupil_header",
+    "uitstroom/services/overleg.py imports uitstroom.services.handover._consents",
+}
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    found = set(private_imports(SRC))
+    assert found - KNOWN_PRIVATE_IMPORTS == set()
+    assert KNOWN_PRIVATE_IMPORTS - found == set(), "fixed: take it off KNOWN_PRIVATE_IMPORTS"
+
+
+def test_the_check_catches_a_private_import(tmp_path: Path) -> None:
+    fake = tmp_path / "uitstroom"
+    fake.mkdir()
+    (fake / "a.py").write_text("from uitstroom.b import _helper, public, __version__\n")
+    assert private_imports(fake) == ["uitstroom/a.py imports uitstroom.b._helper"]
 
 
 def test_the_check_catches_a_wrong_arrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import importlib
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -15,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from uitstroom import APP_NAME, __version__
 from uitstroom import commands as command_modules
-from uitstroom.commands import Handler
+from uitstroom.commands import Handler, ask_passphrase
 from uitstroom.domain.plural import counted
 from uitstroom.paths import (
     DB_ENV,
@@ -26,7 +24,6 @@ from uitstroom.paths import (
     default_database,
 )
 from uitstroom.services.errors import ServiceError, Unopenable
-from uitstroom.services.files import read_error_message  # standard library only
 
 if TYPE_CHECKING:
     from uitstroom.domain.actor import Actor
@@ -243,39 +240,6 @@ def _who_is_working(db: Database) -> Actor | None:
     return working.actor
 
 
-def _passphrase_from_file() -> str | None:
-    from uitstroom.services.database import DatabaseOpenError
-
-    name = os.environ.get(PASSPHRASE_ENV)
-    if not name:
-        return None
-    try:
-        return Path(name).read_text(encoding="utf-8").rstrip("\r\n")
-    except OSError as exc:
-        raise DatabaseOpenError(
-            f"Het wachtwoordbestand uit {PASSPHRASE_ENV} kan niet worden gelezen: "
-            f"{read_error_message(Path(name), exc)}"
-        ) from None
-
-
-def _ask_passphrase(new: bool) -> str:
-    """From UITSTROOM_PASSPHRASE_FILE; else typed at the terminal; never prompts in a script."""
-    from uitstroom.services.database import DatabaseOpenError
-
-    from_file = _passphrase_from_file()
-    if from_file is not None:
-        return from_file
-    if not sys.stdin.isatty():
-        raise DatabaseOpenError(
-            f"Er is een herstelwachtwoord nodig. Zet het in een bestand en noem dat bestand in "
-            f"de omgevingsvariabele {PASSPHRASE_ENV}."
-        )
-    first = getpass.getpass("Herstelwachtwoord: ")
-    if new and getpass.getpass("Nog een keer: ") != first:
-        raise DatabaseOpenError("De twee wachtwoorden zijn niet gelijk. Probeer het opnieuw.")
-    return first
-
-
 def open_headless(database: str) -> Database:
     """Open for a command: the keychain first, then the passphrase (file or terminal). A database
     made here takes that passphrase as its recovery passphrase."""
@@ -289,14 +253,14 @@ def open_headless(database: str) -> Database:
     vault.finish_interrupted_conversion(path)
     state = vault.state_of(path)
     if state is vault.DatabaseState.NEW:
-        key = vault.set_up(path, _ask_passphrase(new=True))
+        key = vault.set_up(path, ask_passphrase(new=True))
     elif state is vault.DatabaseState.PLAINTEXT:
-        key = vault.encrypt_in_place(path, _ask_passphrase(new=True))
+        key = vault.encrypt_in_place(path, ask_passphrase(new=True))
     else:
         try:
             key = vault.unlock(path)
         except vault.PassphraseRequired:
-            key = vault.unlock(path, _ask_passphrase(new=False))
+            key = vault.unlock(path, ask_passphrase(new=False))
     # Every page checked before a command reads or writes: no command reports success on a
     # damaged file (about 4 ms per MB; the window does this in the background instead).
     return open_database(path, key, backup_dir_for(str(path)), verify=True)
@@ -337,7 +301,7 @@ def _restore_without_opening(path: Path, source: Path | None, out: TextIO) -> in
         try:
             result = recover(path, backup_dir, source=source)
         except PassphraseNeeded:
-            result = recover(path, backup_dir, _ask_passphrase(new=False), source=source)
+            result = recover(path, backup_dir, ask_passphrase(new=False), source=source)
     except ServiceError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return EXIT_REFUSED

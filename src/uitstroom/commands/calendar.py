@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler
+from uitstroom.commands import Handler, iso_date_type
 
 if TYPE_CHECKING:
     from uitstroom.domain.attention import AttentionItem
@@ -26,7 +26,7 @@ def register(commands: Any) -> dict[str, Handler]:
     attention.add_argument(
         "--date",
         metavar="JJJJ-MM-DD",
-        type=_iso_date,
+        type=iso_date_type("2027-03-20"),
         help="kijk op deze datum (standaard vandaag)",
     )
     attention.add_argument("--json", action="store_true", help="uitvoer als JSON (UTF-8)")
@@ -43,15 +43,6 @@ def register(commands: Any) -> dict[str, Handler]:
 def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mentor", metavar="MENTOR", help="alleen de leerlingen van deze mentor")
     parser.add_argument("--klas", metavar="KLAS", help="alleen de leerlingen van deze klas")
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is geen datum. Schrijf hem als JJJJ-MM-DD, bijvoorbeeld 2027-03-20."
-        ) from None
 
 
 def item_json(item: AttentionItem) -> dict[str, Any]:

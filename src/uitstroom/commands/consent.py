@@ -50,7 +50,7 @@ def register(commands: Any) -> dict[str, Handler]:
 
 
 def _form(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    from uitstroom.services.audit import current_actor
+    from uitstroom.services.access import current_actor
     from uitstroom.services.consent_forms import ConsentFormService
     from uitstroom.services.handover import HandoverService
     from uitstroom.services.pupils import PupilService

@@ -62,7 +62,7 @@ def register(commands: Any) -> dict[str, Handler]:
 
 def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.domain.handover import DocumentKind, Receiver
-    from uitstroom.services.audit import current_actor
+    from uitstroom.services.access import current_actor
     from uitstroom.services.files import FileWriteError, write_error_message
     from uitstroom.services.handover import HandoverService
     from uitstroom.services.pupils import PupilService

@@ -62,7 +62,7 @@ def problem_line(problem: ImportProblem) -> str:
 
 
 def _exit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    from uitstroom.services.audit import current_actor
+    from uitstroom.services.access import current_actor
     from uitstroom.services.backups import import_backup
     from uitstroom.services.exit import ExitService
 

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler
+from uitstroom.commands import Handler, iso_date_type
 from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ValidationError
 
@@ -20,15 +20,6 @@ if TYPE_CHECKING:
     from uitstroom.services.database import Database
 
 EXIT_OK = 0
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is geen datum. Schrijf hem als JJJJ-MM-DD, bijvoorbeeld 2027-10-09."
-        ) from None
 
 
 def register(commands: Any) -> dict[str, Handler]:
@@ -47,7 +38,7 @@ def register(commands: Any) -> dict[str, Handler]:
     agenda.add_argument(
         "--date",
         metavar="JJJJ-MM-DD",
-        type=_iso_date,
+        type=iso_date_type("2027-10-09"),
         help="kijk op deze datum (standaard vandaag)",
     )
     agenda.add_argument(
@@ -80,7 +71,7 @@ def register(commands: Any) -> dict[str, Handler]:
     outcomes.add_argument(
         "--date",
         metavar="JJJJ-MM-DD",
-        type=_iso_date,
+        type=iso_date_type("2027-10-09"),
         help="de cijfers zoals ze op deze datum waren (standaard vandaag)",
     )
     exits = report_commands.add_parser(
@@ -150,7 +141,7 @@ def _nazorg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 def _report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.domain.schoolyear import SchoolYear
-    from uitstroom.services.audit import current_actor
+    from uitstroom.services.access import current_actor
     from uitstroom.services.nazorg import NazorgService
 
     if args.report_command == "exits":
@@ -173,7 +164,7 @@ def _report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 def _report_exits(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.domain.schoolyear import SchoolYear
-    from uitstroom.services.audit import current_actor
+    from uitstroom.services.access import current_actor
     from uitstroom.services.exit import ExitService
 
     try:

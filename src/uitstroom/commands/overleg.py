@@ -8,8 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler
-from uitstroom.commands.nazorg import _iso_date
+from uitstroom.commands import Handler, iso_date_type
 from uitstroom.domain.overleg import NO_CONSENT
 from uitstroom.services.errors import NotFoundError
 
@@ -45,7 +44,7 @@ def register(commands: Any) -> dict[str, Handler]:
         sub.add_argument(
             "--date",
             metavar="JJJJ-MM-DD",
-            type=_iso_date,
+            type=iso_date_type("2027-10-09"),
             required=name == "verslag",
             help="de datum van het overleg" + (" (standaard: geen)" if name != "verslag" else ""),
         )
@@ -54,7 +53,7 @@ def register(commands: Any) -> dict[str, Handler]:
 
 
 def _overleg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    from uitstroom.services.audit import current_actor
+    from uitstroom.services.access import current_actor
     from uitstroom.services.overleg import OverlegService
 
     service = OverlegService(db.sessions, actor=db.actor)

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler
+from uitstroom.commands import Handler, iso_date_type
 from uitstroom.services.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def register(commands: Any) -> dict[str, Handler]:
     purge.add_argument(
         "--date",
         metavar="JJJJ-MM-DD",
-        type=_iso_date,
+        type=iso_date_type("2026-08-01"),
         help="kijk op deze datum (standaard vandaag; een latere datum alleen met --preview)",
     )
     purge.add_argument(
@@ -68,15 +68,6 @@ def register(commands: Any) -> dict[str, Handler]:
     erase.add_argument("--pupil", metavar="LEERLINGNUMMER", required=True)
     erase.add_argument("--yes", action="store_true", help="bevestig dat de leerling weg mag")
     return {"audit": _audit, "purge": _purge, "inzage": _inzage, "wis": _erase}
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is geen datum. Schrijf hem als JJJJ-MM-DD, bijvoorbeeld 2026-08-01."
-        ) from None
 
 
 def _actor(db: Database) -> str:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler
+from uitstroom.commands import Handler, ask_passphrase
 from uitstroom.domain.plural import counted
 
 if TYPE_CHECKING:
@@ -151,13 +151,12 @@ def _upload(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _download(args: argparse.Namespace, out: TextIO) -> int:
-    from uitstroom.cli import _ask_passphrase
     from uitstroom.services.connection import ServerAddress
     from uitstroom.services.server import download
 
     source = ServerAddress.from_url(args.url)
     target = args.file.expanduser().resolve()
-    passphrase = _ask_passphrase(new=True)
+    passphrase = ask_passphrase(new=True)
     print(
         f"Kopiëren van {source.description} naar het nieuwe bestand {target} (bij een fout of "
         "Ctrl-C wordt het bestand weer verwijderd).",

@@ -13,9 +13,10 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from uitstroom.domain.actor import Actor, Role, coordinator, same_name
-from uitstroom.services.audit import current_actor
+from uitstroom.services.convert import settings_from_row
 from uitstroom.services.errors import GONE, NotAllowed, NotFoundError
-from uitstroom.storage.models import PupilRow
+from uitstroom.services.identity import author_name
+from uitstroom.storage.models import PupilRow, SchoolSettingsRow
 
 READ_ONLY = (
     "U mag in Uitstroom alleen kijken (rol: alleen lezen). Vraag de coördinator als u iets "
@@ -24,6 +25,11 @@ READ_ONLY = (
 COORDINATOR_ONLY = (
     "Dit mag alleen de coördinator doen. Vraag de coördinator van uw school om het te doen."
 )
+
+
+def current_actor(session: Session) -> str:
+    """The coordinator's name from the school settings, else the login."""
+    return author_name(settings_from_row(session.get(SchoolSettingsRow, 1)))
 
 
 def not_your_pupil(actor: Actor) -> str:

@@ -32,18 +32,13 @@ from uitstroom.domain.audit import (
     verify_chain,
     view_is_new,
 )
-from uitstroom.services.convert import settings_from_row
-from uitstroom.services.identity import author_name, os_login
-from uitstroom.storage.models import AuditEventRow, ChangeMarkerRow, SchoolSettingsRow
+from uitstroom.services.access import current_actor, require_coordinator
+from uitstroom.services.identity import os_login
+from uitstroom.storage.models import AuditEventRow, ChangeMarkerRow
 
 # The triggers of migration 0002 that make the table append-only.
 _GUARDS = ("audit_event_no_update", "audit_event_no_delete")
 _ACTIONS = {action.value: action for action in AuditAction}
-
-
-def current_actor(session: Session) -> str:
-    """The coordinator's name from the school settings, else the login."""
-    return author_name(settings_from_row(session.get(SchoolSettingsRow, 1)))
 
 
 def append(
@@ -258,9 +253,6 @@ class AuditService:
         self._anchors = anchors
 
     def _allowed(self) -> None:
-        # access imports this module: imported here.
-        from uitstroom.services.access import require_coordinator
-
         require_coordinator(self._actor)
 
     def entries(self, newest_first: bool = True) -> list[AuditEntry]:

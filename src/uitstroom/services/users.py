@@ -18,8 +18,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from uitstroom.domain.actor import Actor, Role, User, coordinator, user_problems
 from uitstroom.domain.audit import AuditAction
-from uitstroom.services.access import author_of, require_coordinator
-from uitstroom.services.audit import append, current_actor, os_login
+from uitstroom.services.access import author_of, current_actor, require_coordinator
+from uitstroom.services.audit import append, os_login
 from uitstroom.services.base import Clock
 from uitstroom.services.convert import enum_or
 from uitstroom.services.errors import ConflictError, ValidationError
