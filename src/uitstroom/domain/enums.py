@@ -11,7 +11,8 @@ class LabelledEnum(StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> LabelledEnum:
+    def __new__(cls, value: str, label: str = "") -> LabelledEnum:
+        # label has a default only so that a lookup by value, Kind("pro"), type-checks.
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
