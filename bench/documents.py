@@ -72,7 +72,7 @@ def _times(service: HandoverService, pupil_id: int, target: Path, runs: int) -> 
 
 def print_figures() -> None:
     """Measured in a child process: a clean peak memory."""
-    from bench.__main__ import budget
+    from bench.measure import budget
 
     result = subprocess.run(
         [sys.executable, "-m", "bench.documents", "--child"],

@@ -207,7 +207,7 @@ def measure(runs: int) -> ExitFiguresBench:
 
 
 def print_figures(runs: int) -> None:
-    from bench.__main__ import budget
+    from bench.measure import budget
 
     figures = measure(runs)
     print(

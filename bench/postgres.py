@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.__main__ import budget, gui_figures
 from bench.data import cohort_database
+from bench.measure import budget, gui_figures
 from uitstroom.services.database import Database, open_database
 from uitstroom.services.pupils import PupilService
 from uitstroom.services.server import upload

@@ -103,7 +103,7 @@ def _ticks(
 
 
 def print_figures(count: int, runs: int) -> None:
-    from bench.__main__ import budget
+    from bench.measure import budget
 
     figures = measure(count, runs)
     print(
