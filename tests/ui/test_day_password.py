@@ -54,7 +54,7 @@ def test_wrong_tries_wait_and_a_right_one_resets_the_count(db: Database) -> None
 
 
 def test_the_lock_screen_asks_the_dagwachtwoord_once_it_is_set(qtbot, window) -> None:
-    database = window._services.database
+    database = window.services.database
     vault.set_day_password(database.path, database.key, DAY)
     window.window_lock.lock()
     panel = window.window_lock.panel
@@ -67,7 +67,7 @@ def test_the_lock_screen_asks_the_dagwachtwoord_once_it_is_set(qtbot, window) ->
 
 
 def test_forgotten_dagwachtwoord_the_recovery_passphrase_unlocks(qtbot, window) -> None:
-    database = window._services.database
+    database = window.services.database
     vault.set_day_password(database.path, database.key, DAY)
     window.window_lock.lock()
     panel = window.window_lock.panel

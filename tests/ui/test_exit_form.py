@@ -109,7 +109,7 @@ def test_a_full_interview_through_the_form_finishes_and_plans_the_nazorg_calls(
     dialogs.then(hold_the_interview)
     dialogs.click("Afronden")
     dialogs.then(lambda form: (seen.append(form.outcome.text()), form.close()))
-    window.exit_action.trigger()
+    window.exit_area.exit_action.trigger()
 
     assert "nazorggesprekken voor het komende jaar worden ingepland" in seen[0]
     assert "Geen overdracht nodig" in seen[0]
