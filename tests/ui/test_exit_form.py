@@ -267,7 +267,7 @@ def test_the_work_list_shows_the_slbers_students_and_enter_opens_the_form(
 
 
 def form_labels() -> set[str]:
-    from uitstroom.ui.exit_form import NEXT_DETAIL_LABEL, sections
+    from uitstroom.ui.exit_sections import NEXT_DETAIL_LABEL, sections
 
     labels = {f.label.replace("&", "") for s in sections(("Gezondheid",)) for f in s.fields}
     return labels | {label.replace("&", "") for label in NEXT_DETAIL_LABEL.values()}
