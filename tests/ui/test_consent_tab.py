@@ -84,7 +84,7 @@ def test_the_signed_form_is_recorded_with_its_scan_from_the_menu(
 ) -> None:
     from PySide6.QtWidgets import QWidget
 
-    from uitstroom.ui.forms import FileEdit
+    from uitstroom.ui.file_edits import FileEdit
 
     pupil_id = make_fifteen(window)
     scan = tmp_path / "formulier getekend.pdf"

@@ -170,7 +170,7 @@ def test_brieven_maken_gives_one_pdf_with_a_letter_per_pupil_of_the_klas(
 def test_an_svg_logo_becomes_a_png_the_documents_can_print(qapp, tmp_path: Path) -> None:
     from PySide6.QtGui import QImage
 
-    from uitstroom.ui.forms import LOGO_SVG_HEIGHT, logo_png_from_file
+    from uitstroom.ui.file_edits import LOGO_SVG_HEIGHT, logo_png_from_file
 
     folder = Path(__file__).parents[2] / "src" / "uitstroom" / "resources" / "demo"
     png = logo_png_from_file(str(folder / "horizon-logo.svg"))
