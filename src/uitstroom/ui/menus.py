@@ -19,30 +19,35 @@ def build_menus(window: MainWindow) -> None:
     nazorg, exit_, privacy = window.nazorg_area, window.exit_area, window.privacy_area
     menus = window.menuBar()
     file_menu = window.file_menu = menus.addMenu("&Bestand")
-    file_menu.addAction(cohort.import_action)
-    file_menu.addAction(cohort.export_action)
-    file_menu.addSeparator()
-    # backups: Back-ups…
-    file_menu.addAction(admin.backups_action)
-    file_menu.addAction(admin.settings_action)
-    file_menu.addAction(admin.users_action)
-    # checklists: Checklist aanpassen…, Agenda exporteren (.ics)…
-    file_menu.addAction(admin.templates_action)
-    file_menu.addAction(admin.ics_action)
-    # handover: Sociale kaart…
-    file_menu.addAction(documents.address_book_action)
-    file_menu.addAction(documents.overleg_action)
-    # nazorg: Resultaten nazorg…, Nazorgagenda exporteren (.ics)…
-    file_menu.addAction(nazorg.outcomes_action)
-    file_menu.addAction(nazorg.figures_action)
-    file_menu.addAction(nazorg.nazorg_ics_action)
-    # the mbo exitgesprek: Cijfers exitgesprekken…, Redenen van uitval…
-    file_menu.addAction(exit_.exit_figures_action)
-    file_menu.addAction(exit_.dropout_reasons_action)
-    file_menu.addSeparator()
-    # the school's server: Verbinden met de schoolserver…, Terug naar deze computer
-    file_menu.addAction(admin.server_action)
-    file_menu.addAction(admin.local_action)
+    for made in (
+        cohort.import_action,
+        cohort.export_action,
+        None,
+        admin.backups_action,
+        admin.settings_action,
+        admin.users_action,
+        # checklists: Checklist aanpassen…, Agenda exporteren (.ics)…
+        admin.templates_action,
+        admin.ics_action,
+        # handover: Sociale kaart…, Uitstroomoverleg…
+        documents.address_book_action,
+        documents.overleg_action,
+        # nazorg: Resultaten nazorg…, Cohort in cijfers…, Nazorgagenda exporteren (.ics)…
+        nazorg.outcomes_action,
+        nazorg.figures_action,
+        nazorg.nazorg_ics_action,
+        # the mbo exitgesprek: Cijfers exitgesprekken…, Redenen van uitval…
+        exit_.exit_figures_action,
+        exit_.dropout_reasons_action,
+        None,
+        # the school's server: Verbinden met de schoolserver…, Terug naar deze computer
+        admin.server_action,
+        admin.local_action,
+    ):
+        if made is None:
+            file_menu.addSeparator()
+        else:
+            file_menu.addAction(made)
     file_menu.aboutToShow.connect(
         lambda: admin.local_action.setVisible(chosen_server() is not None)
     )

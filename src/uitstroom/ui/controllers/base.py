@@ -56,3 +56,8 @@ class Controller:
             self.tell("Kies eerst een leerling in de lijst.", 6000)
             return None
         return record.pupil
+
+    def for_stored_pupil(self, act: Callable[[], object]) -> None:
+        """`act` on the pupil on screen once unsaved edits are settled and it is stored."""
+        if self.detail.resolve_unsaved() and self.saved_pupil() is not None:
+            act()

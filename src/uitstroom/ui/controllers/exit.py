@@ -34,10 +34,7 @@ class ExitController(Controller):
     def open_exit_interview(self) -> None:
         """The exitgesprek of the student on screen; unsaved edits are settled first, so the
         form starts from the stored contact details."""
-        if not self.detail.resolve_unsaved():
-            return
-        if self.saved_pupil() is not None:
-            self.detail.open_exit_interview()
+        self.for_stored_pupil(self.detail.open_exit_interview)
 
     def show_exit_worklist(self) -> None:
         if not self.detail.resolve_unsaved():

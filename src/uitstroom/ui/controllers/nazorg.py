@@ -34,10 +34,7 @@ class NazorgController(Controller):
         )
 
     def record_leaving(self) -> None:
-        if not self.detail.resolve_unsaved():
-            return
-        if self.saved_pupil() is not None:
-            self.detail.record_leaving()
+        self.for_stored_pupil(self.detail.record_leaving)
 
     def record_klas_leaving(self) -> None:
         if not self.detail.resolve_unsaved():
