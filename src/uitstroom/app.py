@@ -11,12 +11,7 @@ from uitstroom import APP_NAME, APP_ORG, __version__
 from uitstroom.paths import resource
 from uitstroom.services import backups, vault  # noqa: F401 (see below)
 from uitstroom.services.database import Database
-from uitstroom.services.exit import ExitService
-from uitstroom.services.handover import HandoverService
 from uitstroom.services.identity import author_name
-from uitstroom.services.nazorg import NazorgService
-from uitstroom.services.planning import PlanningService
-from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.services.users import UserService
 
 # isort: split
@@ -29,8 +24,9 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from uitstroom.ui.app_services import Services
 from uitstroom.ui.desktop import prepare_application
-from uitstroom.ui.main_window import MainWindow, Services
+from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.unlock import passphrase_from_env, unlock_database
 
 # Set by bench/frozen_start.py: report when the window is on screen, then quit.
@@ -127,20 +123,8 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
         # decides what the services allow); without one, the laptop's coordinator (None).
         working = UserService(db.sessions).who_is_working()
         actor = None if not UserService(db.sessions).users() else working.actor
-        school = SchoolService(db.sessions, actor=actor)
-        services = Services(
-            school=school,
-            pupils=PupilService(db.sessions, actor=actor),
-            sessions=db.sessions,
-            location=db.location,
-            database=db,
-            planning=PlanningService(db.sessions, actor=actor),
-            handover=HandoverService(db.sessions, actor=actor),
-            nazorg=NazorgService(db.sessions, actor=actor),
-            exit=ExitService(db.sessions, actor=actor),
-            actor=actor,
-        )
-        author = actor.name if actor is not None else author_name(school.settings())
+        services = Services.build(db.sessions, db.location, database=db, actor=actor)
+        author = actor.name if actor is not None else author_name(services.school.settings())
         window = MainWindow(services, author, QSettings())
         window.show()
         if not working.listed:
@@ -162,7 +146,7 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
             # give), then the first-run choices; one after the other, never two at once.
             if passphrase_from_env() is None and not os.environ.get(STARTUP_PROBE_ENV):
                 window.window_lock.offer_day_password()
-            window.offer_first_run()
+            window.cohort_area.offer_first_run()
 
         QTimer.singleShot(0, first_questions)
         # Copies a crashed run left for the PDF reader hold personal data too; removed after

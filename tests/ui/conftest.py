@@ -22,13 +22,10 @@ from uitstroom.domain.actor import Actor
 from uitstroom.domain.enums import Leerweg, Niveau, SchoolType
 from uitstroom.domain.model import SchoolSettings
 from uitstroom.services.database import Database
-from uitstroom.services.exit import ExitService
-from uitstroom.services.handover import HandoverService
-from uitstroom.services.nazorg import NazorgService
-from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.ui.app_services import Services
 from uitstroom.ui.desktop import prepare_application
-from uitstroom.ui.main_window import MainWindow, Services
+from uitstroom.ui.main_window import MainWindow
 
 TODAY = date(2026, 11, 23)
 
@@ -44,17 +41,7 @@ def services_for(db: Database, clock=None, actor: Actor | None = None) -> Servic
     """`actor`: someone working in a shared database (domain.actor); None is the laptop's
     coordinator."""
     clock = clock or fixed_clock()
-    return Services(
-        school=SchoolService(db.sessions, actor=actor),
-        pupils=PupilService(db.sessions, clock=clock, actor=actor),
-        sessions=db.sessions,
-        location=db.location,
-        planning=PlanningService(db.sessions, clock=clock, actor=actor),
-        handover=HandoverService(db.sessions, clock=clock, actor=actor),
-        nazorg=NazorgService(db.sessions, clock=clock, actor=actor),
-        exit=ExitService(db.sessions, clock=clock, actor=actor),
-        actor=actor,
-    )
+    return Services.build(db.sessions, db.location, actor=actor, clock=clock)
 
 
 def open_window(qtbot, db: Database, today: date = TODAY) -> MainWindow:

@@ -34,11 +34,11 @@ def test_help_over_uitstroom_shows_version_database_and_backups(
         button_with_text(dialog, "Sluiten").click()
 
     dialogs.then(read_and_close)
-    window.about_action.trigger()
+    window.admin_area.about_action.trigger()
     qtbot.waitUntil(lambda: bool(seen))
     assert dialogs.seen == ["Over Uitstroom"]
     assert f"Uitstroom {__version__}" in seen["version"]
-    location = window._services.location
+    location = window.services.location
     assert seen["database"] == location
     assert seen["backups"] == str(Path(location).parent / "backups")
 
@@ -48,8 +48,8 @@ def test_the_help_menu_holds_the_manual_on_f1_and_the_about_box(window: MainWind
     assert "&Help" in menus
     items = [a.text() for a in menus["&Help"].actions() if not a.isSeparator()]
     assert items == ["&Handleiding", "Handleiding als &PDF…", "&Over Uitstroom"]
-    assert window.manual_action.shortcut().toString() == "F1"
-    assert window.about_action.shortcut().isEmpty()
+    assert window.admin_area.manual_action.shortcut().toString() == "F1"
+    assert window.admin_area.about_action.shortcut().isEmpty()
 
 
 def test_the_copied_diagnosis_names_versions_and_counts_but_no_pupil(

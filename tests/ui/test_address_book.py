@@ -20,7 +20,7 @@ from uitstroom.ui.main_window import MainWindow
 
 
 def roc_with_two(window: MainWindow) -> tuple[Organisation, ContactPerson, ContactPerson]:
-    handover = window.handover
+    handover = window.services.handover
     roc = handover.save_organisation(
         Organisation(name="ROC Test en Praktijk", kind=OrganisationKind.MBO), "test"
     )
@@ -36,7 +36,9 @@ def roc_with_two(window: MainWindow) -> tuple[Organisation, ContactPerson, Conta
 def test_an_organisation_and_a_contact_are_added_from_the_dialog(
     qtbot, window: MainWindow, dialogs
 ) -> None:
-    book = AddressBookDialog(window.handover, "Marloes", lambda: date(2026, 11, 23), window)
+    book = AddressBookDialog(
+        window.services.handover, "Marloes", lambda: date(2026, 11, 23), window
+    )
     qtbot.addWidget(book)
 
     def gemeente(dialog) -> None:
@@ -47,7 +49,9 @@ def test_an_organisation_and_a_contact_are_added_from_the_dialog(
 
     dialogs.then(gemeente)
     book.add_organisation()
-    [utrecht] = [o for o in window.handover.organisations() if o.name == "Gemeente Maarssen"]
+    [utrecht] = [
+        o for o in window.services.handover.organisations() if o.name == "Gemeente Maarssen"
+    ]
     assert utrecht.kind is OrganisationKind.GEMEENTE and utrecht.serves == "Maarssen, Breukelen"
     assert book.message.text() == "Gemeente Maarssen is opgeslagen."
 
@@ -55,7 +59,7 @@ def test_an_organisation_and_a_contact_are_added_from_the_dialog(
     dialogs.fill_and_click("Opslaan", name="Kees Bakker", function="consulent Werk en Inkomen")
     book.add_contact()
     # The team serving the pupil's woongemeente comes first.
-    organisation, kees = window.handover.contacts_for(woongemeente="Breukelen")[0]
+    organisation, kees = window.services.handover.contacts_for(woongemeente="Breukelen")[0]
     assert kees.name == "Kees Bakker" and organisation.id == utrecht.id
 
 
@@ -64,7 +68,7 @@ def test_a_contact_who_leaves_hands_the_open_agreements_to_the_successor(
 ) -> None:
     roc, sanne, ahmed = roc_with_two(window)
     pupil_id = window.proxy.summary_at(0).id
-    window.handover.save_transitieplan(
+    window.services.handover.save_transitieplan(
         pupil_id,
         Transitieplan(
             goals="Aangemeld bij het mbo",
@@ -80,7 +84,9 @@ def test_a_contact_who_leaves_hands_the_open_agreements_to_the_successor(
         ),
         "test",
     )
-    book = AddressBookDialog(window.handover, "Marloes", lambda: date(2026, 11, 23), window)
+    book = AddressBookDialog(
+        window.services.handover, "Marloes", lambda: date(2026, 11, 23), window
+    )
     qtbot.addWidget(book)
     assert book.select("contact", sanne.id)
     assert book.left_button.isEnabled()
@@ -91,16 +97,20 @@ def test_a_contact_who_leaves_hands_the_open_agreements_to_the_successor(
     left.accept()
     assert left.result() == left.DialogCode.Accepted
     assert left.summary == "2 afspraken en contacten zijn overgezet naar Ahmed El Amrani."
-    plan = window.handover.transitieplan(pupil_id)
+    plan = window.services.handover.transitieplan(pupil_id)
     assert plan.agreements[0].contact_id == ahmed.id
     assert plan.contacts[0].contact_id == ahmed.id
-    [still] = [c for c in window.handover.organisation(roc.id).contacts if c.id == sanne.id]
+    [still] = [
+        c for c in window.services.handover.organisation(roc.id).contacts if c.id == sanne.id
+    ]
     assert still.left_on == date(2026, 11, 23) and still.replaced_by_id == ahmed.id
 
 
 def test_a_new_successor_can_be_typed_in_the_same_dialog(qtbot, window: MainWindow) -> None:
     roc, sanne, _ahmed = roc_with_two(window)
-    book = AddressBookDialog(window.handover, "Marloes", lambda: date(2026, 11, 23), window)
+    book = AddressBookDialog(
+        window.services.handover, "Marloes", lambda: date(2026, 11, 23), window
+    )
     qtbot.addWidget(book)
     book.select("contact", sanne.id)
     left = book.left_dialog()
@@ -112,7 +122,7 @@ def test_a_new_successor_can_be_typed_in_the_same_dialog(qtbot, window: MainWind
     left.form.editor("new_name").setText("Fatma Yılmaz")
     left.accept()
     assert left.result() == left.DialogCode.Accepted
-    names = [c.name for c in window.handover.organisation(roc.id).contacts if c.active]
+    names = [c.name for c in window.services.handover.organisation(roc.id).contacts if c.active]
     assert "Fatma Yılmaz" in names and "Sanne de Wit" not in names
 
 

@@ -19,9 +19,10 @@ from uitstroom.services.backups import backup_before, list_backups
 from uitstroom.services.database import Database
 from uitstroom.services.demo import insert_demo_cohort
 from uitstroom.services.durability import DISK_FULL
-from uitstroom.services.pupils import PupilService, SchoolService
+from uitstroom.services.pupils import PupilService
+from uitstroom.ui.app_services import Services
 from uitstroom.ui.backup_dialog import BackupDialog, NoticeBar, start_up
-from uitstroom.ui.main_window import MainWindow, Services
+from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.worker import running_jobs
 
 # A restore adds its own line to the restored database's audit trail; compare the rest.
@@ -38,13 +39,7 @@ def close_window(window: MainWindow) -> None:
 
 
 def services_with_database(db: Database) -> Services:
-    return Services(
-        school=SchoolService(db.sessions),
-        pupils=PupilService(db.sessions, clock=fixed_clock()),
-        sessions=db.sessions,
-        location=db.location,
-        database=db,
-    )
+    return Services.build(db.sessions, db.location, database=db, clock=fixed_clock())
 
 
 def window_on(qtbot, db: Database) -> MainWindow:
@@ -71,7 +66,7 @@ def window(qtbot, school: Database) -> Iterator[MainWindow]:
 
 def open_dialog(qtbot, window: MainWindow, db: Database) -> BackupDialog:
     dialog = BackupDialog(db, window, before_restore=window.detail.resolve_unsaved)
-    dialog.restored.connect(lambda _result: window.reload_after_restore())
+    dialog.restored.connect(lambda _result: window.admin_area.reload_after_restore())
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -116,12 +111,12 @@ def test_the_list_shows_the_backups_newest_first_in_dutch(
 def test_the_menu_opens_the_dialog_and_every_button_has_a_key(
     qtbot, window: MainWindow, dialogs
 ) -> None:
-    assert window.backups_action in window.file_menu.actions()
-    assert window.backups_action.isEnabled()
+    assert window.admin_area.backups_action in window.file_menu.actions()
+    assert window.admin_area.backups_action.isEnabled()
     dialogs.click("Sluiten")
-    window.backups_action.trigger()
+    window.admin_area.backups_action.trigger()
     assert dialogs.seen == ["Back-ups"]
-    dialog = BackupDialog(window._services.database, window)  # type: ignore[arg-type]
+    dialog = BackupDialog(window.services.database, window)  # type: ignore[arg-type]
     for button in (
         dialog.backup_button,
         dialog.restore_button,
@@ -134,7 +129,7 @@ def test_the_menu_opens_the_dialog_and_every_button_has_a_key(
 
 
 def test_without_a_database_file_the_menu_item_is_off(qtbot, empty_window: MainWindow) -> None:
-    assert not empty_window.backups_action.isEnabled()
+    assert not empty_window.admin_area.backups_action.isEnabled()
 
 
 def test_a_backup_made_now_appears_on_top(qtbot, window: MainWindow, school: Database) -> None:
@@ -182,7 +177,7 @@ def test_restoring_asks_first_then_shows_the_restored_cohort(
     assert [row[1] for row in shown_rows(dialog)] == ["voor herstel", "dagelijks"]
     assert window.statusBar().currentMessage() == "De back-up is teruggezet."
     # The window's own services now read the restored file.
-    assert window._services.pupils.record(first.id).pupil.achternaam == pupil.achternaam
+    assert window.services.pupils.record(first.id).pupil.achternaam == pupil.achternaam
 
 
 def test_a_damaged_file_is_refused_in_the_dialog_and_nothing_changes(

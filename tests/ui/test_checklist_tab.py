@@ -54,7 +54,7 @@ def test_the_checklist_ticks_and_unticks_from_the_keyboard(qtbot, march_window) 
     row = march_window.model.row_of(pupil_id)
     assert (
         march_window.model.index(row, 5).data()
-        == march_window.planning.status_of(pupil_id, MARCH_20).level.label
+        == march_window.services.planning.status_of(pupil_id, MARCH_20).level.label
     )
     assert checklist.select_task(chosen.id)
     qtbot.keyClick(checklist.done_table, Qt.Key.Key_Space)
@@ -70,7 +70,7 @@ def test_the_task_models_pass_the_qt_model_tester(qtmodeltester, qtbot, march_wi
 
 
 def test_switching_a_task_off_takes_it_out_of_every_checklist(qtbot, march_window) -> None:
-    planning = march_window.planning
+    planning = march_window.services.planning
     dialog = TemplatesDialog(planning, "Marloes", MARCH_20, march_window)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -110,7 +110,7 @@ def test_the_calendar_export_writes_an_ics_for_one_klas(
         dialog.accept()
 
     dialogs.then(choose_klas)
-    march_window.export_calendar()
+    march_window.admin_area.export_calendar()
     written = target.with_suffix(".ics")
     text = written.read_text(encoding="utf-8")
     assert text.startswith("BEGIN:VCALENDAR")

@@ -95,10 +95,10 @@ def test_the_list_follows_a_change_made_by_someone_else_and_keeps_the_open_pupil
     open_id = window.detail.pupil_id
     other_row = 0 if window.model.rows[0].id != open_id else 1
     other_id = window.model.rows[other_row].id
-    assert not window.poll_changes()  # nothing changed yet
+    assert not window.admin_area.poll_changes()  # nothing changed yet
 
     bram_saves(demo_database, other_id, klas="PRO4Z")
-    assert window.poll_changes()
+    assert window.admin_area.poll_changes()
 
     row = window.model.row_of(other_id)
     assert row is not None and window.model.rows[row].klas == "PRO4Z"
@@ -112,7 +112,7 @@ def test_the_list_follows_a_change_made_by_someone_else_and_keeps_the_open_pupil
     # The open pupil itself, changed elsewhere while nobody types: shown as stored now.
     assert open_id is not None
     bram_saves(demo_database, open_id, telefoon="06 99998888")
-    assert window.poll_changes()
+    assert window.admin_area.poll_changes()
     assert editor(window, "telefoon").text() == "06 99998888"
 
 
@@ -128,9 +128,13 @@ def test_a_mentor_sees_only_their_pupils_and_cannot_manage_the_school(
     try:
         assert window.model.rowCount() > 0
         assert {r.mentor for r in window.model.rows} == {mentor}
-        for action in (window.import_action, window.users_action, window.settings_action):
+        for action in (
+            window.cohort_area.import_action,
+            window.admin_area.users_action,
+            window.admin_area.settings_action,
+        ):
             assert not action.isVisible()
-        assert window.save_action.isVisible()
+        assert window.cohort_area.save_action.isVisible()
         assert window.user_label.text() == "Anja Kramer · mentor of SLB'er"
         open_row(qtbot, window, 0)
         assert not editor(window, "mentor").isEnabled()
@@ -155,7 +159,10 @@ def test_read_only_sees_no_support_needs_and_no_way_to_change(
         assert not editor(window, "klas").isEnabled()
         assert detail.record is not None and detail.record.pupil.ondersteuningsbehoefte == ""
         assert not any(t.kind.value == "notitie" for t in detail.record.timeline)
-        assert not window.save_action.isVisible() and not window.new_action.isVisible()
+        assert (
+            not window.cohort_area.save_action.isVisible()
+            and not window.cohort_area.new_action.isVisible()
+        )
     finally:
         close_window(window)
 

@@ -16,7 +16,7 @@ from uitstroom.ui.main_window import MainWindow
 def make_fifteen(window: MainWindow) -> int:
     """The first pupil of the list, born so that they are 15 on 23 November 2026."""
     pupil_id = window.proxy.summary_at(0).id
-    pupils = window._services.pupils
+    pupils = window.services.pupils
     pupil = pupils.record(pupil_id).pupil
     pupils.save(replace(pupil, geboortedatum=date(2011, 6, 1)), "test")
     window.open_pupil_at(pupil_id, "toestemming")
@@ -30,7 +30,7 @@ def choose(dialog: ConsentDialog, name: str, value: object) -> None:
 
 def test_a_fifteen_year_old_cannot_consent_for_themself(qtbot, window: MainWindow) -> None:
     pupil_id = make_fifteen(window)
-    before = window.handover.consents(pupil_id)
+    before = window.services.handover.consents(pupil_id)
     tab = window.detail.consent
     dialog = tab.consent_dialog()
     qtbot.addWidget(dialog)
@@ -47,13 +47,13 @@ def test_a_fifteen_year_old_cannot_consent_for_themself(qtbot, window: MainWindo
     dialog.accept()
     assert dialog.isVisible() or dialog.result() != dialog.DialogCode.Accepted
     assert "jonger dan 16: een ouder of verzorger geeft toestemming" in dialog.banner.text()
-    assert window.handover.consents(pupil_id) == before
+    assert window.services.handover.consents(pupil_id) == before
 
     choose(dialog, "consenter", Consenter.OUDER)
     dialog.form.editor("consenter_name").setText("mw. Jansen")
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
-    [consent] = [c for c in window.handover.consents(pupil_id) if c not in before]
+    [consent] = [c for c in window.services.handover.consents(pupil_id) if c not in before]
     assert consent.receiver is Receiver.MBO and consent.consenter is Consenter.OUDER
     assert consent.consenter_name == "mw. Jansen"
     assert Section.NODIG not in consent.sections
@@ -73,7 +73,7 @@ def test_withdrawing_a_consent_shows_the_date(qtbot, window: MainWindow, dialogs
     assert tab.withdraw_button.isEnabled()
     dialogs.click("Intrekken")
     tab.withdraw_consent()
-    [consent] = [c for c in window.handover.consents(pupil_id) if c.id == made.id]
+    [consent] = [c for c in window.services.handover.consents(pupil_id) if c.id == made.id]
     assert consent.withdrawn_on == date(2026, 11, 23)
     row = [c.id for c in tab.consent_model.rows].index(made.id)
     assert tab.consent_model.index(row, 2).data().endswith("ingetrokken 23-11-2026")
@@ -84,7 +84,7 @@ def test_the_signed_form_is_recorded_with_its_scan_from_the_menu(
 ) -> None:
     from PySide6.QtWidgets import QWidget
 
-    from uitstroom.ui.forms import FileEdit
+    from uitstroom.ui.file_edits import FileEdit
 
     pupil_id = make_fifteen(window)
     scan = tmp_path / "formulier getekend.pdf"
@@ -107,13 +107,13 @@ def test_the_signed_form_is_recorded_with_its_scan_from_the_menu(
         dialog.accept()
 
     dialogs.then(fill_in)
-    window.signed_form_action.trigger()
+    window.documents_area.signed_form_action.trigger()
     assert seen == ["Getekend formulier vastleggen"]
-    (consent,) = [c for c in window.handover.consents(pupil_id) if c.scan_name]
+    (consent,) = [c for c in window.services.handover.consents(pupil_id) if c.scan_name]
     assert consent.receiver is Receiver.GEMEENTE and consent.scan_name == scan.name
     assert consent.sections == frozenset({Section.WIE, Section.KAN})
     assert consent.id is not None
-    assert window.handover.consent_scan(consent.id).data == scan.read_bytes()
+    assert window.services.handover.consent_scan(consent.id).data == scan.read_bytes()
     tab = window.detail.consent
     row = [c.id for c in tab.consent_model.rows].index(consent.id)
     assert f"formulier: {scan.name}" in tab.consent_model.index(row, 1).data()

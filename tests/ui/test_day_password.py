@@ -18,7 +18,7 @@ from uitstroom.documents.recovery_sheet import render_recovery_sheet
 from uitstroom.services import vault
 from uitstroom.services.database import Database
 from uitstroom.storage import keys
-from uitstroom.ui.lock import ChangeSecretDialog
+from uitstroom.ui.secret_dialog import ChangeSecretDialog
 from uitstroom.ui.unlock import PassphraseDialog, recovery_sheet, unlock_database
 
 DAY = "708214"
@@ -54,7 +54,7 @@ def test_wrong_tries_wait_and_a_right_one_resets_the_count(db: Database) -> None
 
 
 def test_the_lock_screen_asks_the_dagwachtwoord_once_it_is_set(qtbot, window) -> None:
-    database = window._services.database
+    database = window.services.database
     vault.set_day_password(database.path, database.key, DAY)
     window.window_lock.lock()
     panel = window.window_lock.panel
@@ -67,7 +67,7 @@ def test_the_lock_screen_asks_the_dagwachtwoord_once_it_is_set(qtbot, window) ->
 
 
 def test_forgotten_dagwachtwoord_the_recovery_passphrase_unlocks(qtbot, window) -> None:
-    database = window._services.database
+    database = window.services.database
     vault.set_day_password(database.path, database.key, DAY)
     window.window_lock.lock()
     panel = window.window_lock.panel
@@ -84,7 +84,7 @@ def test_choosing_the_first_dagwachtwoord_in_its_dialog(qtbot, db: Database) -> 
     assert db.path is not None and db.key is not None
     path, key = db.path, db.key
     from uitstroom.domain.daypass import day_password_problem
-    from uitstroom.ui.lock import FIRST_DAY_TEXTS
+    from uitstroom.ui.secret_dialog import FIRST_DAY_TEXTS
 
     dialog = ChangeSecretDialog(
         lambda _current, new: vault.set_day_password(path, key, new),

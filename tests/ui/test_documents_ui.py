@@ -39,13 +39,13 @@ def test_the_paspoort_preview_shows_pages_and_saves_with_a_log_line(
         dialog.close_button.click()
 
     dialogs.then(look_and_save)
-    window.make_document(DocumentKind.PASPOORT)
+    window.documents_area.make_document(DocumentKind.PASPOORT)
     assert seen["pages"] > 0
     assert str(seen["title"]).startswith("Paspoort voor Succes — ")
     written = target.with_suffix(".pdf")
     assert written.read_bytes().startswith(b"%PDF")
     assert seen["note"] == f"Opgeslagen: {written}"
-    [record] = window.handover.documents_made(pupil_id)
+    [record] = window.services.handover.documents_made(pupil_id)
     assert record.kind is DocumentKind.PASPOORT and record.data_version
     # The register in the Toestemming tab shows it at once.
     assert window.detail.consent.document_model.rowCount() == 1
@@ -67,13 +67,13 @@ def test_an_overdracht_without_consent_is_refused_and_writes_nothing(
         dialog.reject()
 
     dialogs.then(try_werkgever)
-    window.make_document(DocumentKind.OVERDRACHT)
+    window.documents_area.make_document(DocumentKind.OVERDRACHT)
     assert seen["banner"].startswith(
         f"Er is geen toestemming of wettelijke grond vastgelegd om gegevens van {name}"
     )
     assert "Werkgever of leerbedrijf" in seen["banner"]
     assert seen["open"] == "True"
-    assert window.handover.documents_made(pupil_id) == []
+    assert window.services.handover.documents_made(pupil_id) == []
     assert list(tmp_path.iterdir()) == [] or all(p.suffix != ".pdf" for p in tmp_path.rglob("*"))
 
 
@@ -93,25 +93,25 @@ def test_a_batch_for_a_klas_writes_one_file_per_pupil(
     qtbot, window: MainWindow, dialogs, tmp_path: Path
 ) -> None:
     klas = window.model.klassen()[0]
-    expected = window.handover.pupil_ids(klas)
+    expected = window.services.handover.pupil_ids(klas)
     target = tmp_path / "klas"
     batch_for_klas(window, dialogs, target, klas)
     dialogs.click("OK")
-    window.make_batch()
+    window.documents_area.make_batch()
     qtbot.waitUntil(lambda: worker.running_jobs() == 0, timeout=60000)
     qtbot.waitUntil(lambda: len(dialogs.seen) == 2, timeout=5000)
     files = sorted(target.glob("*.pdf"))
     assert len(files) == len(expected) > 1
     assert all(f.name.startswith("Paspoort voor Succes ") for f in files)
     assert dialogs.seen[1].startswith(f"{len(expected)} bestanden (paspoort, klas {klas})")
-    assert all(window.handover.documents_made(i) for i in expected)
+    assert all(window.services.handover.documents_made(i) for i in expected)
 
 
 def test_cancelling_a_batch_removes_what_it_wrote(
     qtbot, window: MainWindow, dialogs, tmp_path: Path, monkeypatch
 ) -> None:
     klas = window.model.klassen()[0]
-    expected = window.handover.pupil_ids(klas)
+    expected = window.services.handover.pupil_ids(klas)
     target = tmp_path / "klas"
     batch_for_klas(window, dialogs, target, klas)
     dialogs.click("OK")
@@ -123,12 +123,12 @@ def test_cancelling_a_batch_removes_what_it_wrote(
         runner._cancel_button.click()
 
     monkeypatch.setattr(worker._Runner, "start", start_and_cancel)
-    window.make_batch()
+    window.documents_area.make_batch()
     qtbot.waitUntil(lambda: worker.running_jobs() == 0, timeout=60000)
     qtbot.waitUntil(lambda: len(dialogs.seen) == 2, timeout=5000)
     assert dialogs.seen[1].startswith("Geannuleerd.")
     assert list(target.glob("*.pdf")) == []
-    assert not any(window.handover.documents_made(i) for i in expected)
+    assert not any(window.services.handover.documents_made(i) for i in expected)
 
 
 def test_the_preview_prints_through_a_printer(qtbot, window: MainWindow) -> None:
@@ -136,7 +136,9 @@ def test_the_preview_prints_through_a_printer(qtbot, window: MainWindow) -> None
     from PySide6.QtPrintSupport import QPrinter
 
     pupil_id = open_first(window)
-    pdf = window.handover.render_document(DocumentKind.TRANSITIEPLAN, pupil_id, window._today()).pdf
+    pdf = window.services.handover.render_document(
+        DocumentKind.TRANSITIEPLAN, pupil_id, window.today()
+    ).pdf
     logged: list[bool] = []
     dialog = PdfPreviewDialog(
         "Transitieplan", pdf, "plan.pdf", save=print, printed=lambda: logged.append(True)
@@ -160,7 +162,7 @@ def test_what_is_previewed_is_what_is_saved_and_printed_and_logged(
     from uitstroom.services.handover import data_version_of
 
     pupil_id = open_first(window)
-    shown_version = data_version_of(window.handover.paspoort_doc(pupil_id, window._today()))
+    shown_version = data_version_of(window.services.handover.paspoort_doc(pupil_id, window.today()))
     target = tmp_path / "paspoort.pdf"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
@@ -169,16 +171,18 @@ def test_what_is_previewed_is_what_is_saved_and_printed_and_logged(
 
     def change_then_save_and_print(dialog: PdfPreviewDialog) -> None:
         seen["shown"] = dialog.pdf
-        window.handover.save_paspoort(pupil_id, Paspoort(wie="Iets heel anders."), "Marloes")
+        window.services.handover.save_paspoort(
+            pupil_id, Paspoort(wie="Iets heel anders."), "Marloes"
+        )
         dialog.save_button.click()
         dialog._printed()  # what Afdrukken logs once the system's print dialog is accepted
         dialog.close_button.click()
 
     dialogs.then(change_then_save_and_print)
-    window.make_document(DocumentKind.PASPOORT)
+    window.documents_area.make_document(DocumentKind.PASPOORT)
     assert target.read_bytes() == seen["shown"]
-    newer = data_version_of(window.handover.paspoort_doc(pupil_id, window._today()))
+    newer = data_version_of(window.services.handover.paspoort_doc(pupil_id, window.today()))
     assert newer != shown_version
-    records = window.handover.documents_made(pupil_id)
+    records = window.services.handover.documents_made(pupil_id)
     assert len(records) == 2
     assert {r.data_version for r in records} == {shown_version}

@@ -109,7 +109,7 @@ def test_a_full_interview_through_the_form_finishes_and_plans_the_nazorg_calls(
     dialogs.then(hold_the_interview)
     dialogs.click("Afronden")
     dialogs.then(lambda form: (seen.append(form.outcome.text()), form.close()))
-    window.exit_action.trigger()
+    window.exit_area.exit_action.trigger()
 
     assert "nazorggesprekken voor het komende jaar worden ingepland" in seen[0]
     assert "Geen overdracht nodig" in seen[0]
@@ -267,7 +267,7 @@ def test_the_work_list_shows_the_slbers_students_and_enter_opens_the_form(
 
 
 def form_labels() -> set[str]:
-    from uitstroom.ui.exit_form import NEXT_DETAIL_LABEL, sections
+    from uitstroom.ui.exit_sections import NEXT_DETAIL_LABEL, sections
 
     labels = {f.label.replace("&", "") for s in sections(("Gezondheid",)) for f in s.fields}
     return labels | {label.replace("&", "") for label in NEXT_DETAIL_LABEL.values()}

@@ -31,17 +31,17 @@ def test_the_first_run_offers_three_ways_in(qtbot) -> None:
 def test_the_demo_cohort_from_the_first_run(
     empty_window: MainWindow, database: Database, dialogs
 ) -> None:
-    assert empty_window.needs_first_run()
+    assert empty_window.cohort_area.needs_first_run()
     assert empty_window.count_label.text() == "0 leerlingen"
     dialogs.click("Probeer het met een voorbeeldcohort")
-    empty_window.offer_first_run()
+    empty_window.cohort_area.offer_first_run()
     assert dialogs.seen == ["Welkom bij Uitstroom"]
     assert empty_window.count_label.text() == "48 leerlingen"
     assert "De Horizon (voorbeeldschool)" in empty_window.windowTitle()
     # and last year's leavers, archived from the table but followed in nazorg
     assert PupilService(database.sessions).count() == 48 + DEMO_LEAVERS
     assert len(NazorgService(database.sessions).files()) == DEMO_LEAVERS
-    assert not empty_window.needs_first_run()
+    assert not empty_window.cohort_area.needs_first_run()
 
 
 def test_an_empty_start_asks_for_the_school(
@@ -61,13 +61,13 @@ def test_an_empty_start_asks_for_the_school(
 
     dialogs.then(choose_empty)
     dialogs.then(fill_school)
-    empty_window.offer_first_run()
+    empty_window.cohort_area.offer_first_run()
     assert dialogs.seen == ["Welkom bij Uitstroom", "Schoolgegevens"]
     settings = SchoolService(database.sessions).settings()
     assert (settings.name, settings.school_type) == ("Praktijkschool De Brug", SchoolType.VSO)
     assert empty_window.windowTitle().replace("[*]", "") == "Uitstroom — Praktijkschool De Brug"
     # A vso school offers the vso profiles for a new pupil.
-    empty_window.new_pupil()
+    empty_window.cohort_area.new_pupil()
     profiel = empty_window.detail.findChild(QComboBox, "uitstroomprofiel")
     labels = [profiel.itemText(i) for i in range(profiel.count())]
     assert labels == ["Nog niet gekozen"] + [
@@ -90,9 +90,9 @@ def test_an_mbo_school_edits_the_opleiding_instead_of_a_profile(
         dialog.accept()
 
     dialogs.then(make_mbo)
-    assert window.edit_school()
+    assert window.admin_area.edit_school()
     detail = window.detail
-    window.new_pupil()
+    window.cohort_area.new_pupil()
     assert not detail.findChild(QComboBox, "uitstroomprofiel").isVisibleTo(detail)
     assert detail.findChild(QComboBox, "mbo_niveau").isVisibleTo(detail)
     assert window.proxy.headerData(3, window.table.horizontalHeader().orientation()) == "Opleiding"
@@ -114,7 +114,7 @@ def test_choosing_import_asks_for_the_school_then_opens_the_import(
     dialogs.then(lambda dialog: dialog.choose(FirstRunChoice.IMPORT))
     dialogs.then(fill_school)
     dialogs.then(lambda dialog: dialog.close())
-    empty_window.offer_first_run()
+    empty_window.cohort_area.offer_first_run()
     assert dialogs.seen[:2] == ["Welkom bij Uitstroom", "Schoolgegevens"]
     assert dialogs.seen[2].startswith(("Leerlingen importeren", "Importeren kan"))
 

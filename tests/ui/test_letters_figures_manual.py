@@ -53,7 +53,7 @@ def test_f1_on_the_pupil_list_opens_the_manual_at_its_page(qtbot, window: MainWi
 
 def test_f1_in_a_dialog_opens_the_page_about_that_dialog(qtbot, window: MainWindow) -> None:
     dialog = SettingsDialog(
-        window._services.school, window._services.school.settings(), parent=window
+        window.services.school, window.services.school.settings(), parent=window
     )
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -84,11 +84,11 @@ def test_the_search_keeps_only_pages_with_every_word(qtbot) -> None:
 def test_the_letters_dialog_previews_the_first_letter_and_keeps_the_text(
     qtbot, window: MainWindow, dialogs
 ) -> None:
-    service = LetterService(window._services.sessions)
-    handover = window.handover
+    service = LetterService(window.services.sessions)
+    handover = window.services.handover
     assert handover is not None
     dialog = LettersDialog(
-        service, window.model.klassen(), handover.pupil_ids, [], window._today(), "Marloes"
+        service, window.model.klassen(), handover.pupil_ids, [], window.today(), "Marloes"
     )
     qtbot.addWidget(dialog)
     dialog.show()
@@ -114,8 +114,8 @@ def test_the_letters_dialog_previews_the_first_letter_and_keeps_the_text(
 def test_cohort_in_cijfers_shows_the_counts_and_saves_pdf_and_workbook(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:
-    cohorts = [cohort.label for cohort in window._services.pupils.cohorts()]
-    dialog = FiguresDialog(FiguresService(window._services.sessions), cohorts, window._today)
+    cohorts = [cohort.label for cohort in window.services.pupils.cohorts()]
+    dialog = FiguresDialog(FiguresService(window.services.sessions), cohorts, window.today)
     qtbot.addWidget(dialog)
     dialog.show()
     report = dialog.report
@@ -142,14 +142,14 @@ def test_the_new_items_sit_in_the_menus(window: MainWindow) -> None:
 def test_brieven_maken_gives_one_pdf_with_a_letter_per_pupil_of_the_klas(
     qtbot, window: MainWindow, dialogs, tmp_path: Path
 ) -> None:
-    handover = window.handover
+    handover = window.services.handover
     assert handover is not None
     dialog = LettersDialog(
-        LetterService(window._services.sessions),
+        LetterService(window.services.sessions),
         window.model.klassen(),
         handover.pupil_ids,
         [],
-        window._today(),
+        window.today(),
     )
     qtbot.addWidget(dialog)
     klas = dialog.who.currentText().removeprefix("Klas ")
@@ -170,7 +170,7 @@ def test_brieven_maken_gives_one_pdf_with_a_letter_per_pupil_of_the_klas(
 def test_an_svg_logo_becomes_a_png_the_documents_can_print(qapp, tmp_path: Path) -> None:
     from PySide6.QtGui import QImage
 
-    from uitstroom.ui.forms import LOGO_SVG_HEIGHT, logo_png_from_file
+    from uitstroom.ui.file_edits import LOGO_SVG_HEIGHT, logo_png_from_file
 
     folder = Path(__file__).parents[2] / "src" / "uitstroom" / "resources" / "demo"
     png = logo_png_from_file(str(folder / "horizon-logo.svg"))

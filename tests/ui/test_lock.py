@@ -230,7 +230,7 @@ def test_the_idle_time_is_set_in_schoolgegevens_and_nooit_switches_it_off(
         dialog.accept()
 
     dialogs.then(never)
-    assert window.edit_school()
+    assert window.admin_area.edit_school()
     assert SchoolService(db.sessions).settings().auto_lock_minutes == 0
     assert not window.window_lock.watcher.active
 
@@ -239,7 +239,7 @@ def test_the_idle_time_is_set_in_schoolgegevens_and_nooit_switches_it_off(
         dialog.accept()
 
     dialogs.then(five)
-    assert window.edit_school()
+    assert window.admin_area.edit_school()
     assert SchoolService(db.sessions).settings().auto_lock_minutes == 5
     assert window.window_lock.watcher.active
     assert window.window_lock.watcher.timeout == 5 * 60
@@ -299,7 +299,7 @@ def test_a_dialog_open_at_lock_time_is_covered_and_the_passphrase_asked_on_top(
         dialog.reject()
 
     dialogs.then(while_editing_the_school)
-    window.edit_school()
+    window.admin_area.edit_school()
     assert seen == {
         "unlocked": True,
         "restored": ("Schoolgegevens", True, "De Horizon, nog niet opgeslagen"),

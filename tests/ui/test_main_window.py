@@ -94,7 +94,7 @@ def test_klas_and_route_filters_and_archived_pupils(
     window.route_filter.setCurrentIndex(0)
     archived_one = visible_rows(window)[0]
     open_row(qtbot, window, 0)
-    window.archive_action.trigger()
+    window.cohort_area.archive_action.trigger()
     assert archived_one.id not in {r.id for r in visible_rows(window)}
     assert window.count_label.text() == "47 leerlingen"
     window.show_archived.setChecked(True)
@@ -332,7 +332,7 @@ def test_undoing_changes_reads_the_stored_pupil_again(qtbot, window: MainWindow)
     window.detail.revert_button.click()
     assert editor(window, "mentor").text() == before
     assert not window.detail.unsaved_marker.isVisible()
-    assert not window.save_action.isEnabled()
+    assert not window.cohort_area.save_action.isEnabled()
 
 
 def test_a_second_guardian_is_added_and_a_first_removed(
@@ -362,7 +362,7 @@ def test_a_second_guardian_is_added_and_a_first_removed(
 
 def test_the_import_menu_opens_the_import_dialog(qtbot, window: MainWindow, dialogs) -> None:
     dialogs.then(lambda dialog: dialog.close())
-    window.import_action.trigger()
+    window.cohort_area.import_action.trigger()
     # Until the import dialog ships, the window says so instead of failing.
     assert dialogs.seen[0].startswith(("Leerlingen importeren", "Importeren kan"))
 
@@ -382,7 +382,7 @@ def test_exporting_writes_the_file_the_user_chose(
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "Excel-werkmap (*.xlsx)")
     )
-    window.export_action.trigger()
+    window.cohort_area.export_action.trigger()
     qtbot.waitUntil(lambda: running_jobs() == 0, timeout=10_000)
     assert target.stat().st_size > 0
     assert window.statusBar().currentMessage() == f"48 leerlingen geëxporteerd naar {target}."

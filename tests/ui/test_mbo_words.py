@@ -58,7 +58,7 @@ def test_the_pupil_view_says_student_and_slber(mbo_window: MainWindow) -> None:
     labels = [label.text() for label in window.detail.findChildren(type(window.count_label))]
     assert "SLB'er" in labels and "Mentor" not in labels
     assert window.detail.exit_button.isVisibleTo(window.detail)
-    window.new_pupil()
+    window.cohort_area.new_pupil()
     assert window.detail.title.text() == "Nieuwe student"
 
 
@@ -70,7 +70,7 @@ def test_a_pro_school_keeps_its_leerlingen(window: MainWindow) -> None:
     assert window.today_view is not None
     assert window.today_view.model.headerData(0, Qt.Orientation.Horizontal) == "Leerling"
     # The exitgesprek is the mbo's: a pro coordinator never sees it.
-    assert not window.exit_action.isVisible()
+    assert not window.exit_area.exit_action.isVisible()
     window.detail.open_pupil(window.model.rows[0].id)
     assert not window.detail.exit_button.isVisibleTo(window.detail)
 
@@ -84,11 +84,11 @@ def test_switching_the_school_type_in_schoolgegevens_changes_the_words(
         dialog.accept()
 
     dialogs.then(make_mbo)
-    assert window.edit_school()
+    assert window.admin_area.edit_school()
     assert headers(window)[0] == "Student"
     assert window.pupil_menu.title().replace("&", "") == "Student"
     assert window.count_label.text() == "48 studenten"
-    assert window.exit_action.isVisible()
+    assert window.exit_area.exit_action.isVisible()
 
 
 def test_every_school_type_has_its_words() -> None:
@@ -124,16 +124,16 @@ def test_the_mbo_opens_its_exit_figures_and_reasons_from_the_bestand_menu(
 ) -> None:
     window = mbo_window
     file_menu = window.menuBar().actions()[0].menu()
-    assert window.exit_figures_action in file_menu.actions()
-    assert window.dropout_reasons_action.isVisible()
+    assert window.exit_area.exit_figures_action in file_menu.actions()
+    assert window.exit_area.dropout_reasons_action.isVisible()
     seen: list[str] = []
     dialogs.then(lambda d: (seen.append(d.windowTitle()), d.reject()))
-    window.exit_figures_action.trigger()
+    window.exit_area.exit_figures_action.trigger()
     dialogs.then(lambda d: (seen.append(d.windowTitle()), d.reject()))
-    window.dropout_reasons_action.trigger()
+    window.exit_area.dropout_reasons_action.trigger()
     assert seen == ["Cijfers exitgesprekken", "Redenen van uitval"]
 
 
 def test_a_pro_school_has_no_exit_figures(window: MainWindow) -> None:
-    assert not window.exit_figures_action.isVisible()
-    assert not window.dropout_reasons_action.isVisible()
+    assert not window.exit_area.exit_figures_action.isVisible()
+    assert not window.exit_area.dropout_reasons_action.isVisible()

@@ -37,8 +37,8 @@ def leavers_window(qtbot, database: Database) -> Iterator[MainWindow]:
 
 
 def nazorg(window: MainWindow):
-    assert window.nazorg is not None
-    return window.nazorg
+    assert window.services.nazorg is not None
+    return window.services.nazorg
 
 
 def open_first_pupil(window: MainWindow) -> int:
@@ -85,7 +85,7 @@ def test_recording_leaving_for_one_pupil_shows_the_plan_in_the_nazorg_tab(
         button_with_text(dialog, "Vastleggen").click()
 
     dialogs.then(answer)
-    window.leaving_action.trigger()
+    window.nazorg_area.leaving_action.trigger()
 
     assert dialogs.seen == ["Uitstroom vastleggen"]
     assert window.detail.tabs.currentWidget() is tab
@@ -116,7 +116,7 @@ def test_werk_without_an_employer_is_refused_in_the_dialog(
         dialog.reject()
 
     dialogs.then(answer)
-    window.leaving_action.trigger()
+    window.nazorg_area.leaving_action.trigger()
     assert "werkgever" in said[0]
     assert nazorg(window).file(pupil_id) is None
 
@@ -125,7 +125,7 @@ def test_a_whole_klas_leaves_with_the_destination_the_route_suggests(
     window: MainWindow, dialogs: Dialogs
 ) -> None:
     klas = window.model.klassen()[0]
-    pupils = [p for p in window._services.pupils.pupils() if p.klas == klas and not p.archived]
+    pupils = [p for p in window.services.pupils.pupils() if p.klas == klas and not p.archived]
     seen: dict[str, object] = {}
 
     def answer(dialog: QWidget) -> None:
@@ -137,7 +137,7 @@ def test_a_whole_klas_leaves_with_the_destination_the_route_suggests(
         button_with_text(dialog, "Uitstroom vastleggen").click()
 
     dialogs.then(answer)
-    window.klas_leaving_action.trigger()
+    window.nazorg_area.klas_leaving_action.trigger()
 
     assert seen["rows"] == len(pupils)
     assert "volgens de route" in str(seen["first"])
@@ -287,8 +287,10 @@ def test_the_warme_overdracht_records_the_legal_task_and_when_it_was_signalled(
     window.open_pupil_at(file.pupil_id, "nazorg")
     tab = window.detail.nazorg_tab
     assert tab is not None and tab.selected_signal() == signal
-    assert window.handover is not None
-    had_basis = any(c.receiver is signal.receiver for c in window.handover.consents(file.pupil_id))
+    assert window.services.handover is not None
+    had_basis = any(
+        c.receiver is signal.receiver for c in window.services.handover.consents(file.pupil_id)
+    )
     if not had_basis:
         dialogs.click("Wettelijke taak vastleggen")
     dialogs.then(lambda preview: preview.reject())
@@ -299,7 +301,7 @@ def test_the_warme_overdracht_records_the_legal_task_and_when_it_was_signalled(
     sent = next(s for s in tab.file.signals if s.id == signal.id)
     assert sent.sent_on == TODAY
     assert "gemeld 23-11-2026" in tab.signal_model.index(0, 3).data()
-    consents = window.handover.consents(file.pupil_id)
+    consents = window.services.handover.consents(file.pupil_id)
     assert any(c.receiver is signal.receiver for c in consents)
 
 

@@ -21,7 +21,7 @@ from uitstroom.ui.pdf_preview import PdfPreviewDialog
 def test_the_meeting_walks_the_list_by_keyboard_and_records_a_decision(
     window: MainWindow, dialogs: Dialogs
 ) -> None:
-    service = window.handover.alongside(OverlegService)
+    service = window.services.handover.alongside(OverlegService)
     # The demo school held its overleg a week ago with the team that has most pupils by name.
     ((gemeente_id, gemeente, last),) = [
         (i, name, o) for i, name in service.gemeenten() for o in service.overleggen(i)
@@ -68,7 +68,7 @@ def test_the_meeting_walks_the_list_by_keyboard_and_records_a_decision(
         dialog.reject()
 
     dialogs.then(in_overleg)
-    window.overleg_action.trigger()
+    window.documents_area.overleg_action.trigger()
     assert seen["banner"] == "" and seen["moved"] is True
     assert str(seen["marked"]).startswith("✓ ")
     assert seen["verslag_pages"] == 1

@@ -29,7 +29,7 @@ def test_a_paspoort_part_saved_is_there_when_the_pupil_is_opened_again(
     editor.clear()
     editor.setFocus()
     qtbot.keyClicks(editor, "Vrolijk, zelfstandig en altijd op tijd. Ik fiets veel.")
-    assert window.detail.is_dirty() and window.save_action.isEnabled()
+    assert window.detail.is_dirty() and window.cohort_area.save_action.isEnabled()
 
     dialogs.fill_and_click("OK", name="Branchecertificaat Schoonmaak", issued_on="12-06-2026")
     tab.add_credential()
@@ -37,9 +37,9 @@ def test_a_paspoort_part_saved_is_there_when_the_pupil_is_opened_again(
     assert len(tab.credential_model.rows) == len(before) + 1
     assert added.name == "Branchecertificaat Schoonmaak"
 
-    window.save_action.trigger()  # Opslaan, Ctrl+S
+    window.cohort_area.save_action.trigger()  # Opslaan, Ctrl+S
     assert not window.detail.is_dirty()
-    stored = window.handover.paspoort(pupil_id)
+    stored = window.services.handover.paspoort(pupil_id)
     assert stored.wie.startswith("Vrolijk, zelfstandig")
     [added] = [c for c in stored.credentials if c.name == "Branchecertificaat Schoonmaak"]
     assert added.kind is CredentialKind.DIPLOMA and added.issued_on == date(2026, 6, 12)
@@ -62,4 +62,4 @@ def test_choosing_another_pupil_asks_about_an_unsaved_paspoort(
     dialogs.click("Opslaan")
     window.open_pupil_at(window.proxy.summary_at(1).id, "paspoort")
     assert dialogs.seen[0].startswith("Wijzigingen opslaan?")
-    assert window.handover.paspoort(pupil_id).wil == "Kok worden in een groot hotel."
+    assert window.services.handover.paspoort(pupil_id).wil == "Kok worden in een groot hotel."

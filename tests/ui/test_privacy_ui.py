@@ -50,7 +50,7 @@ def test_opening_and_editing_a_pupil_shows_up_in_the_log_newest_first(
     pupil_id = open_first_pupil(qtbot, window)
     record = window.detail.record
     assert record is not None
-    window._services.pupils.save(replace(record.pupil, klas="PRO4X"), "Marloes Verbeek")
+    window.services.pupils.save(replace(record.pupil, klas="PRO4X"), "Marloes Verbeek")
 
     dialog = AuditDialog(AuditService(demo_database.sessions), window)
     qtbot.addWidget(dialog)
@@ -115,7 +115,7 @@ def test_keten_controleren_names_the_lines_an_attacker_changed(
     open_first_pupil(qtbot, window)
     record = window.detail.record
     assert record is not None
-    window._services.pupils.save(replace(record.pupil, klas="PRO4X"), "Marloes Verbeek")
+    window.services.pupils.save(replace(record.pupil, klas="PRO4X"), "Marloes Verbeek")
     connection = cipher.connect(demo_database.path, demo_database.key)
     connection.execute("DROP TRIGGER audit_event_no_update")
     connection.execute("UPDATE audit_event SET detail = 'velden: mentor' WHERE id = 3")
@@ -140,8 +140,8 @@ def test_keten_controleren_names_the_lines_an_attacker_changed(
 
 def test_the_privacy_menu_opens_the_log(qtbot, window: MainWindow, dialogs) -> None:
     dialogs.then(lambda dialog: dialog.reject())
-    assert window.audit_action in window.privacy_menu.actions()
-    window.audit_action.trigger()
+    assert window.privacy_area.audit_action in window.privacy_menu.actions()
+    window.privacy_area.audit_action.trigger()
     assert dialogs.seen == ["Logboek"]
     assert QApplication.activeModalWidget() is None
 
@@ -193,7 +193,7 @@ def test_at_start_up_expired_pupils_are_shown_and_later_postpones_a_week(
         button_with_text(dialog, "Later").click()
 
     dialogs.then(look_then_later)
-    window.offer_first_run()
+    window.cohort_area.offer_first_run()
     assert dialogs.seen == ["Bewaartermijnen en opschonen"]
     assert seen == [
         [
@@ -213,9 +213,9 @@ def test_at_start_up_expired_pupils_are_shown_and_later_postpones_a_week(
     ]
     assert dump(demo_database) == before  # postponing writes nothing to the database
     # Asked again after a week, not before.
-    service = window._retention()
+    service = window.privacy_area.retention()
     assert not offer_purge(
-        window, service, "M", TODAY + timedelta(days=6), settings, window._services.location, print
+        window, service, "M", TODAY + timedelta(days=6), settings, window.services.location, print
     )
     close_window(window)
 
@@ -224,7 +224,7 @@ def test_nothing_expired_means_no_question_and_no_write(
     qtbot, window: MainWindow, demo_database: Database
 ) -> None:
     before = dump(demo_database)
-    assert not offer_purge(window, window._retention(), "M", TODAY, None, "x", print)
+    assert not offer_purge(window, window.privacy_area.retention(), "M", TODAY, None, "x", print)
     assert dump(demo_database) == before
 
 
@@ -233,12 +233,14 @@ def test_purging_from_the_menu_backs_up_and_removes_the_pupils(
 ) -> None:
     old = add_old_pupils(demo_database)
     window = window_with_backups(qtbot, demo_database)
-    assert window.retention_action in window.privacy_menu.actions()
-    window.select_pupil(old[0])
+    assert window.privacy_area.retention_action in window.privacy_menu.actions()
+    window.cohort.select_pupil(old[0])
     window.detail.open_pupil(old[0])
-    dialog = RetentionDialog(window._retention(), "Marloes Verbeek", TODAY, parent=window)
+    dialog = RetentionDialog(
+        window.privacy_area.retention(), "Marloes Verbeek", TODAY, parent=window
+    )
     qtbot.addWidget(dialog)
-    dialog.purged.connect(window._after_purge)
+    dialog.purged.connect(window.privacy_area.after_purge)
     dialog.show()
     assert dialog.summary.text() == "Opschonen: 2 leerlingen verwijderen."
 
@@ -259,7 +261,9 @@ def test_changed_periods_must_be_saved_before_purging(
     qtbot, window: MainWindow, demo_database: Database
 ) -> None:
     add_old_pupils(demo_database)
-    dialog = RetentionDialog(window._retention(), "Marloes Verbeek", TODAY, parent=window)
+    dialog = RetentionDialog(
+        window.privacy_area.retention(), "Marloes Verbeek", TODAY, parent=window
+    )
     qtbot.addWidget(dialog)
     assert dialog.purge_button.isEnabled()
     dialog.period_edits[RetentionCategory.LEERLINGGEGEVENS].setValue(60)
@@ -287,14 +291,14 @@ def test_inzage_export_writes_pdf_and_json_to_the_chosen_folder(
     assert record is not None
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(tmp_path))
     dialogs.click("OK")
-    window.inzage_action.trigger()
+    window.privacy_area.inzage_action.trigger()
     qtbot.waitUntil(lambda: running_jobs() == 0 and bool(dialogs.seen), timeout=10_000)
     (pdf,) = tmp_path.glob("inzage-*.pdf")
     assert pdf.name.startswith(f"inzage-{record.pupil.leerlingnummer}-")
     assert len(list(tmp_path.glob("inzage-*.json"))) == 1
     assert f"De inzage van {record.pupil.name} staat in {tmp_path}" in dialogs.seen[0]
     assert "verwijder ze van deze computer" in dialogs.seen[0]
-    last = AuditService(window._services.sessions).entries()[0]
+    last = AuditService(window.services.sessions).entries()[0]
     assert (last.action, last.pupil_id) == (AuditAction.INZAGE, pupil_id)
 
 
@@ -317,7 +321,7 @@ def test_erasing_asks_to_type_the_leerlingnummer_then_removes_the_pupil(
         dialog.erase_button.click()
 
     dialogs.then(confirm_by_typing)
-    window.erase_action.trigger()
+    window.privacy_area.erase_action.trigger()
     assert dialogs.seen == ["Wissen op verzoek"]
     assert window.model.row_of(pupil_id) is None
     assert window.count_label.text() == "47 leerlingen"
@@ -333,19 +337,25 @@ def test_cancelling_the_erasure_changes_nothing(
     pupil_id = open_first_pupil(qtbot, window)
     before = dump(demo_database)
     dialogs.click("Annuleren")
-    window.erase_action.trigger()
+    window.privacy_area.erase_action.trigger()
     assert dump(demo_database) == before
     assert window.detail.pupil_id == pupil_id
 
 
 def test_the_rights_need_an_open_pupil(qtbot, window: MainWindow) -> None:
     window.pupil_menu.aboutToShow.emit()
-    assert not window.inzage_action.isEnabled() and not window.erase_action.isEnabled()
-    window.erase_on_request()  # reached some other way: a hint, no dialog
+    assert (
+        not window.privacy_area.inzage_action.isEnabled()
+        and not window.privacy_area.erase_action.isEnabled()
+    )
+    window.privacy_area.erase_on_request()  # reached some other way: a hint, no dialog
     assert window.statusBar().currentMessage() == "Kies eerst een leerling in de lijst."
     open_first_pupil(qtbot, window)
     window.pupil_menu.aboutToShow.emit()
-    assert window.inzage_action.isEnabled() and window.erase_action.isEnabled()
+    assert (
+        window.privacy_area.inzage_action.isEnabled()
+        and window.privacy_area.erase_action.isEnabled()
+    )
 
 
 def test_at_start_up_a_mentor_or_reader_is_not_shown_whose_data_is_due(
@@ -374,7 +384,7 @@ def test_at_start_up_a_mentor_or_reader_is_not_shown_whose_data_is_due(
             window.show()
             qtbot.waitExposed(window)
             try:
-                window.offer_first_run()
+                window.cohort_area.offer_first_run()
                 qtbot.wait(50)
             finally:
                 close_window(window)

@@ -122,21 +122,21 @@ def test_the_main_window_and_its_dialogs_fit_the_screen(window: MainWindow) -> N
     inspector = run_checked(
         window,
         [
-            window.settings_action,
-            window.users_action,
-            window.templates_action,
-            window.address_book_action,
-            window.outcomes_action,
-            window.backups_action,
-            window.about_action,
-            window.audit_action,
-            window.retention_action,
-            window.server_action,
-            window.leaving_action,
-            window.klas_leaving_action,
-            window.batch_action,
-            window.transitieplan_action,
-            window.paspoort_action,
+            window.admin_area.settings_action,
+            window.admin_area.users_action,
+            window.admin_area.templates_action,
+            window.documents_area.address_book_action,
+            window.nazorg_area.outcomes_action,
+            window.admin_area.backups_action,
+            window.admin_area.about_action,
+            window.privacy_area.audit_action,
+            window.privacy_area.retention_action,
+            window.admin_area.server_action,
+            window.nazorg_area.leaving_action,
+            window.nazorg_area.klas_leaving_action,
+            window.documents_area.batch_action,
+            window.documents_area.transitieplan_action,
+            window.documents_area.paspoort_action,
         ],
     )
     assert len(inspector.seen) >= 10, inspector.seen
@@ -152,16 +152,16 @@ def mbo_with_leaver(mbo_window: MainWindow, mbo_database: Database) -> MainWindo
 
 def test_the_mbo_window_and_its_dialogs_fit_the_screen(mbo_with_leaver: MainWindow) -> None:
     window = mbo_with_leaver
-    assert window._today() == MBO_DAY
+    assert window.today() == MBO_DAY
     open_first(window)
     check_main_window(window)
     inspector = run_checked(
         window,
         [
-            window.exit_action,
-            window.exit_list_action,
-            window.exit_figures_action,
-            window.dropout_reasons_action,
+            window.exit_area.exit_action,
+            window.exit_area.exit_list_action,
+            window.exit_area.exit_figures_action,
+            window.exit_area.dropout_reasons_action,
         ],
     )
     assert len(inspector.seen) >= 3, inspector.seen

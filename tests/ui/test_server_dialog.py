@@ -201,18 +201,18 @@ def test_the_window_remembers_the_server_for_the_next_start_and_goes_back(
 
     dialogs.then(connect)
     dialogs.then(lambda box: (seen.append(box.text()), box.accept()))
-    window.server_action.trigger()
+    window.admin_area.server_action.trigger()
     assert "Vanaf de volgende start werkt Uitstroom met" in seen[0]
     assert default_database() == server_database.url()
     assert SECRET not in default_database()
     window.file_menu.aboutToShow.emit()
-    assert window.local_action.isVisible()
+    assert window.admin_area.local_action.isVisible()
 
     dialogs.click("OK")
-    window.local_action.trigger()
+    window.admin_area.local_action.trigger()
     assert default_database().endswith("uitstroom.db")
     window.file_menu.aboutToShow.emit()
-    assert not window.local_action.isVisible()
+    assert not window.admin_area.local_action.isVisible()
 
 
 def test_the_schools_certificate_is_chosen_in_the_dialog_and_kept_on_this_computer(

@@ -155,7 +155,7 @@ def test_ticking_in_the_vandaag_view_changes_the_pupils_status(
     assert view.model.count(Group.OVERDUE) == late_before - 1
     assert not view.model.item_index(item.task.id).isValid()
     assert "is afgevinkt voor" in view.feedback.text()
-    planning = march_window.planning
+    planning = march_window.services.planning
     ticked = next(t for t in planning.tasks(item.pupil_id) if t.id == item.task.id)
     assert ticked.done_on == MARCH_20
     # The table row shows the pupil's new status at once.
@@ -177,7 +177,7 @@ def test_ticking_the_last_late_task_of_a_pupil_changes_the_status_column(
     qtbot, march_window: MainWindow
 ) -> None:
     view = march_window.today_view
-    planning = march_window.planning
+    planning = march_window.services.planning
     # Tick every listed task of the first pupil: the pupil leaves the list.
     pupil_id = view.selected_item().pupil_id
     row = march_window.model.row_of(pupil_id)
@@ -265,7 +265,7 @@ def test_the_pane_follows_the_chosen_row_in_vandaag(qtbot, march_window: MainWin
     march_window.show_cohort_page()
     listed = {i.pupil_id for i in view.model.items()}
     absent = next(s.id for s in march_window.model.rows if s.id not in listed)
-    march_window.select_pupil(absent)
+    march_window.cohort.select_pupil(absent)
     march_window.detail.open_pupil(absent)
     march_window.left_tabs.setCurrentWidget(view)
     assert view.selected_item() is None and march_window.detail.pupil_id == absent

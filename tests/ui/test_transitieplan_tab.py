@@ -15,7 +15,7 @@ from uitstroom.ui.main_window import MainWindow
 def test_an_agreement_with_a_contact_and_a_task_is_saved_and_read_back(
     qtbot, window: MainWindow, dialogs
 ) -> None:
-    handover = window.handover
+    handover = window.services.handover
     team = handover.save_organisation(
         Organisation(
             name="Gemeente Utrecht, Werk en Inkomen",
@@ -30,7 +30,7 @@ def test_an_agreement_with_a_contact_and_a_task_is_saved_and_read_back(
     tab = window.detail.transitieplan
     tab.goals.setPlainText("Een baan in de groenvoorziening\nZelf met de bus naar stage")
     before = len(tab.agreement_model.rows)
-    tasks = window.planning.tasks(pupil_id)
+    tasks = window.services.planning.tasks(pupil_id)
 
     def fill_agreement(what: str, task_code: str = "") -> None:
         def answer(dialog) -> None:

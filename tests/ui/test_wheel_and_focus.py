@@ -159,7 +159,7 @@ def test_the_exit_form_takes_the_wheel_only_with_focus(exit_form: ExitForm) -> N
 
 
 def test_the_settings_take_the_wheel_only_with_focus(window: MainWindow, qtbot) -> None:
-    dialog = SettingsDialog(window._services.school, window._school, parent=window)
+    dialog = SettingsDialog(window.services.school, window.school, parent=window)
     shown(qtbot, dialog)
     try:
         elsewhere = next(w for w in dialog.findChildren(QLineEdit) if w.isVisible())
@@ -179,8 +179,8 @@ def leavers_window(qtbot, database: Database) -> Iterator[MainWindow]:
 
 def test_the_call_dialog_takes_the_wheel_only_with_focus(leavers_window: MainWindow, qtbot) -> None:
     window = leavers_window
-    assert window.nazorg is not None
-    file = window.nazorg.files()[0]
+    assert window.services.nazorg is not None
+    file = window.services.nazorg.files()[0]
     dialog = CallDialog(window.detail.nazorg_context(), file, parent=window)
     shown(qtbot, dialog)
     try:
@@ -216,8 +216,10 @@ def test_an_alt_letter_that_opens_nothing_types_nothing_in_the_call_note(
     leavers_window: MainWindow, qtbot
 ) -> None:
     window = leavers_window
-    assert window.nazorg is not None
-    dialog = CallDialog(window.detail.nazorg_context(), window.nazorg.files()[0], parent=window)
+    assert window.services.nazorg is not None
+    dialog = CallDialog(
+        window.detail.nazorg_context(), window.services.nazorg.files()[0], parent=window
+    )
     shown(qtbot, dialog)
     try:
         dialog.note.setFocus()

@@ -33,8 +33,8 @@ from uitstroom.services.backups import list_backups
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.storage import keychain, migrate
 
-if TYPE_CHECKING:  # main_window imports this module
-    from uitstroom.ui.main_window import Services
+if TYPE_CHECKING:
+    from uitstroom.ui.app_services import Services
 
 LICENCE = "EUPL-1.2"
 CREDENTIALS = re.compile(r"//[^/@]*@")

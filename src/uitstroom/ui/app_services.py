@@ -1,0 +1,64 @@
+"""The services a window works with, built once by app.py (or a test) and handed to the
+window; the few used rarely are built on first use, from the same sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from uitstroom.domain.actor import Actor
+from uitstroom.services.exit import ExitService
+from uitstroom.services.handover import HandoverService
+from uitstroom.services.nazorg import NazorgService
+from uitstroom.services.planning import PlanningService
+from uitstroom.services.pupils import PupilService, SchoolService
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from uitstroom.services.database import Database
+
+
+@dataclass(frozen=True)
+class Services:
+    """`sessions` is only handed on to services built on demand (import, export, demo,
+    rights); the window and its controllers never open a session."""
+
+    school: SchoolService
+    pupils: PupilService
+    planning: PlanningService
+    handover: HandoverService
+    nazorg: NazorgService
+    exit: ExitService
+    sessions: sessionmaker[Session]
+    location: str
+    # The open database (its file, key and backup folder), for backups and restore.
+    database: Database | None = None
+    # Who is working (domain.actor), the same actor the services above were given. None: the
+    # single coordinator of a laptop database.
+    actor: Actor | None = None
+
+    @classmethod
+    def build(
+        cls,
+        sessions: sessionmaker[Session],
+        location: str,
+        database: Database | None = None,
+        actor: Actor | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> Services:
+        timed = {} if clock is None else {"clock": clock}
+        return cls(
+            school=SchoolService(sessions, actor=actor),
+            pupils=PupilService(sessions, actor=actor, **timed),
+            planning=PlanningService(sessions, actor=actor, **timed),
+            handover=HandoverService(sessions, actor=actor, **timed),
+            nazorg=NazorgService(sessions, actor=actor, **timed),
+            exit=ExitService(sessions, actor=actor, **timed),
+            sessions=sessions,
+            location=location,
+            database=database,
+            actor=actor,
+        )
