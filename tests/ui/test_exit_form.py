@@ -23,7 +23,7 @@ from uitstroom.services.exit import ExitService
 from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.pupils import PupilService
 from uitstroom.ui.exit_form import ExitForm
-from uitstroom.ui.exit_worklist import ExitWorklistDialog
+from uitstroom.ui.exit_worklist import WORK_COLUMNS, ExitWorklistDialog
 from uitstroom.ui.forms import ChoiceEdit
 from uitstroom.ui.main_window import MainWindow
 
@@ -357,3 +357,21 @@ def test_a_date_that_cannot_be_read_is_named_without_its_alt_letter(
     with pytest.raises(FormError) as refused:
         form.interview_from_form()
     assert refused.value.problems[0].startswith("Vertrekdatum: ")
+
+
+def test_the_work_list_shows_each_state_whole(qtbot, mbo_database: Database) -> None:
+    """'Nog niet begonnen' was cut to 'Nog niet begonn…': the widths were measured on the
+    empty list, before its rows came."""
+    listed = ExitWorklistDialog(
+        exit_service(mbo_database), PupilService(mbo_database.sessions), MENTOR, lambda: MBO_DAY
+    )
+    qtbot.addWidget(listed)
+    listed.show()
+    metrics = listed.table.fontMetrics()
+    state = len(WORK_COLUMNS) - 1
+    widest = max(
+        metrics.horizontalAdvance(listed.model.index(n, state).data())
+        for n in range(listed.model.rowCount())
+    )
+    assert widest > 0
+    assert listed.table.columnWidth(state) >= widest + 8

@@ -32,6 +32,7 @@ from uitstroom.ui.cohort_model import (
     ROW_ROLE,
     Column,
     RecordTableModel,
+    fit_columns,
     natural_key,
     record_table,
     short_niveau,
@@ -201,6 +202,8 @@ class ExitWorklistDialog(QDialog):
             rows = [r for r in rows if r.state is not InterviewState.AFGEROND]
         self.model.set_rows(rows)
         self.model.sort(0, Qt.SortOrder.AscendingOrder)
+        # Widths from the rows now shown: 'Nog niet begonnen' was cut when measured empty.
+        fit_columns(self.table)
         total = len(found)
         self.count_label.setText(
             f"{total} {'student' if total == 1 else 'studenten'} · {done} afgerond · "
