@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from uitstroom.domain.actor import Actor
+from uitstroom.services.errors import ConflictError, conflict_message
 
 Clock = Callable[[], datetime]
 S = TypeVar("S", bound="Service")
+
+
+@contextmanager
+def conflict_on_stale(what: str, actor: str) -> Iterator[None]:
+    """Optimistic locking: a row whose version moved since it was read (another window or
+    laptop saved first) becomes the Dutch ConflictError about `what`; nothing was written."""
+    try:
+        yield
+    except StaleDataError:
+        raise ConflictError(conflict_message("", actor, what)) from None
 
 
 class Service:

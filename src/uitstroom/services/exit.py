@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
@@ -106,7 +105,7 @@ from uitstroom.services.access import (
     require_pupil,
 )
 from uitstroom.services.audit import append
-from uitstroom.services.base import Clock
+from uitstroom.services.base import Clock, conflict_on_stale
 from uitstroom.services.convert import enum_or, enum_or_none
 from uitstroom.services.errors import (
     GONE,
@@ -258,10 +257,8 @@ class ExitService:
         if problems:
             raise ValidationError(problems)
         actor = author_of(self._actor, actor)
-        try:
+        with conflict_on_stale("het exitgesprek", actor):
             return self._save_concept(pupil_id, interview, actor, now)
-        except StaleDataError:
-            raise ConflictError(conflict_message("", actor, "het exitgesprek")) from None
 
     def _save_concept(
         self, pupil_id: int, interview: ExitInterview, actor: str, now: datetime
@@ -294,14 +291,11 @@ class ExitService:
         data, the nazorg calls (or the refusal), the consents and the handover task."""
         actor = author_of(self._actor, actor)
         now = self._clock()
-        try:
-            with self._sessions.begin() as session:
-                if session.get(PupilRow, pupil_id) is not None:
-                    require_pupil(session, self._actor, pupil_id, write=True)
-                _check_version(_row_of(session, pupil_id), interview, actor)
-                return _finish(session, pupil_id, interview, actor, now, self._sessions)
-        except StaleDataError:
-            raise ConflictError(conflict_message("", actor, "het exitgesprek")) from None
+        with conflict_on_stale("het exitgesprek", actor), self._sessions.begin() as session:
+            if session.get(PupilRow, pupil_id) is not None:
+                require_pupil(session, self._actor, pupil_id, write=True)
+            _check_version(_row_of(session, pupil_id), interview, actor)
+            return _finish(session, pupil_id, interview, actor, now, self._sessions)
 
     def reopen(self, pupil_id: int, actor: str) -> ExitInterview:
         """Back to a concept, to correct a mistake. What finishing did stays until the

@@ -22,7 +22,6 @@ from typing import IO, Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.consent_form import ScanFile, scan_problems
@@ -64,7 +63,7 @@ from uitstroom.domain.names import full_name
 from uitstroom.domain.plural import counted
 from uitstroom.services.access import author_of, pupil_scope, require_pupil, require_write
 from uitstroom.services.audit import append
-from uitstroom.services.base import Service
+from uitstroom.services.base import Service, conflict_on_stale
 from uitstroom.services.convert import enum_or, enum_or_none, settings_from_row
 from uitstroom.services.errors import (
     GONE,
@@ -378,10 +377,8 @@ class HandoverService(Service):
         if problems:
             raise ValidationError(problems)
         actor = author_of(self._actor, actor)
-        try:
+        with conflict_on_stale("het transitieplan", actor):
             return self._save_transitieplan(pupil_id, plan, actor)
-        except StaleDataError:
-            raise ConflictError(conflict_message("", actor, "het transitieplan")) from None
 
     def _save_transitieplan(self, pupil_id: int, plan: Transitieplan, actor: str) -> Transitieplan:
         now = self._clock()
@@ -450,10 +447,8 @@ class HandoverService(Service):
         if problems:
             raise ValidationError(problems)
         actor = author_of(self._actor, actor)
-        try:
+        with conflict_on_stale("het paspoort", actor):
             return self._save_paspoort(pupil_id, paspoort, actor)
-        except StaleDataError:
-            raise ConflictError(conflict_message("", actor, "het paspoort")) from None
 
     def _save_paspoort(self, pupil_id: int, paspoort: Paspoort, actor: str) -> Paspoort:
         now = self._clock()
@@ -502,10 +497,8 @@ class HandoverService(Service):
         a scan that is refused leaves no consent behind)."""
         actor = author_of(self._actor, actor)
         now = self._clock()
-        try:
+        with conflict_on_stale("deze toestemming", actor):
             return self._record_consent(pupil_id, consent, actor, now, scan)
-        except StaleDataError:
-            raise ConflictError(conflict_message("", actor, "deze toestemming")) from None
 
     def _record_consent(
         self,

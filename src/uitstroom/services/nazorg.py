@@ -98,7 +98,7 @@ from uitstroom.services.access import (
     visible_ids,
 )
 from uitstroom.services.audit import append
-from uitstroom.services.base import Clock, Service
+from uitstroom.services.base import Clock, Service, conflict_on_stale
 from uitstroom.services.convert import enum_or, enum_or_none
 from uitstroom.services.errors import (
     GONE,
@@ -320,10 +320,8 @@ class NazorgService(Service):
         if not reason.strip():
             raise ValidationError(["Vul in waarom het gesprek verschuift."])
         actor = author_of(self._actor, actor)
-        try:
+        with conflict_on_stale("dit nazorggesprek", actor):
             return self._move_moment(moment_id, due, reason, actor)
-        except StaleDataError:
-            raise ConflictError(conflict_message("", actor, "dit nazorggesprek")) from None
 
     def _move_moment(self, moment_id: int, due: date, reason: str, actor: str) -> NazorgMoment:
         with self._sessions.begin() as session:
