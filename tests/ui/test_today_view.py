@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import date
 
@@ -148,9 +147,7 @@ def test_ticking_in_the_vandaag_view_changes_the_pupils_status(
     assert march_window.model.index(row, status_column).data() == "Te laat"
     late_before = view.model.count(Group.OVERDUE)
 
-    started = time.perf_counter()
     qtbot.keyClick(view.tree, Qt.Key.Key_Space)
-    elapsed = time.perf_counter() - started
 
     assert view.model.count(Group.OVERDUE) == late_before - 1
     assert not view.model.item_index(item.task.id).isValid()
@@ -164,7 +161,8 @@ def test_ticking_in_the_vandaag_view_changes_the_pupils_status(
         march_window.model.index(row, status_column).data()
         == planning.status_of(item.pupil_id, MARCH_20).level.label
     )
-    assert elapsed < 0.5  # the 100 ms budget is measured with 20,000 pupils in bench/
+    # How fast: bench/today.py measures the tick against its 100 ms budget with 20,000 pupils.
+    # A time limit here failed a CI-like run under load (1.28 s; 0.06 s alone).
 
     # Ctrl+Z right after: the task is open again and back in the list.
     qtbot.keyClick(view.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
