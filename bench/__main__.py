@@ -16,7 +16,6 @@ RUNS = 3
 
 
 def import_seconds(xlsx: Path) -> tuple[float, int]:
-    from uitstroom.domain.importing import guess_mapping
     from uitstroom.services.database import open_database
     from uitstroom.services.importing import ImportService
     from uitstroom.storage.keys import new_data_key
@@ -28,7 +27,7 @@ def import_seconds(xlsx: Path) -> tuple[float, int]:
     service = ImportService(db.sessions)
     start = time.perf_counter()
     table = service.read(xlsx)
-    preview = service.preview(table, guess_mapping(table.headers), "2026-2027")
+    preview = service.check(table, "2026-2027")
     assert not preview.problems, preview.problems[:3]
     written = service.apply(preview, "bench")
     elapsed = time.perf_counter() - start

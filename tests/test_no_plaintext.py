@@ -18,7 +18,6 @@ import pytest
 
 from factories import TEST_PASSPHRASE, fixed_clock, make_pupil
 from import_files import write_csv
-from uitstroom.domain.importing import guess_mapping
 from uitstroom.domain.model import Guardian
 from uitstroom.services import vault
 from uitstroom.services.backups import import_backup, make_backup
@@ -152,7 +151,7 @@ def do_the_work(db: Database, source: Path) -> None:
     ]
     importer = ImportService(db.sessions, clock=fixed_clock(), before_write=import_backup(db))
     table = importer.read(write_csv(source / "export.csv", rows))
-    preview = importer.preview(table, guess_mapping(table.headers), "2026-2027")
+    preview = importer.check(table, "2026-2027")
     assert preview.problems == ()
     assert importer.apply(preview, AUTHOR) == COUNT - BY_HAND
 

@@ -353,7 +353,6 @@ def _cohort_label(db: Database, wanted: str | None) -> str:
 
 
 def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    from uitstroom.domain.importing import guess_mapping
     from uitstroom.services.access import require_coordinator
     from uitstroom.services.backups import import_backup
     from uitstroom.services.identity import author_name
@@ -363,8 +362,8 @@ def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     # Also the check: its lines show what is stored for pupils of every mentor.
     require_coordinator(db.actor)
     service = ImportService(db.sessions, before_write=import_backup(db), actor=db.actor)
-    table = service.read(args.file)
-    preview = service.preview(table, guess_mapping(table.headers), _cohort_label(db, args.cohort))
+    preview = service.check(args.file, _cohort_label(db, args.cohort))
+    table = preview.table
     print(
         f"{args.file.name}: {table.description}, {counted(len(table.rows), 'rij', 'rijen')}.",
         file=out,

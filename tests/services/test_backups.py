@@ -20,7 +20,6 @@ from import_files import pupil_rows, write_csv
 from uitstroom import cli
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.durability import BackupReason, backup_file_name
-from uitstroom.domain.importing import guess_mapping
 from uitstroom.paths import PASSPHRASE_ENV
 from uitstroom.services import vault
 from uitstroom.services.audit import AuditService
@@ -171,7 +170,7 @@ def test_every_import_is_preceded_by_a_backup_and_a_failed_backup_stops_it(
 ) -> None:
     service = ImportService(school.sessions, before_write=import_backup(school))
     table = service.read(write_csv(tmp_path / "export.csv", pupil_rows(12, first=310001)))
-    preview = service.preview(table, guess_mapping(table.headers), "2026-2027")
+    preview = service.check(table, "2026-2027")
     before = dump(school)
     assert service.apply(preview, "test") == 12
     assert school.backup_dir is not None
@@ -181,9 +180,8 @@ def test_every_import_is_preceded_by_a_backup_and_a_failed_backup_stops_it(
     after_first = dump(school)
     shutil.rmtree(school.backup_dir)
     school.backup_dir.write_text("een bestand waar de map hoort")  # the backup cannot be made
-    again = service.preview(
+    again = service.check(
         service.read(write_csv(tmp_path / "meer.csv", pupil_rows(3, first=320001))),
-        guess_mapping(table.headers),
         "2026-2027",
     )
     with pytest.raises(BackupError, match="De back-up kon niet worden gemaakt"):

@@ -21,7 +21,6 @@ from factories import TEST_PASSPHRASE, dump, make_pupil
 from import_files import pupil_rows, write_csv
 from uitstroom import cli
 from uitstroom.domain.durability import location_warning
-from uitstroom.domain.importing import guess_mapping
 from uitstroom.paths import PASSPHRASE_ENV
 from uitstroom.services.backups import import_backup, list_backups
 from uitstroom.services.database import Database
@@ -90,7 +89,7 @@ def test_an_import_on_a_full_disk_writes_nothing(database: Database, tmp_path: P
     PupilService(database.sessions).create(make_pupil(), "2026-2027", "test")
     service = ImportService(database.sessions, before_write=import_backup(database))
     table = service.read(write_csv(tmp_path / "export.csv", pupil_rows(400)))
-    preview = service.preview(table, guess_mapping(table.headers), "2026-2027")
+    preview = service.check(table, "2026-2027")
     assert preview.ok
     last_saved = dump(database)
     with full_disk(database), pytest.raises(DiskFull, match="De schijf is vol"):

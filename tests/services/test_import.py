@@ -58,7 +58,7 @@ def pupils(db: Database) -> PupilService:
 
 def check(service: ImportService, path: Path, cohort: str = COHORT) -> ImportPreview:
     table = service.read(path)
-    return service.preview(table, guess_mapping(table.headers), cohort)
+    return service.check(table, cohort)
 
 
 def import_file(service: ImportService, path: Path, author: str = "Marloes") -> ImportPreview:
@@ -332,7 +332,7 @@ def test_many_formula_cells_are_counted_and_the_first_named(
     assert str(error).startswith(
         "40 cellen bevatten een formule: F2, F3, F4, F5, F6 en nog 35 andere."
     )
-    assert len(error.problems) == importing.MAX_REPORTED
+    assert len(error.problems) == importing.shapes.MAX_REPORTED
 
 
 def test_an_xlsx_that_is_a_zip_of_something_else(
@@ -391,7 +391,7 @@ def test_too_many_rows(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(importing, "MAX_ROWS", 20)
+    monkeypatch.setattr(importing.shapes, "MAX_ROWS", 20)
     for path in (
         write_csv(tmp_path / "groot.csv", pupil_rows(40)),
         write_xlsx(tmp_path / "groot.xlsx", pupil_rows(40)),
@@ -444,7 +444,7 @@ def test_an_unusable_cohort_label(
     service: ImportService, db_with_cohort: Database, tmp_path: Path
 ) -> None:
     table = service.read(write_csv(tmp_path / "goed.csv", pupil_rows(2)))
-    preview = service.preview(table, guess_mapping(table.headers), "volgend jaar")
+    preview = service.check(table, "volgend jaar")
     assert "'volgend jaar' is geen schooljaar" in preview.problems[0].message
 
 
@@ -605,8 +605,8 @@ def test_a_pupil_from_another_cohort_moves_to_the_chosen_one(
 ) -> None:
     path = write_csv(tmp_path / "export.csv", pupil_rows(2))
     table = service.read(path)
-    service.apply(service.preview(table, guess_mapping(table.headers), "2025-2026"), "Marloes")
-    preview = service.preview(table, guess_mapping(table.headers), COHORT)
+    service.apply(service.check(table, "2025-2026"), "Marloes")
+    preview = service.check(table, COHORT)
     assert [(c.kind, c.moved_from) for c in preview.changes] == [
         ("gewijzigd", "2025-2026"),
         ("gewijzigd", "2025-2026"),
@@ -675,7 +675,7 @@ def test_unmapped_columns_leave_fields_alone(
     table = service.read(write_csv(tmp_path / "november.csv", rows))
     mapping = guess_mapping(table.headers)
     del mapping[F.KLAS]
-    preview = service.preview(table, mapping, COHORT)
+    preview = service.check(table, COHORT, mapping)
     assert preview.changed_count == 0
     service.apply(preview, "Marloes")
     record = pupils.find_by_leerlingnummer("300001")
@@ -728,7 +728,7 @@ def test_cancelling_read_and_preview(service: ImportService, tmp_path: Path) -> 
         service.read(path, lambda done, total: done < 500)
     table = service.read(path)
     with pytest.raises(ImportCancelled):
-        service.preview(table, guess_mapping(table.headers), COHORT, lambda done, total: False)
+        service.check(table, COHORT, progress=lambda done, total: False)
 
 
 def test_apply_compares_again_and_refuses_when_the_database_changed(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from factories import dump, fixed_clock, make_database
 from import_files import HEADERS, pupil_rows, write_csv, write_xlsx
 from pg import Backend
-from uitstroom.domain.importing import ImportField, guess_mapping
+from uitstroom.domain.importing import ImportField
 from uitstroom.services.database import Database
 from uitstroom.services.importing import ImportPreview, ImportService
 from uitstroom.services.pupils import PupilService
@@ -41,7 +41,7 @@ def pupils(db: Database) -> PupilService:
 
 def check(service: ImportService, path: Path) -> ImportPreview:
     table = service.read(path)
-    return service.preview(table, guess_mapping(table.headers), COHORT)
+    return service.check(table, COHORT)
 
 
 def import_file(service: ImportService, path: Path) -> ImportPreview:

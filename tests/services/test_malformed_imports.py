@@ -19,7 +19,7 @@ from factories import dump, fixed_clock, make_database
 from import_files import pupil_rows, write_csv, write_xlsx
 from malformed_files import Malformed, generate, plan, sheet_xml, write_parts, xlsx_parts
 from pg import Backend
-from uitstroom.domain.importing import ImportProblem, guess_mapping
+from uitstroom.domain.importing import ImportProblem
 from uitstroom.services.database import Database
 from uitstroom.services.importing import ImportFileError, ImportService
 
@@ -49,7 +49,7 @@ def db(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Iterator[D
     table = service.read(
         write_csv(tmp_path_factory.mktemp("eerder") / "eerder.csv", pupil_rows(5, first=100001))
     )
-    preview = service.preview(table, guess_mapping(table.headers), COHORT)
+    preview = service.check(table, COHORT)
     assert service.apply(preview, "Marloes") == 5
     yield database
     database.close()
@@ -70,7 +70,7 @@ def refusal(service: ImportService, path: Path) -> tuple[str, tuple[ImportProble
     problems of the preview. A preview with problems cannot be applied."""
     try:
         table = service.read(path)
-        preview = service.preview(table, guess_mapping(table.headers), COHORT)
+        preview = service.check(table, COHORT)
     except ImportFileError as exc:
         return str(exc), exc.problems
     assert preview.problems, f"{path.name} was accepted: {preview.summary}"
@@ -221,7 +221,7 @@ def test_a_tab_or_line_break_inside_a_cell_is_tidied_not_refused(
         ["Leerlingnummer", "Roepnaam", "Achternaam"],
     )
     table = service.read(path)
-    preview = service.preview(table, guess_mapping(table.headers), COHORT)
+    preview = service.check(table, COHORT)
     assert preview.problems == ()
 
 

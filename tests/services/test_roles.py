@@ -19,7 +19,6 @@ from import_files import pupil_rows, write_csv
 from uitstroom.domain.actor import Actor, Role, User
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.handover import DocumentKind, Paspoort
-from uitstroom.domain.importing import guess_mapping
 from uitstroom.domain.model import SchoolSettings, Stage
 from uitstroom.domain.nazorg import CallRecord, CallStatus, Channel, Destination, Leaving
 from uitstroom.services.audit import AuditService
@@ -438,7 +437,7 @@ def test_only_the_coordinator_checks_an_import_which_shows_every_pupils_stored_v
         service = ImportService(database.sessions, clock=fixed_clock(NOW), actor=actor)
         table = service.read(path)
         with pytest.raises(NotAllowed):
-            service.preview(table, guess_mapping(table.headers), COHORT)
+            service.check(table, COHORT)
 
 
 def test_anonymous_figures_carry_the_name_of_who_made_them(

@@ -143,7 +143,7 @@ def test_pupils_missing_from_the_file_are_named_and_archived_only_when_ticked(
     rows = pupil_rows(3)
     first = write_csv(tmp_path / "oktober.csv", rows)
     table = service.read(first)
-    service.apply(service.preview(table, guess_mapping(table.headers), COHORT), "Marloes")
+    service.apply(service.check(table, COHORT), "Marloes")
     second = write_csv(tmp_path / "november.csv", rows[:2])
     dialog = ImportDialog(service, COHORT, "Marloes", path=second)
     qtbot.addWidget(dialog)

@@ -503,9 +503,9 @@ class ExitService:
         rule) refuses the file, by its row number."""
         require_coordinator(self._actor)
         actor = author_of(self._actor, actor)
-        from uitstroom.services.importing import ImportService
+        from uitstroom.services.importing.files import read_table
 
-        table = ImportService(self._sessions, self._clock).read(Path(path))
+        table = read_table(Path(path))
         now = self._clock()
         with self._sessions() as session:
             problems, planned = _check_table(session, table, now.date())

@@ -3,7 +3,7 @@ their status and what needs attention today ("Vandaag", `uitstroom attention`).
 
 The functions at module level work inside a caller's transaction, so that creating, importing
 or editing a pupil plans the tasks in the same commit as the change (see services/pupils.py
-and services/importing.py)."""
+and services/importing/)."""
 
 from __future__ import annotations
 

@@ -515,7 +515,7 @@ class ImportDialog(QDialog):
         table, mapping = self._table, self.mapping()
         self._run(
             "Bestand controleren…",
-            lambda progress: self._service.preview(table, mapping, self._cohort_label, progress),
+            lambda progress: self._service.check(table, self._cohort_label, mapping, progress),
             self._previewed,
             self.mapping_banner,
         )
