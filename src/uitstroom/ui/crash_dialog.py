@@ -49,7 +49,10 @@ def show_crash(_error: BaseException) -> bool:
         return True
     _showing = True
     try:
-        CrashDialog(app.activeWindow()).exec()
+        # Over the window in use; not over one that is closing (a closed preview, deleted
+        # later): the message would go with it, unseen.
+        window = app.activeWindow()
+        CrashDialog(window if window is not None and window.isVisible() else None).exec()
     finally:
         _showing = False
     return True
