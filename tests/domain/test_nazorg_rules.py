@@ -7,16 +7,21 @@ from datetime import date, timedelta
 
 import pytest
 
-from uitstroom.domain.enums import JaNeeOnbekend, SchoolType
+from uitstroom.domain.enums import AanmeldStatus, JaNeeOnbekend, Route, SchoolType
 from uitstroom.domain.handover import Receiver
+from uitstroom.domain.model import RouteDetails
 from uitstroom.domain.nazorg import (
     NOT_REACHED,
+    CallRecord,
     CallStatus,
+    Channel,
     Destination,
     Leaver,
     Observation,
     add_months,
     alarm_fires,
+    call_problems,
+    leaving_from_route,
     nazorg_plan,
     offsets_problems,
     outcomes,
@@ -182,3 +187,77 @@ def test_the_agenda_holds_this_weeks_and_overdue_calls_of_open_files() -> None:
     ]
     found = agenda(files, monday)
     assert [(i.name, i.overdue) for i in found] == [("Bram", True), ("Zoë", False)]
+
+
+@pytest.mark.parametrize(
+    ("route", "destination"),
+    [
+        (RouteDetails(), Destination.ONBEKEND),
+        # Doorleren counts as mbo only once the pupil is registered somewhere.
+        (
+            RouteDetails(
+                Route.DOORLEREN, "Da Vinci College", aanmeldstatus=AanmeldStatus.AANGEMELD
+            ),
+            Destination.MBO,
+        ),
+        (
+            RouteDetails(
+                Route.DOORLEREN, "Da Vinci College", aanmeldstatus=AanmeldStatus.NIET_AANGEMELD
+            ),
+            Destination.ONBEKEND,
+        ),
+        (
+            RouteDetails(Route.DOORLEREN, aanmeldstatus=AanmeldStatus.TOEGELATEN),
+            Destination.ONBEKEND,
+        ),
+        # Arbeid is werk only with an employer written down.
+        (RouteDetails(Route.ARBEID, werkgever="Bakkerij Jansen"), Destination.WERK),
+        (RouteDetails(Route.ARBEID, werkgever="  "), Destination.ONBEKEND),
+        (RouteDetails(Route.DAGBESTEDING), Destination.DAGBESTEDING),
+    ],
+)
+def test_the_route_proposes_where_a_leaver_goes(
+    route: RouteDetails, destination: Destination
+) -> None:
+    leaving = leaving_from_route(route, date(2027, 7, 9))
+    assert leaving.destination is destination
+    assert leaving.left_on == date(2027, 7, 9)
+    if destination is Destination.MBO:
+        assert leaving.mbo_instelling == "Da Vinci College"
+    if destination is Destination.WERK:
+        assert leaving.employer == "Bakkerij Jansen"
+
+
+def test_a_call_cannot_lie_in_the_future_nor_report_a_status_from_nobody() -> None:
+    today = date(2027, 4, 1)
+    fine = CallRecord(on=today, reached=True, channel=Channel.TELEFOON, status=CallStatus.WERK)
+    assert call_problems(fine, today) == []
+    tomorrow = CallRecord(
+        on=date(2027, 4, 2), reached=True, channel=Channel.TELEFOON, status=CallStatus.WERK
+    )
+    assert call_problems(tomorrow, today) == [
+        "Een gesprek kan niet in de toekomst liggen. Kies vandaag of eerder."
+    ]
+    assert call_problems(
+        CallRecord(on=today, reached=True, channel=Channel.TELEFOON, status=None), today
+    ) == ["Kies wat u hoorde: waar is de jongere nu?"]
+    assert (
+        len(
+            call_problems(
+                CallRecord(
+                    on=today, reached=False, channel=Channel.TELEFOON, status=CallStatus.WERK
+                ),
+                today,
+            )
+        )
+        == 1
+    )
+    assert (
+        call_problems(
+            CallRecord(
+                on=today, reached=False, channel=Channel.TELEFOON, status=CallStatus.UIT_BEELD
+            ),
+            today,
+        )
+        == []
+    )

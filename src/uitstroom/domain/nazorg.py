@@ -18,15 +18,18 @@ from datetime import date, timedelta
 
 from uitstroom.domain.dates import add_months
 from uitstroom.domain.enums import (
+    AanmeldStatus,
     ContractSoort,
     Instrument,
     JaNeeOnbekend,
     LabelledEnum,
     Leerweg,
     Niveau,
+    Route,
     SchoolType,
 )
 from uitstroom.domain.handover import Receiver, age_on
+from uitstroom.domain.model import RouteDetails
 from uitstroom.domain.plural import counted
 
 
@@ -488,3 +491,49 @@ def waakvlam_months(plan_months: Sequence[int], done: int) -> int:
     """The next waakvlam moment: a year after the plan's last moment, and a year after each
     waakvlam call already made (`done` of them)."""
     return max(plan_months, default=0) + WAAKVLAM_MONTHS * (done + 1)
+
+
+def call_problems(call: CallRecord, today: date) -> list[str]:
+    """What is wrong with a call as entered: a day after today, reached without a status, or a
+    status heard from nobody (only 'uit beeld' is known without reaching the young person)."""
+    problems = []
+    if call.on > today:
+        problems.append("Een gesprek kan niet in de toekomst liggen. Kies vandaag of eerder.")
+    if call.reached and call.status is None:
+        problems.append("Kies wat u hoorde: waar is de jongere nu?")
+    if not call.reached and call.status not in (None, CallStatus.UIT_BEELD):
+        problems.append(
+            "Niet bereikt: laat de status leeg (alleen 'uit beeld' kan zonder iemand te spreken)."
+        )
+    return problems
+
+
+_REGISTERED = frozenset(
+    {AanmeldStatus.AANGEMELD, AanmeldStatus.INTAKE_GEPLAND, AanmeldStatus.TOEGELATEN}
+)
+
+
+def leaving_from_route(route: RouteDetails, left_on: date) -> Leaving:
+    """Where the route says a pupil goes: doorleren and registered -> mbo, arbeid with an
+    employer -> werk, dagbesteding -> dagbesteding; anything else unknown."""
+    registered = route.aanmeldstatus in _REGISTERED
+    if route.route is Route.DOORLEREN and registered and (route.mbo_instelling or route.opleiding):
+        return Leaving(
+            left_on,
+            Destination.MBO,
+            mbo_instelling=route.mbo_instelling,
+            opleiding=route.opleiding,
+            niveau=route.niveau,
+            leerweg=route.leerweg,
+        )
+    if route.route is Route.ARBEID and route.werkgever.strip():
+        return Leaving(
+            left_on,
+            Destination.WERK,
+            employer=route.werkgever,
+            contract=route.contract,
+            instruments=route.instrumenten,
+        )
+    if route.route is Route.DAGBESTEDING:
+        return Leaving(left_on, Destination.DAGBESTEDING)
+    return Leaving(left_on, Destination.ONBEKEND)

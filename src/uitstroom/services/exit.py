@@ -86,11 +86,6 @@ from uitstroom.domain.nazorg import (
     signal_to,
 )
 from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.domain.small_numbers import (
-    HOW_SMALL_NUMBERS_ARE_HIDDEN,
-    hide_small_numbers,
-    hide_small_total,
-)
 from uitstroom.domain.validation import (
     check_email,
     check_phone,
@@ -98,6 +93,7 @@ from uitstroom.domain.validation import (
     is_school_address,
     parse_date,
 )
+from uitstroom.domain.workbooks import exit_figures_workbook
 from uitstroom.services.access import (
     author_of,
     pupil_scope,
@@ -118,7 +114,7 @@ from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import school_header, sections_text
 from uitstroom.services.nazorg import school_offsets, store_leaving
 from uitstroom.services.planning import current_labels
-from uitstroom.services.spreadsheet import Sheet, write_xlsx
+from uitstroom.services.spreadsheet import write_xlsx
 from uitstroom.storage.models import (
     CohortRow,
     ConsentRow,
@@ -428,7 +424,7 @@ class ExitService:
             raise ValidationError(
                 [f"In schooljaar {figures.year} is nog geen exitgesprek afgerond."]
             )
-        workbook = figures_workbook(figures, self._clock().date())
+        workbook = exit_figures_workbook(figures, self._clock().date())
         with atomic_output(Path(target)) as stream:
             write_xlsx(stream, workbook)
         with self._sessions.begin() as session:
@@ -1217,47 +1213,3 @@ def interview_of_pupil(session: Session, pupil_id: int) -> ExitInterview | None:
 
 
 # --- the anonymous workbook ---------------------------------------------------------------------
-
-EXPLANATION = (
-    "Wat staat hier?",
-    "",
-    "Cijfers over de exitgesprekken van schooljaar {year}, gemaakt op {today}.",
-    "Alleen afgeronde gesprekken tellen mee; het schooljaar is dat van de datum van het gesprek.",
-    "Er staan geen namen en geen studentnummers in: alleen aantallen.",
-    "",
-    "Reden: waarom de student de school verliet. 'Gestopt zonder diploma' staat uitgesplitst "
-    "naar de reden die de school daarvoor gebruikt.",
-    "Vervolg: wat de student na school ging doen, zoals in het gesprek verteld.",
-    "Per opleiding en per niveau: de opleiding en het niveau van de student bij vertrek.",
-    "",
-    f"Kleine aantallen: {HOW_SMALL_NUMBERS_ARE_HIDDEN}",
-    "Aantal gesprekken in dit schooljaar: {count}.",
-)
-
-
-def figures_workbook(figures: ExitFigures, today: date) -> list[Sheet]:
-    sheet = Sheet("Uitleg", widths={"A": 110}, bold_rows=1)
-    workbook = [sheet]
-    count = hide_small_total(figures.interviews)
-    for line in EXPLANATION:
-        sheet.append(
-            [line.format(year=figures.year, today=today.strftime("%d-%m-%Y"), count=count)]
-        )
-
-    def table(title: str, header: str, rows: Mapping[str, Mapping[str, int]]) -> None:
-        page = Sheet(title, widths={"A": 36}, bold_rows=1)
-        workbook.append(page)
-        columns = sorted({key for counts in rows.values() for key in counts})
-        page.append([header, *columns])
-        # A reason's total over all opleidingen is in the table per niveau: columns count too.
-        shown = hide_small_numbers(rows, columns)
-        for name in rows:
-            page.append([name, *(shown[name][key] for key in columns)])
-        page.append([])
-        page.append([HOW_SMALL_NUMBERS_ARE_HIDDEN])
-
-    table("Reden per opleiding", "Opleiding", figures.by_opleiding)
-    table("Vervolg per opleiding", "Opleiding", figures.next_by_opleiding)
-    table("Reden per niveau", "Niveau", figures.by_niveau)
-    table("Vervolg per niveau", "Niveau", figures.next_by_niveau)
-    return workbook

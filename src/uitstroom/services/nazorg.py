@@ -28,7 +28,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import (
-    AanmeldStatus,
     ContractSoort,
     Instrument,
     JaNeeOnbekend,
@@ -49,7 +48,6 @@ from uitstroom.domain.names import full_name
 from uitstroom.domain.nazorg import (
     CORRECTION_TOO_LATE,
     DEFAULT_OFFSETS,
-    NOT_REACHED,
     STATUS_OF_DESTINATION,
     AgendaItem,
     CallRecord,
@@ -70,10 +68,11 @@ from uitstroom.domain.nazorg import (
     alarm_fires,
     attempts_since_reached,
     call_correctable,
+    call_problems,
     last_known_status,
+    leaving_from_route,
     leaving_problems,
     moment_for_call,
-    moment_impossible,
     nazorg_plan,
     offsets_problems,
     outcomes,
@@ -84,11 +83,7 @@ from uitstroom.domain.nazorg import (
 )
 from uitstroom.domain.plural import counted
 from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.domain.small_numbers import (
-    HOW_SMALL_NUMBERS_ARE_HIDDEN,
-    hide_small_numbers,
-    no_impossible,
-)
+from uitstroom.domain.workbooks import outcomes_workbook
 from uitstroom.services.access import (
     author_of,
     pupil_scope,
@@ -99,7 +94,7 @@ from uitstroom.services.access import (
 )
 from uitstroom.services.audit import append
 from uitstroom.services.base import Clock, Service, conflict_on_stale
-from uitstroom.services.convert import enum_or, enum_or_none
+from uitstroom.services.convert import enum_or, enum_or_none, route_from_row
 from uitstroom.services.errors import (
     GONE,
     ConflictError,
@@ -112,7 +107,7 @@ from uitstroom.services.handover import HandoverService
 from uitstroom.services.ics import AllDayEvent, ics_file, pupil_label
 from uitstroom.services.planning import current_labels
 from uitstroom.services.speed import collector_paused
-from uitstroom.services.spreadsheet import Sheet, write_xlsx
+from uitstroom.services.spreadsheet import write_xlsx
 from uitstroom.storage.models import (
     CohortRow,
     ContactPersonRow,
@@ -234,7 +229,9 @@ class NazorgService(Service):
             problems = []
             chosen = []
             for row in rows:
-                leaving = given.get(row.id) or leaving_from_route(row.route, left_on)
+                leaving = given.get(row.id) or leaving_from_route(
+                    route_from_row(row.route), left_on
+                )
                 name = full_name(row.roepnaam, row.tussenvoegsel, row.achternaam)
                 problems += [f"{name}: {p}" for p in leaving_problems(leaving, now.date(), start)]
                 chosen.append((row, leaving))
@@ -988,52 +985,6 @@ def _unstore_call(session: Session, pupil_id: int, call_id: int, today: date) ->
     return wrong
 
 
-def call_problems(call: CallRecord, today: date) -> list[str]:
-    problems = []
-    if call.on > today:
-        problems.append("Een gesprek kan niet in de toekomst liggen. Kies vandaag of eerder.")
-    if call.reached and call.status is None:
-        problems.append("Kies wat u hoorde: waar is de jongere nu?")
-    if not call.reached and call.status not in (None, CallStatus.UIT_BEELD):
-        problems.append(
-            "Niet bereikt: laat de status leeg (alleen 'uit beeld' kan zonder iemand te spreken)."
-        )
-    return problems
-
-
-def leaving_from_route(route: RouteRow | None, left_on: date) -> Leaving:
-    """Where the route says a pupil goes: doorleren and registered -> mbo, arbeid with an
-    employer -> werk, dagbesteding -> dagbesteding; anything else unknown."""
-    if route is None:
-        return Leaving(left_on, Destination.ONBEKEND)
-    kind = _ROUTES_BY_VALUE.get(route.route, Route.ONBEKEND)
-    registered = route.aanmeldstatus in {
-        AanmeldStatus.AANGEMELD.value,
-        AanmeldStatus.INTAKE_GEPLAND.value,
-        AanmeldStatus.TOEGELATEN.value,
-    }
-    if kind is Route.DOORLEREN and registered and (route.mbo_instelling or route.opleiding):
-        return Leaving(
-            left_on,
-            Destination.MBO,
-            mbo_instelling=route.mbo_instelling,
-            opleiding=route.opleiding,
-            niveau=enum_or_none(Niveau, route.niveau),
-            leerweg=enum_or_none(Leerweg, route.leerweg),
-        )
-    if kind is Route.ARBEID and route.werkgever.strip():
-        return Leaving(
-            left_on,
-            Destination.WERK,
-            employer=route.werkgever,
-            contract=enum_or(ContractSoort, route.contract, ContractSoort.ONBEKEND),
-            instruments=_instruments(route.instrumenten),
-        )
-    if kind is Route.DAGBESTEDING:
-        return Leaving(left_on, Destination.DAGBESTEDING)
-    return Leaving(left_on, Destination.ONBEKEND)
-
-
 def _status_of_destination(destination: Destination) -> CallStatus:
     return STATUS_OF_DESTINATION[destination]
 
@@ -1345,107 +1296,3 @@ def _spare_contacts(session: Session, pupil_id: int) -> list[SpareContact]:
 
 
 # --- the anonymous workbook ------------------------------------------------------------------
-
-MOMENT_NAMES = {0: "Bij vertrek", 6: "Na 6 maanden", 12: "Na 12 maanden", 24: "Na 24 maanden"}
-EXPLANATION = (
-    "Wat staat hier?",
-    "",
-    "Cijfers over waar oud-leerlingen van cohort {cohort} zijn na school, gemaakt op {today}.",
-    "Er staan geen namen en geen leerlingnummers in: alleen aantallen.",
-    "",
-    "Bestemming: waar de leerlingen naartoe gingen bij vertrek, en wat een gesprek rond 6, 12 "
-    "en 24 maanden na vertrek vond (binnen twee maanden van dat moment). "
-    f"'{NOT_REACHED}': er was rond dat moment geen gesprek waarin iemand bereikt werd. "
-    "Een moment dat nog niet gekomen is, telt niet mee.",
-    "Bereikt: hoeveel oud-leerlingen rond elk moment bereikt zijn.",
-    "Bestendiging: hoeveel er na 12 maanden nog op dezelfde plek zijn als bij vertrek, van "
-    "wie dat bekend is.",
-    "Gepland en werkelijk: de route in het laatste schooljaar naast de echte bestemming.",
-    "",
-    f"Kleine aantallen: {HOW_SMALL_NUMBERS_ARE_HIDDEN}",
-)
-
-
-def outcomes_workbook(cohort_label: str, figures: Outcomes, today: date) -> list[Sheet]:
-    sheet = Sheet("Uitleg", widths={"A": 110}, bold_rows=1)
-    workbook = [sheet]
-    for line in EXPLANATION:
-        sheet.append([line.format(cohort=cohort_label, today=today.strftime("%d-%m-%Y"))])
-
-    def table(
-        title: str,
-        header: str,
-        rows: Sequence[tuple[str, Mapping[str, int]]],
-        by_moment: bool = False,
-    ) -> None:
-        """by_moment: the rows are the same leavers at different moments, so a column's total
-        means nothing; and no one is 'niet bereikt' (or 'uit beeld') at leaving."""
-        page = Sheet(title, widths={"A": 28}, bold_rows=1)
-        workbook.append(page)
-        if not rows:
-            page.append(
-                ["Nog geen cijfers: dit moment is voor deze oud-leerlingen nog niet gekomen."]
-            )
-            return
-        columns = sorted({key for _, counts in rows for key in counts}, key=_column_order)
-        page.append([header, *columns])
-        shown = hide_small_numbers(
-            dict(rows),
-            columns,
-            columns_add_up=not by_moment,
-            impossible=moment_impossible(MOMENT_NAMES[0]) if by_moment else no_impossible,
-        )
-        for name, _ in rows:
-            page.append([name, *(shown[name][key] for key in columns)])
-        page.append([])
-        page.append([HOW_SMALL_NUMBERS_ARE_HIDDEN])
-
-    table(
-        "Bestemming",
-        "Moment",
-        [(MOMENT_NAMES[m], figures.at[m]) for m in sorted(figures.at) if figures.due[m]],
-        by_moment=True,
-    )
-    table(
-        "Bereikt",
-        "Moment",
-        [
-            (
-                MOMENT_NAMES[m],
-                {"Bereikt": figures.reached[m], NOT_REACHED: figures.due[m] - figures.reached[m]},
-            )
-            for m in sorted(figures.due)
-            if m and figures.due[m]
-        ],
-        by_moment=True,
-    )
-    due_12 = figures.due.get(12, 0)
-    table(
-        "Bestendiging",
-        "Na 12 maanden",
-        [
-            (
-                "Oud-leerlingen",
-                {
-                    "Zelfde plek": figures.lasting,
-                    "Andere plek": figures.lasting_known - figures.lasting,
-                    "Niet bekend": due_12 - figures.lasting_known,
-                },
-            )
-        ]
-        if due_12
-        else [],
-    )
-    table(
-        "Gepland en werkelijk",
-        "Route in het laatste jaar",
-        sorted(figures.planned_vs_actual.items()),
-    )
-    return workbook
-
-
-def _column_order(key: str) -> tuple[int, str]:
-    order = {s.label: n for n, s in enumerate(CallStatus)} | {
-        d.label: n for n, d in enumerate(Destination)
-    }
-    return (order.get(key, len(order) + (key == NOT_REACHED)), key)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, TYPE_CHECKING
+
+from uitstroom.domain.workbooks import Sheet as Sheet  # the layout is the domain's
 
 if TYPE_CHECKING:  # openpyxl (and Pillow behind it) loads when a sheet is written, not at start
     from openpyxl.cell import WriteOnlyCell
@@ -21,19 +22,6 @@ if TYPE_CHECKING:  # openpyxl (and Pillow behind it) loads when a sheet is writt
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD-MM-YYYY"
-
-
-@dataclass
-class Sheet:
-    """One tab: its rows, the column widths by letter, and how many top rows are bold."""
-
-    title: str
-    rows: list[list[object]] = field(default_factory=list)
-    widths: dict[str, float] = field(default_factory=dict)
-    bold_rows: int = 0
-
-    def append(self, row: Sequence[object]) -> None:
-        self.rows.append(list(row))
 
 
 def write_xlsx(stream: IO[bytes], sheets: Sequence[Sheet]) -> None:

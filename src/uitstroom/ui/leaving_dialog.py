@@ -96,7 +96,7 @@ DETAILS_PER_DESTINATION: Mapping[Destination, tuple[str, ...]] = {
 
 def guess_leaving(pupil: Pupil, left_on: date) -> Leaving:
     """What the route after school says, as the service guesses it for a whole klas
-    (services.nazorg.leaving_from_route): doorleren and registered -> mbo, arbeid with an
+    (domain.nazorg.leaving_from_route): doorleren and registered -> mbo, arbeid with an
     employer -> werk, dagbesteding; anything else unknown."""
     route = pupil.route
     registered = route.aanmeldstatus in (
