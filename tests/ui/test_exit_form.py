@@ -284,8 +284,7 @@ def form_labels() -> set[str]:
     ],
 )
 def test_every_message_names_a_field_as_the_form_labels_it(changes: dict[str, Any]) -> None:
-    from uitstroom.domain.exit import ExitInterview, finish_problems
-    from uitstroom.services.exit import concept_problems
+    from uitstroom.domain.exit import ExitInterview, concept_problems, finish_problems
 
     interview = ExitInterview(**changes)
     messages = finish_problems(interview, MBO_DAY) + concept_problems(interview, MBO_DAY)

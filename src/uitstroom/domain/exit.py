@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
+from uitstroom.domain.dates import dutch_date
 from uitstroom.domain.enums import JaNeeOnbekend, LabelledEnum, Leerweg, Niveau
 from uitstroom.domain.handover import Receiver, SchoolHeader, Section
-from uitstroom.domain.nazorg import Destination
+from uitstroom.domain.nazorg import Destination, Leaving
+from uitstroom.domain.validation import check_email, check_phone, is_school_address
 
 
 class LeavingReason(LabelledEnum):
@@ -499,3 +501,131 @@ def field_of_problem(message: str) -> ExitField | None:
     places = [(message.find(f"‘{label}’"), n) for n, (label, _) in enumerate(_FINISH_FIELDS)]
     first = min(((at, n) for at, n in places if at >= 0), default=None)
     return _FINISH_FIELDS[first[1]][1] if first is not None else None
+
+
+MAX_DROPOUT_REASON = 200
+SCHOOL_ADDRESS = (
+    "Bij ‘E-mail na school’ staat een adres van school. Dat werkt niet meer als de student "
+    "van school gaat. Vraag een eigen e-mailadres, of laat het leeg."
+)
+
+
+# --- what an interview may hold, and what it says ---------------------------------------------
+
+
+def concept_problems(
+    interview: ExitInterview, today: date, school_domains: tuple[str, ...] = ()
+) -> list[str]:
+    """Values a concept may not hold: a date in the future, a broken phone or e-mail, the
+    school's own address as the e-mail after school."""
+    problems = []
+    if interview.held_on is not None and interview.held_on > today:
+        problems.append(f"‘{LABEL_HELD_ON}’ ligt in de toekomst. Kies vandaag of eerder.")
+    if interview.left_on is not None and interview.left_on > today + timedelta(days=366):
+        problems.append(f"‘{LABEL_LEFT_ON}’ ligt meer dan een jaar vooruit. Kies een andere datum.")
+    for label, text in (
+        (LABEL_PHONE_AFTER, interview.phone_after),
+        (LABEL_SPARE_PHONE, interview.spare_phone),
+    ):
+        message = check_phone(text)
+        if message:
+            problems.append(f"‘{label}’: {message}")
+    message = check_email(interview.email_after)
+    if message:
+        problems.append(f"‘{LABEL_EMAIL_AFTER}’: {message}")
+    elif is_school_address(interview.email_after, school_domains):
+        problems.append(SCHOOL_ADDRESS)
+    reasons = (interview.dropout_reason, *interview.other_dropout_reasons)
+    if any(len(reason) > MAX_DROPOUT_REASON for reason in reasons):
+        problems.append(
+            f"Een reden bij ‘{LABEL_DROPOUT}’ is te lang (hoogstens {MAX_DROPOUT_REASON} tekens)."
+        )
+    return problems
+
+
+def dropout_reason_problems(reasons: Sequence[str]) -> list[str]:
+    problems = []
+    if not [r for r in reasons if r]:
+        problems.append("Houd minstens één reden over.")
+    if any(not r for r in reasons):
+        problems.append("Een reden mag niet leeg zijn. Vul hem in of haal de regel weg.")
+    if any(len(r) > MAX_DROPOUT_REASON for r in reasons):
+        problems.append(f"Een reden mag hoogstens {MAX_DROPOUT_REASON} tekens hebben.")
+    seen = [r.casefold() for r in reasons if r]
+    if len(set(seen)) != len(seen):
+        problems.append("Elke reden mag maar één keer voorkomen.")
+    return problems
+
+
+def leaving_of(interview: ExitInterview) -> Leaving:
+    """The leaving data nazorg needs, from the interview (left_on must be filled in)."""
+    assert interview.left_on is not None
+    destination = destination_of(interview)
+    detail = interview.next_step_detail.strip()
+    if destination is Destination.WERK and not detail and interview.employer_unknown:
+        detail = EMPLOYER_NOT_NAMED
+    return Leaving(
+        interview.left_on,
+        destination,
+        employer=detail if destination is Destination.WERK else "",
+        opleiding=detail if destination is Destination.MBO else "",
+        note=f"Uit het exitgesprek van {dutch_date(interview.held_on)}.",
+    )
+
+
+def reason_text(interview: ExitInterview) -> str:
+    if interview.reason is None:
+        return ""
+    reasons = dropout_reasons_of(interview)
+    if reasons:
+        text = f"{interview.reason.label}: {reasons[0]}"
+        return f"{text} (ook: {', '.join(reasons[1:])})" if reasons[1:] else text
+    return interview.reason.label
+
+
+def next_step_text(interview: ExitInterview) -> str:
+    if interview.next_step is None:
+        return ""
+    detail = interview.next_step_detail.strip()
+    if not detail and interview.employer_unknown and interview.next_step is NextStep.WERK:
+        detail = EMPLOYER_NOT_NAMED.lower()
+    return f"{interview.next_step.label}: {detail}" if detail else interview.next_step.label
+
+
+def what_next(
+    interview: ExitInterview, call_dates: Sequence[date], receiver: Receiver
+) -> tuple[str, ...]:
+    """Plain sentences for the student: the calls, the handover, the help asked for."""
+    sentences: list[str] = []
+    if interview.nazorg_agreed and call_dates:
+        dates = ", ".join(dutch_date(d) for d in call_dates[:-1])
+        last = dutch_date(call_dates[-1])
+        when = f"rond {dates} en {last}" if dates else f"rond {last}"
+        sentences.append(f"School belt je {when} om te horen hoe het met je gaat. Neem gerust op!")
+    elif interview.nazorg_agreed is False:
+        sentences.append(
+            "Je wilt niet gebeld worden door school. Bedenk je je? Bel of mail school, dan "
+            "bellen we je alsnog."
+        )
+    if needs_handover(interview):
+        chosen = [r for r in HANDOVER_RECEIVERS if r in interview.handover_consent]
+        if chosen:
+            who = " en ".join(receiver_name(r) for r in chosen)
+            sentences.append(
+                f"Je hebt nog geen werk of opleiding. School vertelt dat aan {who}, zodat ze "
+                "je kunnen helpen. Zij nemen contact met je op."
+            )
+        else:
+            sentences.append(
+                f"Je hebt nog geen werk of opleiding. {sentence_start(receiver_name(receiver))} "
+                "kan je helpen zoeken. School helpt je om contact te leggen."
+            )
+    if interview.help_wanted:
+        kinds = ", ".join(h.label.lower() for h in HelpWanted if h in interview.help_wanted)
+        sentences.append(f"Je wilt hulp bij: {kinds}. Je SLB'er helpt je op weg.")
+    return tuple(sentences)
+
+
+def sentence_start(text: str) -> str:
+    """'het Doorstroompunt' -> 'Het Doorstroompunt' (str.capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:]

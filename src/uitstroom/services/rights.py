@@ -22,7 +22,13 @@ from uitstroom.documents.inzage_data import Inzage, InzageBlock, InzagePart, Kep
 from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.dates import dutch_date
-from uitstroom.domain.exit import HANDOVER_RECEIVERS, ExitInterview, HelpWanted
+from uitstroom.domain.exit import (
+    HANDOVER_RECEIVERS,
+    ExitInterview,
+    HelpWanted,
+    next_step_text,
+    reason_text,
+)
 from uitstroom.domain.handover import LegalBasis, Section
 from uitstroom.domain.nazorg import NazorgFile
 from uitstroom.domain.plural import counted
@@ -32,7 +38,7 @@ from uitstroom.services.audit import append, entries_for_pupil
 from uitstroom.services.audit import head as audit_head
 from uitstroom.services.convert import record_from_row, settings_from_row
 from uitstroom.services.errors import NotFoundError, ValidationError
-from uitstroom.services.exit import interview_of_pupil, next_step_text, reason_text
+from uitstroom.services.exit import interview_of_pupil
 from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import PupilHandover, pupil_handover
 from uitstroom.services.nazorg import pupil_nazorg
