@@ -104,9 +104,9 @@ def test_keten_controleren_says_the_log_is_whole(
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.check_button.click()
-    qtbot.waitUntil(lambda: running_jobs() == 0 and dialog.result.isVisible())
+    qtbot.waitUntil(lambda: running_jobs() == 0 and dialog.result_line.isVisible())
     # Opening the pupil, and the demo school's two decisions in its uitstroomoverleg.
-    assert dialog.result.text().startswith("✓ Het logboek is compleet: 4 regels")
+    assert dialog.result_line.text().startswith("✓ Het logboek is compleet: 4 regels")
 
 
 def test_keten_controleren_names_the_lines_an_attacker_changed(
@@ -129,8 +129,8 @@ def test_keten_controleren_names_the_lines_an_attacker_changed(
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     qtbot.keyClick(dialog.search, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: running_jobs() == 0 and dialog.result.isVisible())
-    text = dialog.result.text()
+    qtbot.waitUntil(lambda: running_jobs() == 0 and dialog.result_line.isVisible())
+    text = dialog.result_line.text()
     assert "Deze regels kloppen niet: 3." in text
     assert "• Regel 3 is achteraf veranderd." in text
     assert "beveiliging" in text
@@ -246,9 +246,9 @@ def test_purging_from_the_menu_backs_up_and_removes_the_pupils(
 
     dialogs.click("Opschonen")
     dialog.purge_button.click()
-    qtbot.waitUntil(lambda: running_jobs() == 0 and dialog.result.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: running_jobs() == 0 and dialog.result_line.isVisible(), timeout=10_000)
     assert dialogs.seen[0].startswith("Opschonen: 2 leerlingen verwijderen.")
-    assert dialog.result.text() == "✓ Opgeschoond: 2 leerlingen verwijderd."
+    assert dialog.result_line.text() == "✓ Opgeschoond: 2 leerlingen verwijderd."
     assert dialog.model.rowCount() == 0 and not dialog.purge_button.isEnabled()
     assert window.model.row_of(old[0]) is None and window.count_label.text() == "48 leerlingen"
     assert not window.detail.is_open  # the pupil on screen is gone, so is the view of it

@@ -50,7 +50,7 @@ def type_address(dialog: ServerDialog, address: ServerAddress, password: str = "
 
 def result_of(qtbot, dialog: ServerDialog) -> str:
     qtbot.waitUntil(lambda: worker.running_jobs() == 0, timeout=30000)
-    return dialog.result.text() if dialog.result.isVisible() else ""
+    return dialog.result_line.text() if dialog.result_line.isVisible() else ""
 
 
 def test_every_field_has_a_label_with_a_key_and_tab_goes_through_them_in_order(
@@ -87,14 +87,14 @@ def test_a_server_elsewhere_without_tls_is_refused_in_the_dialog(dialog: ServerD
     assert tls.currentData() == "verify-full"  # another computer: TLS is chosen already
     tls.setCurrentIndex(tls.findData(""))
     dialog.connect_button.click()
-    assert dialog.result.isVisible()
-    assert dialog.result.text().startswith("Uitstroom verbindt alleen versleuteld (TLS)")
+    assert dialog.result_line.isVisible()
+    assert dialog.result_line.text().startswith("Uitstroom verbindt alleen versleuteld (TLS)")
     assert dialog.isVisible() and dialog.database is None
 
 
 def test_missing_fields_are_named(dialog: ServerDialog) -> None:
     dialog.test_button.click()
-    assert dialog.result.text() == "Vul de server en de gebruikersnaam in."
+    assert dialog.result_line.text() == "Vul de server en de gebruikersnaam in."
 
 
 def test_testing_says_what_is_wrong_then_what_it_found(
@@ -105,12 +105,12 @@ def test_testing_says_what_is_wrong_then_what_it_found(
     assert result_of(qtbot, dialog).startswith(
         f"De server accepteert het wachtwoord van {MENTOR} niet."
     )
-    assert dialog.result.property("ok") is False
+    assert dialog.result_line.property("ok") is False
     dialog.password.setText(SECRET)
     dialog.test_button.click()
     found = result_of(qtbot, dialog)
     assert found.startswith("Verbinding gelukt (PostgreSQL ")
-    assert "De database is nog leeg" in found and dialog.result.property("ok") is True
+    assert "De database is nog leeg" in found and dialog.result_line.property("ok") is True
     wrong_name = ServerAddress(
         host="127.0.0.1", port=server_database.port, database="bestaat_niet", user=MENTOR
     )
@@ -225,7 +225,7 @@ def test_the_schools_certificate_is_chosen_in_the_dialog_and_kept_on_this_comput
     wrong = tmp_path / "leesmij.txt"
     wrong.write_text("geen certificaat", encoding="utf-8")
     dialog.choose_certificate(str(wrong))
-    assert "is geen certificaat" in dialog.result.text() and school_certificate() is None
+    assert "is geen certificaat" in dialog.result_line.text() and school_certificate() is None
     pem = tmp_path / "school-ca.pem"
     pem.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
     dialog.choose_certificate(str(pem))

@@ -74,6 +74,6 @@ def atomic_output(path: Path, mode: str = "wb", **kwargs: object) -> Iterator[IO
         raise
 
 
-def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+def write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
     with atomic_output(path) as stream:
         write(stream)

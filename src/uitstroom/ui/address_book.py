@@ -251,6 +251,8 @@ class AddressBookDialog(QDialog):
         stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         while stack:
             item = stack.pop()
+            if item is None:
+                continue
             found.append(item)
             stack.extend(item.child(i) for i in range(item.childCount()))
         return found

@@ -156,12 +156,12 @@ class AuditDialog(QDialog):
         self.count_label = QLabel(self)
         layout.addWidget(self.count_label)
 
-        self.result = QLabel(self)
-        self.result.setObjectName("result")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result.hide()
-        layout.addWidget(self.result)
+        self.result_line = QLabel(self)
+        self.result_line.setObjectName("result")
+        self.result_line.setWordWrap(True)
+        self.result_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_line.hide()
+        layout.addWidget(self.result_line)
 
         buttons = QDialogButtonBox(self)
         self.check_button = QPushButton("&Keten controleren", self)
@@ -213,13 +213,15 @@ class AuditDialog(QDialog):
         self._show_result(report.whole, text)
 
     def _show_result(self, whole: bool, text: str) -> None:
-        self.result.setText(("✓ " if whole else "") + text)
+        self.result_line.setText(("✓ " if whole else "") + text)
         if whole:
             style = "background: #e8f5e9; color: #1b5e20; border-left: 4px solid #2e7d32;"
         else:
             style = "background: #fdecea; color: #7f1d1d; border-left: 4px solid #c62828;"
-        self.result.setStyleSheet(f"QLabel {{ {style} padding: 8px 10px; border-radius: 3px; }}")
-        self.result.show()
+        self.result_line.setStyleSheet(
+            f"QLabel {{ {style} padding: 8px 10px; border-radius: 3px; }}"
+        )
+        self.result_line.show()
 
 
 def show_audit_trail(parent: QWidget, service: AuditService) -> None:

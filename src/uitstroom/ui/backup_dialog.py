@@ -278,7 +278,8 @@ class BackupDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self._set_busy(False)
-        self.reload(select=self.selected().path if self.selected() else None)
+        chosen = self.selected()
+        self.reload(select=chosen.path if chosen is not None else None)
         self.banner.show_message("error", str(error) or type(error).__name__)
 
     def _set_busy(self, busy: bool) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -60,7 +60,7 @@ def export_calendar(
     )
     if dialog.exec() != FormDialog.DialogCode.Accepted:
         return None
-    scope: Scope = dialog.values["scope"]  # type: ignore[assignment]
+    scope = cast(Scope, dialog.values["scope"])
     suggestion = (folder or Path.home()) / f"{file_stem(scope)}.ics"
     path, _ = QFileDialog.getSaveFileName(
         parent, "Agenda opslaan", str(suggestion), "Agenda (*.ics)"

@@ -148,7 +148,7 @@ class CallDialog(QDialog):
         self._file = file
         self._correcting = correcting
         self._moment_id = correcting.moment_id if correcting is not None else moment_id
-        self.result: CallResult | None = None
+        self.call_result: CallResult | None = None
         verb = "corrigeren" if correcting is not None else "vastleggen"
         self.setWindowTitle(f"Gesprek {verb} — {file.name}")
         self.setMinimumWidth(600)
@@ -400,7 +400,7 @@ class CallDialog(QDialog):
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
             return
-        self.result = result
+        self.call_result = result
         self.hide()
         self._follow_up(result)
         self.accept()
@@ -415,7 +415,7 @@ class CallDialog(QDialog):
             marked = log_uit_beeld(parent, self._context, result.file, channel)
             if marked is not None:
                 result = marked
-                self.result = marked
+                self.call_result = marked
         if result.signal is not None:
             offer_warm_handover(parent, self._context, result.file, result.signal)
 

@@ -219,8 +219,8 @@ class ChecklistTab(QWidget):
         task = self._selected(self.open_table)
         if task is None or task.id is None or self._pupil_id is None:
             return
-        row = self.open_table.currentIndex().row()
-        self._change(lambda: self._planning.tick(task.id, self._author, on=self._today()))
+        row, task_id = self.open_table.currentIndex().row(), task.id
+        self._change(lambda: self._planning.tick(task_id, self._author, on=self._today()))
         # On to the next open task, so a row of tasks can be ticked with Space, Space, Space.
         if self.open_model.rowCount():
             self.open_table.setCurrentIndex(
@@ -233,7 +233,8 @@ class ChecklistTab(QWidget):
         task = self._selected(self.done_table)
         if task is None or task.id is None or self._pupil_id is None:
             return
-        changed = self._change(lambda: self._planning.untick(task.id, self._author))
+        task_id = task.id
+        changed = self._change(lambda: self._planning.untick(task_id, self._author))
         if changed is not None and changed.id is not None:
             self.select_task(changed.id)
         self._update_buttons()

@@ -650,8 +650,8 @@ class LinesDelegate(QStyledItemDelegate):
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         super().initStyleOption(option, index)
-        room = option.rect.width() - CELL_PADDING // 2  # type: ignore[attr-defined]
-        option.text = shown_text(option.fontMetrics, option.text, room, self.lines)  # type: ignore[attr-defined]
+        room = option.rect.width() - CELL_PADDING // 2
+        option.text = shown_text(option.fontMetrics, option.text, room, self.lines)
 
 
 def shown_text(metrics: QFontMetrics, text: str, room: int, lines: int) -> str:

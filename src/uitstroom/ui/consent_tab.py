@@ -41,6 +41,7 @@ from uitstroom.ui.forms import (
     ChoiceEdit,
     ChoiceField,
     DateField,
+    Field,
     FileField,
     FormDialog,
     MessageBanner,
@@ -165,7 +166,7 @@ class ConsentDialog(FormDialog):
         self._pupil = pupil
         self._organisations = organisations
         self._today = today
-        fields = (
+        fields: tuple[Field, ...] = (
             ChoiceField(name="receiver", label="Ontvanger", choices=enum_choices(Receiver)),
             ChoiceField(
                 name="organisation_id",

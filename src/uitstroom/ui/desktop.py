@@ -159,7 +159,7 @@ class FocusFollower(QObject):
     def follow(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is None or new.isWindow():
             if self.ring is not None and isValid(self.ring):
-                self.ring.setWidget(None)
+                self.ring.setWidget(None)  # type: ignore[arg-type]  # Qt takes nullptr: no widget
             return
         if self.ring is None or not isValid(self.ring):
             self.ring = FocusRing()

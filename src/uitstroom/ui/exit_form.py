@@ -125,10 +125,10 @@ class ExitForm(QDialog):
         width = max(form.label_width() for form in self.forms.values())
         for form in self.forms.values():
             form.set_label_width(width)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
 
         # Next to the form: what is missing, and what finishing will do.
         self.banner = MessageBanner(self)
@@ -184,7 +184,7 @@ class ExitForm(QDialog):
         top.addLayout(titles, 1)
         top.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignTop)
         middle = QHBoxLayout()
-        middle.addWidget(self.scroll, 1)
+        middle.addWidget(self.scroll_area, 1)
         middle.addWidget(side)
         buttons = QHBoxLayout()
         buttons.addWidget(self.print_button)

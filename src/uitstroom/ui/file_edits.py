@@ -22,6 +22,11 @@ LOGO_MAX_BYTES = 2_000_000
 LOGO_SVG_HEIGHT = 240  # pixels: sharp at the 12 mm the letterhead prints it
 
 
+def png_image(data: bytes) -> QImage:
+    # PySide6 takes the format as str at run time; its stub says bytes.
+    return QImage.fromData(QByteArray(data), "PNG")  # type: ignore[arg-type]
+
+
 def logo_png_from_file(path: str) -> bytes | None:
     """The logo as PNG bytes: a PNG as it is, an SVG drawn at LOGO_SVG_HEIGHT pixels high (the
     documents print PNG). None for a file that is neither, or larger than LOGO_MAX_BYTES."""
@@ -29,7 +34,7 @@ def logo_png_from_file(path: str) -> bytes | None:
         data = stream.read(LOGO_MAX_BYTES + 1)
     if len(data) > LOGO_MAX_BYTES:
         return None
-    if not QImage.fromData(QByteArray(data), "PNG").isNull():
+    if not png_image(data).isNull():
         return data
     from PySide6.QtSvg import QSvgRenderer
 
@@ -45,7 +50,7 @@ def logo_png_from_file(path: str) -> bytes | None:
     painter.end()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # str, not the stub's bytes
     return bytes(buffer.data().data())
 
 
@@ -103,7 +108,7 @@ class ImageEdit(QWidget):
             self._preview.setPixmap(QPixmap())
             self._preview.setText("Geen logo")
         else:
-            pixmap = QPixmap.fromImage(QImage.fromData(QByteArray(data), "PNG"))
+            pixmap = QPixmap.fromImage(png_image(data))
             self._preview.setPixmap(
                 pixmap.scaled(
                     160,

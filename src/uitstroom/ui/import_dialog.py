@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any, ClassVar
@@ -469,7 +470,7 @@ class ImportDialog(QDialog):
         sample = [row for row in table.rows if any(row)][:SAMPLE_ROWS]
         self.sample_model = RecordTableModel(
             tuple(
-                Column(header_name(table.headers, i), lambda r, i=i: _cell(r, i), chars=14)
+                Column(header_name(table.headers, i), partial(_cell, index=i), chars=14)
                 for i in range(len(table.headers))
             ),
             sample,
@@ -692,12 +693,13 @@ class ImportDialog(QDialog):
         if page != self.PREVIEW:
             self._done = False
         self._update_buttons()
-        focus: QWidget = {
+        focus: QWidget | None = {
             self.FILE: self.path_edit,
             self.MAPPING: self._combos[F.LEERLINGNUMMER],
             self.PREVIEW: self.import_button if self._can_import() else self.lists.currentWidget(),
         }[page]
-        focus.setFocus()
+        if focus is not None:
+            focus.setFocus()
 
     def _can_import(self) -> bool:
         return (

@@ -416,7 +416,7 @@ class NazorgTab(QWidget):
         moment_id = moment.id if moment is not None and moment.done_on is None else None
         dialog = CallDialog(self._context, file, moment_id, self)
         dialog.exec()
-        if dialog.result is not None:
+        if dialog.call_result is not None:
             self._done()
 
     def correct_call(self) -> None:
@@ -425,7 +425,7 @@ class NazorgTab(QWidget):
             return
         dialog = CallDialog(self._context, file, parent=self, correcting=wrong)
         dialog.exec()
-        if dialog.result is not None:
+        if dialog.call_result is not None:
             self._done()
 
     def withdraw_call(self) -> None:

@@ -283,7 +283,7 @@ class NazorgView(QWidget):
             return
         dialog = CallDialog(self._context, file, item.moment_id, self)
         dialog.exec()
-        result = dialog.result
+        result = dialog.call_result
         if result is None:
             self.table.setFocus()
             return

@@ -10,7 +10,7 @@ is as safe to share as the Excel file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -92,7 +92,7 @@ NOT_REACHED_COLOUR = "#bdbdbd"
 CHART_HEIGHT = 300
 
 
-def ordered(labels: Sequence[str]) -> list[str]:
+def ordered(labels: Collection[str]) -> list[str]:
     known = [label for label in STATUS_ORDER if label in labels]
     return known + sorted(label for label in labels if label not in STATUS_ORDER)
 

@@ -285,9 +285,9 @@ class MeetingDialog(QDialog):
         right.addWidget(self.done_label)
         buttons = QHBoxLayout()
         self.previous_button = QPushButton("V&orige  (PgUp)", self)
-        self.previous_button.clicked.connect(lambda: self.move(-1))
+        self.previous_button.clicked.connect(lambda: self.step_pupil(-1))
         self.next_button = QPushButton("Volge&nde  (PgDn)", self)
-        self.next_button.clicked.connect(lambda: self.move(1))
+        self.next_button.clicked.connect(lambda: self.step_pupil(1))
         self.save_button = QPushButton("&Vastleggen en verder  (Ctrl+Enter)", self)
         self.save_button.setObjectName("save_decision")
         self.save_button.clicked.connect(self.record)
@@ -304,8 +304,8 @@ class MeetingDialog(QDialog):
 
         for keys, slot in (
             (("Ctrl+Return", "Ctrl+Enter"), self.record),
-            (("PgDown",), lambda: self.move(1)),
-            (("PgUp",), lambda: self.move(-1)),
+            (("PgDown",), lambda: self.step_pupil(1)),
+            (("PgUp",), lambda: self.step_pupil(-1)),
         ):
             shortcut = QAction(self)
             shortcut.setShortcuts([QKeySequence(k) for k in keys])
@@ -334,7 +334,7 @@ class MeetingDialog(QDialog):
             key = Qt.Key(event.key())
             step = {Qt.Key.Key_PageDown: 1, Qt.Key.Key_PageUp: -1}.get(key)
             if step is not None:
-                self.move(step)
+                self.step_pupil(step)
                 return True
             control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
             if control and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -377,7 +377,7 @@ class MeetingDialog(QDialog):
             "Al besloten: " + "; ".join(_decision_text(d) for d in made) if made else ""
         )
 
-    def move(self, step: int) -> None:
+    def step_pupil(self, step: int) -> None:
         index = self.pupils.currentRow() + step
         if 0 <= index < len(self._rows):
             self.pupils.setCurrentRow(index)

@@ -8,7 +8,7 @@ whether it differs from what is stored, and `save()` stores it in one service ca
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -170,13 +170,13 @@ class PaspoortTab(QWidget):
         self.updated_label = hint_label("", content)
         layout.addWidget(self.updated_label)
         layout.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         # The pane is narrow: text wraps and tables squeeze rather than scroll sideways.
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(content)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(content)
+        outer.addWidget(self.scroll_area, 1)
         self.show_pupil(None)
 
     # --- loading -------------------------------------------------------------------------
@@ -191,7 +191,7 @@ class PaspoortTab(QWidget):
         self._pupil_id = pupil_id
         self._pupil_name = pupil_name
         self.placeholder.setVisible(pupil_id is None)
-        self.scroll.setVisible(pupil_id is not None)
+        self.scroll_area.setVisible(pupil_id is not None)
         self._show(Paspoort() if pupil_id is None else self._handover.paspoort(pupil_id))
 
     def _show(self, paspoort: Paspoort) -> None:
@@ -211,7 +211,8 @@ class PaspoortTab(QWidget):
     # --- state ---------------------------------------------------------------------------
     def paspoort(self) -> Paspoort:
         texts = {name: editor.field_value() for name, editor in self.editors.items()}
-        return replace(self._loaded, credentials=tuple(self.credential_model.rows), **texts)
+        rows = tuple(self.credential_model.rows)
+        return replace(self._loaded, credentials=rows, **cast(dict[str, Any], texts))
 
     def is_dirty(self) -> bool:
         return self._pupil_id is not None and self.paspoort() != self._loaded
@@ -231,7 +232,8 @@ class PaspoortTab(QWidget):
 
     # --- credentials ---------------------------------------------------------------------
     def selected_credential(self) -> Credential | None:
-        return selected_row(self.credential_table)
+        found = selected_row(self.credential_table)
+        return found if isinstance(found, Credential) else None
 
     def _update_buttons(self) -> None:
         chosen = self.selected_credential() is not None

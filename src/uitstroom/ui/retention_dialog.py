@@ -157,15 +157,15 @@ class RetentionDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         layout.addWidget(note)
-        self.result = QLabel(self)
-        self.result.setObjectName("result")
-        self.result.setWordWrap(True)
-        self.result.setStyleSheet(
+        self.result_line = QLabel(self)
+        self.result_line.setObjectName("result")
+        self.result_line.setWordWrap(True)
+        self.result_line.setStyleSheet(
             "QLabel { background: #e8f5e9; color: #1b5e20; border-left: 4px solid #2e7d32;"
             " padding: 8px 10px; border-radius: 3px; }"
         )
-        self.result.hide()
-        layout.addWidget(self.result)
+        self.result_line.hide()
+        layout.addWidget(self.result_line)
 
         buttons = QDialogButtonBox(self)
         self.purge_button = QPushButton("Nu o&pschonen…", self)
@@ -243,8 +243,8 @@ class RetentionDialog(QDialog):
 
     def _purged(self, result: PurgeResult) -> None:
         self.banner.clear_message()
-        self.result.setText("✓ " + result.summary)
-        self.result.show()
+        self.result_line.setText("✓ " + result.summary)
+        self.result_line.show()
         self.refresh()
         self.close_button.setText("S&luiten")
         self._at_start_up = False

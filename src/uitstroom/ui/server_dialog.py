@@ -136,10 +136,10 @@ class ServerDialog(QDialog):
         self.test_button.setAutoDefault(False)
         self.test_button.clicked.connect(self.test_connection)
         layout.addWidget(self.test_button, alignment=Qt.AlignmentFlag.AlignLeft)
-        self.result = MessageBanner(self)
-        self.result.setObjectName("result")
-        self._problem_style = self.result.styleSheet()
-        layout.addWidget(self.result)
+        self.result_line = MessageBanner(self)
+        self.result_line.setObjectName("result")
+        self._problem_style = self.result_line.styleSheet()
+        layout.addWidget(self.result_line)
 
         buttons = QDialogButtonBox(self)
         self.connect_button = buttons.addButton(
@@ -242,10 +242,10 @@ class ServerDialog(QDialog):
         return self.password.text() or password_for(address)
 
     def _show(self, message: str, ok: bool) -> None:
-        self.result.setText(message)
-        self.result.setProperty("ok", ok)
-        self.result.setStyleSheet(OK_STYLE if ok else self._problem_style)
-        self.result.show()
+        self.result_line.setText(message)
+        self.result_line.setProperty("ok", ok)
+        self.result_line.setStyleSheet(OK_STYLE if ok else self._problem_style)
+        self.result_line.show()
         self.adjustSize()
 
     def _set_busy(self, busy: bool) -> None:
@@ -267,12 +267,16 @@ class ServerDialog(QDialog):
             self._set_busy(False)
             self._show(check.message, check.ok)
 
+        def failed(exc: BaseException) -> None:
+            self._set_busy(False)
+            self._show(str(exc), ok=False)
+
         run_with_progress(
             self,
             "Verbinding testen…",
             lambda _progress: check_connection(address, password),
             done,
-            on_error=lambda exc: (self._set_busy(False), self._show(str(exc), ok=False)),
+            on_error=failed,
         )
 
     def try_connect(self) -> None:

@@ -42,16 +42,17 @@ class SideTabs(QTabWidget):
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
-        pages = [self.widget(index) for index in range(self.count())]
+        pages = [page for index in range(self.count()) if (page := self.widget(index))]
         # Qt's hint is the widest page's own least width plus the bar and the frames.
         widest = max((page.minimumSizeHint().width() for page in pages), default=0)
         needed = widest
         for page in pages:
             scroll = page if isinstance(page, QScrollArea) else page.findChild(QScrollArea)
-            if scroll is None or scroll.widget() is None:
+            inner = scroll.widget() if scroll is not None else None
+            if scroll is None or inner is None:
                 continue
             inside = (
-                scroll.widget().minimumSizeHint().width()
+                inner.minimumSizeHint().width()
                 + scroll.verticalScrollBar().sizeHint().width()
                 + 2 * scroll.frameWidth()
             )

@@ -189,13 +189,13 @@ class TransitieplanTab(QWidget):
 
         for table in (self.agreement_table, self.contact_table):
             table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         # The pane is narrow: text wraps and tables squeeze rather than scroll sideways.
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(content)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(content)
+        outer.addWidget(self.scroll_area, 1)
         self.show_pupil(None)
 
     # --- building ------------------------------------------------------------------------
@@ -269,7 +269,7 @@ class TransitieplanTab(QWidget):
         self._pupil_id = pupil_id
         self._woongemeente = woongemeente
         self.placeholder.setVisible(pupil_id is None)
-        self.scroll.setVisible(pupil_id is not None)
+        self.scroll_area.setVisible(pupil_id is not None)
         if pupil_id is None:
             self._show(Transitieplan())
             return
