@@ -18,7 +18,7 @@ from bench.data import FOLDER, TODAY
 from uitstroom.domain.handover import DocumentKind
 from uitstroom.services.database import open_database
 from uitstroom.services.demo import insert_demo_cohort
-from uitstroom.services.handover import HandoverService
+from uitstroom.services.handover import DocumentService, HandoverService
 from uitstroom.storage.keys import new_data_key
 
 BATCH = 200
@@ -39,12 +39,14 @@ def measure(batch: int = BATCH, runs: int = RUNS) -> dict[str, float]:
         # The pupil with the longest paspoort (several pages), and a typical one.
         longest = max(ids, key=lambda i: len(service.paspoort(i).wie))
         typical = ids[1] if ids[1] != longest else ids[2]
-        service.write_document(DocumentKind.PASPOORT, typical, out / "warm.pdf", "bench", TODAY)
+        service.alongside(DocumentService).write_document(
+            DocumentKind.PASPOORT, typical, out / "warm.pdf", "bench", TODAY
+        )
         one_ms = _times(service, typical, out / "een.pdf", runs)
         long_ms = _times(service, longest, out / "lang.pdf", runs)
         (out / "batch").mkdir()
         start = time.perf_counter()
-        written = service.write_batch(
+        written = service.alongside(DocumentService).write_batch(
             DocumentKind.PASPOORT, ids, out / "batch", "bench", TODAY, one_file=False
         )
         batch_s = time.perf_counter() - start
@@ -65,7 +67,9 @@ def _times(service: HandoverService, pupil_id: int, target: Path, runs: int) -> 
     found = []
     for _ in range(runs):
         start = time.perf_counter()
-        service.write_document(DocumentKind.PASPOORT, pupil_id, target, "bench", date(2026, 11, 23))
+        service.alongside(DocumentService).write_document(
+            DocumentKind.PASPOORT, pupil_id, target, "bench", date(2026, 11, 23)
+        )
         found.append((time.perf_counter() - start) * 1000)
     return found
 

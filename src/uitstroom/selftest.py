@@ -225,14 +225,14 @@ def step_pupil(run: Run) -> str:
 
 def step_document(run: Run) -> str:
     from uitstroom.domain.handover import DocumentKind
-    from uitstroom.services.handover import HandoverService
+    from uitstroom.services.handover import DocumentService
 
     db = _db(run)
     assert run.pupil_id is not None
     started = time.perf_counter()
     run.pdf = (
-        HandoverService(db.sessions)
-        .render_document(DocumentKind.TRANSITIEPLAN, run.pupil_id, date.today())
+        DocumentService(db.sessions)
+        .make(DocumentKind.TRANSITIEPLAN, run.pupil_id, date.today())
         .pdf
     )
     elapsed = time.perf_counter() - started

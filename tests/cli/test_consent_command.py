@@ -11,11 +11,12 @@ from test_document_command import demo_file, leerlingnummer
 
 from factories import dump
 from uitstroom.domain.handover import Receiver
+from uitstroom.services.handover import DocumentService
 
 
 def test_a_klas_gets_one_pdf_with_a_form_for_every_pupil(tmp_path: Path) -> None:
     path, service, ids = demo_file(tmp_path)
-    klas = service.transitieplan_doc(ids[0], date.today()).pupil.klas
+    klas = service.alongside(DocumentService).transitieplan_doc(ids[0], date.today()).pupil.klas
     in_klas = service.pupil_ids(klas)
     target = tmp_path / "formulieren.pdf"
     result = run(
@@ -30,7 +31,7 @@ def test_a_klas_gets_one_pdf_with_a_form_for_every_pupil(tmp_path: Path) -> None
 
 def test_one_pupil_and_an_unknown_number(tmp_path: Path) -> None:
     path, service, ids = demo_file(tmp_path)
-    name = service.paspoort_doc(ids[0], date.today()).pupil.name
+    name = service.alongside(DocumentService).paspoort_doc(ids[0], date.today()).pupil.name
     target = tmp_path / "formulier.pdf"
     number = leerlingnummer(path, ids[0])
     result = run(

@@ -13,7 +13,7 @@ from uitstroom.domain.handover import DocumentKind, Receiver
 from uitstroom.services import vault
 from uitstroom.services.database import open_database
 from uitstroom.services.demo import insert_demo_cohort
-from uitstroom.services.handover import HandoverService
+from uitstroom.services.handover import DocumentService, HandoverService
 from uitstroom.services.pupils import PupilService
 
 
@@ -41,7 +41,7 @@ def test_a_paspoort_for_one_pupil_is_written_and_logged(tmp_path: Path) -> None:
     path, service, ids = demo_file(tmp_path)
     pupil_id = ids[0]
     number = leerlingnummer(path, pupil_id)
-    name = service.paspoort_doc(pupil_id, date.today()).pupil.name
+    name = service.alongside(DocumentService).paspoort_doc(pupil_id, date.today()).pupil.name
     target = tmp_path / "paspoort.pdf"
     result = run("--db", str(path), "document", "paspoort", "--pupil", number, "--out", str(target))
     assert result.returncode == 0, result.stderr

@@ -12,6 +12,7 @@ from test_commands import run
 from test_document_command import demo_file
 
 from factories import dump
+from uitstroom.services.handover import DocumentService
 from uitstroom.services.manual import manual_pages
 
 
@@ -60,7 +61,7 @@ def test_cijfers_writes_the_directors_page_and_the_named_workbook(tmp_path: Path
     assert f"{len(ids)} leerlingen" in pages[0]
     names = [row[0] for row in load_workbook(xlsx)["Leerlingen"].iter_rows(values_only=True)]
     assert len(names) == len(ids) + 1  # the header and one named row per pupil
-    assert service.paspoort_doc(ids[0], date.today()).pupil.name in names
+    assert service.alongside(DocumentService).paspoort_doc(ids[0], date.today()).pupil.name in names
 
 
 def test_cijfers_without_a_target_asks_for_one(tmp_path: Path) -> None:

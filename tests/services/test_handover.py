@@ -36,7 +36,13 @@ from uitstroom.domain.model import RouteDetails, SchoolSettings, Stage
 from uitstroom.services.audit import AuditService
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ServiceError, ValidationError
-from uitstroom.services.handover import HandoverRefused, HandoverService, data_version_of
+from uitstroom.services.handover import (
+    RENDERERS,
+    DocumentService,
+    HandoverRefused,
+    HandoverService,
+    data_version_of,
+)
 from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.services.rights import RightsService, inzage_json
@@ -183,12 +189,14 @@ def test_after_withdrawal_the_overdracht_is_refused(
     pupil_id = add_pupil(database)
     fill_paspoort(service, pupil_id)
     consent = give_consent(service, pupil_id, {Section.WIE})
-    assert service.overdracht_doc(pupil_id, Receiver.MBO, None, TODAY).sections == (Section.WIE,)
+    assert service.alongside(DocumentService).overdracht_doc(
+        pupil_id, Receiver.MBO, None, TODAY
+    ).sections == (Section.WIE,)
     assert consent.id is not None
     withdrawn = service.withdraw_consent(consent.id, TODAY, "Marloes")
     assert withdrawn.withdrawn_on == TODAY
     with pytest.raises(HandoverRefused, match="tab Toestemming"):
-        service.overdracht_doc(pupil_id, Receiver.MBO, None, TODAY)
+        service.alongside(DocumentService).overdracht_doc(pupil_id, Receiver.MBO, None, TODAY)
     with pytest.raises(ValidationError, match="al ingetrokken"):
         service.withdraw_consent(consent.id, TODAY, "Marloes")
 
@@ -202,13 +210,13 @@ def test_an_overdracht_without_consent_for_support_does_not_contain_it(
     pupil_id = add_pupil(database)
     fill_paspoort(service, pupil_id)
     give_consent(service, pupil_id, {Section.WIE, Section.KAN, Section.DIPLOMAS})
-    doc = service.overdracht_doc(pupil_id, Receiver.MBO, None, TODAY)
+    doc = service.alongside(DocumentService).overdracht_doc(pupil_id, Receiver.MBO, None, TODAY)
     assert doc.sections == (Section.WIE, Section.KAN, Section.DIPLOMAS)
     assert set(doc.texts) == {Section.WIE, Section.KAN}
     assert doc.stages == () and doc.contacts == ()
     assert "Zoë van der Meer" in doc.consent_line
 
-    record = service.write_document(
+    record = service.alongside(DocumentService).write_document(
         DocumentKind.OVERDRACHT,
         pupil_id,
         tmp_path / "mbo.pdf",
@@ -226,7 +234,7 @@ def test_an_overdracht_without_consent_for_support_does_not_contain_it(
 
     # With consent for the support parts as well, they are in.
     give_consent(service, pupil_id, {Section.NODIG, Section.ONDERSTEUNING})
-    service.write_document(
+    service.alongside(DocumentService).write_document(
         DocumentKind.OVERDRACHT,
         pupil_id,
         tmp_path / "mbo2.pdf",
@@ -247,7 +255,7 @@ def test_a_refused_handover_writes_no_file_no_log_and_changes_nothing(
     before = dump(database)
     target = tmp_path / "overdracht.pdf"
     with pytest.raises(HandoverRefused) as refused:
-        service.write_document(
+        service.alongside(DocumentService).write_document(
             DocumentKind.OVERDRACHT, pupil_id, target, "Marloes", TODAY, receiver=Receiver.MBO
         )
     assert "Zoë van der Meer" in str(refused.value)
@@ -265,11 +273,11 @@ def test_consent_for_one_organisation_does_not_reach_another(
     roc, _ = mbo_contact(service, "ROC Midden")
     other, _ = mbo_contact(service, "MBO Amersfoort")
     give_consent(service, pupil_id, {Section.WIE}, organisation_id=roc)
-    assert service.overdracht_doc(pupil_id, Receiver.MBO, roc, TODAY).receiver == (
-        "Mbo-instelling: ROC Midden"
-    )
+    assert service.alongside(DocumentService).overdracht_doc(
+        pupil_id, Receiver.MBO, roc, TODAY
+    ).receiver == ("Mbo-instelling: ROC Midden")
     with pytest.raises(HandoverRefused):
-        service.overdracht_doc(pupil_id, Receiver.MBO, other, TODAY)
+        service.alongside(DocumentService).overdracht_doc(pupil_id, Receiver.MBO, other, TODAY)
 
 
 # --- documents made are logged -----------------------------------------------------------------
@@ -280,16 +288,18 @@ def test_each_document_written_is_logged_with_its_data_version(
 ) -> None:
     pupil_id = add_pupil(database)
     fill_paspoort(service, pupil_id)
-    record = service.write_document(
+    record = service.alongside(DocumentService).write_document(
         DocumentKind.PASPOORT, pupil_id, tmp_path / "p.pdf", "Marloes", TODAY
     )
-    assert record.data_version == data_version_of(service.paspoort_doc(pupil_id, date(2027, 1, 1)))
+    assert record.data_version == data_version_of(
+        service.alongside(DocumentService).paspoort_doc(pupil_id, date(2027, 1, 1))
+    )
     assert len(record.data_version) == 16
-    plan = service.write_document(
+    plan = service.alongside(DocumentService).write_document(
         DocumentKind.TRANSITIEPLAN, pupil_id, tmp_path / "t.pdf", "Marloes", TODAY
     )
-    printed = service.log_made(
-        service.render_document(DocumentKind.PASPOORT, pupil_id, TODAY), "Marloes"
+    printed = service.alongside(DocumentService).log_made(
+        service.alongside(DocumentService).make(DocumentKind.PASPOORT, pupil_id, TODAY), "Marloes"
     )
     assert printed.data_version == record.data_version
     made = service.documents_made(pupil_id)
@@ -311,7 +321,38 @@ def test_each_document_written_is_logged_with_its_data_version(
     service.save_paspoort(
         pupil_id, replace(service.paspoort(pupil_id), wil="Ik wil kok worden."), "Marloes"
     )
-    assert data_version_of(service.paspoort_doc(pupil_id, TODAY)) != record.data_version
+    assert (
+        data_version_of(service.alongside(DocumentService).paspoort_doc(pupil_id, TODAY))
+        != record.data_version
+    )
+
+
+def test_every_kind_is_made_by_its_renderer_with_the_one_file_name(
+    database: Database, service: HandoverService, tmp_path: Path
+) -> None:
+    """make() is the one path: every DocumentKind has a renderer in RENDERERS, and what it
+    returns is a real PDF about this pupil, named as the batch names its files."""
+    assert set(RENDERERS) == set(DocumentKind)
+    pupil_id = add_pupil(database, roepnaam="Noa", tussenvoegsel="van den", achternaam="Berg")
+    fill_paspoort(service, pupil_id)
+    give_consent(service, pupil_id, {Section.WIE})
+    documents = service.alongside(DocumentService)
+    for kind in DocumentKind:
+        receiver = Receiver.MBO if kind is DocumentKind.OVERDRACHT else None
+        made = documents.make(kind, pupil_id, TODAY, receiver)
+        assert made.pdf.startswith(b"%PDF-")
+        number = make_pupil().leerlingnummer
+        assert made.file_name == f"{kind.label} Berg van den Noa {number}.pdf"
+        path = tmp_path / made.file_name
+        path.write_bytes(made.pdf)
+        assert "Noa" in pdf_text(path)
+        assert len(made.data_version) == 16
+    folder = tmp_path / "klas"
+    folder.mkdir()
+    documents.write_batch(DocumentKind.PASPOORT, [pupil_id], folder, "Marloes", TODAY, False)
+    assert [f.name for f in folder.iterdir()] == [
+        documents.make(DocumentKind.PASPOORT, pupil_id, TODAY).file_name
+    ]
 
 
 def test_the_pdfs_hold_the_name_route_agreements_and_contacts(
@@ -336,7 +377,7 @@ def test_the_pdfs_hold_the_name_route_agreements_and_contacts(
         ),
         "Marloes",
     )
-    service.write_document(
+    service.alongside(DocumentService).write_document(
         DocumentKind.TRANSITIEPLAN, pupil_id, tmp_path / "t.pdf", "Marloes", TODAY
     )
     text = pdf_text(tmp_path / "t.pdf")
@@ -398,7 +439,7 @@ def test_a_batch_writes_one_file_per_pupil_and_logs_each(
 ) -> None:
     ids = three_pupils(database, service)
     seen: list[tuple[int, int]] = []
-    paths = service.write_batch(
+    paths = service.alongside(DocumentService).write_batch(
         DocumentKind.PASPOORT,
         ids,
         tmp_path,
@@ -422,7 +463,7 @@ def test_a_batch_in_one_file_starts_each_pupil_on_a_new_page(
 ) -> None:
     ids = three_pupils(database, service)
     target = tmp_path / "klas.pdf"
-    assert service.write_batch(
+    assert service.alongside(DocumentService).write_batch(
         DocumentKind.TRANSITIEPLAN, ids, target, "Marloes", TODAY, one_file=True
     ) == [target]
     reader = PdfReader(target)
@@ -437,7 +478,7 @@ def test_a_cancelled_batch_removes_what_it_wrote_and_logs_nothing(
 ) -> None:
     ids = three_pupils(database, service)
     before = dump(database)
-    result = service.write_batch(
+    result = service.alongside(DocumentService).write_batch(
         DocumentKind.PASPOORT,
         ids,
         tmp_path,
@@ -456,7 +497,7 @@ def test_an_overdracht_batch_skips_pupils_without_basis(
 ) -> None:
     ids = three_pupils(database, service)
     give_consent(service, ids[0], {Section.WIE})
-    result = service.write_batch(
+    result = service.alongside(DocumentService).write_batch(
         DocumentKind.OVERDRACHT,
         ids,
         tmp_path,
@@ -472,7 +513,7 @@ def test_an_overdracht_batch_skips_pupils_without_basis(
     ]
     assert [e.pupil_id for e in lines] == [ids[0]]
     with pytest.raises(HandoverRefused) as refused:
-        service.write_batch(
+        service.alongside(DocumentService).write_batch(
             DocumentKind.OVERDRACHT,
             ids[1:],
             tmp_path / "x.pdf",
@@ -580,7 +621,9 @@ def test_inzage_holds_the_paspoort_plan_consents_and_documents_and_erasure_remov
         "Marloes",
     )
     give_consent(service, pupil_id, {Section.WIE})
-    service.write_document(DocumentKind.PASPOORT, pupil_id, tmp_path / "p.pdf", "Marloes", TODAY)
+    service.alongside(DocumentService).write_document(
+        DocumentKind.PASPOORT, pupil_id, tmp_path / "p.pdf", "Marloes", TODAY
+    )
 
     rights = RightsService(database.sessions, clock=fixed_clock(NOW))
     body = inzage_json(rights.inzage(pupil_id, "Marloes")).decode("utf-8")
@@ -611,9 +654,9 @@ def test_the_overdracht_says_parts_were_withheld_only_when_a_withheld_part_has_c
     pupil_id = add_pupil(database)
     fill_paspoort(service, pupil_id)
     every = give_consent(service, pupil_id, set(Section))
-    doc = service.overdracht_doc(pupil_id, Receiver.MBO, None, TODAY)
+    doc = service.alongside(DocumentService).overdracht_doc(pupil_id, Receiver.MBO, None, TODAY)
     assert Section.KEUZE not in doc.sections and not doc.withheld
-    service.write_document(
+    service.alongside(DocumentService).write_document(
         DocumentKind.OVERDRACHT, pupil_id, tmp_path / "alles.pdf", "Marloes", TODAY, Receiver.MBO
     )
     assert "geen toestemming" not in " ".join(pdf_text(tmp_path / "alles.pdf").split())
@@ -622,11 +665,19 @@ def test_the_overdracht_says_parts_were_withheld_only_when_a_withheld_part_has_c
     service.withdraw_consent(every.id, TODAY, "Marloes")
     # Only the empty part left out of the consent: still nothing to say.
     give_consent(service, pupil_id, set(Section) - {Section.KEUZE}, given_on=TODAY)
-    assert not service.overdracht_doc(pupil_id, Receiver.MBO, None, TODAY).withheld
+    assert (
+        not service.alongside(DocumentService)
+        .overdracht_doc(pupil_id, Receiver.MBO, None, TODAY)
+        .withheld
+    )
 
     give_consent(service, pupil_id, {Section.WIE}, receiver=Receiver.WERKGEVER, given_on=TODAY)
-    assert service.overdracht_doc(pupil_id, Receiver.WERKGEVER, None, TODAY).withheld
-    service.write_document(
+    assert (
+        service.alongside(DocumentService)
+        .overdracht_doc(pupil_id, Receiver.WERKGEVER, None, TODAY)
+        .withheld
+    )
+    service.alongside(DocumentService).write_document(
         DocumentKind.OVERDRACHT,
         pupil_id,
         tmp_path / "werkgever.pdf",
@@ -647,13 +698,13 @@ def test_the_route_on_paper_has_no_brackets_inside_brackets(
         route=Route.DOORLEREN, opleiding="Bakker", niveau=Niveau.N2, leerweg=Leerweg.BBL
     )
     pupil_id = add_pupil(database, route=route)
-    text = service.transitieplan_doc(pupil_id, TODAY).pupil.route
+    text = service.alongside(DocumentService).transitieplan_doc(pupil_id, TODAY).pupil.route
     assert text == "Doorleren: Bakker (niveau 2, bbl: werkend leren)"
     entree = add_pupil(
         database,
         leerlingnummer="300099",
         route=replace(route, niveau=Niveau.ENTREE, leerweg=Leerweg.BOL),
     )
-    assert service.paspoort_doc(entree, TODAY).pupil.route == (
+    assert service.alongside(DocumentService).paspoort_doc(entree, TODAY).pupil.route == (
         "Doorleren: Bakker (entree: niveau 1, bol: school)"
     )

@@ -21,7 +21,7 @@ from uitstroom.domain.model import RouteDetails, SchoolSettings
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ValidationError
 from uitstroom.services.figures import FiguresService
-from uitstroom.services.handover import HandoverService
+from uitstroom.services.handover import DocumentService, HandoverService
 from uitstroom.services.letters import LetterService
 from uitstroom.services.pupils import PupilService, SchoolService
 
@@ -76,7 +76,8 @@ def test_every_document_carries_the_school_address_and_contacts(school: Database
     pupil_id = add_pupils(school)[0]
     pdf = (
         HandoverService(school.sessions)
-        .render_document(DocumentKind.TRANSITIEPLAN, pupil_id, TODAY)
+        .alongside(DocumentService)
+        .make(DocumentKind.TRANSITIEPLAN, pupil_id, TODAY)
         .pdf
     )
     for page in pages_of(pdf):

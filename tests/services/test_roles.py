@@ -26,7 +26,7 @@ from uitstroom.services.database import Database, open_server
 from uitstroom.services.errors import NotAllowed, ValidationError
 from uitstroom.services.exit import ExitService
 from uitstroom.services.export import export_pupils
-from uitstroom.services.handover import HandoverService, MadeDocument
+from uitstroom.services.handover import DocumentService, HandoverService, MadeDocument
 from uitstroom.services.importing import ImportService
 from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
@@ -197,7 +197,9 @@ def test_read_only_gets_figures_and_lists_but_no_support_needs_and_changes_nothi
         lambda: reader.save(replace(zoe, klas="PRO4B"), ""),
         lambda: reader.add_note(school["zoe"], "Gebeld.", ""),
         lambda: handover.save_paspoort(school["zoe"], Paspoort(wie="Anders."), ""),
-        lambda: handover.render_document(DocumentKind.PASPOORT, school["zoe"], date(2026, 11, 23)),
+        lambda: handover.alongside(DocumentService).make(
+            DocumentKind.PASPOORT, school["zoe"], date(2026, 11, 23)
+        ),
     ):
         with pytest.raises(NotAllowed) as refused:
             attempt()
@@ -354,10 +356,10 @@ def test_a_mentor_reaches_another_mentors_pupil_through_no_other_door(
         lambda: planning.tasks(other),
         lambda: planning.status_of(other, day),
         lambda: handover.documents_made(other),
-        lambda: handover.paspoort_doc(other, day),
-        lambda: handover.transitieplan_doc(other, day),
-        lambda: handover.log_made(made_for(other), ""),
-        lambda: handover.write_batch(
+        lambda: handover.alongside(DocumentService).paspoort_doc(other, day),
+        lambda: handover.alongside(DocumentService).transitieplan_doc(other, day),
+        lambda: handover.alongside(DocumentService).log_made(made_for(other), ""),
+        lambda: handover.alongside(DocumentService).write_batch(
             DocumentKind.PASPOORT, [school["zoe"], other], out, "", day, one_file=False
         ),
         lambda: exits.summary_doc(other, day),
@@ -402,11 +404,11 @@ def test_read_only_makes_no_file_with_names_and_reads_no_trail(
         lambda: export_pupils(database.sessions, out / "leerlingen.xlsx", user=READER),
         lambda: PlanningService(database.sessions, actor=READER).ics(day),
         lambda: NazorgService(database.sessions, actor=READER).ics(day),
-        lambda: handover.paspoort_doc(zoe, day),
-        lambda: handover.write_batch(
+        lambda: handover.alongside(DocumentService).paspoort_doc(zoe, day),
+        lambda: handover.alongside(DocumentService).write_batch(
             DocumentKind.PASPOORT, [zoe], out / "alles.pdf", "", day, one_file=True
         ),
-        lambda: handover.log_made(made_for(zoe), ""),
+        lambda: handover.alongside(DocumentService).log_made(made_for(zoe), ""),
         lambda: ExitService(database.sessions, actor=READER).summary_doc(zoe, day),
         lambda: AuditService(database.sessions, actor=READER).entries(),
         lambda: RetentionService(database.sessions, actor=READER).preview(date(2040, 1, 1)),

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from uitstroom.domain.handover import DocumentKind, Receiver
+from uitstroom.services.handover import DocumentService
 from uitstroom.ui import worker
 from uitstroom.ui.document_actions import BatchDialog
 from uitstroom.ui.main_window import MainWindow
@@ -136,9 +137,11 @@ def test_the_preview_prints_through_a_printer(qtbot, window: MainWindow) -> None
     from PySide6.QtPrintSupport import QPrinter
 
     pupil_id = open_first(window)
-    pdf = window.services.handover.render_document(
-        DocumentKind.TRANSITIEPLAN, pupil_id, window.today()
-    ).pdf
+    pdf = (
+        window.services.handover.alongside(DocumentService)
+        .make(DocumentKind.TRANSITIEPLAN, pupil_id, window.today())
+        .pdf
+    )
     logged: list[bool] = []
     dialog = PdfPreviewDialog(
         "Transitieplan", pdf, "plan.pdf", save=print, printed=lambda: logged.append(True)
@@ -162,7 +165,9 @@ def test_what_is_previewed_is_what_is_saved_and_printed_and_logged(
     from uitstroom.services.handover import data_version_of
 
     pupil_id = open_first(window)
-    shown_version = data_version_of(window.services.handover.paspoort_doc(pupil_id, window.today()))
+    shown_version = data_version_of(
+        window.services.handover.alongside(DocumentService).paspoort_doc(pupil_id, window.today())
+    )
     target = tmp_path / "paspoort.pdf"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
@@ -181,7 +186,9 @@ def test_what_is_previewed_is_what_is_saved_and_printed_and_logged(
     dialogs.then(change_then_save_and_print)
     window.documents_area.make_document(DocumentKind.PASPOORT)
     assert target.read_bytes() == seen["shown"]
-    newer = data_version_of(window.services.handover.paspoort_doc(pupil_id, window.today()))
+    newer = data_version_of(
+        window.services.handover.alongside(DocumentService).paspoort_doc(pupil_id, window.today())
+    )
     assert newer != shown_version
     records = window.services.handover.documents_made(pupil_id)
     assert len(records) == 2

@@ -64,7 +64,7 @@ def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.domain.handover import DocumentKind, Receiver
     from uitstroom.services.access import current_actor
     from uitstroom.services.files import FileWriteError, write_error_message
-    from uitstroom.services.handover import HandoverService
+    from uitstroom.services.handover import DocumentService, HandoverService
     from uitstroom.services.pupils import PupilService
 
     kind = DocumentKind(args.kind)
@@ -90,7 +90,7 @@ def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
                 f"Er is geen leerling met leerlingnummer {args.pupil.strip()}. "
                 "Controleer het nummer."
             )
-        service.write_document(
+        service.alongside(DocumentService).write_document(
             kind, found.pupil.id, target, actor, today, receiver, organisation_id
         )
         print(f"{kind.label} van {found.pupil.name} geschreven naar {target}.", file=out)
@@ -105,7 +105,7 @@ def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise FileWriteError(write_error_message(target / "x.pdf", exc)) from exc
-    result = service.write_batch(
+    result = service.alongside(DocumentService).write_batch(
         kind,
         pupil_ids,
         target,

@@ -25,13 +25,8 @@ from uitstroom.services.audit import append
 from uitstroom.services.base import Service
 from uitstroom.services.errors import ValidationError
 from uitstroom.services.files import atomic_output
-from uitstroom.services.handover import (
-    _consents,
-    _load_pupil,
-    _organisation_name,
-    _pupil_header,
-    school_header,
-)
+from uitstroom.services.handover.docs import pupil_header, school_header
+from uitstroom.services.handover.rows import consents_of, load_pupil, organisation_name
 from uitstroom.storage.models import GuardianRow
 
 Progress = Callable[[int, int], bool]
@@ -108,18 +103,18 @@ def _form_doc(
     organisation_id: int | None,
     today: date,
 ) -> ConsentFormDoc:
-    row = _load_pupil(session, pupil_id)
+    row = load_pupil(session, pupil_id)
     guardians = session.scalars(
         select(GuardianRow.name)
         .where(GuardianRow.pupil_id == pupil_id)
         .order_by(GuardianRow.position, GuardianRow.id)
     ).all()
-    already = allowed_sections(_consents(session, pupil_id), receiver, organisation_id, today)
+    already = allowed_sections(consents_of(session, pupil_id), receiver, organisation_id, today)
     return ConsentFormDoc(
         school=school_header(session),
-        pupil=_pupil_header(row),
+        pupil=pupil_header(row),
         receiver=receiver,
-        organisation=_organisation_name(session, organisation_id),
+        organisation=organisation_name(session, organisation_id),
         signer=signer_for(row.geboortedatum, today),
         signer_names=tuple(guardians),
         made_on=today,

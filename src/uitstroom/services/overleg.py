@@ -48,7 +48,8 @@ from uitstroom.services.base import Service
 from uitstroom.services.convert import enum_or, enum_or_none
 from uitstroom.services.errors import NotFoundError, ValidationError
 from uitstroom.services.files import atomic_output
-from uitstroom.services.handover import _consents, school_header
+from uitstroom.services.handover.docs import school_header
+from uitstroom.services.handover.rows import consents_of
 from uitstroom.services.planning import current_labels
 from uitstroom.storage.models import (
     AgreementRow,
@@ -332,7 +333,7 @@ def _gemeente(session: Session, organisation_id: int) -> OrganisationRow:
 
 def _may_share(session: Session, pupil_id: int, organisation_id: int, today: date) -> bool:
     return (
-        allowed_sections(_consents(session, pupil_id), Receiver.GEMEENTE, organisation_id, today)
+        allowed_sections(consents_of(session, pupil_id), Receiver.GEMEENTE, organisation_id, today)
         is not None
     )
 

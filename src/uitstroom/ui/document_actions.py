@@ -36,7 +36,7 @@ from uitstroom.domain.handover import (
     Receiver,
 )
 from uitstroom.domain.model import Pupil, PupilSummary
-from uitstroom.services.handover import MadeDocument
+from uitstroom.services.handover import DocumentService, MadeDocument
 from uitstroom.ui.cohort_model import natural_key
 from uitstroom.ui.consent_tab import organisation_choices
 from uitstroom.ui.forms import ChoiceEdit, ChoiceField, FormDialog, MessageBanner, enum_choices
@@ -51,18 +51,6 @@ FILE_WORD = {
     DocumentKind.PASPOORT: "Paspoort",
     DocumentKind.OVERDRACHT: "Overdracht",
 }
-
-
-def file_name(kind: DocumentKind, pupil: Pupil | PupilSummary) -> str:
-    """'Paspoort voor Succes Berg van den Noa 12345.pdf', as the batch names its files."""
-    parts = [
-        kind.label,
-        pupil.achternaam,
-        pupil.tussenvoegsel,
-        pupil.roepnaam,
-        pupil.leerlingnummer,
-    ]
-    return safe_file_name(" ".join(p for p in parts if p) + ".pdf")
 
 
 @dataclass(frozen=True)
@@ -120,7 +108,7 @@ def ask_recipient(
     names = {o.id: o.name for o in organisations}
 
     def submit(values: dict[str, Any]) -> MadeDocument:
-        return handover.render_document(
+        return handover.alongside(DocumentService).make(
             DocumentKind.OVERDRACHT, pupil_id, today, values["receiver"], values["organisation_id"]
         )
 
@@ -159,10 +147,11 @@ def preview_document(
     """The preview dialog for one pupil's document (not shown yet: the caller exec()s it).
     Rendered once: Opslaan and Afdrukken send out and log the bytes that are shown."""
     assert pupil.id is not None
+    documents = handover.alongside(DocumentService)
     if made is None:
         receiver = None if recipient is None else recipient.receiver
         organisation_id = None if recipient is None else recipient.organisation_id
-        made = handover.render_document(kind, pupil.id, today, receiver, organisation_id)
+        made = documents.make(kind, pupil.id, today, receiver, organisation_id)
     shown = made
     title = f"{kind.label} — {pupil.name}"
     if recipient is not None:
@@ -170,9 +159,9 @@ def preview_document(
     return PdfPreviewDialog(
         title,
         shown.pdf,
-        file_name(kind, pupil),
-        lambda target: handover.save_made(shown, target, author),
-        lambda: handover.log_made(shown, author),
+        shown.file_name,
+        lambda target: documents.save_made(shown, target, author),
+        lambda: documents.log_made(shown, author),
         parent=parent,
     )
 
@@ -445,7 +434,7 @@ def run_batch(
 
         if not choice.one_file:
             choice.target.mkdir(parents=True, exist_ok=True)
-        result = handover.write_batch(
+        result = handover.alongside(DocumentService).write_batch(
             choice.kind,
             choice.pupil_ids,
             choice.target,

@@ -75,7 +75,7 @@ from uitstroom.services.errors import (
     conflict_message,
 )
 from uitstroom.services.files import atomic_output
-from uitstroom.services.handover import HandoverService
+from uitstroom.services.handover import DocumentService
 from uitstroom.services.ics import AllDayEvent, ics_file, pupil_label
 from uitstroom.services.nazorg.queries import cohort_leavers, due_files, open_moment_rows
 from uitstroom.services.nazorg.rows import (
@@ -584,7 +584,7 @@ class NazorgService(Service):
                 raise NotFoundError("Dit signaal bestaat niet meer. Open de leerling opnieuw.")
             pupil_id = row.pupil_id
             receiver = enum_or(Receiver, row.receiver, Receiver.GEMEENTE)
-        return HandoverService(self._sessions, self._clock, self._actor).write_document(
+        return self.alongside(DocumentService).write_document(
             DocumentKind.OVERDRACHT,
             pupil_id,
             target,
