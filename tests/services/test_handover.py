@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from factories import dump, fixed_clock, make_pupil
+from uitstroom.domain.actor import Actor, Role
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import Route
 from uitstroom.domain.handover import (
@@ -570,6 +571,31 @@ def test_when_a_contact_leaves_the_successor_takes_over_the_open_work(
     gone = next(c for c in service.organisation(organisation_id).contacts if c.id == leaving)
     assert gone.left_on == TODAY and gone.replaced_by_id == successor.id
     assert [c.name for _, c in service.contacts_for(OrganisationKind.MBO)] == ["Bas Jonker"]
+
+
+def test_a_mentor_who_records_a_contact_leaving_moves_only_their_own_pupils_plans(
+    database: Database, service: HandoverService
+) -> None:
+    own = add_pupil(database, mentor="mw. A. Kramer")
+    other = add_pupil(database, leerlingnummer="200002", mentor="dhr. P. Lindeman")
+    organisation_id, leaving = mbo_contact(service)
+    successor = service.save_contact(
+        ContactPerson(name="Bas Jonker", organisation_id=organisation_id), "Marloes"
+    )
+    for pupil_id in (own, other):
+        service.save_transitieplan(
+            pupil_id,
+            Transitieplan(contacts=(PlanContact(ContactRole.MBO, leaving),)),
+            "Marloes",
+        )
+    kramer = Actor("Anja Kramer", Role.MENTOR, mentor_name="mw. A. Kramer")
+    as_mentor = HandoverService(database.sessions, clock=fixed_clock(NOW), actor=kramer)
+
+    moved = as_mentor.contact_left(leaving, TODAY, successor.id, "Anja Kramer")
+
+    assert moved == 1
+    assert [c.contact_id for c in service.transitieplan(own).contacts] == [successor.id]
+    assert [c.contact_id for c in service.transitieplan(other).contacts] == [leaving]
 
 
 def test_an_organisation_in_use_cannot_be_deleted(

@@ -32,6 +32,7 @@ from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.services.retention import RetentionService
+from uitstroom.services.rights import RightsService
 from uitstroom.services.users import UserService
 from uitstroom.storage.models import PupilRow
 
@@ -375,6 +376,12 @@ def test_a_mentor_reaches_another_mentors_pupil_through_no_other_door(
     assert f"taak-{noa_task}@" in everyone and f"taak-{noa_task}@" not in mine
     zoe_task = PlanningService(database.sessions).tasks(school["zoe"])[0].id
     assert f"taak-{zoe_task}@" in mine
+    # The statuses of the cohort list: their own pupils only, on a file as on a server.
+    assert set(planning.statuses(day)) == {school["zoe"], school["sem"]}
+    # Finding a pupil by number is for the coordinator's inzage and erasure: a mentor learns
+    # nothing from it, not even that another mentor's pupil exists.
+    with pytest.raises(NotAllowed):
+        RightsService(database.sessions, actor=KRAMER).find("200003")
 
 
 def test_a_mentors_nazorg_calendar_holds_their_own_leavers(

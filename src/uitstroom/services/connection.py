@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from uitstroom import paths
 from uitstroom.storage import keychain, migrate
 from uitstroom.storage.engine import database_url
+from uitstroom.storage.readonly import use_readonly_views
 
 DEFAULT_PORT = 5432
 DEFAULT_DATABASE = "uitstroom"
@@ -239,11 +240,14 @@ def choose_school_certificate(source: Path | None) -> Path | None:
 
 def server_engine_for(address: ServerAddress, password: str | None) -> Engine:
     """An engine that connects with the address's own parameters only."""
-    return create_engine(
+    engine = create_engine(
         "postgresql+psycopg://",
         pool_pre_ping=True,
         connect_args=address.driver_params(password),
     )
+    # A read-only login reads through the views that leave out support needs (storage.readonly).
+    event.listen(engine, "connect", use_readonly_views)
+    return engine
 
 
 def password_for(address: ServerAddress, url: str | None = None) -> str | None:

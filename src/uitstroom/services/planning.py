@@ -652,6 +652,8 @@ class PlanningService(Service):
         with collector_paused(), self._sessions() as session:
             settings = load_settings(session)
             statement = _statuses_statement(session.get_bind().dialect.name)
+            # A mentor's own pupils only, on a file as on a server (row-level security there).
+            statement = statement.where(pupil_scope(session, self._actor))
             rows = session.connection().execute(statement).all()
         return Statuses(today, settings, {row[0]: row for row in rows})
 

@@ -94,7 +94,9 @@ class RightsService:
         self._actor = actor
 
     def find(self, leerlingnummer: str) -> int:
-        """The internal id of the pupil with this leerlingnummer."""
+        """The internal id of the pupil with this leerlingnummer, for the coordinator's inzage
+        and erasure: another role learns nothing from it, not even that the pupil exists."""
+        require_coordinator(self._actor)
         with self._sessions() as session:
             found = session.scalar(
                 select(PupilRow.id).where(PupilRow.leerlingnummer == leerlingnummer.strip())

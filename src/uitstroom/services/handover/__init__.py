@@ -232,7 +232,8 @@ class HandoverService(Service):
     ) -> int:
         """Mark the contact as gone; the successor takes over the plan contacts and the open
         agreements (those whose checklist task is not done) of the pupils in the current
-        cohorts. Consents keep their organisation. Returns how many were moved."""
+        cohorts: all of them for the coordinator, a mentor's own pupils for a mentor. Consents
+        keep their organisation. Returns how many were moved."""
         require_write(self._actor)
         actor = author_of(self._actor, actor)
         if successor_id == contact_id:
@@ -256,6 +257,8 @@ class HandoverService(Service):
                     .where(
                         PupilRow.archived.is_(False),
                         CohortRow.label.in_(current_labels(session, today)),
+                        # A mentor who records it moves their own pupils' plans only.
+                        pupil_scope(session, self._actor),
                     )
                 )
                 plan_rows = session.scalars(
