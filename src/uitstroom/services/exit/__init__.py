@@ -70,6 +70,7 @@ from uitstroom.services.exit.rows import (
     check_version,
     count_figures,
     interview_from_row,
+    interview_of_pupil,
     interview_row,
     label_of,
     load_pupil,
@@ -77,7 +78,6 @@ from uitstroom.services.exit.rows import (
     school_domains,
     stored_dropout_reasons,
 )
-from uitstroom.services.exit.rows import interview_of_pupil as interview_of_pupil
 from uitstroom.services.exit.table import check_table, data_rows
 from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import school_header
@@ -484,3 +484,6 @@ class ExitService:
                 now=now,
             )
         return replace(outcome, written=True)
+
+
+__all__ = ["ExitService", "FinishResult", "ImportOutcome", "interview_of_pupil"]

@@ -56,7 +56,13 @@ from uitstroom.services.handover.docs import (
     pupil_header,
     school_header,
 )
-from uitstroom.services.handover.documents import RENDERERS, DocumentService, MadeDocument
+from uitstroom.services.handover.documents import (
+    RENDERERS,
+    BatchResult,
+    DocumentService,
+    MadeDocument,
+    file_name,
+)
 from uitstroom.services.handover.rows import (
     KIND_ORDER,
     apply_agreement,
@@ -611,11 +617,14 @@ class HandoverService(Service):
 
 __all__ = [
     "RENDERERS",
+    "BatchResult",
     "DocumentService",
     "HandoverRefused",
+    "HandoverService",
     "MadeDocument",
     "PupilHandover",
     "data_version_of",
+    "file_name",
     "pupil_handover",
     "pupil_header",
     "school_header",
