@@ -11,15 +11,8 @@ from uitstroom.domain.enums import Route, Uitstroomprofiel
 from uitstroom.domain.model import PupilSummary
 from uitstroom.services.database import Database
 from uitstroom.services.pupils import PupilService
-from uitstroom.ui.cohort_model import (
-    ROW_ROLE,
-    SORT_ROLE,
-    CohortFilter,
-    CohortModel,
-    CohortProxy,
-    fold,
-    natural_key,
-)
+from uitstroom.ui.cohort_model import CohortFilter, CohortModel, CohortProxy
+from uitstroom.ui.record_table import ROW_ROLE, SORT_ROLE, fold, natural_key
 
 
 def summary(n: int, roepnaam: str, tussenvoegsel: str, achternaam: str, **changes) -> PupilSummary:

@@ -22,12 +22,11 @@ from uitstroom.ui.cohort_model import (
     CohortModel,
     CohortProxy,
     cohort_columns,
-    fold,
-    fold_all,
     search_text,
     search_texts,
 )
 from uitstroom.ui.main_window import MainWindow
+from uitstroom.ui.record_table import fold, fold_all
 
 NAMES = (
     ("Ahmet", "", "Çelik", "PRO4A", "mw. A. Kramer"),

@@ -8,7 +8,6 @@ import pytest
 
 from uitstroom.domain.enums import Perspectief, Uitstroomprofiel
 from uitstroom.domain.model import Stage, TimelineEntry
-from uitstroom.ui.cohort_model import RecordTableModel
 from uitstroom.ui.forms import (
     ChoiceField,
     DateField,
@@ -19,6 +18,7 @@ from uitstroom.ui.forms import (
     enum_choices,
 )
 from uitstroom.ui.pupil_fields import STAGE_COLUMNS, TIMELINE_COLUMNS
+from uitstroom.ui.record_table import RecordTableModel
 
 FIELDS = (
     TextField(name="leerbedrijf", label="Leerbedrijf"),

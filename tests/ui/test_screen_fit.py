@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from conftest import MBO_DAY, add_student
 from uitstroom.services.database import Database
-from uitstroom.ui.cohort_model import CELL_PADDING
 from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.pdf_preview import PdfPreviewDialog
+from uitstroom.ui.record_table import CELL_PADDING
 
 LAPTOP = QRect(0, 0, 1366, 768)
 

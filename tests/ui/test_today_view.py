@@ -16,8 +16,9 @@ from uitstroom.domain.enums import Route
 from uitstroom.domain.model import PupilSummary
 from uitstroom.services.database import Database
 from uitstroom.services.demo import insert_demo_cohort
-from uitstroom.ui.cohort_model import ROW_ROLE, CohortModel
+from uitstroom.ui.cohort_model import CohortModel
 from uitstroom.ui.main_window import MainWindow
+from uitstroom.ui.record_table import ROW_ROLE
 from uitstroom.ui.status import STYLES, StatusMarker, marker_icon, marker_text
 from uitstroom.ui.today_view import TodayView
 

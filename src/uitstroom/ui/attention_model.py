@@ -24,7 +24,7 @@ from uitstroom.domain.attention import (
 from uitstroom.domain.checklist import Level, Owner, dutch_day
 from uitstroom.domain.dates import dutch_date
 from uitstroom.domain.plural import counted
-from uitstroom.ui.cohort_model import ROW_ROLE
+from uitstroom.ui.record_table import ROW_ROLE
 from uitstroom.ui.status import marker_icon
 from uitstroom.ui.words import LEERLING_WORDS, Words, cap
 

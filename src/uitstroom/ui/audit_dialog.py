@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from uitstroom.domain.audit import AuditAction, AuditEntry
 from uitstroom.services.audit import AuditService, ChainReport
-from uitstroom.ui.cohort_model import Column, RecordTableModel, fold, record_table
+from uitstroom.ui.record_table import Column, RecordTableModel, fold, record_table
 from uitstroom.ui.worker import run_with_progress
 
 Index = QModelIndex | QPersistentModelIndex

@@ -41,7 +41,7 @@ from uitstroom.services.backups import (
 from uitstroom.services.database import Database, verify_pages
 from uitstroom.services.durability import location_warning_for
 from uitstroom.services.errors import Unopenable
-from uitstroom.ui.cohort_model import Column, RecordTableModel
+from uitstroom.ui.record_table import Column, RecordTableModel
 from uitstroom.ui.worker import run_with_progress
 
 INTRO = (
@@ -140,7 +140,7 @@ class BackupDialog(QDialog):
         self.list_label.setBuddy(self.table)
         layout.addWidget(self.table, 1)
 
-        from uitstroom.ui.import_dialog import Banner  # the import's own modules load late
+        from uitstroom.ui.import_parts import Banner
 
         self.banner = Banner(self)
         layout.addWidget(self.banner)

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import write_atomically
-from uitstroom.ui.cohort_model import natural_key
 from uitstroom.ui.forms import ChoiceField, FormDialog
+from uitstroom.ui.record_table import natural_key
 
 if TYPE_CHECKING:
     from uitstroom.services.planning import PlanningService

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from uitstroom.domain.checklist import Level, Task
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.attention_model import short_day
-from uitstroom.ui.cohort_model import ROW_ROLE, Column, RecordTableModel, fit_columns, text_key
+from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, fit_columns, text_key
 from uitstroom.ui.status import StatusMarker, marker_icon, text_colour
 
 if TYPE_CHECKING:

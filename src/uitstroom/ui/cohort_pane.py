@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from uitstroom.domain.enums import Route
 from uitstroom.domain.model import PupilSummary
-from uitstroom.ui.cohort_model import ROW_ROLE, CohortFilter, CohortModel, CohortProxy, record_table
+from uitstroom.ui.cohort_model import CohortFilter, CohortModel, CohortProxy
 from uitstroom.ui.pupil_view import PupilView
+from uitstroom.ui.record_table import ROW_ROLE, record_table
 from uitstroom.ui.words import Words
 
 ALL = None

@@ -35,7 +35,6 @@ from uitstroom.domain.handover import (
 )
 from uitstroom.domain.model import Pupil
 from uitstroom.services.errors import ServiceError, ValidationError
-from uitstroom.ui.cohort_model import Column, RecordTableModel, record_table
 from uitstroom.ui.forms import (
     ChecksField,
     ChoiceEdit,
@@ -50,6 +49,7 @@ from uitstroom.ui.forms import (
     problems_of,
 )
 from uitstroom.ui.paspoort_tab import hint_label, selected_row
+from uitstroom.ui.record_table import Column, RecordTableModel, record_table
 
 if TYPE_CHECKING:
     from uitstroom.services.handover import HandoverService

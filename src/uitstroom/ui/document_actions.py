@@ -37,10 +37,10 @@ from uitstroom.domain.handover import (
 )
 from uitstroom.domain.model import Pupil, PupilSummary
 from uitstroom.services.handover import DocumentService, MadeDocument
-from uitstroom.ui.cohort_model import natural_key
 from uitstroom.ui.consent_tab import organisation_choices
 from uitstroom.ui.forms import ChoiceEdit, ChoiceField, FormDialog, MessageBanner, enum_choices
 from uitstroom.ui.pdf_preview import PdfPreviewDialog, safe_file_name
+from uitstroom.ui.record_table import natural_key
 from uitstroom.ui.worker import run_with_progress
 
 if TYPE_CHECKING:

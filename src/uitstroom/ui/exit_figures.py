@@ -51,7 +51,6 @@ from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.domain.small_numbers import HOW_SMALL_NUMBERS_ARE_HIDDEN, SMALL, SMALL_NUMBER
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import error_text
-from uitstroom.ui.cohort_model import natural_key
 from uitstroom.ui.forms import problems_of
 from uitstroom.ui.outcomes_view import (
     chart_view,
@@ -59,6 +58,7 @@ from uitstroom.ui.outcomes_view import (
     figure_table,
     plural,
 )
+from uitstroom.ui.record_table import natural_key
 
 if TYPE_CHECKING:
     from uitstroom.services.exit import ExitService

@@ -28,17 +28,17 @@ from PySide6.QtWidgets import (
 from uitstroom.domain.enums import Leerweg, Niveau
 from uitstroom.domain.exit import InterviewState, priority
 from uitstroom.services.errors import ServiceError
-from uitstroom.ui.cohort_model import (
+from uitstroom.ui.cohort_model import short_niveau
+from uitstroom.ui.exit_form import open_exit_form
+from uitstroom.ui.record_table import (
     ROW_ROLE,
     Column,
     RecordTableModel,
     fit_columns,
     natural_key,
     record_table,
-    short_niveau,
     text_key,
 )
-from uitstroom.ui.exit_form import open_exit_form
 
 if TYPE_CHECKING:
     from uitstroom.services.exit import ExitService

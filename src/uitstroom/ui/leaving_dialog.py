@@ -41,7 +41,6 @@ from uitstroom.domain.model import Pupil
 from uitstroom.domain.nazorg import Destination, Leaving
 from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError, ValidationError
-from uitstroom.ui.cohort_model import natural_key
 from uitstroom.ui.forms import (
     ChecksField,
     ChoiceEdit,
@@ -56,6 +55,7 @@ from uitstroom.ui.forms import (
     enum_choices,
     problems_of,
 )
+from uitstroom.ui.record_table import natural_key
 
 if TYPE_CHECKING:
     from uitstroom.services.nazorg import NazorgService

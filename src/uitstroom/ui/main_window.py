@@ -19,7 +19,7 @@ from uitstroom.services.identity import author_name
 from uitstroom.ui import menus
 from uitstroom.ui.app_services import Services
 from uitstroom.ui.change import Area, Change, Changes
-from uitstroom.ui.cohort_model import CohortModel, fit_columns, summary_from_pupil
+from uitstroom.ui.cohort_model import CohortModel, summary_from_pupil
 from uitstroom.ui.cohort_pane import CohortPane
 from uitstroom.ui.controllers.admin import AdminController
 from uitstroom.ui.controllers.cohort import CohortController
@@ -29,6 +29,7 @@ from uitstroom.ui.controllers.nazorg import NazorgController
 from uitstroom.ui.controllers.privacy import PrivacyController
 from uitstroom.ui.nazorg_view import NazorgView
 from uitstroom.ui.pupil_view import PupilView
+from uitstroom.ui.record_table import fit_columns
 from uitstroom.ui.today_view import TodayView
 from uitstroom.ui.words import words_for
 

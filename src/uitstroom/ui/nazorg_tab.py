@@ -43,7 +43,6 @@ from uitstroom.ui.call_dialog import (
     record_sent,
     warm_handover,
 )
-from uitstroom.ui.cohort_model import Column, RecordTableModel, record_table
 from uitstroom.ui.forms import (
     DateField,
     FormDialog,
@@ -55,6 +54,7 @@ from uitstroom.ui.forms import (
 )
 from uitstroom.ui.leaving_dialog import destination_text, record_leaving
 from uitstroom.ui.paspoort_tab import hint_label, selected_row
+from uitstroom.ui.record_table import Column, RecordTableModel, record_table
 
 
 def moment_state(moment: NazorgMoment) -> str:

@@ -30,8 +30,8 @@ from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import error_text, write_atomically
 from uitstroom.ui.call_dialog import CallDialog, NazorgContext, day_text, months_text
-from uitstroom.ui.cohort_model import ROW_ROLE, Column, RecordTableModel, record_table
 from uitstroom.ui.forms import problems_of
+from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, record_table
 
 LATE = QColor("#a31515")
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from uitstroom.domain.handover import GUIDING_QUESTIONS, Credential, CredentialKind, Paspoort
-from uitstroom.ui.cohort_model import ROW_ROLE, Column, RecordTableModel, record_table
 from uitstroom.ui.forms import (
     ChoiceField,
     DateField,
@@ -35,6 +34,7 @@ from uitstroom.ui.forms import (
     enum_choices,
 )
 from uitstroom.ui.pupil_fields import values_of
+from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, record_table
 
 if TYPE_CHECKING:
     from uitstroom.services.handover import HandoverService

@@ -23,7 +23,6 @@ from uitstroom.domain.enums import (
     SchoolType,
 )
 from uitstroom.domain.model import Guardian, Pupil, RouteChange, Stage, TimelineEntry
-from uitstroom.ui.cohort_model import Column
 from uitstroom.ui.forms import (
     CheckField,
     ChecksField,
@@ -35,6 +34,7 @@ from uitstroom.ui.forms import (
     TextField,
     enum_choices,
 )
+from uitstroom.ui.record_table import Column
 
 # --- Gegevens --------------------------------------------------------------------------------
 LEERLING_FIELDS: tuple[Field, ...] = (

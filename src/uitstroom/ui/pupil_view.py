@@ -48,7 +48,6 @@ from uitstroom.services.errors import ConflictError, ServiceError, ValidationErr
 from uitstroom.services.pupils import FIELD_LABELS, PupilService, changed_fields
 from uitstroom.ui.call_dialog import NazorgContext
 from uitstroom.ui.checklist_tab import ChecklistTab
-from uitstroom.ui.cohort_model import ROW_ROLE, RecordTableModel, fit_columns
 from uitstroom.ui.consent_tab import ConsentTab
 from uitstroom.ui.forms import (
     ChoiceEdit,
@@ -84,6 +83,7 @@ from uitstroom.ui.pupil_fields import (
     profiel_choices,
     values_of,
 )
+from uitstroom.ui.record_table import ROW_ROLE, RecordTableModel, fit_columns
 from uitstroom.ui.side_tabs import side_tabs
 from uitstroom.ui.transitieplan_tab import TransitieplanTab
 from uitstroom.ui.words import Words, cap, words_for

@@ -27,14 +27,8 @@ from PySide6.QtWidgets import (
 from uitstroom.domain.retention import CATEGORY_SCOPE, MAX_MONTHS, RetentionCategory
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.retention import PurgePreview, PurgeResult, RetentionService
-from uitstroom.ui.cohort_model import (
-    Column,
-    RecordTableModel,
-    natural_key,
-    record_table,
-    text_key,
-)
 from uitstroom.ui.forms import MessageBanner, confirm, problems_of
+from uitstroom.ui.record_table import Column, RecordTableModel, natural_key, record_table, text_key
 from uitstroom.ui.worker import run_with_progress
 
 POSTPONE_DAYS = 7

@@ -27,7 +27,6 @@ from uitstroom.domain.checklist import Owner, TaskTemplate, dutch_day
 from uitstroom.domain.enums import Route
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.checklist_tab import task_table
-from uitstroom.ui.cohort_model import ROW_ROLE, Column, RecordTableModel
 from uitstroom.ui.forms import (
     CheckField,
     ChecksField,
@@ -41,6 +40,7 @@ from uitstroom.ui.forms import (
     enum_choices,
     problems_of,
 )
+from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel
 
 if TYPE_CHECKING:
     from uitstroom.services.planning import PlanningService

@@ -44,7 +44,7 @@ from uitstroom.domain.checklist import Task
 from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.attention_model import ITEM_COLUMNS, AttentionModel, long_day, plural
-from uitstroom.ui.cohort_model import ROW_ROLE, natural_key
+from uitstroom.ui.record_table import ROW_ROLE, natural_key
 from uitstroom.ui.words import LEERLING_WORDS, Words, cap
 
 if TYPE_CHECKING:

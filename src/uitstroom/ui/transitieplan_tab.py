@@ -34,7 +34,6 @@ from uitstroom.domain.handover import (
     PlanContact,
     Transitieplan,
 )
-from uitstroom.ui.cohort_model import Column, RecordTableModel, record_table
 from uitstroom.ui.forms import (
     ChoiceField,
     DateField,
@@ -44,6 +43,7 @@ from uitstroom.ui.forms import (
     enum_choices,
 )
 from uitstroom.ui.paspoort_tab import hint_label, selected_row
+from uitstroom.ui.record_table import Column, RecordTableModel, record_table
 
 if TYPE_CHECKING:
     from uitstroom.services.handover import HandoverService
