@@ -158,7 +158,7 @@ def _audit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             return given
         return backup_anchors(db.path, db.backup_dir) + given
 
-    service = AuditService(db.sessions, db.actor, anchors)
+    service = AuditService(db.sessions, actor=db.actor, anchors=anchors)
     report = service.check()
     if args.json:
         body: dict[str, Any] = {"check": _report_json(report)}

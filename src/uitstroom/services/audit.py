@@ -33,6 +33,7 @@ from uitstroom.domain.audit import (
     view_is_new,
 )
 from uitstroom.services.access import current_actor, require_coordinator
+from uitstroom.services.base import Clock, Service
 from uitstroom.services.identity import os_login
 from uitstroom.storage.models import AuditEventRow, ChangeMarkerRow
 
@@ -237,18 +238,18 @@ class ChainReport:
         return " ".join(parts)
 
 
-class AuditService:
+class AuditService(Service):
     """Reading and checking the whole trail: the coordinator's (`actor` None, or a coordinator;
     domain.actor), since it shows who worked on which pupil."""
 
     def __init__(
         self,
         sessions: sessionmaker[Session],
+        clock: Clock = datetime.now,
         actor: Actor | None = None,
         anchors: Callable[[], Iterable[ChainAnchor]] | None = None,
     ) -> None:
-        self._sessions = sessions
-        self._actor = actor
+        super().__init__(sessions, clock, actor)
         # The heads the backups recorded (services.backups.anchors), for a database file.
         self._anchors = anchors
 

@@ -38,6 +38,7 @@ from uitstroom.domain.retention import (
 from uitstroom.services.access import author_of, require_coordinator
 from uitstroom.services.audit import PUPIL_GONE, append
 from uitstroom.services.backups import backup_before
+from uitstroom.services.base import Clock, Service
 from uitstroom.services.convert import enum_or
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ConflictError, ValidationError
@@ -132,19 +133,17 @@ class PurgeResult:
         return done
 
 
-class RetentionService:
+class RetentionService(Service):
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        backup: BackupFn | None = None,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Clock = datetime.now,
         actor: Actor | None = None,
+        backup: BackupFn | None = None,
     ) -> None:
-        self._sessions = sessions
-        self._backup = backup
-        self._clock = clock
         # Periods and the purge are the coordinator's (domain.actor).
-        self._actor = actor
+        super().__init__(sessions, clock, actor)
+        self._backup = backup
 
     # --- the periods ---------------------------------------------------------------------
     def rules(self) -> dict[RetentionCategory, int]:

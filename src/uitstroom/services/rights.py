@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -16,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from uitstroom.documents.inzage_data import Inzage, InzageBlock, InzagePart, KeptUntil
-from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.dates import dutch_date
 from uitstroom.domain.exit import (
@@ -36,6 +34,7 @@ from uitstroom.domain.retention import CATEGORY_SCOPE, RetentionCategory
 from uitstroom.services.access import author_of, require_coordinator
 from uitstroom.services.audit import append, entries_for_pupil
 from uitstroom.services.audit import head as audit_head
+from uitstroom.services.base import Service
 from uitstroom.services.convert import record_from_row, settings_from_row
 from uitstroom.services.errors import NotFoundError, ValidationError
 from uitstroom.services.exit import interview_of_pupil
@@ -81,17 +80,8 @@ class Erased:
         )
 
 
-class RightsService:
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        clock: Callable[[], datetime] = datetime.now,
-        actor: Actor | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        # The pupil's rights (inzage, erasure) are the coordinator's work (domain.actor).
-        self._actor = actor
+class RightsService(Service):
+    # The pupil's rights (inzage, erasure) are the coordinator's work (domain.actor).
 
     def find(self, leerlingnummer: str) -> int:
         """The internal id of the pupil with this leerlingnummer, for the coordinator's inzage

@@ -20,7 +20,7 @@ from uitstroom.domain.actor import Actor, Role, User, coordinator, user_problems
 from uitstroom.domain.audit import AuditAction
 from uitstroom.services.access import author_of, current_actor, require_coordinator
 from uitstroom.services.audit import append, os_login
-from uitstroom.services.base import Clock
+from uitstroom.services.base import Service
 from uitstroom.services.convert import enum_or
 from uitstroom.services.errors import ConflictError, ValidationError
 from uitstroom.storage.models import AppUserRow, ChangeMarkerRow
@@ -63,17 +63,7 @@ def _user(row: AppUserRow) -> User:
     )
 
 
-class UserService:
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        actor: Actor | None = None,
-        clock: Clock = datetime.now,
-    ) -> None:
-        self._sessions = sessions
-        self._actor = actor
-        self._clock = clock
-
+class UserService(Service):
     def users(self) -> list[User]:
         with self._sessions() as session:
             rows = session.scalars(select(AppUserRow).order_by(AppUserRow.name, AppUserRow.id))

@@ -54,7 +54,7 @@ from uitstroom.services.access import (
     require_pupil,
 )
 from uitstroom.services.audit import append
-from uitstroom.services.base import Clock, conflict_on_stale
+from uitstroom.services.base import Clock, Service, conflict_on_stale
 from uitstroom.services.convert import enum_or_none
 from uitstroom.services.errors import (
     GONE,
@@ -117,20 +117,18 @@ class ImportOutcome:
         return not self.problems
 
 
-class ExitService:
+class ExitService(Service):
     def __init__(
         self,
         sessions: sessionmaker[Session],
         clock: Clock = datetime.now,
-        before_write: Callable[[], object] | None = None,
         actor: Actor | None = None,
+        before_write: Callable[[], object] | None = None,
     ) -> None:
-        self._sessions = sessions
-        self._clock = clock
+        # An SLB'er holds the interviews of their own students (domain.actor).
+        super().__init__(sessions, clock, actor)
         # The backup before an import writes (services.backups.import_backup), as for cohorts.
         self._before_write = before_write
-        # An SLB'er holds the interviews of their own students (domain.actor).
-        self._actor = actor
 
     # --- one student's interview -------------------------------------------------------------
     def interview(self, pupil_id: int) -> ExitInterview | None:

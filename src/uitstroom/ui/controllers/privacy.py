@@ -82,7 +82,11 @@ class PrivacyController(Controller):
 
         show_audit_trail(
             self.window,
-            AuditService(self.services.sessions, self.services.actor, self._backup_anchors()),
+            AuditService(
+                self.services.sessions,
+                actor=self.services.actor,
+                anchors=self._backup_anchors(),
+            ),
         )
 
     def _backup_anchors(self) -> Callable[[], list[ChainAnchor]] | None:
