@@ -201,7 +201,7 @@ def test_a_route_change_asks_why_and_keeps_the_history(
     dialogs.fill_and_click("Route wijzigen en opslaan", reason="Bijgesteld na gesprek in januari")
     assert window.detail.save()
     assert dialogs.seen == ["Route wijzigen"]
-    history = window.detail.history_model
+    history = window.detail.route_page.history_model
     assert history.rowCount() == 1
     assert history.index(0, 1).data() == "Doorleren → Route arbeid"
     assert history.index(0, 2).data() == "Bijgesteld na gesprek in januari"
@@ -231,25 +231,25 @@ def test_adding_a_stage_and_a_note(
 ) -> None:
     open_row(qtbot, window, 0)
     pupil_id = window.detail.pupil_id
-    stages_before = window.detail.stage_model.rowCount()
+    stages_before = window.detail.stages.model.rowCount()
     window.detail.tabs.setCurrentIndex(2)
     dialogs.fill_and_click(
         "Opslaan", leerbedrijf="Bakkerij Van Houten", start="2-2-2027", end="30-6-2027"
     )
-    window.detail.add_stage_button.click()
+    window.detail.stages.add_button.click()
     assert dialogs.seen == ["Stage toevoegen"]
-    assert window.detail.stage_model.rowCount() == stages_before + 1
-    texts = [window.detail.stage_model.index(r, 0).data() for r in range(stages_before + 1)]
+    assert window.detail.stages.model.rowCount() == stages_before + 1
+    texts = [window.detail.stages.model.index(r, 0).data() for r in range(stages_before + 1)]
     assert "Bakkerij Van Houten" in texts
     assert (
-        window.detail.timeline_model.index(0, 1).data() == "Stage toegevoegd: Bakkerij Van Houten."
+        window.detail.timeline.model.index(0, 1).data() == "Stage toegevoegd: Bakkerij Van Houten."
     )
 
     window.detail.tabs.setCurrentIndex(3)
-    window.detail.note_edit.setPlainText("Gebeld met moeder: stage gaat goed.")
+    window.detail.timeline.note_edit.setPlainText("Gebeld met moeder: stage gaat goed.")
     assert window.detail.unsaved_marker.isVisible()
-    window.detail.add_note_button.click()
-    assert window.detail.timeline_model.index(0, 1).data() == "Gebeld met moeder: stage gaat goed."
+    window.detail.timeline.add_button.click()
+    assert window.detail.timeline.model.index(0, 1).data() == "Gebeld met moeder: stage gaat goed."
     assert not window.detail.unsaved_marker.isVisible()
     record = stored(demo_database, pupil_id)
     assert any(s.leerbedrijf == "Bakkerij Van Houten" for s in record.stages)
@@ -260,7 +260,7 @@ def test_a_stage_with_a_wrong_date_is_refused_in_the_dialog(
     qtbot, window: MainWindow, dialogs
 ) -> None:
     open_row(qtbot, window, 0)
-    stages_before = window.detail.stage_model.rowCount()
+    stages_before = window.detail.stages.model.rowCount()
     messages = []
 
     def answer(dialog) -> None:
@@ -270,9 +270,9 @@ def test_a_stage_with_a_wrong_date_is_refused_in_the_dialog(
         dialog.reject()
 
     dialogs.then(answer)
-    window.detail.add_stage()
+    window.detail.stages.add()
     assert "bestaat niet" in messages[0]
-    assert window.detail.stage_model.rowCount() == stages_before
+    assert window.detail.stages.model.rowCount() == stages_before
 
 
 def test_missing_name_and_wrong_date_are_explained_next_to_the_form(
@@ -296,7 +296,7 @@ def test_a_new_pupil_with_ctrl_n_is_saved_and_selected(
     qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.detail.title.text() == "Nieuwe leerling"
     assert window.detail.focusWidget() is editor(window, "leerlingnummer")
-    assert not window.detail.stage_table.isEnabled()
+    assert not window.detail.stages.table.isEnabled()
     for name, text in (
         ("leerlingnummer", "300001"),
         ("roepnaam", "Sanne"),
@@ -395,23 +395,23 @@ def test_a_stage_is_changed_and_then_deleted(
     row = next(n for n, r in enumerate(rows) if stored(demo_database, r.id).stages)
     open_row(qtbot, window, row)
     pupil_id = window.detail.pupil_id
-    count = window.detail.stage_model.rowCount()
+    count = window.detail.stages.model.rowCount()
     window.detail.tabs.setCurrentIndex(2)
-    window.detail.stage_table.selectRow(0)
-    assert window.detail.edit_stage_button.isEnabled()
+    window.detail.stages.table.selectRow(0)
+    assert window.detail.stages.edit_button.isEnabled()
 
     dialogs.fill_and_click("Opslaan", leerbedrijf="Tuincentrum De Linde (Zeist)")
-    window.detail.edit_stage_button.click()
+    window.detail.stages.edit_button.click()
     assert dialogs.seen[-1] == "Stage wijzigen"
-    assert window.detail.stage_model.index(0, 0).data() == "Tuincentrum De Linde (Zeist)"
+    assert window.detail.stages.model.index(0, 0).data() == "Tuincentrum De Linde (Zeist)"
 
-    window.detail.stage_table.selectRow(0)
+    window.detail.stages.table.selectRow(0)
     dialogs.click("Verwijderen")
-    window.detail.delete_stage_button.click()
+    window.detail.stages.delete_button.click()
     assert dialogs.seen[-1].startswith("De stage bij Tuincentrum De Linde (Zeist) verwijderen?")
-    assert window.detail.stage_model.rowCount() == count - 1
+    assert window.detail.stages.model.rowCount() == count - 1
     assert len(stored(demo_database, pupil_id).stages) == count - 1
-    assert window.detail.timeline_model.index(0, 1).data() == (
+    assert window.detail.timeline.model.index(0, 1).data() == (
         "Stage verwijderd: Tuincentrum De Linde (Zeist)."
     )
 

@@ -4,6 +4,7 @@ which route details belong to which route, and the editor for ouders/verzorgers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,7 @@ from uitstroom.domain.enums import (
     SchoolType,
 )
 from uitstroom.domain.model import Guardian, Pupil, RouteChange, Stage, TimelineEntry
+from uitstroom.services.pupils import FIELD_LABELS, changed_fields
 from uitstroom.ui.forms import (
     CheckField,
     ChecksField,
@@ -313,3 +315,24 @@ def newest_first(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
 
 def oldest_first(changes: Sequence[RouteChange]) -> list[RouteChange]:
     return sorted(changes, key=lambda c: (c.changed_on, c.id or 0))
+
+
+def typed_changes(old: Pupil, typed: Pupil) -> str:
+    """What the user had changed, one field a line, to type in again after a conflict."""
+    lines = []
+    for name in changed_fields(old, replace(typed, cohort_label=old.cohort_label)):
+        value = getattr(typed, name)
+        if name == "route":
+            shown = value.route.label
+        elif name == "guardians":
+            shown = "; ".join(g.name for g in value) or "(leeg)"
+        elif isinstance(value, date):
+            shown = f"{value:%d-%m-%Y}"
+        elif isinstance(value, bool):
+            shown = "ja" if value else "nee"
+        elif hasattr(value, "label"):
+            shown = value.label
+        else:
+            shown = str(value) if value not in (None, "") else "(leeg)"
+        lines.append(f"{FIELD_LABELS[name]}: {shown}")
+    return "\n".join(lines)

@@ -13,21 +13,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,54 +29,37 @@ from uitstroom.domain.actor import Actor, Role
 from uitstroom.domain.enums import (
     Route,
     SchoolType,
-    TimelineKind,
 )
 from uitstroom.domain.model import (
     Pupil,
     PupilRecord,
     RouteDetails,
-    Stage,
 )
 from uitstroom.services.errors import ConflictError, ServiceError, ValidationError
-from uitstroom.services.pupils import FIELD_LABELS, PupilService, changed_fields
+from uitstroom.services.pupils import PupilService
 from uitstroom.ui.call_dialog import NazorgContext
 from uitstroom.ui.checklist_tab import ChecklistTab
 from uitstroom.ui.consent_tab import ConsentTab
 from uitstroom.ui.forms import (
-    ChoiceEdit,
-    Form,
     FormDialog,
     FormError,
     MessageBanner,
     TextField,
     ask_to_save,
-    confirm,
     problems_of,
 )
 from uitstroom.ui.nazorg_tab import NazorgTab
 from uitstroom.ui.paspoort_tab import PaspoortTab
 from uitstroom.ui.pupil_fields import (
-    ARCHIEF_FIELDS,
-    CONTACT_FIELDS,
-    DETAILS_PER_ROUTE,
-    HISTORY_COLUMNS,
-    LEERLING_FIELDS,
     MBO_PROFIEL_FIELDS,
-    ONDERSTEUNING_FIELDS,
-    PROFIEL_FIELDS,
-    ROUTE_DETAIL_NAMES,
-    ROUTE_FIELDS,
-    STAGE_COLUMNS,
-    STAGE_FIELDS,
-    TIMELINE_COLUMNS,
-    GuardiansEdit,
     blank_pupil,
-    newest_first,
     oldest_first,
     profiel_choices,
+    typed_changes,
     values_of,
 )
-from uitstroom.ui.record_table import ROW_ROLE, RecordTableModel, fit_columns
+from uitstroom.ui.pupil_forms import GegevensPage, RoutePage
+from uitstroom.ui.pupil_pages import StagesPage, TimelinePage
 from uitstroom.ui.side_tabs import side_tabs
 from uitstroom.ui.transitieplan_tab import TransitieplanTab
 from uitstroom.ui.words import Words, cap, words_for
@@ -97,32 +73,6 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 
 
-def align_labels(forms: Sequence[Form]) -> None:
-    """Forms in separate group boxes get one label width, so their fields line up."""
-    width = max((form.label_width() for form in forms), default=0)
-    for form in forms:
-        form.set_label_width(width)
-
-
-def record_table(model: RecordTableModel, parent: QWidget) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(True)
-    table.verticalHeader().hide()
-    table.setStyleSheet("QTableView::item { padding: 3px 4px; }")
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    fit_columns(table)
-    # Rows follow their wrapped text; these lists hold a few dozen entries at most.
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return table
-
-
-# --- the view --------------------------------------------------------------------------------
 class PupilView(QWidget):
     """Signals: pupil_saved(PupilRecord) after any successful write, dirty_changed(bool),
     task_changed(pupil_id, Task) after a tick in the Checklist tab, nazorg_changed(pupil_id)
@@ -226,10 +176,11 @@ class PupilView(QWidget):
         layout.addWidget(self.banner)
 
         self.tabs = side_tabs(page)
-        self.tabs.addTab(self._build_gegevens(), "&Gegevens")
-        self.tabs.addTab(self._build_route(), "&Route")
-        self.tabs.addTab(self._build_stages(), "S&tages")
-        self.tabs.addTab(self._build_timeline(), "T&ijdlijn")
+        self._build_pages()
+        self.tabs.addTab(self.gegevens, "&Gegevens")
+        self.tabs.addTab(self.route_page, "&Route")
+        self.tabs.addTab(self.stages, "S&tages")
+        self.tabs.addTab(self.timeline, "T&ijdlijn")
         if self._planning is not None:
             self.checklist = ChecklistTab(self._planning, self._author, self._today, page)
             self.checklist.task_changed.connect(self.task_changed)
@@ -269,164 +220,29 @@ class PupilView(QWidget):
         layout.addLayout(buttons)
         return page
 
-    def _build_gegevens(self) -> QWidget:
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        self._leerling_form = Form(LEERLING_FIELDS)
-        self._contact_form = Form(CONTACT_FIELDS)
-        self._guardians = GuardiansEdit()
-        self._guardians.setObjectName("guardians")
-        self._profiel_form = Form(PROFIEL_FIELDS)
-        self._ondersteuning_form = Form(ONDERSTEUNING_FIELDS)
-        self._archief_form = Form(ARCHIEF_FIELDS)
-        privacy = QLabel(
-            "Schrijf alleen op wat nodig is voor de begeleiding, "
-            "en deel het alleen met toestemming van de leerling (en ouders)."
+    def _build_pages(self) -> None:
+        """Gegevens and Route are saved with Opslaan; the stages and the timeline are stored
+        on their own, each by its page."""
+        self.gegevens = GegevensPage()
+        self.gegevens.edited.connect(self._update_dirty)
+        self.route_page = RoutePage()
+        self.route_page.edited.connect(self._update_dirty)
+        record, author = (lambda: self._record), (lambda: self._author)
+        self.stages = StagesPage(
+            self._pupils, record, author, self._stage_stored, self._show_problems
         )
-        privacy.setWordWrap(True)
-        privacy.setStyleSheet("QLabel { color: #6b3f00; }")
-        self._privacy_label = privacy
-        sections: list[tuple[str, list[QWidget]]] = [
-            ("pupil", [self._leerling_form]),
-            ("Contact", [self._contact_form]),
-            ("Ouders/verzorgers", [self._guardians]),
-            ("profiel", [self._profiel_form]),
-            (
-                "Ondersteuningsbehoefte · bijzonder persoonsgegeven",
-                [privacy, self._ondersteuning_form],
-            ),
-            ("Archief", [self._archief_form]),
-        ]
-        self._boxes: dict[str, QGroupBox] = {}
-        for title, widgets in sections:
-            box = QGroupBox(title, content)
-            self._boxes[title] = box
-            inner = QVBoxLayout(box)
-            for widget in widgets:
-                inner.addWidget(widget)
-            layout.addWidget(box)
-        layout.addStretch(1)
-        self._pupil_forms = (
-            self._leerling_form,
-            self._contact_form,
-            self._profiel_form,
-            self._ondersteuning_form,
-            self._archief_form,
+        self.timeline = TimelinePage(
+            self._pupils, record, author, self._note_stored, self._show_problems
         )
-        for form in self._pupil_forms:
-            form.edited.connect(self._update_dirty)
-        self._guardians.edited.connect(self._update_dirty)
-        align_labels([self._leerling_form, self._contact_form, self._profiel_form])
-        self._guardians.set_label_width(self._leerling_form.label_width())
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        return scroll
+        self.timeline.note_edit.textChanged.connect(self._update_dirty)
 
-    def _build_route(self) -> QWidget:
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        box = QGroupBox("Route na school", content)
-        self._route_form = Form(ROUTE_FIELDS, box)
-        self._route_form.edited.connect(self._on_route_edited)
-        # As for a pupil without a route: the details of every route at once made the page,
-        # and so the pane, wider than any pupil needs.
-        self._show_route_details(Route.ONBEKEND)
-        QVBoxLayout(box).addWidget(self._route_form)
-        layout.addWidget(box)
-        history_box = QGroupBox("Routewijzigingen", content)
-        hint = QLabel(
-            "Elke wijziging van de route blijft hier bewaard, met de reden: zo is ook de "
-            "bijstelling in december of januari later terug te zien.",
-            history_box,
-        )
-        hint.setWordWrap(True)
-        hint.setStyleSheet("QLabel { color: #555; }")
-        self.history_model = RecordTableModel(HISTORY_COLUMNS, parent=self)
-        self.history_table = record_table(self.history_model, history_box)
-        self.history_table.setMinimumHeight(140)
-        inner = QVBoxLayout(history_box)
-        inner.addWidget(hint)
-        inner.addWidget(self.history_table)
-        layout.addWidget(history_box, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        return scroll
+    def _stage_stored(self, record: PupilRecord) -> None:
+        self._lists_changed(record)
+        self.tabs.setCurrentWidget(self.stages)
 
-    def _build_stages(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.stage_model = RecordTableModel(STAGE_COLUMNS, parent=self)
-        self.stage_table = record_table(self.stage_model, page)
-        self.stage_table.activated.connect(lambda _index: self.edit_stage())
-        delete = QAction("Stage verwijderen", self.stage_table)
-        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.triggered.connect(self.delete_stage)
-        self.stage_table.addAction(delete)
-        self.add_stage_button = QPushButton("&Toevoegen…", page)
-        self.add_stage_button.setToolTip("Stage toevoegen")
-        self.add_stage_button.clicked.connect(self.add_stage)
-        self.edit_stage_button = QPushButton("&Wijzigen…", page)
-        self.edit_stage_button.setToolTip("Stage wijzigen")
-        self.edit_stage_button.clicked.connect(self.edit_stage)
-        self.delete_stage_button = QPushButton("&Verwijderen…", page)
-        self.delete_stage_button.setToolTip("Stage verwijderen")
-        self.delete_stage_button.clicked.connect(self.delete_stage)
-        buttons = QHBoxLayout()
-        for button in (self.add_stage_button, self.edit_stage_button, self.delete_stage_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.stages_placeholder = QLabel(
-            "Sla de nieuwe leerling eerst op; daarna kunt u stages toevoegen.", page
-        )
-        self.stages_placeholder.setStyleSheet("QLabel { color: #555; }")
-        self.stages_placeholder.setWordWrap(True)
-        layout.addWidget(self.stages_placeholder)
-        layout.addLayout(buttons)
-        layout.addWidget(self.stage_table, 1)
-        self.stage_table.selectionModel().selectionChanged.connect(self._update_stage_buttons)
-        return page
-
-    def _build_timeline(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.note_edit = QPlainTextEdit(page)
-        self.note_edit.setObjectName("note")
-        self.note_edit.setPlaceholderText(
-            "Schrijf een notitie, bijvoorbeeld over een gesprek, telefoontje of afspraak…"
-        )
-        self.note_edit.setTabChangesFocus(True)
-        self.note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 14)
-        self.note_edit.textChanged.connect(self._update_dirty)
-        self.add_note_button = QPushButton("Notitie &toevoegen", page)
-        self.add_note_button.setToolTip("Notitie toevoegen (Ctrl+Enter)")
-        self.add_note_button.clicked.connect(self.add_note)
-        add_note = QAction(self.note_edit)
-        add_note.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        add_note.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        add_note.triggered.connect(self.add_note)
-        self.note_edit.addAction(add_note)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.add_note_button)
-        self.timeline_model = RecordTableModel(
-            TIMELINE_COLUMNS, parent=self, muted=lambda t: t.kind == TimelineKind.GEBEURTENIS
-        )
-        self.timeline_table = record_table(self.timeline_model, page)
-        self.timeline_placeholder = QLabel(
-            "Sla de nieuwe leerling eerst op; daarna kunt u notities maken.", page
-        )
-        self.timeline_placeholder.setStyleSheet("QLabel { color: #555; }")
-        self.timeline_placeholder.setWordWrap(True)
-        layout.addWidget(self.timeline_placeholder)
-        layout.addWidget(self.note_edit)
-        layout.addLayout(row)
-        layout.addWidget(self.timeline_table, 1)
-        return page
+    def _note_stored(self, record: PupilRecord) -> None:
+        self.banner.clear_message()
+        self._lists_changed(record)
 
     # --- state ---------------------------------------------------------------------------
     @property
@@ -472,7 +288,7 @@ class PupilView(QWidget):
                 self.checklist.select_task(task_id)
         elif name == "route":
             self.tabs.setCurrentIndex(1)
-            self._route_form.editor("route").setFocus()
+            self.route_page.form.editor("route").setFocus()
         else:
             tab = {
                 "transitieplan": self.transitieplan,
@@ -486,21 +302,21 @@ class PupilView(QWidget):
     def set_school_type(self, school_type: SchoolType) -> None:
         self._school_type = school_type
         self._apply_words(words_for(school_type))
-        self._profiel_form.set_choices("uitstroomprofiel", profiel_choices(school_type))
+        self.gegevens.profiel_form.set_choices("uitstroomprofiel", profiel_choices(school_type))
         is_mbo = school_type == SchoolType.MBO
-        self._profiel_form.set_row_visible("uitstroomprofiel", not is_mbo)
+        self.gegevens.profiel_form.set_row_visible("uitstroomprofiel", not is_mbo)
         for name in MBO_PROFIEL_FIELDS:
-            self._profiel_form.set_row_visible(name, is_mbo)
+            self.gegevens.profiel_form.set_row_visible(name, is_mbo)
 
     def _apply_words(self, words: Words) -> None:
         """Leerling or student, klas or groep, mentor or SLB'er: from the one table of words."""
         self._words = words
-        self._boxes["pupil"].setTitle(cap(words.pupil))
-        self._boxes["profiel"].setTitle(words.profiel_box)
-        self._leerling_form.set_label("leerlingnummer", cap(words.number))
-        self._leerling_form.set_label("klas", words.klas_field)
-        self._leerling_form.set_label("mentor", cap(words.mentor))
-        self._privacy_label.setText(
+        self.gegevens.boxes["pupil"].setTitle(cap(words.pupil))
+        self.gegevens.boxes["profiel"].setTitle(words.profiel_box)
+        self.gegevens.leerling_form.set_label("leerlingnummer", cap(words.number))
+        self.gegevens.leerling_form.set_label("klas", words.klas_field)
+        self.gegevens.leerling_form.set_label("mentor", cap(words.mentor))
+        self.gegevens.privacy_label.setText(
             "Schrijf alleen op wat nodig is voor de begeleiding, "
             f"en deel het alleen met toestemming van de {words.pupil} (en ouders)."
         )
@@ -511,7 +327,7 @@ class PupilView(QWidget):
     def is_dirty(self) -> bool:
         if self._record is None:
             return False
-        if self.note_edit.toPlainText().strip():
+        if self.timeline.typed().strip():
             return True
         if any(tab.is_dirty() for tab in self._handover_tabs()):
             return True
@@ -555,7 +371,7 @@ class PupilView(QWidget):
 
     def focus_first_field(self) -> None:
         self.tabs.setCurrentIndex(0)
-        self._leerling_form.editor(
+        self.gegevens.leerling_form.editor(
             "leerlingnummer" if self.pupil_id is None else "roepnaam"
         ).setFocus()
 
@@ -577,16 +393,14 @@ class PupilView(QWidget):
         tabs stays; otherwise they are read again."""
         self._record = record
         pupil = record.pupil
-        for form in self._pupil_forms:
+        for form in self.gegevens.forms:
             form.set_values(values_of(pupil, form.names))
-        self._guardians.set_field_value(pupil.guardians)
-        self._route_form.set_values(values_of(pupil.route, self._route_form.names))
-        self._show_route_details(pupil.route.route)
+        self.gegevens.guardians.set_field_value(pupil.guardians)
+        self.route_page.form.set_values(values_of(pupil.route, self.route_page.form.names))
+        self.route_page.show_details(pupil.route.route)
         self._show_lists(record)
         if not keep_note:
-            self.note_edit.blockSignals(True)
-            self.note_edit.clear()
-            self.note_edit.blockSignals(False)
+            self.timeline.set_typed("")
             self._load_handover_tabs(pupil)
         elif self.consent is not None and self.consent.pupil_id != pupil.id:
             self._load_handover_tabs(pupil)
@@ -597,21 +411,9 @@ class PupilView(QWidget):
         self._update_dirty()
 
     def _show_lists(self, record: PupilRecord) -> None:
-        saved = record.pupil.id is not None
-        self.stage_model.set_rows(record.stages)
-        self.history_model.set_rows(oldest_first(record.route_history))
-        self.timeline_model.set_rows(newest_first(record.timeline))
-        for widget in (
-            self.stage_table,
-            self.add_stage_button,
-            self.note_edit,
-            self.add_note_button,
-            self.timeline_table,
-        ):
-            widget.setEnabled(saved)
-        self.stages_placeholder.setVisible(not saved)
-        self.timeline_placeholder.setVisible(not saved)
-        self._update_stage_buttons()
+        self.stages.show_record(record)
+        self.route_page.history_model.set_rows(oldest_first(record.route_history))
+        self.timeline.show_record(record)
         # A route change re-plans the tasks: the checklist is read again after every load.
         if self.checklist is not None:
             self.checklist.show_pupil(record.pupil.id)
@@ -700,16 +502,19 @@ class PupilView(QWidget):
         assert self._record is not None
         values: dict[str, Any] = {}
         problems: list[str] = []
-        for form in (*self._pupil_forms, self._route_form):
+        for form in (*self.gegevens.forms, self.route_page.form):
             try:
                 values.update(form.values())
             except FormError as exc:
                 problems += exc.problems
         if problems:
             raise FormError(problems)
-        route = RouteDetails(**{name: values.pop(name) for name in self._route_form.names})
+        route = RouteDetails(**{name: values.pop(name) for name in self.route_page.form.names})
         return replace(
-            self._record.pupil, guardians=self._guardians.field_value(), route=route, **values
+            self._record.pupil,
+            guardians=self.gegevens.guardians.field_value(),
+            route=route,
+            **values,
         )
 
     def _update_dirty(self) -> None:
@@ -720,7 +525,7 @@ class PupilView(QWidget):
             self._banner_about_input = False
         self._set_dirty(self.is_dirty())
 
-    def _show_problems(self, problems: list[str], about_input: bool) -> None:
+    def _show_problems(self, problems: Sequence[str], about_input: bool) -> None:
         self.banner.show_problems(problems)
         self._banner_about_input = about_input
 
@@ -734,20 +539,6 @@ class PupilView(QWidget):
             self._dirty = dirty
             self.dirty_changed.emit(dirty)
 
-    def _on_route_edited(self) -> None:
-        route = self._route_form.editor("route")
-        assert isinstance(route, ChoiceEdit)
-        chosen = route.field_value()
-        self._show_route_details(chosen if isinstance(chosen, Route) else Route.ONBEKEND)
-        self._update_dirty()
-
-    def _show_route_details(self, route: Route) -> None:
-        # Details of another route stay in the form (and in the database), only hidden: a
-        # pupil who switches back finds them again.
-        shown = DETAILS_PER_ROUTE.get(route, ())
-        for name in ROUTE_DETAIL_NAMES:
-            self._route_form.set_row_visible(name, name in shown)
-
     # --- saving --------------------------------------------------------------------------
     def save(self) -> bool:
         """Store the pupil (and a note typed but not yet added). Errors stay on screen next to
@@ -758,7 +549,7 @@ class PupilView(QWidget):
         try:
             pupil = self._pupil_from_forms()
         except FormError as exc:
-            for form in (*self._pupil_forms, self._route_form):
+            for form in (*self.gegevens.forms, self.route_page.form):
                 form.highlight_problems()
             self._show_problems(exc.problems, about_input=True)
             return False
@@ -786,8 +577,8 @@ class PupilView(QWidget):
             self._announce_saved(record)
         if not self._save_handover_tabs(announce=record is self._record):
             return False
-        if self.note_edit.toPlainText().strip():
-            return self.add_note()
+        if self.timeline.typed().strip():
+            return self.timeline.add_note()
         return True
 
     def _save_handover_tabs(self, announce: bool) -> bool:
@@ -857,11 +648,11 @@ class PupilView(QWidget):
         """Read the open pupil again as stored now (a note being typed stays)."""
         if self._record is None or self._record.pupil.id is None:
             return False
-        note = self.note_edit.toPlainText()
+        note = self.timeline.typed()
         if not self.open_pupil(self._record.pupil.id):
             return False
         if note:
-            self.note_edit.setPlainText(note)
+            self.timeline.note_edit.setPlainText(note)
         if self._record is not None:
             self.pupil_reloaded.emit(self._record)
         return True
@@ -871,24 +662,17 @@ class PupilView(QWidget):
         change nothing; a mentor cannot move a pupil to another mentor."""
         self._actor = actor
         writes = actor.can_write
-        self._boxes["Ondersteuningsbehoefte · bijzonder persoonsgegeven"].setVisible(
+        self.gegevens.boxes["Ondersteuningsbehoefte · bijzonder persoonsgegeven"].setVisible(
             actor.sees_support_needs
         )
-        for form in (*self._pupil_forms, self._route_form):
+        for form in (*self.gegevens.forms, self.route_page.form):
             form.setEnabled(writes)
-        self._guardians.setEnabled(writes)
-        self._leerling_form.editor("mentor").setEnabled(actor.role is Role.COORDINATOR)
-        for widget in (
-            self.save_button,
-            self.revert_button,
-            self.note_edit,
-            self.add_note_button,
-            self.add_stage_button,
-            self.edit_stage_button,
-            self.delete_stage_button,
-            self.documents_button,
-        ):
+        self.gegevens.guardians.setEnabled(writes)
+        self.gegevens.leerling_form.editor("mentor").setEnabled(actor.role is Role.COORDINATOR)
+        for widget in (self.save_button, self.revert_button, self.documents_button):
             widget.setVisible(writes)
+        self.stages.set_writable(writes)
+        self.timeline.set_writable(writes)
         for tab in (
             self.checklist,
             self.transitieplan,
@@ -913,105 +697,3 @@ class PupilView(QWidget):
         self._show_lists(self._record)
         self._announce_saved(self._record)
         self._update_dirty()
-
-    # --- stages --------------------------------------------------------------------------
-    def selected_stage(self) -> Stage | None:
-        index = self.stage_table.currentIndex()
-        if not index.isValid() or not self.stage_table.selectionModel().hasSelection():
-            return None
-        return index.data(ROW_ROLE)
-
-    def _update_stage_buttons(self) -> None:
-        chosen = self.pupil_id is not None and self.selected_stage() is not None
-        self.edit_stage_button.setEnabled(chosen)
-        self.delete_stage_button.setEnabled(chosen)
-
-    def add_stage(self) -> None:
-        self._edit_stage(None)
-
-    def edit_stage(self) -> None:
-        stage = self.selected_stage()
-        if stage is not None:
-            self._edit_stage(stage)
-
-    def _edit_stage(self, stage: Stage | None) -> None:
-        if self._record is None or self._record.pupil.id is None:
-            return
-        pupil_id = self._record.pupil.id
-        stage_id = None if stage is None else stage.id
-        # The version it was read at: a change made by someone else in between is refused.
-        version = None if stage is None else stage.version
-        dialog = FormDialog(
-            "Stage toevoegen" if stage is None else "Stage wijzigen",
-            STAGE_FIELDS,
-            values_of(stage or Stage(leerbedrijf=""), [f.name for f in STAGE_FIELDS]),
-            intro="" if stage else f"Een nieuwe stage voor {self._record.pupil.name}.",
-            submit=lambda v: self._pupils.save_stage(
-                pupil_id, Stage(id=stage_id, version=version, **v), self._author
-            ),
-            parent=self,
-        )
-        first = dialog.form.first_editor()
-        if first is not None:
-            first.setFocus()
-        if dialog.exec() == FormDialog.DialogCode.Accepted:
-            assert isinstance(dialog.result_value, PupilRecord)
-            self._lists_changed(dialog.result_value)
-            self.tabs.setCurrentIndex(2)
-
-    def delete_stage(self) -> None:
-        stage = self.selected_stage()
-        pupil_id = self.pupil_id
-        if stage is None or stage.id is None or pupil_id is None:
-            return
-        if not confirm(
-            self,
-            "Stage verwijderen",
-            f"De stage bij {stage.leerbedrijf} verwijderen? Dit kan niet ongedaan worden gemaakt.",
-            "Verwijderen",
-        ):
-            return
-        try:
-            record = self._pupils.delete_stage(pupil_id, stage.id, self._author)
-        except ServiceError as exc:
-            self._show_problems(problems_of(exc), about_input=False)
-            return
-        self._lists_changed(record)
-
-    # --- timeline ------------------------------------------------------------------------
-    def add_note(self) -> bool:
-        pupil_id = self.pupil_id
-        if pupil_id is None:
-            return False
-        try:
-            record = self._pupils.add_note(pupil_id, self.note_edit.toPlainText(), self._author)
-        except ServiceError as exc:
-            self._show_problems(problems_of(exc), about_input=isinstance(exc, ValidationError))
-            return False
-        self.note_edit.blockSignals(True)
-        self.note_edit.clear()
-        self.note_edit.blockSignals(False)
-        self.banner.clear_message()
-        self._lists_changed(record)
-        return True
-
-
-def typed_changes(old: Pupil, typed: Pupil) -> str:
-    """What the user had changed, one field a line, to type in again after a conflict."""
-    lines = []
-    for name in changed_fields(old, replace(typed, cohort_label=old.cohort_label)):
-        value = getattr(typed, name)
-        if name == "route":
-            shown = value.route.label
-        elif name == "guardians":
-            shown = "; ".join(g.name for g in value) or "(leeg)"
-        elif isinstance(value, date):
-            shown = f"{value:%d-%m-%Y}"
-        elif isinstance(value, bool):
-            shown = "ja" if value else "nee"
-        elif hasattr(value, "label"):
-            shown = value.label
-        else:
-            shown = str(value) if value not in (None, "") else "(leeg)"
-        lines.append(f"{FIELD_LABELS[name]}: {shown}")
-    return "\n".join(lines)

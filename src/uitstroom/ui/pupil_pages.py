@@ -1,0 +1,270 @@
+"""Two pages of the pupil pane that keep their own lists: the stages and the timeline (notes).
+
+Each owns its widgets and what its buttons do; the pane gives it the service, the open record,
+who is working, and what to do when something was stored (the way Vorta's tabs own their
+behaviour). Both are stored on their own, not with Opslaan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uitstroom.domain.enums import TimelineKind
+from uitstroom.domain.model import PupilRecord, Stage
+from uitstroom.services.errors import ServiceError, ValidationError
+from uitstroom.services.pupils import PupilService
+from uitstroom.ui.forms import FormDialog, confirm, problems_of
+from uitstroom.ui.pupil_fields import (
+    STAGE_COLUMNS,
+    STAGE_FIELDS,
+    TIMELINE_COLUMNS,
+    newest_first,
+    values_of,
+)
+from uitstroom.ui.record_table import ROW_ROLE, RecordTableModel, fit_columns
+
+Record = Callable[[], PupilRecord | None]
+Author = Callable[[], str]
+Stored = Callable[[PupilRecord], None]
+Problems = Callable[[Sequence[str], bool], None]  # the lines, and whether they are about input
+
+
+def pane_list(model: RecordTableModel, parent: QWidget) -> QTableView:
+    """A list in the pupil pane: whole rows, wrapped text, rows as high as their text (these
+    lists hold a few dozen entries at most), columns fitted, never a sideways scroll bar."""
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(True)
+    table.verticalHeader().hide()
+    table.setStyleSheet("QTableView::item { padding: 3px 4px; }")
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    header = table.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    fit_columns(table)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def placeholder(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setStyleSheet("QLabel { color: #555; }")
+    label.setWordWrap(True)
+    return label
+
+
+class StagesPage(QWidget):
+    def __init__(
+        self,
+        pupils: PupilService,
+        record: Record,
+        author: Author,
+        stored: Stored,
+        problems: Problems,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._pupils, self._record, self._author = pupils, record, author
+        self._stored, self._problems = stored, problems
+        self.model = RecordTableModel(STAGE_COLUMNS, parent=self)
+        self.table = pane_list(self.model, self)
+        self.table.activated.connect(lambda _index: self.edit())
+        delete = QAction("Stage verwijderen", self.table)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(self.delete)
+        self.table.addAction(delete)
+        self.add_button = QPushButton("&Toevoegen…", self)
+        self.add_button.setToolTip("Stage toevoegen")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button = QPushButton("&Wijzigen…", self)
+        self.edit_button.setToolTip("Stage wijzigen")
+        self.edit_button.clicked.connect(self.edit)
+        self.delete_button = QPushButton("&Verwijderen…", self)
+        self.delete_button.setToolTip("Stage verwijderen")
+        self.delete_button.clicked.connect(self.delete)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.placeholder = placeholder(
+            "Sla de nieuwe leerling eerst op; daarna kunt u stages toevoegen.", self
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.placeholder)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        self.table.selectionModel().selectionChanged.connect(self.update_buttons)
+
+    def show_record(self, record: PupilRecord) -> None:
+        saved = record.pupil.id is not None
+        self.model.set_rows(record.stages)
+        for widget in (self.table, self.add_button):
+            widget.setEnabled(saved)
+        self.placeholder.setVisible(not saved)
+        self.update_buttons()
+
+    def set_writable(self, writes: bool) -> None:
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            button.setVisible(writes)
+
+    def selected(self) -> Stage | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().hasSelection():
+            return None
+        found = index.data(ROW_ROLE)
+        return found if isinstance(found, Stage) else None
+
+    def update_buttons(self) -> None:
+        record = self._record()
+        chosen = record is not None and record.pupil.id is not None and self.selected() is not None
+        self.edit_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+
+    def add(self) -> None:
+        self._edit(None)
+
+    def edit(self) -> None:
+        stage = self.selected()
+        if stage is not None:
+            self._edit(stage)
+
+    def _edit(self, stage: Stage | None) -> None:
+        record = self._record()
+        if record is None or record.pupil.id is None:
+            return
+        pupil_id = record.pupil.id
+        stage_id = None if stage is None else stage.id
+        # The version it was read at: a change made by someone else in between is refused.
+        version = None if stage is None else stage.version
+        dialog = FormDialog(
+            "Stage toevoegen" if stage is None else "Stage wijzigen",
+            STAGE_FIELDS,
+            values_of(stage or Stage(leerbedrijf=""), [f.name for f in STAGE_FIELDS]),
+            intro="" if stage else f"Een nieuwe stage voor {record.pupil.name}.",
+            submit=lambda v: self._pupils.save_stage(
+                pupil_id, Stage(id=stage_id, version=version, **v), self._author()
+            ),
+            parent=self,
+        )
+        first = dialog.form.first_editor()
+        if first is not None:
+            first.setFocus()
+        if dialog.exec() == FormDialog.DialogCode.Accepted:
+            assert isinstance(dialog.result_value, PupilRecord)
+            self._stored(dialog.result_value)
+
+    def delete(self) -> None:
+        stage = self.selected()
+        record = self._record()
+        pupil_id = None if record is None else record.pupil.id
+        if stage is None or stage.id is None or pupil_id is None:
+            return
+        if not confirm(
+            self,
+            "Stage verwijderen",
+            f"De stage bij {stage.leerbedrijf} verwijderen? Dit kan niet ongedaan worden gemaakt.",
+            "Verwijderen",
+        ):
+            return
+        try:
+            changed = self._pupils.delete_stage(pupil_id, stage.id, self._author())
+        except ServiceError as exc:
+            self._problems(problems_of(exc), False)
+            return
+        self._stored(changed)
+
+
+class TimelinePage(QWidget):
+    def __init__(
+        self,
+        pupils: PupilService,
+        record: Record,
+        author: Author,
+        stored: Stored,
+        problems: Problems,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._pupils, self._record, self._author = pupils, record, author
+        self._stored, self._problems = stored, problems
+        self.note_edit = QPlainTextEdit(self)
+        self.note_edit.setObjectName("note")
+        self.note_edit.setPlaceholderText(
+            "Schrijf een notitie, bijvoorbeeld over een gesprek, telefoontje of afspraak…"
+        )
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 14)
+        self.add_button = QPushButton("Notitie &toevoegen", self)
+        self.add_button.setToolTip("Notitie toevoegen (Ctrl+Enter)")
+        self.add_button.clicked.connect(self.add_note)
+        add_note = QAction(self.note_edit)
+        add_note.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        add_note.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        add_note.triggered.connect(self.add_note)
+        self.note_edit.addAction(add_note)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.add_button)
+        self.model = RecordTableModel(
+            TIMELINE_COLUMNS, parent=self, muted=lambda t: t.kind == TimelineKind.GEBEURTENIS
+        )
+        self.table = pane_list(self.model, self)
+        self.placeholder = placeholder(
+            "Sla de nieuwe leerling eerst op; daarna kunt u notities maken.", self
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.note_edit)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+
+    def show_record(self, record: PupilRecord) -> None:
+        saved = record.pupil.id is not None
+        self.model.set_rows(newest_first(record.timeline))
+        for widget in (self.note_edit, self.add_button, self.table):
+            widget.setEnabled(saved)
+        self.placeholder.setVisible(not saved)
+
+    def set_writable(self, writes: bool) -> None:
+        for widget in (self.note_edit, self.add_button):
+            widget.setVisible(writes)
+
+    def typed(self) -> str:
+        return self.note_edit.toPlainText()
+
+    def set_typed(self, text: str) -> None:
+        """The note being typed, set without counting as an edit (blockSignals)."""
+        self.note_edit.blockSignals(True)
+        self.note_edit.setPlainText(text)
+        self.note_edit.blockSignals(False)
+
+    def add_note(self) -> bool:
+        record = self._record()
+        pupil_id = None if record is None else record.pupil.id
+        if pupil_id is None:
+            return False
+        try:
+            changed = self._pupils.add_note(pupil_id, self.typed(), self._author())
+        except ServiceError as exc:
+            self._problems(problems_of(exc), isinstance(exc, ValidationError))
+            return False
+        self.set_typed("")
+        self._stored(changed)
+        return True
