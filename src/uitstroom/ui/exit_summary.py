@@ -3,19 +3,16 @@ over at the end of the conversation, or to save and e-mail."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from uitstroom.documents import exitgesprek
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import atomic_output
-from uitstroom.services.handover import data_version_of
 from uitstroom.ui.forms import problems_of
-from uitstroom.ui.pdf_preview import PdfPreviewDialog, safe_file_name
+from uitstroom.ui.pdf_preview import PdfPreviewDialog
 
 if TYPE_CHECKING:
     from uitstroom.services.exit import ExitService
@@ -35,26 +32,21 @@ def summary_preview(
 ) -> PdfPreviewDialog:
     """The preview with the summary as stored now (not shown yet: the caller exec()s it).
     Raises ServiceError when there is nothing to summarise."""
-    doc = exit_service.summary_doc(pupil_id, today)
-    stream = io.BytesIO()
-    exitgesprek.render(doc, stream)
-    pdf = stream.getvalue()
-    version = data_version_of(doc)
-    day = (doc.held_on or today).isoformat()
+    made = exit_service.make_summary(pupil_id, today)
 
     def save(target: Path) -> object:
         # The bytes shown, and the version they were made from: rendered once.
         with atomic_output(target) as out:
-            out.write(pdf)
-        exit_service.log_summary(pupil_id, author, printed=False, version=version)
+            out.write(made.pdf)
+        exit_service.log_summary(pupil_id, author, printed=False, version=made.data_version)
         return target
 
     return PdfPreviewDialog(
-        f"Samenvatting exitgesprek — {doc.student_name}",
-        pdf,
-        safe_file_name(f"Exitgesprek {doc.student_name} {day}.pdf"),
+        f"Samenvatting exitgesprek — {made.student_name}",
+        made.pdf,
+        made.file_name,
         save,
-        lambda: exit_service.log_summary(pupil_id, author, printed=True, version=version),
+        lambda: exit_service.log_summary(pupil_id, author, printed=True, version=made.data_version),
         intro=INTRO,
         parent=parent,
     )

@@ -14,6 +14,7 @@ nothing written unless every row is right.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -80,7 +81,8 @@ from uitstroom.services.exit.rows import (
 )
 from uitstroom.services.exit.table import check_table, data_rows
 from uitstroom.services.files import atomic_output
-from uitstroom.services.handover import school_header
+from uitstroom.services.handover import data_version_of, school_header
+from uitstroom.services.handover.documents import pdf_name
 from uitstroom.services.nazorg import school_offsets
 from uitstroom.services.planning import current_labels
 from uitstroom.services.spreadsheet import write_xlsx
@@ -115,6 +117,16 @@ class ImportOutcome:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+@dataclass(frozen=True)
+class MadeSummary:
+    """The student's summary as rendered: bytes, file name, data version, whose it is."""
+
+    pdf: bytes
+    file_name: str
+    data_version: str
+    student_name: str
 
 
 class ExitService(Service):
@@ -372,6 +384,22 @@ class ExitService(Service):
                 f"cijfers exitgesprekken {figures.year} (anoniem)",
                 self._clock(),
             )
+
+    def make_summary(self, pupil_id: int, today: date) -> MadeSummary:
+        """The summary rendered once: the preview shows these bytes, Opslaan and Afdrukken
+        log them with the version of the data they were made from."""
+        from uitstroom.documents import exitgesprek
+
+        doc = self.summary_doc(pupil_id, today)
+        stream = io.BytesIO()
+        exitgesprek.render(doc, stream)
+        day = (doc.held_on or today).isoformat()
+        return MadeSummary(
+            stream.getvalue(),
+            pdf_name(f"Exitgesprek {doc.student_name} {day}"),
+            data_version_of(doc),
+            doc.student_name,
+        )
 
     def log_summary(self, pupil_id: int, actor: str, printed: bool, version: str = "") -> None:
         """The student's summary left the program (saved as a file or printed): in the audit

@@ -323,8 +323,12 @@ def file_name(kind: DocumentKind, row: PupilRow) -> str:
     """The one file name of a pupil's document, in the preview, a batch's folder and the
     command line: 'Paspoort voor Succes Berg van den Noa 12345.pdf'."""
     surname = " ".join(p for p in (row.achternaam, row.tussenvoegsel) if p.strip())
-    name = f"{kind.label} {surname} {row.roepnaam} {row.leerlingnummer}"
-    return _UNSAFE_IN_NAME.sub("_", name).strip(" .") + ".pdf"
+    return pdf_name(f"{kind.label} {surname} {row.roepnaam} {row.leerlingnummer}")
+
+
+def pdf_name(text: str) -> str:
+    """A file name any computer accepts: characters Windows refuses become '_'."""
+    return _UNSAFE_IN_NAME.sub("_", text).strip(" .") + ".pdf"
 
 
 def _remove(paths: Iterable[Path]) -> None:
