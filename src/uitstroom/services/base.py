@@ -14,6 +14,8 @@ from uitstroom.domain.actor import Actor
 from uitstroom.services.errors import ConflictError, conflict_message
 
 Clock = Callable[[], datetime]
+# What opens a session on the database: the window hands it on without touching SQLAlchemy.
+Sessions = sessionmaker[Session]
 S = TypeVar("S", bound="Service")
 
 

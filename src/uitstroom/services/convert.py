@@ -73,14 +73,18 @@ def settings_from_row(row: SchoolSettingsRow | None) -> SchoolSettings:
     )
 
 
+def instruments_of(text: str) -> frozenset[Instrument]:
+    """Stored instruments ("loonkostensubsidie,jobcoach"); unknown values are left out."""
+    return frozenset(
+        found
+        for value in text.split(",")
+        if (found := enum_or_none(Instrument, value.strip())) is not None
+    )
+
+
 def route_from_row(row: RouteRow | None) -> RouteDetails:
     if row is None:
         return RouteDetails()
-    instrumenten = frozenset(
-        found
-        for value in row.instrumenten.split(",")
-        if (found := enum_or_none(Instrument, value.strip())) is not None
-    )
     return RouteDetails(
         route=enum_or(Route, row.route, Route.ONBEKEND),
         mbo_instelling=row.mbo_instelling,
@@ -92,7 +96,7 @@ def route_from_row(row: RouteRow | None) -> RouteDetails:
         werkgever=row.werkgever,
         functie=row.functie,
         contract=enum_or(ContractSoort, row.contract, ContractSoort.ONBEKEND),
-        instrumenten=instrumenten,
+        instrumenten=instruments_of(row.instrumenten),
         aanbieder=row.aanbieder,
         toelichting=row.toelichting,
     )

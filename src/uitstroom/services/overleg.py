@@ -45,7 +45,7 @@ from uitstroom.domain.overleg import (
 from uitstroom.services.access import author_of, pupil_scope, require_pupil, require_write
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service
-from uitstroom.services.convert import enum_or, enum_or_none
+from uitstroom.services.convert import enum_or, enum_or_none, instruments_of
 from uitstroom.services.errors import NotFoundError, ValidationError
 from uitstroom.services.files import atomic_output
 from uitstroom.services.handover.docs import school_header
@@ -436,7 +436,7 @@ def _gemeente_contacts(
 
 
 def _instruments(text: str) -> tuple[Instrument, ...]:
-    found = {enum_or_none(Instrument, part.strip()) for part in text.split(",")}
+    found = instruments_of(text)
     return tuple(i for i in Instrument if i in found)
 
 

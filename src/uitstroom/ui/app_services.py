@@ -16,8 +16,7 @@ from uitstroom.services.planning import PlanningService
 from uitstroom.services.pupils import PupilService, SchoolService
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
-
+    from uitstroom.services.base import Sessions
     from uitstroom.services.database import Database
 
 
@@ -32,7 +31,7 @@ class Services:
     handover: HandoverService
     nazorg: NazorgService
     exit: ExitService
-    sessions: sessionmaker[Session]
+    sessions: Sessions
     location: str
     # The open database (its file, key and backup folder), for backups and restore.
     database: Database | None = None
@@ -43,7 +42,7 @@ class Services:
     @classmethod
     def build(
         cls,
-        sessions: sessionmaker[Session],
+        sessions: Sessions,
         location: str,
         database: Database | None = None,
         actor: Actor | None = None,

@@ -30,15 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from uitstroom.domain.enums import (
-    AanmeldStatus,
     ContractSoort,
     Instrument,
     Leerweg,
     Niveau,
-    Route,
 )
 from uitstroom.domain.model import Pupil
-from uitstroom.domain.nazorg import Destination, Leaving
+from uitstroom.domain.nazorg import Destination, Leaving, leaving_from_route
 from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError, ValidationError
 from uitstroom.ui.forms import (
@@ -95,35 +93,8 @@ DETAILS_PER_DESTINATION: Mapping[Destination, tuple[str, ...]] = {
 
 
 def guess_leaving(pupil: Pupil, left_on: date) -> Leaving:
-    """What the route after school says, as the service guesses it for a whole klas
-    (domain.nazorg.leaving_from_route): doorleren and registered -> mbo, arbeid with an
-    employer -> werk, dagbesteding; anything else unknown."""
-    route = pupil.route
-    registered = route.aanmeldstatus in (
-        AanmeldStatus.AANGEMELD,
-        AanmeldStatus.INTAKE_GEPLAND,
-        AanmeldStatus.TOEGELATEN,
-    )
-    if route.route is Route.DOORLEREN and registered and (route.mbo_instelling or route.opleiding):
-        return Leaving(
-            left_on,
-            Destination.MBO,
-            mbo_instelling=route.mbo_instelling,
-            opleiding=route.opleiding,
-            niveau=route.niveau,
-            leerweg=route.leerweg,
-        )
-    if route.route is Route.ARBEID and route.werkgever.strip():
-        return Leaving(
-            left_on,
-            Destination.WERK,
-            employer=route.werkgever,
-            contract=route.contract,
-            instruments=route.instrumenten,
-        )
-    if route.route is Route.DAGBESTEDING:
-        return Leaving(left_on, Destination.DAGBESTEDING)
-    return Leaving(left_on, Destination.ONBEKEND)
+    """What the route after school says, as the service guesses it for a whole klas."""
+    return leaving_from_route(pupil.route, left_on)
 
 
 def leaving_values(leaving: Leaving) -> dict[str, Any]:

@@ -8,6 +8,7 @@ behaviour). Both are stored on their own, not with Opslaan.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -62,6 +63,21 @@ def pane_list(model: RecordTableModel, parent: QWidget) -> QTableView:
     return table
 
 
+@dataclass(frozen=True)
+class PaneHooks:
+    """What a page needs of the pupil pane: the service, the open record, who is working and
+    where problems are shown."""
+
+    pupils: PupilService
+    record: Record
+    author: Author
+    problems: Problems
+
+    def pupil_id(self) -> int | None:
+        found = self.record()
+        return None if found is None else found.pupil.id
+
+
 def placeholder(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setStyleSheet("QLabel { color: #555; }")
@@ -70,18 +86,9 @@ def placeholder(text: str, parent: QWidget) -> QLabel:
 
 
 class StagesPage(QWidget):
-    def __init__(
-        self,
-        pupils: PupilService,
-        record: Record,
-        author: Author,
-        stored: Stored,
-        problems: Problems,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, pane: PaneHooks, stored: Stored, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._pupils, self._record, self._author = pupils, record, author
-        self._stored, self._problems = stored, problems
+        self._pane, self._stored = pane, stored
         self.model = RecordTableModel(STAGE_COLUMNS, parent=self)
         self.table = pane_list(self.model, self)
         self.table.activated.connect(lambda _index: self.edit())
@@ -132,8 +139,7 @@ class StagesPage(QWidget):
         return found if isinstance(found, Stage) else None
 
     def update_buttons(self) -> None:
-        record = self._record()
-        chosen = record is not None and record.pupil.id is not None and self.selected() is not None
+        chosen = self._pane.pupil_id() is not None and self.selected() is not None
         self.edit_button.setEnabled(chosen)
         self.delete_button.setEnabled(chosen)
 
@@ -146,7 +152,7 @@ class StagesPage(QWidget):
             self._edit(stage)
 
     def _edit(self, stage: Stage | None) -> None:
-        record = self._record()
+        record = self._pane.record()
         if record is None or record.pupil.id is None:
             return
         pupil_id = record.pupil.id
@@ -158,8 +164,8 @@ class StagesPage(QWidget):
             STAGE_FIELDS,
             values_of(stage or Stage(leerbedrijf=""), [f.name for f in STAGE_FIELDS]),
             intro="" if stage else f"Een nieuwe stage voor {record.pupil.name}.",
-            submit=lambda v: self._pupils.save_stage(
-                pupil_id, Stage(id=stage_id, version=version, **v), self._author()
+            submit=lambda v: self._pane.pupils.save_stage(
+                pupil_id, Stage(id=stage_id, version=version, **v), self._pane.author()
             ),
             parent=self,
         )
@@ -172,8 +178,7 @@ class StagesPage(QWidget):
 
     def delete(self) -> None:
         stage = self.selected()
-        record = self._record()
-        pupil_id = None if record is None else record.pupil.id
+        pupil_id = self._pane.pupil_id()
         if stage is None or stage.id is None or pupil_id is None:
             return
         if not confirm(
@@ -184,26 +189,17 @@ class StagesPage(QWidget):
         ):
             return
         try:
-            changed = self._pupils.delete_stage(pupil_id, stage.id, self._author())
+            changed = self._pane.pupils.delete_stage(pupil_id, stage.id, self._pane.author())
         except ServiceError as exc:
-            self._problems(problems_of(exc), False)
+            self._pane.problems(problems_of(exc), False)
             return
         self._stored(changed)
 
 
 class TimelinePage(QWidget):
-    def __init__(
-        self,
-        pupils: PupilService,
-        record: Record,
-        author: Author,
-        stored: Stored,
-        problems: Problems,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, pane: PaneHooks, stored: Stored, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._pupils, self._record, self._author = pupils, record, author
-        self._stored, self._problems = stored, problems
+        self._pane, self._stored = pane, stored
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setObjectName("note")
         self.note_edit.setPlaceholderText(
@@ -256,14 +252,13 @@ class TimelinePage(QWidget):
         self.note_edit.blockSignals(False)
 
     def add_note(self) -> bool:
-        record = self._record()
-        pupil_id = None if record is None else record.pupil.id
+        pupil_id = self._pane.pupil_id()
         if pupil_id is None:
             return False
         try:
-            changed = self._pupils.add_note(pupil_id, self.typed(), self._author())
+            changed = self._pane.pupils.add_note(pupil_id, self.typed(), self._pane.author())
         except ServiceError as exc:
-            self._problems(problems_of(exc), isinstance(exc, ValidationError))
+            self._pane.problems(problems_of(exc), isinstance(exc, ValidationError))
             return False
         self.set_typed("")
         self._stored(changed)

@@ -59,7 +59,7 @@ from uitstroom.ui.pupil_fields import (
     values_of,
 )
 from uitstroom.ui.pupil_forms import GegevensPage, RoutePage
-from uitstroom.ui.pupil_pages import StagesPage, TimelinePage
+from uitstroom.ui.pupil_pages import PaneHooks, StagesPage, TimelinePage
 from uitstroom.ui.side_tabs import side_tabs
 from uitstroom.ui.transitieplan_tab import TransitieplanTab
 from uitstroom.ui.words import Words, cap, words_for
@@ -227,13 +227,11 @@ class PupilView(QWidget):
         self.gegevens.edited.connect(self._update_dirty)
         self.route_page = RoutePage()
         self.route_page.edited.connect(self._update_dirty)
+
         record, author = (lambda: self._record), (lambda: self._author)
-        self.stages = StagesPage(
-            self._pupils, record, author, self._stage_stored, self._show_problems
-        )
-        self.timeline = TimelinePage(
-            self._pupils, record, author, self._note_stored, self._show_problems
-        )
+        pane = PaneHooks(self._pupils, record, author, self._show_problems)
+        self.stages = StagesPage(pane, self._stage_stored)
+        self.timeline = TimelinePage(pane, self._note_stored)
         self.timeline.note_edit.textChanged.connect(self._update_dirty)
 
     def _stage_stored(self, record: PupilRecord) -> None:

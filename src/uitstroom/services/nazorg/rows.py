@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from uitstroom.domain.enums import (
     ContractSoort,
-    Instrument,
     Leerweg,
     Niveau,
     Route,
@@ -36,7 +35,7 @@ from uitstroom.domain.nazorg import (
     Signal,
     SpareContact,
 )
-from uitstroom.services.convert import enum_or, enum_or_none
+from uitstroom.services.convert import enum_or, enum_or_none, instruments_of
 from uitstroom.services.errors import (
     GONE,
     NotFoundError,
@@ -80,14 +79,6 @@ DESTINATIONS = {d.value: d for d in Destination}
 def in_chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _instruments(text: str) -> frozenset[Instrument]:
-    return frozenset(
-        found
-        for value in text.split(",")
-        if (found := enum_or_none(Instrument, value.strip())) is not None
-    )
 
 
 def stored_school_type(session: Session) -> SchoolType:
@@ -169,7 +160,7 @@ def _leaving(row: Any) -> Leaving:
         destination=DESTINATIONS.get(row.destination, Destination.ONBEKEND),
         employer=row.employer or "",
         contract=enum_or(ContractSoort, row.contract, ContractSoort.ONBEKEND),
-        instruments=_instruments(row.instruments or ""),
+        instruments=instruments_of(row.instruments or ""),
         mbo_instelling=row.mbo_instelling or "",
         opleiding=row.opleiding or "",
         niveau=enum_or_none(Niveau, row.niveau),
