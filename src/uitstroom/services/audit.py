@@ -39,7 +39,6 @@ from uitstroom.storage.models import AuditEventRow, ChangeMarkerRow
 
 # The triggers of migration 0002 that make the table append-only.
 _GUARDS = ("audit_event_no_update", "audit_event_no_delete")
-_ACTIONS = {action.value: action for action in AuditAction}
 
 
 def append(
@@ -73,7 +72,7 @@ def append(
         at=entry.at,
         os_user=entry.os_user,
         actor=entry.actor,
-        action=entry.action.value,
+        action=entry.action,
         pupil_id=entry.pupil_id,
         detail=entry.detail,
         previous_hash=entry.previous_hash,
@@ -174,7 +173,7 @@ def entry_from_row(row: Any) -> AuditEntry:
     """An AuditEventRow, or a plain row of the audit_event table."""
     # An unknown value was not written by this program: the line was changed outside it. A
     # stand-in action keeps the line readable; its hash then no longer matches.
-    action = _ACTIONS.get(row.action, AuditAction.EDITED)
+    action = row.action or AuditAction.EDITED
     return AuditEntry(
         id=row.id,
         at=row.at,
@@ -267,7 +266,7 @@ class AuditService(Service):
         with self._sessions() as session:
             rows = session.execute(_LINES.order_by(AuditEventRow.id)).all()
             entries = [entry_from_row(r) for r in rows]
-            forged = [r.id for r in rows if r.action not in _ACTIONS]
+            forged = [r.id for r in rows if r.action is None]
             guarded = _guards_in_place(session)
         breaks = verify_chain(entries)
         # The stand-in action may happen to be the original one; the line is changed anyway.

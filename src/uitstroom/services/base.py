@@ -20,13 +20,17 @@ S = TypeVar("S", bound="Service")
 
 
 @contextmanager
-def conflict_on_stale(what: str, actor: str) -> Iterator[None]:
+def conflict_on_stale(
+    what: str, actor: str, editor: Callable[[], str] | None = None
+) -> Iterator[None]:
     """Optimistic locking: a row whose version moved since it was read (another window or
-    laptop saved first) becomes the Dutch ConflictError about `what`; nothing was written."""
+    laptop saved first) becomes the Dutch ConflictError about `what`; nothing was written.
+    `editor` names who saved first, asked only then (wrap the transaction, so it has ended)."""
     try:
         yield
     except StaleDataError:
-        raise ConflictError(conflict_message("", actor, what)) from None
+        first = editor() if editor is not None else ""
+        raise ConflictError(conflict_message(first, actor, what)) from None
 
 
 class Service:

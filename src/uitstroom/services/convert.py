@@ -6,17 +6,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from uitstroom.domain.enums import (
-    AanmeldStatus,
-    ContractSoort,
     Instrument,
-    JaNeeOnbekend,
-    Leerweg,
-    Niveau,
-    Perspectief,
-    Route,
-    SchoolType,
-    TimelineKind,
-    Uitstroomprofiel,
 )
 from uitstroom.domain.model import (
     Guardian,
@@ -58,7 +48,7 @@ def settings_from_row(row: SchoolSettingsRow | None) -> SchoolSettings:
         return SchoolSettings()
     return SchoolSettings(
         name=row.name,
-        school_type=enum_or(SchoolType, row.school_type, SchoolType.PRO),
+        school_type=row.school_type,
         brin=row.brin,
         coordinator_name=row.coordinator_name,
         coordinator_phone=row.coordinator_phone,
@@ -86,16 +76,16 @@ def route_from_row(row: RouteRow | None) -> RouteDetails:
     if row is None:
         return RouteDetails()
     return RouteDetails(
-        route=enum_or(Route, row.route, Route.ONBEKEND),
+        route=row.route,
         mbo_instelling=row.mbo_instelling,
         opleiding=row.opleiding,
-        niveau=enum_or_none(Niveau, row.niveau),
-        leerweg=enum_or_none(Leerweg, row.leerweg),
-        aanmeldstatus=enum_or(AanmeldStatus, row.aanmeldstatus, AanmeldStatus.NIET_AANGEMELD),
+        niveau=row.niveau,
+        leerweg=row.leerweg,
+        aanmeldstatus=row.aanmeldstatus,
         aanmelddatum=row.aanmelddatum,
         werkgever=row.werkgever,
         functie=row.functie,
-        contract=enum_or(ContractSoort, row.contract, ContractSoort.ONBEKEND),
+        contract=row.contract,
         instrumenten=instruments_of(row.instrumenten),
         aanbieder=row.aanbieder,
         toelichting=row.toelichting,
@@ -103,16 +93,16 @@ def route_from_row(row: RouteRow | None) -> RouteDetails:
 
 
 def apply_route(row: RouteRow, route: RouteDetails) -> None:
-    row.route = route.route.value
+    row.route = route.route
     row.mbo_instelling = route.mbo_instelling
     row.opleiding = route.opleiding
-    row.niveau = route.niveau.value if route.niveau else None
-    row.leerweg = route.leerweg.value if route.leerweg else None
-    row.aanmeldstatus = route.aanmeldstatus.value
+    row.niveau = route.niveau
+    row.leerweg = route.leerweg
+    row.aanmeldstatus = route.aanmeldstatus
     row.aanmelddatum = route.aanmelddatum
     row.werkgever = route.werkgever
     row.functie = route.functie
-    row.contract = route.contract.value
+    row.contract = route.contract
     row.instrumenten = ",".join(sorted(i.value for i in route.instrumenten))
     row.aanbieder = route.aanbieder
     row.toelichting = route.toelichting
@@ -136,12 +126,12 @@ def pupil_from_row(row: PupilRow) -> Pupil:
             Guardian(id=g.id, name=g.name, relation=g.relation, phone=g.phone, email=g.email)
             for g in row.guardians
         ),
-        uitstroomprofiel=enum_or_none(Uitstroomprofiel, row.uitstroomprofiel),
+        uitstroomprofiel=row.uitstroomprofiel,
         mbo_opleiding=row.mbo_opleiding,
         mbo_crebo=row.mbo_crebo,
-        mbo_niveau=enum_or_none(Niveau, row.mbo_niveau),
-        mbo_leerweg=enum_or_none(Leerweg, row.mbo_leerweg),
-        startkwalificatie=enum_or(JaNeeOnbekend, row.startkwalificatie, JaNeeOnbekend.ONBEKEND),
+        mbo_niveau=row.mbo_niveau,
+        mbo_leerweg=row.mbo_leerweg,
+        startkwalificatie=row.startkwalificatie,
         ondersteuningsbehoefte=row.ondersteuningsbehoefte,
         archived=row.archived,
         route=route_from_row(row.route),
@@ -171,10 +161,10 @@ PUPIL_FIELDS: tuple[str, ...] = (
 def apply_pupil(row: PupilRow, pupil: Pupil) -> None:
     for name in PUPIL_FIELDS:
         setattr(row, name, getattr(pupil, name))
-    row.uitstroomprofiel = pupil.uitstroomprofiel.value if pupil.uitstroomprofiel else None
-    row.mbo_niveau = pupil.mbo_niveau.value if pupil.mbo_niveau else None
-    row.mbo_leerweg = pupil.mbo_leerweg.value if pupil.mbo_leerweg else None
-    row.startkwalificatie = pupil.startkwalificatie.value
+    row.uitstroomprofiel = pupil.uitstroomprofiel
+    row.mbo_niveau = pupil.mbo_niveau
+    row.mbo_leerweg = pupil.mbo_leerweg
+    row.startkwalificatie = pupil.startkwalificatie
     row.guardians = [
         GuardianRow(position=n, name=g.name, relation=g.relation, phone=g.phone, email=g.email)
         for n, g in enumerate(pupil.guardians)
@@ -192,8 +182,8 @@ def stage_from_row(row: StageRow) -> Stage:
         start=row.start,
         end=row.end,
         dagen_per_week=row.dagen_per_week,
-        sbb_erkend=enum_or(JaNeeOnbekend, row.sbb_erkend, JaNeeOnbekend.ONBEKEND),
-        perspectief=enum_or(Perspectief, row.perspectief, Perspectief.ONBEKEND),
+        sbb_erkend=row.sbb_erkend,
+        perspectief=row.perspectief,
         toelichting=row.toelichting,
         geleerd=row.geleerd or "",
         version=row.version,
@@ -208,8 +198,8 @@ def apply_stage(row: StageRow, stage: Stage) -> None:
     row.start = stage.start
     row.end = stage.end
     row.dagen_per_week = stage.dagen_per_week
-    row.sbb_erkend = stage.sbb_erkend.value
-    row.perspectief = stage.perspectief.value
+    row.sbb_erkend = stage.sbb_erkend
+    row.perspectief = stage.perspectief
     row.toelichting = stage.toelichting
     row.geleerd = stage.geleerd
 
@@ -222,8 +212,8 @@ def record_from_row(row: PupilRow) -> PupilRecord:
             RouteChange(
                 id=c.id,
                 changed_on=c.changed_on,
-                old_route=enum_or(Route, c.old_route, Route.ONBEKEND),
-                new_route=enum_or(Route, c.new_route, Route.ONBEKEND),
+                old_route=c.old_route,
+                new_route=c.new_route,
                 reason=c.reason,
                 changed_by=c.changed_by,
                 bijstelling=bool(c.bijstelling),
@@ -235,7 +225,7 @@ def record_from_row(row: PupilRow) -> PupilRecord:
                 id=t.id,
                 at=t.at,
                 author=t.author,
-                kind=enum_or(TimelineKind, t.kind, TimelineKind.NOTITIE),
+                kind=t.kind,
                 text=t.text,
             )
             for t in row.timeline

@@ -27,11 +27,10 @@ from uitstroom.domain.figures import (
     registration_state,
 )
 from uitstroom.domain.names import full_name
-from uitstroom.domain.nazorg import CallStatus, Destination, Observation
+from uitstroom.domain.nazorg import CallStatus, Observation
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.access import pupil_scope
 from uitstroom.services.base import Service
-from uitstroom.services.convert import enum_or
 from uitstroom.services.files import write_atomically
 from uitstroom.services.handover import school_header
 from uitstroom.services.planning import PlanningService, load_settings
@@ -81,27 +80,23 @@ class FiguresService(Service):
                 )
                 .order_by(NazorgCallRow.called_on, NazorgCallRow.id)
             ):
-                status = enum_or(CallStatus, call.status, CallStatus.ONBEKEND)
+                status = call.status or CallStatus.ONBEKEND
                 seen[call.pupil_id].append(Observation(call.called_on, status, call.same_place))
             pupils = []
             for row in rows:
-                route = enum_or(Route, row.route.route if row.route else None, Route.ONBEKEND)
+                route = row.route.route if row.route else Route.ONBEKEND
                 leaving = leavings.get(row.id)
                 pupils.append(
                     CohortPupil(
                         full_name(row.roepnaam, row.tussenvoegsel, row.achternaam),
                         row.klas,
-                        enum_or(
-                            Uitstroomprofiel, row.uitstroomprofiel, Uitstroomprofiel.ONBEKEND
-                        ).label,
+                        (row.uitstroomprofiel or Uitstroomprofiel.ONBEKEND).label,
                         route.label,
                         statuses[row.id].level.label if row.id in statuses else NO_STATUS,
                         route is Route.DOORLEREN,
                         row.route.aanmelddatum if row.route else None,
                         leaving.left_on if leaving else None,
-                        enum_or(Destination, leaving.destination, Destination.ONBEKEND)
-                        if leaving
-                        else None,
+                        leaving.destination if leaving else None,
                         tuple(seen.get(row.id, ())),
                     )
                 )

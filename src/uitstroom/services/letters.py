@@ -31,7 +31,6 @@ from uitstroom.domain.names import full_name
 from uitstroom.services.access import author_of, pupil_scope, require_coordinator
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service
-from uitstroom.services.convert import enum_or
 from uitstroom.services.errors import ValidationError
 from uitstroom.services.files import write_atomically
 from uitstroom.services.handover import school_header
@@ -93,8 +92,7 @@ class LetterService(Service):
         with self._sessions() as session:
             settings = session.get(SchoolSettingsRow, 1)
             direct = kind is LetterKind.EXITGESPREK or (
-                settings is not None
-                and enum_or(SchoolType, settings.school_type, SchoolType.PRO) is SchoolType.MBO
+                settings is not None and settings.school_type is SchoolType.MBO
             )
             rows = {
                 row.id: row

@@ -18,7 +18,7 @@ from uitstroom.documents import overlegverslag
 from uitstroom.domain.actor import Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.dates import dutch_date
-from uitstroom.domain.enums import Instrument, Route, Uitstroomprofiel
+from uitstroom.domain.enums import Instrument, Route
 from uitstroom.domain.handover import (
     AgreementParty,
     ContactRole,
@@ -45,7 +45,7 @@ from uitstroom.domain.overleg import (
 from uitstroom.services.access import author_of, pupil_scope, require_pupil, require_write
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service
-from uitstroom.services.convert import enum_or, enum_or_none, instruments_of
+from uitstroom.services.convert import instruments_of
 from uitstroom.services.errors import NotFoundError, ValidationError
 from uitstroom.services.files import atomic_output
 from uitstroom.services.handover.docs import school_header
@@ -201,9 +201,9 @@ class OverlegService(Service):
             row = OverlegDecisionRow(
                 overleg_id=overleg_id,
                 pupil_id=decision.pupil_id,
-                instrument=decision.instrument.value if decision.instrument else None,
+                instrument=decision.instrument,
                 decision=decision.what.strip(),
-                party=decision.party.value,
+                party=decision.party,
                 due=decision.due,
                 task_code="",
                 decided_at=now,
@@ -224,7 +224,7 @@ class OverlegService(Service):
                     pupil_id=decision.pupil_id,
                     position=(position or 0) + 1,
                     what=text,
-                    party=decision.party.value,
+                    party=decision.party,
                     due=decision.due,
                     task_code=code,
                 )
@@ -372,8 +372,8 @@ def _bespreeklijst(
         for p in pupils
         if serves.serves_gemeente(p.woongemeente)
         and discussed(
-            enum_or_none(Uitstroomprofiel, p.uitstroomprofiel),
-            enum_or(Route, p.route.route if p.route else "", Route.ONBEKEND),
+            p.uitstroomprofiel,
+            p.route.route if p.route else Route.ONBEKEND,
         )
     ]
     contacts = _gemeente_contacts(session, [p.id for p in chosen], organisation_id)
@@ -383,10 +383,10 @@ def _bespreeklijst(
         if not _may_share(session, pupil.id, organisation_id, today):
             unnamed += 1
             continue
-        route = enum_or(Route, pupil.route.route if pupil.route else "", Route.ONBEKEND)
+        route = pupil.route.route if pupil.route else Route.ONBEKEND
         instruments = _instruments(pupil.route.instrumenten if pupil.route else "")
         stage = _current_stage(pupil, today)
-        profiel = enum_or_none(Uitstroomprofiel, pupil.uitstroomprofiel)
+        profiel = pupil.uitstroomprofiel
         rows.append(
             BespreekRow(
                 pupil_id=pupil.id,
@@ -462,9 +462,9 @@ def _decision(row: OverlegDecisionRow) -> Decision:
     return Decision(
         pupil_id=row.pupil_id,
         what=row.decision,
-        party=enum_or(AgreementParty, row.party, AgreementParty.SCHOOL),
+        party=row.party,
         due=row.due,
-        instrument=enum_or_none(Instrument, row.instrument),
+        instrument=row.instrument,
         task_code=row.task_code,
         id=row.id,
     )

@@ -39,7 +39,7 @@ from uitstroom.services.access import author_of, require_coordinator
 from uitstroom.services.audit import PUPIL_GONE, append
 from uitstroom.services.backups import backup_before
 from uitstroom.services.base import Clock, Service
-from uitstroom.services.convert import enum_or
+from uitstroom.services.convert import enum_or_none
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ConflictError, ValidationError
 from uitstroom.storage.models import (
@@ -250,11 +250,10 @@ def _keys(preview: PurgePreview) -> set[tuple[int, RetentionCategory, date]]:
 
 
 def _rules(session: Session) -> dict[RetentionCategory, int]:
-    known = {category.value: category for category in RetentionCategory}
     stored = {
-        known[row.category]: row.months
+        category: row.months
         for row in session.scalars(select(RetentionRuleRow))
-        if row.category in known
+        if (category := enum_or_none(RetentionCategory, row.category)) is not None
     }
     return rules_with_defaults(stored)
 
@@ -276,9 +275,7 @@ def retention_dates(session: Session, cohort_label: str) -> dict[RetentionCatego
 
 
 def _school_type(session: Session) -> SchoolType:
-    return enum_or(
-        SchoolType, session.scalar(select(SchoolSettingsRow.school_type)), SchoolType.PRO
-    )
+    return session.scalar(select(SchoolSettingsRow.school_type)) or SchoolType.PRO
 
 
 def _cohorts_with_something_due(session: Session, today: date) -> list[str]:
@@ -406,7 +403,7 @@ def _event(session: Session, pupil_id: int, actor: str, now: datetime, what: str
             pupil_id=pupil_id,
             at=now,
             author=actor,
-            kind=TimelineKind.GEBEURTENIS.value,
+            kind=TimelineKind.GEBEURTENIS,
             text=f"Bewaartermijn verlopen: {what}.",
         )
     )

@@ -19,7 +19,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Row, Table, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    Select,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from uitstroom.domain.plural import counted
@@ -42,6 +55,7 @@ from uitstroom.services.users import UserService
 from uitstroom.storage import keychain, migrate
 from uitstroom.storage.base import Base
 from uitstroom.storage.keys import keyfile_for, read_keyfile
+from uitstroom.storage.types import StoredEnum
 
 BATCH = 2000
 # table name, rows copied so far, rows in the table
@@ -112,16 +126,31 @@ def _sorts_in_sql(table: Table) -> bool:
     return all(isinstance(c.type, Integer) for c in table.primary_key.columns)
 
 
+def _as_stored(table: Table) -> Select[Any]:
+    """Every column as the database holds it: an enum column's text as written, so a value
+    this version does not know is copied and counted, not turned into its stand-in."""
+    return select(
+        *(
+            type_coerce(c, c.type.impl_instance).label(c.name)
+            if isinstance(c.type, StoredEnum)
+            else c
+            for c in table.c
+        )
+    )
+
+
 def _rows(connection: Connection, table: Table) -> Iterator[Row[Any]]:
     """The table's rows in primary key order, in batches."""
     key = list(table.primary_key.columns) or list(table.c)
     if _sorts_in_sql(table):
-        result = connection.execution_options(yield_per=BATCH).execute(select(table).order_by(*key))
+        result = connection.execution_options(yield_per=BATCH).execute(
+            _as_stored(table).order_by(*key)
+        )
         for partition in result.partitions():
             yield from partition
         return
     positions = [list(table.c).index(c) for c in key]
-    rows = list(connection.execute(select(table)))
+    rows = list(connection.execute(_as_stored(table)))
     rows.sort(key=lambda row: [json.dumps(_canonical(row[i])) for i in positions])
     yield from rows
 

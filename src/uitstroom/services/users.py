@@ -14,21 +14,16 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from uitstroom.domain.actor import Actor, Role, User, coordinator, user_problems
 from uitstroom.domain.audit import AuditAction
 from uitstroom.services.access import author_of, current_actor, require_coordinator
 from uitstroom.services.audit import append, os_login
-from uitstroom.services.base import Service
-from uitstroom.services.convert import enum_or
-from uitstroom.services.errors import ConflictError, ValidationError
+from uitstroom.services.base import Service, conflict_on_stale
+from uitstroom.services.errors import ConflictError, ValidationError, conflict_message
 from uitstroom.storage.models import AppUserRow, ChangeMarkerRow
 
-USERS_CHANGED = (
-    "Iemand anders heeft de gebruikerslijst net gewijzigd. Uw wijziging is niet opgeslagen. "
-    "Open de lijst opnieuw en voer uw wijziging nog eens in."
-)
+USERS = "de gebruikerslijst"
 
 
 @dataclass(frozen=True)
@@ -56,7 +51,7 @@ def _user(row: AppUserRow) -> User:
     return User(
         name=row.name,
         login=row.login,
-        role=enum_or(Role, row.role, Role.READONLY),
+        role=row.role,
         mentor_name=row.mentor_name,
         id=row.id,
         version=row.version,
@@ -106,13 +101,13 @@ class UserService(Service):
             )
             for u in users
         ]
+        name = author_of(self._actor, author)
         try:
-            with self._sessions.begin() as session:
+            with conflict_on_stale(USERS, name), self._sessions.begin() as session:
                 me = login_of(session)
                 problems = user_problems(cleaned, me)
                 if problems:
                     raise ValidationError(problems)
-                name = author_of(self._actor, author)
                 rows = {r.id: r for r in session.scalars(select(AppUserRow))}
                 kept = {u.id for u in cleaned if u.id is not None}
                 for gone in set(rows) - kept:
@@ -127,7 +122,7 @@ class UserService(Service):
                         if found is None or (
                             user.version is not None and found.version != user.version
                         ):
-                            raise ConflictError(USERS_CHANGED)
+                            raise ConflictError(conflict_message("", name, USERS))
                         row = found
                     changed = (row.name, row.login, row.role, row.mentor_name) != (
                         user.name,
@@ -138,7 +133,7 @@ class UserService(Service):
                     if changed:
                         row.name = user.name
                         row.login = user.login
-                        row.role = user.role.value
+                        row.role = user.role
                         row.mentor_name = user.mentor_name
                         row.updated_at = now
                         row.updated_by = name
@@ -150,8 +145,6 @@ class UserService(Service):
                     detail=f"velden: gebruikers ({len(cleaned)} in de lijst)",
                     now=now,
                 )
-        except StaleDataError:
-            raise ConflictError(USERS_CHANGED) from None
         except IntegrityError:
             raise ValidationError(
                 ["Twee gebruikers hebben dezelfde inlognaam. Geef iedereen een eigen inlognaam."]

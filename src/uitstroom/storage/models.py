@@ -20,7 +20,37 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from uitstroom.domain.actor import Role
+from uitstroom.domain.audit import AuditAction
+from uitstroom.domain.calendar import Anchor
+from uitstroom.domain.checklist import Owner
+from uitstroom.domain.enums import (
+    AanmeldStatus,
+    ContractSoort,
+    Instrument,
+    JaNeeOnbekend,
+    Leerweg,
+    Niveau,
+    Perspectief,
+    Route,
+    SchoolType,
+    TimelineKind,
+    Uitstroomprofiel,
+)
+from uitstroom.domain.exit import InterviewState, LeavingReason, NextStep
+from uitstroom.domain.handover import (
+    AgreementParty,
+    Consenter,
+    ContactRole,
+    CredentialKind,
+    DocumentKind,
+    LegalBasis,
+    OrganisationKind,
+    Receiver,
+)
+from uitstroom.domain.nazorg import CallStatus, Channel, Destination, FileState
 from uitstroom.storage.base import Base
+from uitstroom.storage.types import StoredEnum
 
 
 class SchoolSettingsRow(Base):
@@ -28,7 +58,9 @@ class SchoolSettingsRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    school_type: Mapped[str] = mapped_column(String(10), default="pro")
+    school_type: Mapped[SchoolType] = mapped_column(
+        StoredEnum(SchoolType, 10, SchoolType.PRO), default=SchoolType.PRO
+    )
     brin: Mapped[str] = mapped_column(String(10), default="")
     coordinator_name: Mapped[str] = mapped_column(String(200), default="")
     coordinator_phone: Mapped[str] = mapped_column(String(40), default="")
@@ -79,12 +111,16 @@ class PupilRow(Base):
     woongemeente: Mapped[str] = mapped_column(String(100), default="")
     telefoon: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
-    uitstroomprofiel: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    uitstroomprofiel: Mapped[Uitstroomprofiel | None] = mapped_column(
+        StoredEnum(Uitstroomprofiel, 30), nullable=True
+    )
     mbo_opleiding: Mapped[str] = mapped_column(String(200), default="")
     mbo_crebo: Mapped[str] = mapped_column(String(10), default="")
-    mbo_niveau: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    mbo_leerweg: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    startkwalificatie: Mapped[str] = mapped_column(String(10), default="onbekend")
+    mbo_niveau: Mapped[Niveau | None] = mapped_column(StoredEnum(Niveau, 10), nullable=True)
+    mbo_leerweg: Mapped[Leerweg | None] = mapped_column(StoredEnum(Leerweg, 10), nullable=True)
+    startkwalificatie: Mapped[JaNeeOnbekend] = mapped_column(
+        StoredEnum(JaNeeOnbekend, 10, JaNeeOnbekend.ONBEKEND), default=JaNeeOnbekend.ONBEKEND
+    )
     # Special category data (health, support needs): shown only in the detail view.
     ondersteuningsbehoefte: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -143,16 +179,23 @@ class RouteRow(Base):
     pupil_id: Mapped[int] = mapped_column(
         ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True
     )
-    route: Mapped[str] = mapped_column(String(20), default="onbekend", index=True)
+    route: Mapped[Route] = mapped_column(
+        StoredEnum(Route, 20, Route.ONBEKEND), default=Route.ONBEKEND, index=True
+    )
     mbo_instelling: Mapped[str] = mapped_column(String(200), default="")
     opleiding: Mapped[str] = mapped_column(String(200), default="")
-    niveau: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    leerweg: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    aanmeldstatus: Mapped[str] = mapped_column(String(20), default="niet_aangemeld")
+    niveau: Mapped[Niveau | None] = mapped_column(StoredEnum(Niveau, 10), nullable=True)
+    leerweg: Mapped[Leerweg | None] = mapped_column(StoredEnum(Leerweg, 10), nullable=True)
+    aanmeldstatus: Mapped[AanmeldStatus] = mapped_column(
+        StoredEnum(AanmeldStatus, 20, AanmeldStatus.NIET_AANGEMELD),
+        default=AanmeldStatus.NIET_AANGEMELD,
+    )
     aanmelddatum: Mapped[date | None] = mapped_column(Date, nullable=True)
     werkgever: Mapped[str] = mapped_column(String(200), default="")
     functie: Mapped[str] = mapped_column(String(200), default="")
-    contract: Mapped[str] = mapped_column(String(20), default="onbekend")
+    contract: Mapped[ContractSoort] = mapped_column(
+        StoredEnum(ContractSoort, 20, ContractSoort.ONBEKEND), default=ContractSoort.ONBEKEND
+    )
     # Comma-separated Instrument values, e.g. "doelgroepregister,jobcoach".
     instrumenten: Mapped[str] = mapped_column(String(200), default="")
     aanbieder: Mapped[str] = mapped_column(String(200), default="")
@@ -172,8 +215,8 @@ class RouteChangeRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
     changed_on: Mapped[date] = mapped_column(Date)
-    old_route: Mapped[str] = mapped_column(String(20))
-    new_route: Mapped[str] = mapped_column(String(20))
+    old_route: Mapped[Route] = mapped_column(StoredEnum(Route, 20, Route.ONBEKEND))
+    new_route: Mapped[Route] = mapped_column(StoredEnum(Route, 20, Route.ONBEKEND))
     reason: Mapped[str] = mapped_column(Text, default="")
     changed_by: Mapped[str] = mapped_column(String(200), default="")
     # Made in the December/January window: the one adjustment on purpose (bijstellen).
@@ -194,8 +237,12 @@ class StageRow(Base):
     start: Mapped[date | None] = mapped_column(Date, nullable=True)
     end: Mapped[date | None] = mapped_column(Date, nullable=True)
     dagen_per_week: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    sbb_erkend: Mapped[str] = mapped_column(String(10), default="onbekend")
-    perspectief: Mapped[str] = mapped_column(String(20), default="onbekend")
+    sbb_erkend: Mapped[JaNeeOnbekend] = mapped_column(
+        StoredEnum(JaNeeOnbekend, 10, JaNeeOnbekend.ONBEKEND), default=JaNeeOnbekend.ONBEKEND
+    )
+    perspectief: Mapped[Perspectief] = mapped_column(
+        StoredEnum(Perspectief, 20, Perspectief.ONBEKEND), default=Perspectief.ONBEKEND
+    )
     toelichting: Mapped[str] = mapped_column(Text, default="")
     # What the pupil learned there (printed in the Paspoort voor Succes).
     geleerd: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -215,7 +262,9 @@ class TimelineEntryRow(Base):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     author: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[str] = mapped_column(String(20), default="notitie")
+    kind: Mapped[TimelineKind] = mapped_column(
+        StoredEnum(TimelineKind, 20, TimelineKind.NOTITIE), default=TimelineKind.NOTITIE
+    )
     text: Mapped[str] = mapped_column(Text)
 
     pupil: Mapped[PupilRow] = relationship(back_populates="timeline")
@@ -231,8 +280,8 @@ class TaskTemplateRow(Base):
     title: Mapped[str] = mapped_column(String(200))
     open_text: Mapped[str] = mapped_column(String(300))
     deadline_name: Mapped[str] = mapped_column(String(100))
-    owner: Mapped[str] = mapped_column(String(20))
-    anchor: Mapped[str] = mapped_column(String(30))
+    owner: Mapped[Owner] = mapped_column(StoredEnum(Owner, 20, Owner.SCHOOL))
+    anchor: Mapped[Anchor] = mapped_column(StoredEnum(Anchor, 30, Anchor.LAST_SCHOOL_DAY))
     offset_days: Mapped[int] = mapped_column(Integer, default=0)
     # Comma-separated Route values; "" means every route.
     routes: Mapped[str] = mapped_column(String(100), default="")
@@ -254,7 +303,7 @@ class PupilTaskRow(Base):
     title: Mapped[str] = mapped_column(String(200))
     open_text: Mapped[str] = mapped_column(String(300))
     deadline_name: Mapped[str] = mapped_column(String(100))
-    owner: Mapped[str] = mapped_column(String(20))
+    owner: Mapped[Owner] = mapped_column(StoredEnum(Owner, 20, Owner.SCHOOL))
     due: Mapped[date] = mapped_column(Date)
     done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     done_by: Mapped[str] = mapped_column(String(200), default="")
@@ -286,7 +335,10 @@ class AuditEventRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     os_user: Mapped[str] = mapped_column(String(200))
     actor: Mapped[str] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(30), index=True)
+    # A value this program never writes reads as None: the line was changed outside it.
+    action: Mapped[AuditAction | None] = mapped_column(
+        StoredEnum(AuditAction, 30), nullable=False, index=True
+    )
     # No foreign key: the trail outlives an erased pupil, which is then only a number.
     pupil_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
@@ -323,7 +375,9 @@ class OrganisationRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[OrganisationKind] = mapped_column(
+        StoredEnum(OrganisationKind, 20, OrganisationKind.ANDERS), index=True
+    )
     # For a gemeente: the woongemeenten its Werk en Inkomen team serves, comma separated.
     serves: Mapped[str] = mapped_column(String(500), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
@@ -386,7 +440,9 @@ class AgreementRow(Base):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     what: Mapped[str] = mapped_column(Text)
-    party: Mapped[str] = mapped_column(String(20))
+    party: Mapped[AgreementParty] = mapped_column(
+        StoredEnum(AgreementParty, 20, AgreementParty.SCHOOL)
+    )
     due: Mapped[date | None] = mapped_column(Date, nullable=True)
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact_person.id", ondelete="SET NULL"), nullable=True, index=True
@@ -400,7 +456,7 @@ class PlanContactRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[ContactRole] = mapped_column(StoredEnum(ContactRole, 20, ContactRole.ANDERS))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact_person.id"), index=True)
 
 
@@ -430,7 +486,9 @@ class CredentialRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[CredentialKind] = mapped_column(
+        StoredEnum(CredentialKind, 20, CredentialKind.CERTIFICAAT)
+    )
     name: Mapped[str] = mapped_column(String(200))
     issued_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     issuer: Mapped[str] = mapped_column(String(200), default="")
@@ -443,12 +501,12 @@ class ConsentRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
-    receiver: Mapped[str] = mapped_column(String(20))
-    basis: Mapped[str] = mapped_column(String(20))
+    receiver: Mapped[Receiver] = mapped_column(StoredEnum(Receiver, 20, Receiver.ANDERS))
+    basis: Mapped[LegalBasis] = mapped_column(StoredEnum(LegalBasis, 20, LegalBasis.TOESTEMMING))
     # Comma-separated Section values.
     sections: Mapped[str] = mapped_column(String(200), default="")
     given_on: Mapped[date] = mapped_column(Date)
-    consenter: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    consenter: Mapped[Consenter | None] = mapped_column(StoredEnum(Consenter, 20), nullable=True)
     consenter_name: Mapped[str] = mapped_column(String(200), default="")
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True, index=True
@@ -470,10 +528,10 @@ class DocumentLogRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[DocumentKind] = mapped_column(StoredEnum(DocumentKind, 20, DocumentKind.PASPOORT))
     made_at: Mapped[datetime] = mapped_column(DateTime)
     made_by: Mapped[str] = mapped_column(String(200), default="")
-    receiver: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    receiver: Mapped[Receiver | None] = mapped_column(StoredEnum(Receiver, 20), nullable=True)
     # The organisation's name as it was then: the log outlives address book changes.
     organisation: Mapped[str] = mapped_column(String(200), default="")
     sections: Mapped[str] = mapped_column(String(200), default="")
@@ -491,19 +549,25 @@ class LeavingRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), unique=True)
     left_on: Mapped[date] = mapped_column(Date, index=True)
-    destination: Mapped[str] = mapped_column(String(20))
+    destination: Mapped[Destination] = mapped_column(
+        StoredEnum(Destination, 20, Destination.ONBEKEND)
+    )
     employer: Mapped[str] = mapped_column(String(200), default="")
-    contract: Mapped[str] = mapped_column(String(20), default="onbekend")
+    contract: Mapped[ContractSoort] = mapped_column(
+        StoredEnum(ContractSoort, 20, ContractSoort.ONBEKEND), default=ContractSoort.ONBEKEND
+    )
     # Comma-separated Instrument values.
     instruments: Mapped[str] = mapped_column(String(200), default="")
     mbo_instelling: Mapped[str] = mapped_column(String(200), default="")
     opleiding: Mapped[str] = mapped_column(String(200), default="")
-    niveau: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    leerweg: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    niveau: Mapped[Niveau | None] = mapped_column(StoredEnum(Niveau, 10), nullable=True)
+    leerweg: Mapped[Leerweg | None] = mapped_column(StoredEnum(Leerweg, 10), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(200), default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
-    state: Mapped[str] = mapped_column(String(20), default="open")
+    state: Mapped[FileState] = mapped_column(
+        StoredEnum(FileState, 20, FileState.OPEN), default=FileState.OPEN
+    )
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     waakvlam: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -554,8 +618,8 @@ class NazorgCallRow(Base):
     )
     called_on: Mapped[date] = mapped_column(Date)
     reached: Mapped[bool] = mapped_column(Boolean)
-    channel: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    channel: Mapped[Channel] = mapped_column(StoredEnum(Channel, 20, Channel.TELEFOON))
+    status: Mapped[CallStatus | None] = mapped_column(StoredEnum(CallStatus, 30), nullable=True)
     same_place: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     wants_help: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -574,8 +638,8 @@ class NazorgSignalRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
     created_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(30))
-    receiver: Mapped[str] = mapped_column(String(20))
+    status: Mapped[CallStatus] = mapped_column(StoredEnum(CallStatus, 30, CallStatus.GEEN))
+    receiver: Mapped[Receiver] = mapped_column(StoredEnum(Receiver, 20, Receiver.GEMEENTE))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True
     )
@@ -594,15 +658,23 @@ class ExitInterviewRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), unique=True)
-    state: Mapped[str] = mapped_column(String(20), default="concept", index=True)
+    state: Mapped[InterviewState] = mapped_column(
+        StoredEnum(InterviewState, 20, InterviewState.CONCEPT),
+        default=InterviewState.CONCEPT,
+        index=True,
+    )
     held_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    reason: Mapped[LeavingReason | None] = mapped_column(
+        StoredEnum(LeavingReason, 20), nullable=True
+    )
     dropout_reason: Mapped[str] = mapped_column(String(200), default="")
     # Reasons besides the main one, one a line.
     other_dropout_reasons: Mapped[str] = mapped_column(Text, default="", server_default="")
-    startkwalificatie: Mapped[str] = mapped_column(String(10), default="onbekend")
-    next_step: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    startkwalificatie: Mapped[JaNeeOnbekend] = mapped_column(
+        StoredEnum(JaNeeOnbekend, 10, JaNeeOnbekend.ONBEKEND), default=JaNeeOnbekend.ONBEKEND
+    )
+    next_step: Mapped[NextStep | None] = mapped_column(StoredEnum(NextStep, 20), nullable=True)
     next_step_detail: Mapped[str] = mapped_column(String(300), default="")
     # Next step work, and the student does not (yet) name the employer.
     employer_unknown: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
@@ -638,7 +710,7 @@ class AppUserRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     # The operating-system login (SQLite) or the PostgreSQL role the person connects as.
     login: Mapped[str] = mapped_column(String(100), unique=True)
-    role: Mapped[str] = mapped_column(String(20), default="mentor")
+    role: Mapped[Role] = mapped_column(StoredEnum(Role, 20, Role.READONLY), default=Role.MENTOR)
     # How the name is written in the pupils' mentor field; "" means `name`.
     mentor_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -705,9 +777,11 @@ class OverlegDecisionRow(Base):
         ForeignKey("overleg.id", ondelete="CASCADE"), index=True
     )
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
-    instrument: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    instrument: Mapped[Instrument | None] = mapped_column(StoredEnum(Instrument, 30), nullable=True)
     decision: Mapped[str] = mapped_column(Text, default="")
-    party: Mapped[str] = mapped_column(String(20))
+    party: Mapped[AgreementParty] = mapped_column(
+        StoredEnum(AgreementParty, 20, AgreementParty.SCHOOL)
+    )
     due: Mapped[date | None] = mapped_column(Date, nullable=True)
     task_code: Mapped[str] = mapped_column(String(40), default="")
     decided_at: Mapped[datetime] = mapped_column(DateTime)

@@ -23,7 +23,7 @@ def pupil_summary_rows(session: Session) -> Sequence[Any]:
             PupilRow.mentor,
             PupilRow.uitstroomprofiel,
             PupilRow.mbo_opleiding,
-            func.coalesce(RouteRow.route, "onbekend").label("route"),
+            RouteRow.route,  # no route row yet: Route.ONBEKEND
             PupilRow.archived,
             CohortRow.label.label("cohort_label"),
             PupilRow.geboortedatum,

@@ -160,7 +160,7 @@ def insert_demo_cohort(
                 TimelineEntryRow(
                     at=now,
                     author="Voorbeeldcohort",
-                    kind=TimelineKind.GEBEURTENIS.value,
+                    kind=TimelineKind.GEBEURTENIS,
                     text="Leerling toegevoegd aan het voorbeeldcohort.",
                 )
             ]
@@ -183,8 +183,8 @@ def _make_mbo_student(row: PupilRow, year: SchoolYear, rng: random.Random) -> No
     opleiding, crebo, niveau, code = rng.choice(MBO_OPLEIDINGEN)
     row.mbo_opleiding = opleiding
     row.mbo_crebo = crebo
-    row.mbo_niveau = niveau.value
-    row.mbo_leerweg = rng.choice((Leerweg.BOL, Leerweg.BOL, Leerweg.BBL)).value
+    row.mbo_niveau = niveau
+    row.mbo_leerweg = rng.choice((Leerweg.BOL, Leerweg.BOL, Leerweg.BBL))
     row.klas = f"{code}{rng.randrange(1, 4)}{'AB'[rng.randrange(2)]}"
     row.uitstroomprofiel = None
     row.geboortedatum = date(year.start_year - 19, 1, 1) + timedelta(days=rng.randrange(0, 3 * 365))
@@ -275,7 +275,7 @@ def _demo_registration(
         return None
     opens = date(year.start_year, 10, 1)
     if today <= opens + timedelta(days=14):
-        row.aanmeldstatus = AanmeldStatus.NIET_AANGEMELD.value
+        row.aanmeldstatus = AanmeldStatus.NIET_AANGEMELD
         return None
     row.aanmelddatum = opens + timedelta(days=rng.randrange((today - opens).days))
     return row.aanmelddatum
@@ -307,19 +307,17 @@ def demo_tasks(
 
 
 def _demo_route(route: Route, rng: random.Random) -> RouteRow:
-    row = RouteRow(route=route.value)
+    row = RouteRow(route=route)
     if route == Route.DOORLEREN:
         row.mbo_instelling = rng.choice(MBO)
         row.opleiding = rng.choice(OPLEIDINGEN)
-        row.niveau = rng.choice((Niveau.ENTREE, Niveau.N2)).value
-        row.leerweg = rng.choice((Leerweg.BOL, Leerweg.BBL)).value
-        row.aanmeldstatus = rng.choice(
-            (AanmeldStatus.NIET_AANGEMELD, AanmeldStatus.AANGEMELD)
-        ).value
+        row.niveau = rng.choice((Niveau.ENTREE, Niveau.N2))
+        row.leerweg = rng.choice((Leerweg.BOL, Leerweg.BBL))
+        row.aanmeldstatus = rng.choice((AanmeldStatus.NIET_AANGEMELD, AanmeldStatus.AANGEMELD))
     elif route == Route.ARBEID:
         row.werkgever = rng.choice(BEDRIJVEN)
         row.functie = rng.choice(("Medewerker magazijn", "Hulp in de keuken", "Medewerker groen"))
-        row.contract = ContractSoort.ONBEKEND.value
+        row.contract = ContractSoort.ONBEKEND
         row.instrumenten = ",".join(
             sorted(i.value for i in rng.sample(list(Instrument), rng.randrange(0, 3)))
         )
@@ -363,10 +361,9 @@ def bulk_insert_pupils(sessions: sessionmaker[Session], count: int, today: date)
         )
         school_calendar = SchoolCalendar(year)
         planner = random.Random(f"taken {year.label}")
-        by_value = {route.value: route for route in Route}
         tasks = [
             task_values(pupil_id, task)
             for pupil_id, route_value in zip(ids, routes, strict=True)
-            for task in demo_tasks(by_value[route_value], None, school_calendar, today, planner)
+            for task in demo_tasks(Route(route_value), None, school_calendar, today, planner)
         ]
         session.execute(insert(PupilTaskRow), tasks)

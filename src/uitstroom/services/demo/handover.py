@@ -66,7 +66,7 @@ def insert_demo_handover(
     for kind, name, serves, address, people in DEMO_ADDRESS_BOOK:
         organisation = OrganisationRow(
             name=name,
-            kind=kind.value,
+            kind=kind,
             serves=serves,
             address=address,
             phone="030 000 00 00",
@@ -93,7 +93,7 @@ def insert_demo_handover(
     )
     legal_task_given = False
     for index, row in enumerate(rows):
-        route = enum_or_route(row.route.route if row.route is not None else "")
+        route = row.route.route if row.route is not None else Route.ONBEKEND
         is_long = row is long_pupil
         if not is_long and index % 8 == 7:
             continue  # a few pupils have nothing yet: the screens show how to start
@@ -141,7 +141,7 @@ def insert_demo_handover(
                     pupil_id=row.id,
                     position=position,
                     what=what,
-                    party=party.value,
+                    party=party,
                     due=task.due if task is not None else None,
                     contact_id=contact.id if contact is not None else None,
                     task_code=code if task is not None else "",
@@ -164,7 +164,7 @@ def insert_demo_handover(
         session.add(
             CredentialRow(
                 pupil_id=row.id,
-                kind=CredentialKind.CERTIFICAAT.value,
+                kind=CredentialKind.CERTIFICAAT,
                 name="Veilig werken (VCA-basis)",
                 issued_on=date(today.year - (1 if today.month < 8 else 0), 6, 20),
                 issuer="Examenbureau (voorbeeld)",
@@ -174,7 +174,7 @@ def insert_demo_handover(
             session.add(
                 CredentialRow(
                     pupil_id=row.id,
-                    kind=CredentialKind.PRAKTIJKVERKLARING.value,
+                    kind=CredentialKind.PRAKTIJKVERKLARING,
                     name=f"Praktijkverklaring {row.stages[0].leerbedrijf}",
                     issuer="SBB",
                 )
@@ -186,8 +186,8 @@ def insert_demo_handover(
             session.add(
                 ConsentRow(
                     pupil_id=row.id,
-                    receiver=Receiver.DOORSTROOMPUNT.value,
-                    basis=LegalBasis.WETTELIJKE_TAAK.value,
+                    receiver=Receiver.DOORSTROOMPUNT,
+                    basis=LegalBasis.WETTELIJKE_TAAK,
                     sections="wie,kan,wil,contact",
                     given_on=today - timedelta(days=3),
                     consenter=None,
@@ -209,11 +209,11 @@ def insert_demo_handover(
         session.add(
             ConsentRow(
                 pupil_id=row.id,
-                receiver=receiver.value,
-                basis=LegalBasis.TOESTEMMING.value,
+                receiver=receiver,
+                basis=LegalBasis.TOESTEMMING,
                 sections=",".join(s.value for s in Section if s in sections),
                 given_on=given_on,
-                consenter=consenter.value,
+                consenter=consenter,
                 consenter_name=name,
                 organisation_id=None,
                 note="",
@@ -245,7 +245,3 @@ def _demo_contact(
         if wanted and organisation.name == wanted:
             return contact
     return pairs[rng.randrange(len(pairs))][1]
-
-
-def enum_or_route(value: str) -> Route:
-    return next((route for route in Route if route.value == value), Route.ONBEKEND)

@@ -47,7 +47,6 @@ from uitstroom.storage.models import (
 # --- last school year's leavers, in nazorg ----------------------------------------------------
 
 DEMO_LEAVERS = 30
-_DESTINATIONS = {d.value: d for d in Destination}
 
 
 def _destination_of(route: Route, row: dict[str, Any], rng: random.Random) -> dict[str, Any]:
@@ -176,7 +175,7 @@ def insert_demo_leavers(
                     "waakvlam": n == waakvlam,
                 }
             )
-            plans[pupil_id] = (left_on, _DESTINATIONS[where["destination"]], n)
+            plans[pupil_id] = (left_on, Destination(where["destination"]), n)
         session.execute(insert(RouteRow), route_rows)
         session.execute(insert(GuardianRow), guardian_rows)
         session.execute(insert(LeavingRow), leaving_rows)

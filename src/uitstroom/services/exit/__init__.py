@@ -56,7 +56,6 @@ from uitstroom.services.access import (
 )
 from uitstroom.services.audit import append
 from uitstroom.services.base import Clock, Service, conflict_on_stale
-from uitstroom.services.convert import enum_or_none
 from uitstroom.services.errors import (
     GONE,
     NotFoundError,
@@ -254,7 +253,7 @@ class ExitService(Service):
                 if session.get(PupilRow, pupil_id) is None:
                     raise NotFoundError(GONE)
                 raise NotFoundError("Deze student heeft nog geen exitgesprek.")
-            row.state = InterviewState.CONCEPT.value
+            row.state = InterviewState.CONCEPT
             row.updated_at = now
             row.updated_by = actor
             append(session, actor, AuditAction.EXIT, pupil_id, "exitgesprek heropend", now)
@@ -450,7 +449,7 @@ class ExitService(Service):
             (
                 row.id,
                 full_name(row.roepnaam, row.tussenvoegsel, row.achternaam),
-                enum_or_none(InterviewState, row.state),
+                row.state,
             )
             for row in rows
         ]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.checklist import EXIT_TASK
 from uitstroom.domain.dates import dutch_date
-from uitstroom.domain.enums import JaNeeOnbekend, Niveau
+from uitstroom.domain.enums import JaNeeOnbekend
 from uitstroom.domain.exit import (
     EXIT_CONSENT_SECTIONS,
     HANDOVER_RECEIVERS,
@@ -44,7 +44,6 @@ from uitstroom.domain.nazorg import (
 )
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.audit import append
-from uitstroom.services.convert import enum_or, enum_or_none
 from uitstroom.services.errors import (
     ValidationError,
 )
@@ -93,7 +92,7 @@ def finish_interview(
     pupil = load_pupil(session, pupil_id)
     name = full_name(pupil.roepnaam, pupil.tussenvoegsel, pupil.achternaam)
     # A diploma's startkwalificatie follows from the opleiding's niveau where it can.
-    interview = with_startkwalificatie(interview, enum_or_none(Niveau, pupil.mbo_niveau))
+    interview = with_startkwalificatie(interview, pupil.mbo_niveau)
     problems = finish_problems(interview, today) + concept_problems(
         interview, today, school_domains(session)
     )
@@ -213,11 +212,11 @@ def _store_consent(session: Session, pupil_id: int, consent: Consent) -> None:
     session.add(
         ConsentRow(
             pupil_id=pupil_id,
-            receiver=consent.receiver.value,
-            basis=consent.basis.value,
+            receiver=consent.receiver,
+            basis=consent.basis,
             sections=sections_text(consent.sections),
             given_on=consent.given_on,
-            consenter=consent.consenter.value if consent.consenter else None,
+            consenter=consent.consenter,
             consenter_name=consent.consenter_name,
             organisation_id=None,
             withdrawn_on=None,
@@ -244,14 +243,14 @@ def _handover_task(
         return None
     startkwalificatie = interview.startkwalificatie
     if startkwalificatie is JaNeeOnbekend.ONBEKEND:
-        startkwalificatie = enum_or(JaNeeOnbekend, pupil.startkwalificatie, JaNeeOnbekend.ONBEKEND)
+        startkwalificatie = pupil.startkwalificatie
     receiver = signal_to(pupil.geboortedatum, today, startkwalificatie)
     status = CallStatus.GEEN if interview.next_step is NextStep.NOG_NIETS else CallStatus.ONBEKEND
     row = NazorgSignalRow(
         pupil_id=pupil.id,
         created_on=today,
-        status=status.value,
-        receiver=receiver.value,
+        status=status,
+        receiver=receiver,
         sent_to="",
     )
     session.add(row)

@@ -11,13 +11,12 @@ from typing import Any, cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from uitstroom.domain.enums import JaNeeOnbekend, Niveau, TimelineKind
+from uitstroom.domain.enums import Niveau, TimelineKind
 from uitstroom.domain.exit import (
     DEFAULT_DROPOUT_REASONS,
     ExitFigures,
     ExitInterview,
     HelpWanted,
-    InterviewState,
     LeavingReason,
     NextStep,
     dropout_reasons_of,
@@ -31,7 +30,7 @@ from uitstroom.domain.nazorg import (
 from uitstroom.domain.validation import (
     email_domains,
 )
-from uitstroom.services.convert import enum_or, enum_or_none
+from uitstroom.services.convert import enum_or_none
 from uitstroom.services.errors import (
     GONE,
     ConflictError,
@@ -106,7 +105,7 @@ def receiver_of(pupil: PupilRow, day: date) -> Receiver:
     return signal_to(
         pupil.geboortedatum,
         day,
-        enum_or(JaNeeOnbekend, pupil.startkwalificatie, JaNeeOnbekend.ONBEKEND),
+        pupil.startkwalificatie,
     )
 
 
@@ -144,13 +143,13 @@ def interview_from_row(row: ExitInterviewRow) -> ExitInterview:
     return ExitInterview(
         held_on=row.held_on,
         left_on=row.left_on,
-        reason=enum_or_none(LeavingReason, row.reason),
+        reason=row.reason,
         dropout_reason=row.dropout_reason or "",
         other_dropout_reasons=tuple(
             line for line in (row.other_dropout_reasons or "").splitlines() if line.strip()
         ),
-        startkwalificatie=enum_or(JaNeeOnbekend, row.startkwalificatie, JaNeeOnbekend.ONBEKEND),
-        next_step=enum_or_none(NextStep, row.next_step),
+        startkwalificatie=row.startkwalificatie,
+        next_step=row.next_step,
         next_step_detail=row.next_step_detail or "",
         employer_unknown=bool(row.employer_unknown),
         help_wanted=_values(HelpWanted, row.help_wanted or ""),
@@ -163,7 +162,7 @@ def interview_from_row(row: ExitInterviewRow) -> ExitInterview:
         handover_consent=_values(Receiver, row.handover_consent or ""),
         mentor=row.mentor or "",
         note=row.note or "",
-        state=enum_or(InterviewState, row.state, InterviewState.CONCEPT),
+        state=row.state,
         id=row.id,
         version=row.version,
     )
@@ -181,15 +180,15 @@ def check_version(row: ExitInterviewRow | None, interview: ExitInterview, actor:
 def apply_interview(
     row: ExitInterviewRow, interview: ExitInterview, actor: str, now: datetime
 ) -> None:
-    row.state = interview.state.value
+    row.state = interview.state
     row.held_on = interview.held_on
     row.left_on = interview.left_on
-    row.reason = interview.reason.value if interview.reason else None
+    row.reason = interview.reason
     reasons = dropout_reasons_of(interview)
     row.dropout_reason = interview.dropout_reason.strip() if reasons else ""
     row.other_dropout_reasons = "\n".join(r for r in reasons if r != row.dropout_reason)
-    row.startkwalificatie = interview.startkwalificatie.value
-    row.next_step = interview.next_step.value if interview.next_step else None
+    row.startkwalificatie = interview.startkwalificatie
+    row.next_step = interview.next_step
     row.next_step_detail = interview.next_step_detail.strip()
     row.employer_unknown = interview.employer_unknown and interview.next_step is NextStep.WERK
     row.help_wanted = ",".join(sorted(h.value for h in interview.help_wanted))

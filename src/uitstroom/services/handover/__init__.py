@@ -40,7 +40,6 @@ from uitstroom.domain.handover import (
 from uitstroom.services.access import author_of, pupil_scope, require_pupil, require_write
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service, conflict_on_stale
-from uitstroom.services.convert import enum_or
 from uitstroom.services.errors import (
     ConflictError,
     NotFoundError,
@@ -144,7 +143,7 @@ class HandoverService(Service):
                 row = load_organisation(session, organisation.id)
                 what = "organisatie gewijzigd"
             row.name = organisation.name.strip()
-            row.kind = organisation.kind.value
+            row.kind = organisation.kind
             row.serves = ", ".join(
                 part.strip() for part in organisation.serves.split(",") if part.strip()
             )
@@ -482,7 +481,7 @@ class HandoverService(Service):
                 if organisation is None:
                     problems.append("Deze organisatie staat niet meer in het adresboek.")
                 else:
-                    kind = enum_or(OrganisationKind, organisation.kind, OrganisationKind.ANDERS)
+                    kind = organisation.kind
                     if RECEIVER_OF_KIND[kind] is not consent.receiver:
                         problems.append(
                             f"{organisation.name} is geen {consent.receiver.label.lower()}. "
@@ -496,12 +495,12 @@ class HandoverService(Service):
                 row = load_consent(session, consent.id, pupil_id)
             else:
                 session.add(row)
-            row.receiver = consent.receiver.value
-            row.basis = consent.basis.value
+            row.receiver = consent.receiver
+            row.basis = consent.basis
             row.sections = sections_text(consent.sections)
             row.given_on = consent.given_on
             row.consenter = (
-                consent.consenter.value
+                consent.consenter
                 if consent.consenter is not None and consent.basis is LegalBasis.TOESTEMMING
                 else None
             )

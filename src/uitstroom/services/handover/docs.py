@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from uitstroom.domain.dates import dutch_date
-from uitstroom.domain.enums import Leerweg, Niveau, Route, SchoolType, flat_label
+from uitstroom.domain.enums import Route, SchoolType, flat_label
 from uitstroom.domain.handover import (
     AgreementLine,
     Consent,
@@ -38,7 +38,7 @@ from uitstroom.domain.handover import (
     no_basis_message,
 )
 from uitstroom.domain.names import full_name
-from uitstroom.services.convert import enum_or, enum_or_none, settings_from_row
+from uitstroom.services.convert import settings_from_row
 from uitstroom.services.errors import (
     ServiceError,
     ValidationError,
@@ -92,11 +92,11 @@ def _route_text(row: PupilRow) -> str:
     route_row = row.route
     if route_row is None:
         return Route.ONBEKEND.label
-    route = enum_or(Route, route_row.route, Route.ONBEKEND)
+    route = route_row.route
     details: list[str] = []
     if route is Route.DOORLEREN:
-        niveau = enum_or_none(Niveau, route_row.niveau)
-        leerweg = enum_or_none(Leerweg, route_row.leerweg)
+        niveau = route_row.niveau
+        leerweg = route_row.leerweg
         what = route_row.opleiding or row.mbo_opleiding
         # 'niveau 2, bbl: werkend leren': no brackets inside the brackets around it.
         extra = ", ".join(flat_label(x.label).lower() for x in (niveau, leerweg) if x is not None)

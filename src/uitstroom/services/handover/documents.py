@@ -288,10 +288,10 @@ class DocumentService(Service):
             for item in made:
                 row = DocumentLogRow(
                     pupil_id=item.pupil_id,
-                    kind=item.kind.value,
+                    kind=item.kind,
                     made_at=now,
                     made_by=actor,
-                    receiver=item.receiver.value if item.receiver is not None else None,
+                    receiver=item.receiver,
                     organisation=item.organisation,
                     sections=sections_text(item.sections),
                     data_version=item.data_version,

@@ -12,25 +12,18 @@ from sqlalchemy.orm import Session
 
 from uitstroom.domain.handover import (
     Agreement,
-    AgreementParty,
     Consent,
-    Consenter,
     ContactPerson,
-    ContactRole,
     Credential,
-    CredentialKind,
-    DocumentKind,
     DocumentRecord,
-    LegalBasis,
     Organisation,
     OrganisationKind,
     Paspoort,
     PlanContact,
-    Receiver,
     Section,
     Transitieplan,
 )
-from uitstroom.services.convert import enum_or, enum_or_none
+from uitstroom.services.convert import enum_or_none
 from uitstroom.services.errors import (
     GONE,
     NotFoundError,
@@ -83,7 +76,7 @@ def organisation_of(row: OrganisationRow) -> Organisation:
     return Organisation(
         id=row.id,
         name=row.name,
-        kind=enum_or(OrganisationKind, row.kind, OrganisationKind.ANDERS),
+        kind=row.kind,
         serves=row.serves,
         address=row.address,
         phone=row.phone,
@@ -106,11 +99,11 @@ def _sections_of(text: str) -> frozenset[Section]:
 def consent_of(row: ConsentRow) -> Consent:
     return Consent(
         id=row.id,
-        receiver=enum_or(Receiver, row.receiver, Receiver.ANDERS),
-        basis=enum_or(LegalBasis, row.basis, LegalBasis.TOESTEMMING),
+        receiver=row.receiver,
+        basis=row.basis,
         sections=_sections_of(row.sections),
         given_on=row.given_on,
-        consenter=enum_or_none(Consenter, row.consenter),
+        consenter=row.consenter,
         consenter_name=row.consenter_name,
         organisation_id=row.organisation_id,
         withdrawn_on=row.withdrawn_on,
@@ -121,10 +114,10 @@ def consent_of(row: ConsentRow) -> Consent:
 def record_of(row: DocumentLogRow) -> DocumentRecord:
     return DocumentRecord(
         id=row.id,
-        kind=enum_or(DocumentKind, row.kind, DocumentKind.PASPOORT),
+        kind=row.kind,
         made_at=row.made_at.isoformat(timespec="seconds"),
         made_by=row.made_by,
-        receiver=enum_or_none(Receiver, row.receiver),
+        receiver=row.receiver,
         organisation=row.organisation,
         sections=_sections_of(row.sections),
         data_version=row.data_version,
@@ -196,7 +189,7 @@ def transitieplan_of(session: Session, pupil_id: int) -> Transitieplan:
             Agreement(
                 id=a.id,
                 what=a.what,
-                party=enum_or(AgreementParty, a.party, AgreementParty.SCHOOL),
+                party=a.party,
                 due=a.due,
                 contact_id=a.contact_id,
                 task_code=a.task_code,
@@ -207,7 +200,7 @@ def transitieplan_of(session: Session, pupil_id: int) -> Transitieplan:
         contacts=tuple(
             PlanContact(
                 id=c.id,
-                role=enum_or(ContactRole, c.role, ContactRole.ANDERS),
+                role=c.role,
                 contact_id=c.contact_id,
             )
             for c in contacts
@@ -238,7 +231,7 @@ def paspoort_of(session: Session, pupil_id: int) -> Paspoort:
         credentials=tuple(
             Credential(
                 id=c.id,
-                kind=enum_or(CredentialKind, c.kind, CredentialKind.CERTIFICAAT),
+                kind=c.kind,
                 name=c.name,
                 issued_on=c.issued_on,
                 issuer=c.issuer,
@@ -295,19 +288,19 @@ def merge_rows(
 def apply_agreement(row: AgreementRow, agreement: Agreement, position: int) -> None:
     row.position = position
     row.what = agreement.what.strip()
-    row.party = agreement.party.value
+    row.party = agreement.party
     row.due = agreement.due
     row.contact_id = agreement.contact_id
     row.task_code = agreement.task_code.strip()
 
 
 def apply_plan_contact(row: PlanContactRow, contact: PlanContact) -> None:
-    row.role = contact.role.value
+    row.role = contact.role
     row.contact_id = contact.contact_id
 
 
 def apply_credential(row: CredentialRow, credential: Credential) -> None:
-    row.kind = credential.kind.value
+    row.kind = credential.kind
     row.name = credential.name.strip()
     row.issued_on = credential.issued_on
     row.issuer = credential.issuer.strip()

@@ -159,7 +159,7 @@ def _archive_missing(session: Session, preview: ImportPreview, author: str, now:
             TimelineEntryRow(
                 at=now,
                 author=author,
-                kind=TimelineKind.GEBEURTENIS.value,
+                kind=TimelineKind.GEBEURTENIS,
                 text=f"Gearchiveerd bij de import van {preview.table.source.name}: "
                 f"{MISSING_REASON}.",
             )

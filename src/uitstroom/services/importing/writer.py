@@ -108,7 +108,7 @@ class Writer:
                 }
                 row.update(
                     cohort_id=cohort_id,
-                    startkwalificatie=JaNeeOnbekend.ONBEKEND.value,
+                    startkwalificatie=JaNeeOnbekend.ONBEKEND,
                     ondersteuningsbehoefte="",
                     archived=False,
                     imported_values=planned.imported,

@@ -28,7 +28,6 @@ from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.handover import (
     DocumentKind,
     DocumentRecord,
-    Receiver,
 )
 from uitstroom.domain.names import full_name
 from uitstroom.domain.nazorg import (
@@ -67,7 +66,7 @@ from uitstroom.services.access import (
 )
 from uitstroom.services.audit import append
 from uitstroom.services.base import Clock, Service, conflict_on_stale
-from uitstroom.services.convert import enum_or, route_from_row
+from uitstroom.services.convert import route_from_row
 from uitstroom.services.errors import (
     ConflictError,
     NotFoundError,
@@ -339,7 +338,7 @@ class NazorgService(Service):
         actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             row = self._leaving_to_change(session, pupil_id, actor)
-            row.state = state.value
+            row.state = state
             row.closed_on = on or self._clock().date()
             append(
                 session, actor, AuditAction.NAZORG, pupil_id, f"nazorg {state.value}", self._clock()
@@ -350,7 +349,7 @@ class NazorgService(Service):
         actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             row = self._leaving_to_change(session, pupil_id, actor)
-            row.state = FileState.OPEN.value
+            row.state = FileState.OPEN
             row.closed_on = None
             append(session, actor, AuditAction.NAZORG, pupil_id, "nazorg heropend", self._clock())
         return self._file_or_raise(pupil_id)
@@ -583,7 +582,7 @@ class NazorgService(Service):
             if row is None:
                 raise NotFoundError("Dit signaal bestaat niet meer. Open de leerling opnieuw.")
             pupil_id = row.pupil_id
-            receiver = enum_or(Receiver, row.receiver, Receiver.GEMEENTE)
+            receiver = row.receiver
         return self.alongside(DocumentService).write_document(
             DocumentKind.OVERDRACHT,
             pupil_id,

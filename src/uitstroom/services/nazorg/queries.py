@@ -17,8 +17,6 @@ from uitstroom.domain.enums import (
 from uitstroom.domain.names import full_name
 from uitstroom.domain.nazorg import (
     CallRecord,
-    Channel,
-    Destination,
     FileState,
     Leaver,
     Leaving,
@@ -32,15 +30,11 @@ from uitstroom.services.access import (
 )
 from uitstroom.services.nazorg.rows import (
     CALLS,
-    CHANNELS,
     COHORTS,
-    DESTINATIONS,
     LEAVING,
     MOMENTS,
     PUPILS,
     ROUTES,
-    ROUTES_BY_VALUE,
-    STATUSES,
     in_chunks,
 )
 
@@ -103,8 +97,8 @@ def due_files(
                 CallRecord(
                     on,
                     reached,
-                    CHANNELS.get(channel, Channel.TELEFOON),
-                    STATUSES.get(status) if status else None,
+                    channel,
+                    status,
                     id=call_id,
                 )
             )
@@ -117,7 +111,7 @@ def due_files(
         NazorgFile(
             pupil_id=pupil_id,
             name=full_name(head[5], head[6], head[7]),
-            leaving=Leaving(head[9], DESTINATIONS.get(head[10], Destination.ONBEKEND)),
+            leaving=Leaving(head[9], head[10]),
             moments=tuple(moments[pupil_id]),
             calls=tuple(calls.get(pupil_id, ())),
             signals=(),
@@ -155,15 +149,13 @@ def cohort_leavers(session: Session, cohort_label: str) -> list[Leaver]:
         )
         .order_by(CALLS.c.called_on, CALLS.c.id)
     ):
-        found = STATUSES.get(status)
-        if found is not None:
-            seen[pupil_id].append(Observation(on, found, same_place))
-    routes = ROUTES_BY_VALUE
+        if status is not None:
+            seen[pupil_id].append(Observation(on, status, same_place))
     return [
         Leaver(
             left_on,
-            routes.get(route or "", Route.ONBEKEND).label,
-            DESTINATIONS.get(destination, Destination.ONBEKEND),
+            (route or Route.ONBEKEND).label,
+            destination,
             tuple(seen.get(pupil_id, ())),
         )
         for pupil_id, left_on, destination, route in heads

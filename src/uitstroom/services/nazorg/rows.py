@@ -11,31 +11,22 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from uitstroom.domain.enums import (
-    ContractSoort,
-    Leerweg,
-    Niveau,
-    Route,
     SchoolType,
 )
 from uitstroom.domain.handover import (
     ContactRole,
-    Receiver,
 )
 from uitstroom.domain.names import full_name
 from uitstroom.domain.nazorg import (
     DEFAULT_OFFSETS,
     CallRecord,
-    CallStatus,
-    Channel,
-    Destination,
-    FileState,
     Leaving,
     NazorgFile,
     NazorgMoment,
     Signal,
     SpareContact,
 )
-from uitstroom.services.convert import enum_or, enum_or_none, instruments_of
+from uitstroom.services.convert import instruments_of
 from uitstroom.services.errors import (
     GONE,
     NotFoundError,
@@ -67,10 +58,6 @@ SIGNALS = cast(Table, NazorgSignalRow.__table__)
 PUPILS = cast(Table, PupilRow.__table__)
 COHORTS = cast(Table, CohortRow.__table__)
 ROUTES = cast(Table, RouteRow.__table__)
-STATUSES = {status.value: status for status in CallStatus}
-CHANNELS = {channel.value: channel for channel in Channel}
-ROUTES_BY_VALUE = {route.value: route for route in Route}
-DESTINATIONS = {d.value: d for d in Destination}
 
 
 # --- reading and writing inside a transaction ---------------------------------------------------
@@ -83,12 +70,12 @@ def in_chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
 
 def stored_school_type(session: Session) -> SchoolType:
     row = session.get(SchoolSettingsRow, 1)
-    return enum_or(SchoolType, row.school_type if row else None, SchoolType.PRO)
+    return row.school_type if row else SchoolType.PRO
 
 
 def school_offsets(session: Session) -> tuple[int, ...]:
     row = session.get(SchoolSettingsRow, 1)
-    school_type = enum_or(SchoolType, row.school_type if row else None, SchoolType.PRO)
+    school_type = row.school_type if row else SchoolType.PRO
     text = (row.nazorg_offsets or "") if row is not None else ""
     own = tuple(sorted({int(part) for part in text.split(",") if part.strip().isdigit()}))
     return own or DEFAULT_OFFSETS[school_type]
@@ -130,8 +117,8 @@ def call_of(row: Any) -> CallRecord:
     return CallRecord(
         on=row.called_on,
         reached=bool(row.reached),
-        channel=CHANNELS.get(row.channel, Channel.TELEFOON),
-        status=STATUSES.get(row.status) if row.status else None,
+        channel=row.channel,
+        status=row.status,
         same_place=row.same_place,
         wants_help=row.wants_help,
         note=row.note or "",
@@ -145,8 +132,8 @@ def call_of(row: Any) -> CallRecord:
 def signal_of(row: Any) -> Signal:
     return Signal(
         created_on=row.created_on,
-        status=STATUSES.get(row.status, CallStatus.GEEN),
-        receiver=enum_or(Receiver, row.receiver, Receiver.GEMEENTE),
+        status=row.status,
+        receiver=row.receiver,
         organisation_id=row.organisation_id,
         sent_on=row.sent_on,
         sent_to=row.sent_to or "",
@@ -157,14 +144,14 @@ def signal_of(row: Any) -> Signal:
 def _leaving(row: Any) -> Leaving:
     return Leaving(
         left_on=row.left_on,
-        destination=DESTINATIONS.get(row.destination, Destination.ONBEKEND),
+        destination=row.destination,
         employer=row.employer or "",
-        contract=enum_or(ContractSoort, row.contract, ContractSoort.ONBEKEND),
+        contract=row.contract,
         instruments=instruments_of(row.instruments or ""),
         mbo_instelling=row.mbo_instelling or "",
         opleiding=row.opleiding or "",
-        niveau=enum_or_none(Niveau, row.niveau),
-        leerweg=enum_or_none(Leerweg, row.leerweg),
+        niveau=row.niveau,
+        leerweg=row.leerweg,
         note=row.note or "",
     )
 
@@ -210,7 +197,7 @@ def files_of(session: Session, pupil_ids: Sequence[int] | None) -> list[NazorgFi
             moments=tuple(moments.get(head.pupil_id, ())),
             calls=tuple(calls.get(head.pupil_id, ())),
             signals=tuple(signals.get(head.pupil_id, ())),
-            state=enum_or(FileState, head.state, FileState.OPEN),
+            state=head.state,
             closed_on=head.closed_on,
             waakvlam=bool(head.waakvlam),
             mentor=head.mentor or "",

@@ -10,10 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from uitstroom.domain.enums import (
-    JaNeeOnbekend,
-)
-from uitstroom.domain.handover import RECEIVER_OF_KIND, OrganisationKind, Receiver
+from uitstroom.domain.handover import RECEIVER_OF_KIND, Receiver
 from uitstroom.domain.nazorg import (
     CORRECTION_TOO_LATE,
     STATUS_OF_DESTINATION,
@@ -32,7 +29,6 @@ from uitstroom.domain.nazorg import (
     signal_to,
     waakvlam_months,
 )
-from uitstroom.services.convert import enum_or
 from uitstroom.services.errors import (
     NotFoundError,
     ValidationError,
@@ -87,8 +83,8 @@ def store_call(
             moment_id=moment_id,
             called_on=call.on,
             reached=call.reached,
-            channel=call.channel.value,
-            status=call.status.value if call.status is not None else None,
+            channel=call.channel,
+            status=call.status,
             same_place=call.same_place if call.reached else None,
             wants_help=call.wants_help if call.reached else None,
             note=call.note.strip(),
@@ -118,14 +114,12 @@ def store_call(
     birth, startkwalificatie = session.execute(
         select(PupilRow.geboortedatum, PupilRow.startkwalificatie).where(PupilRow.id == pupil_id)
     ).one()
-    receiver = signal_to(
-        birth, call.on, enum_or(JaNeeOnbekend, startkwalificatie, JaNeeOnbekend.ONBEKEND)
-    )
+    receiver = signal_to(birth, call.on, startkwalificatie)
     signal_row = NazorgSignalRow(
         pupil_id=pupil_id,
         created_on=call.on,
-        status=call.status.value,
-        receiver=receiver.value,
+        status=call.status,
+        receiver=receiver,
         sent_to="",
     )
     session.add(signal_row)
@@ -186,17 +180,17 @@ def store_leaving(
     row = session.scalar(select(LeavingRow).where(LeavingRow.pupil_id == pupil_id))
     new = row is None
     if row is None:
-        row = LeavingRow(pupil_id=pupil_id, state=FileState.OPEN.value, waakvlam=False)
+        row = LeavingRow(pupil_id=pupil_id, state=FileState.OPEN, waakvlam=False)
         session.add(row)
     row.left_on = leaving.left_on
-    row.destination = leaving.destination.value
+    row.destination = leaving.destination
     row.employer = leaving.employer.strip()
-    row.contract = leaving.contract.value
+    row.contract = leaving.contract
     row.instruments = ",".join(sorted(i.value for i in leaving.instruments))
     row.mbo_instelling = leaving.mbo_instelling.strip()
     row.opleiding = leaving.opleiding.strip()
-    row.niveau = leaving.niveau.value if leaving.niveau else None
-    row.leerweg = leaving.leerweg.value if leaving.leerweg else None
+    row.niveau = leaving.niveau
+    row.leerweg = leaving.leerweg
     row.note = leaving.note.strip()
     row.recorded_by = actor
     row.recorded_at = now
@@ -268,14 +262,14 @@ def signal_receiver(
         problems.append("De datum van versturen ligt voor de datum van het signaal.")
     if sent_on > now.date():
         problems.append("De datum van versturen ligt in de toekomst.")
-    receiver = enum_or(Receiver, row.receiver, Receiver.GEMEENTE)
+    receiver = row.receiver
     sent_to = receiver.label
     if organisation_id is not None:
         organisation = session.get(OrganisationRow, organisation_id)
         if organisation is None:
             problems.append("Deze organisatie staat niet meer in het adresboek.")
         else:
-            kind = enum_or(OrganisationKind, organisation.kind, OrganisationKind.ANDERS)
+            kind = organisation.kind
             if RECEIVER_OF_KIND[kind] is not receiver:
                 problems.append(
                     f"{organisation.name} is geen {receiver.label.lower()}. Kies een "

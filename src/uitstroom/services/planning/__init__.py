@@ -48,7 +48,6 @@ from uitstroom.services.access import (
 )
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service
-from uitstroom.services.convert import enum_or
 from uitstroom.services.errors import GONE, NotFoundError, ValidationError
 from uitstroom.services.ics import CalendarTask, build_ics, pupil_label
 from uitstroom.services.planning.replan import (
@@ -66,14 +65,12 @@ from uitstroom.services.planning.rows import (
     PUPILS,
     REGISTRATION_TASK,
     ROUTES,
-    ROUTES_BY_VALUE,
     TASK_TEXTS,
     TASKS,
     calendar_of,
     current_labels,
     load_settings,
     load_templates,
-    owner_of,
     pupil_filter,
     stored_school_type,
     task_from_row,
@@ -252,7 +249,7 @@ class PlanningService(Service):
             tasks = tasks_of_pupil(session, pupil_id)
             settings = load_settings(session)
         first = next((t for t in tasks if not t.done), None)
-        route = enum_or(Route, found.route, Route.ONBEKEND)
+        route = found.route or Route.ONBEKEND  # no route row yet
         return status_from_first(
             route, first, bool(tasks), today, calendar_of(found.label, settings)
         )
@@ -305,14 +302,11 @@ class PlanningService(Service):
             # (see apply_plan), and reading them per task would leave the index for the table.
             one_per_code = {row[2]: row[1] for row in task_rows}
             texts = {
-                row.code: TaskText(
-                    row.code, row.title, row.open_text, row.deadline_name, owner_of(row.owner)
-                )
+                row.code: TaskText(row.code, row.title, row.open_text, row.deadline_name, row.owner)
                 for row in connection.execute(
                     select(*TASK_TEXTS).where(TASKS.c.id.in_(one_per_code.values()))
                 )
             }
-        routes = ROUTES_BY_VALUE
         pupils: dict[int, tuple[Any, str, Route, Window]] = {}
         items: list[AttentionItem] = []
         actor = self._actor
@@ -320,7 +314,7 @@ class PlanningService(Service):
             if actor is not None and not actor.sees_pupil(row[5]):
                 continue
             name = full_name(row[1], row[2], row[3])
-            route = routes.get(row[7] or "", Route.ONBEKEND)
+            route = row[7] or Route.ONBEKEND
             window = windows[row[6]]
             pupils[row[0]] = (row, name, route, window)
             if route is Route.ONBEKEND and window.route_required:

@@ -29,7 +29,6 @@ from uitstroom.domain.checklist import (
 )
 from uitstroom.domain.enums import Route, SchoolType
 from uitstroom.domain.model import RouteDetails
-from uitstroom.services.convert import enum_or
 from uitstroom.services.planning.rows import (
     COHORTS,
     PUPILS,
@@ -118,7 +117,7 @@ def plan_missing(sessions: sessionmaker[Session], today: date) -> int:
         ).all()
         per_cohort: dict[str, list[tuple[int, Route]]] = defaultdict(list)
         for pupil_id, label, route in rows:
-            per_cohort[label].append((pupil_id, enum_or(Route, route, Route.ONBEKEND)))
+            per_cohort[label].append((pupil_id, route or Route.ONBEKEND))
         for label, pupils in per_cohort.items():
             plan_new_pupils(session, pupils, label, today)
         return len(rows)
@@ -192,7 +191,7 @@ def apply_plan(
                     title=wanted.title,
                     open_text=wanted.open_text,
                     deadline_name=wanted.deadline_name,
-                    owner=wanted.owner.value,
+                    owner=wanted.owner,
                     due=wanted.due,
                 )
             )
@@ -237,7 +236,7 @@ def replan_everyone(
             session,
             pupil_id,
             current.get(pupil_id, []),
-            enum_or(Route, route, Route.ONBEKEND),
+            route or Route.ONBEKEND,
             new_templates,
             new_cal,
             today,

@@ -14,9 +14,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from uitstroom.domain.calendar import Anchor, CalendarSettings, SchoolCalendar
+from uitstroom.domain.calendar import CalendarSettings, SchoolCalendar
 from uitstroom.domain.checklist import (
-    Owner,
     Task,
     TaskTemplate,
     default_templates,
@@ -24,7 +23,7 @@ from uitstroom.domain.checklist import (
 from uitstroom.domain.enums import AanmeldStatus, Route, SchoolType
 from uitstroom.domain.holidays import Region
 from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.services.convert import enum_or, enum_or_none
+from uitstroom.services.convert import enum_or_none
 from uitstroom.storage.models import (
     CohortRow,
     PupilRow,
@@ -45,8 +44,6 @@ TASKS = cast(Table, PupilTaskRow.__table__)
 PUPILS = cast(Table, PupilRow.__table__)
 COHORTS = cast(Table, CohortRow.__table__)
 ROUTES = cast(Table, RouteRow.__table__)
-_OWNERS = {owner.value: owner for owner in Owner}
-ROUTES_BY_VALUE = {route.value: route for route in Route}
 # The Vandaag view reads plain tuples: these columns, by position.
 ATTENTION_PUPIL = (
     PUPILS.c.id,
@@ -114,7 +111,7 @@ def load_templates(session: Session) -> tuple[TaskTemplate, ...]:
 
 def stored_school_type(session: Session) -> SchoolType:
     row = session.get(SchoolSettingsRow, 1)
-    return enum_or(SchoolType, row.school_type if row else None, SchoolType.PRO)
+    return row.school_type if row else SchoolType.PRO
 
 
 def calendar_of(label: str, settings: CalendarSettings) -> SchoolCalendar:
@@ -132,8 +129,8 @@ def _template_from_row(row: TaskTemplateRow) -> TaskTemplate:
         title=row.title,
         open_text=row.open_text,
         deadline_name=row.deadline_name,
-        owner=enum_or(Owner, row.owner, Owner.SCHOOL),
-        anchor=enum_or(Anchor, row.anchor, Anchor.LAST_SCHOOL_DAY),
+        owner=row.owner,
+        anchor=row.anchor,
         offset_days=row.offset_days,
         routes=routes or None,
         active=row.active,
@@ -159,10 +156,6 @@ def template_row(template: TaskTemplate, position: int) -> dict[str, Any]:
     }
 
 
-def owner_of(value: str) -> Owner:
-    return _OWNERS.get(value, Owner.SCHOOL)
-
-
 def task_from_row(row: Any) -> Task:
     """A PupilTaskRow, or a plain row of the pupil_task table."""
     return Task(
@@ -170,7 +163,7 @@ def task_from_row(row: Any) -> Task:
         title=row.title,
         open_text=row.open_text,
         deadline_name=row.deadline_name,
-        owner=enum_or(Owner, row.owner, Owner.SCHOOL),
+        owner=row.owner,
         due=row.due,
         done_on=row.done_on,
         done_by=row.done_by,

@@ -23,7 +23,7 @@ from uitstroom.domain.checklist import (
     status_from_first,
 )
 from uitstroom.domain.enums import Route
-from uitstroom.services.planning.rows import ROUTES_BY_VALUE, TASKS, calendar_of, owner_of
+from uitstroom.services.planning.rows import TASKS, calendar_of
 from uitstroom.storage.models import (
     CohortRow,
     PupilRow,
@@ -122,14 +122,14 @@ class Statuses(Mapping[int, Status]):
                 title,
                 open_text,
                 deadline_name,
-                owner_of(owner),
+                owner,
                 due,
                 done_on,
                 done_by,
                 task_id,
             )
         return status_from_first(
-            ROUTES_BY_VALUE.get(route or "", Route.ONBEKEND),
+            route or Route.ONBEKEND,
             first_open,
             bool(has_tasks),
             self._today,
