@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from test_commands import run
-from test_document_command import demo_file, leerlingnummer
+from test_document_command import demo_file, leerlingnummer, opened
 
 from factories import dump
 from uitstroom.domain.handover import Receiver
@@ -15,9 +15,11 @@ from uitstroom.services.handover import DocumentService
 
 
 def test_a_klas_gets_one_pdf_with_a_form_for_every_pupil(tmp_path: Path) -> None:
-    path, service, ids = demo_file(tmp_path)
-    klas = service.alongside(DocumentService).transitieplan_doc(ids[0], date.today()).pupil.klas
-    in_klas = service.pupil_ids(klas)
+    path, ids = demo_file(tmp_path)
+    with opened(path) as service:
+        documents = service.alongside(DocumentService)
+        klas = documents.transitieplan_doc(ids[0], date.today()).pupil.klas
+        in_klas = service.pupil_ids(klas)
     target = tmp_path / "formulieren.pdf"
     result = run(
         "--db", str(path), "toestemming", "formulier", "--klas", klas,
@@ -30,8 +32,9 @@ def test_a_klas_gets_one_pdf_with_a_form_for_every_pupil(tmp_path: Path) -> None
 
 
 def test_one_pupil_and_an_unknown_number(tmp_path: Path) -> None:
-    path, service, ids = demo_file(tmp_path)
-    name = service.alongside(DocumentService).paspoort_doc(ids[0], date.today()).pupil.name
+    path, ids = demo_file(tmp_path)
+    with opened(path) as service:
+        name = service.alongside(DocumentService).paspoort_doc(ids[0], date.today()).pupil.name
     target = tmp_path / "formulier.pdf"
     number = leerlingnummer(path, ids[0])
     result = run(

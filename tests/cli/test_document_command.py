@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -17,12 +19,25 @@ from uitstroom.services.handover import DocumentService, HandoverService
 from uitstroom.services.pupils import PupilService
 
 
-def demo_file(tmp_path: Path) -> tuple[Path, HandoverService, list[int]]:
+def demo_file(tmp_path: Path) -> tuple[Path, list[int]]:
+    """The demo school, closed again: the command under test must be able to open it."""
     path = tmp_path / "school.db"
     db = open_database(path, vault.set_up(path, TEST_PASSPHRASE))
-    insert_demo_cohort(db.sessions, today=date.today())
-    service = HandoverService(db.sessions)
-    return path, service, service.pupil_ids()
+    try:
+        insert_demo_cohort(db.sessions, today=date.today())
+        return path, HandoverService(db.sessions).pupil_ids()
+    finally:
+        db.close()
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[HandoverService]:
+    """The file open in the test for as long as it looks, and closed before a command runs."""
+    db = open_database(path, vault.unlock(path, TEST_PASSPHRASE))
+    try:
+        yield HandoverService(db.sessions)
+    finally:
+        db.close()
 
 
 def text_of(path: Path) -> str:
@@ -38,23 +53,26 @@ def leerlingnummer(path: Path, pupil_id: int) -> str:
 
 
 def test_a_paspoort_for_one_pupil_is_written_and_logged(tmp_path: Path) -> None:
-    path, service, ids = demo_file(tmp_path)
+    path, ids = demo_file(tmp_path)
     pupil_id = ids[0]
     number = leerlingnummer(path, pupil_id)
-    name = service.alongside(DocumentService).paspoort_doc(pupil_id, date.today()).pupil.name
+    with opened(path) as service:
+        name = service.alongside(DocumentService).paspoort_doc(pupil_id, date.today()).pupil.name
     target = tmp_path / "paspoort.pdf"
     result = run("--db", str(path), "document", "paspoort", "--pupil", number, "--out", str(target))
     assert result.returncode == 0, result.stderr
     assert name in result.stdout
     assert name in text_of(target)
-    assert [r.kind for r in service.documents_made(pupil_id)] == [DocumentKind.PASPOORT]
+    with opened(path) as service:
+        assert [r.kind for r in service.documents_made(pupil_id)] == [DocumentKind.PASPOORT]
 
 
 def test_an_overdracht_without_consent_is_refused_and_writes_nothing(tmp_path: Path) -> None:
-    path, service, ids = demo_file(tmp_path)
-    refused = next(
-        i for i in ids if not any(c.receiver is Receiver.JOBCOACH for c in service.consents(i))
-    )
+    path, ids = demo_file(tmp_path)
+    with opened(path) as service:
+        refused = next(
+            i for i in ids if not any(c.receiver is Receiver.JOBCOACH for c in service.consents(i))
+        )
     number = leerlingnummer(path, refused)
     before = dump(path)
     target = tmp_path / "overdracht.pdf"
@@ -82,8 +100,9 @@ def test_an_overdracht_without_consent_is_refused_and_writes_nothing(tmp_path: P
 
 
 def test_a_klas_gets_one_file_per_pupil(tmp_path: Path) -> None:
-    path, service, _ = demo_file(tmp_path)
-    in_klas = service.pupil_ids("PRO4B")
+    path, _ = demo_file(tmp_path)
+    with opened(path) as service:
+        in_klas = service.pupil_ids("PRO4B")
     folder = tmp_path / "PRO4B"
     result = run(
         "--db", str(path), "document", "transitieplan", "--klas", "PRO4B", "--out", str(folder)
@@ -93,7 +112,8 @@ def test_a_klas_gets_one_file_per_pupil(tmp_path: Path) -> None:
     assert len(files) == len(in_klas) > 0
     assert all(f.name.startswith("Transitieplan ") for f in files)
     assert "Transitieplan" in text_of(files[0])
-    assert all(len(service.documents_made(i)) == 1 for i in in_klas)
+    with opened(path) as service:
+        assert all(len(service.documents_made(i)) == 1 for i in in_klas)
 
     unknown = run("--db", str(path), "document", "paspoort", "--klas", "XYZ", "--out", str(folder))
     assert unknown.returncode == 1 and "geen leerlingen" in unknown.stderr

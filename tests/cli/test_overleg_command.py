@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from test_commands import run
-from test_document_command import demo_file
+from test_document_command import demo_file, opened
 
 from factories import dump
 from uitstroom.domain.overleg import NO_CONSENT
@@ -19,12 +19,13 @@ def text_of(path: Path) -> str:
 
 
 def test_the_bespreeklijst_and_the_verslag_of_the_demo_overleg(tmp_path: Path) -> None:
-    path, service, _ = demo_file(tmp_path)
-    overleg = service.alongside(OverlegService)
-    ((gemeente_id, gemeente, held),) = [
-        (i, n, o) for i, n in overleg.gemeenten() for o in overleg.overleggen(i)
-    ]
-    lijst = overleg.bespreeklijst(gemeente_id, date.today())
+    path, _ = demo_file(tmp_path)
+    with opened(path) as service:
+        overleg = service.alongside(OverlegService)
+        ((gemeente_id, gemeente, held),) = [
+            (i, n, o) for i, n in overleg.gemeenten() for o in overleg.overleggen(i)
+        ]
+        lijst = overleg.bespreeklijst(gemeente_id, date.today())
     target = tmp_path / "lijst.pdf"
     result = run(
         "--db", str(path), "overleg", "bespreeklijst", "--gemeente", gemeente.split()[-1],

@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from test_commands import run
-from test_document_command import demo_file
+from test_document_command import demo_file, opened
 
 from factories import dump
 from uitstroom.services.handover import DocumentService
@@ -21,8 +21,9 @@ def texts_of(path: Path) -> list[str]:
 
 
 def test_brief_writes_one_letter_per_pupil_of_the_klas_in_one_pdf(tmp_path: Path) -> None:
-    path, service, _ = demo_file(tmp_path)
-    klas_ids = service.pupil_ids("PRO4A")
+    path, _ = demo_file(tmp_path)
+    with opened(path) as service:
+        klas_ids = service.pupil_ids("PRO4A")
     target = tmp_path / "brieven.pdf"
     result = run(
         "--db", str(path), "brief", "transitieplan", "--klas", "PRO4A",
@@ -40,7 +41,7 @@ def test_brief_writes_one_letter_per_pupil_of_the_klas_in_one_pdf(tmp_path: Path
 
 
 def test_brief_for_an_unknown_klas_says_so_and_writes_nothing(tmp_path: Path) -> None:
-    path, _, _ = demo_file(tmp_path)
+    path, _ = demo_file(tmp_path)
     before = dump(path)
     target = tmp_path / "brieven.pdf"
     result = run("--db", str(path), "brief", "exitgesprek", "--klas", "9Z", "--out", str(target))
@@ -51,7 +52,7 @@ def test_brief_for_an_unknown_klas_says_so_and_writes_nothing(tmp_path: Path) ->
 
 
 def test_cijfers_writes_the_directors_page_and_the_named_workbook(tmp_path: Path) -> None:
-    path, service, ids = demo_file(tmp_path)
+    path, ids = demo_file(tmp_path)
     pdf, xlsx = tmp_path / "cijfers.pdf", tmp_path / "cijfers.xlsx"
     result = run("--db", str(path), "cijfers", "--pdf", str(pdf), "--xlsx", str(xlsx))
     assert result.returncode == 0, result.stderr
@@ -61,11 +62,13 @@ def test_cijfers_writes_the_directors_page_and_the_named_workbook(tmp_path: Path
     assert f"{len(ids)} leerlingen" in pages[0]
     names = [row[0] for row in load_workbook(xlsx)["Leerlingen"].iter_rows(values_only=True)]
     assert len(names) == len(ids) + 1  # the header and one named row per pupil
-    assert service.alongside(DocumentService).paspoort_doc(ids[0], date.today()).pupil.name in names
+    with opened(path) as service:
+        documents = service.alongside(DocumentService)
+        assert documents.paspoort_doc(ids[0], date.today()).pupil.name in names
 
 
 def test_cijfers_without_a_target_asks_for_one(tmp_path: Path) -> None:
-    path, _, _ = demo_file(tmp_path)
+    path, _ = demo_file(tmp_path)
     result = run("--db", str(path), "cijfers")
     assert result.returncode == 1
     assert "--pdf PAD en/of --xlsx PAD" in result.stderr
