@@ -29,7 +29,7 @@ def import_seconds(xlsx: Path) -> tuple[float, int]:
     table = service.read(xlsx)
     preview = service.check(table, "2026-2027")
     assert not preview.problems, preview.problems[:3]
-    written = service.apply(preview, "bench")
+    written = service.apply(preview)
     elapsed = time.perf_counter() - start
     db.close()
     return elapsed, written

@@ -110,7 +110,6 @@ class Writer(threading.Thread):
                 self.service.create(
                     Pupil(leerlingnummer=str(number), roepnaam="Sem", achternaam="Schrijver"),
                     "2026-2027",
-                    "bench",
                 )
             except BaseException as exc:
                 self.error = exc

@@ -72,13 +72,12 @@ def seed(db: Database, leavers: int) -> list[int]:
     ids = []
     for n in range(leavers):
         record = pupils.create(
-            Pupil(f"7{n:05d}", "Sam", f"Bench {n}", mentor=f"Mentor {n % 20}"), "2026-2027", "bench"
+            Pupil(f"7{n:05d}", "Sam", f"Bench {n}", mentor=f"Mentor {n % 20}"), "2026-2027"
         )
         assert record.pupil.id is not None
         nazorg.record_leaving(
             record.pupil.id,
             Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij Jansen"),
-            "bench",
         )
         ids.append(record.pupil.id)
     return ids
@@ -102,7 +101,7 @@ def edit_phone(
         loaded = pupils.record(pupil_id).pupil
         phone = f"06 {chance.randrange(10**8):08d}"
         try:
-            pupils.save(replace(loaded, telefoon=phone), "")
+            pupils.save(replace(loaded, telefoon=phone))
         except ConflictError:
             tally.edit_conflicts += 1
             continue
@@ -143,7 +142,7 @@ def run_users(
             )
             began = time.perf_counter()
             try:
-                service.log_call(pupil_id, call, "")
+                service.log_call(pupil_id, call)
             except ConflictError:
                 tally.conflicts_shown += 1
                 continue

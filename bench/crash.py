@@ -55,16 +55,15 @@ def child(path: Path, first_number: int) -> None:
         record = service.create(
             Pupil(leerlingnummer=str(number), roepnaam="Noa", achternaam=f"Proef {number}"),
             "2026-2027",
-            "crash",
         )
         pupil_id = record.pupil.id
         report.write(f"nieuw {pupil_id} {number}\n")
         report.flush()
-        service.save(replace(record.pupil, klas="PRO4K"), "crash")
+        service.save(replace(record.pupil, klas="PRO4K"))
         report.write(f"gewijzigd {pupil_id} PRO4K\n")
         report.flush()
         assert pupil_id is not None
-        service.add_note(pupil_id, f"notitie {number}", "crash")
+        service.add_note(pupil_id, f"notitie {number}")
         report.write(f"notitie {pupil_id} {number}\n")
         report.flush()
 

@@ -40,14 +40,14 @@ def measure(batch: int = BATCH, runs: int = RUNS) -> dict[str, float]:
         longest = max(ids, key=lambda i: len(service.paspoort(i).wie))
         typical = ids[1] if ids[1] != longest else ids[2]
         service.alongside(DocumentService).write_document(
-            DocumentKind.PASPOORT, typical, out / "warm.pdf", "bench", TODAY
+            DocumentKind.PASPOORT, typical, out / "warm.pdf", TODAY
         )
         one_ms = _times(service, typical, out / "een.pdf", runs)
         long_ms = _times(service, longest, out / "lang.pdf", runs)
         (out / "batch").mkdir()
         start = time.perf_counter()
         written = service.alongside(DocumentService).write_batch(
-            DocumentKind.PASPOORT, ids, out / "batch", "bench", TODAY, one_file=False
+            DocumentKind.PASPOORT, ids, out / "batch", TODAY, one_file=False
         )
         batch_s = time.perf_counter() - start
         assert len(written) == batch
@@ -68,7 +68,7 @@ def _times(service: HandoverService, pupil_id: int, target: Path, runs: int) -> 
     for _ in range(runs):
         start = time.perf_counter()
         service.alongside(DocumentService).write_document(
-            DocumentKind.PASPOORT, pupil_id, target, "bench", date(2026, 11, 23)
+            DocumentKind.PASPOORT, pupil_id, target, date(2026, 11, 23)
         )
         found.append((time.perf_counter() - start) * 1000)
     return found

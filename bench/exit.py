@@ -188,8 +188,8 @@ def measure(runs: int) -> ExitFiguresBench:
 
         def open_and_start(pupil_id: int) -> float:
             start = time.perf_counter()
-            pupils.open(pupil_id, "bench")
-            service.start(pupil_id, "bench")
+            pupils.open(pupil_id)
+            service.start(pupil_id)
             return (time.perf_counter() - start) * 1000
 
         start_new_ms = [open_and_start(p) for p in fresh]

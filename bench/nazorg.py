@@ -236,7 +236,6 @@ def measure(runs: int) -> NazorgFigures:
             service.log_call(
                 item.pupil_id,
                 CallRecord(TODAY, True, Channel.TELEFOON, CallStatus.MBO, same_place=True),
-                "bench",
             )
             after = service.agenda(TODAY)
             call_ms.append((time.perf_counter() - start) * 1000)

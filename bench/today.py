@@ -70,7 +70,7 @@ def _ticks(
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    view = TodayView(service, "bench", today=lambda: MARCH_20)
+    view = TodayView(service, today=lambda: MARCH_20)
     view.resize(1100, 700)
     view.show()
     view.reload()
@@ -91,13 +91,13 @@ def _ticks(
     for item in ticked[:runs]:
         assert item.task_id is not None
         start = time.perf_counter()
-        service.tick(item.task_id, "bench")
+        service.tick(item.task_id)
         after = service.attention(MARCH_20)
         reread_ms.append((time.perf_counter() - start) * 1000)
         assert all(i.task_id != item.task_id for i in after)
     for item in items:
         if item.task_id is not None and not view.model.item_index(item.task_id).isValid():
-            service.untick(item.task_id, "bench")
+            service.untick(item.task_id)
     view.close()
     return tick_ms, reread_ms
 

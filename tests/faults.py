@@ -163,7 +163,7 @@ def _leave_a_log(db_file: Path) -> str:
         "service = PupilService(db.sessions)\n"
         "for n in range(5):\n"
         "    service.create(make_pupil(leerlingnummer=str(990001 + n), achternaam=f'Log{n}'), "
-        "service.cohorts()[-1].label, 'proef')\n"
+        "service.cohorts()[-1].label)\n"
         "os._exit(0)  # no checkpoint, no close: as after a crash\n"
     )
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}

@@ -32,7 +32,7 @@ def test_fifteen_kills_lose_no_reported_commit_and_leave_a_whole_database(
 
 def test_the_checker_counts_a_commit_that_is_not_there(tmp_path: Path) -> None:
     db = make_database(tmp_path)
-    record = PupilService(db.sessions).create(make_pupil(), "2026-2027", "test")
+    record = PupilService(db.sessions).create(make_pupil(), "2026-2027")
     pupil_id = record.pupil.id
     db.close()
     assert db.path is not None and db.key is not None and pupil_id is not None

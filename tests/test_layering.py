@@ -41,16 +41,7 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
 
 # Arrows that point the wrong way today, each waiting for the change named beside it. A fixed
 # one must leave this list (test_known_exceptions_still_exist).
-KNOWN_EXCEPTIONS = {
-    # ui/ reads the key file and the migration state itself; a service for the lock screen and the
-    # About box (issue 16) takes these over.
-    "uitstroom/ui/about_dialog.py imports uitstroom.storage",
-    "uitstroom/ui/lock.py imports uitstroom.storage",
-    "uitstroom/ui/secret_dialog.py imports uitstroom.storage",  # moved out of lock.py
-    "uitstroom/ui/unlock.py imports uitstroom.storage",
-    # The herstelblad (the passphrase on paper) is rendered by the unlock window itself.
-    "uitstroom/ui/unlock.py imports uitstroom.documents",
-}
+KNOWN_EXCEPTIONS: set[str] = set()
 
 
 def violations(layer: str) -> list[str]:

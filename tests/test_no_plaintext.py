@@ -86,7 +86,7 @@ def test_a_hundred_pupils_leave_no_readable_name_anywhere(
         pupils = PupilService(db.sessions, clock=fixed_clock())
         last = pupils.find_by_leerlingnummer(f"{900000 + COUNT - 1}")
         assert last is not None and last.pupil.id is not None
-        pupils.add_note(last.pupil.id, f"Nog een {secrets_of(COUNT - 1)['notitie']}.", AUTHOR)
+        pupils.add_note(last.pupil.id, f"Nog een {secrets_of(COUNT - 1)['notitie']}.")
         wal = path.with_name(path.name + "-wal")
         assert wal.exists() and wal.stat().st_size > 0
 
@@ -130,7 +130,6 @@ def do_the_work(db: Database, source: Path) -> None:
                 guardians=(Guardian(name=words["ouder"], relation="moeder", phone="06 1234567"),),
             ),
             "2026-2027",
-            AUTHOR,
         )
         assert record.pupil.id is not None
 
@@ -153,15 +152,15 @@ def do_the_work(db: Database, source: Path) -> None:
     table = importer.read(write_csv(source / "export.csv", rows))
     preview = importer.check(table, "2026-2027")
     assert preview.problems == ()
-    assert importer.apply(preview, AUTHOR) == COUNT - BY_HAND
+    assert importer.apply(preview) == COUNT - BY_HAND
 
     for n in range(COUNT):
         words = secrets_of(n)
         found = pupils.find_by_leerlingnummer(f"{900000 + n}")
         assert found is not None and found.pupil.id is not None
-        pupils.open(found.pupil.id, AUTHOR)
+        pupils.open(found.pupil.id)
         support = f"{words['ondersteuning']}: een vaste, rustige werkplek bij het raam."
-        saved = pupils.save(replace(found.pupil, ondersteuningsbehoefte=support), AUTHOR)
+        saved = pupils.save(replace(found.pupil, ondersteuningsbehoefte=support))
         assert saved.pupil.ondersteuningsbehoefte == support
-        pupils.add_note(found.pupil.id, f"{words['notitie']} met moeder en mentor.", AUTHOR)
+        pupils.add_note(found.pupil.id, f"{words['notitie']} met moeder en mentor.")
     assert pupils.count() == COUNT

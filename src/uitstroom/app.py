@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from uitstroom import APP_NAME, APP_ORG, __version__
+from uitstroom.domain.actor import LAPTOP_COORDINATOR
 from uitstroom.paths import resource
 from uitstroom.services import backups, vault  # noqa: F401 (see below)
 from uitstroom.services.database import Database
@@ -120,11 +121,12 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
         return 1
     try:
         # Who is working: with a user list, the person it names for this login (their role
-        # decides what the services allow); without one, the laptop's coordinator (None).
+        # decides what the services allow); without one, the laptop's coordinator.
         working = UserService(db.sessions).who_is_working()
-        actor = None if not UserService(db.sessions).users() else working.actor
+        users = UserService(db.sessions).users()
+        actor = working.actor if users else LAPTOP_COORDINATOR
         services = Services.build(db.sessions, db.location, database=db, actor=actor)
-        author = actor.name if actor is not None else author_name(services.school.settings())
+        author = actor.name or author_name(services.school.settings())
         window = MainWindow(services, author, QSettings())
         window.show()
         if not working.listed:

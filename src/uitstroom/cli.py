@@ -220,15 +220,16 @@ def _run(handler: Handler, db: Database | None, args: argparse.Namespace, out: T
         return EXIT_CANCELLED
 
 
-def _who_is_working(db: Database) -> Actor | None:
+def _who_is_working(db: Database) -> Actor:
     """As in the window (app.py): with a user list, the person it names for this login (the
     server login, else the computer's), whose role the services hold to; without a list the
-    laptop's coordinator (None)."""
+    laptop's coordinator."""
+    from uitstroom.domain.actor import LAPTOP_COORDINATOR
     from uitstroom.services.users import UserService
 
     users = UserService(db.sessions)
     if not users.users():
-        return None
+        return LAPTOP_COORDINATOR
     working = users.who_is_working()
     if not working.listed:
         print(
@@ -355,9 +356,7 @@ def _cohort_label(db: Database, wanted: str | None) -> str:
 def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.services.access import require_coordinator
     from uitstroom.services.backups import import_backup
-    from uitstroom.services.identity import author_name
     from uitstroom.services.importing import MISSING_REASON, ImportService
-    from uitstroom.services.pupils import SchoolService
 
     # Also the check: its lines show what is stored for pupils of every mentor.
     require_coordinator(db.actor)
@@ -414,8 +413,7 @@ def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     if args.dry_run:
         print(f"Controle geslaagd ({summary}). Er is niets opgeslagen (--dry-run).", file=out)
         return EXIT_OK
-    author = author_name(SchoolService(db.sessions).settings())
-    written = service.apply(preview, author, archive_missing=args.archive_missing)
+    written = service.apply(preview, archive_missing=args.archive_missing)
     line = f"Geïmporteerd: {summary}; {counted(written, 'leerling', 'leerlingen')} opgeslagen"
     if args.archive_missing and preview.missing_ids:
         line += f", {counted(len(preview.missing_ids), 'leerling', 'leerlingen')} gearchiveerd"

@@ -213,7 +213,6 @@ def step_pupil(run: Run) -> str:
             geboortedatum=date(2009, 5, 14),
         ),
         COHORT,
-        "Zelftest",
     )
     run.pupil_id = record.pupil.id
     assert run.pupil_id is not None

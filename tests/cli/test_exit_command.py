@@ -44,7 +44,6 @@ def school_file(tmp_path: Path, count: int) -> Path:
                     mbo_leerweg=Leerweg.BOL,
                 ),
                 "2026-2027",
-                "Sanne",
             )
     finally:
         db.close()

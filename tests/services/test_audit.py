@@ -19,6 +19,7 @@ import pytest
 from factories import TEST_PASSPHRASE, dump, fixed_clock, make_database, make_pupil
 from pg import Backend
 from uitstroom import cli
+from uitstroom.domain.actor import coordinator
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.model import Guardian, SchoolSettings, Stage
 from uitstroom.paths import PASSPHRASE_ENV
@@ -100,14 +101,14 @@ def tamper(db: Database, *statements: str) -> None:
 
 
 def test_every_change_to_a_pupil_leaves_a_line_without_personal_data(db: Database) -> None:
-    pupils = PupilService(db.sessions, clock=fixed_clock(MOMENT))
-    record = pupils.create(make_pupil(ondersteuningsbehoefte="Dyslexie"), "2026-2027", "Marloes")
+    pupils = PupilService(db.sessions, clock=fixed_clock(MOMENT), actor=coordinator("Marloes"))
+    record = pupils.create(make_pupil(ondersteuningsbehoefte="Dyslexie"), "2026-2027")
     pupil_id = record.pupil.id
-    pupils.save(replace(record.pupil, klas="PRO4B", mentor="dhr. B. Smit"), "Marloes")
-    with_stage = pupils.save_stage(pupil_id, Stage(leerbedrijf="Bakkerij Öztürk"), "Marloes")
-    pupils.save_stage(pupil_id, replace(with_stage.stages[0], dagen_per_week=3), "Marloes")
-    pupils.add_note(pupil_id, "Zoë wil graag in de zorg werken.", "Marloes")
-    pupils.delete_stage(pupil_id, with_stage.stages[0].id, "Marloes")
+    pupils.save(replace(record.pupil, klas="PRO4B", mentor="dhr. B. Smit"))
+    with_stage = pupils.save_stage(pupil_id, Stage(leerbedrijf="Bakkerij Öztürk"))
+    pupils.save_stage(pupil_id, replace(with_stage.stages[0], dagen_per_week=3))
+    pupils.add_note(pupil_id, "Zoë wil graag in de zorg werken.")
+    pupils.delete_stage(pupil_id, with_stage.stages[0].id)
 
     assert lines(db) == [
         ("toegevoegd", pupil_id, "cohort 2026-2027"),
@@ -127,12 +128,12 @@ def test_every_change_to_a_pupil_leaves_a_line_without_personal_data(db: Databas
 def test_a_refused_save_changes_nothing_and_its_line_says_it_was_not_stored(
     db: Database,
 ) -> None:
-    pupils = PupilService(db.sessions, clock=fixed_clock(MOMENT))
-    record = pupils.create(make_pupil(), "2026-2027", "Marloes")
-    pupils.save(replace(record.pupil, klas="PRO4B"), "Marloes")
+    pupils = PupilService(db.sessions, clock=fixed_clock(MOMENT), actor=coordinator("Marloes"))
+    record = pupils.create(make_pupil(), "2026-2027")
+    pupils.save(replace(record.pupil, klas="PRO4B"))
     before = dump(db, exclude=("audit_event",))
     with pytest.raises(ServiceError):  # the version is stale: someone saved in between
-        pupils.save(replace(record.pupil, klas="PRO4C"), "Marloes")
+        pupils.save(replace(record.pupil, klas="PRO4C"))
     assert dump(db, exclude=("audit_event",)) == before
     last = AuditService(db.sessions).entries()[0]
     assert (last.actor, last.action, last.pupil_id) == (
@@ -145,7 +146,7 @@ def test_a_refused_save_changes_nothing_and_its_line_says_it_was_not_stored(
 
 def test_when_the_line_cannot_be_written_the_change_is_not_saved_either(db: Database) -> None:
     pupils = PupilService(db.sessions, clock=fixed_clock(MOMENT))
-    record = pupils.create(make_pupil(), "2026-2027", "Marloes")
+    record = pupils.create(make_pupil(), "2026-2027")
     # The trail refuses any new line (as a full disk would): the edit must go with it.
     connection = raw(db)
     for statement in refusing_trigger(db, "no_more_lines", "INSERT", "schijf vol"):
@@ -154,28 +155,29 @@ def test_when_the_line_cannot_be_written_the_change_is_not_saved_either(db: Data
     connection.close()
     before = dump(db)
     with pytest.raises(ServiceError):
-        pupils.save(replace(record.pupil, klas="PRO4B"), "Marloes")
+        pupils.save(replace(record.pupil, klas="PRO4B"))
     with pytest.raises(Exception, match="schijf vol"):
-        pupils.add_note(record.pupil.id, "Gesprek met moeder gehad.", "Marloes")
+        pupils.add_note(record.pupil.id, "Gesprek met moeder gehad.")
     assert dump(db) == before
     assert pupils.record(record.pupil.id).pupil.klas == "PRO4A"
 
 
 def test_opening_a_pupil_logs_one_view_per_person_per_ten_minutes(db: Database) -> None:
     clock = Clock()
-    pupils = PupilService(db.sessions, clock=clock)
-    first = pupils.create(make_pupil(), "2026-2027", "Marloes").pupil.id
-    second = pupils.create(make_pupil(leerlingnummer="200002"), "2026-2027", "Marloes").pupil.id
+    pupils = PupilService(db.sessions, clock=clock, actor=coordinator("Marloes"))
+    first = pupils.create(make_pupil(), "2026-2027").pupil.id
+    second = pupils.create(make_pupil(leerlingnummer="200002"), "2026-2027").pupil.id
 
-    record = pupils.open(first, "Marloes")
+    record = pupils.open(first)
     assert record.pupil.name == "Zoë van der Meer"
     for minutes in (1, 5, 9):  # clicking back and forth through the list
         clock.now = MOMENT + timedelta(minutes=minutes)
-        pupils.open(second, "Marloes")
-        pupils.open(first, "Marloes")
-    pupils.open(first, "Ahmed")  # a colleague on the same laptop, under the same login
+        pupils.open(second)
+        pupils.open(first)
+    # A colleague on the same laptop, under the same login.
+    PupilService(db.sessions, clock=clock, actor=coordinator("Ahmed")).open(first)
     clock.now = MOMENT + timedelta(minutes=10)
-    pupils.open(first, "Marloes")
+    pupils.open(first)
 
     views = [
         (e.pupil_id, e.actor, e.at)
@@ -216,7 +218,7 @@ def test_an_export_is_logged_and_a_failed_export_is_not(db: Database, tmp_path: 
     SchoolService(db.sessions).save_settings(
         SchoolSettings(name="De Horizon", coordinator_name="Marloes Verbeek")
     )
-    PupilService(db.sessions, clock=fixed_clock(MOMENT)).create(make_pupil(), "2026-2027", "M")
+    PupilService(db.sessions, clock=fixed_clock(MOMENT)).create(make_pupil(), "2026-2027")
     before = dump(db)
     with pytest.raises(ServiceError):
         export_pupils(db.sessions, tmp_path / "bestaat-niet" / "leerlingen.xlsx")
@@ -249,9 +251,9 @@ def test_record_is_a_transaction_of_its_own_for_the_backup_engineer(db: Database
 
 def filled(db: Database) -> int:
     pupils = PupilService(db.sessions, clock=fixed_clock(MOMENT))
-    record = pupils.create(make_pupil(), "2026-2027", "Marloes")
+    record = pupils.create(make_pupil(), "2026-2027")
     for klas in ("PRO4B", "PRO4C", "PRO4D"):
-        record = pupils.save(replace(record.pupil, klas=klas), "Marloes")
+        record = pupils.save(replace(record.pupil, klas=klas))
     return len(lines(db))
 
 
@@ -431,14 +433,13 @@ def test_ordinary_work_leaves_no_name_in_any_log_or_loose_file(
                 ondersteuningsbehoefte=NAMES[3],
             ),
             "2019-2020",
-            "Marloes",
         )
         pupil_id = record.pupil.id
-        pupils.open(pupil_id, "Marloes")
-        pupils.add_note(pupil_id, NAMES[4], "Marloes")
-        pupils.save(replace(pupils.record(pupil_id).pupil, klas="PRO4B"), "Marloes")
+        pupils.open(pupil_id)
+        pupils.add_note(pupil_id, NAMES[4])
+        pupils.save(replace(pupils.record(pupil_id).pupil, klas="PRO4B"))
         export_pupils(db.sessions, mine / "leerlingen.xlsx")
-        RightsService(db.sessions).export_inzage(pupil_id, mine, "Marloes")
+        RightsService(db.sessions).export_inzage(pupil_id, mine)
         db.close()
         for argv in (
             ("audit",),

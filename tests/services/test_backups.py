@@ -52,9 +52,7 @@ NOW = datetime(2026, 11, 23, 9, 30)
 def add_pupils(db: Database, first: int, count: int) -> None:
     service = PupilService(db.sessions)
     for n in range(first, first + count):
-        service.create(
-            make_pupil(leerlingnummer=str(n), achternaam=f"Leerling {n}"), "2026-2027", "test"
-        )
+        service.create(make_pupil(leerlingnummer=str(n), achternaam=f"Leerling {n}"), "2026-2027")
 
 
 def leerlingnummers(db: Database) -> set[str]:
@@ -172,7 +170,7 @@ def test_every_import_is_preceded_by_a_backup_and_a_failed_backup_stops_it(
     table = service.read(write_csv(tmp_path / "export.csv", pupil_rows(12, first=310001)))
     preview = service.check(table, "2026-2027")
     before = dump(school)
-    assert service.apply(preview, "test") == 12
+    assert service.apply(preview) == 12
     assert school.backup_dir is not None
     [made] = list_backups(school.path, school.backup_dir)
     assert made.reason == "voor-import" and dump(made.path, school.key) == before
@@ -185,7 +183,7 @@ def test_every_import_is_preceded_by_a_backup_and_a_failed_backup_stops_it(
         "2026-2027",
     )
     with pytest.raises(BackupError, match="De back-up kon niet worden gemaakt"):
-        service.apply(again, "test")
+        service.apply(again)
     assert dump(school) == after_first
 
 
@@ -348,9 +346,7 @@ class Writer(threading.Thread):
             self.idle.clear()
             self.number += 1
             try:
-                self.service.create(
-                    make_pupil(leerlingnummer=str(self.number)), "2026-2027", "schrijver"
-                )
+                self.service.create(make_pupil(leerlingnummer=str(self.number)), "2026-2027")
             except BaseException as exc:
                 self.errors.append(exc)
                 return

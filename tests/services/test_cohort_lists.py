@@ -33,7 +33,7 @@ def test_every_status_from_the_one_query_is_the_pupils_own(database: Database, d
     finished, untouched = everyone[0], everyone[1]
     for task in planning.tasks(finished):
         assert task.id is not None
-        planning.tick(task.id, "Marloes", on=NOVEMBER)
+        planning.tick(task.id, on=NOVEMBER)
     # A pupil entered before the checklists existed has no tasks at all.
     with database.sessions.begin() as session:
         session.execute(delete(PupilTaskRow).where(PupilTaskRow.pupil_id == untouched))
@@ -66,10 +66,9 @@ def test_the_table_rows_read_stored_words_as_before(database: Database) -> None:
             route=RouteDetails(route=Route.DOORLEREN),
         ),
         "2026-2027",
-        "Marloes",
     ).pupil
-    odd = pupils.create(make_pupil(leerlingnummer="300002"), "2026-2027", "Marloes").pupil
-    no_route = pupils.create(make_pupil(leerlingnummer="300003"), "2026-2027", "Marloes").pupil
+    odd = pupils.create(make_pupil(leerlingnummer="300002"), "2026-2027").pupil
+    no_route = pupils.create(make_pupil(leerlingnummer="300003"), "2026-2027").pupil
     with database.sessions.begin() as session:
         session.execute(
             update(PupilRow)

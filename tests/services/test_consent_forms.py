@@ -35,9 +35,7 @@ def add(database: Database, number: str, birth: date, klas: str = "PRO4A") -> in
         klas=klas,
         guardians=(Guardian(name="Ayşe Çelik", relation="moeder"),),
     )
-    created = PupilService(database.sessions, clock=fixed_clock(NOW)).create(
-        pupil, "2026-2027", ACTOR
-    )
+    created = PupilService(database.sessions, clock=fixed_clock(NOW)).create(pupil, "2026-2027")
     assert created.pupil.id is not None
     return created.pupil.id
 
@@ -73,10 +71,10 @@ def test_a_klas_prints_in_one_file_and_cancelling_writes_nothing(
     forms = ConsentFormService(school.sessions, clock=fixed_clock(NOW))
     target = tmp_path / "formulieren PRO4A.pdf"
     assert not forms.write_forms(
-        ids, Receiver.MBO, None, target, ACTOR, NOW.date(), progress=lambda done, _: done < 2
+        ids, Receiver.MBO, None, target, NOW.date(), progress=lambda done, _: done < 2
     )
     assert not target.exists()
-    assert forms.write_forms(ids, Receiver.MBO, None, target, ACTOR, NOW.date())
+    assert forms.write_forms(ids, Receiver.MBO, None, target, NOW.date())
     pages = [page.extract_text() for page in PdfReader(target).pages]
     assert sum("Toestemming om gegevens te delen" in page for page in pages) == 3
     entries = AuditService(school.sessions).entries()
@@ -98,7 +96,6 @@ def test_the_returned_form_is_recorded_with_its_scan_and_shown_in_the_inzage(
             Consenter.LEERLING,
             "Zoë van der Meer",
         ),
-        ACTOR,
         scan=ScanFile("formulier zoë.pdf", SCAN),
     )
     assert consent.id is not None
@@ -107,9 +104,7 @@ def test_the_returned_form_is_recorded_with_its_scan_and_shown_in_the_inzage(
     assert handover.consent_scan(consent.id) == ScanFile("formulier zoë.pdf", SCAN)
     folder = tmp_path / "inzage"
     folder.mkdir()
-    files = RightsService(school.sessions, clock=fixed_clock(NOW)).export_inzage(
-        pupil, folder, ACTOR
-    )
+    files = RightsService(school.sessions, clock=fixed_clock(NOW)).export_inzage(pupil, folder)
     assert "formulier zoë.pdf (scan bewaard, bijgevoegd)" in "\n".join(
         page.extract_text() for page in PdfReader(files.pdf).pages
     )
@@ -132,7 +127,6 @@ def test_a_scan_that_is_no_form_leaves_the_register_as_it_was(school: Database) 
                 Consenter.LEERLING,
                 "Zoë van der Meer",
             ),
-            ACTOR,
             scan=ScanFile("formulier.docx", b"PK\x03\x04"),
         )
     assert dump(school) == before

@@ -57,21 +57,20 @@ def test_saving_a_pupil_on_a_full_disk_says_so_and_keeps_the_last_saved_state(
     database: Database,
 ) -> None:
     service = PupilService(database.sessions)
-    saved = service.create(make_pupil(), "2026-2027", "test")
-    saved = service.save(replace(saved.pupil, klas="PRO4B"), "test")
+    saved = service.create(make_pupil(), "2026-2027")
+    saved = service.save(replace(saved.pupil, klas="PRO4B"))
     last_saved = dump(database)
 
     with full_disk(database):
         with pytest.raises(DiskFull) as raised:
-            service.save(replace(saved.pupil, ondersteuningsbehoefte=LONG_TEXT), "test")
+            service.save(replace(saved.pupil, ondersteuningsbehoefte=LONG_TEXT))
         with pytest.raises(DiskFull):
             service.create(
                 make_pupil(leerlingnummer="200002", ondersteuningsbehoefte=LONG_TEXT),
                 "2026-2027",
-                "test",
             )
         with pytest.raises(DiskFull):
-            service.add_note(saved.pupil.id, LONG_TEXT, "test")
+            service.add_note(saved.pupil.id, LONG_TEXT)
         assert dump(database) == last_saved
 
     assert str(raised.value) == DISK_FULL
@@ -80,22 +79,22 @@ def test_saving_a_pupil_on_a_full_disk_says_so_and_keeps_the_last_saved_state(
     assert database.path is not None and database.key is not None
     assert cipher.check_integrity(database.path, database.key) == []
     # With room again, the same edit goes through.
-    again = service.save(replace(saved.pupil, ondersteuningsbehoefte=LONG_TEXT), "test")
+    again = service.save(replace(saved.pupil, ondersteuningsbehoefte=LONG_TEXT))
     assert again.pupil.ondersteuningsbehoefte == LONG_TEXT
 
 
 @pytest.mark.sqlite_only("a full disk under the database file")
 def test_an_import_on_a_full_disk_writes_nothing(database: Database, tmp_path: Path) -> None:
-    PupilService(database.sessions).create(make_pupil(), "2026-2027", "test")
+    PupilService(database.sessions).create(make_pupil(), "2026-2027")
     service = ImportService(database.sessions, before_write=import_backup(database))
     table = service.read(write_csv(tmp_path / "export.csv", pupil_rows(400)))
     preview = service.check(table, "2026-2027")
     assert preview.ok
     last_saved = dump(database)
     with full_disk(database), pytest.raises(DiskFull, match="De schijf is vol"):
-        service.apply(preview, "test")
+        service.apply(preview)
     assert dump(database) == last_saved
-    assert service.apply(preview, "test") == 400
+    assert service.apply(preview) == 400
 
 
 # A real full disk: a 1 MB tmpfs in a private mount namespace (Linux, root or user namespaces).
@@ -113,7 +112,7 @@ REAL_DISK = textwrap.dedent(
     folder = Path(sys.argv[1])
     db = make_database(folder)
     service = PupilService(db.sessions)
-    saved = service.create(make_pupil(), "2026-2027", "test")
+    saved = service.create(make_pupil(), "2026-2027")
     before = dump(db)
     filler = os.open(folder / "vulling", os.O_WRONLY | os.O_CREAT)
     try:

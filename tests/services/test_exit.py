@@ -69,7 +69,7 @@ def add_student(database: Database, n: int = 1, **changes: object) -> int:
     changes.setdefault("mbo_niveau", niveau)
     changes.setdefault("mbo_leerweg", Leerweg.BOL)
     record = PupilService(database.sessions, clock=fixed_clock(datetime(2026, 9, 1))).create(
-        make_pupil(**changes), COHORT, ACTOR
+        make_pupil(**changes), COHORT
     )
     assert record.pupil.id is not None
     return record.pupil.id
@@ -110,7 +110,7 @@ def mbo(database: Database) -> Database:
 
 def test_start_fills_in_what_the_school_knows_and_stores_it_at_once(mbo: Database) -> None:
     student = add_student(mbo)
-    started = service(mbo).start(student, ACTOR)
+    started = service(mbo).start(student)
     assert started.id is not None
     assert started.state is InterviewState.CONCEPT
     assert started.held_on == NOW.date()
@@ -124,11 +124,11 @@ def test_start_fills_in_what_the_school_knows_and_stores_it_at_once(mbo: Databas
 def test_a_half_done_interview_is_saved_and_resumed(mbo: Database) -> None:
     student = add_student(mbo)
     exit_service = service(mbo)
-    started = exit_service.start(student, ACTOR)
+    started = exit_service.start(student)
     half = replace(started, reason=LeavingReason.DIPLOMA, note="Wil eerst op vakantie.")
-    exit_service.save_concept(student, half, ACTOR)
+    exit_service.save_concept(student, half)
     # The laptop closes; the next day the mentor opens the student again.
-    resumed = service(mbo, datetime(2027, 3, 16, 9, 0)).start(student, ACTOR)
+    resumed = service(mbo, datetime(2027, 3, 16, 9, 0)).start(student)
     assert resumed.reason is LeavingReason.DIPLOMA
     assert resumed.note == "Wil eerst op vakantie."
     assert resumed.held_on == NOW.date()  # not today: the interview keeps its own date
@@ -141,17 +141,17 @@ def test_a_concept_refuses_only_what_cannot_be_right(mbo: Database) -> None:
     exit_service = service(mbo)
     with pytest.raises(ValidationError) as refused:
         exit_service.save_concept(
-            student, ExitInterview(held_on=date(2027, 4, 1), email_after="geen-adres"), ACTOR
+            student, ExitInterview(held_on=date(2027, 4, 1), email_after="geen-adres")
         )
     assert "‘Datum van het gesprek’ ligt in de toekomst" in str(refused.value)
     assert "geen e-mailadres" in str(refused.value)
     assert exit_service.interview(student) is None
-    assert exit_service.save_concept(student, ExitInterview(), ACTOR).id is not None
+    assert exit_service.save_concept(student, ExitInterview()).id is not None
 
 
 def test_finishing_sets_the_leaving_data_and_plans_the_mbo_calls(mbo: Database) -> None:
     student = add_student(mbo)
-    result = service(mbo).finish(student, answers(), ACTOR)
+    result = service(mbo).finish(student, answers())
     assert result.interview.state is InterviewState.AFGEROND
     assert result.nazorg_planned
     assert result.handover is None
@@ -170,7 +170,7 @@ def test_a_student_who_refuses_nazorg_gets_no_calls_and_the_refusal_is_recorded(
     mbo: Database,
 ) -> None:
     student = add_student(mbo)
-    result = service(mbo).finish(student, answers(nazorg_agreed=False, phone_after=""), ACTOR)
+    result = service(mbo).finish(student, answers(nazorg_agreed=False, phone_after=""))
     assert not result.nazorg_planned
     file = NazorgService(mbo.sessions).file(student)
     assert file is not None and file.moments == ()
@@ -182,9 +182,9 @@ def test_a_student_who_refuses_nazorg_gets_no_calls_and_the_refusal_is_recorded(
 def test_changing_a_refusal_into_yes_plans_the_calls_after_reopening(mbo: Database) -> None:
     student = add_student(mbo)
     exit_service = service(mbo)
-    exit_service.finish(student, answers(nazorg_agreed=False), ACTOR)
-    exit_service.reopen(student, ACTOR)
-    exit_service.finish(student, answers(nazorg_agreed=True), ACTOR)
+    exit_service.finish(student, answers(nazorg_agreed=False))
+    exit_service.reopen(student)
+    exit_service.finish(student, answers(nazorg_agreed=True))
     file = NazorgService(mbo.sessions).file(student)
     assert file is not None and [m.months for m in file.moments] == [3, 6, 12]
 
@@ -193,14 +193,14 @@ def test_a_student_without_a_next_step_gets_exactly_one_handover_task(mbo: Datab
     student = add_student(mbo)
     exit_service = service(mbo)
     nothing = answers(next_step=NextStep.NOG_NIETS, next_step_detail="")
-    first = exit_service.finish(student, nothing, ACTOR)
+    first = exit_service.finish(student, nothing)
     assert first.handover is not None
     # 20 years old, no startkwalificatie: the Doorstroompunt follows them.
     assert first.handover.receiver is Receiver.DOORSTROOMPUNT
-    again = exit_service.finish(student, nothing, ACTOR)
+    again = exit_service.finish(student, nothing)
     assert again.handover is None
-    exit_service.reopen(student, ACTOR)
-    third = exit_service.finish(student, replace(nothing, next_step=NextStep.ONBEKEND), ACTOR)
+    exit_service.reopen(student)
+    third = exit_service.finish(student, replace(nothing, next_step=NextStep.ONBEKEND))
     assert third.handover is None
     signals = NazorgService(mbo.sessions).signals()
     assert [(f.pupil_id, s.receiver) for f, s in signals] == [(student, Receiver.DOORSTROOMPUNT)]
@@ -217,7 +217,6 @@ def test_with_a_startkwalificatie_the_task_is_for_the_gemeente(mbo: Database) ->
             next_step=NextStep.ONBEKEND,
             next_step_detail="",
         ),
-        ACTOR,
     )
     assert result.handover is not None and result.handover.receiver is Receiver.GEMEENTE
 
@@ -233,7 +232,6 @@ def test_consent_for_the_doorstroompunt_is_recorded_with_the_student_as_consente
             next_step_detail="",
             handover_consent=frozenset({Receiver.DOORSTROOMPUNT}),
         ),
-        ACTOR,
     )
     consents = HandoverService(mbo.sessions).consents(student)
     assert len(consents) == 1
@@ -244,11 +242,10 @@ def test_consent_for_the_doorstroompunt_is_recorded_with_the_student_as_consente
     assert consent.consenter_name == "Zoë van der Meer"
     assert consent.given_on == date(2027, 3, 15)
     # Finishing again does not record it twice.
-    service(mbo).reopen(student, ACTOR)
+    service(mbo).reopen(student)
     service(mbo).finish(
         student,
         answers(handover_consent=frozenset({Receiver.DOORSTROOMPUNT})),
-        ACTOR,
     )
     assert len(HandoverService(mbo.sessions).consents(student)) == 1
 
@@ -257,9 +254,7 @@ def test_below_16_a_parent_must_have_consented_first(mbo: Database) -> None:
     student = add_student(mbo, geboortedatum=date(2011, 6, 1))
     before = dump(mbo)
     with pytest.raises(ValidationError) as refused:
-        service(mbo).finish(
-            student, answers(handover_consent=frozenset({Receiver.GEMEENTE})), ACTOR
-        )
+        service(mbo).finish(student, answers(handover_consent=frozenset({Receiver.GEMEENTE})))
     assert "jonger dan 16: een ouder of verzorger moet toestemming geven" in str(refused.value)
     assert dump(mbo) == before
 
@@ -269,10 +264,10 @@ def test_finishing_is_refused_with_the_dutch_problems_and_nothing_is_written(
 ) -> None:
     student = add_student(mbo)
     exit_service = service(mbo)
-    exit_service.save_concept(student, ExitInterview(held_on=date(2027, 3, 15)), ACTOR)
+    exit_service.save_concept(student, ExitInterview(held_on=date(2027, 3, 15)))
     before = dump(mbo)
     with pytest.raises(ValidationError) as refused:
-        exit_service.finish(student, ExitInterview(held_on=date(2027, 3, 15)), ACTOR)
+        exit_service.finish(student, ExitInterview(held_on=date(2027, 3, 15)))
     problems = refused.value.problems
     assert "Kies een ‘Reden van vertrek’." in problems
     assert (
@@ -281,7 +276,7 @@ def test_finishing_is_refused_with_the_dutch_problems_and_nothing_is_written(
     )
     assert dump(mbo) == before
     with pytest.raises(ValidationError) as no_employer:
-        exit_service.finish(student, answers(next_step_detail=""), ACTOR)
+        exit_service.finish(student, answers(next_step_detail=""))
     assert no_employer.value.problems == [
         "Vul ‘Bij welk bedrijf?’ in, of vink ‘Werkgever nog onbekend’ aan als de student het "
         "niet weet of niet wil zeggen."
@@ -292,20 +287,20 @@ def test_finishing_is_refused_with_the_dutch_problems_and_nothing_is_written(
 def test_a_finished_interview_is_not_overwritten_as_a_concept(mbo: Database) -> None:
     student = add_student(mbo)
     exit_service = service(mbo)
-    exit_service.finish(student, answers(), ACTOR)
+    exit_service.finish(student, answers())
     with pytest.raises(ValidationError, match="al afgerond"):
-        exit_service.save_concept(student, answers(note="x"), ACTOR)
-    assert exit_service.reopen(student, ACTOR).state is InterviewState.CONCEPT
+        exit_service.save_concept(student, answers(note="x"))
+    assert exit_service.reopen(student).state is InterviewState.CONCEPT
 
 
 def test_the_school_edits_its_dropout_reasons(mbo: Database) -> None:
     exit_service = service(mbo)
     assert exit_service.dropout_reasons() == DEFAULT_DROPOUT_REASONS
-    exit_service.save_dropout_reasons(["Gezondheid", "Werk gevonden", "Anders"], ACTOR)
+    exit_service.save_dropout_reasons(["Gezondheid", "Werk gevonden", "Anders"])
     assert exit_service.dropout_reasons() == ("Gezondheid", "Werk gevonden", "Anders")
     with pytest.raises(ValidationError, match="maar één keer"):
-        exit_service.save_dropout_reasons(["Anders", "anders"], ACTOR)
-    exit_service.save_dropout_reasons(DEFAULT_DROPOUT_REASONS, ACTOR)
+        exit_service.save_dropout_reasons(["Anders", "anders"])
+    exit_service.save_dropout_reasons(DEFAULT_DROPOUT_REASONS)
     assert exit_service.dropout_reasons() == DEFAULT_DROPOUT_REASONS
 
 
@@ -319,7 +314,6 @@ def test_the_summary_tells_the_student_what_happens_next(mbo: Database) -> None:
             next_step_detail="",
             handover_consent=frozenset({Receiver.DOORSTROOMPUNT}),
         ),
-        ACTOR,
     )
     doc = exit_service.summary_doc(student, date(2027, 3, 15))
     assert doc.student_name == "Zoë van der Meer"
@@ -337,8 +331,8 @@ def test_the_work_list_shows_each_students_state(mbo: Database) -> None:
     second = add_student(mbo, 2, roepnaam="Bram", mentor="Kees")
     third = add_student(mbo, 3, roepnaam="Chaima")
     exit_service = service(mbo)
-    exit_service.start(first, ACTOR)
-    exit_service.finish(third, answers(), ACTOR)
+    exit_service.start(first)
+    exit_service.finish(third, answers())
     assert [(p, s) for p, _, s in exit_service.open_students()] == [
         (first, InterviewState.CONCEPT),
         (second, None),
@@ -368,7 +362,7 @@ def generated(database: Database, count: int, seed: int = 7) -> list[ExitIntervi
             next_step=step,
             next_step_detail="Ergens" if step in (NextStep.WERK, NextStep.OPLEIDING) else "",
         )
-        exit_service.finish(student, interview, ACTOR)
+        exit_service.finish(student, interview)
         made.append(interview)
     return made
 
@@ -400,7 +394,7 @@ def test_figures_per_opleiding_and_niveau_add_up(mbo: Database) -> None:
 
 def test_concepts_do_not_count(mbo: Database) -> None:
     student = add_student(mbo)
-    service(mbo).save_concept(student, answers(), ACTOR)
+    service(mbo).save_concept(student, answers())
     assert service(mbo).figures("2026-2027").interviews == 0
 
 
@@ -409,7 +403,7 @@ def test_the_export_has_no_names_no_numbers_and_nothing_below_5(
 ) -> None:
     generated(mbo, 30)
     target = tmp_path / "exitgesprekken.xlsx"
-    service(mbo).export_figures("2026-2027", target, ACTOR)
+    service(mbo).export_figures("2026-2027", target)
     workbook = load_workbook(target)
     assert workbook.sheetnames[0] == "Uitleg"
     cells = [
@@ -430,7 +424,7 @@ def test_the_export_has_no_names_no_numbers_and_nothing_below_5(
 
 def test_an_empty_year_is_not_exported(mbo: Database, tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="nog geen exitgesprek afgerond"):
-        service(mbo).export_figures("2026-2027", tmp_path / "leeg.xlsx", ACTOR)
+        service(mbo).export_figures("2026-2027", tmp_path / "leeg.xlsx")
     assert not (tmp_path / "leeg.xlsx").exists()
 
 
@@ -439,15 +433,15 @@ def test_an_empty_year_is_not_exported(mbo: Database, tmp_path: Path) -> None:
 
 def test_the_inzage_shows_the_interview_and_erasure_removes_it(mbo: Database) -> None:
     student = add_student(mbo)
-    service(mbo).finish(student, answers(note="Wil later misschien terugkomen."), ACTOR)
+    service(mbo).finish(student, answers(note="Wil later misschien terugkomen."))
     rights = RightsService(mbo.sessions, clock=fixed_clock(NOW))
-    inzage = rights.inzage(student, ACTOR)
+    inzage = rights.inzage(student)
     part = next(p for p in inzage.parts if p.heading == "Exitgesprek")
     shown = {label: value for block in part.blocks for label, value in block.fields}
     assert shown["Reden van vertrek"] == "Gestopt zonder diploma: Gezondheid"
     assert shown["Notitie"] == "Wil later misschien terugkomen."
     assert b"Wil later misschien terugkomen." in inzage_json(inzage)
-    rights.erase(student, "500001", ACTOR)
+    rights.erase(student, "500001")
     assert service(mbo).interview(student) is None
     assert "Wil later misschien" not in dump(mbo)
 
@@ -481,7 +475,7 @@ def test_a_valid_file_is_imported_with_the_consequences_of_finishing(
     mbo: Database, tmp_path: Path
 ) -> None:
     students = [add_student(mbo, n) for n in (1, 2, 3)]
-    outcome = service(mbo).import_file(valid_file(tmp_path / "exit.csv"), ACTOR)
+    outcome = service(mbo).import_file(valid_file(tmp_path / "exit.csv"))
     assert outcome.problems == ()
     assert (outcome.rows, outcome.finished, outcome.concepts, outcome.written) == (3, 2, 1, True)
     first = service(mbo).interview(students[0])
@@ -504,7 +498,7 @@ def test_a_dry_run_checks_and_writes_nothing(mbo: Database, tmp_path: Path) -> N
     for n in (1, 2, 3):
         add_student(mbo, n)
     before = dump(mbo)
-    outcome = service(mbo).import_file(valid_file(tmp_path / "exit.csv"), ACTOR, dry_run=True)
+    outcome = service(mbo).import_file(valid_file(tmp_path / "exit.csv"), dry_run=True)
     assert outcome.ok and not outcome.written and outcome.finished == 2
     assert dump(mbo) == before
 
@@ -517,7 +511,7 @@ def test_wrong_columns_are_refused_and_nothing_is_written(mbo: Database, tmp_pat
         "500001;15-03-2027;werk",
         header="Nummer;Datum gesprek;Lievelingskleur",
     )
-    outcome = service(mbo).import_file(path, ACTOR)
+    outcome = service(mbo).import_file(path)
     messages = [(p.row, p.column, p.message) for p in outcome.problems]
     assert any("geen kolom 'Studentnummer'" in m for _, _, m in messages)
     assert any(c == "Lievelingskleur" and "onbekend" in m for _, c, m in messages)
@@ -538,7 +532,7 @@ def test_wrong_dates_and_unknown_students_are_refused_by_row_and_column(
         "500002;15-03-2027;31-03-2027;gestopt;;nee;werk;Bakker;vakantie;06 11223344;misschien;nee;;",
         "500002;20-03-2028;31-03-2027;diploma;;ja;werk;Bakker;;06 11223344;ja;nee;;",
     )
-    outcome = service(mbo).import_file(path, ACTOR)
+    outcome = service(mbo).import_file(path)
     found = {(p.row, p.column) for p in outcome.problems}
     assert (2, "Datum gesprek") in found
     assert (3, "Studentnummer") in found
@@ -561,7 +555,7 @@ def test_an_incomplete_finished_row_names_the_column_to_fill_in(
         tmp_path / "half.csv",
         "500001;15-03-2027;31-03-2027;uitval;;nee;werk;;;;;;;afgerond",
     )
-    outcome = service(mbo).import_file(path, ACTOR)
+    outcome = service(mbo).import_file(path)
     found = {(p.row, p.column, p.message) for p in outcome.problems}
     assert (2, "Reden uitval", "Kies bij ‘Waarom gestopt?’ de belangrijkste reden.") in found
     assert (
@@ -599,7 +593,7 @@ def test_a_workbook_is_read_like_the_cohort_import(mbo: Database, tmp_path: Path
     )
     path = tmp_path / "exit.xlsx"
     workbook.save(path)
-    outcome = service(mbo).import_file(path, ACTOR)
+    outcome = service(mbo).import_file(path)
     assert outcome.problems == () and outcome.written
     file = NazorgService(mbo.sessions).file(student)
     assert file is not None and file.leaving.opleiding == "Verzorgende IG"
@@ -655,7 +649,7 @@ def test_an_mbo_student_gets_the_mbo_checklist_and_the_interview_ticks_its_task(
     # The pro school's tasks are not the mbo's: no Paspoort, no uitstroomoverleg, no OPP.
     assert not {"paspoort", "uitstroomoverleg", "opp_evaluatie"} & codes.keys()
     assert codes["exitgesprek"] is None
-    service(mbo).finish(student, answers(held_on=date(2027, 3, 14)), ACTOR)
+    service(mbo).finish(student, answers(held_on=date(2027, 3, 14)))
     assert task_codes(mbo, student)["exitgesprek"] == date(2027, 3, 14)
 
 
@@ -687,22 +681,22 @@ def test_the_schools_own_address_is_never_the_email_after_school(database: Datab
     school_mail = add_student(database, 1, email="noa.jansen@student.roc-devaart.nl")
     own_mail = add_student(database, 2, email="noa2007@example.nl")
     exits = service(database)
-    assert exits.start(school_mail, ACTOR).email_after == ""
-    assert exits.start(own_mail, ACTOR).email_after == "noa2007@example.nl"
+    assert exits.start(school_mail).email_after == ""
+    assert exits.start(own_mail).email_after == "noa2007@example.nl"
 
     before = dump(database)
     for address in ("noa.jansen@student.roc-devaart.nl", "docent@ROC-DEVAART.NL"):
         with pytest.raises(ValidationError) as refused:
-            exits.save_concept(school_mail, answers(email_after=address), ACTOR)
+            exits.save_concept(school_mail, answers(email_after=address))
         assert refused.value.problems == [
             "Bij ‘E-mail na school’ staat een adres van school. Dat werkt niet meer als de "
             "student van school gaat. Vraag een eigen e-mailadres, of laat het leeg."
         ]
         with pytest.raises(ValidationError):
-            exits.finish(school_mail, answers(email_after=address), ACTOR)
+            exits.finish(school_mail, answers(email_after=address))
     assert dump(database) == before
     # A domain that only ends in the same letters is someone else's.
-    exits.save_concept(school_mail, answers(email_after="noa@notroc-devaart.nl"), ACTOR)
+    exits.save_concept(school_mail, answers(email_after="noa@notroc-devaart.nl"))
 
 
 def test_a_domain_that_is_not_one_is_refused_in_the_settings(database: Database) -> None:
@@ -726,7 +720,6 @@ def test_the_summary_names_the_gemeente_with_the_right_article(mbo: Database) ->
             next_step=NextStep.NOG_NIETS,
             next_step_detail="",
         ),
-        ACTOR,
     )
     what_next = " ".join(exits.summary_doc(student, date(2027, 3, 15)).what_next)
     assert "De gemeente (Werk en Inkomen) kan je helpen zoeken." in what_next

@@ -17,11 +17,10 @@ from uitstroom.services.pupils import PupilService
 def db(tmp_path: Path, backend: Backend):
     database = make_database(tmp_path, backend=backend)
     service = PupilService(database.sessions, clock=fixed_clock())
-    service.create(make_pupil(ondersteuningsbehoefte="Dyslexie; extra tijd"), "2026-2027", "x")
+    service.create(make_pupil(ondersteuningsbehoefte="Dyslexie; extra tijd"), "2026-2027")
     service.create(
         make_pupil(leerlingnummer="200002", roepnaam="=HYPERLINK(1)", achternaam="Çelik"),
         "2026-2027",
-        "x",
     )
     yield database
     database.close()

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from factories import dump, fixed_clock, make_pupil
-from uitstroom.domain.actor import Actor, Role
+from uitstroom.domain.actor import Actor, Role, coordinator
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import Route
 from uitstroom.domain.handover import (
@@ -68,7 +68,7 @@ def add_pupil(database: Database, **changes: object) -> int:
         "route", RouteDetails(route=Route.DOORLEREN, opleiding="Medewerker bakkerij")
     )
     pupil = PupilService(database.sessions, clock=fixed_clock(NOW)).create(
-        make_pupil(ondersteuningsbehoefte=SUPPORT, **changes), COHORT, "Marloes"
+        make_pupil(ondersteuningsbehoefte=SUPPORT, **changes), COHORT
     )
     assert pupil.pupil.id is not None
     return pupil.pupil.id
@@ -85,7 +85,6 @@ def fill_paspoort(service: HandoverService, pupil_id: int) -> None:
             aanpak="Een vast rooster werkt goed.",
             credentials=(Credential(CredentialKind.CERTIFICAAT, "Hygiënecode bakkerij"),),
         ),
-        "Marloes",
     )
 
 
@@ -101,7 +100,7 @@ def give_consent(
         "consenter_name": "Zoë van der Meer",
     }
     values.update(changes)
-    return service.record_consent(pupil_id, Consent(**values), "Marloes")  # type: ignore[arg-type]
+    return service.record_consent(pupil_id, Consent(**values))  # type: ignore[arg-type]
 
 
 def pdf_text(path: Path) -> str:
@@ -109,12 +108,10 @@ def pdf_text(path: Path) -> str:
 
 
 def mbo_contact(service: HandoverService, name: str = "ROC Midden") -> tuple[int, int]:
-    organisation = service.save_organisation(
-        Organisation(name=name, kind=OrganisationKind.MBO), "Marloes"
-    )
+    organisation = service.save_organisation(Organisation(name=name, kind=OrganisationKind.MBO))
     assert organisation.id is not None
     contact = service.save_contact(
-        ContactPerson(name="Anouk Brouwer", organisation_id=organisation.id), "Marloes"
+        ContactPerson(name="Anouk Brouwer", organisation_id=organisation.id)
     )
     assert contact.id is not None
     return organisation.id, contact.id
@@ -194,12 +191,12 @@ def test_after_withdrawal_the_overdracht_is_refused(
         pupil_id, Receiver.MBO, None, TODAY
     ).sections == (Section.WIE,)
     assert consent.id is not None
-    withdrawn = service.withdraw_consent(consent.id, TODAY, "Marloes")
+    withdrawn = service.withdraw_consent(consent.id, TODAY)
     assert withdrawn.withdrawn_on == TODAY
     with pytest.raises(HandoverRefused, match="tab Toestemming"):
         service.alongside(DocumentService).overdracht_doc(pupil_id, Receiver.MBO, None, TODAY)
     with pytest.raises(ValidationError, match="al ingetrokken"):
-        service.withdraw_consent(consent.id, TODAY, "Marloes")
+        service.withdraw_consent(consent.id, TODAY)
 
 
 # --- the overdracht holds only what the receiver may see ------------------------------------
@@ -221,7 +218,6 @@ def test_an_overdracht_without_consent_for_support_does_not_contain_it(
         DocumentKind.OVERDRACHT,
         pupil_id,
         tmp_path / "mbo.pdf",
-        "Marloes",
         TODAY,
         receiver=Receiver.MBO,
     )
@@ -239,7 +235,6 @@ def test_an_overdracht_without_consent_for_support_does_not_contain_it(
         DocumentKind.OVERDRACHT,
         pupil_id,
         tmp_path / "mbo2.pdf",
-        "Marloes",
         TODAY,
         receiver=Receiver.MBO,
     )
@@ -257,7 +252,7 @@ def test_a_refused_handover_writes_no_file_no_log_and_changes_nothing(
     target = tmp_path / "overdracht.pdf"
     with pytest.raises(HandoverRefused) as refused:
         service.alongside(DocumentService).write_document(
-            DocumentKind.OVERDRACHT, pupil_id, target, "Marloes", TODAY, receiver=Receiver.MBO
+            DocumentKind.OVERDRACHT, pupil_id, target, TODAY, receiver=Receiver.MBO
         )
     assert "Zoë van der Meer" in str(refused.value)
     assert "Mbo-instelling" in str(refused.value)
@@ -289,19 +284,14 @@ def test_each_document_written_is_logged_with_its_data_version(
 ) -> None:
     pupil_id = add_pupil(database)
     fill_paspoort(service, pupil_id)
-    record = service.alongside(DocumentService).write_document(
-        DocumentKind.PASPOORT, pupil_id, tmp_path / "p.pdf", "Marloes", TODAY
-    )
+    documents = service.alongside(DocumentService, coordinator("Marloes"))
+    record = documents.write_document(DocumentKind.PASPOORT, pupil_id, tmp_path / "p.pdf", TODAY)
     assert record.data_version == data_version_of(
         service.alongside(DocumentService).paspoort_doc(pupil_id, date(2027, 1, 1))
     )
     assert len(record.data_version) == 16
-    plan = service.alongside(DocumentService).write_document(
-        DocumentKind.TRANSITIEPLAN, pupil_id, tmp_path / "t.pdf", "Marloes", TODAY
-    )
-    printed = service.alongside(DocumentService).log_made(
-        service.alongside(DocumentService).make(DocumentKind.PASPOORT, pupil_id, TODAY), "Marloes"
-    )
+    plan = documents.write_document(DocumentKind.TRANSITIEPLAN, pupil_id, tmp_path / "t.pdf", TODAY)
+    printed = documents.log_made(documents.make(DocumentKind.PASPOORT, pupil_id, TODAY))
     assert printed.data_version == record.data_version
     made = service.documents_made(pupil_id)
     assert [r.kind for r in made] == [
@@ -319,9 +309,7 @@ def test_each_document_written_is_logged_with_its_data_version(
     assert record.data_version in lines[-1].detail
 
     # A changed paspoort is a new version of the data.
-    service.save_paspoort(
-        pupil_id, replace(service.paspoort(pupil_id), wil="Ik wil kok worden."), "Marloes"
-    )
+    service.save_paspoort(pupil_id, replace(service.paspoort(pupil_id), wil="Ik wil kok worden."))
     assert (
         data_version_of(service.alongside(DocumentService).paspoort_doc(pupil_id, TODAY))
         != record.data_version
@@ -350,7 +338,7 @@ def test_every_kind_is_made_by_its_renderer_with_the_one_file_name(
         assert len(made.data_version) == 16
     folder = tmp_path / "klas"
     folder.mkdir()
-    documents.write_batch(DocumentKind.PASPOORT, [pupil_id], folder, "Marloes", TODAY, False)
+    documents.write_batch(DocumentKind.PASPOORT, [pupil_id], folder, TODAY, False)
     assert [f.name for f in folder.iterdir()] == [
         documents.make(DocumentKind.PASPOORT, pupil_id, TODAY).file_name
     ]
@@ -376,10 +364,9 @@ def test_the_pdfs_hold_the_name_route_agreements_and_contacts(
             ),
             contacts=(PlanContact(ContactRole.MBO, contact_id),),
         ),
-        "Marloes",
     )
     service.alongside(DocumentService).write_document(
-        DocumentKind.TRANSITIEPLAN, pupil_id, tmp_path / "t.pdf", "Marloes", TODAY
+        DocumentKind.TRANSITIEPLAN, pupil_id, tmp_path / "t.pdf", TODAY
     )
     text = pdf_text(tmp_path / "t.pdf")
     for expected in (
@@ -406,13 +393,12 @@ def test_an_agreement_is_done_when_its_checklist_task_is_ticked(
                 ),
             )
         ),
-        "Marloes",
     )
     assert not service.transitieplan(pupil_id).agreements[0].done
     planning = PlanningService(database.sessions, clock=fixed_clock(NOW))
     task = next(t for t in planning.tasks(pupil_id) if t.code == "aanmelden_mbo")
     assert task.id is not None
-    planning.tick(task.id, "Marloes")
+    planning.tick(task.id)
     assert service.transitieplan(pupil_id).agreements[0].done
 
 
@@ -444,7 +430,6 @@ def test_a_batch_writes_one_file_per_pupil_and_logs_each(
         DocumentKind.PASPOORT,
         ids,
         tmp_path,
-        "Marloes",
         TODAY,
         one_file=False,
         progress=lambda done, total: seen.append((done, total)) is None,
@@ -465,7 +450,7 @@ def test_a_batch_in_one_file_starts_each_pupil_on_a_new_page(
     ids = three_pupils(database, service)
     target = tmp_path / "klas.pdf"
     assert service.alongside(DocumentService).write_batch(
-        DocumentKind.TRANSITIEPLAN, ids, target, "Marloes", TODAY, one_file=True
+        DocumentKind.TRANSITIEPLAN, ids, target, TODAY, one_file=True
     ) == [target]
     reader = PdfReader(target)
     assert len(reader.pages) >= 3
@@ -483,7 +468,6 @@ def test_a_cancelled_batch_removes_what_it_wrote_and_logs_nothing(
         DocumentKind.PASPOORT,
         ids,
         tmp_path,
-        "Marloes",
         TODAY,
         one_file=False,
         progress=lambda done, total: done < 2,
@@ -502,7 +486,6 @@ def test_an_overdracht_batch_skips_pupils_without_basis(
         DocumentKind.OVERDRACHT,
         ids,
         tmp_path,
-        "Marloes",
         TODAY,
         one_file=False,
         receiver=Receiver.MBO,
@@ -518,7 +501,6 @@ def test_an_overdracht_batch_skips_pupils_without_basis(
             DocumentKind.OVERDRACHT,
             ids[1:],
             tmp_path / "x.pdf",
-            "Marloes",
             TODAY,
             one_file=True,
             receiver=Receiver.MBO,
@@ -536,7 +518,7 @@ def test_when_a_contact_leaves_the_successor_takes_over_the_open_work(
     pupil_id = add_pupil(database)
     organisation_id, leaving = mbo_contact(service)
     successor = service.save_contact(
-        ContactPerson(name="Bas Jonker", organisation_id=organisation_id), "Marloes"
+        ContactPerson(name="Bas Jonker", organisation_id=organisation_id)
     )
     assert successor.id is not None
     service.save_transitieplan(
@@ -553,15 +535,14 @@ def test_when_a_contact_leaves_the_successor_takes_over_the_open_work(
             ),
             contacts=(PlanContact(ContactRole.MBO, leaving),),
         ),
-        "Marloes",
     )
     give_consent(service, pupil_id, {Section.WIE}, organisation_id=organisation_id)
     planning = PlanningService(database.sessions, clock=fixed_clock(NOW))
     task = next(t for t in planning.tasks(pupil_id) if t.code == "aanmelden_mbo")
     assert task.id is not None
-    planning.tick(task.id, "Marloes")
+    planning.tick(task.id)
 
-    moved = service.contact_left(leaving, TODAY, successor.id, "Marloes")
+    moved = service.contact_left(leaving, TODAY, successor.id)
 
     assert moved == 2  # the plan contact and the open agreement; the done one keeps its history
     plan = service.transitieplan(pupil_id)
@@ -580,18 +561,17 @@ def test_a_mentor_who_records_a_contact_leaving_moves_only_their_own_pupils_plan
     other = add_pupil(database, leerlingnummer="200002", mentor="dhr. P. Lindeman")
     organisation_id, leaving = mbo_contact(service)
     successor = service.save_contact(
-        ContactPerson(name="Bas Jonker", organisation_id=organisation_id), "Marloes"
+        ContactPerson(name="Bas Jonker", organisation_id=organisation_id)
     )
     for pupil_id in (own, other):
         service.save_transitieplan(
             pupil_id,
             Transitieplan(contacts=(PlanContact(ContactRole.MBO, leaving),)),
-            "Marloes",
         )
     kramer = Actor("Anja Kramer", Role.MENTOR, mentor_name="mw. A. Kramer")
     as_mentor = HandoverService(database.sessions, clock=fixed_clock(NOW), actor=kramer)
 
-    moved = as_mentor.contact_left(leaving, TODAY, successor.id, "Anja Kramer")
+    moved = as_mentor.contact_left(leaving, TODAY, successor.id)
 
     assert moved == 1
     assert [c.contact_id for c in service.transitieplan(own).contacts] == [successor.id]
@@ -604,12 +584,12 @@ def test_an_organisation_in_use_cannot_be_deleted(
     pupil_id = add_pupil(database)
     organisation_id, contact_id = mbo_contact(service)
     service.save_transitieplan(
-        pupil_id, Transitieplan(contacts=(PlanContact(ContactRole.MBO, contact_id),)), "Marloes"
+        pupil_id, Transitieplan(contacts=(PlanContact(ContactRole.MBO, contact_id),))
     )
     with pytest.raises(ServiceError, match="wordt nog gebruikt"):
-        service.delete_organisation(organisation_id, "Marloes")
-    service.save_transitieplan(pupil_id, Transitieplan(), "Marloes")
-    service.delete_organisation(organisation_id, "Marloes")
+        service.delete_organisation(organisation_id)
+    service.save_transitieplan(pupil_id, Transitieplan())
+    service.delete_organisation(organisation_id)
     assert service.organisations() == []
 
 
@@ -621,10 +601,10 @@ def test_the_gemeente_team_that_serves_the_pupils_woongemeente_comes_first(
         ("Werk en Inkomen Lekstroom", "Houten, Nieuwegein"),
     ):
         organisation = service.save_organisation(
-            Organisation(name=name, kind=OrganisationKind.GEMEENTE, serves=serves), "Marloes"
+            Organisation(name=name, kind=OrganisationKind.GEMEENTE, serves=serves)
         )
         service.save_contact(
-            ContactPerson(name=f"Klantmanager {name}", organisation_id=organisation.id), "Marloes"
+            ContactPerson(name=f"Klantmanager {name}", organisation_id=organisation.id)
         )
     picked = service.contacts_for(OrganisationKind.GEMEENTE, woongemeente="nieuwegein")
     assert [o.name for o, _ in picked] == ["Werk en Inkomen Lekstroom", "Gemeente Utrecht"]
@@ -639,20 +619,19 @@ def test_inzage_holds_the_paspoort_plan_consents_and_documents_and_erasure_remov
     pupil_id = add_pupil(database)
     fill_paspoort(service, pupil_id)
     PupilService(database.sessions, clock=fixed_clock(NOW)).save_stage(
-        pupil_id, Stage(leerbedrijf="Bakkerij Van Houten", geleerd="Deeg kneden"), "Marloes"
+        pupil_id, Stage(leerbedrijf="Bakkerij Van Houten", geleerd="Deeg kneden")
     )
     service.save_transitieplan(
         pupil_id,
         Transitieplan(goals="Diploma halen", agreements=(Agreement("Intake", AgreementParty.MBO),)),
-        "Marloes",
     )
     give_consent(service, pupil_id, {Section.WIE})
     service.alongside(DocumentService).write_document(
-        DocumentKind.PASPOORT, pupil_id, tmp_path / "p.pdf", "Marloes", TODAY
+        DocumentKind.PASPOORT, pupil_id, tmp_path / "p.pdf", TODAY
     )
 
     rights = RightsService(database.sessions, clock=fixed_clock(NOW))
-    body = inzage_json(rights.inzage(pupil_id, "Marloes")).decode("utf-8")
+    body = inzage_json(rights.inzage(pupil_id)).decode("utf-8")
     for expected in (
         "Ik kan goed brood bakken.",
         "Diploma halen",
@@ -662,11 +641,11 @@ def test_inzage_holds_the_paspoort_plan_consents_and_documents_and_erasure_remov
         "paspoort",
     ):
         assert expected in body, expected
-    files = rights.export_inzage(pupil_id, tmp_path, "Marloes")
+    files = rights.export_inzage(pupil_id, tmp_path)
     text = pdf_text(files.pdf)
     assert "Ik kan goed brood bakken." in text and "Diploma halen" in text
 
-    rights.erase(pupil_id, "200001", "Marloes")
+    rights.erase(pupil_id, "200001")
     everything = dump(database, exclude=("audit_event",))
     for gone in ("brood bakken", "Diploma halen", "Zoë van der Meer", "Deeg kneden", "Intake"):
         assert gone not in everything, gone
@@ -683,12 +662,12 @@ def test_the_overdracht_says_parts_were_withheld_only_when_a_withheld_part_has_c
     doc = service.alongside(DocumentService).overdracht_doc(pupil_id, Receiver.MBO, None, TODAY)
     assert Section.KEUZE not in doc.sections and not doc.withheld
     service.alongside(DocumentService).write_document(
-        DocumentKind.OVERDRACHT, pupil_id, tmp_path / "alles.pdf", "Marloes", TODAY, Receiver.MBO
+        DocumentKind.OVERDRACHT, pupil_id, tmp_path / "alles.pdf", TODAY, Receiver.MBO
     )
     assert "geen toestemming" not in " ".join(pdf_text(tmp_path / "alles.pdf").split())
 
     assert every.id is not None
-    service.withdraw_consent(every.id, TODAY, "Marloes")
+    service.withdraw_consent(every.id, TODAY)
     # Only the empty part left out of the consent: still nothing to say.
     give_consent(service, pupil_id, set(Section) - {Section.KEUZE}, given_on=TODAY)
     assert (
@@ -707,7 +686,6 @@ def test_the_overdracht_says_parts_were_withheld_only_when_a_withheld_part_has_c
         DocumentKind.OVERDRACHT,
         pupil_id,
         tmp_path / "werkgever.pdf",
-        "Marloes",
         TODAY,
         Receiver.WERKGEVER,
     )

@@ -19,6 +19,7 @@ from sqlalchemy import String, select
 from factories import dump, fixed_clock, make_database, make_pupil
 from import_files import HEADERS, pupil_rows, write_csv, write_xlsx
 from pg import Backend
+from uitstroom.domain.actor import coordinator
 from uitstroom.domain.enums import Route, TimelineKind, Uitstroomprofiel
 from uitstroom.domain.importing import MAX_LENGTH, ImportField, guess_mapping
 from uitstroom.domain.model import Guardian, Pupil, RouteDetails, Stage
@@ -48,7 +49,7 @@ def db(tmp_path: Path, backend: Backend) -> Iterator[Database]:
 
 @pytest.fixture
 def service(db: Database) -> ImportService:
-    return ImportService(db.sessions, clock=fixed_clock())
+    return ImportService(db.sessions, clock=fixed_clock(), actor=coordinator("Marloes"))
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def check(service: ImportService, path: Path, cohort: str = COHORT) -> ImportPre
 def import_file(service: ImportService, path: Path, author: str = "Marloes") -> ImportPreview:
     preview = check(service, path)
     assert preview.problems == ()
-    service.apply(preview, author)
+    service.apply(preview)
     return preview
 
 
@@ -179,7 +180,7 @@ def refused(service: ImportService, db: Database, path: Path) -> ImportFileError
         assert preview.problems, "this file should have been refused"
         assert preview.changes == ()
         with pytest.raises(ImportFileError, match="Er is niets geïmporteerd"):
-            service.apply(preview, "Marloes")
+            service.apply(preview)
         outcome = preview
     assert db_dump(db) == before
     return outcome
@@ -458,7 +459,7 @@ def test_a_first_import_creates_the_cohort(
     preview = check(service, path)
     assert (preview.new_count, preview.changed_count, preview.unchanged_count) == (3, 0, 0)
     assert preview.summary == "3 nieuwe leerlingen, 0 gewijzigd, 0 ongewijzigd."
-    assert service.apply(preview, "Marloes") == 3
+    assert service.apply(preview) == 3
 
     record = pupils.find_by_leerlingnummer("300003")
     assert record is not None
@@ -488,7 +489,7 @@ def test_a_second_identical_import_writes_nothing(
     before = db_dump(db)
     preview = check(service, path)
     assert (preview.new_count, preview.changed_count, preview.unchanged_count) == (0, 0, 4)
-    assert service.apply(preview, "Marloes") == 0
+    assert service.apply(preview) == 0
     assert db_dump(db) == before
 
 
@@ -507,8 +508,8 @@ def test_reimport_keeps_hand_edits_and_updates_the_rest(
         ondersteuningsbehoefte="Rustige werkplek.",
         route=RouteDetails(route=Route.ARBEID, werkgever="Bakkerij Van Houten"),
     )
-    pupils.save(edited, "Marloes", route_reason="Stage loopt goed.")
-    pupils.save_stage(edited.id or 0, Stage(leerbedrijf="Bakkerij Van Houten"), "Marloes")
+    pupils.save(edited, route_reason="Stage loopt goed.")
+    pupils.save_stage(edited.id or 0, Stage(leerbedrijf="Bakkerij Van Houten"))
 
     # Next month the administration moved the pupil to another class and mentor.
     rows[0][5], rows[0][6] = "PRO4D", "dhr. R. de Graaf"
@@ -520,7 +521,7 @@ def test_reimport_keeps_hand_edits_and_updates_the_rest(
     assert [(c.field, c.old, c.new) for c in change.kept] == [
         (F.MENTOR, "mw. S. Öztürk", "dhr. R. de Graaf")
     ]
-    assert service.apply(preview, "Marloes") == 1
+    assert service.apply(preview) == 1
 
     after = pupils.find_by_leerlingnummer("300001")
     assert after is not None
@@ -545,7 +546,7 @@ def test_reimport_keeps_hand_edits_and_updates_the_rest(
 def test_a_field_never_imported_but_filled_by_hand_is_kept(
     service: ImportService, pupils: PupilService, tmp_path: Path
 ) -> None:
-    pupils.create(hand_made_pupil(leerlingnummer="300001", klas="PRO3B"), COHORT, "Marloes")
+    pupils.create(hand_made_pupil(leerlingnummer="300001", klas="PRO3B"), COHORT)
     rows = pupil_rows(1)
     rows[0][4] = "14-05-2009"
     preview = check(service, write_csv(tmp_path / "export.csv", rows))
@@ -571,7 +572,7 @@ def test_pupils_missing_from_the_file_stay_and_are_listed(
     assert preview.summary.endswith(
         "; 1 leerling staat niet meer in dit bestand en blijft bewaard."
     )
-    service.apply(preview, "Marloes")
+    service.apply(preview)
     gone = pupils.find_by_leerlingnummer("300003")
     assert gone is not None and not gone.pupil.archived
 
@@ -584,7 +585,7 @@ def test_pupils_missing_from_the_file_are_archived_only_when_chosen_with_the_rea
     preview = check(service, write_csv(tmp_path / "november.csv", rows[:2]))
     assert len(preview.missing) == len(preview.missing_ids) == 2
     assert {name[-8:] for name in preview.missing} == {"(300003)", "(300004)"}
-    service.apply(preview, "Marloes", archive_missing=True)
+    service.apply(preview, archive_missing=True)
     for number in ("300003", "300004"):
         record = pupils.find_by_leerlingnummer(number)
         assert record is not None and record.pupil.archived
@@ -605,13 +606,13 @@ def test_a_pupil_from_another_cohort_moves_to_the_chosen_one(
 ) -> None:
     path = write_csv(tmp_path / "export.csv", pupil_rows(2))
     table = service.read(path)
-    service.apply(service.check(table, "2025-2026"), "Marloes")
+    service.apply(service.check(table, "2025-2026"))
     preview = service.check(table, COHORT)
     assert [(c.kind, c.moved_from) for c in preview.changes] == [
         ("gewijzigd", "2025-2026"),
         ("gewijzigd", "2025-2026"),
     ]
-    service.apply(preview, "Marloes")
+    service.apply(preview)
     record = pupils.find_by_leerlingnummer("300001")
     assert record is not None
     assert record.pupil.cohort_label == COHORT
@@ -630,7 +631,6 @@ def test_guardians_follow_the_same_rule(
     mother = record.pupil.guardians[0]
     pupils.save(
         replace(record.pupil, guardians=(replace(mother, name="mw. S. Jansen-Bakker"),)),
-        "Marloes",
     )
     rows[0][9] = "06 11111111"  # ouder 1 has a new phone number
     rows[0][10:12] = ["dhr. P. Jansen", "p.jansen@example.nl"]  # and ouder 2 is new
@@ -645,7 +645,7 @@ def test_guardians_follow_the_same_rule(
         F.OUDER2_EMAIL,
     ]
     assert [c.field for c in second.changes] == [F.OUDER1_NAAM, F.OUDER1_TELEFOON]
-    service.apply(preview, "Marloes")
+    service.apply(preview)
 
     after = pupils.find_by_leerlingnummer("300001")
     assert after is not None
@@ -677,7 +677,7 @@ def test_unmapped_columns_leave_fields_alone(
     del mapping[F.KLAS]
     preview = service.check(table, COHORT, mapping)
     assert preview.changed_count == 0
-    service.apply(preview, "Marloes")
+    service.apply(preview)
     record = pupils.find_by_leerlingnummer("300001")
     assert record is not None and record.pupil.klas == "PRO4A"
 
@@ -716,7 +716,7 @@ def test_a_cancelled_apply_writes_nothing(
         return done < total  # everything is written, the commit has not happened yet
 
     with pytest.raises(ImportCancelled, match="Er is niets geïmporteerd"):
-        service.apply(preview, "Marloes", cancel_at_the_very_end)
+        service.apply(preview, cancel_at_the_very_end)
     assert calls[-1][0] == calls[-1][1]
     assert len(calls) > 3
     assert db_dump(db_with_cohort) == before
@@ -742,10 +742,10 @@ def test_apply_compares_again_and_refuses_when_the_database_changed(
     # Meanwhile the coordinator changes the class by hand in the window.
     record = pupils.find_by_leerlingnummer("300001")
     assert record is not None
-    pupils.save(replace(record.pupil, klas="PRO4B"), "Marloes")
+    pupils.save(replace(record.pupil, klas="PRO4B"))
     before = db_dump(db)
     with pytest.raises(ConflictError, match="Bekijk het voorbeeld opnieuw"):
-        service.apply(preview, "Marloes")
+        service.apply(preview)
     assert db_dump(db) == before
 
 
@@ -754,7 +754,7 @@ def test_a_preview_with_problems_cannot_be_applied(service: ImportService, tmp_p
     rows[1][4] = "31-02-2010"
     preview = check(service, write_csv(tmp_path / "fout.csv", rows))
     with pytest.raises(ImportFileError) as raised:
-        service.apply(preview, "Marloes")
+        service.apply(preview)
     assert str(raised.value).startswith("Er is niets geïmporteerd: het bestand heeft 1 probleem.")
     assert raised.value.problems == preview.problems
 

@@ -47,7 +47,7 @@ def check(service: ImportService, path: Path) -> ImportPreview:
 def import_file(service: ImportService, path: Path) -> ImportPreview:
     preview = check(service, path)
     assert preview.problems == ()
-    service.apply(preview, "Marloes")
+    service.apply(preview)
     return preview
 
 
@@ -75,7 +75,7 @@ def test_excels_number_and_next_months_export_are_one_pupil(
     assert [c.leerlingnummer for c in first.changes] == ["86001"]
     again = check(service, write_csv(tmp_path / "november.csv", rows_numbered("86001")))
     assert (again.new_count, again.changed_count, again.unchanged_count) == (0, 0, 1)
-    service.apply(again, "Marloes")
+    service.apply(again)
     assert numbers(pupils) == ["86001"]
 
 
@@ -123,7 +123,7 @@ def test_a_number_stored_by_an_older_version_is_matched_and_cleaned(
         [(F.LEERLINGNUMMER, "86001.0", "86001")],
         [(F.LEERLINGNUMMER, "8,6002E+04", "86002")],
     ]
-    service.apply(preview, "Marloes")
+    service.apply(preview)
     assert numbers(pupils) == ["86001", "86002"]
     record = pupils.find_by_leerlingnummer("86001")
     assert record is not None
@@ -145,7 +145,7 @@ def test_a_double_pupil_made_by_an_older_version_is_not_doubled_again(
         ("86001", "Daan de Vries", "ongewijzigd")
     ]
     assert preview.missing == ("Sanne Jansen (86001.0)",)
-    service.apply(preview, "Marloes")
+    service.apply(preview)
     assert numbers(pupils) == ["86001", "86001.0"]
 
 

@@ -65,7 +65,6 @@ def add_pupils(db: Database) -> list[int]:
                 klas=klas,
             ),
             COHORT,
-            "test",
         )
         assert record.pupil.id is not None
         ids.append(record.pupil.id)
@@ -112,7 +111,7 @@ def test_the_schools_own_text_is_kept_and_used_and_the_default_comes_back(
     ids = add_pupils(school)
     service = LetterService(school.sessions)
     own = LetterText("Kom praten over {roepnaam}", "{aanhef},\n\nWe zien u graag op {datum}.")
-    service.save_text(LetterKind.UITSTROOMOVERLEG, own, "Marloes Verbeek")
+    service.save_text(LetterKind.UITSTROOMOVERLEG, own)
     assert LetterService(school.sessions).text(LetterKind.UITSTROOMOVERLEG) == own
     page = pages_of(service.letters(LetterKind.UITSTROOMOVERLEG, ids[:1], Meeting(None), TODAY))[0]
     assert "Kom praten over Zoë" in page
@@ -140,7 +139,7 @@ def test_the_workbook_holds_the_counts_and_a_named_row_per_pupil(
     route = RouteDetails(
         route=Route.DOORLEREN, aanmeldstatus=AanmeldStatus.AANGEMELD, aanmelddatum=date(2027, 4, 1)
     )
-    pupils.save(replace(record.pupil, route=route), "test")
+    pupils.save(replace(record.pupil, route=route))
     service = FiguresService(school.sessions)
     report = service.report(COHORT, TODAY)
     assert report.figures.registration.on_time == 1

@@ -50,7 +50,7 @@ def db(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Iterator[D
         write_csv(tmp_path_factory.mktemp("eerder") / "eerder.csv", pupil_rows(5, first=100001))
     )
     preview = service.check(table, COHORT)
-    assert service.apply(preview, "Marloes") == 5
+    assert service.apply(preview) == 5
     yield database
     database.close()
 
@@ -76,7 +76,7 @@ def refusal(service: ImportService, path: Path) -> tuple[str, tuple[ImportProble
     assert preview.problems, f"{path.name} was accepted: {preview.summary}"
     assert preview.changes == ()
     with pytest.raises(ImportFileError, match="Er is niets geïmporteerd"):
-        service.apply(preview, "Marloes")
+        service.apply(preview)
     return "", preview.problems
 
 

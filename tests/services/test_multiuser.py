@@ -65,7 +65,7 @@ def pupil_id(database: Database) -> int:
     SchoolService(database.sessions).save_settings(
         SchoolSettings(name="De Horizon", coordinator_name="Anja de Vries")
     )
-    record = pupils_of(database, ANJA).create(make_pupil(), COHORT, "")
+    record = pupils_of(database, ANJA).create(make_pupil(), COHORT)
     assert record.pupil.id is not None
     return record.pupil.id
 
@@ -74,12 +74,12 @@ def test_the_second_of_two_people_editing_a_pupil_gets_a_conflict_not_an_overwri
     database: Database, pupil_id: int
 ) -> None:
     anja, bram = pupils_of(database, ANJA), pupils_of(database, BRAM)
-    seen_by_anja = anja.open(pupil_id, "").pupil
-    seen_by_bram = bram.open(pupil_id, "").pupil
+    seen_by_anja = anja.open(pupil_id).pupil
+    seen_by_bram = bram.open(pupil_id).pupil
 
-    anja.save(replace(seen_by_anja, klas="PRO4B"), "")
+    anja.save(replace(seen_by_anja, klas="PRO4B"))
     with pytest.raises(ConflictError) as refused:
-        bram.save(replace(seen_by_bram, mentor="dhr. P. Lindeman", telefoon="06 11112222"), "")
+        bram.save(replace(seen_by_bram, mentor="dhr. P. Lindeman", telefoon="06 11112222"))
 
     message = str(refused.value)
     assert message.startswith("Iemand anders (Anja de Vries) heeft deze leerling net gewijzigd.")
@@ -103,7 +103,7 @@ def test_the_second_of_two_people_editing_a_pupil_gets_a_conflict_not_an_overwri
     assert AuditService(database.sessions).check().whole
 
     # Reloading and doing it again works, on top of Anja's change.
-    again = bram.save(replace(bram.record(pupil_id).pupil, mentor="dhr. P. Lindeman"), "")
+    again = bram.save(replace(bram.record(pupil_id).pupil, mentor="dhr. P. Lindeman"))
     assert (again.pupil.klas, again.pupil.mentor) == ("PRO4B", "dhr. P. Lindeman")
     assert again.timeline[-1].author == "Bram Yilmaz"
 
@@ -122,11 +122,11 @@ def test_a_save_that_races_another_at_the_database_is_refused_too(
     def anja_first(session: Session, _context: object, _instances: object) -> None:
         if not raced:
             raced.append(True)
-            anja.save(replace(anja.record(pupil_id).pupil, klas="PRO4C"), "")
+            anja.save(replace(anja.record(pupil_id).pupil, klas="PRO4C"))
 
     event.listen(bram_sessions, "before_flush", anja_first)
     with pytest.raises(ConflictError, match=r"Iemand anders \(Anja de Vries\)"):
-        bram.save(replace(loaded, klas="PRO4D"), "")
+        bram.save(replace(loaded, klas="PRO4D"))
     assert raced
     assert anja.record(pupil_id).pupil.klas == "PRO4C"
 
@@ -136,11 +136,11 @@ def test_every_change_carries_the_name_of_who_made_it(database: Database, pupil_
     clock = fixed_clock(NOW)
     pupils = PupilService(sessions, clock=clock, actor=BRAM)
     pupil = pupils.record(pupil_id).pupil
-    pupils.save(replace(pupil, route=replace(pupil.route, werkgever="Bakkerij Jansen")), "")
-    pupils.save_stage(pupil_id, Stage(leerbedrijf="Garage Smit"), "")
+    pupils.save(replace(pupil, route=replace(pupil.route, werkgever="Bakkerij Jansen")))
+    pupils.save_stage(pupil_id, Stage(leerbedrijf="Garage Smit"))
     planning = PlanningService(sessions, clock=clock, actor=BRAM)
     task = planning.tasks(pupil_id)[0]
-    planning.tick(task.id, "")
+    planning.tick(task.id)
     handover = HandoverService(sessions, clock=clock, actor=BRAM)
     handover.record_consent(
         pupil_id,
@@ -152,17 +152,15 @@ def test_every_change_carries_the_name_of_who_made_it(database: Database, pupil_
             consenter=Consenter.LEERLING,
             consenter_name="Zoë van der Meer",
         ),
-        "",
     )
-    handover.save_paspoort(pupil_id, Paspoort(wie="Zoë houdt van koken."), "")
+    handover.save_paspoort(pupil_id, Paspoort(wie="Zoë houdt van koken."))
     nazorg = NazorgService(sessions, clock=fixed_clock(datetime(2027, 8, 20, 9)), actor=BRAM)
     nazorg.record_leaving(
-        pupil_id, Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij Jansen"), ""
+        pupil_id, Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij Jansen")
     )
     nazorg.log_call(
         pupil_id,
         CallRecord(date(2027, 8, 19), True, Channel.TELEFOON, CallStatus.WERK),
-        "",
     )
 
     with database.sessions() as session:
@@ -191,12 +189,12 @@ def test_two_plans_saved_from_the_same_reading_do_not_overwrite_each_other(
     read_by_both = anja.paspoort(pupil_id)
     assert read_by_both.version == 0  # none yet
 
-    anja.save_paspoort(pupil_id, replace(read_by_both, wie="Zoë houdt van koken."), "")
+    anja.save_paspoort(pupil_id, replace(read_by_both, wie="Zoë houdt van koken."))
     with pytest.raises(ConflictError, match=r"Iemand anders \(Anja de Vries\) heeft het paspoort"):
-        bram.save_paspoort(pupil_id, replace(read_by_both, kan="Goed met klanten."), "")
+        bram.save_paspoort(pupil_id, replace(read_by_both, kan="Goed met klanten."))
     stored = bram.paspoort(pupil_id)
     assert (stored.wie, stored.kan) == ("Zoë houdt van koken.", "")
-    bram.save_paspoort(pupil_id, replace(stored, kan="Goed met klanten."), "")
+    bram.save_paspoort(pupil_id, replace(stored, kan="Goed met klanten."))
     assert bram.paspoort(pupil_id).version == stored.version + 1
 
 
@@ -208,7 +206,6 @@ def test_calls_logged_at_the_same_time_for_one_leaver_are_all_kept(
     NazorgService(database.sessions, clock=at).record_leaving(
         pupil_id,
         Leaving(date(2027, 7, 10), Destination.MBO, mbo_instelling="ROC Midden Nederland"),
-        "Anja de Vries",
     )
     with database.sessions() as session:
         start = session.scalar(select(LeavingRow.version).where(LeavingRow.pupil_id == pupil_id))
@@ -219,9 +216,7 @@ def test_calls_logged_at_the_same_time_for_one_leaver_are_all_kept(
         nazorg = NazorgService(person(database), clock=at, actor=actor)
         for _ in range(5):
             try:
-                nazorg.log_call(
-                    pupil_id, CallRecord(date(2027, 8, 19), False, Channel.TELEFOON), ""
-                )
+                nazorg.log_call(pupil_id, CallRecord(date(2027, 8, 19), False, Channel.TELEFOON))
             except Exception as exc:  # reported below
                 errors.append(exc)
 
@@ -249,15 +244,15 @@ def test_the_change_marker_moves_when_someone_changes_data_and_only_then(
     anja, bram = pupils_of(database, ANJA), pupils_of(database, BRAM)
     before = window.mark()
 
-    bram.open(pupil_id, "")  # a view is logged, but nothing changed
+    bram.open(pupil_id)  # a view is logged, but nothing changed
     assert window.mark() == before
     stale = anja.record(pupil_id).pupil
-    bram.save(replace(bram.record(pupil_id).pupil, klas="PRO4B"), "")
+    bram.save(replace(bram.record(pupil_id).pupil, klas="PRO4B"))
     after = window.mark()
     assert after.counter > before.counter
     assert (after.changed_by, after.changed_at) == ("Bram Yilmaz", NOW)
     with pytest.raises(ConflictError):
-        anja.save(replace(stale, klas="PRO4C"), "")
+        anja.save(replace(stale, klas="PRO4C"))
     assert window.mark() == after  # refused: nothing changed
 
 
@@ -279,7 +274,7 @@ def test_many_people_saving_one_pupil_lose_no_change_and_keep_the_trail_whole(
             phone = f"06 {n:02d}{k:06d}"
             while True:
                 try:
-                    me.save(replace(me.record(pupil_id).pupil, telefoon=phone), "")
+                    me.save(replace(me.record(pupil_id).pupil, telefoon=phone))
                 except ConflictError:
                     refusals.append(phone)
                     continue

@@ -57,7 +57,7 @@ def school(database: Database, school_type: SchoolType = SchoolType.PRO) -> None
 def add_pupil(database: Database, n: int = 1, **changes: object) -> int:
     changes.setdefault("leerlingnummer", f"2000{n:02d}")
     record = PupilService(database.sessions, clock=fixed_clock(datetime(2026, 11, 1))).create(
-        make_pupil(**changes), COHORT, ACTOR
+        make_pupil(**changes), COHORT
     )
     assert record.pupil.id is not None
     return record.pupil.id
@@ -81,7 +81,7 @@ def call(
 def test_leaving_on_31_july_plans_five_calls_until_two_years_later(database: Database) -> None:
     school(database)
     pupil = add_pupil(database)
-    file = service_at(database).record_leaving(pupil, leave(date(2027, 7, 31)), ACTOR)
+    file = service_at(database).record_leaving(pupil, leave(date(2027, 7, 31)))
     assert [(m.months, m.due) for m in file.moments] == [
         (3, date(2027, 10, 31)),
         (6, date(2028, 1, 31)),
@@ -96,7 +96,7 @@ def test_an_mbo_student_leaving_on_15_january_is_planned_for_one_year(database: 
     school(database, SchoolType.MBO)
     pupil = add_pupil(database)
     service = service_at(database, datetime(2027, 1, 20, 9))
-    file = service.record_leaving(pupil, leave(date(2027, 1, 15)), ACTOR)
+    file = service.record_leaving(pupil, leave(date(2027, 1, 15)))
     assert [m.due for m in file.moments] == [
         date(2027, 4, 15),
         date(2027, 7, 15),
@@ -109,7 +109,7 @@ def test_leaving_on_29_february_lands_on_the_end_of_short_months(database: Datab
     school(database, SchoolType.VSO)
     pupil = add_pupil(database)
     file = service_at(database, datetime(2028, 3, 1, 9)).record_leaving(
-        pupil, leave(date(2028, 2, 29)), ACTOR
+        pupil, leave(date(2028, 2, 29))
     )
     assert [m.due for m in file.moments] == [
         date(2028, 5, 29),
@@ -126,11 +126,11 @@ def test_the_schools_own_moments_plan_new_leavers_and_must_last_as_the_law_asks(
     school(database)
     service = service_at(database)
     with pytest.raises(ValidationError) as refused:
-        service.save_offsets((3, 6, 12), ACTOR)
+        service.save_offsets((3, 6, 12))
     assert "twee jaar" in str(refused.value)
-    service.save_offsets((2, 12, 24), ACTOR)
+    service.save_offsets((2, 12, 24))
     assert service.offsets() == (2, 12, 24)
-    file = service.record_leaving(add_pupil(database), leave(date(2027, 7, 9)), ACTOR)
+    file = service.record_leaving(add_pupil(database), leave(date(2027, 7, 9)))
     assert [m.months for m in file.moments] == [2, 12, 24]
 
 
@@ -140,9 +140,9 @@ def test_recording_again_replans_open_moments_and_keeps_done_ones_and_calls(
     school(database)
     pupil = add_pupil(database)
     service = service_at(database, datetime(2027, 11, 5, 9))
-    first = service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
-    service.log_call(pupil, call(date(2027, 10, 10)), ACTOR)
-    file = service.record_leaving(pupil, leave(date(2027, 7, 16), Destination.GEEN), ACTOR)
+    first = service.record_leaving(pupil, leave(date(2027, 7, 9)))
+    service.log_call(pupil, call(date(2027, 10, 10)))
+    file = service.record_leaving(pupil, leave(date(2027, 7, 16), Destination.GEEN))
     assert file.moments[0] == first.moments[0].__class__(
         3, date(2027, 10, 9), date(2027, 10, 9), done_on=date(2027, 10, 10), id=first.moments[0].id
     )
@@ -178,7 +178,7 @@ def test_a_whole_klas_leaves_at_the_end_of_the_year_with_destinations_from_the_r
     other = add_pupil(database, 5, roepnaam="Iris", klas="PRO4B")
     service = service_at(database, datetime(2027, 7, 9, 15))
     given = {unsure: Leaving(date(2027, 7, 9), Destination.BESCHUT_WERK)}
-    assert service.record_leaving_for_klas("PRO4A", date(2027, 7, 9), ACTOR, given) == 4
+    assert service.record_leaving_for_klas("PRO4A", date(2027, 7, 9), given) == 4
     files = {f.pupil_id: f for f in service.files()}
     assert files[mbo].leaving.destination is Destination.MBO
     assert files[mbo].leaving.opleiding == "Medewerker bakkerij"
@@ -188,25 +188,25 @@ def test_a_whole_klas_leaves_at_the_end_of_the_year_with_destinations_from_the_r
     assert other not in files
     assert all(len(f.moments) == 5 for f in files.values())
     # Again: everyone already has a leaving record, nobody is recorded twice.
-    assert service.record_leaving_for_klas("PRO4A", date(2027, 7, 9), ACTOR) == 0
+    assert service.record_leaving_for_klas("PRO4A", date(2027, 7, 9)) == 0
 
 
 def test_moving_and_snoozing_need_a_reason(database: Database) -> None:
     school(database)
     pupil = add_pupil(database)
     service = service_at(database)
-    moment = service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR).moments[0]
+    moment = service.record_leaving(pupil, leave(date(2027, 7, 9))).moments[0]
     with pytest.raises(ValidationError):
-        service.move_moment(moment.id or 0, date(2027, 10, 20), "  ", ACTOR)
+        service.move_moment(moment.id or 0, date(2027, 10, 20), "  ")
     with pytest.raises(ValidationError):
-        service.snooze(moment.id or 0, 14, "", ACTOR)
-    moved = service.move_moment(moment.id or 0, date(2027, 10, 20), "Op vakantie", ACTOR)
+        service.snooze(moment.id or 0, 14, "")
+    moved = service.move_moment(moment.id or 0, date(2027, 10, 20), "Op vakantie")
     assert (moved.due, moved.original_due, moved.moved_reason) == (
         date(2027, 10, 20),
         date(2027, 10, 9),
         "Op vakantie",
     )
-    snoozed = service.snooze(moment.id or 0, 7, "Belt zelf terug", ACTOR)
+    snoozed = service.snooze(moment.id or 0, 7, "Belt zelf terug")
     assert snoozed.due == date(2027, 10, 27)
 
 
@@ -219,8 +219,8 @@ def test_a_reached_call_ticks_the_moment_and_same_as_last_takes_one_call(
     school(database)
     pupil = add_pupil(database)
     service = service_at(database, datetime(2027, 10, 5, 10))
-    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
-    result = service.same_as_last(pupil, None, Channel.TELEFOON, ACTOR)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)))
+    result = service.same_as_last(pupil, None, Channel.TELEFOON)
     first = result.file.moments[0]
     assert first.done_on == date(2027, 10, 5)  # due 9 October: within 30 days counts
     assert result.file.calls[0].status is CallStatus.MBO and result.file.calls[0].same_place
@@ -234,21 +234,19 @@ def test_uit_beeld_is_proposed_on_the_third_attempt_over_two_weeks_not_before(
     school(database)
     pupil = add_pupil(database)
     service = service_at(database, datetime(2027, 10, 30, 10))
-    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
-    first = service.log_call(pupil, call(date(2027, 10, 9), reached=False), ACTOR)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)))
+    first = service.log_call(pupil, call(date(2027, 10, 9), reached=False))
     assert not first.propose_uit_beeld and first.file.moments[0].done_on is None
-    second = service.log_call(pupil, call(date(2027, 10, 16), reached=False), ACTOR)
+    second = service.log_call(pupil, call(date(2027, 10, 16), reached=False))
     assert not second.propose_uit_beeld
-    same_day = service.log_call(pupil, call(date(2027, 10, 16), reached=False), ACTOR)
+    same_day = service.log_call(pupil, call(date(2027, 10, 16), reached=False))
     assert not same_day.propose_uit_beeld  # three attempts, but on two days
-    third = service.log_call(pupil, call(date(2027, 10, 23), reached=False), ACTOR)
+    third = service.log_call(pupil, call(date(2027, 10, 23), reached=False))
     assert third.propose_uit_beeld and third.signal is None
-    accepted = service.confirm_uit_beeld(pupil, Channel.TELEFOON, ACTOR)
+    accepted = service.confirm_uit_beeld(pupil, Channel.TELEFOON)
     assert accepted.signal is not None and accepted.signal.status is CallStatus.UIT_BEELD
     assert not accepted.propose_uit_beeld
-    assert not service.log_call(
-        pupil, call(date(2027, 10, 30), reached=False), ACTOR
-    ).propose_uit_beeld
+    assert not service.log_call(pupil, call(date(2027, 10, 30), reached=False)).propose_uit_beeld
     assert len(service.signals()) == 1
 
 
@@ -258,15 +256,15 @@ def test_the_alarm_fires_once_and_records_when_and_to_whom_it_went(database: Dat
         database, geboortedatum=date(2009, 5, 14), startkwalificatie=JaNeeOnbekend.NEE
     )
     service = service_at(database, datetime(2028, 3, 1, 10))
-    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
-    assert service.log_call(pupil, call(date(2027, 10, 9)), ACTOR).signal is None
-    fired = service.log_call(pupil, call(date(2028, 1, 9), status=CallStatus.THUIS), ACTOR)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)))
+    assert service.log_call(pupil, call(date(2027, 10, 9))).signal is None
+    fired = service.log_call(pupil, call(date(2028, 1, 9), status=CallStatus.THUIS))
     assert fired.signal is not None and fired.signal.receiver is Receiver.DOORSTROOMPUNT
-    again = service.log_call(pupil, call(date(2028, 2, 9), status=CallStatus.WERKZOEKEND), ACTOR)
+    again = service.log_call(pupil, call(date(2028, 2, 9), status=CallStatus.WERKZOEKEND))
     assert again.signal is None
     (pair,) = service.signals()
     assert pair[0].pupil_id == pupil and pair[1].id == fired.signal.id
-    sent = service.mark_signal_sent(fired.signal.id or 0, None, date(2028, 2, 20), ACTOR)
+    sent = service.mark_signal_sent(fired.signal.id or 0, None, date(2028, 2, 20))
     assert (sent.sent_on, sent.sent_to) == (date(2028, 2, 20), "Doorstroompunt")
     assert service.signals() == [] and len(service.signals(open_only=False)) == 1
     actions = [e.action for e in AuditService(database.sessions).entries()]
@@ -280,12 +278,12 @@ def test_the_warme_overdracht_goes_only_on_a_recorded_basis(
     pupil = add_pupil(database, startkwalificatie=JaNeeOnbekend.NEE)
     moment = datetime(2028, 1, 10, 10)
     service = service_at(database, moment)
-    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
-    signal = service.log_call(pupil, call(date(2028, 1, 9), status=CallStatus.GEEN), ACTOR).signal
+    service.record_leaving(pupil, leave(date(2027, 7, 9)))
+    signal = service.log_call(pupil, call(date(2028, 1, 9), status=CallStatus.GEEN)).signal
     assert signal is not None and signal.receiver is Receiver.DOORSTROOMPUNT
     target = tmp_path / "overdracht.pdf"
     with pytest.raises(HandoverRefused):
-        service.warme_overdracht(signal.id or 0, target, ACTOR)
+        service.warme_overdracht(signal.id or 0, target)
     assert not target.exists()
     HandoverService(database.sessions, clock=fixed_clock(moment)).record_consent(
         pupil,
@@ -295,9 +293,8 @@ def test_the_warme_overdracht_goes_only_on_a_recorded_basis(
             frozenset({Section.WIE, Section.CONTACT}),
             date(2028, 1, 10),
         ),
-        ACTOR,
     )
-    record = service.warme_overdracht(signal.id or 0, target, ACTOR)
+    record = service.warme_overdracht(signal.id or 0, target)
     assert target.stat().st_size > 0 and record.receiver is Receiver.DOORSTROOMPUNT
 
 
@@ -305,7 +302,7 @@ def test_closing_the_file_ends_its_agenda_items(database: Database) -> None:
     school(database)
     pupil = add_pupil(database)
     service = service_at(database, datetime(2027, 10, 6, 9))
-    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)))
     (item,) = service.agenda(date(2027, 10, 6))
     assert (item.pupil_id, item.months, item.due, item.overdue) == (
         pupil,
@@ -314,7 +311,7 @@ def test_closing_the_file_ends_its_agenda_items(database: Database) -> None:
         False,
     )
     assert service.agenda(date(2027, 10, 6), mentor="dhr. Iemand Anders") == []
-    service.close_file(pupil, FileState.HANDED_OVER, ACTOR)
+    service.close_file(pupil, FileState.HANDED_OVER)
     assert service.agenda(date(2027, 10, 6)) == []
     assert service.agenda(date(2028, 6, 1)) == []
     assert b"VEVENT" not in service.ics(date(2027, 10, 6))
@@ -324,11 +321,11 @@ def test_the_waakvlam_adds_a_yearly_call_after_the_plan(database: Database) -> N
     school(database)
     pupil = add_pupil(database)
     service = service_at(database)
-    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
-    file = service.set_waakvlam(pupil, True, ACTOR)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)))
+    file = service.set_waakvlam(pupil, True)
     assert [m.months for m in file.moments][-1] == 36 and file.waakvlam
     assert file.moments[-1].due == date(2030, 7, 9)
-    assert [m.months for m in service.set_waakvlam(pupil, False, ACTOR).moments][-1] == 24
+    assert [m.months for m in service.set_waakvlam(pupil, False).moments][-1] == 24
 
 
 def test_the_fast_agenda_follows_the_rule_exactly(database: Database) -> None:
@@ -390,23 +387,21 @@ def generated_cohort(database: Database, service: NazorgService) -> list[int]:
             route=RouteDetails(route=route),
         )
         ids.append(pupil)
-        service.record_leaving(pupil, leave(date(2027, 7, 9), destination), ACTOR)
+        service.record_leaving(pupil, leave(date(2027, 7, 9), destination))
         status = {Destination.MBO: CallStatus.MBO, Destination.WERK: CallStatus.WERK}.get(
             destination, CallStatus.GEEN
         )
         if n % 4 != 0:
-            service.log_call(
-                pupil, call(date(2028, 1, 9) + timedelta(days=n % 10), status=status), ACTOR
-            )
+            service.log_call(pupil, call(date(2028, 1, 9) + timedelta(days=n % 10), status=status))
         twelve = date(2028, 7, 9)
         if n < 15:
-            service.log_call(pupil, call(twelve, status=CallStatus.MBO, same_place=True), ACTOR)
+            service.log_call(pupil, call(twelve, status=CallStatus.MBO, same_place=True))
         elif n < 20:
-            service.log_call(pupil, call(twelve, status=CallStatus.WERK, same_place=False), ACTOR)
+            service.log_call(pupil, call(twelve, status=CallStatus.WERK, same_place=False))
         elif n < 25:
-            service.log_call(pupil, call(twelve, status=CallStatus.WERK, same_place=True), ACTOR)
+            service.log_call(pupil, call(twelve, status=CallStatus.WERK, same_place=True))
         elif n >= 35:
-            service.log_call(pupil, call(twelve, status=CallStatus.THUIS), ACTOR)
+            service.log_call(pupil, call(twelve, status=CallStatus.THUIS))
     return ids
 
 
@@ -430,7 +425,7 @@ def test_figures_add_up_on_a_generated_cohort_and_the_export_is_anonymous(
     }
 
     target = tmp_path / "nazorg.xlsx"
-    service.export_outcomes(COHORT, today, target, ACTOR)
+    service.export_outcomes(COHORT, today, target)
     workbook = load_workbook(target)
     assert workbook.sheetnames == [
         "Uitleg",
@@ -465,10 +460,10 @@ def test_a_small_cohort_shows_no_number_below_five_and_none_can_be_worked_out(
     for n in range(7):
         pupil = add_pupil(database, n, roepnaam=f"Klein{n}")
         service.record_leaving(
-            pupil, leave(date(2027, 7, 9), Destination.MBO if n < 5 else Destination.WERK), ACTOR
+            pupil, leave(date(2027, 7, 9), Destination.MBO if n < 5 else Destination.WERK)
         )
     target = tmp_path / "klein.xlsx"
-    service.export_outcomes(COHORT, date(2028, 9, 1), target, ACTOR)
+    service.export_outcomes(COHORT, date(2028, 9, 1), target)
     workbook = load_workbook(target)
     numbers = [
         c
@@ -491,7 +486,7 @@ def test_a_small_cohort_shows_no_number_below_five_and_none_can_be_worked_out(
     explanation = [row[0] for row in workbook["Uitleg"].iter_rows(values_only=True)]
     assert f"Kleine aantallen: {HOW_SMALL_NUMBERS_ARE_HIDDEN}" in explanation
     with pytest.raises(ValidationError):
-        service.export_outcomes("2019-2020", date(2028, 9, 1), target, ACTOR)
+        service.export_outcomes("2019-2020", date(2028, 9, 1), target)
 
 
 def test_a_moment_that_has_not_come_says_so_in_the_export(
@@ -501,9 +496,9 @@ def test_a_moment_that_has_not_come_says_so_in_the_export(
     service = service_at(database, datetime(2027, 11, 1, 9))
     for n in range(6):
         pupil = add_pupil(database, n, roepnaam=f"Vroeg{n}")
-        service.record_leaving(pupil, leave(date(2027, 7, 9), Destination.MBO), ACTOR)
+        service.record_leaving(pupil, leave(date(2027, 7, 9), Destination.MBO))
     target = tmp_path / "vroeg.xlsx"
-    service.export_outcomes(COHORT, date(2027, 11, 1), target, ACTOR)
+    service.export_outcomes(COHORT, date(2027, 11, 1), target)
     lasting = [row for row in load_workbook(target)["Bestendiging"].iter_rows(values_only=True)]
     assert lasting == [
         ("Nog geen cijfers: dit moment is voor deze oud-leerlingen nog niet gekomen.",)
@@ -517,20 +512,20 @@ def test_inzage_shows_and_erasure_removes_the_nazorg_data(database: Database) ->
     school(database)
     pupil = add_pupil(database)
     service = service_at(database, datetime(2028, 1, 10, 9))
-    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
-    service.log_call(pupil, call(date(2027, 10, 9), note="Gaat goed op het ROC"), ACTOR)
-    service.log_call(pupil, call(date(2028, 1, 9), status=CallStatus.THUIS), ACTOR)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)))
+    service.log_call(pupil, call(date(2027, 10, 9), note="Gaat goed op het ROC"))
+    service.log_call(pupil, call(date(2028, 1, 9), status=CallStatus.THUIS))
     rights = RightsService(database.sessions, clock=fixed_clock(datetime(2028, 1, 10, 9)))
-    data = rights.inzage(pupil, ACTOR)
+    data = rights.inzage(pupil)
     headings = [part.heading for part in data.parts]
     assert "Nazorg na school" in headings
     body = inzage_json(data).decode("utf-8")
     assert "Gaat goed op het ROC" in body and "nazorg" in body
-    rights.erase(pupil, "200001", ACTOR)
+    rights.erase(pupil, "200001")
     assert service.file(pupil) is None
     assert service.files() == [] and service.signals(open_only=False) == []
     with pytest.raises(NotFoundError):
-        service.log_call(pupil, call(date(2028, 1, 10)), ACTOR)
+        service.log_call(pupil, call(date(2028, 1, 10)))
 
 
 # --- correcting a call logged by mistake (issue 19, item 6) -----------------------------
@@ -554,14 +549,14 @@ def test_withdrawing_a_wrong_attempt_takes_back_the_uit_beeld_proposal(
     school(database)
     pupil = add_pupil(database)
     service = service_at(database, MORNING)
-    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
-    service.log_call(pupil, call(date(2027, 9, 30), reached=False), ACTOR)
-    service.log_call(pupil, call(date(2027, 10, 8), reached=False), ACTOR)
-    wrong = service.log_call(pupil, call(date(2027, 10, 16), reached=False), ACTOR)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)))
+    service.log_call(pupil, call(date(2027, 9, 30), reached=False))
+    service.log_call(pupil, call(date(2027, 10, 8), reached=False))
+    wrong = service.log_call(pupil, call(date(2027, 10, 16), reached=False))
     assert wrong.propose_uit_beeld
     wrong_id = max(c.id or 0 for c in wrong.file.calls)
 
-    file = service.withdraw_call(wrong_id, "Verkeerde leerling aangeklikt", ACTOR)
+    file = service.withdraw_call(wrong_id, "Verkeerde leerling aangeklikt")
 
     assert [c.on for c in file.calls] == [date(2027, 9, 30), date(2027, 10, 8)]
     assert attempts_since_reached(file.calls) == [date(2027, 9, 30), date(2027, 10, 8)]
@@ -576,13 +571,13 @@ def test_correcting_not_reached_into_reached_ticks_the_moment_and_clears_the_att
     school(database)
     pupil = add_pupil(database)
     service = service_at(database, MORNING)
-    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
-    wrong = service.log_call(pupil, call(date(2027, 10, 16), reached=False), ACTOR)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)))
+    wrong = service.log_call(pupil, call(date(2027, 10, 16), reached=False))
     assert attempts_since_reached(wrong.file.calls) == [date(2027, 10, 16)]
     (logged,) = wrong.file.calls
 
     right = service.correct_call(
-        logged.id or 0, call(date(2027, 10, 16), status=CallStatus.MBO), "Toch gesproken", ACTOR
+        logged.id or 0, call(date(2027, 10, 16), status=CallStatus.MBO), "Toch gesproken"
     )
 
     (stored,) = right.file.calls
@@ -598,12 +593,12 @@ def test_correcting_a_reached_call_reopens_its_moment_and_drops_its_unsent_alarm
     school(database)
     pupil = add_pupil(database, startkwalificatie=JaNeeOnbekend.NEE)
     service = service_at(database, MORNING)
-    service.record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
-    wrong = service.log_call(pupil, call(date(2027, 10, 16), status=CallStatus.THUIS), ACTOR)
+    service.record_leaving(pupil, leave(date(2027, 7, 9)))
+    wrong = service.log_call(pupil, call(date(2027, 10, 16), status=CallStatus.THUIS))
     assert wrong.signal is not None and wrong.file.moments[0].done_on == date(2027, 10, 16)
     (logged,) = wrong.file.calls
 
-    file = service.withdraw_call(logged.id or 0, "Gesprek was met een andere jongere", ACTOR)
+    file = service.withdraw_call(logged.id or 0, "Gesprek was met een andere jongere")
 
     assert file.calls == () and file.signals == ()
     assert all(m.done_on is None for m in file.moments)
@@ -613,17 +608,15 @@ def test_correcting_a_reached_call_reopens_its_moment_and_drops_its_unsent_alarm
 def test_a_call_from_yesterday_is_refused_and_nothing_changes(database: Database) -> None:
     school(database)
     pupil = add_pupil(database)
-    service_at(database, MORNING).record_leaving(pupil, leave(date(2027, 7, 9)), ACTOR)
-    logged = service_at(database, MORNING).log_call(
-        pupil, call(date(2027, 10, 16), reached=False), ACTOR
-    )
+    service_at(database, MORNING).record_leaving(pupil, leave(date(2027, 7, 9)))
+    logged = service_at(database, MORNING).log_call(pupil, call(date(2027, 10, 16), reached=False))
     (kept,) = logged.file.calls
     tomorrow = service_at(database, datetime(2027, 10, 17, 0, 5))
     audit_before = len(AuditService(database.sessions).entries())
     with pytest.raises(ValidationError, match="op de dag dat u het vastlegde"):
-        tomorrow.withdraw_call(kept.id or 0, "te laat", ACTOR)
+        tomorrow.withdraw_call(kept.id or 0, "te laat")
     with pytest.raises(ValidationError, match="waarom"):
-        service_at(database, MORNING).withdraw_call(kept.id or 0, "  ", ACTOR)
+        service_at(database, MORNING).withdraw_call(kept.id or 0, "  ")
     file = tomorrow.file(pupil)
     assert file is not None and file.calls == (kept,)
     assert len(AuditService(database.sessions).entries()) == audit_before

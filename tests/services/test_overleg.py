@@ -53,9 +53,7 @@ def add(database: Database, number: str, name: str, woont: str = "Utrecht", **ch
         **changes,
     }
     pupil = make_pupil(leerlingnummer=number, roepnaam=name, woongemeente=woont, **values)
-    created = PupilService(database.sessions, clock=fixed_clock(NOW)).create(
-        pupil, "2026-2027", ACTOR
-    )
+    created = PupilService(database.sessions, clock=fixed_clock(NOW)).create(pupil, "2026-2027")
     assert created.pupil.id is not None
     return created.pupil.id
 
@@ -71,7 +69,6 @@ def consent(database: Database, pupil_id: int) -> None:
             Consenter.LEERLING,
             "de leerling",
         ),
-        ACTOR,
     )
 
 
@@ -82,7 +79,6 @@ def meeting(database: Database) -> tuple[OverlegService, int, dict[str, int]]:
     )
     gemeente = HandoverService(database.sessions).save_organisation(
         Organisation("Werkplein Utrecht", OrganisationKind.GEMEENTE, serves="Utrecht, Zeist"),
-        ACTOR,
     )
     assert gemeente.id is not None
     ids = {
@@ -103,7 +99,6 @@ def meeting(database: Database) -> tuple[OverlegService, int, dict[str, int]]:
     PupilService(database.sessions, clock=fixed_clock(NOW)).save_stage(
         ids["Noa"],
         Stage(leerbedrijf="Tuincentrum De Linde", start=date(2026, 10, 1), end=date(2027, 3, 31)),
-        ACTOR,
     )
     return OverlegService(database.sessions, clock=fixed_clock(NOW)), gemeente.id, ids
 
@@ -142,7 +137,7 @@ def test_a_decision_becomes_an_agreement_and_a_task_and_shows_in_the_verslag(
     database: Database, meeting: tuple[OverlegService, int, dict[str, int]]
 ) -> None:
     service, gemeente, ids = meeting
-    overleg = service.start(gemeente, HELD, "Petra Hoekstra (klantmanager)", ACTOR)
+    overleg = service.start(gemeente, HELD, "Petra Hoekstra (klantmanager)")
     assert overleg.id is not None
     decided = service.decide(
         overleg.id,
@@ -153,7 +148,6 @@ def test_a_decision_becomes_an_agreement_and_a_task_and_shows_in_the_verslag(
             date(2027, 3, 1),
             Instrument.DOELGROEPREGISTER,
         ),
-        ACTOR,
     )
     assert decided.task_code == f"overleg-{decided.id}"
     plan = HandoverService(database.sessions).transitieplan(ids["Noa"])
@@ -166,7 +160,7 @@ def test_a_decision_becomes_an_agreement_and_a_task_and_shows_in_the_verslag(
     (task,) = [t for t in tasks if t.code == decided.task_code]
     assert task.due == date(2027, 3, 1) and not task.done
     # The same meeting opened again is the same meeting, with its decision.
-    again = service.start(gemeente, HELD, "Petra Hoekstra (klantmanager)", ACTOR)
+    again = service.start(gemeente, HELD, "Petra Hoekstra (klantmanager)")
     assert again.id == overleg.id and again.decisions == (decided,)
 
     verslag = text_of(service.render_verslag(overleg.id, HELD))
@@ -187,20 +181,18 @@ def test_no_decision_by_name_without_consent_and_nothing_is_written(
     database: Database, meeting: tuple[OverlegService, int, dict[str, int]]
 ) -> None:
     service, gemeente, ids = meeting
-    overleg = service.start(gemeente, HELD, "", ACTOR)
+    overleg = service.start(gemeente, HELD, "")
     assert overleg.id is not None
     before = dump(database)
     with pytest.raises(ValidationError, match="geen toestemming"):
         service.decide(
             overleg.id,
             Decision(ids["Liam"], "jobcoach zoeken", AgreementParty.SCHOOL, date(2027, 2, 1)),
-            ACTOR,
         )
     with pytest.raises(ValidationError, match="voor het overleg"):
         service.decide(
             overleg.id,
             Decision(ids["Noa"], "", AgreementParty.SCHOOL, date(2027, 1, 19), Instrument.JOBCOACH),
-            ACTOR,
         )
     assert dump(database) == before
 
@@ -218,17 +210,16 @@ def test_the_agreed_task_stays_through_a_route_change_and_a_new_checklist(
     database: Database, meeting: tuple[OverlegService, int, dict[str, int]]
 ) -> None:
     service, gemeente, ids = meeting
-    overleg = service.start(gemeente, HELD, "", ACTOR)
+    overleg = service.start(gemeente, HELD, "")
     assert overleg.id is not None
     decided = service.decide(
         overleg.id,
         Decision(ids["Sem"], "", AgreementParty.GEMEENTE, date(2027, 3, 1), Instrument.JOBCOACH),
-        ACTOR,
     )
     pupils = PupilService(database.sessions, clock=fixed_clock(NOW))
     record = pupils.record(ids["Sem"])
-    pupils.save(dataclasses.replace(record.pupil, route=RouteDetails(route=Route.DOORLEREN)), ACTOR)
+    pupils.save(dataclasses.replace(record.pupil, route=RouteDetails(route=Route.DOORLEREN)))
     planning = PlanningService(database.sessions, clock=fixed_clock(NOW))
-    planning.save_templates(planning.templates(), ACTOR)  # every checklist planned again
+    planning.save_templates(planning.templates())  # every checklist planned again
     (task,) = [t for t in planning.tasks(ids["Sem"]) if t.code == decided.task_code]
     assert task.due == date(2027, 3, 1) and task.title.startswith("Jobcoach")

@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from factories import fixed_clock, make_pupil
+from uitstroom.domain.actor import coordinator
 from uitstroom.domain.attention import Group
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.calendar import Anchor, CalendarSettings
@@ -28,13 +29,13 @@ COHORT = "2026-2027"
 def add(db: Database, when: datetime = NOVEMBER, route: Route = Route.DOORLEREN, **changes):
     pupils = PupilService(db.sessions, clock=fixed_clock(when))
     pupil = make_pupil(route=RouteDetails(route=route), **changes)
-    return pupils.create(pupil, COHORT, "Marloes").pupil
+    return pupils.create(pupil, COHORT).pupil
 
 
 def tick_all_before(planning: PlanningService, pupil_id: int, day: date) -> None:
     for task in planning.tasks(pupil_id):
         if task.due < day and task.id is not None:
-            planning.tick(task.id, "Marloes", on=task.due)
+            planning.tick(task.id, on=task.due)
 
 
 def codes(planning: PlanningService, pupil_id: int) -> dict[str, tuple[date, bool]]:
@@ -72,9 +73,7 @@ def test_a_pupil_added_in_november_gets_two_weeks_for_what_has_passed(database: 
 
 def test_leap_year_uitstroomoverleg_on_29_february(database: Database) -> None:
     pupils = PupilService(database.sessions, clock=fixed_clock(datetime(2027, 9, 1)))
-    pupil = pupils.create(
-        make_pupil(route=RouteDetails(route=Route.ARBEID)), "2027-2028", "Marloes"
-    ).pupil
+    pupil = pupils.create(make_pupil(route=RouteDetails(route=Route.ARBEID)), "2027-2028").pupil
     assert pupil.id is not None
     planning = PlanningService(database.sessions)
     assert codes(planning, pupil.id)["uitstroomoverleg"] == (date(2028, 2, 29), False)
@@ -97,7 +96,7 @@ def test_a_route_change_in_january_keeps_finished_tasks_replans_and_is_a_bijstel
     january = PupilService(database.sessions, clock=fixed_clock(datetime(2027, 1, 12, 10)))
     current = january.record(pupil.id).pupil
     saved = january.save(
-        replace(current, route=RouteDetails(route=Route.DOORLEREN)), "Marloes", "Wil naar het mbo"
+        replace(current, route=RouteDetails(route=Route.DOORLEREN)), "Wil naar het mbo"
     )
     after = {t.code: t for t in planning.tasks(pupil.id)}
     assert {c: after[c] for c in finished} == finished  # kept as they were, tick and all
@@ -111,9 +110,7 @@ def test_a_route_change_in_january_keeps_finished_tasks_replans_and_is_a_bijstel
         True,
     )
     february = PupilService(database.sessions, clock=fixed_clock(datetime(2027, 2, 3, 10)))
-    again = february.save(
-        replace(saved.pupil, route=RouteDetails(route=Route.ARBEID)), "Marloes", "Toch werk"
-    )
+    again = february.save(replace(saved.pupil, route=RouteDetails(route=Route.ARBEID)), "Toch werk")
     assert again.route_history[-1].bijstelling is False
     assert "stagegesprek" in codes(planning, pupil.id)
 
@@ -143,8 +140,8 @@ def test_a_school_that_moves_the_last_school_day_moves_the_open_handover_tasks(
     planning = PlanningService(database.sessions, clock=fixed_clock(NOVEMBER))
     first = planning.tasks(pupil.id)[0]
     assert first.id is not None
-    planning.tick(first.id, "Marloes", on=date(2026, 11, 30))
-    planning.save_calendar_settings(CalendarSettings(last_school_day=date(2027, 7, 2)), "Marloes")
+    planning.tick(first.id, on=date(2026, 11, 30))
+    planning.save_calendar_settings(CalendarSettings(last_school_day=date(2027, 7, 2)))
     assert planning.calendar_settings().last_school_day == date(2027, 7, 2)
     assert planning.calendar().last_school_day == date(2027, 7, 2)
     dues = codes(planning, pupil.id)
@@ -153,7 +150,7 @@ def test_a_school_that_moves_the_last_school_day_moves_the_open_handover_tasks(
     assert dues["aanmelden_mbo"] == (date(2027, 4, 1), False)
     assert dues[first.code] == (first.due, True)  # finished: untouched
     with pytest.raises(ValidationError, match="juni of juli"):
-        planning.save_calendar_settings(CalendarSettings(last_school_day=date(2027, 3, 1)), "M")
+        planning.save_calendar_settings(CalendarSettings(last_school_day=date(2027, 3, 1)))
 
 
 def test_a_school_that_chooses_its_holiday_region_gets_no_task_in_its_holidays(
@@ -165,7 +162,7 @@ def test_a_school_that_chooses_its_holiday_region_gets_no_task_in_its_holidays(
     assert pupil.id is not None
     planning = PlanningService(database.sessions, clock=fixed_clock(NOVEMBER))
     before = codes(planning, pupil.id)
-    planning.save_calendar_settings(CalendarSettings(holiday_region=Region.MIDDEN), "Marloes")
+    planning.save_calendar_settings(CalendarSettings(holiday_region=Region.MIDDEN))
     assert planning.calendar_settings().holiday_region is Region.MIDDEN
     after = codes(planning, pupil.id)
     for code, (due, _done) in after.items():
@@ -173,7 +170,7 @@ def test_a_school_that_chooses_its_holiday_region_gets_no_task_in_its_holidays(
     # The uitstroomoverleg at the end of February: before midden's voorjaarsvakantie.
     assert before["uitstroomoverleg"][0] == date(2027, 2, 26)
     assert after["uitstroomoverleg"][0] == date(2027, 2, 19)
-    planning.save_calendar_settings(CalendarSettings(), "Marloes")
+    planning.save_calendar_settings(CalendarSettings())
     assert codes(planning, pupil.id) == before
 
 
@@ -186,10 +183,14 @@ def test_an_empty_cohort_needs_no_attention(database: Database) -> None:
 def test_tick_and_untick_are_in_the_audit_trail(database: Database) -> None:
     pupil = add(database)
     assert pupil.id is not None
-    planning = PlanningService(database.sessions, clock=fixed_clock(datetime(2026, 12, 1, 10)))
+    planning = PlanningService(
+        database.sessions,
+        clock=fixed_clock(datetime(2026, 12, 1, 10)),
+        actor=coordinator("Marloes"),
+    )
     task = planning.tasks(pupil.id)[0]
     assert task.id is not None and not task.done
-    done = planning.tick(task.id, "Marloes")
+    done = planning.tick(task.id)
     assert (done.done_on, done.done_by) == (date(2026, 12, 1), "Marloes")
     assert planning.tasks(pupil.id)[0] == done
     line = AuditService(database.sessions).entries()[0]
@@ -198,7 +199,7 @@ def test_tick_and_untick_are_in_the_audit_trail(database: Database) -> None:
         pupil.id,
         f"taak afgevinkt: {task.code}",
     )
-    undone = planning.untick(task.id, "Marloes")
+    undone = planning.untick(task.id)
     assert (undone.done_on, undone.done_by) == (None, "")
     assert (
         AuditService(database.sessions).entries()[0].detail == f"taak weer open gezet: {task.code}"
@@ -209,11 +210,13 @@ def test_tick_and_untick_are_in_the_audit_trail(database: Database) -> None:
 def test_registering_at_the_mbo_ticks_the_registration_task(database: Database) -> None:
     pupil = add(database)
     assert pupil.id is not None
-    pupils = PupilService(database.sessions, clock=fixed_clock(datetime(2027, 2, 10, 9)))
+    pupils = PupilService(
+        database.sessions, clock=fixed_clock(datetime(2027, 2, 10, 9)), actor=coordinator("Marloes")
+    )
     registered = replace(
         pupil.route, aanmeldstatus=AanmeldStatus.AANGEMELD, aanmelddatum=date(2027, 2, 8)
     )
-    pupils.save(replace(pupils.record(pupil.id).pupil, route=registered), "Marloes")
+    pupils.save(replace(pupils.record(pupil.id).pupil, route=registered))
     task = next(
         t for t in PlanningService(database.sessions).tasks(pupil.id) if t.code == "aanmelden_mbo"
     )
@@ -227,7 +230,7 @@ def test_template_edits_replan_every_pupil_and_keep_finished_tasks(database: Dat
     planning = PlanningService(database.sessions, clock=fixed_clock(NOVEMBER))
     paspoort = next(t for t in planning.tasks(arbeid.id) if t.code == "paspoort")
     assert paspoort.id is not None
-    planning.tick(paspoort.id, "Marloes", on=date(2026, 11, 23))
+    planning.tick(paspoort.id, on=date(2026, 11, 23))
     own = TaskTemplate(
         "cv",
         "Cv gemaakt met de leerling",
@@ -245,7 +248,7 @@ def test_template_edits_replan_every_pupil_and_keep_finished_tasks(database: Dat
         if t.code != "paspoort"
     ]
     edited = [replace(t, active=False) if t.code == "toestemming" else t for t in edited]
-    planning.save_templates([*edited, own], "Marloes")
+    planning.save_templates([*edited, own])
     assert [t.code for t in planning.templates()][-1] == "cv"
     work = codes(planning, arbeid.id)
     study = codes(planning, doorleren.id)
@@ -256,8 +259,8 @@ def test_template_edits_replan_every_pupil_and_keep_finished_tasks(database: Dat
     assert "toestemming" not in work and "toestemming" not in study
     assert study["intake_mbo"] == (date(2027, 5, 14), False)  # Saturday 15 May: the Friday
     with pytest.raises(ValidationError, match="twee keer"):
-        planning.save_templates([*edited, own, own], "Marloes")
-    planning.reset_templates("Marloes")
+        planning.save_templates([*edited, own, own])
+    planning.reset_templates()
     assert planning.templates() == list(DEFAULT_TEMPLATES)
     assert "toestemming" in codes(planning, doorleren.id)
     assert "cv" not in codes(planning, arbeid.id)

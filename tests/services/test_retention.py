@@ -56,10 +56,10 @@ def add(db: Database, number: str, cohort: str, route: Route = Route.ARBEID, **c
         route=RouteDetails(route=route),
         **changes,
     )
-    pupil_id = pupils.create(pupil, cohort, "Marloes").pupil.id
+    pupil_id = pupils.create(pupil, cohort).pupil.id
     assert pupil_id is not None
-    pupils.save_stage(pupil_id, Stage(leerbedrijf="Bakkerij Öztürk"), "Marloes")
-    pupils.add_note(pupil_id, "Gesprek met moeder over de stage.", "Marloes")
+    pupils.save_stage(pupil_id, Stage(leerbedrijf="Bakkerij Öztürk"))
+    pupils.add_note(pupil_id, "Gesprek met moeder over de stage.")
     return pupil_id
 
 
@@ -92,7 +92,7 @@ def test_purging_removes_the_pupil_everywhere_but_keeps_the_figures(db: Database
     figures_before = cohort_figures(db.sessions)
     assert figures_before["2019-2020"]["route"] == {"arbeid": 1, "doorleren": 1}
 
-    result = service(db).purge(TODAY, "Marloes Verbeek")
+    result = service(db).purge(TODAY)
 
     assert result.summary == "Opgeschoond: 2 leerlingen verwijderd."
     pupils = PupilService(db.sessions)
@@ -128,7 +128,7 @@ def test_purging_removes_the_pupil_everywhere_but_keeps_the_figures(db: Database
 def test_notes_and_support_needs_can_go_before_the_pupil(db: Database) -> None:
     pupil_id = add(db, "100001", "2022-2023")
     retention = service(db)
-    retention.save_rules({NOTES: 0, SUPPORT: 12, WHOLE: 60}, "Marloes Verbeek")
+    retention.save_rules({NOTES: 0, SUPPORT: 12, WHOLE: 60})
     opened = PupilService(db.sessions).record(pupil_id)  # a detail view that stays open
 
     preview = retention.preview(TODAY)
@@ -136,7 +136,7 @@ def test_notes_and_support_needs_can_go_before_the_pupil(db: Database) -> None:
         (NOTES, date(2025, 8, 1), "1 notitie op de tijdlijn"),
         (SUPPORT, date(2026, 8, 1), "Ondersteuningsbehoefte"),
     ]
-    retention.purge(TODAY, "Marloes Verbeek", expected=preview)
+    retention.purge(TODAY, expected=preview)
 
     record = PupilService(db.sessions).record(pupil_id)
     assert record.pupil.ondersteuningsbehoefte == ""
@@ -145,9 +145,7 @@ def test_notes_and_support_needs_can_go_before_the_pupil(db: Database) -> None:
     assert record.stages[0].leerbedrijf == "Bakkerij Öztürk"
     # The open view cannot write the wiped text back.
     with pytest.raises(ConflictError):
-        PupilService(db.sessions, clock=fixed_clock(NOW)).save(
-            replace(opened.pupil, klas="PRO4Z"), "Marloes"
-        )
+        PupilService(db.sessions, clock=fixed_clock(NOW)).save(replace(opened.pupil, klas="PRO4Z"))
     assert retention.preview(TODAY).items == ()
 
 
@@ -161,7 +159,7 @@ def test_a_failed_backup_purges_nothing(db: Database, tmp_path: Path) -> None:
     )
     before = dump(db)
     with pytest.raises(BackupError):
-        retention.purge(TODAY, "Marloes")
+        retention.purge(TODAY)
     assert dump(db) == before
 
 
@@ -172,7 +170,7 @@ def test_a_preview_that_no_longer_matches_purges_nothing(db: Database) -> None:
     add(db, "100002", "2018-2019")  # came in while the preview was open
     before = dump(db)
     with pytest.raises(ConflictError, match="niets opgeschoond"):
-        retention.purge(TODAY, "Marloes", expected=preview)
+        retention.purge(TODAY, expected=preview)
     assert dump(db) == before
 
 
@@ -182,7 +180,7 @@ def test_a_date_in_the_future_is_refused(db: Database) -> None:
     assert retention.preview(date(2031, 8, 1)).items  # looking ahead is fine
     before = dump(db)
     with pytest.raises(ValidationError, match="datum in de toekomst"):
-        retention.purge(date(2031, 8, 1), "Marloes")
+        retention.purge(date(2031, 8, 1))
     assert dump(db) == before
 
 
@@ -191,9 +189,9 @@ def test_periods_are_checked_and_their_change_is_logged(db: Database) -> None:
     assert retention.rules() == {NOTES: 24, SUPPORT: 24, WHOLE: 24}
     before = dump(db)
     with pytest.raises(ValidationError, match="kies 0 tot 120 maanden"):
-        retention.save_rules({NOTES: -1}, "Marloes")
+        retention.save_rules({NOTES: -1})
     assert dump(db) == before
-    retention.save_rules({NOTES: 12}, "Marloes")
+    retention.save_rules({NOTES: 12})
     assert retention.rules()[NOTES] == 12
     last = AuditService(db.sessions).entries()[0]
     assert (last.action, last.detail) == (
@@ -206,11 +204,11 @@ def test_the_purge_is_due_monthly_and_a_clean_database_needs_none(db: Database) 
     retention = service(db)
     assert retention.is_due(TODAY)
     add(db, "100001", "2019-2020")
-    retention.purge(TODAY, "Marloes")
+    retention.purge(TODAY)
     assert not retention.is_due(date(2026, 12, 22))
     assert retention.is_due(date(2026, 12, 23))
     before = dump(db)
-    assert retention.purge(TODAY, "Marloes").summary.startswith("Er zijn geen gegevens")
+    assert retention.purge(TODAY).summary.startswith("Er zijn geen gegevens")
     assert dump(db) == before
 
 

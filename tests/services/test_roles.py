@@ -72,15 +72,13 @@ def school(database: Database) -> dict[str, int]:
                 ondersteuningsbehoefte="Heeft een rustige werkplek nodig (ASS).",
             ),
             COHORT,
-            "Marloes",
         )
         assert record.pupil.id is not None
         ids[key] = record.pupil.id
-        pupils.add_note(record.pupil.id, "Moeder belde over de stage.", "Marloes")
+        pupils.add_note(record.pupil.id, "Moeder belde over de stage.")
         HandoverService(database.sessions, clock=fixed_clock(NOW)).save_paspoort(
             record.pupil.id,
             Paspoort(wie="Houdt van koken.", nodig="Korte opdrachten, één tegelijk.", aanpak="x"),
-            "Marloes",
         )
     return ids
 
@@ -95,19 +93,19 @@ def test_a_mentor_sees_and_edits_only_their_own_pupils(
     mine = as_(database, KRAMER)
     assert {s.id for s in mine.summaries()} == {school["zoe"], school["sem"]}
     assert mine.record(school["sem"]).pupil.ondersteuningsbehoefte  # their own: everything
-    saved = mine.save(replace(mine.record(school["zoe"]).pupil, klas="PRO4B"), "")
+    saved = mine.save(replace(mine.record(school["zoe"]).pupil, klas="PRO4B"))
     assert saved.pupil.klas == "PRO4B" and saved.timeline[-1].author == "Anja Kramer"
 
     before = dump(database, exclude=NO_TRAIL)
     other = school["noa"]
     for attempt in (
         lambda: mine.record(other),
-        lambda: mine.open(other, ""),
-        lambda: mine.add_note(other, "Gebeld.", ""),
-        lambda: mine.save_stage(other, Stage(leerbedrijf="Garage Smit"), ""),
+        lambda: mine.open(other),
+        lambda: mine.add_note(other, "Gebeld."),
+        lambda: mine.save_stage(other, Stage(leerbedrijf="Garage Smit")),
         lambda: HandoverService(database.sessions, actor=KRAMER).paspoort(other),
         lambda: PlanningService(database.sessions, actor=KRAMER).tick(
-            PlanningService(database.sessions).tasks(other)[0].id, ""
+            PlanningService(database.sessions).tasks(other)[0].id
         ),
     ):
         with pytest.raises(NotAllowed) as refused:
@@ -118,7 +116,7 @@ def test_a_mentor_sees_and_edits_only_their_own_pupils(
         assert "Vraag de coördinator" in str(refused.value)
     noa = PupilService(database.sessions).record(other).pupil
     with pytest.raises(NotAllowed):
-        mine.save(replace(noa, klas="PRO4C"), "")
+        mine.save(replace(noa, klas="PRO4C"))
     assert dump(database, exclude=NO_TRAIL) == before
     refused_lines = [
         e for e in AuditService(database.sessions).entries() if e.action is AuditAction.REFUSED
@@ -132,15 +130,15 @@ def test_a_mentor_cannot_hand_a_pupil_to_another_mentor_or_run_the_school(
     mine = as_(database, KRAMER)
     zoe = mine.record(school["zoe"]).pupil
     with pytest.raises(NotAllowed, match="Alleen de coördinator kan de mentor"):
-        mine.save(replace(zoe, mentor="dhr. P. Lindeman"), "")
+        mine.save(replace(zoe, mentor="dhr. P. Lindeman"))
     for attempt in (
-        lambda: mine.create(make_pupil(leerlingnummer="200009"), COHORT, ""),
+        lambda: mine.create(make_pupil(leerlingnummer="200009"), COHORT),
         lambda: SchoolService(database.sessions, actor=KRAMER).save_settings(
             SchoolSettings(name="Andere school")
         ),
-        lambda: RetentionService(database.sessions, actor=KRAMER).purge(date(2026, 11, 23), ""),
-        lambda: UserService(database.sessions, actor=KRAMER).save_users([], ""),
-        lambda: NazorgService(database.sessions, actor=KRAMER).save_offsets([1, 6, 12], ""),
+        lambda: RetentionService(database.sessions, actor=KRAMER).purge(date(2026, 11, 23)),
+        lambda: UserService(database.sessions, actor=KRAMER).save_users([]),
+        lambda: NazorgService(database.sessions, actor=KRAMER).save_offsets([1, 6, 12]),
     ):
         with pytest.raises(NotAllowed, match="Dit mag alleen de coördinator doen"):
             attempt()
@@ -154,13 +152,13 @@ def test_a_mentor_logs_calls_for_their_own_leavers_and_sees_only_those_in_the_ag
     coordinator = NazorgService(database.sessions, clock=at)
     for pupil_id in school.values():
         coordinator.record_leaving(
-            pupil_id, Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij"), "Marloes"
+            pupil_id, Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij")
         )
     mentor = NazorgService(database.sessions, clock=at, actor=KRAMER)
     called = CallRecord(date(2027, 8, 19), True, Channel.TELEFOON, CallStatus.WERK)
-    mentor.log_call(school["zoe"], called, "")
+    mentor.log_call(school["zoe"], called)
     with pytest.raises(NotAllowed):
-        mentor.log_call(school["noa"], called, "")
+        mentor.log_call(school["noa"], called)
     assert {f.pupil_id for f in mentor.files()} == {school["zoe"], school["sem"]}
     agenda = mentor.agenda(date(2028, 8, 20))  # every call overdue by then
     assert agenda and {item.pupil_id for item in agenda} <= {school["zoe"], school["sem"]}
@@ -177,15 +175,15 @@ def test_read_only_gets_figures_and_lists_but_no_support_needs_and_changes_nothi
     assert PupilService(database.sessions).record(school["zoe"]).timeline
     assert record.timeline == ()  # its lines repeat exit reasons and consents
     exits = ExitService(database.sessions, clock=fixed_clock(NOW))
-    concept = replace(exits.start(school["zoe"], "Marloes"), dropout_reason="Gezondheid")
-    exits.save_concept(school["zoe"], concept, "Marloes")
+    concept = replace(exits.start(school["zoe"]), dropout_reason="Gezondheid")
+    exits.save_concept(school["zoe"], concept)
     seen = ExitService(database.sessions, actor=READER).interview(school["zoe"])
     assert seen is not None and seen.dropout_reason == "" and not seen.help_wanted
     assert all(p.ondersteuningsbehoefte == "" for p in reader.pupils())
     paspoort = HandoverService(database.sessions, actor=READER).paspoort(school["zoe"])
     assert (paspoort.wie, paspoort.nodig, paspoort.aanpak) == ("Houdt van koken.", "", "")
     # Opening is not logged as a view of support needs: none were shown.
-    reader.open(school["zoe"], "")
+    reader.open(school["zoe"])
     assert not any(
         e.action is AuditAction.VIEWED_SUPPORT and e.actor == "Kees Visser"
         for e in AuditService(database.sessions).entries()
@@ -195,9 +193,9 @@ def test_read_only_gets_figures_and_lists_but_no_support_needs_and_changes_nothi
     zoe = PupilService(database.sessions).record(school["zoe"]).pupil
     handover = HandoverService(database.sessions, actor=READER)
     for attempt in (
-        lambda: reader.save(replace(zoe, klas="PRO4B"), ""),
-        lambda: reader.add_note(school["zoe"], "Gebeld.", ""),
-        lambda: handover.save_paspoort(school["zoe"], Paspoort(wie="Anders."), ""),
+        lambda: reader.save(replace(zoe, klas="PRO4B")),
+        lambda: reader.add_note(school["zoe"], "Gebeld."),
+        lambda: handover.save_paspoort(school["zoe"], Paspoort(wie="Anders.")),
         lambda: handover.alongside(DocumentService).make(
             DocumentKind.PASPOORT, school["zoe"], date(2026, 11, 23)
         ),
@@ -220,7 +218,6 @@ def test_the_user_list_decides_who_is_working(database: Database, school: dict[s
                 User("Anja Kramer", "akramer", Role.MENTOR),
                 User("Ander", "AKRAMER", Role.READONLY),
             ],
-            "Marloes",
         )
     assert "de inlognaam 'AKRAMER' staat ook op regel 1" in str(wrong.value)
     assert "Zet minstens één coördinator in de lijst." in wrong.value.problems
@@ -231,7 +228,6 @@ def test_the_user_list_decides_who_is_working(database: Database, school: dict[s
             User("Marloes Jansen", me.login, Role.COORDINATOR),
             User("Anja Kramer", "akramer", Role.MENTOR, "mw. A. Kramer"),
         ],
-        "Marloes",
     )
     assert [u.name for u in saved] == ["Anja Kramer", "Marloes Jansen"]
     assert users.who_is_working("AKramer").actor == KRAMER
@@ -260,7 +256,6 @@ def test_on_postgresql_a_mentor_login_sees_only_their_pupils_rows(
             ),
             User("Anja Kramer", "akramer_test", Role.MENTOR, "mw. A. Kramer"),
         ],
-        "Marloes",
     )
     url = database.engine.url
     with database.engine.connect() as connection:
@@ -347,7 +342,7 @@ def test_a_mentor_reaches_another_mentors_pupil_through_no_other_door(
     out = tmp_path / "uit"
     out.mkdir()
     other = school["noa"]
-    ExitService(database.sessions, clock=fixed_clock(NOW)).start(other, "Marloes")
+    ExitService(database.sessions, clock=fixed_clock(NOW)).start(other)
     noa_task = PlanningService(database.sessions).tasks(other)[0].id
     planning = PlanningService(database.sessions, clock=fixed_clock(NOW), actor=KRAMER)
     handover = HandoverService(database.sessions, clock=fixed_clock(NOW), actor=KRAMER)
@@ -359,12 +354,12 @@ def test_a_mentor_reaches_another_mentors_pupil_through_no_other_door(
         lambda: handover.documents_made(other),
         lambda: handover.alongside(DocumentService).paspoort_doc(other, day),
         lambda: handover.alongside(DocumentService).transitieplan_doc(other, day),
-        lambda: handover.alongside(DocumentService).log_made(made_for(other), ""),
+        lambda: handover.alongside(DocumentService).log_made(made_for(other)),
         lambda: handover.alongside(DocumentService).write_batch(
-            DocumentKind.PASPOORT, [school["zoe"], other], out, "", day, one_file=False
+            DocumentKind.PASPOORT, [school["zoe"], other], out, day, one_file=False
         ),
         lambda: exits.summary_doc(other, day),
-        lambda: exits.log_summary(other, "", printed=True),
+        lambda: exits.log_summary(other, printed=True),
     ):
         with pytest.raises(NotAllowed, match=r"andere mentor dan mw\. A\. Kramer"):
             attempt()
@@ -390,7 +385,7 @@ def test_a_mentors_nazorg_calendar_holds_their_own_leavers(
     at = fixed_clock(datetime(2027, 8, 20, 9))
     for pupil_id in school.values():
         NazorgService(database.sessions, clock=at).record_leaving(
-            pupil_id, Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij"), "Marloes"
+            pupil_id, Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij")
         )
     everyone = NazorgService(database.sessions, clock=at).ics(date(2027, 8, 20))
     mine = NazorgService(database.sessions, clock=at, actor=KRAMER).ics(date(2027, 8, 20))
@@ -404,7 +399,7 @@ def test_read_only_makes_no_file_with_names_and_reads_no_trail(
     out = tmp_path / "uit"
     out.mkdir()
     zoe = school["zoe"]
-    ExitService(database.sessions, clock=fixed_clock(NOW)).start(zoe, "Marloes")
+    ExitService(database.sessions, clock=fixed_clock(NOW)).start(zoe)
     before = dump(database, exclude=NO_TRAIL)
     handover = HandoverService(database.sessions, clock=fixed_clock(NOW), actor=READER)
     for attempt in (
@@ -413,9 +408,9 @@ def test_read_only_makes_no_file_with_names_and_reads_no_trail(
         lambda: NazorgService(database.sessions, actor=READER).ics(day),
         lambda: handover.alongside(DocumentService).paspoort_doc(zoe, day),
         lambda: handover.alongside(DocumentService).write_batch(
-            DocumentKind.PASPOORT, [zoe], out / "alles.pdf", "", day, one_file=True
+            DocumentKind.PASPOORT, [zoe], out / "alles.pdf", day, one_file=True
         ),
-        lambda: handover.alongside(DocumentService).log_made(made_for(zoe), ""),
+        lambda: handover.alongside(DocumentService).log_made(made_for(zoe)),
         lambda: ExitService(database.sessions, actor=READER).summary_doc(zoe, day),
         lambda: AuditService(database.sessions, actor=READER).entries(),
         lambda: RetentionService(database.sessions, actor=READER).preview(date(2040, 1, 1)),
@@ -454,10 +449,10 @@ def test_anonymous_figures_carry_the_name_of_who_made_them(
 ) -> None:
     at = fixed_clock(datetime(2027, 8, 20, 9))
     NazorgService(database.sessions, clock=at).record_leaving(
-        school["zoe"], Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij"), "Marloes"
+        school["zoe"], Leaving(date(2027, 7, 10), Destination.WERK, employer="Bakkerij")
     )
     NazorgService(database.sessions, clock=at, actor=KRAMER).export_outcomes(
-        COHORT, date(2027, 8, 20), tmp_path / "cijfers.xlsx", "Marloes"
+        COHORT, date(2027, 8, 20), tmp_path / "cijfers.xlsx"
     )
     line = AuditService(database.sessions).entries()[0]
     assert (line.action, line.actor) == (AuditAction.EXPORTED, "Anja Kramer")

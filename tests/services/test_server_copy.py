@@ -56,11 +56,9 @@ def school(tmp_path: Path) -> Iterator[Database]:
         session.add(successor)
         session.flush()
         leaving.replaced_by_id = successor.id
-    last = PupilService(db.sessions).create(
-        make_pupil(leerlingnummer="999999"), "2026-2027", "Marloes"
-    )
+    last = PupilService(db.sessions).create(make_pupil(leerlingnummer="999999"), "2026-2027")
     assert last.pupil.id is not None
-    RightsService(db.sessions).erase(last.pupil.id, "999999", "Marloes")
+    RightsService(db.sessions).erase(last.pupil.id, "999999")
     db.erased_id = last.pupil.id  # type: ignore[attr-defined]
     yield db
     db.close()
@@ -92,7 +90,7 @@ def test_the_demo_cohort_goes_up_and_comes_back_the_same(
         assert names == sorted(s.name for s in PupilService(school.sessions).summaries())
         # The next pupil on the server gets a new number, never the erased pupil's.
         added = PupilService(server.sessions).create(
-            make_pupil(leerlingnummer="888888"), "2026-2027", "Marloes"
+            make_pupil(leerlingnummer="888888"), "2026-2027"
         )
         assert added.pupil.id == school.erased_id + 1  # type: ignore[attr-defined]
         with server.sessions() as session:
@@ -117,9 +115,7 @@ def test_the_demo_cohort_goes_up_and_comes_back_the_same(
     try:
         assert checks_of(copy) == after_server_work
         assert AuditService(copy.sessions).check().whole
-        again = PupilService(copy.sessions).create(
-            make_pupil(leerlingnummer="777777"), "2026-2027", "Marloes"
-        )
+        again = PupilService(copy.sessions).create(make_pupil(leerlingnummer="777777"), "2026-2027")
         assert again.pupil.id == added.pupil.id + 1
     finally:
         copy.close()
@@ -131,7 +127,7 @@ def test_a_server_database_in_use_is_refused_and_left_as_it_was(
     name = postgres_server.create_database()
     try:
         used = open_database(postgres_server.url(name))
-        PupilService(used.sessions).create(make_pupil(), "2026-2027", "Ahmed")
+        PupilService(used.sessions).create(make_pupil(), "2026-2027")
         before = checks_of(used)
         with pytest.raises(CopyRefused) as refused:
             upload(school, postgres_server.url(name))
@@ -224,7 +220,6 @@ def test_only_the_coordinator_in_the_servers_user_list_downloads_everything(
             User("Marloes", os_login(), Role.COORDINATOR),
             User("Anja Kramer", "postgres", Role.MENTOR, "mw. A. Kramer"),
         ],
-        "Marloes",
     )
     upload(school, empty_server_database)
     target = tmp_path / "alles.db"

@@ -66,7 +66,6 @@ def server(database: Database) -> Iterator[Server]:
             User("Marloes", coordinator, Role.COORDINATOR),
             User("Anja Kramer", "akramer_grants", Role.MENTOR, "mw. A. Kramer"),
         ],
-        "Marloes",
     )
     with database.engine.connect() as connection:
         for login, group in LOGINS.items():
@@ -211,7 +210,7 @@ def test_the_program_works_for_a_mentor_login_on_their_own_pupils(server: Server
         pupils = PupilService(working.sessions, actor=actor)
         own = pupils.summaries()
         assert own and all(s.mentor == "mw. A. Kramer" for s in own)
-        opened = pupils.open(own[0].id, "Anja Kramer")  # logged in the trail, by the mentor
+        opened = pupils.open(own[0].id)  # logged in the trail, by the mentor
         assert opened.pupil.mentor == "mw. A. Kramer"
         statuses = PlanningService(working.sessions, actor=actor).statuses(DAY)
         assert set(statuses) == {s.id for s in own}

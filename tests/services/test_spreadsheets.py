@@ -69,7 +69,7 @@ def test_the_one_writer_stores_every_text_as_text_and_defuses_csv() -> None:
 
 def pupils_xlsx(database: Database, target: Path) -> None:
     PupilService(database.sessions, clock=fixed_clock()).create(
-        make_pupil(leerlingnummer="300001", roepnaam=LINK, achternaam="@Visser"), "2026-2027", "x"
+        make_pupil(leerlingnummer="300001", roepnaam=LINK, achternaam="@Visser"), "2026-2027"
     )
     export_pupils(database.sessions, target.with_suffix(".xlsx"))
 
@@ -88,7 +88,6 @@ def exit_figures_xlsx(database: Database, target: Path) -> None:
             mbo_leerweg=Leerweg.BOL,
         ),
         "2026-2027",
-        "Sanne de Wit",
     )
     assert record.pupil.id is not None
     service = ExitService(database.sessions, clock=fixed_clock(NOW))
@@ -103,15 +102,15 @@ def exit_figures_xlsx(database: Database, target: Path) -> None:
         nazorg_agreed=True,
         mentor="Sanne de Wit",
     )
-    service.finish(record.pupil.id, interview, "Sanne de Wit")
-    service.export_figures("2026-2027", target.with_suffix(".xlsx"), "Sanne de Wit")
+    service.finish(record.pupil.id, interview)
+    service.export_figures("2026-2027", target.with_suffix(".xlsx"))
 
 
 def cohort_figures_xlsx(database: Database, target: Path) -> None:
     from uitstroom.services.figures import FiguresService
 
     PupilService(database.sessions, clock=fixed_clock()).create(
-        make_pupil(leerlingnummer="300003", roepnaam=LINK, klas="@PRO4"), "2026-2027", "x"
+        make_pupil(leerlingnummer="300003", roepnaam=LINK, klas="@PRO4"), "2026-2027"
     )
     service = FiguresService(database.sessions)
     service.write_xlsx(service.report("2026-2027", date(2027, 4, 2)), target.with_suffix(".xlsx"))
@@ -137,7 +136,7 @@ def test_every_export_writes_a_formula_like_text_as_text(
 
 def test_the_pupil_csv_export_defuses_formula_starts(database: Database, tmp_path: Path) -> None:
     PupilService(database.sessions, clock=fixed_clock()).create(
-        make_pupil(leerlingnummer="300002", roepnaam=LINK, achternaam="@Visser"), "2026-2027", "x"
+        make_pupil(leerlingnummer="300002", roepnaam=LINK, achternaam="@Visser"), "2026-2027"
     )
     target = tmp_path / "uit.csv"
     export_pupils(database.sessions, target)

@@ -14,9 +14,7 @@ from uitstroom.services.server import table_checks
 
 def test_an_unknown_route_reads_as_onbekend_and_stays_stored_as_written(database) -> None:
     service = PupilService(database.sessions)
-    pupil = service.create(
-        make_pupil(route=RouteDetails(route=Route.ARBEID)), "2026-2027", "Marloes"
-    )
+    pupil = service.create(make_pupil(route=RouteDetails(route=Route.ARBEID)), "2026-2027")
     pupil_id = pupil.pupil.id
     assert service.record(pupil_id).pupil.route.route is Route.ARBEID
     with database.sessions.begin() as session:
@@ -48,7 +46,7 @@ def test_an_unknown_route_reads_as_onbekend_and_stays_stored_as_written(database
 
 def test_a_pupil_without_route_row_has_no_route_yet(database) -> None:
     service = PupilService(database.sessions)
-    record = service.create(make_pupil(), "2026-2027", "Marloes")
+    record = service.create(make_pupil(), "2026-2027")
     with database.sessions.begin() as session:
         session.execute(text("DELETE FROM route WHERE pupil_id = :id"), {"id": record.pupil.id})
     summary = next(s for s in service.summaries() if s.id == record.pupil.id)

@@ -31,7 +31,7 @@ def school(tmp_path: Path, pupils: int = 2) -> tuple[Path, bytes]:
     db = open_database(path, key)
     service = PupilService(db.sessions)
     for n in range(pupils):
-        service.create(make_pupil(leerlingnummer=str(400001 + n)), "2026-2027", "proef")
+        service.create(make_pupil(leerlingnummer=str(400001 + n)), "2026-2027")
     backup_before(db, "handmatig")
     db.close()
     return path, key

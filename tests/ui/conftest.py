@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from factories import fixed_clock, make_pupil
-from uitstroom.domain.actor import Actor
+from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.domain.enums import Leerweg, Niveau, SchoolType
 from uitstroom.domain.model import SchoolSettings
 from uitstroom.services.database import Database
@@ -37,8 +37,8 @@ def prepared_application(qapp: QApplication) -> QApplication:
     return qapp
 
 
-def services_for(db: Database, clock=None, actor: Actor | None = None) -> Services:
-    """`actor`: someone working in a shared database (domain.actor); None is the laptop's
+def services_for(db: Database, clock=None, actor: Actor = LAPTOP_COORDINATOR) -> Services:
+    """`actor`: someone working in a shared database (domain.actor), by default the laptop's
     coordinator."""
     clock = clock or fixed_clock()
     return Services.build(db.sessions, db.location, actor=actor, clock=clock)
@@ -190,7 +190,7 @@ def add_student(db: Database, n: int = 0, **changes: object) -> int:
         **changes,
     }
     record = PupilService(db.sessions, clock=fixed_clock(datetime(2026, 9, 1))).create(
-        make_pupil(**values), "2026-2027", "Sanne de Wit"
+        make_pupil(**values), "2026-2027"
     )
     assert record.pupil.id is not None
     return record.pupil.id

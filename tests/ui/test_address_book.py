@@ -22,13 +22,13 @@ from uitstroom.ui.main_window import MainWindow
 def roc_with_two(window: MainWindow) -> tuple[Organisation, ContactPerson, ContactPerson]:
     handover = window.services.handover
     roc = handover.save_organisation(
-        Organisation(name="ROC Test en Praktijk", kind=OrganisationKind.MBO), "test"
+        Organisation(name="ROC Test en Praktijk", kind=OrganisationKind.MBO)
     )
     sanne = handover.save_contact(
-        ContactPerson(name="Sanne de Wit", function="intake", organisation_id=roc.id), "test"
+        ContactPerson(name="Sanne de Wit", function="intake", organisation_id=roc.id)
     )
     ahmed = handover.save_contact(
-        ContactPerson(name="Ahmed El Amrani", function="intake", organisation_id=roc.id), "test"
+        ContactPerson(name="Ahmed El Amrani", function="intake", organisation_id=roc.id)
     )
     return roc, sanne, ahmed
 
@@ -36,9 +36,7 @@ def roc_with_two(window: MainWindow) -> tuple[Organisation, ContactPerson, Conta
 def test_an_organisation_and_a_contact_are_added_from_the_dialog(
     qtbot, window: MainWindow, dialogs
 ) -> None:
-    book = AddressBookDialog(
-        window.services.handover, "Marloes", lambda: date(2026, 11, 23), window
-    )
+    book = AddressBookDialog(window.services.handover, lambda: date(2026, 11, 23), window)
     qtbot.addWidget(book)
 
     def gemeente(dialog) -> None:
@@ -82,11 +80,8 @@ def test_a_contact_who_leaves_hands_the_open_agreements_to_the_successor(
             ),
             contacts=(PlanContact(role=ContactRole.MBO, contact_id=sanne.id),),
         ),
-        "test",
     )
-    book = AddressBookDialog(
-        window.services.handover, "Marloes", lambda: date(2026, 11, 23), window
-    )
+    book = AddressBookDialog(window.services.handover, lambda: date(2026, 11, 23), window)
     qtbot.addWidget(book)
     assert book.select("contact", sanne.id)
     assert book.left_button.isEnabled()
@@ -108,9 +103,7 @@ def test_a_contact_who_leaves_hands_the_open_agreements_to_the_successor(
 
 def test_a_new_successor_can_be_typed_in_the_same_dialog(qtbot, window: MainWindow) -> None:
     roc, sanne, _ahmed = roc_with_two(window)
-    book = AddressBookDialog(
-        window.services.handover, "Marloes", lambda: date(2026, 11, 23), window
-    )
+    book = AddressBookDialog(window.services.handover, lambda: date(2026, 11, 23), window)
     qtbot.addWidget(book)
     book.select("contact", sanne.id)
     left = book.left_dialog()

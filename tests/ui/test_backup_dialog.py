@@ -152,7 +152,7 @@ def test_restoring_asks_first_then_shows_the_restored_cohort(
     service = PupilService(school.sessions)
     first = window.model.row_at(0)
     pupil = service.record(first.id).pupil
-    service.save(replace(pupil, achternaam="Later-Gewijzigd"), "test")
+    service.save(replace(pupil, achternaam="Later-Gewijzigd"))
     window.reload_cohort()
     assert "Later-Gewijzigd" in names(window)
 

@@ -71,7 +71,7 @@ def test_the_task_models_pass_the_qt_model_tester(qtmodeltester, qtbot, march_wi
 
 def test_switching_a_task_off_takes_it_out_of_every_checklist(qtbot, march_window) -> None:
     planning = march_window.services.planning
-    dialog = TemplatesDialog(planning, "Marloes", MARCH_20, march_window)
+    dialog = TemplatesDialog(planning, MARCH_20, march_window)
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.activateWindow()

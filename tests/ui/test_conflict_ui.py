@@ -44,7 +44,7 @@ def retype(qtbot, field: QLineEdit, text: str) -> None:
 
 def bram_saves(db: Database, pupil_id: int, **changes: object) -> None:
     bram = PupilService(db.sessions, clock=fixed_clock(datetime(2026, 11, 23, 9, 31)), actor=BRAM)
-    bram.save(replace(bram.record(pupil_id).pupil, **changes), "")
+    bram.save(replace(bram.record(pupil_id).pupil, **changes))
 
 
 def test_the_second_to_save_is_told_who_came_first_and_sees_the_pupil_as_stored(
@@ -171,7 +171,7 @@ def test_the_coordinator_adds_a_mentor_with_the_keyboard(
     qtbot, empty_window: MainWindow, database: Database, dialogs
 ) -> None:
     service = UserService(database.sessions)
-    dialog = UsersDialog(service, "Marloes", empty_window)
+    dialog = UsersDialog(service, empty_window)
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
@@ -205,7 +205,7 @@ def test_the_coordinator_adds_a_mentor_with_the_keyboard(
     )
 
     # Removing yourself is refused with what to do, and nothing is stored.
-    again = UsersDialog(service, "Marloes", empty_window)
+    again = UsersDialog(service, empty_window)
     again.show()
     again.list.setCurrentRow(1)
     again.remove_user()
@@ -219,7 +219,7 @@ def test_the_coordinator_adds_a_mentor_with_the_keyboard(
 def test_on_a_file_the_users_dialog_says_the_roles_are_advisory(
     qtbot, empty_window: MainWindow, database: Database
 ) -> None:
-    dialog = UsersDialog(UserService(database.sessions), "Marloes", empty_window)
+    dialog = UsersDialog(UserService(database.sessions), empty_window)
     qtbot.addWidget(dialog)
     dialog.resize(900, 600)
     dialog.show()

@@ -18,7 +18,7 @@ def make_fifteen(window: MainWindow) -> int:
     pupil_id = window.proxy.summary_at(0).id
     pupils = window.services.pupils
     pupil = pupils.record(pupil_id).pupil
-    pupils.save(replace(pupil, geboortedatum=date(2011, 6, 1)), "test")
+    pupils.save(replace(pupil, geboortedatum=date(2011, 6, 1)))
     window.open_pupil_at(pupil_id, "toestemming")
     return pupil_id
 

@@ -17,9 +17,10 @@ from factories import TEST_PASSPHRASE
 from uitstroom.documents.recovery_sheet import render_recovery_sheet
 from uitstroom.services import vault
 from uitstroom.services.database import Database
+from uitstroom.services.vault import recovery_sheet
 from uitstroom.storage import keys
 from uitstroom.ui.secret_dialog import ChangeSecretDialog
-from uitstroom.ui.unlock import PassphraseDialog, recovery_sheet, unlock_database
+from uitstroom.ui.unlock import PassphraseDialog, unlock_database
 
 DAY = "708214"
 # The lock tests' database (a key file with the recovery passphrase) and window.

@@ -176,9 +176,7 @@ def test_what_is_previewed_is_what_is_saved_and_printed_and_logged(
 
     def change_then_save_and_print(dialog: PdfPreviewDialog) -> None:
         seen["shown"] = dialog.pdf
-        window.services.handover.save_paspoort(
-            pupil_id, Paspoort(wie="Iets heel anders."), "Marloes"
-        )
+        window.services.handover.save_paspoort(pupil_id, Paspoort(wie="Iets heel anders."))
         dialog.save_button.click()
         dialog._printed()  # what Afdrukken logs once the system's print dialog is accepted
         dialog.close_button.click()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QTableWidget
 
 from conftest import Dialogs, button_with_text
 from factories import fixed_clock, make_pupil
+from uitstroom.domain.actor import coordinator
 from uitstroom.domain.enums import JaNeeOnbekend, Leerweg, Niveau, SchoolType
 from uitstroom.domain.exit import DEFAULT_DROPOUT_REASONS, ExitInterview, LeavingReason, NextStep
 from uitstroom.domain.model import SchoolSettings
@@ -48,9 +49,7 @@ def add_student(database: Database, n: int, opleiding: str, niveau: Niveau, **ch
         "mbo_leerweg": Leerweg.BOL,
     }
     pupil = make_pupil(**(values | changes))
-    record = PupilService(database.sessions, clock=fixed_clock(NOW)).create(
-        pupil, "2026-2027", ACTOR
-    )
+    record = PupilService(database.sessions, clock=fixed_clock(NOW)).create(pupil, "2026-2027")
     assert record.pupil.id is not None
     return record.pupil.id
 
@@ -99,7 +98,7 @@ def build_year(database: Database) -> ExitService:
         nonlocal n
         pupil_id = add_student(database, n, opleiding, niveau)
         n += 1
-        service.finish(pupil_id, done, ACTOR)
+        service.finish(pupil_id, done)
         return pupil_id
 
     for k in range(12):
@@ -117,7 +116,7 @@ def build_year(database: Database) -> ExitService:
         finish(name, Niveau.N3, interview(LeavingReason.DIPLOMA, NextStep.WERK))
     finish("Kok", Niveau.N2, interview(LeavingReason.DIPLOMA, NextStep.WERK, date(2026, 5, 1)))
     concept = add_student(database, 99, "Kok", Niveau.N2)
-    service.save_concept(concept, interview(LeavingReason.DIPLOMA, NextStep.WERK), ACTOR)
+    service.save_concept(concept, interview(LeavingReason.DIPLOMA, NextStep.WERK))
     return service
 
 
@@ -154,7 +153,7 @@ def bar_names(dialog: ExitFiguresDialog) -> list[list[str]]:
 def test_the_figures_show_this_years_interviews_per_opleiding_with_small_numbers_hidden(
     qtbot, exits: ExitService
 ) -> None:
-    dialog = ExitFiguresDialog(exits, ACTOR, TODAY)
+    dialog = ExitFiguresDialog(exits, TODAY)
     qtbot.addWidget(dialog)
     assert dialog.year.currentData() == "2026-2027"
     assert dialog.count_label.text() == "29 afgeronde exitgesprekken"
@@ -200,7 +199,7 @@ def test_the_figures_show_this_years_interviews_per_opleiding_with_small_numbers
 
 
 def test_per_niveau_and_another_year(qtbot, exits: ExitService) -> None:
-    dialog = ExitFiguresDialog(exits, ACTOR, TODAY)
+    dialog = ExitFiguresDialog(exits, TODAY)
     qtbot.addWidget(dialog)
     dialog.split.setCurrentIndex(dialog.split.findData("niveau"))
     reasons, _steps = bar_names(dialog)
@@ -221,7 +220,7 @@ def test_the_export_is_anonymous_and_says_where_it_went(
 ) -> None:
     target = tmp_path / "cijfers"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
-    dialog = ExitFiguresDialog(exits, ACTOR, TODAY, folder=tmp_path)
+    dialog = ExitFiguresDialog(exits, TODAY, folder=tmp_path)
     qtbot.addWidget(dialog)
     dialogs.click("OK")
     button_with_text(dialog, "Exporteren naar Excel…").click()
@@ -239,7 +238,7 @@ def test_the_export_is_anonymous_and_says_where_it_went(
 
 # --- dropout reasons ---------------------------------------------------------------------------
 def test_the_school_edits_its_reasons_for_stopping(qtbot, exits: ExitService) -> None:
-    dialog = DropoutReasonsDialog(exits, ACTOR)
+    dialog = DropoutReasonsDialog(exits)
     qtbot.addWidget(dialog)
     assert dialog.reasons() == list(DEFAULT_DROPOUT_REASONS)
     assert not dialog.up_button.isEnabled()
@@ -265,7 +264,7 @@ def test_the_school_edits_its_reasons_for_stopping(qtbot, exits: ExitService) ->
         "Anders",
     ]
     assert list(exits.dropout_reasons()) == expected
-    again = DropoutReasonsDialog(exits, ACTOR)
+    again = DropoutReasonsDialog(exits)
     qtbot.addWidget(again)
     assert again.reasons() == expected
 
@@ -273,7 +272,7 @@ def test_the_school_edits_its_reasons_for_stopping(qtbot, exits: ExitService) ->
 def test_a_reason_twice_or_an_empty_list_is_refused_and_the_standard_list_comes_back(
     qtbot, exits: ExitService
 ) -> None:
-    dialog = DropoutReasonsDialog(exits, ACTOR)
+    dialog = DropoutReasonsDialog(exits)
     qtbot.addWidget(dialog)
     dialog.add_button.click()
     dialog.list.currentItem().setText("gezondheid")
@@ -298,9 +297,10 @@ def test_the_summary_opens_in_the_preview_and_saves_as_pdf(
 ) -> None:
     student = add_student(database, 500, "Kok", Niveau.N2, roepnaam="Zoë", achternaam="Ōtsuka")
     refused = interview(LeavingReason.UITVAL, NextStep.NOG_NIETS, dropout="Geldzaken", nazorg=False)
-    exits.finish(student, refused, ACTOR)
+    exits.finish(student, refused)
 
-    dialog = summary_preview(None, exits, student, TODAY, "Sanne de Wit")
+    sanne = exits.alongside(ExitService, coordinator("Sanne de Wit"))
+    dialog = summary_preview(None, sanne, student, TODAY)
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Samenvatting exitgesprek — Zoë Ōtsuka"
     assert dialog.document.pageCount() == 1

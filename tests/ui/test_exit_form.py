@@ -49,7 +49,7 @@ def close_forms() -> Iterator[None]:
 
 def open_form(qtbot, db: Database, pupil_id: int) -> ExitForm:
     pupil = PupilService(db.sessions).record(pupil_id).pupil
-    form = ExitForm(exit_service(db), pupil, MENTOR, lambda: MBO_DAY)
+    form = ExitForm(exit_service(db), pupil, lambda: MBO_DAY)
     OPENED.append(form)
     form.show()
     qtbot.waitExposed(form)
@@ -241,7 +241,7 @@ def test_the_work_list_shows_the_slbers_students_and_enter_opens_the_form(
 ) -> None:
     pupils = PupilService(mbo_database.sessions)
     service = exit_service(mbo_database)
-    listed = ExitWorklistDialog(service, pupils, MENTOR, lambda: MBO_DAY, mentor=MENTOR)
+    listed = ExitWorklistDialog(service, pupils, lambda: MBO_DAY, mentor=MENTOR)
     qtbot.addWidget(listed)
     listed.show()
     names = [listed.model.row_at(n).name for n in range(listed.model.rowCount())]
@@ -362,7 +362,7 @@ def test_the_work_list_shows_each_state_whole(qtbot, mbo_database: Database) -> 
     """'Nog niet begonnen' was cut to 'Nog niet begonn…': the widths were measured on the
     empty list, before its rows came."""
     listed = ExitWorklistDialog(
-        exit_service(mbo_database), PupilService(mbo_database.sessions), MENTOR, lambda: MBO_DAY
+        exit_service(mbo_database), PupilService(mbo_database.sessions), lambda: MBO_DAY
     )
     qtbot.addWidget(listed)
     listed.show()

@@ -33,7 +33,7 @@ COHORT = "2026-2027"
 
 @pytest.fixture
 def dialog(qtbot, database: Database) -> Iterator[ImportDialog]:
-    opened = ImportDialog(ImportService(database.sessions, clock=fixed_clock()), COHORT, "Marloes")
+    opened = ImportDialog(ImportService(database.sessions, clock=fixed_clock()), COHORT)
     qtbot.addWidget(opened)
     opened.show()
     yield opened
@@ -102,7 +102,7 @@ def test_a_good_file_is_imported_and_the_pupils_are_in_the_database(
     )
     path = write_xlsx(tmp_path / "export-somtoday.xlsx", rows)
     dialog = ImportDialog(
-        ImportService(demo_database.sessions, clock=fixed_clock()), COHORT, "Marloes", path=path
+        ImportService(demo_database.sessions, clock=fixed_clock()), COHORT, path=path
     )
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.work_finished, timeout=20_000):
@@ -143,9 +143,9 @@ def test_pupils_missing_from_the_file_are_named_and_archived_only_when_ticked(
     rows = pupil_rows(3)
     first = write_csv(tmp_path / "oktober.csv", rows)
     table = service.read(first)
-    service.apply(service.check(table, COHORT), "Marloes")
+    service.apply(service.check(table, COHORT))
     second = write_csv(tmp_path / "november.csv", rows[:2])
-    dialog = ImportDialog(service, COHORT, "Marloes", path=second)
+    dialog = ImportDialog(service, COHORT, path=second)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.work_finished, timeout=20_000):
         dialog.show()

@@ -87,9 +87,7 @@ def test_the_letters_dialog_previews_the_first_letter_and_keeps_the_text(
     service = LetterService(window.services.sessions)
     handover = window.services.handover
     assert handover is not None
-    dialog = LettersDialog(
-        service, window.model.klassen(), handover.pupil_ids, [], window.today(), "Marloes"
-    )
+    dialog = LettersDialog(service, window.model.klassen(), handover.pupil_ids, [], window.today())
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.document.pageCount() == 1)

@@ -60,7 +60,6 @@ def leave(window: MainWindow, pupil_id: int, left_on: date) -> None:
     nazorg(window).record_leaving(
         pupil_id,
         Leaving(left_on, Destination.MBO, mbo_instelling="ROC Horizon", opleiding="Kok"),
-        "test",
     )
     window.detail.refresh_nazorg(pupil_id)
 
@@ -360,7 +359,7 @@ def test_the_figures_show_the_cohort_with_small_numbers_hidden(
     window = leavers_window
     cohort = nazorg(window).cohorts_with_leavers()[0]
     outcomes = nazorg(window).outcomes(cohort, TODAY)
-    dialog = OutcomesDialog(nazorg(window), "test", TODAY, window)
+    dialog = OutcomesDialog(nazorg(window), TODAY, window)
     try:
         assert dialog.cohort.currentData() == cohort
         assert f"{outcomes.leavers} uitgestroomde jongeren" in dialog.count_label.text()

@@ -50,7 +50,7 @@ def test_opening_and_editing_a_pupil_shows_up_in_the_log_newest_first(
     pupil_id = open_first_pupil(qtbot, window)
     record = window.detail.record
     assert record is not None
-    window.services.pupils.save(replace(record.pupil, klas="PRO4X"), "Marloes Verbeek")
+    window.services.pupils.save(replace(record.pupil, klas="PRO4X"))
 
     dialog = AuditDialog(AuditService(demo_database.sessions), window)
     qtbot.addWidget(dialog)
@@ -115,7 +115,7 @@ def test_keten_controleren_names_the_lines_an_attacker_changed(
     open_first_pupil(qtbot, window)
     record = window.detail.record
     assert record is not None
-    window.services.pupils.save(replace(record.pupil, klas="PRO4X"), "Marloes Verbeek")
+    window.services.pupils.save(replace(record.pupil, klas="PRO4X"))
     connection = cipher.connect(demo_database.path, demo_database.key)
     connection.execute("DROP TRIGGER audit_event_no_update")
     connection.execute("UPDATE audit_event SET detail = 'velden: mentor' WHERE id = 3")
@@ -160,9 +160,8 @@ def add_old_pupils(db: Database) -> list[int]:
                 leerlingnummer=number, roepnaam=roepnaam, tussenvoegsel="", achternaam="Oud"
             ),
             OLD_COHORT,
-            "Marloes",
         )
-        pupils.add_note(record.pupil.id, "Notitie van lang geleden.", "Marloes")
+        pupils.add_note(record.pupil.id, "Notitie van lang geleden.")
         made.append(record.pupil.id)
     return made
 
@@ -215,7 +214,7 @@ def test_at_start_up_expired_pupils_are_shown_and_later_postpones_a_week(
     # Asked again after a week, not before.
     service = window.privacy_area.retention()
     assert not offer_purge(
-        window, service, "M", TODAY + timedelta(days=6), settings, window.services.location, print
+        window, service, TODAY + timedelta(days=6), settings, window.services.location, print
     )
     close_window(window)
 
@@ -224,7 +223,7 @@ def test_nothing_expired_means_no_question_and_no_write(
     qtbot, window: MainWindow, demo_database: Database
 ) -> None:
     before = dump(demo_database)
-    assert not offer_purge(window, window.privacy_area.retention(), "M", TODAY, None, "x", print)
+    assert not offer_purge(window, window.privacy_area.retention(), TODAY, None, "x", print)
     assert dump(demo_database) == before
 
 
@@ -236,9 +235,7 @@ def test_purging_from_the_menu_backs_up_and_removes_the_pupils(
     assert window.privacy_area.retention_action in window.privacy_menu.actions()
     window.cohort.select_pupil(old[0])
     window.detail.open_pupil(old[0])
-    dialog = RetentionDialog(
-        window.privacy_area.retention(), "Marloes Verbeek", TODAY, parent=window
-    )
+    dialog = RetentionDialog(window.privacy_area.retention(), TODAY, parent=window)
     qtbot.addWidget(dialog)
     dialog.purged.connect(window.privacy_area.after_purge)
     dialog.show()
@@ -261,9 +258,7 @@ def test_changed_periods_must_be_saved_before_purging(
     qtbot, window: MainWindow, demo_database: Database
 ) -> None:
     add_old_pupils(demo_database)
-    dialog = RetentionDialog(
-        window.privacy_area.retention(), "Marloes Verbeek", TODAY, parent=window
-    )
+    dialog = RetentionDialog(window.privacy_area.retention(), TODAY, parent=window)
     qtbot.addWidget(dialog)
     assert dialog.purge_button.isEnabled()
     dialog.period_edits[RetentionCategory.LEERLINGGEGEVENS].setValue(60)

@@ -21,7 +21,7 @@ from uitstroom.ui.unlock import unlock_database
 def damaged_school(tmp_path: Path) -> Path:
     path = tmp_path / "school" / "uitstroom.db"
     db = open_database(path, vault.set_up(path, TEST_PASSPHRASE))
-    PupilService(db.sessions).create(make_pupil(), "2026-2027", "proef")
+    PupilService(db.sessions).create(make_pupil(), "2026-2027")
     backup_before(db, "dagelijks")
     db.close()
     os.truncate(path, path.stat().st_size - 700)  # a sync client stopped halfway
@@ -87,9 +87,7 @@ def test_damage_found_in_the_background_is_told_and_no_backup_is_made_of_it(
     key = vault.set_up(path, TEST_PASSPHRASE)
     db = open_database(path, key)
     for n in range(40):
-        PupilService(db.sessions).create(
-            make_pupil(leerlingnummer=str(500000 + n)), "2026-2027", "proef"
-        )
+        PupilService(db.sessions).create(make_pupil(leerlingnummer=str(500000 + n)), "2026-2027")
     db.close()
     data = bytearray(path.read_bytes())
     data[len(data) - 3000] ^= 2  # a page the start screen does not read

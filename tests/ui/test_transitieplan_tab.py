@@ -22,9 +22,8 @@ def test_an_agreement_with_a_contact_and_a_task_is_saved_and_read_back(
             kind=OrganisationKind.GEMEENTE,
             serves="Utrecht",
         ),
-        "test",
     )
-    kees = handover.save_contact(ContactPerson(name="Kees Bakker", organisation_id=team.id), "t")
+    kees = handover.save_contact(ContactPerson(name="Kees Bakker", organisation_id=team.id))
     pupil_id = window.proxy.summary_at(0).id
     window.open_pupil_at(pupil_id, "transitieplan")
     tab = window.detail.transitieplan

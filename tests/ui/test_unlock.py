@@ -89,7 +89,6 @@ def encrypted_database(folder: Path) -> tuple[Path, bytes]:
         PupilService(database.sessions).create(
             make_pupil(roepnaam=SECRET_ROEPNAAM, tussenvoegsel="", achternaam=SECRET_ACHTERNAAM),
             "2026-2027",
-            "T",
         )
     finally:
         database.close()
@@ -282,7 +281,6 @@ def plaintext_database(path: Path) -> None:
             ondersteuningsbehoefte="Heeft baat bij een vaste werkplek bij het raam.",
         ),
         "2026-2027",
-        "Marloes",
     )
     engine.dispose()
 

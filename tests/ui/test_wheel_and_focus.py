@@ -145,7 +145,7 @@ def exit_form(qtbot, mbo_database: Database) -> Iterator[ExitForm]:
     service = ExitService(
         mbo_database.sessions, clock=fixed_clock(datetime.combine(MBO_DAY, time(10)))
     )
-    form = ExitForm(service, pupil, "Sanne de Wit", lambda: MBO_DAY)
+    form = ExitForm(service, pupil, lambda: MBO_DAY)
     shown(qtbot, form)
     yield form
     form.done(0)

@@ -50,7 +50,6 @@ def register(commands: Any) -> dict[str, Handler]:
 
 
 def _form(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    from uitstroom.services.access import current_actor
     from uitstroom.services.consent_forms import ConsentFormService
     from uitstroom.services.handover import HandoverService
     from uitstroom.services.pupils import PupilService
@@ -61,8 +60,6 @@ def _form(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     organisation_id = (
         handover.find_organisation(args.organisation).id if args.organisation else None
     )
-    with db.sessions() as session:
-        actor = current_actor(session)
     if args.pupil:
         found = PupilService(db.sessions, actor=db.actor).find_by_leerlingnummer(args.pupil)
         if found is None or found.pupil.id is None:
@@ -78,7 +75,7 @@ def _form(db: Database, args: argparse.Namespace, out: TextIO) -> int:
                 f"Klas {args.klas} heeft geen leerlingen in het huidige schooljaar. "
                 "Controleer de naam van de klas."
             )
-    forms.write_forms(pupil_ids, receiver, organisation_id, args.out, actor, date.today())
+    forms.write_forms(pupil_ids, receiver, organisation_id, args.out, date.today())
     noun = "formulier" if len(pupil_ids) == 1 else "formulieren"
     print(f"{len(pupil_ids)} {noun} ({receiver.label}) geschreven naar {args.out}.", file=out)
     return EXIT_OK

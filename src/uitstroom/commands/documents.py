@@ -62,7 +62,6 @@ def register(commands: Any) -> dict[str, Handler]:
 
 def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.domain.handover import DocumentKind, Receiver
-    from uitstroom.services.access import current_actor
     from uitstroom.services.files import FileWriteError, write_error_message
     from uitstroom.services.handover import DocumentService, HandoverService
     from uitstroom.services.pupils import PupilService
@@ -79,8 +78,6 @@ def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         )
     service = HandoverService(db.sessions, actor=db.actor)
     organisation_id = service.find_organisation(args.organisation).id if args.organisation else None
-    with db.sessions() as session:
-        actor = current_actor(session)
     today = date.today()
     target: Path = args.out
     if args.pupil:
@@ -91,7 +88,7 @@ def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
                 "Controleer het nummer."
             )
         service.alongside(DocumentService).write_document(
-            kind, found.pupil.id, target, actor, today, receiver, organisation_id
+            kind, found.pupil.id, target, today, receiver, organisation_id
         )
         print(f"{kind.label} van {found.pupil.name} geschreven naar {target}.", file=out)
         return EXIT_OK
@@ -109,7 +106,6 @@ def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         kind,
         pupil_ids,
         target,
-        actor,
         today,
         one_file=False,
         receiver=receiver,

@@ -62,14 +62,11 @@ def problem_line(problem: ImportProblem) -> str:
 
 
 def _exit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    from uitstroom.services.access import current_actor
     from uitstroom.services.backups import import_backup
     from uitstroom.services.exit import ExitService
 
-    with db.sessions() as session:
-        actor = current_actor(session)
     service = ExitService(db.sessions, before_write=import_backup(db), actor=db.actor)
-    outcome = service.import_file(args.file, actor, dry_run=args.dry_run)
+    outcome = service.import_file(args.file, dry_run=args.dry_run)
     print(
         f"{args.file.name}: {outcome.description}, {counted(outcome.rows, 'rij', 'rijen')}.",
         file=out,

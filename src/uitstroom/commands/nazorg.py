@@ -141,7 +141,6 @@ def _nazorg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 def _report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.domain.schoolyear import SchoolYear
-    from uitstroom.services.access import current_actor
     from uitstroom.services.nazorg import NazorgService
 
     if args.report_command == "exits":
@@ -152,9 +151,7 @@ def _report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         raise ValidationError([str(exc)]) from None
     today = args.date or date.today()
     service = NazorgService(db.sessions, actor=db.actor)
-    with db.sessions() as session:
-        actor = current_actor(session)
-    service.export_outcomes(args.cohort, today, args.out, actor)
+    service.export_outcomes(args.cohort, today, args.out)
     print(
         f"Anonieme nazorgcijfers van cohort {args.cohort} geschreven naar {args.out}.",
         file=out,
@@ -164,15 +161,12 @@ def _report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 def _report_exits(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.domain.schoolyear import SchoolYear
-    from uitstroom.services.access import current_actor
     from uitstroom.services.exit import ExitService
 
     try:
         year = SchoolYear.parse(args.year).label
     except ValueError as exc:
         raise ValidationError([str(exc)]) from None
-    with db.sessions() as session:
-        actor = current_actor(session)
-    ExitService(db.sessions, actor=db.actor).export_figures(year, args.out, actor)
+    ExitService(db.sessions, actor=db.actor).export_figures(year, args.out)
     print(f"Anonieme cijfers van de exitgesprekken {year} geschreven naar {args.out}.", file=out)
     return EXIT_OK

@@ -53,16 +53,13 @@ def register(commands: Any) -> dict[str, Handler]:
 
 
 def _overleg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    from uitstroom.services.access import current_actor
     from uitstroom.services.overleg import OverlegService
 
     service = OverlegService(db.sessions, actor=db.actor)
     organisation_id = service.find_gemeente(args.gemeente)
     today = date.today()
     if args.overleg_command == "bespreeklijst":
-        with db.sessions() as session:
-            actor = current_actor(session)
-        lijst = service.write_bespreeklijst(organisation_id, args.out, actor, today, args.date)
+        lijst = service.write_bespreeklijst(organisation_id, args.out, today, args.date)
         print(
             f"Bespreeklijst voor {lijst.gemeente} geschreven naar {args.out}: "
             f"{len(lijst.rows)} met naam, {lijst.unnamed} zonder naam ({NO_CONSENT}).",

@@ -70,13 +70,6 @@ def register(commands: Any) -> dict[str, Handler]:
     return {"audit": _audit, "purge": _purge, "inzage": _inzage, "wis": _erase}
 
 
-def _actor(db: Database) -> str:
-    from uitstroom.services.identity import author_name
-    from uitstroom.services.pupils import SchoolService
-
-    return author_name(SchoolService(db.sessions).settings())
-
-
 def _purge(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.services.retention import RetentionService, purge_backup
 
@@ -97,7 +90,7 @@ def _purge(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         if preview.items:
             print("Er is niets gewist (--preview).", file=out)
         return EXIT_OK
-    result = service.purge(today, _actor(db), expected=preview)
+    result = service.purge(today, expected=preview)
     print(result.summary, file=out)
     if result.backup is not None:
         print(f"Vooraf is een back-up gemaakt: {result.backup}", file=out)
@@ -109,7 +102,7 @@ def _inzage(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.services.rights import RightsService
 
     service = RightsService(db.sessions, actor=db.actor)
-    files = service.export_inzage(service.find(args.pupil), args.out, _actor(db))
+    files = service.export_inzage(service.find(args.pupil), args.out)
     print(f"Inzage geschreven:\n  {files.pdf}\n  {files.json}", file=out)
     return EXIT_OK
 
@@ -126,7 +119,7 @@ def _erase(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    erased = service.erase(pupil_id, args.pupil, _actor(db))
+    erased = service.erase(pupil_id, args.pupil)
     print(
         f"Gewist: de leerling met {erased.guardians} ouders/verzorgers, {erased.stages} stages "
         f"en {erased.timeline} regels op de tijdlijn. De aantallen per cohort blijven bewaard, "

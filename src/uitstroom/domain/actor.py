@@ -67,6 +67,12 @@ def coordinator(name: str) -> Actor:
     return Actor(name=name, role=Role.COORDINATOR)
 
 
+# The laptop's coordinator before the name is known: the services write the name the school
+# settings give (or the login) at the moment a change is stored, so a name changed under
+# Instellingen goes on the next change without building anything again.
+LAPTOP_COORDINATOR = coordinator("")
+
+
 @dataclass(frozen=True)
 class User:
     """One row of the user list the coordinator keeps (Bestand > Gebruikers)."""

@@ -1,7 +1,7 @@
 """The role rules inside the services: who is working, and what they may read or change.
 
-Every service takes an optional Actor. None is the single user of a laptop database: the
-coordinator, named by the school settings or the login (services.identity). The checks raise
+Every service is given an Actor once. domain.actor.LAPTOP_COORDINATOR is the single user of a
+laptop database: the coordinator, named by the school settings or the login (services.identity). The checks raise
 NotAllowed with a sentence the user can act on; nothing is read or written before them.
 """
 
@@ -40,33 +40,27 @@ def not_your_pupil(actor: Actor) -> str:
     )
 
 
-def who(session: Session, actor: Actor | None) -> Actor:
-    """The actor given, or the laptop's coordinator."""
-    return actor if actor is not None else coordinator(current_actor(session))
+def who(session: Session, actor: Actor) -> Actor:
+    """The actor with a name: the laptop's coordinator named as the settings say."""
+    return actor if actor.name.strip() else coordinator(current_actor(session))
 
 
-def author_of(actor: Actor | None, given: str) -> str:
-    """The name that goes on a change: the actor's when the service has one (the person who
-    logged in), else the name the caller passed (the single coordinator)."""
-    return actor.name if actor is not None else given
-
-
-def require_write(actor: Actor | None) -> None:
-    if actor is not None and not actor.can_write:
+def require_write(actor: Actor) -> None:
+    if not actor.can_write:
         raise NotAllowed(READ_ONLY)
 
 
-def require_coordinator(actor: Actor | None) -> None:
-    if actor is None or actor.is_coordinator:
+def require_coordinator(actor: Actor) -> None:
+    if actor.is_coordinator:
         return
     raise NotAllowed(READ_ONLY if actor.role is Role.READONLY else COORDINATOR_ONLY)
 
 
-def require_pupil(session: Session, actor: Actor | None, pupil_id: int, write: bool) -> None:
+def require_pupil(session: Session, actor: Actor, pupil_id: int, write: bool) -> None:
     """A mentor reaches their own pupils only; read-only users change nothing."""
     if write:
         require_write(actor)
-    if actor is None or actor.role is not Role.MENTOR:
+    if actor.role is not Role.MENTOR:
         return
     mentor = session.scalar(select(PupilRow.mentor).where(PupilRow.id == pupil_id))
     if mentor is None:
@@ -81,17 +75,17 @@ def mentor_names(session: Session, actor: Actor) -> list[str]:
     return [m for m in written if same_name(m, actor.as_mentor)]
 
 
-def pupil_scope(session: Session, actor: Actor | None) -> ColumnElement[bool]:
+def pupil_scope(session: Session, actor: Actor) -> ColumnElement[bool]:
     """A WHERE condition on PupilRow: the pupils this actor may see."""
-    if actor is None or actor.role is not Role.MENTOR:
+    if actor.role is not Role.MENTOR:
         return true()
     return PupilRow.mentor.in_(mentor_names(session, actor))
 
 
-def visible_ids(session: Session, actor: Actor | None, ids: Iterable[int]) -> set[int]:
+def visible_ids(session: Session, actor: Actor, ids: Iterable[int]) -> set[int]:
     """Of these pupils, the ones this actor may see."""
     wanted = set(ids)
-    if actor is None or actor.role is not Role.MENTOR or not wanted:
+    if actor.role is not Role.MENTOR or not wanted:
         return wanted
     return set(
         session.scalars(

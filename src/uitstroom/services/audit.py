@@ -20,7 +20,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from uitstroom.domain.actor import Actor
+from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.domain.audit import (
     GENESIS,
     AuditAction,
@@ -245,7 +245,7 @@ class AuditService(Service):
         self,
         sessions: sessionmaker[Session],
         clock: Clock = datetime.now,
-        actor: Actor | None = None,
+        actor: Actor = LAPTOP_COORDINATOR,
         anchors: Callable[[], Iterable[ChainAnchor]] | None = None,
     ) -> None:
         super().__init__(sessions, clock, actor)

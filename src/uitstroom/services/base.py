@@ -10,7 +10,8 @@ from typing import TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from uitstroom.domain.actor import Actor
+from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
+from uitstroom.services.access import current_actor
 from uitstroom.services.errors import ConflictError, conflict_message
 
 Clock = Callable[[], datetime]
@@ -34,20 +35,30 @@ def conflict_on_stale(
 
 
 class Service:
-    """`actor` None is the laptop's coordinator (one user, no user list); otherwise the person
-    the user list names, whose role services.access checks."""
+    """Who is working is given once: the person the user list names, whose role
+    services.access checks, or the laptop's coordinator (one user, no user list), whose name
+    comes from the school settings when a change is stored."""
 
     def __init__(
         self,
         sessions: sessionmaker[Session],
         clock: Clock = datetime.now,
-        actor: Actor | None = None,
+        actor: Actor = LAPTOP_COORDINATOR,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._actor = actor
 
-    def alongside(self, kind: type[S]) -> S:
-        """A service of another kind on the same database, clock and person (the window
-        builds the smaller services this way, when first needed)."""
-        return kind(self._sessions, self._clock, self._actor)
+    def _author(self, session: Session | None = None) -> str:
+        """The name that goes on a change, the audit line and the timeline."""
+        if self._actor.name.strip():
+            return self._actor.name
+        if session is not None:
+            return current_actor(session)
+        with self._sessions() as own:
+            return current_actor(own)
+
+    def alongside(self, kind: type[S], actor: Actor | None = None) -> S:
+        """A service of another kind on the same database and clock, for the same person or
+        `actor` (the window builds the smaller services this way, when first needed)."""
+        return kind(self._sessions, self._clock, self._actor if actor is None else actor)

@@ -20,7 +20,7 @@ from uitstroom.documents import toestemming
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.consent_form import ConsentFormDoc, signer_for
 from uitstroom.domain.handover import Receiver, allowed_sections
-from uitstroom.services.access import author_of, require_pupil, require_write
+from uitstroom.services.access import require_pupil, require_write
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service
 from uitstroom.services.errors import ValidationError
@@ -54,7 +54,6 @@ class ConsentFormService(Service):
         receiver: Receiver,
         organisation_id: int | None,
         target: Path,
-        actor: str,
         today: date,
         progress: Progress | None = None,
     ) -> bool:
@@ -77,12 +76,12 @@ class ConsentFormService(Service):
             return False
         with atomic_output(Path(target)) as stream:
             stream.write(buffer.getvalue())
-        self.log_forms(pupil_ids, receiver, actor)
+        self.log_forms(pupil_ids, receiver)
         return True
 
-    def log_forms(self, pupil_ids: Sequence[int], receiver: Receiver, actor: str) -> None:
+    def log_forms(self, pupil_ids: Sequence[int], receiver: Receiver) -> None:
         """A form printed from the preview, or saved: one line per pupil in the trail."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             for pupil_id in pupil_ids:
                 require_pupil(session, self._actor, pupil_id, write=True)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from uitstroom.domain.actor import Actor
+from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.domain.damage import Trouble, trouble_message
 from uitstroom.services.backups import make_backup
 from uitstroom.services.connection import (
@@ -100,8 +100,12 @@ class Database:
     backup_before_update: Path | None = None
     lock: FileLock | None = field(default=None, repr=False)
     # Who works on it in this run of a command (domain.actor; cli.py sets it from the user
-    # list as the window does): None is the laptop's coordinator.
-    actor: Actor | None = None
+    # list as the window does).
+    actor: Actor = LAPTOP_COORDINATOR
+
+    def schema(self) -> tuple[str | None, str | None]:
+        """The schema revision the database has, and the newest this version knows."""
+        return migrate.current_revision(self.engine), migrate.head_revision(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from uitstroom.domain.actor import Actor
+from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.model import Pupil
 from uitstroom.domain.plural import counted
@@ -45,14 +45,12 @@ class ExportError(ServiceError):
 def export_pupils(
     sessions: sessionmaker[Session],
     path: Path,
-    actor: str | None = None,
-    user: Actor | None = None,
+    user: Actor = LAPTOP_COORDINATOR,
 ) -> int:
     """Write every pupil to `path` (.xlsx or .csv); returns how many. Atomic: all or nothing.
-    Logged in the audit trail; `actor` None means the coordinator named in the settings.
-    `user`: who is working (domain.actor); a list of every pupil is the coordinator's."""
+    Logged in the audit trail. `user`: who is working (domain.actor); a list of every pupil is
+    the coordinator's."""
     require_coordinator(user)
-    actor = user.name if user is not None else actor
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -70,7 +68,7 @@ def export_pupils(
         # Logged before the file takes its place: an export is never made without its line.
         record(
             sessions,
-            actor,
+            user.name or None,  # the laptop's coordinator: as the settings name them
             AuditAction.EXPORTED,
             f"bestand: {path.name}, {counted(len(rows), 'leerling', 'leerlingen')} (zonder ondersteuningsbehoefte)",
         )

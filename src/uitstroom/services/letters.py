@@ -28,7 +28,7 @@ from uitstroom.domain.letters import (
     values_for,
 )
 from uitstroom.domain.names import full_name
-from uitstroom.services.access import author_of, pupil_scope, require_coordinator
+from uitstroom.services.access import pupil_scope, require_coordinator
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service
 from uitstroom.services.errors import ValidationError
@@ -62,8 +62,9 @@ class LetterService(Service):
     def is_own_text(self, kind: LetterKind) -> bool:
         return self.text(kind) != DEFAULT_TEXTS[kind]
 
-    def save_text(self, kind: LetterKind, text: LetterText, author: str = "") -> None:
+    def save_text(self, kind: LetterKind, text: LetterText) -> None:
         """Keep the school's own text; the default text back when `text` is the default."""
+        author = self._author()
         problems = text_problems(text)
         if problems:
             raise ValidationError(problems)
@@ -79,7 +80,7 @@ class LetterService(Service):
             session.add(row)
             append(
                 session,
-                author_of(self._actor, author),
+                author,
                 AuditAction.SETTINGS,
                 detail=f"brieftekst: {kind.label}",
             )

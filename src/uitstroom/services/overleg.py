@@ -42,7 +42,7 @@ from uitstroom.domain.overleg import (
     discussed,
     open_question,
 )
-from uitstroom.services.access import author_of, pupil_scope, require_pupil, require_write
+from uitstroom.services.access import pupil_scope, require_pupil, require_write
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service
 from uitstroom.services.convert import instruments_of
@@ -116,7 +116,6 @@ class OverlegService(Service):
         self,
         organisation_id: int,
         target: Path,
-        actor: str,
         today: date,
         held_on: date | None = None,
     ) -> Bespreeklijst:
@@ -127,12 +126,12 @@ class OverlegService(Service):
         bespreeklijst_pdf.render(lijst, buffer)
         with atomic_output(Path(target)) as stream:
             stream.write(buffer.getvalue())
-        self.log_bespreeklijst(lijst, actor)
+        self.log_bespreeklijst(lijst)
         return lijst
 
-    def log_bespreeklijst(self, lijst: Bespreeklijst, actor: str) -> None:
+    def log_bespreeklijst(self, lijst: Bespreeklijst) -> None:
         """Saved or printed: a line per named pupil in the audit trail."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             for row in lijst.rows:
                 append(
@@ -145,9 +144,9 @@ class OverlegService(Service):
                 )
 
     # --- the meeting --------------------------------------------------------------------------
-    def start(self, organisation_id: int, held_on: date, present: str, actor: str) -> Overleg:
+    def start(self, organisation_id: int, held_on: date, present: str) -> Overleg:
         """The overleg of this gemeente on this day: made the first time, found after that."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         require_write(self._actor)
         with self._sessions.begin() as session:
             organisation = _gemeente(session, organisation_id)
@@ -176,10 +175,10 @@ class OverlegService(Service):
             ).all()
             return [_overleg(session, row, organisation.name) for row in rows]
 
-    def decide(self, overleg_id: int, decision: Decision, actor: str) -> Decision:
+    def decide(self, overleg_id: int, decision: Decision) -> Decision:
         """Record what was decided for one named pupil: the decision, an agreement in the
         transitieplan and a checklist task with one task code; the plan's version goes up."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         now = self._clock()
         with self._sessions.begin() as session:
             overleg = session.get(OverlegRow, overleg_id)
@@ -340,7 +339,7 @@ def _may_share(session: Session, pupil_id: int, organisation_id: int, today: dat
 
 def _bespreeklijst(
     session: Session,
-    actor: Actor | None,
+    actor: Actor,
     organisation_id: int,
     today: date,
     held_on: date | None,
@@ -504,7 +503,7 @@ def insert_demo_overleg(sessions: sessionmaker[Session], today: date) -> None:
         return
     _, organisation_id, lijst = best
     held_on = today - timedelta(days=7)
-    overleg = service.start(organisation_id, held_on, DEMO_PRESENT, "Voorbeeldcohort")
+    overleg = service.start(organisation_id, held_on, DEMO_PRESENT)
     assert overleg.id is not None
     plans = (
         (Instrument.DOELGROEPREGISTER, "aanvraag bij UWV indienen", AgreementParty.GEMEENTE, 60),
@@ -514,5 +513,4 @@ def insert_demo_overleg(sessions: sessionmaker[Session], today: date) -> None:
         service.decide(
             overleg.id,
             Decision(row.pupil_id, what, party, today + timedelta(days=days), instrument),
-            "Voorbeeldcohort",
         )

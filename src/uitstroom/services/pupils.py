@@ -29,7 +29,6 @@ from uitstroom.domain.validation import (
     stage_problems,
 )
 from uitstroom.services.access import (
-    author_of,
     require_coordinator,
     require_pupil,
     visible_ids,
@@ -165,7 +164,7 @@ class SchoolService(Service):
             if changed:
                 append(
                     session,
-                    author_of(self._actor, author_name(new)),
+                    self._actor.name or author_name(new),
                     AuditAction.SETTINGS,
                     detail=field_list(changed),
                 )
@@ -236,7 +235,7 @@ class PupilService(Service):
                     niveau,
                     leerweg,
                 ) in queries.pupil_summary_rows(session)
-                if actor is None or actor.sees_pupil(mentor)
+                if actor.sees_pupil(mentor)
             ]
 
     def pupils(self) -> list[Pupil]:
@@ -254,7 +253,7 @@ class PupilService(Service):
             return [
                 self._shown_pupil(pupil_from_row(row))
                 for row in rows
-                if self._actor is None or self._actor.sees_pupil(row.mentor)
+                if self._actor.sees_pupil(row.mentor)
             ]
 
     def count(self) -> int:
@@ -266,14 +265,14 @@ class PupilService(Service):
             require_pupil(session, self._actor, pupil_id, write=False)
             return self._shown(record_from_row(self._load(session, pupil_id)))
 
-    def open(self, pupil_id: int, actor: str) -> PupilRecord:
+    def open(self, pupil_id: int) -> PupilRecord:
         """The record for the detail view, which shows the support needs and the notes: that
         view is logged in the audit trail, in the same transaction as the read."""
         with self._sessions.begin() as session:
             require_pupil(session, self._actor, pupil_id, write=False)
             record = self._shown(record_from_row(self._load(session, pupil_id)))
-            if self._actor is None or self._actor.sees_support_needs:
-                append_view(session, author_of(self._actor, actor), pupil_id, self._clock())
+            if self._actor.sees_support_needs:
+                append_view(session, self._author(session), pupil_id, self._clock())
         return record
 
     def find_by_leerlingnummer(self, leerlingnummer: str) -> PupilRecord | None:
@@ -286,9 +285,9 @@ class PupilService(Service):
             return self._shown(record_from_row(self._load(session, row_id)))
 
     # --- writing -------------------------------------------------------------------------
-    def create(self, pupil: Pupil, cohort_label: str, author: str) -> PupilRecord:
+    def create(self, pupil: Pupil, cohort_label: str) -> PupilRecord:
         require_coordinator(self._actor)
-        author = author_of(self._actor, author)
+        author = self._author()
         now = self._clock()
         self._check(pupil, now)
         try:
@@ -326,7 +325,7 @@ class PupilService(Service):
             ) from None
         return self.record(new_id)
 
-    def save(self, pupil: Pupil, author: str, route_reason: str = "") -> PupilRecord:
+    def save(self, pupil: Pupil, route_reason: str = "") -> PupilRecord:
         """Store the edited pupil. Fails with ConflictError when someone saved it in between.
 
         In the same transaction: a route change re-plans the pupil's open tasks (finished ones
@@ -336,7 +335,7 @@ class PupilService(Service):
         if pupil.id is None:
             raise NotFoundError("Deze leerling is nog niet opgeslagen.")
         pupil_id = pupil.id
-        author = author_of(self._actor, author)
+        author = self._author()
         now = self._clock()
         self._check(pupil, now)
         try:
@@ -349,16 +348,12 @@ class PupilService(Service):
                 if row.version != pupil.version:
                     raise ConflictError(conflict_message(row.updated_by, author))
                 old = record_from_row(row).pupil
-                if self._actor is not None and not self._actor.sees_support_needs:
+                if not self._actor.sees_support_needs:
                     pupil = replace(pupil, ondersteuningsbehoefte=old.ondersteuningsbehoefte)
                 changes = changed_fields(old, replace(pupil, cohort_label=old.cohort_label))
                 if not changes:
                     return self._shown(record_from_row(row))
-                if (
-                    self._actor is not None
-                    and not self._actor.is_coordinator
-                    and not same_name(old.mentor, pupil.mentor)
-                ):
+                if not self._actor.is_coordinator and not same_name(old.mentor, pupil.mentor):
                     raise NotAllowed(
                         "Alleen de coördinator kan de mentor van een leerling veranderen. "
                         "Zet de mentor terug en vraag de coördinator om het aan te passen."
@@ -421,11 +416,11 @@ class PupilService(Service):
             ) from None
         return self.record(pupil_id)
 
-    def save_stage(self, pupil_id: int, stage: Stage, author: str) -> PupilRecord:
+    def save_stage(self, pupil_id: int, stage: Stage) -> PupilRecord:
         problems = stage_problems(stage)
         if problems:
             raise ValidationError(problems)
-        author = author_of(self._actor, author)
+        author = self._author()
         now = self._clock()
         with conflict_on_stale(STAGE, author):
             return self._save_stage(pupil_id, stage, author, now)
@@ -457,8 +452,8 @@ class PupilService(Service):
             append(session, author, AuditAction.EDITED, pupil_id, what, now)
         return self.record(pupil_id)
 
-    def delete_stage(self, pupil_id: int, stage_id: int, author: str) -> PupilRecord:
-        author = author_of(self._actor, author)
+    def delete_stage(self, pupil_id: int, stage_id: int) -> PupilRecord:
+        author = self._author()
         now = self._clock()
         with self._sessions.begin() as session:
             require_pupil(session, self._actor, pupil_id, write=True)
@@ -478,10 +473,10 @@ class PupilService(Service):
             append(session, author, AuditAction.EDITED, pupil_id, "stage verwijderd", now)
         return self.record(pupil_id)
 
-    def add_note(self, pupil_id: int, text: str, author: str) -> PupilRecord:
+    def add_note(self, pupil_id: int, text: str) -> PupilRecord:
         if not text.strip():
             raise ValidationError(["Een notitie mag niet leeg zijn."])
-        author = author_of(self._actor, author)
+        author = self._author()
         now = self._clock()
         with self._sessions.begin() as session:
             require_pupil(session, self._actor, pupil_id, write=True)
@@ -502,12 +497,12 @@ class PupilService(Service):
         """What this actor may see of a record: read-only users get no support needs and no
         timeline: besides the notes, its lines repeat what was recorded elsewhere, such as an
         exitgesprek's reason for stopping ("Uitval: Gezondheid") or a consent's details."""
-        if self._actor is None or self._actor.sees_support_needs:
+        if self._actor.sees_support_needs:
             return record
         return replace(record, pupil=self._shown_pupil(record.pupil), timeline=())
 
     def _shown_pupil(self, pupil: Pupil) -> Pupil:
-        if self._actor is None or self._actor.sees_support_needs:
+        if self._actor.sees_support_needs:
             return pupil
         return replace(pupil, ondersteuningsbehoefte="")
 

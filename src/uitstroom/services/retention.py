@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from uitstroom.domain.actor import Actor
+from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.durability import BackupReason
 from uitstroom.domain.enums import SchoolType, TimelineKind
@@ -35,7 +35,7 @@ from uitstroom.domain.retention import (
     purge_due,
     rules_with_defaults,
 )
-from uitstroom.services.access import author_of, require_coordinator
+from uitstroom.services.access import require_coordinator
 from uitstroom.services.audit import PUPIL_GONE, append
 from uitstroom.services.backups import backup_before
 from uitstroom.services.base import Clock, Service
@@ -138,7 +138,7 @@ class RetentionService(Service):
         self,
         sessions: sessionmaker[Session],
         clock: Clock = datetime.now,
-        actor: Actor | None = None,
+        actor: Actor = LAPTOP_COORDINATOR,
         backup: BackupFn | None = None,
     ) -> None:
         # Periods and the purge are the coordinator's (domain.actor).
@@ -150,9 +150,7 @@ class RetentionService(Service):
         with self._sessions() as session:
             return _rules(session)
 
-    def save_rules(
-        self, rules: Mapping[RetentionCategory, int], actor: str
-    ) -> dict[RetentionCategory, int]:
+    def save_rules(self, rules: Mapping[RetentionCategory, int]) -> dict[RetentionCategory, int]:
         problems = [
             f"{category.label}: kies 0 tot {MAX_MONTHS} maanden."
             for category, months in rules.items()
@@ -161,7 +159,7 @@ class RetentionService(Service):
         if problems:
             raise ValidationError(problems)
         require_coordinator(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             old = _rules(session)
             new = rules_with_defaults({**old, **rules})
@@ -207,11 +205,11 @@ class RetentionService(Service):
         with self._sessions() as session:
             return _preview(session, today)
 
-    def purge(self, today: date, actor: str, expected: PurgePreview | None = None) -> PurgeResult:
+    def purge(self, today: date, expected: PurgePreview | None = None) -> PurgeResult:
         """Remove what has expired on `today`, after a backup. With `expected` (the preview
         the coordinator confirmed), nothing happens unless the same items are still due."""
         require_coordinator(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         self.check_date(today)
         if expected is not None and not expected.items:
             return PurgeResult(expected, None)

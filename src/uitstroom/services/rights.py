@@ -31,7 +31,7 @@ from uitstroom.domain.handover import LegalBasis, Section
 from uitstroom.domain.nazorg import NazorgFile
 from uitstroom.domain.plural import counted
 from uitstroom.domain.retention import CATEGORY_SCOPE, RetentionCategory
-from uitstroom.services.access import author_of, require_coordinator
+from uitstroom.services.access import require_coordinator
 from uitstroom.services.audit import append, entries_for_pupil
 from uitstroom.services.audit import head as audit_head
 from uitstroom.services.base import Service
@@ -99,17 +99,18 @@ class RightsService(Service):
         return found
 
     # --- inzage --------------------------------------------------------------------------
-    def inzage(self, pupil_id: int, actor: str) -> Inzage:
+    def inzage(self, pupil_id: int) -> Inzage:
         """What the inzage shows, without making it (and without a line in the trail)."""
+        actor = self._author()
         require_coordinator(self._actor)
         with self._sessions() as session:
             return _inzage(session, pupil_id, actor, self._clock())
 
-    def export_inzage(self, pupil_id: int, folder: Path, actor: str) -> InzageFiles:
+    def export_inzage(self, pupil_id: int, folder: Path) -> InzageFiles:
         """Write the PDF and the JSON into `folder`. The line in the trail, the data and the
         files belong together: when a file cannot be written, the line is not kept either."""
         require_coordinator(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         now = self._clock()
         folder = Path(folder)
         with self._sessions.begin() as session:
@@ -144,11 +145,11 @@ class RightsService(Service):
         return files
 
     # --- erasure -------------------------------------------------------------------------
-    def erase(self, pupil_id: int, confirmation: str, actor: str) -> Erased:
+    def erase(self, pupil_id: int, confirmation: str) -> Erased:
         """Remove the pupil and everything that hangs from it, keeping only anonymous counts.
         `confirmation` must be the pupil's leerlingnummer, typed by whoever asks for this."""
         require_coordinator(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             row = _load(session, pupil_id)
             if confirmation.strip() != row.leerlingnummer:

@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from uitstroom.domain.actor import LAPTOP_COORDINATOR
 from uitstroom.domain.plural import counted
 from uitstroom.services import vault
 from uitstroom.services.access import COORDINATOR_ONLY, require_coordinator
@@ -424,7 +425,7 @@ def _require_coordinator(server: Database) -> None:
     user list names for this login, as in the window (none in the list: the coordinator)."""
     users = UserService(server.sessions)
     try:
-        actor = users.who_is_working().actor if users.users() else None
+        actor = users.who_is_working().actor if users.users() else LAPTOP_COORDINATOR
     except SQLAlchemyError:  # a login that may not even read the whole user list
         raise NotAllowed(COORDINATOR_ONLY) from None
     require_coordinator(actor)

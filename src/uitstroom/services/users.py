@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from uitstroom.domain.actor import Actor, Role, User, coordinator, user_problems
 from uitstroom.domain.audit import AuditAction
-from uitstroom.services.access import author_of, current_actor, require_coordinator
+from uitstroom.services.access import current_actor, require_coordinator
 from uitstroom.services.audit import append, os_login
 from uitstroom.services.base import Service, conflict_on_stale
 from uitstroom.services.errors import ConflictError, ValidationError, conflict_message
@@ -85,9 +85,10 @@ class UserService(Service):
                         return WhoIsWorking(_user(row).actor, wanted, True)
             return WhoIsWorking(Actor(found_login, Role.READONLY), found_login, False)
 
-    def save_users(self, users: Sequence[User], author: str) -> list[User]:
+    def save_users(self, users: Sequence[User]) -> list[User]:
         """The whole list at once: rows left out are removed. Refused when someone else
         changed a user in between (each user carries the version it was read at)."""
+        self._author()
         require_coordinator(self._actor)
         now = self._clock()
         cleaned = [
@@ -101,7 +102,7 @@ class UserService(Service):
             )
             for u in users
         ]
-        name = author_of(self._actor, author)
+        name = self._author()
         try:
             with conflict_on_stale(USERS, name), self._sessions.begin() as session:
                 me = login_of(session)

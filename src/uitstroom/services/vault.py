@@ -9,16 +9,21 @@ the plaintext overwritten and removed.
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
+import io
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from uitstroom.domain.damage import Trouble, trouble_message
 from uitstroom.domain.daypass import day_password_problem, may_try_at, wait_text
 from uitstroom.services.database import BUILDING, BUILT, PAGE_SIZE, build_new_database
 from uitstroom.services.durability import nearly_full
 from uitstroom.services.errors import ServiceError, Unopenable
+from uitstroom.services.files import write_atomically
+from uitstroom.services.identity import os_login
 from uitstroom.storage import cipher, keychain
+from uitstroom.storage.keys import MIN_PASSPHRASE as MIN_PASSPHRASE  # for the set-up text
 from uitstroom.storage.keys import (
     DayKey,
     KeyError_,
@@ -30,7 +35,6 @@ from uitstroom.storage.keys import (
     keep_in_store,
     keyfile_for,
     new_data_key,
-    passphrase_problem,
     put_keyfile,
     read_daykey,
     read_keyfile,
@@ -38,7 +42,11 @@ from uitstroom.storage.keys import (
     write_daykey,
     write_keyfile,
 )
+from uitstroom.storage.keys import passphrase_problem as passphrase_problem  # the dialogs check
 from uitstroom.storage.wal import check_wal
+
+if TYPE_CHECKING:
+    from uitstroom.documents.recovery_sheet import RecoverySheet as RecoverySheet
 
 
 class DatabaseState(StrEnum):
@@ -395,3 +403,40 @@ def unlock_with_secret(path: Path, secret: str, now: datetime) -> bytes:
     if day is not None and day.failures:
         write_daykey(path, DayKey(day.wrapped))
     return key
+
+
+def keychain_available() -> bool:
+    """Whether this computer has a usable keychain for the data key (the About box says so)."""
+    return keychain.keychain_available()
+
+
+def has_keyfile(path: Path) -> bool:
+    """Whether the database at `path` has its key file (a recovery passphrase to change)."""
+    return keyfile_for(path).exists()
+
+
+# --- the herstelblad ---------------------------------------------------------------------------
+# reportlab is loaded when a sheet is made, not when the program starts.
+
+
+def recovery_sheet(path: Path, passphrase: str, school_name: str = "") -> RecoverySheet:
+    """The herstelblad's content for the database at `path` and its (new) passphrase."""
+    from uitstroom.documents.recovery_sheet import RecoverySheet
+
+    return RecoverySheet(
+        school_name=school_name,
+        database_location=str(path),
+        database_id=read_keyfile(path).database_id,
+        passphrase=passphrase,
+        made_on=date.today(),
+        made_by=os_login(),
+    )
+
+
+def save_recovery_sheet(sheet: RecoverySheet, target: Path) -> None:
+    """The herstelblad as a PDF at `target`, whole or not at all (FileWriteError in Dutch)."""
+    from uitstroom.documents.recovery_sheet import render_recovery_sheet
+
+    buffer = io.BytesIO()
+    render_recovery_sheet(sheet, buffer)
+    write_atomically(target, lambda stream: stream.write(buffer.getvalue()))

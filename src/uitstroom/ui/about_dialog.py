@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 from uitstroom import APP_NAME, __version__
 from uitstroom.domain.plural import counted
 from uitstroom.paths import backup_dir_for, resource
+from uitstroom.services import vault
 from uitstroom.services.backups import list_backups
 from uitstroom.services.pupils import PupilService, SchoolService
-from uitstroom.storage import keychain, migrate
+from uitstroom.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from uitstroom.ui.app_services import Services
@@ -117,7 +118,7 @@ def _software_lines() -> list[tuple[str, str]]:
             f"reportlab {reportlab.Version}, cryptography {cryptography.__version__}, "
             f"keyring {_version('keyring')}",
         ),
-        ("Sleutelbos", "bruikbaar" if keychain.keychain_available() else "niet bruikbaar"),
+        ("Sleutelbos", "bruikbaar" if vault.keychain_available() else "niet bruikbaar"),
     ]
 
 
@@ -135,8 +136,7 @@ def _database_lines(services: Services, home: Path | None) -> list[tuple[str, st
         lines.append(("Grootte", f"{path.stat().st_size / 1_000_000:.1f} MB"))
     database = services.database
     if database is not None:
-        current = migrate.current_revision(database.engine)
-        head = migrate.head_revision(database.engine)
+        current, head = database.schema()
         lines.append(("Schema", f"{current} (nieuwste in deze versie: {head})"))
     folder = backup_folder(services)
     if folder is not None:
@@ -219,13 +219,11 @@ class AboutDialog(QDialog):
         self.note.setObjectName("note")
         layout.addWidget(self.note)
 
-        self.copy_button = QPushButton("&Diagnose kopiëren", self)
-        self.copy_button.clicked.connect(self.copy_diagnosis)
+        self.copy_button = push_button(self, "&Diagnose kopiëren", self.copy_diagnosis)
         self.open_button = QPushButton("Back-upmap &openen", self)
         self.open_button.setEnabled(folder is not None and folder.exists())
         self.open_button.clicked.connect(self.open_backup_folder)
-        self.close_button = QPushButton("&Sluiten", self)
-        self.close_button.clicked.connect(self.accept)
+        self.close_button = push_button(self, "&Sluiten", self.accept)
         self.close_button.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.copy_button)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -38,6 +37,7 @@ from uitstroom.ui.forms import (
     problems_of,
 )
 from uitstroom.ui.pupil_fields import values_of
+from uitstroom.ui.widgets import done_label, push_button
 
 if TYPE_CHECKING:
     from uitstroom.services.handover import HandoverService
@@ -81,14 +81,12 @@ class AddressBookDialog(QDialog):
     def __init__(
         self,
         handover: HandoverService,
-        author: str,
         today: Callable[[], date] = date.today,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sociale kaart")
         self._handover = handover
-        self._author = author
         self._today = today
         self.changed = False
         self.last_message = ""
@@ -119,28 +117,25 @@ class AddressBookDialog(QDialog):
         layout.addWidget(self.tree, 1)
         self.show_left = QCheckBox("Toon ook &vertrokken contactpersonen", self)
         self.show_left.toggled.connect(lambda _on: self.reload())
-        self.message = QLabel(self)
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("QLabel { color: #2e6b34; }")
+        self.message = done_label(self, "message")
         layout.addWidget(self.show_left)
         layout.addWidget(self.message)
 
-        self.add_organisation_button = QPushButton("&Organisatie toevoegen…", self)
-        self.add_organisation_button.clicked.connect(self.add_organisation)
-        self.add_contact_button = QPushButton("&Contactpersoon toevoegen…", self)
-        self.add_contact_button.clicked.connect(self.add_contact)
-        self.edit_button = QPushButton("&Wijzigen…", self)
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.left_button = QPushButton("Ve&rtrokken…", self)
-        self.left_button.setToolTip(
-            "Deze contactpersoon werkt er niet meer: zet de open afspraken over naar een opvolger"
+        self.add_organisation_button = push_button(
+            self, "&Organisatie toevoegen…", self.add_organisation
         )
-        self.left_button.clicked.connect(self.contact_left)
-        self.delete_button = QPushButton("Organisatie v&erwijderen…", self)
-        self.delete_button.clicked.connect(self.delete_organisation)
-        self.close_button = QPushButton("&Sluiten", self)
-        self.close_button.clicked.connect(self.accept)
+        self.add_contact_button = push_button(self, "&Contactpersoon toevoegen…", self.add_contact)
+        self.edit_button = push_button(self, "&Wijzigen…", self.edit_selected)
+        self.left_button = push_button(
+            self,
+            "Ve&rtrokken…",
+            self.contact_left,
+            "Deze contactpersoon werkt er niet meer: zet de open afspraken over naar een opvolger",
+        )
+        self.delete_button = push_button(
+            self, "Organisatie v&erwijderen…", self.delete_organisation
+        )
+        self.close_button = push_button(self, "&Sluiten", self.accept)
         row = QHBoxLayout()
         for button in (
             self.add_organisation_button,
@@ -283,7 +278,7 @@ class AddressBookDialog(QDialog):
 
     def _edit_organisation(self, organisation: Organisation) -> None:
         def submit(values: dict[str, Any]) -> Organisation:
-            return self._handover.save_organisation(replace(organisation, **values), self._author)
+            return self._handover.save_organisation(replace(organisation, **values))
 
         dialog = FormDialog(
             "Organisatie toevoegen" if organisation.id is None else "Organisatie wijzigen",
@@ -314,7 +309,7 @@ class AddressBookDialog(QDialog):
         ):
             return
         try:
-            self._handover.delete_organisation(organisation.id, self._author)
+            self._handover.delete_organisation(organisation.id)
         except ServiceError as exc:
             QMessageBox.information(self, "Organisatie verwijderen", "\n".join(problems_of(exc)))
             return
@@ -333,7 +328,7 @@ class AddressBookDialog(QDialog):
     def _edit_contact(self, organisation: Organisation, contact: ContactPerson) -> None:
         def submit(values: dict[str, Any]) -> ContactPerson:
             made = replace(contact, organisation_id=organisation.id, **values)
-            return self._handover.save_contact(made, self._author)
+            return self._handover.save_contact(made)
 
         dialog = FormDialog(
             "Contactpersoon toevoegen" if contact.id is None else "Contactpersoon wijzigen",
@@ -358,7 +353,7 @@ class AddressBookDialog(QDialog):
         organisation = self.selected_organisation()
         if contact is None or organisation is None or contact.id is None:
             return None
-        return LeftDialog(self._handover, organisation, contact, self._author, self._today(), self)
+        return LeftDialog(self._handover, organisation, contact, self._today(), self)
 
     def contact_left(self) -> None:
         dialog = self.left_dialog()
@@ -377,14 +372,12 @@ class LeftDialog(FormDialog):
         handover: HandoverService,
         organisation: Organisation,
         contact: ContactPerson,
-        author: str,
         today: date,
         parent: QWidget | None = None,
     ) -> None:
         self._handover = handover
         self._organisation = organisation
         self._contact = contact
-        self._author = author
         self.summary = ""
         self.successor_id: int | None = None
         self._made: ContactPerson | None = None
@@ -449,15 +442,12 @@ class LeftDialog(FormDialog):
                     email=values["new_email"],
                     organisation_id=self._organisation.id,
                 ),
-                self._author,
             )
             successor, name = made.id, made.name
         elif successor is not None:
             name = next(c.name for c in self._organisation.contacts if c.id == successor)
         assert self._contact.id is not None
-        moved = self._handover.contact_left(
-            self._contact.id, values["left_on"], successor, self._author
-        )
+        moved = self._handover.contact_left(self._contact.id, values["left_on"], successor)
         self.successor_id = successor
         self.summary = (
             moved_text(moved, name)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from uitstroom.domain.actor import Actor
+from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.services.exit import ExitService
 from uitstroom.services.handover import HandoverService
 from uitstroom.services.nazorg import NazorgService
@@ -35,9 +35,8 @@ class Services:
     location: str
     # The open database (its file, key and backup folder), for backups and restore.
     database: Database | None = None
-    # Who is working (domain.actor), the same actor the services above were given. None: the
-    # single coordinator of a laptop database.
-    actor: Actor | None = None
+    # Who is working (domain.actor), the same actor the services above were given.
+    actor: Actor = LAPTOP_COORDINATOR
 
     @classmethod
     def build(
@@ -45,7 +44,7 @@ class Services:
         sessions: Sessions,
         location: str,
         database: Database | None = None,
-        actor: Actor | None = None,
+        actor: Actor = LAPTOP_COORDINATOR,
         clock: Callable[[], datetime] | None = None,
     ) -> Services:
         timed = {} if clock is None else {"clock": clock}

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QStyle,
     QTableView,
     QToolBar,
@@ -42,6 +41,7 @@ from uitstroom.services.database import Database, verify_pages
 from uitstroom.services.durability import location_warning_for
 from uitstroom.services.errors import Unopenable
 from uitstroom.ui.record_table import Column, RecordTableModel
+from uitstroom.ui.widgets import push_button
 from uitstroom.ui.worker import run_with_progress
 
 INTRO = (
@@ -112,8 +112,7 @@ class BackupDialog(QDialog):
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         folder.setStyleSheet("color: #52606d;")
         folder_row.addWidget(folder, 1)
-        self.open_folder_button = QPushButton("Map &openen", self)
-        self.open_folder_button.clicked.connect(self.open_folder)
+        self.open_folder_button = push_button(self, "Map &openen", self.open_folder)
         folder_row.addWidget(self.open_folder_button)
         layout.addLayout(folder_row)
 
@@ -146,14 +145,12 @@ class BackupDialog(QDialog):
         layout.addWidget(self.banner)
 
         buttons = QHBoxLayout()
-        self.backup_button = QPushButton("&Nu een back-up maken", self)
-        self.backup_button.clicked.connect(self.make_backup_now)
-        self.restore_button = QPushButton("&Terugzetten…", self)
-        self.restore_button.clicked.connect(self.restore_selected)
-        self.other_button = QPushButton("&Ander bestand terugzetten…", self)
-        self.other_button.clicked.connect(self.restore_other_file)
-        self.close_button = QPushButton("&Sluiten", self)
-        self.close_button.clicked.connect(self.reject)
+        self.backup_button = push_button(self, "&Nu een back-up maken", self.make_backup_now)
+        self.restore_button = push_button(self, "&Terugzetten…", self.restore_selected)
+        self.other_button = push_button(
+            self, "&Ander bestand terugzetten…", self.restore_other_file
+        )
+        self.close_button = push_button(self, "&Sluiten", self.reject)
         buttons.addWidget(self.backup_button)
         buttons.addWidget(self.restore_button)
         buttons.addWidget(self.other_button)
@@ -331,8 +328,7 @@ class NoticeBar(QToolBar):
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.text, 1)
-        self.dismiss = QPushButton("Be&grepen", row)
-        self.dismiss.clicked.connect(self.hide)
+        self.dismiss = push_button(row, "Be&grepen", self.hide)
         layout.addWidget(self.dismiss, 0, Qt.AlignmentFlag.AlignTop)
         self.addWidget(row)
         self._row, self._icon = row, icon

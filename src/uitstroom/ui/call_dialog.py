@@ -349,9 +349,7 @@ class CallDialog(QDialog):
         assert isinstance(channel, Channel)
         context = self._context
         self._store(
-            lambda: context.nazorg.same_as_last(
-                self._file.pupil_id, self._moment_id, channel, context.author()
-            )
+            lambda: context.nazorg.same_as_last(self._file.pupil_id, self._moment_id, channel)
         )
 
     def save(self) -> None:
@@ -388,11 +386,9 @@ class CallDialog(QDialog):
         correcting = self._correcting
         if correcting is not None and correcting.id is not None:
             call_id, reason = correcting.id, self.reason.text()
-            self._store(
-                lambda: context.nazorg.correct_call(call_id, call, reason, context.author())
-            )
+            self._store(lambda: context.nazorg.correct_call(call_id, call, reason))
             return
-        self._store(lambda: context.nazorg.log_call(self._file.pupil_id, call, context.author()))
+        self._store(lambda: context.nazorg.log_call(self._file.pupil_id, call))
 
     def _store(self, work: Callable[[], CallResult]) -> None:
         try:
@@ -441,7 +437,7 @@ def log_uit_beeld(
     parent: QWidget, context: NazorgContext, file: NazorgFile, channel: Channel
 ) -> CallResult | None:
     try:
-        return context.nazorg.confirm_uit_beeld(file.pupil_id, channel, context.author())
+        return context.nazorg.confirm_uit_beeld(file.pupil_id, channel)
     except ServiceError as exc:
         QMessageBox.warning(parent, "Uit beeld", "\n".join(problems_of(exc)))
         return None
@@ -534,7 +530,6 @@ def ensure_basis(
                 given_on=today,
                 note="Melding vanuit de nazorg: geen school en geen werk.",
             ),
-            context.author(),
         )
     except ServiceError as exc:
         QMessageBox.warning(parent, "Grond vastleggen", "\n".join(problems_of(exc)))
@@ -582,7 +577,6 @@ def warm_handover(parent: QWidget, context: NazorgContext, pupil_id: int, signal
             handover,
             DocumentKind.OVERDRACHT,
             pupil,
-            context.author(),
             context.today(),
             recipient,
         )
@@ -606,7 +600,7 @@ def record_sent(parent: QWidget, context: NazorgContext, signal: Signal) -> Sign
 
     def submit(values: dict[str, Any]) -> Signal:
         return context.nazorg.mark_signal_sent(
-            signal_id, values["organisation_id"], values["sent_on"], context.author()
+            signal_id, values["organisation_id"], values["sent_on"]
         )
 
     dialog = FormDialog(

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.ui.attention_model import short_day
 from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, fit_columns, text_key
 from uitstroom.ui.status import StatusMarker, marker_icon, text_colour
+from uitstroom.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from uitstroom.services.planning import PlanningService
@@ -61,13 +61,11 @@ class ChecklistTab(QWidget):
     def __init__(
         self,
         planning: PlanningService,
-        author: str,
         today: Callable[[], date] = date.today,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._planning = planning
-        self._author = author
         self._today = today
         self._pupil_id: int | None = None
         self._attention_days = 14
@@ -95,12 +93,18 @@ class ChecklistTab(QWidget):
         layout.addWidget(self.open_box, 3)
         layout.addWidget(self.done_box, 2)
 
-        self.tick_button = QPushButton("Afvinken als ge&daan", self)
-        self.tick_button.setToolTip("De gekozen open taak is gedaan (spatie)")
-        self.tick_button.clicked.connect(self.tick_selected)
-        self.untick_button = QPushButton("&Weer openzetten", self)
-        self.untick_button.setToolTip("De gekozen afgeronde taak staat toch nog open (spatie)")
-        self.untick_button.clicked.connect(self.untick_selected)
+        self.tick_button = push_button(
+            self,
+            "Afvinken als ge&daan",
+            self.tick_selected,
+            "De gekozen open taak is gedaan (spatie)",
+        )
+        self.untick_button = push_button(
+            self,
+            "&Weer openzetten",
+            self.untick_selected,
+            "De gekozen afgeronde taak staat toch nog open (spatie)",
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.tick_button)
         buttons.addWidget(self.untick_button)
@@ -154,9 +158,6 @@ class ChecklistTab(QWidget):
     @property
     def pupil_id(self) -> int | None:
         return self._pupil_id
-
-    def set_author(self, author: str) -> None:
-        self._author = author
 
     def show_pupil(self, pupil_id: int | None, select_task: int | None = None) -> None:
         self._pupil_id = pupil_id
@@ -220,7 +221,7 @@ class ChecklistTab(QWidget):
         if task is None or task.id is None or self._pupil_id is None:
             return
         row, task_id = self.open_table.currentIndex().row(), task.id
-        self._change(lambda: self._planning.tick(task_id, self._author, on=self._today()))
+        self._change(lambda: self._planning.tick(task_id, on=self._today()))
         # On to the next open task, so a row of tasks can be ticked with Space, Space, Space.
         if self.open_model.rowCount():
             self.open_table.setCurrentIndex(
@@ -234,7 +235,7 @@ class ChecklistTab(QWidget):
         if task is None or task.id is None or self._pupil_id is None:
             return
         task_id = task.id
-        changed = self._change(lambda: self._planning.untick(task_id, self._author))
+        changed = self._change(lambda: self._planning.untick(task_id))
         if changed is not None and changed.id is not None:
             self.select_task(changed.id)
         self._update_buttons()

@@ -24,7 +24,7 @@ TITLE = "Toestemmingsformulier"
 
 
 def print_consent_form(
-    parent: QWidget, handover: HandoverService, pupil: Pupil, author: str, today: date
+    parent: QWidget, handover: HandoverService, pupil: Pupil, today: date
 ) -> PdfPreviewDialog | None:
     """For whom, then the form in the preview; printing or saving it is logged."""
     if pupil.id is None:
@@ -57,14 +57,14 @@ def print_consent_form(
     assert isinstance(pdf, bytes)
 
     def save(target: Path) -> object:
-        return forms.write_forms([pupil_id], receiver, organisation_id, target, author, today)
+        return forms.write_forms([pupil_id], receiver, organisation_id, target, today)
 
     preview = PdfPreviewDialog(
         f"{TITLE} — {pupil.name} — voor {receiver.label}",
         pdf,
         f"{TITLE} {pupil.name}.pdf",
         save,
-        lambda: forms.log_forms([pupil_id], receiver, author),
+        lambda: forms.log_forms([pupil_id], receiver),
         parent=parent,
     )
     preview.exec()
@@ -75,7 +75,6 @@ def print_klas_forms(
     parent: QWidget,
     handover: HandoverService,
     klassen: Sequence[str],
-    author: str,
     today: date,
     on_finished: Callable[[str], None] | None = None,
 ) -> None:
@@ -120,9 +119,7 @@ def print_klas_forms(
         return
 
     def work(progress: Callable[[int, int], bool]) -> bool:
-        return forms.write_forms(
-            pupil_ids, receiver, organisation_id, target, author, today, progress
-        )
+        return forms.write_forms(pupil_ids, receiver, organisation_id, target, today, progress)
 
     def done(written: bool) -> None:
         message = (

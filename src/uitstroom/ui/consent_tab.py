@@ -294,13 +294,11 @@ class ConsentTab(QWidget):
     def __init__(
         self,
         handover: HandoverService,
-        author: str,
         today: Callable[[], date] = date.today,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._handover = handover
-        self._author = author
         self._today = today
         self._pupil: Pupil | None = None
 
@@ -374,9 +372,6 @@ class ConsentTab(QWidget):
     def pupil_id(self) -> int | None:
         return None if self._pupil is None else self._pupil.id
 
-    def set_author(self, author: str) -> None:
-        self._author = author
-
     def show_pupil(self, pupil: Pupil | None) -> None:
         self._pupil = pupil if pupil is not None and pupil.id is not None else None
         known = self._pupil is not None
@@ -428,7 +423,7 @@ class ConsentTab(QWidget):
             )
             chosen = values.get("scan")
             scan = ScanFile(*chosen) if chosen is not None else None
-            return self._handover.record_consent(pupil_id, consent, self._author, scan)
+            return self._handover.record_consent(pupil_id, consent, scan)
 
         dialog = ConsentDialog(
             pupil, self._handover.organisations(), self._today(), submit, self, signed_form
@@ -451,7 +446,7 @@ class ConsentTab(QWidget):
             return
         from uitstroom.ui.consent_forms import print_consent_form
 
-        print_consent_form(self, self._handover, self._pupil, self._author, self._today())
+        print_consent_form(self, self._handover, self._pupil, self._today())
         self.refresh()
 
     def withdraw_consent(self) -> None:
@@ -470,7 +465,7 @@ class ConsentTab(QWidget):
             ),
             accept_text="Intrekken",
             check=lambda v: [] if v["on"] else ["Vul de datum van intrekken in."],
-            submit=lambda v: self._handover.withdraw_consent(consent_id, v["on"], self._author),
+            submit=lambda v: self._handover.withdraw_consent(consent_id, v["on"]),
             parent=self,
         )
         if dialog.exec() == FormDialog.DialogCode.Accepted:

@@ -139,7 +139,6 @@ def preview_document(
     handover: HandoverService,
     kind: DocumentKind,
     pupil: Pupil,
-    author: str,
     today: date,
     recipient: Recipient | None = None,
     made: MadeDocument | None = None,
@@ -160,8 +159,8 @@ def preview_document(
         title,
         shown.pdf,
         shown.file_name,
-        lambda target: documents.save_made(shown, target, author),
-        lambda: documents.log_made(shown, author),
+        lambda target: documents.save_made(shown, target),
+        lambda: documents.log_made(shown),
         parent=parent,
     )
 
@@ -413,7 +412,6 @@ def run_batch(
     parent: QWidget,
     handover: HandoverService,
     choice: BatchChoice,
-    author: str,
     today: date,
     on_finished: Callable[[str], None] | None = None,
 ) -> None:
@@ -438,7 +436,6 @@ def run_batch(
             choice.kind,
             choice.pupil_ids,
             choice.target,
-            author,
             today,
             one_file=choice.one_file,
             progress=report,

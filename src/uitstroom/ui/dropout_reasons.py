@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from uitstroom.domain.exit import DEFAULT_DROPOUT_REASONS
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.forms import MessageBanner, problems_of
+from uitstroom.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from uitstroom.services.exit import ExitService
@@ -47,13 +47,10 @@ def reason_problems(reasons: Sequence[str]) -> list[str]:
 
 
 class DropoutReasonsDialog(QDialog):
-    def __init__(
-        self, exit_service: ExitService, author: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, exit_service: ExitService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Redenen van uitval")
         self._service = exit_service
-        self._author = author
         self.saved = False
 
         layout = QVBoxLayout(self)
@@ -80,19 +77,20 @@ class DropoutReasonsDialog(QDialog):
         self.list.setStyleSheet("QListWidget::item { padding: 3px 2px; }")
         middle.addWidget(self.list, 1)
         side = QVBoxLayout()
-        self.add_button = QPushButton("&Toevoegen", self)
-        self.add_button.clicked.connect(self.add_reason)
-        self.remove_button = QPushButton("&Verwijderen", self)
-        self.remove_button.clicked.connect(self.remove_reason)
-        self.up_button = QPushButton("Omh&oog", self)
-        self.up_button.setToolTip("Eén plaats omhoog (Alt+Omhoog)")
-        self.up_button.clicked.connect(lambda: self.move_reason(-1))
-        self.down_button = QPushButton("Omla&ag", self)
-        self.down_button.setToolTip("Eén plaats omlaag (Alt+Omlaag)")
-        self.down_button.clicked.connect(lambda: self.move_reason(1))
-        self.default_button = QPushButton("&Standaardlijst", self)
-        self.default_button.setToolTip("Terug naar de lijst waarmee Uitstroom begint")
-        self.default_button.clicked.connect(self.restore_defaults)
+        self.add_button = push_button(self, "&Toevoegen", self.add_reason)
+        self.remove_button = push_button(self, "&Verwijderen", self.remove_reason)
+        self.up_button = push_button(
+            self, "Omh&oog", lambda: self.move_reason(-1), "Eén plaats omhoog (Alt+Omhoog)"
+        )
+        self.down_button = push_button(
+            self, "Omla&ag", lambda: self.move_reason(1), "Eén plaats omlaag (Alt+Omlaag)"
+        )
+        self.default_button = push_button(
+            self,
+            "&Standaardlijst",
+            self.restore_defaults,
+            "Terug naar de lijst waarmee Uitstroom begint",
+        )
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
             button.setAutoDefault(False)
             side.addWidget(button)
@@ -173,7 +171,7 @@ class DropoutReasonsDialog(QDialog):
             self.banner.show_problems(problems)
             return
         try:
-            self._service.save_dropout_reasons(reasons, self._author)
+            self._service.save_dropout_reasons(reasons)
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
             return

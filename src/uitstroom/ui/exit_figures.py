@@ -31,13 +31,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QStyle,
     QTableWidget,
     QTabWidget,
@@ -59,6 +57,7 @@ from uitstroom.ui.outcomes_view import (
     plural,
 )
 from uitstroom.ui.record_table import natural_key
+from uitstroom.ui.widgets import push_button, scroll_page
 
 if TYPE_CHECKING:
     from uitstroom.services.exit import ExitService
@@ -400,7 +399,6 @@ class ExitFiguresDialog(QDialog):
     def __init__(
         self,
         exit_service: ExitService,
-        author: str,
         today: date,
         parent: QWidget | None = None,
         folder: Path | None = None,
@@ -409,7 +407,6 @@ class ExitFiguresDialog(QDialog):
         self.setWindowTitle("Cijfers exitgesprekken")
         self.resize(1080, 800)
         self._service = exit_service
-        self._author = author
         self._today = today
         self._folder = folder or Path.home()
         self.figures: ExitFigures | None = None
@@ -438,22 +435,19 @@ class ExitFiguresDialog(QDialog):
         self.count_label = QLabel(self)
         top.addSpacing(12)
         top.addWidget(self.count_label, 1)
-        self.export_button = QPushButton("&Exporteren naar Excel…", self)
-        self.export_button.setToolTip(
+        self.export_button = push_button(
+            self,
+            "&Exporteren naar Excel…",
+            self.export,
             "Zonder namen; kleine aantallen zijn verborgen, zoals in de tabellen. Voor de "
-            "Inspectie, de gemeente en het regionale programma."
+            "Inspectie, de gemeente en het regionale programma.",
         )
-        self.export_button.clicked.connect(self.export)
         top.addWidget(self.export_button)
         layout.addLayout(top)
 
         self.tabs = QTabWidget(self)
-        self.charts_page = QScrollArea(self)
-        self.charts_page.setWidgetResizable(True)
-        self.charts_page.setFrameShape(QFrame.Shape.NoFrame)
-        self.tables_page = QScrollArea(self)
-        self.tables_page.setWidgetResizable(True)
-        self.tables_page.setFrameShape(QFrame.Shape.NoFrame)
+        self.charts_page = scroll_page(self)
+        self.tables_page = scroll_page(self)
         self.tabs.addTab(self.charts_page, "&Grafieken")
         self.tabs.addTab(self.tables_page, "&Tabellen")
         layout.addWidget(self.tabs, 1)
@@ -607,7 +601,7 @@ class ExitFiguresDialog(QDialog):
         if target.suffix.lower() != ".xlsx":
             target = target.with_suffix(".xlsx")
         try:
-            self._service.export_figures(year, target, self._author)
+            self._service.export_figures(year, target)
         except (ServiceError, OSError) as exc:
             QMessageBox.warning(self, "Exporteren is niet gelukt", error_text(exc))
             return

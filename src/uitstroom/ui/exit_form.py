@@ -20,13 +20,10 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -54,6 +51,7 @@ from uitstroom.ui.forms import (
     ask_to_save,
     problems_of,
 )
+from uitstroom.ui.widgets import push_button, scroll_page
 
 if TYPE_CHECKING:
     from uitstroom.services.exit import ExitService
@@ -68,7 +66,6 @@ class ExitForm(QDialog):
         self,
         exit_service: ExitService,
         pupil: Pupil,
-        author: str,
         today: Callable[[], date],
         parent: QWidget | None = None,
     ) -> None:
@@ -77,7 +74,6 @@ class ExitForm(QDialog):
         self._exit = exit_service
         self._pupil = pupil
         self._pupil_id = pupil.id
-        self._author = author
         self._today = today
         self.finished_any = False
         # The startkwalificatie the form filled in from the niveau (None: the mentor's own).
@@ -85,7 +81,7 @@ class ExitForm(QDialog):
         self.setWindowTitle(f"Exitgesprek — {pupil.name}")
         self.setObjectName("exit_form")
         # The stored version (concept or finished); the form is compared with it.
-        self._saved = exit_service.start(self._pupil_id, author)
+        self._saved = exit_service.start(self._pupil_id)
 
         self.heading = QLabel(pupil.name, self)
         font = QFont(self.heading.font())
@@ -125,10 +121,7 @@ class ExitForm(QDialog):
         width = max(form.label_width() for form in self.forms.values())
         for form in self.forms.values():
             form.set_label_width(width)
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setWidget(content)
+        self.scroll_area = scroll_page(self, content)
 
         # Next to the form: what is missing, and what finishing will do.
         self.banner = MessageBanner(self)
@@ -149,23 +142,30 @@ class ExitForm(QDialog):
         side_layout.addWidget(self.outcome)
         side_layout.addStretch(1)
 
-        self.print_button = QPushButton("Samenvatting afdr&ukken…", self)
-        self.print_button.setToolTip("De samenvatting voor de student, eerst als voorbeeld")
-        self.print_button.clicked.connect(self.print_summary)
-        self.reopen_button = QPushButton("&Heropenen", self)
-        self.reopen_button.setToolTip("Het afgeronde gesprek aanpassen (bij een vergissing)")
-        self.reopen_button.clicked.connect(self.reopen)
-        self.close_button = QPushButton("Sluiten", self)
-        self.close_button.setToolTip(
-            "Sluiten (Esc); niet-opgeslagen antwoorden worden eerst gevraagd"
+        self.print_button = push_button(
+            self,
+            "Samenvatting afdr&ukken…",
+            self.print_summary,
+            "De samenvatting voor de student, eerst als voorbeeld",
         )
-        self.close_button.clicked.connect(self.close)
-        self.save_button = QPushButton("&Opslaan als concept", self)
-        self.save_button.setToolTip("Tussendoor opslaan; later verder (Ctrl+S)")
-        self.save_button.clicked.connect(self.save_concept)
-        self.finish_button = QPushButton("A&fronden…", self)
-        self.finish_button.setToolTip("Het gesprek is klaar: vastleggen, nazorg plannen")
-        self.finish_button.clicked.connect(self.finish)
+        self.reopen_button = push_button(
+            self, "&Heropenen", self.reopen, "Het afgeronde gesprek aanpassen (bij een vergissing)"
+        )
+        self.close_button = push_button(
+            self,
+            "Sluiten",
+            self.close,
+            "Sluiten (Esc); niet-opgeslagen antwoorden worden eerst gevraagd",
+        )
+        self.save_button = push_button(
+            self,
+            "&Opslaan als concept",
+            self.save_concept,
+            "Tussendoor opslaan; later verder (Ctrl+S)",
+        )
+        self.finish_button = push_button(
+            self, "A&fronden…", self.finish, "Het gesprek is klaar: vastleggen, nazorg plannen"
+        )
         for button in (
             self.print_button,
             self.reopen_button,
@@ -374,7 +374,7 @@ class ExitForm(QDialog):
         if interview is None:
             return False
         try:
-            self._saved = self._exit.save_concept(self._pupil_id, interview, self._author)
+            self._saved = self._exit.save_concept(self._pupil_id, interview)
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
             return False
@@ -394,7 +394,7 @@ class ExitForm(QDialog):
         if not self._confirm_finish(lines):
             return False
         try:
-            result = self._exit.finish(self._pupil_id, interview, self._author)
+            result = self._exit.finish(self._pupil_id, interview)
         except ServiceError as exc:
             self._show_finish_problems(problems_of(exc))
             return False
@@ -427,7 +427,7 @@ class ExitForm(QDialog):
 
     def reopen(self) -> None:
         try:
-            self._saved = self._exit.reopen(self._pupil_id, self._author)
+            self._saved = self._exit.reopen(self._pupil_id)
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
             return
@@ -437,7 +437,7 @@ class ExitForm(QDialog):
         """The summary is printed from what is stored: unsaved answers are saved first."""
         if self.is_dirty() and not self.save_concept():
             return
-        show_exit_summary(self, self._exit, self._pupil_id, self._today(), self._author)
+        show_exit_summary(self, self._exit, self._pupil_id, self._today())
 
     # --- closing ---------------------------------------------------------------------------
     def resolve_unsaved(self) -> bool:
@@ -457,13 +457,12 @@ class ExitForm(QDialog):
 def open_exit_form(
     exit_service: ExitService,
     pupil: Pupil,
-    author: str,
     today: Callable[[], date],
     parent: QWidget | None = None,
 ) -> bool:
     """Open the form for one student; True when an interview was finished in it."""
     try:
-        form = ExitForm(exit_service, pupil, author, today, parent)
+        form = ExitForm(exit_service, pupil, today, parent)
     except ServiceError as exc:
         QMessageBox.warning(parent, "Exitgesprek", "\n".join(problems_of(exc)))
         return False

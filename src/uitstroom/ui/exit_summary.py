@@ -28,7 +28,6 @@ def summary_preview(
     exit_service: ExitService,
     pupil_id: int,
     today: date,
-    author: str = "",
 ) -> PdfPreviewDialog:
     """The preview with the summary as stored now (not shown yet: the caller exec()s it).
     Raises ServiceError when there is nothing to summarise."""
@@ -38,7 +37,7 @@ def summary_preview(
         # The bytes shown, and the version they were made from: rendered once.
         with atomic_output(target) as out:
             out.write(made.pdf)
-        exit_service.log_summary(pupil_id, author, printed=False, version=made.data_version)
+        exit_service.log_summary(pupil_id, printed=False, version=made.data_version)
         return target
 
     return PdfPreviewDialog(
@@ -46,7 +45,7 @@ def summary_preview(
         made.pdf,
         made.file_name,
         save,
-        lambda: exit_service.log_summary(pupil_id, author, printed=True, version=made.data_version),
+        lambda: exit_service.log_summary(pupil_id, printed=True, version=made.data_version),
         intro=INTRO,
         parent=parent,
     )
@@ -57,10 +56,9 @@ def show_exit_summary(
     exit_service: ExitService,
     pupil_id: int,
     today: date,
-    author: str = "",
 ) -> None:
     try:
-        dialog = summary_preview(parent, exit_service, pupil_id, today, author)
+        dialog = summary_preview(parent, exit_service, pupil_id, today)
     except ServiceError as exc:
         QMessageBox.warning(parent, "Samenvatting exitgesprek", "\n".join(problems_of(exc)))
         return

@@ -39,6 +39,7 @@ from uitstroom.ui.record_table import (
     record_table,
     text_key,
 )
+from uitstroom.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from uitstroom.services.exit import ExitService
@@ -109,7 +110,6 @@ class ExitWorklistDialog(QDialog):
         self,
         exit_service: ExitService,
         pupils: PupilService,
-        author: str,
         today: Callable[[], date],
         parent: QWidget | None = None,
         mentor: str | None = None,
@@ -118,7 +118,6 @@ class ExitWorklistDialog(QDialog):
         super().__init__(parent)
         self._exit = exit_service
         self._pupils = pupils
-        self._author = author
         self._today = today
         self._settings = settings
         self.setWindowTitle("Exitgesprekken per SLB'er")
@@ -159,9 +158,12 @@ class ExitWorklistDialog(QDialog):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("exit_count")
 
-        self.open_button = QPushButton("Exitgesprek &openen", self)
-        self.open_button.setToolTip("Het gesprek van de gekozen student (Enter)")
-        self.open_button.clicked.connect(self.open_selected)
+        self.open_button = push_button(
+            self,
+            "Exitgesprek &openen",
+            self.open_selected,
+            "Het gesprek van de gekozen student (Enter)",
+        )
         # Enter in the list opens through `activated`; a default button would open it twice.
         self.open_button.setAutoDefault(False)
         close = QPushButton("Sluiten", self)
@@ -244,7 +246,7 @@ class ExitWorklistDialog(QDialog):
         except ServiceError as exc:
             self.count_label.setText(str(exc))
             return
-        if open_exit_form(self._exit, pupil, self._author, self._today, self):
+        if open_exit_form(self._exit, pupil, self._today, self):
             self.exit_changed.emit(row.pupil_id)
         self.reload(keep=row.pupil_id)
         self.table.setFocus()

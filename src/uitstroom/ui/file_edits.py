@@ -12,11 +12,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QWidget,
 )
 
 from uitstroom.services.files import read_error_message
+from uitstroom.ui.widgets import push_button
 
 LOGO_MAX_BYTES = 2_000_000
 LOGO_SVG_HEIGHT = 240  # pixels: sharp at the 12 mm the letterhead prints it
@@ -63,10 +63,8 @@ class ImageEdit(QWidget):
         self._preview = QLabel(self)
         self._preview.setMinimumSize(160, 48)
         self._preview.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        choose = QPushButton("Afbeelding &kiezen…", self)
-        choose.clicked.connect(self._choose)
-        self._remove = QPushButton("&Weghalen", self)
-        self._remove.clicked.connect(lambda: self._set(None, notify=True))
+        choose = push_button(self, "Afbeelding &kiezen…", self._choose)
+        self._remove = push_button(self, "&Weghalen", lambda: self._set(None, notify=True))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._preview, 1)
@@ -131,10 +129,8 @@ class FileEdit(QWidget):
         self._value: tuple[str, bytes] | None = None
         self._name = QLabel(self)
         self._name.setObjectName("file_name")
-        choose = QPushButton("Bestand &kiezen…", self)
-        choose.clicked.connect(self._choose)
-        self._remove = QPushButton("Weg&halen", self)
-        self._remove.clicked.connect(lambda: self._set(None, notify=True))
+        choose = push_button(self, "Bestand &kiezen…", self._choose)
+        self._remove = push_button(self, "Weg&halen", lambda: self._set(None, notify=True))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._name, 1)

@@ -21,14 +21,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -68,6 +66,7 @@ from uitstroom.ui.import_parts import (
     with_mnemonics,
 )
 from uitstroom.ui.record_table import Column, RecordTableModel
+from uitstroom.ui.widgets import scroll_page
 from uitstroom.ui.worker import run_with_progress
 
 log = logging.getLogger(__name__)
@@ -94,14 +93,12 @@ class ImportDialog(QDialog):
         self,
         service: ImportService,
         cohort_label: str,
-        author: str,
         parent: QWidget | None = None,
         path: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
         self._cohort_label = cohort_label
-        self._author = author
         self._table: ImportTable | None = None
         self._preview: ImportPreview | None = None
         self._done = False
@@ -265,10 +262,7 @@ class ImportDialog(QDialog):
         for column, box in enumerate(boxes):
             grid.addWidget(box, 0, column, Qt.AlignmentFlag.AlignTop)
             grid.setColumnStretch(column, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(fields)
+        scroll = scroll_page(None, fields)
 
         sample_label = QLabel("De eerste rijen van het bestand:")
         self.sample_model = RecordTableModel(())
@@ -475,9 +469,7 @@ class ImportDialog(QDialog):
         archive = self.archive_missing.isChecked() and bool(preview.missing_ids)
         self._run(
             "Leerlingen importeren…",
-            lambda progress: self._service.apply(
-                preview, self._author, progress, archive_missing=archive
-            ),
+            lambda progress: self._service.apply(preview, progress, archive_missing=archive),
             self._applied,
             self.preview_banner,
             on_refused=self._apply_refused,

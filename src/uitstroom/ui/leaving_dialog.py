@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -54,6 +53,7 @@ from uitstroom.ui.forms import (
     problems_of,
 )
 from uitstroom.ui.record_table import natural_key
+from uitstroom.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from uitstroom.services.nazorg import NazorgService
@@ -187,7 +187,6 @@ def record_leaving(
     parent: QWidget,
     nazorg: NazorgService,
     pupil: Pupil,
-    author: str,
     today: date,
 ) -> bool:
     """Uitstroom vastleggen… for one pupil: pre-filled with what is recorded, or with what the
@@ -198,7 +197,7 @@ def record_leaving(
     values = existing.leaving if existing is not None else guess_leaving(pupil, today)
 
     def submit(values: dict[str, Any]) -> object:
-        return nazorg.record_leaving(pupil_id, leaving_from(values), author)
+        return nazorg.record_leaving(pupil_id, leaving_from(values))
 
     dialog = LeavingDialog(pupil.name, values, submit, again=existing is not None, parent=parent)
     return dialog.exec() == FormDialog.DialogCode.Accepted
@@ -216,7 +215,6 @@ class KlasLeavingDialog(QDialog):
         self,
         nazorg: NazorgService,
         pupils: Sequence[Pupil],
-        author: str,
         today: date,
         left_on: date,
         parent: QWidget | None = None,
@@ -225,7 +223,6 @@ class KlasLeavingDialog(QDialog):
         self.setWindowTitle("Uitstroom voor een hele klas")
         self.setMinimumSize(760, 520)
         self._nazorg = nazorg
-        self._author = author
         self._today = today
         recorded = {file.pupil_id for file in nazorg.files()}
         self._all = [p for p in pupils if not p.archived and p.id is not None]
@@ -286,9 +283,12 @@ class KlasLeavingDialog(QDialog):
         self.table.activated.connect(lambda _index: self.edit_details())
         layout.addWidget(self.table, 1)
 
-        self.details_button = QPushButton("&Details…", self)
-        self.details_button.setToolTip("Bestemming en gegevens van de gekozen leerling (Enter)")
-        self.details_button.clicked.connect(self.edit_details)
+        self.details_button = push_button(
+            self,
+            "&Details…",
+            self.edit_details,
+            "Bestemming en gegevens van de gekozen leerling (Enter)",
+        )
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         row = QHBoxLayout()
@@ -399,7 +399,7 @@ class KlasLeavingDialog(QDialog):
         }
         try:
             self.count = self._nazorg.record_leaving_for_klas(
-                klas, left_on, self._author, destinations=chosen or None
+                klas, left_on, destinations=chosen or None
             )
         except (ServiceError, FormError) as exc:
             problems = exc.problems if isinstance(exc, FormError) else problems_of(exc)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.services.letters import LetterService
 from uitstroom.ui.forms import ChoiceEdit, DateEdit, MessageBanner, enum_choices, problems_of
 from uitstroom.ui.pdf_preview import PdfPreviewDialog, safe_file_name
+from uitstroom.ui.widgets import done_label, push_button
 from uitstroom.ui.worker import ProgressFn, run_with_progress
 
 SELECTION = "__selectie__"
@@ -45,7 +45,6 @@ class LettersDialog(QDialog):
         pupil_ids_of_klas: Callable[[str], Sequence[int]],
         selected: Sequence[PupilSummary],
         today: date,
-        author: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -55,7 +54,6 @@ class LettersDialog(QDialog):
         self._pupil_ids_of_klas = pupil_ids_of_klas
         self._selected = [s.id for s in selected if not s.archived]
         self._today = today
-        self._author = author
         self.saved_to: Path | None = None
         self.letters_preview: PdfPreviewDialog | None = None
 
@@ -91,10 +89,8 @@ class LettersDialog(QDialog):
         fields_help.setWordWrap(True)
         fields_help.setToolTip("\n".join(f"{{{name}}}: {what}" for name, what in FIELDS.items()))
         fields_help.setStyleSheet("QLabel { color: #52606d; }")
-        self.reset_button = QPushButton("&Standaardtekst terugzetten", self)
-        self.reset_button.clicked.connect(self.reset_text)
-        self.keep_button = QPushButton("Tekst be&waren voor de school", self)
-        self.keep_button.clicked.connect(self.keep_text)
+        self.reset_button = push_button(self, "&Standaardtekst terugzetten", self.reset_text)
+        self.keep_button = push_button(self, "Tekst be&waren voor de school", self.keep_text)
 
         form = QFormLayout()
         for label, widget in (
@@ -115,8 +111,7 @@ class LettersDialog(QDialog):
         text_buttons.addWidget(self.reset_button)
         text_buttons.addStretch(1)
         form.addRow("", text_buttons)
-        self.saved_label = QLabel(self)
-        self.saved_label.setStyleSheet("QLabel { color: #2e6b34; }")
+        self.saved_label = done_label(self)
         form.addRow("", self.saved_label)
 
         self._bytes = QByteArray()
@@ -198,7 +193,7 @@ class LettersDialog(QDialog):
 
     def keep_text(self) -> bool:
         try:
-            self._service.save_text(self.letter_kind, self.text(), self._author)
+            self._service.save_text(self.letter_kind, self.text())
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
             return False

@@ -43,7 +43,6 @@ from uitstroom.domain.daypass import day_password_problem
 from uitstroom.services import audit, vault
 from uitstroom.services.database import Database
 from uitstroom.services.errors import ServiceError
-from uitstroom.storage.keys import keyfile_for, passphrase_problem
 from uitstroom.ui.forms import MessageBanner
 from uitstroom.ui.secret_dialog import (
     DAY_TEXTS,
@@ -55,7 +54,6 @@ from uitstroom.ui.unlock import (
     RecoverySheetDialog,
     add_passphrase_field,
     add_show_typing,
-    recovery_sheet,
 )
 
 LOCKED_TITLE = f"{APP_NAME} — vergrendeld"
@@ -479,9 +477,7 @@ class WindowLock(QObject):
     def _keyfile_present(self) -> bool:
         database = self._database
         return (
-            database is not None
-            and database.path is not None
-            and (keyfile_for(database.path).exists())
+            database is not None and database.path is not None and vault.has_keyfile(database.path)
         )
 
     @staticmethod
@@ -611,10 +607,10 @@ class WindowLock(QObject):
             vault.change_passphrase(path, key, new)
             audit.record(database.sessions, None, AuditAction.KEY_CHANGED)
 
-        dialog = ChangeSecretDialog(change, RECOVERY_TEXTS, passphrase_problem, self._window)
+        dialog = ChangeSecretDialog(change, RECOVERY_TEXTS, vault.passphrase_problem, self._window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
-        sheet = recovery_sheet(path, dialog.new_passphrase, self._school_name())
+        sheet = vault.recovery_sheet(path, dialog.new_passphrase, self._school_name())
         RecoverySheetDialog(sheet, self._window).exec()
         return True
 

@@ -61,10 +61,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.services = services
         self.school = services.school.settings()
-        self.author = author or (
-            services.actor.name if services.actor is not None else author_name(self.school)
-        )
-        self.actor = services.actor or coordinator(self.author)
+        self.author = author or services.actor.name or author_name(self.school)
+        self.actor = services.actor if services.actor.name else coordinator(self.author)
         self.words = words_for(self.school.school_type)
         self.settings = settings
         self.today = today
@@ -164,7 +162,6 @@ class MainWindow(QMainWindow):
         announce = self.changes.announce
         today = self.today_view = TodayView(
             self.services.planning,
-            self.author,
             self.today,
             self.settings,
             self,
@@ -353,11 +350,10 @@ class MainWindow(QMainWindow):
 
     def school_changed(self, school: SchoolSettings) -> None:
         self.school = school
-        if self.services.actor is None:
+        if not self.services.actor.name:
             self.author = author_name(school)
             self.actor = coordinator(self.author)
         self.detail.set_author(self.author)
-        self.today_view.set_author(self.author)
         self.detail.set_school_type(school.school_type)
         self.model.set_school_type(school.school_type)
         self.window_lock.set_idle_minutes(school.auto_lock_minutes)

@@ -12,12 +12,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +53,7 @@ from uitstroom.ui.forms import (
 from uitstroom.ui.leaving_dialog import destination_text, record_leaving
 from uitstroom.ui.paspoort_tab import hint_label, selected_row
 from uitstroom.ui.record_table import Column, RecordTableModel, record_table
+from uitstroom.ui.widgets import scroll_page
 
 
 def moment_state(moment: NazorgMoment) -> str:
@@ -260,9 +259,7 @@ class NazorgTab(QWidget):
         layout.addWidget(self.state_box)
         layout.addStretch(1)
 
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll = scroll_page(self)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
         outer = QVBoxLayout(self)
@@ -405,7 +402,7 @@ class NazorgTab(QWidget):
         if self._pupil is None:
             return
         context = self._context
-        if record_leaving(self, context.nazorg, self._pupil, context.author(), context.today()):
+        if record_leaving(self, context.nazorg, self._pupil, context.today()):
             self._done()
 
     def log_call(self) -> None:
@@ -452,7 +449,7 @@ class NazorgTab(QWidget):
             ),
             accept_text="Intrekken",
             check=lambda v: [] if v["reason"] else ["Schrijf kort op waarom."],
-            submit=lambda v: context.nazorg.withdraw_call(call_id, v["reason"], context.author()),
+            submit=lambda v: context.nazorg.withdraw_call(call_id, v["reason"]),
             parent=self,
         )
         if dialog.exec() == FormDialog.DialogCode.Accepted:
@@ -495,11 +492,7 @@ class NazorgTab(QWidget):
             return
         due = dialog.values["due"] or moment.due
         context = self._context
-        self._act(
-            lambda: context.nazorg.move_moment(
-                moment_id, due, dialog.values["reason"], context.author()
-            )
-        )
+        self._act(lambda: context.nazorg.move_moment(moment_id, due, dialog.values["reason"]))
 
     def snooze_moment(self) -> None:
         moment = self.selected_moment()
@@ -518,11 +511,7 @@ class NazorgTab(QWidget):
             return
         days = int(dialog.values["days"] or 7)
         context = self._context
-        self._act(
-            lambda: context.nazorg.snooze(
-                moment_id, days, dialog.values["reason"], context.author()
-            )
-        )
+        self._act(lambda: context.nazorg.snooze(moment_id, days, dialog.values["reason"]))
 
     def make_warm_handover(self) -> None:
         file = self.file
@@ -544,7 +533,7 @@ class NazorgTab(QWidget):
         if file is None:
             return
         context = self._context
-        if not self._act(lambda: context.nazorg.set_waakvlam(file.pupil_id, on, context.author())):
+        if not self._act(lambda: context.nazorg.set_waakvlam(file.pupil_id, on)):
             self.waakvlam.setChecked(not on)
 
     def close_file(self, state: FileState) -> None:
@@ -566,8 +555,4 @@ class NazorgTab(QWidget):
         if not confirm(self, "Dossier " + yes.lower(), text, yes):
             return
         context = self._context
-        self._act(
-            lambda: context.nazorg.close_file(
-                file.pupil_id, state, context.author(), on=context.today()
-            )
-        )
+        self._act(lambda: context.nazorg.close_file(file.pupil_id, state, on=context.today()))

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -32,6 +31,7 @@ from uitstroom.services.files import error_text, write_atomically
 from uitstroom.ui.call_dialog import CallDialog, NazorgContext, day_text, months_text
 from uitstroom.ui.forms import problems_of
 from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, record_table
+from uitstroom.ui.widgets import done_label, empty_label, push_button
 
 LATE = QColor("#a31515")
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
@@ -144,34 +144,27 @@ class NazorgView(QWidget):
         self.table = record_table(self.model, self, "agenda")
         self.table.setAccessibleName("Nazorggesprekken deze week")
         self.table.activated.connect(lambda _index: self.log_call())
-        self.empty = QLabel(self)
-        self.empty.setObjectName("nazorg_empty")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("QLabel { color: #2e5d34; font-size: 12pt; padding: 24px; }")
+        self.empty = empty_label(self, "nazorg_empty")
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.table)
         self.pages.addWidget(self.empty)
         layout.addWidget(self.pages, 1)
 
-        self.feedback = QLabel(self)
-        self.feedback.setObjectName("nazorg_feedback")
-        self.feedback.setWordWrap(True)
-        self.feedback.setStyleSheet("QLabel { color: #2e5d34; }")
-        self.feedback.hide()
+        self.feedback = done_label(self, "nazorg_feedback", hidden=True)
         layout.addWidget(self.feedback)
 
-        self.call_button = QPushButton("Gesprek vastleggen…", self)
-        self.call_button.setToolTip("Het gekozen gesprek vastleggen (Enter)")
-        self.call_button.clicked.connect(self.log_call)
-        self.open_button = QPushButton("Leerling &tonen", self)
-        self.open_button.setToolTip("De leerling openen bij de tab Nazorg")
-        self.open_button.clicked.connect(self.open_selected)
-        self.ics_button = QPushButton("Agenda e&xporteren (.ics)…", self)
-        self.ics_button.setToolTip(
-            "De nazorggesprekken als afspraken voor Outlook of Google Agenda"
+        self.call_button = push_button(
+            self, "Gesprek vastleggen…", self.log_call, "Het gekozen gesprek vastleggen (Enter)"
         )
-        self.ics_button.clicked.connect(self.export_ics)
+        self.open_button = push_button(
+            self, "Leerling &tonen", self.open_selected, "De leerling openen bij de tab Nazorg"
+        )
+        self.ics_button = push_button(
+            self,
+            "Agenda e&xporteren (.ics)…",
+            self.export_ics,
+            "De nazorggesprekken als afspraken voor Outlook of Google Agenda",
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.call_button)
         buttons.addWidget(self.open_button)

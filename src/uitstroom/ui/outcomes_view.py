@@ -31,13 +31,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -64,6 +62,7 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import error_text
 from uitstroom.ui.call_dialog import day_text
 from uitstroom.ui.forms import problems_of
+from uitstroom.ui.widgets import push_button, scroll_page
 
 if TYPE_CHECKING:
     from uitstroom.services.nazorg import NazorgService
@@ -416,7 +415,6 @@ class OutcomesDialog(QDialog):
     def __init__(
         self,
         nazorg: NazorgService,
-        author: str,
         today: date,
         parent: QWidget | None = None,
         folder: Path | None = None,
@@ -425,7 +423,6 @@ class OutcomesDialog(QDialog):
         self.setWindowTitle("Resultaten nazorg")
         self.resize(940, 760)
         self._nazorg = nazorg
-        self._author = author
         self._today = today
         self._folder = folder or Path.home()
         self.outcomes: Outcomes | None = None
@@ -443,22 +440,19 @@ class OutcomesDialog(QDialog):
         self.count_label = QLabel(self)
         top.addSpacing(12)
         top.addWidget(self.count_label, 1)
-        self.export_button = QPushButton("&Exporteren naar Excel…", self)
-        self.export_button.setToolTip(
+        self.export_button = push_button(
+            self,
+            "&Exporteren naar Excel…",
+            self.export,
             "Zonder namen; kleine aantallen zijn verborgen, zoals in de tabellen. Voor de "
-            "Inspectie en het regionale programma."
+            "Inspectie en het regionale programma.",
         )
-        self.export_button.clicked.connect(self.export)
         top.addWidget(self.export_button)
         layout.addLayout(top)
 
         self.tabs = QTabWidget(self)
-        self.charts_page = QScrollArea(self)
-        self.charts_page.setWidgetResizable(True)
-        self.charts_page.setFrameShape(QFrame.Shape.NoFrame)
-        self.tables_page = QScrollArea(self)
-        self.tables_page.setWidgetResizable(True)
-        self.tables_page.setFrameShape(QFrame.Shape.NoFrame)
+        self.charts_page = scroll_page(self)
+        self.tables_page = scroll_page(self)
         self.tabs.addTab(self.charts_page, "&Grafieken")
         self.tabs.addTab(self.tables_page, "&Tabellen")
         layout.addWidget(self.tabs, 1)
@@ -551,7 +545,7 @@ class OutcomesDialog(QDialog):
         if target.suffix.lower() != ".xlsx":
             target = target.with_suffix(".xlsx")
         try:
-            self._nazorg.export_outcomes(label, self._today, target, self._author)
+            self._nazorg.export_outcomes(label, self._today, target)
         except (ServiceError, OSError) as exc:
             QMessageBox.warning(self, "Exporteren is niet gelukt", error_text(exc))
             return

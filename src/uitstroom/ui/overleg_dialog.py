@@ -41,6 +41,7 @@ from uitstroom.ui.forms import (
     problems_of,
 )
 from uitstroom.ui.pdf_preview import PdfPreviewDialog
+from uitstroom.ui.widgets import done_label, push_button
 
 TITLE = "Uitstroomoverleg met de gemeente"
 
@@ -49,13 +50,11 @@ class OverlegDialog(QDialog):
     def __init__(
         self,
         service: OverlegService,
-        author: str,
         today: Callable[[], date],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
-        self._author = author
         self._today = today
         self.setWindowTitle(TITLE)
         self.setMinimumWidth(560)
@@ -88,12 +87,9 @@ class OverlegDialog(QDialog):
             form.addRow(label, editor)
         layout.addLayout(form)
         buttons = QHBoxLayout()
-        self.list_button = QPushButton("&Bespreeklijst (PDF)…", self)
-        self.list_button.clicked.connect(self.show_bespreeklijst)
-        self.meeting_button = QPushButton("Overleg &voeren…", self)
-        self.meeting_button.clicked.connect(self.hold_meeting)
-        self.verslag_button = QPushButton("Ve&rslag (PDF)…", self)
-        self.verslag_button.clicked.connect(self.show_verslag)
+        self.list_button = push_button(self, "&Bespreeklijst (PDF)…", self.show_bespreeklijst)
+        self.meeting_button = push_button(self, "Overleg &voeren…", self.hold_meeting)
+        self.verslag_button = push_button(self, "Ve&rslag (PDF)…", self.show_verslag)
         for button in (self.list_button, self.meeting_button, self.verslag_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -135,7 +131,7 @@ class OverlegDialog(QDialog):
         if chosen is None:
             return None
         organisation_id, held_on = chosen
-        service, today, author = self._service, self._today(), self._author
+        service, today = self._service, self._today()
         try:
             lijst = service.bespreeklijst(organisation_id, today, held_on)
             pdf = service.render_bespreeklijst(organisation_id, today, held_on)
@@ -146,10 +142,8 @@ class OverlegDialog(QDialog):
             f"Bespreeklijst — {lijst.gemeente}",
             pdf,
             f"Bespreeklijst {lijst.gemeente} {held_on.isoformat()}.pdf",
-            lambda target: service.write_bespreeklijst(
-                organisation_id, target, author, today, held_on
-            ),
-            lambda: service.log_bespreeklijst(lijst, author),
+            lambda target: service.write_bespreeklijst(organisation_id, target, today, held_on),
+            lambda: service.log_bespreeklijst(lijst),
             parent=self,
         )
         preview.exec()
@@ -161,14 +155,12 @@ class OverlegDialog(QDialog):
             return
         organisation_id, held_on = chosen
         try:
-            overleg = self._service.start(
-                organisation_id, held_on, self.present.field_value(), self._author
-            )
+            overleg = self._service.start(organisation_id, held_on, self.present.field_value())
             lijst = self._service.bespreeklijst(organisation_id, self._today(), held_on)
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
             return
-        MeetingDialog(self._service, overleg, lijst, self._author, self).exec()
+        MeetingDialog(self._service, overleg, lijst, self).exec()
 
     def show_verslag(self) -> None:
         chosen = self._choice()
@@ -213,7 +205,6 @@ class MeetingDialog(QDialog):
         service: OverlegService,
         overleg: Overleg,
         lijst: Bespreeklijst,
-        author: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -221,7 +212,6 @@ class MeetingDialog(QDialog):
         self._service = service
         self._overleg_id = overleg.id
         self._held_on = overleg.held_on
-        self._author = author
         self._rows = list(lijst.rows)
         self.decisions: list[Decision] = list(overleg.decisions)
         self.setWindowTitle(f"Overleg met {lijst.gemeente} — {overleg.held_on:%d-%m-%Y}")
@@ -278,21 +268,15 @@ class MeetingDialog(QDialog):
             label.setBuddy(editor)
             form.addRow(label, editor)
         right.addWidget(box)
-        self.done_label = QLabel(self)
-        self.done_label.setObjectName("done")
-        self.done_label.setWordWrap(True)
-        self.done_label.setStyleSheet("QLabel { color: #2e6b34; }")
+        self.done_label = done_label(self, "done")
         right.addWidget(self.done_label)
         buttons = QHBoxLayout()
-        self.previous_button = QPushButton("V&orige  (PgUp)", self)
-        self.previous_button.clicked.connect(lambda: self.step_pupil(-1))
-        self.next_button = QPushButton("Volge&nde  (PgDn)", self)
-        self.next_button.clicked.connect(lambda: self.step_pupil(1))
+        self.previous_button = push_button(self, "V&orige  (PgUp)", lambda: self.step_pupil(-1))
+        self.next_button = push_button(self, "Volge&nde  (PgDn)", lambda: self.step_pupil(1))
         self.save_button = QPushButton("&Vastleggen en verder  (Ctrl+Enter)", self)
         self.save_button.setObjectName("save_decision")
         self.save_button.clicked.connect(self.record)
-        self.close_button = QPushButton("&Klaar", self)
-        self.close_button.clicked.connect(self.accept)
+        self.close_button = push_button(self, "&Klaar", self.accept)
         for button in (self.previous_button, self.next_button, self.save_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
@@ -402,7 +386,7 @@ class MeetingDialog(QDialog):
             instrument=instrument if isinstance(instrument, Instrument) else None,
         )
         try:
-            stored = self._service.decide(self._overleg_id, decision, self._author)
+            stored = self._service.decide(self._overleg_id, decision)
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
             return

@@ -13,12 +13,9 @@ from typing import TYPE_CHECKING, Any, cast
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -35,6 +32,7 @@ from uitstroom.ui.forms import (
 )
 from uitstroom.ui.pupil_fields import values_of
 from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, record_table
+from uitstroom.ui.widgets import push_button, scroll_page
 
 if TYPE_CHECKING:
     from uitstroom.services.handover import HandoverService
@@ -88,12 +86,9 @@ class PaspoortTab(QWidget):
 
     edited = Signal()
 
-    def __init__(
-        self, handover: HandoverService, author: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, handover: HandoverService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._handover = handover
-        self._author = author
         self._pupil_id: int | None = None
         self._loaded = Paspoort()
         self._pupil_name = ""
@@ -146,13 +141,11 @@ class PaspoortTab(QWidget):
         delete.triggered.connect(self.remove_credential)
         self.credential_table.addAction(delete)
         # Short, as the stage buttons: the box says what is added, and the pane is narrow.
-        self.add_credential_button = QPushButton("Toe&voegen…", box)
-        self.add_credential_button.setToolTip("Diploma of certificaat toevoegen")
-        self.add_credential_button.clicked.connect(self.add_credential)
-        self.edit_credential_button = QPushButton("Wij&zigen…", box)
-        self.edit_credential_button.clicked.connect(self.edit_credential)
-        self.remove_credential_button = QPushButton("&Weghalen", box)
-        self.remove_credential_button.clicked.connect(self.remove_credential)
+        self.add_credential_button = push_button(
+            box, "Toe&voegen…", self.add_credential, "Diploma of certificaat toevoegen"
+        )
+        self.edit_credential_button = push_button(box, "Wij&zigen…", self.edit_credential)
+        self.remove_credential_button = push_button(box, "&Weghalen", self.remove_credential)
         row = QHBoxLayout()
         for button in (
             self.add_credential_button,
@@ -170,9 +163,7 @@ class PaspoortTab(QWidget):
         self.updated_label = hint_label("", content)
         layout.addWidget(self.updated_label)
         layout.addStretch(1)
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = scroll_page(self)
         # The pane is narrow: text wraps and tables squeeze rather than scroll sideways.
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(content)
@@ -183,9 +174,6 @@ class PaspoortTab(QWidget):
     @property
     def pupil_id(self) -> int | None:
         return self._pupil_id
-
-    def set_author(self, author: str) -> None:
-        self._author = author
 
     def show_pupil(self, pupil_id: int | None, pupil_name: str = "") -> None:
         self._pupil_id = pupil_id
@@ -224,7 +212,7 @@ class PaspoortTab(QWidget):
         """Store the paspoort; raises ServiceError (ValidationError) with Dutch problems."""
         if self._pupil_id is None or not self.is_dirty():
             return
-        saved = self._handover.save_paspoort(self._pupil_id, self.paspoort(), self._author)
+        saved = self._handover.save_paspoort(self._pupil_id, self.paspoort())
         self._show(saved)
 
     def first_editor(self) -> QWidget:

@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +45,7 @@ from PySide6.QtWidgets import (
 from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import error_text, write_error_message
+from uitstroom.ui.widgets import done_label, push_button
 
 _TEMP_FOLDER: Path | None = None
 # uitstroom-voorbeeld-<process id>-<random>: whose it is, and whether that run still lives.
@@ -168,27 +168,23 @@ class PdfPreviewDialog(QDialog):
         self.pages_label.setStyleSheet("QLabel { color: #555; }")
         count = self.document.pageCount()
         self.pages_label.setText(counted(count, "pagina", "pagina’s"))
-        self.note = QLabel(self)
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("QLabel { color: #2e6b34; }")
-        self.note.hide()
+        self.note = done_label(self, hidden=True)
         layout.addWidget(self.note)
 
-        self.print_button = QPushButton("&Afdrukken…", self)
-        self.print_button.setToolTip("Afdrukken (Ctrl+P)")
-        self.print_button.clicked.connect(self.print_document)
-        self.save_button = QPushButton("&Opslaan als…", self)
-        self.save_button.setToolTip("Opslaan als PDF-bestand (Ctrl+S)")
-        self.save_button.clicked.connect(self.save_as)
-        self.open_button = QPushButton("Openen in &PDF-lezer", self)
-        self.open_button.setToolTip(
-            "Opent een tijdelijke kopie. Die bevat persoonsgegevens en wordt verwijderd "
-            "als u Uitstroom sluit."
+        self.print_button = push_button(
+            self, "&Afdrukken…", self.print_document, "Afdrukken (Ctrl+P)"
         )
-        self.open_button.clicked.connect(self.open_externally)
-        self.close_button = QPushButton("&Sluiten", self)
-        self.close_button.setToolTip("Sluiten (Esc)")
-        self.close_button.clicked.connect(self.reject)
+        self.save_button = push_button(
+            self, "&Opslaan als…", self.save_as, "Opslaan als PDF-bestand (Ctrl+S)"
+        )
+        self.open_button = push_button(
+            self,
+            "Openen in &PDF-lezer",
+            self.open_externally,
+            "Opent een tijdelijke kopie. Die bevat persoonsgegevens en wordt verwijderd "
+            "als u Uitstroom sluit.",
+        )
+        self.close_button = push_button(self, "&Sluiten", self.reject, "Sluiten (Esc)")
         buttons = QHBoxLayout()
         buttons.addWidget(self.pages_label)
         buttons.addStretch(1)

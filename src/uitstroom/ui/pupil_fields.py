@@ -37,6 +37,7 @@ from uitstroom.ui.forms import (
     enum_choices,
 )
 from uitstroom.ui.record_table import Column
+from uitstroom.ui.widgets import push_button
 
 # --- Gegevens --------------------------------------------------------------------------------
 LEERLING_FIELDS: tuple[Field, ...] = (
@@ -219,8 +220,9 @@ class GuardiansEdit(QWidget):
         self._label_width = 0
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self._add_button = QPushButton("Ouder/verzorger toe&voegen", self)
-        self._add_button.clicked.connect(lambda: self._add(None, focus=True, notify=True))
+        self._add_button = push_button(
+            self, "Ouder/verzorger toe&voegen", lambda: self._add(None, focus=True, notify=True)
+        )
         row = QHBoxLayout()
         row.addWidget(self._add_button)
         row.addStretch(1)

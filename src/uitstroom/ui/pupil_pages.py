@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,9 +36,9 @@ from uitstroom.ui.pupil_fields import (
     values_of,
 )
 from uitstroom.ui.record_table import ROW_ROLE, RecordTableModel, fit_columns
+from uitstroom.ui.widgets import push_button
 
 Record = Callable[[], PupilRecord | None]
-Author = Callable[[], str]
 Stored = Callable[[PupilRecord], None]
 Problems = Callable[[Sequence[str], bool], None]  # the lines, and whether they are about input
 
@@ -65,12 +64,11 @@ def pane_list(model: RecordTableModel, parent: QWidget) -> QTableView:
 
 @dataclass(frozen=True)
 class PaneHooks:
-    """What a page needs of the pupil pane: the service, the open record, who is working and
-    where problems are shown."""
+    """What a page needs of the pupil pane: the service, the open record and where problems
+    are shown (the service knows who is working)."""
 
     pupils: PupilService
     record: Record
-    author: Author
     problems: Problems
 
     def pupil_id(self) -> int | None:
@@ -97,15 +95,9 @@ class StagesPage(QWidget):
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete.triggered.connect(self.delete)
         self.table.addAction(delete)
-        self.add_button = QPushButton("&Toevoegen…", self)
-        self.add_button.setToolTip("Stage toevoegen")
-        self.add_button.clicked.connect(self.add)
-        self.edit_button = QPushButton("&Wijzigen…", self)
-        self.edit_button.setToolTip("Stage wijzigen")
-        self.edit_button.clicked.connect(self.edit)
-        self.delete_button = QPushButton("&Verwijderen…", self)
-        self.delete_button.setToolTip("Stage verwijderen")
-        self.delete_button.clicked.connect(self.delete)
+        self.add_button = push_button(self, "&Toevoegen…", self.add, "Stage toevoegen")
+        self.edit_button = push_button(self, "&Wijzigen…", self.edit, "Stage wijzigen")
+        self.delete_button = push_button(self, "&Verwijderen…", self.delete, "Stage verwijderen")
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.delete_button):
             buttons.addWidget(button)
@@ -165,7 +157,7 @@ class StagesPage(QWidget):
             values_of(stage or Stage(leerbedrijf=""), [f.name for f in STAGE_FIELDS]),
             intro="" if stage else f"Een nieuwe stage voor {record.pupil.name}.",
             submit=lambda v: self._pane.pupils.save_stage(
-                pupil_id, Stage(id=stage_id, version=version, **v), self._pane.author()
+                pupil_id, Stage(id=stage_id, version=version, **v)
             ),
             parent=self,
         )
@@ -189,7 +181,7 @@ class StagesPage(QWidget):
         ):
             return
         try:
-            changed = self._pane.pupils.delete_stage(pupil_id, stage.id, self._pane.author())
+            changed = self._pane.pupils.delete_stage(pupil_id, stage.id)
         except ServiceError as exc:
             self._pane.problems(problems_of(exc), False)
             return
@@ -207,9 +199,9 @@ class TimelinePage(QWidget):
         )
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 14)
-        self.add_button = QPushButton("Notitie &toevoegen", self)
-        self.add_button.setToolTip("Notitie toevoegen (Ctrl+Enter)")
-        self.add_button.clicked.connect(self.add_note)
+        self.add_button = push_button(
+            self, "Notitie &toevoegen", self.add_note, "Notitie toevoegen (Ctrl+Enter)"
+        )
         add_note = QAction(self.note_edit)
         add_note.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         add_note.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -256,7 +248,7 @@ class TimelinePage(QWidget):
         if pupil_id is None:
             return False
         try:
-            changed = self._pane.pupils.add_note(pupil_id, self.typed(), self._pane.author())
+            changed = self._pane.pupils.add_note(pupil_id, self.typed())
         except ServiceError as exc:
             self._pane.problems(problems_of(exc), isinstance(exc, ValidationError))
             return False

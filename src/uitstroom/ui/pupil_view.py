@@ -62,6 +62,7 @@ from uitstroom.ui.pupil_forms import GegevensPage, RoutePage
 from uitstroom.ui.pupil_pages import PaneHooks, StagesPage, TimelinePage
 from uitstroom.ui.side_tabs import side_tabs
 from uitstroom.ui.transitieplan_tab import TransitieplanTab
+from uitstroom.ui.widgets import done_label, push_button
 from uitstroom.ui.words import Words, cap, words_for
 
 if TYPE_CHECKING:
@@ -151,8 +152,7 @@ class PupilView(QWidget):
         self.subtitle.setStyleSheet("QLabel { color: #555; }")
         self.unsaved_marker = QLabel("● Niet opgeslagen", page)
         self.unsaved_marker.setStyleSheet("QLabel { color: #a35200; font-weight: bold; }")
-        self.saved_label = QLabel(page)
-        self.saved_label.setStyleSheet("QLabel { color: #2e6b34; }")
+        self.saved_label = done_label(page)
         # Long names and messages wrap instead of pushing the splitter aside.
         for label in (self.title, self.subtitle):
             label.setWordWrap(True)
@@ -182,13 +182,13 @@ class PupilView(QWidget):
         self.tabs.addTab(self.stages, "S&tages")
         self.tabs.addTab(self.timeline, "T&ijdlijn")
         if self._planning is not None:
-            self.checklist = ChecklistTab(self._planning, self._author, self._today, page)
+            self.checklist = ChecklistTab(self._planning, self._today, page)
             self.checklist.task_changed.connect(self.task_changed)
             self.tabs.addTab(self.checklist, "&Checklist")
         if self._handover is not None:
-            self.transitieplan = TransitieplanTab(self._handover, self._author, self._planning)
-            self.paspoort = PaspoortTab(self._handover, self._author)
-            self.consent = ConsentTab(self._handover, self._author, self._today)
+            self.transitieplan = TransitieplanTab(self._handover, self._planning)
+            self.paspoort = PaspoortTab(self._handover)
+            self.consent = ConsentTab(self._handover, self._today)
             for tab in (self.transitieplan, self.paspoort):
                 tab.edited.connect(self._update_dirty)
             self.tabs.addTab(self.transitieplan, "Tra&nsitieplan")
@@ -200,8 +200,7 @@ class PupilView(QWidget):
             self.tabs.addTab(self.nazorg_tab, "Nazorg")
         layout.addWidget(self.tabs, 1)
 
-        self.revert_button = QPushButton("Wijzigingen ongedaan &maken", page)
-        self.revert_button.clicked.connect(self.revert)
+        self.revert_button = push_button(page, "Wijzigingen ongedaan &maken", self.revert)
         self.save_button = QPushButton("&Opslaan", page)
         self.save_button.setToolTip("Opslaan (Ctrl+S)")
         self.save_button.setDefault(True)
@@ -228,8 +227,7 @@ class PupilView(QWidget):
         self.route_page = RoutePage()
         self.route_page.edited.connect(self._update_dirty)
 
-        record, author = (lambda: self._record), (lambda: self._author)
-        pane = PaneHooks(self._pupils, record, author, self._show_problems)
+        pane = PaneHooks(self._pupils, lambda: self._record, self._show_problems)
         self.stages = StagesPage(pane, self._stage_stored)
         self.timeline = TimelinePage(pane, self._note_stored)
         self.timeline.note_edit.textChanged.connect(self._update_dirty)
@@ -256,10 +254,8 @@ class PupilView(QWidget):
         return self._record is not None
 
     def set_author(self, author: str) -> None:
+        """The name a logged nazorg call is "by" (the school settings may rename the user)."""
         self._author = author
-        for tab in (self.checklist, self.transitieplan, self.paspoort, self.consent):
-            if tab is not None:
-                tab.set_author(author)
 
     def nazorg_context(self) -> NazorgContext:
         assert self._nazorg is not None
@@ -355,7 +351,7 @@ class PupilView(QWidget):
     def open_pupil(self, pupil_id: int) -> bool:
         try:
             # Through open(): the view shows support needs and notes, which the trail records.
-            record = self._pupils.open(pupil_id, self._author)
+            record = self._pupils.open(pupil_id)
         except ServiceError as exc:
             self.show_empty(str(exc))
             return False
@@ -440,7 +436,7 @@ class PupilView(QWidget):
             return
         from uitstroom.ui.exit_form import open_exit_form
 
-        if open_exit_form(self._exit, record.pupil, self._author, self._today, self):
+        if open_exit_form(self._exit, record.pupil, self._today, self):
             self.exit_changed.emit(record.pupil.id)
             self.refresh_nazorg(record.pupil.id)
 
@@ -555,7 +551,7 @@ class PupilView(QWidget):
         record = self._record
         try:
             if old.id is None:
-                record = self._pupils.create(pupil, self._cohort_label(), self._author)
+                record = self._pupils.create(pupil, self._cohort_label())
             elif pupil != old:
                 reason = ""
                 if pupil.route.route != old.route.route:
@@ -563,7 +559,7 @@ class PupilView(QWidget):
                     if asked is None:
                         return False
                     reason = asked
-                record = self._pupils.save(pupil, self._author, route_reason=reason)
+                record = self._pupils.save(pupil, route_reason=reason)
         except ConflictError as exc:
             self.show_conflict(str(exc), typed_changes(old, pupil))
             return False

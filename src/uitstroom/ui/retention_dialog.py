@@ -66,14 +66,12 @@ class RetentionDialog(QDialog):
     def __init__(
         self,
         service: RetentionService,
-        actor: str,
         today: date,
         at_start_up: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
-        self._actor = actor
         self._today = today
         self._preview = PurgePreview(today, ())
         self.postponed = False
@@ -190,7 +188,7 @@ class RetentionDialog(QDialog):
 
     def save_periods(self) -> None:
         try:
-            self._service.save_rules(self.periods(), self._actor)
+            self._service.save_rules(self.periods())
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
             return
@@ -226,11 +224,11 @@ class RetentionDialog(QDialog):
         ):
             return
         self.purge_button.setEnabled(False)
-        service, actor, today = self._service, self._actor, self._today
+        service, today = self._service, self._today
         run_with_progress(
             self,
             "Back-up maken en opschonen…",
-            lambda _progress: service.purge(today, actor, expected=preview),
+            lambda _progress: service.purge(today, expected=preview),
             on_done=self._purged,
             on_error=self._purge_failed,
         )
@@ -265,7 +263,6 @@ def _postpone_key(location: str) -> str:
 def offer_purge(
     parent: QWidget,
     service: RetentionService,
-    actor: str,
     today: date,
     settings: QSettings | None,
     location: str,
@@ -282,7 +279,7 @@ def offer_purge(
             return False
     if not service.preview(today).items:
         return False
-    dialog = RetentionDialog(service, actor, today, at_start_up=True, parent=parent)
+    dialog = RetentionDialog(service, today, at_start_up=True, parent=parent)
     dialog.purged.connect(on_purged)
     dialog.exec()
     if dialog.postponed and settings is not None:

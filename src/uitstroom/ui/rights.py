@@ -23,7 +23,7 @@ from uitstroom.ui.forms import MessageBanner, problems_of
 from uitstroom.ui.worker import run_with_progress
 
 
-def export_inzage(parent: QWidget, service: RightsService, pupil: Pupil, author: str) -> None:
+def export_inzage(parent: QWidget, service: RightsService, pupil: Pupil) -> None:
     """Ask for a folder, then write the PDF and the JSON there, off the UI thread."""
     assert pupil.id is not None
     folder = QFileDialog.getExistingDirectory(
@@ -52,7 +52,7 @@ def export_inzage(parent: QWidget, service: RightsService, pupil: Pupil, author:
     run_with_progress(
         parent,
         "Inzage maken…",
-        lambda _progress: service.export_inzage(pupil_id, Path(folder), author),
+        lambda _progress: service.export_inzage(pupil_id, Path(folder)),
         on_done=done,
         on_error=failed,
     )
@@ -133,15 +133,13 @@ class EraseDialog(QDialog):
         return self.confirmation.text()
 
 
-def erase_on_request(
-    parent: QWidget, service: RightsService, pupil: Pupil, author: str
-) -> Erased | None:
+def erase_on_request(parent: QWidget, service: RightsService, pupil: Pupil) -> Erased | None:
     """The confirmation, then the erasure. None when the user cancelled or it failed."""
     assert pupil.id is not None
     dialog = EraseDialog(pupil, parent)
     while dialog.exec() == QDialog.DialogCode.Accepted:
         try:
-            return service.erase(pupil.id, dialog.typed, author)
+            return service.erase(pupil.id, dialog.typed)
         except ServiceError as exc:
             dialog.banner.show_problems(problems_of(exc))
     return None

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from uitstroom import APP_NAME
+from uitstroom.services import vault
 from uitstroom.services.errors import ServiceError
-from uitstroom.storage.keys import passphrase_problem
 from uitstroom.ui.forms import MessageBanner
 from uitstroom.ui.unlock import (
     add_passphrase_field,
@@ -92,7 +92,7 @@ class ChangeSecretDialog(QDialog):
         self,
         change: Callable[[str, str], None],
         texts: SecretTexts = RECOVERY_TEXTS,
-        problem: Callable[[str], str | None] = passphrase_problem,
+        problem: Callable[[str], str | None] = vault.passphrase_problem,
         parent: QWidget | None = None,
         cancel_text: str = "&Annuleren",
     ) -> None:

@@ -142,11 +142,9 @@ class SettingsDialog(FormDialog):
         intro: str = "",
         parent: QWidget | None = None,
         planning: PlanningService | None = None,
-        author: str = "",
     ) -> None:
         self._service = service
         self._planning = planning
-        self._author = author
         values = {f.name: getattr(current, f.name) for f in fields(SchoolSettings)}
         if planning is not None:
             calendar = planning.calendar_settings()
@@ -182,7 +180,6 @@ class SettingsDialog(FormDialog):
                     attention_days=values["attention_days"] or 14,
                     holiday_region=values["holiday_region"],
                 ),
-                self._author,
             )
         return self._service.save_settings(SchoolSettings(**school))
 

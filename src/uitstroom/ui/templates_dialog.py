@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +40,7 @@ from uitstroom.ui.forms import (
     problems_of,
 )
 from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel
+from uitstroom.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from uitstroom.services.planning import PlanningService
@@ -130,7 +130,6 @@ class TemplatesDialog(QDialog):
     def __init__(
         self,
         planning: PlanningService,
-        author: str,
         today: date,
         parent: QWidget | None = None,
     ) -> None:
@@ -138,7 +137,6 @@ class TemplatesDialog(QDialog):
         self.setWindowTitle("Checklist aanpassen")
         self.setMinimumSize(980, 560)
         self._planning = planning
-        self._author = author
         self._templates: list[TaskTemplate] = planning.templates()
         self._calendar = planning.calendar()
 
@@ -180,16 +178,14 @@ class TemplatesDialog(QDialog):
         self.table.addAction(toggle)
         layout.addWidget(self.table, 1)
 
-        edit = QPushButton("&Wijzigen…", self)
-        edit.setToolTip("De gekozen taak wijzigen (Enter)")
-        edit.clicked.connect(self.edit_selected)
-        toggle_button = QPushButton("Aan/&uit", self)
-        toggle_button.setToolTip("De gekozen taak aan- of uitzetten (spatie)")
-        toggle_button.clicked.connect(self.toggle_selected)
-        add = QPushButton("&Eigen taak toevoegen…", self)
-        add.clicked.connect(self.add_own)
-        reset = QPushButton("&Standaard terugzetten…", self)
-        reset.clicked.connect(self.reset)
+        edit = push_button(
+            self, "&Wijzigen…", self.edit_selected, "De gekozen taak wijzigen (Enter)"
+        )
+        toggle_button = push_button(
+            self, "Aan/&uit", self.toggle_selected, "De gekozen taak aan- of uitzetten (spatie)"
+        )
+        add = push_button(self, "&Eigen taak toevoegen…", self.add_own)
+        reset = push_button(self, "&Standaard terugzetten…", self.reset)
         buttons = QHBoxLayout()
         for button in (edit, toggle_button, add):
             buttons.addWidget(button)
@@ -318,7 +314,7 @@ class TemplatesDialog(QDialog):
         ):
             return
         try:
-            self._planning.reset_templates(self._author)
+            self._planning.reset_templates()
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
             return
@@ -326,7 +322,7 @@ class TemplatesDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self._planning.save_templates(self._templates, self._author)
+            self._planning.save_templates(self._templates)
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
             return

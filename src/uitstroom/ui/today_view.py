@@ -45,6 +45,7 @@ from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.attention_model import ITEM_COLUMNS, AttentionModel, long_day, plural
 from uitstroom.ui.record_table import ROW_ROLE, natural_key
+from uitstroom.ui.widgets import done_label, empty_label, push_button
 from uitstroom.ui.words import LEERLING_WORDS, Words, cap
 
 if TYPE_CHECKING:
@@ -70,7 +71,6 @@ class TodayView(QWidget):
     def __init__(
         self,
         planning: PlanningService,
-        author: str,
         today: Callable[[], date] = date.today,
         settings: QSettings | None = None,
         parent: QWidget | None = None,
@@ -82,7 +82,6 @@ class TodayView(QWidget):
         self._pane_pupil = pane_pupil
         self._quiet = False
         self._nazorg = nazorg
-        self._author = author
         self._today = today
         self._settings = settings
         self._all: list[AttentionItem] = []
@@ -177,29 +176,21 @@ class TodayView(QWidget):
         self.undo_action.triggered.connect(self.undo_tick)
         self.addAction(self.undo_action)
 
-        self.empty = QLabel(self)
-        self.empty.setObjectName("today_empty")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("QLabel { color: #2e5d34; font-size: 12pt; padding: 24px; }")
+        self.empty = empty_label(self, "today_empty")
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.tree)
         self.pages.addWidget(self.empty)
         layout.addWidget(self.pages, 1)
 
-        self.feedback = QLabel(self)
-        self.feedback.setObjectName("today_feedback")
-        self.feedback.setWordWrap(True)
-        self.feedback.setStyleSheet("QLabel { color: #2e5d34; }")
-        self.feedback.hide()
+        self.feedback = done_label(self, "today_feedback", hidden=True)
         layout.addWidget(self.feedback)
 
-        self.tick_button = QPushButton("A&fvinken", self)
-        self.tick_button.setToolTip("De gekozen taak is gedaan (spatie)")
-        self.tick_button.clicked.connect(self.tick_selected)
-        self.undo_button = QPushButton("O&ngedaan maken", self)
-        self.undo_button.setToolTip("Het afvinken terugdraaien (Ctrl+Z)")
-        self.undo_button.clicked.connect(self.undo_tick)
+        self.tick_button = push_button(
+            self, "A&fvinken", self.tick_selected, "De gekozen taak is gedaan (spatie)"
+        )
+        self.undo_button = push_button(
+            self, "O&ngedaan maken", self.undo_tick, "Het afvinken terugdraaien (Ctrl+Z)"
+        )
         self.open_button = QPushButton(self)
         self._name_open_button()
         self.open_button.clicked.connect(lambda: self._open_index(self.tree.currentIndex()))
@@ -214,8 +205,6 @@ class TodayView(QWidget):
         self._update_buttons()
 
     # --- loading -------------------------------------------------------------------------
-    def set_author(self, author: str) -> None:
-        self._author = author
 
     def set_words(self, words: Words) -> None:
         """Leerlingen or studenten, mentor or SLB'er: the school's words (ui/words.py)."""
@@ -465,7 +454,7 @@ class TodayView(QWidget):
         if item is None or item.task_id is None:
             return
         try:
-            task = self._planning.tick(item.task_id, self._author, on=self._today())
+            task = self._planning.tick(item.task_id, on=self._today())
         except ServiceError as exc:
             self._say(str(exc))
             self.reload()
@@ -489,7 +478,7 @@ class TodayView(QWidget):
         pupil_id, ticked, removed = self._last_tick
         assert ticked.id is not None
         try:
-            task = self._planning.untick(ticked.id, self._author)
+            task = self._planning.untick(ticked.id)
         except ServiceError as exc:
             self._say(str(exc))
             self.reload()

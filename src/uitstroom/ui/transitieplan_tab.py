@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -44,6 +42,7 @@ from uitstroom.ui.forms import (
 )
 from uitstroom.ui.paspoort_tab import hint_label, selected_row
 from uitstroom.ui.record_table import Column, RecordTableModel, record_table
+from uitstroom.ui.widgets import push_button, scroll_page
 
 if TYPE_CHECKING:
     from uitstroom.services.handover import HandoverService
@@ -78,14 +77,12 @@ class TransitieplanTab(QWidget):
     def __init__(
         self,
         handover: HandoverService,
-        author: str,
         planning: PlanningService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._handover = handover
         self._planning = planning
-        self._author = author
         self._pupil_id: int | None = None
         self._woongemeente = ""
         self._loaded = Transitieplan()
@@ -122,19 +119,23 @@ class TransitieplanTab(QWidget):
         )
         self.agreement_table.activated.connect(lambda _index: self.edit_agreement())
         self._on_delete(self.agreement_table, self.remove_agreement)
-        self.add_agreement_button = QPushButton("Toe&voegen…", box)
-        self.add_agreement_button.setToolTip("Afspraak toevoegen")
-        self.add_agreement_button.clicked.connect(self.add_agreement)
-        self.edit_agreement_button = QPushButton("Wij&zigen…", box)
-        self.edit_agreement_button.clicked.connect(self.edit_agreement)
-        self.remove_agreement_button = QPushButton("&Weghalen", box)
-        self.remove_agreement_button.clicked.connect(self.remove_agreement)
-        self.up_button = QPushButton("Omhoog", box)
-        self.up_button.setToolTip("Afspraak een plaats omhoog (Ctrl+Omhoog)")
-        self.up_button.clicked.connect(lambda: self.move_agreement(-1))
-        self.down_button = QPushButton("Omlaag", box)
-        self.down_button.setToolTip("Afspraak een plaats omlaag (Ctrl+Omlaag)")
-        self.down_button.clicked.connect(lambda: self.move_agreement(1))
+        self.add_agreement_button = push_button(
+            box, "Toe&voegen…", self.add_agreement, "Afspraak toevoegen"
+        )
+        self.edit_agreement_button = push_button(box, "Wij&zigen…", self.edit_agreement)
+        self.remove_agreement_button = push_button(box, "&Weghalen", self.remove_agreement)
+        self.up_button = push_button(
+            box,
+            "Omhoog",
+            lambda: self.move_agreement(-1),
+            "Afspraak een plaats omhoog (Ctrl+Omhoog)",
+        )
+        self.down_button = push_button(
+            box,
+            "Omlaag",
+            lambda: self.move_agreement(1),
+            "Afspraak een plaats omlaag (Ctrl+Omlaag)",
+        )
         for keys, step in (("Ctrl+Up", -1), ("Ctrl+Down", 1)):
             move = QAction(self.agreement_table)
             move.setShortcut(QKeySequence(keys))
@@ -175,11 +176,10 @@ class TransitieplanTab(QWidget):
         self._on_delete(self.contact_table, self.remove_contact)
         self.contact_table.setMinimumHeight(self.fontMetrics().height() * 6)
         self.contact_table.setMaximumHeight(self.fontMetrics().height() * 10)
-        self.add_contact_button = QPushButton("Contactpersoon &kiezen…", box)
-        self.add_contact_button.clicked.connect(self.add_contact)
-        self.remove_contact_button = QPushButton("Weghalen", box)
-        self.remove_contact_button.setToolTip("Contactpersoon weghalen")
-        self.remove_contact_button.clicked.connect(self.remove_contact)
+        self.add_contact_button = push_button(box, "Contactpersoon &kiezen…", self.add_contact)
+        self.remove_contact_button = push_button(
+            box, "Weghalen", self.remove_contact, "Contactpersoon weghalen"
+        )
         inner.addWidget(self.contact_table)
         inner.addLayout(self._row(self.add_contact_button, self.remove_contact_button))
         layout.addWidget(box)
@@ -189,9 +189,7 @@ class TransitieplanTab(QWidget):
 
         for table in (self.agreement_table, self.contact_table):
             table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = scroll_page(self)
         # The pane is narrow: text wraps and tables squeeze rather than scroll sideways.
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(content)
@@ -262,9 +260,6 @@ class TransitieplanTab(QWidget):
     def pupil_id(self) -> int | None:
         return self._pupil_id
 
-    def set_author(self, author: str) -> None:
-        self._author = author
-
     def show_pupil(self, pupil_id: int | None, woongemeente: str = "") -> None:
         self._pupil_id = pupil_id
         self._woongemeente = woongemeente
@@ -314,7 +309,7 @@ class TransitieplanTab(QWidget):
         """Store the plan; raises ServiceError (ValidationError) with Dutch problems."""
         if self._pupil_id is None or not self.is_dirty():
             return
-        saved = self._handover.save_transitieplan(self._pupil_id, self.plan(), self._author)
+        saved = self._handover.save_transitieplan(self._pupil_id, self.plan())
         self._show(saved)
 
     def first_editor(self) -> QWidget:

@@ -3,10 +3,9 @@ old unencrypted one, and unlocking when the keychain has no key (also used by th
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,16 +37,15 @@ from uitstroom.services.database import (
     open_database,
 )
 from uitstroom.services.errors import ServiceError, Unopenable
-from uitstroom.services.files import FileWriteError, write_atomically
-from uitstroom.services.identity import os_login
-from uitstroom.storage.keys import MIN_PASSPHRASE, read_keyfile
+from uitstroom.services.files import FileWriteError
 from uitstroom.ui.forms import MessageBanner, heading
 from uitstroom.ui.recovery_dialog import RecoveryDialog
 from uitstroom.ui.server_dialog import ServerDialog
+from uitstroom.ui.widgets import push_button
 
 if TYPE_CHECKING:
     # reportlab on first use: only a new database or a new passphrase makes a herstelblad.
-    from uitstroom.documents.recovery_sheet import RecoverySheet
+    from uitstroom.services.vault import RecoverySheet
 
 
 class Mode(Enum):
@@ -64,7 +61,7 @@ TEXTS = {
         "Uitstroom bewaart de leerlinggegevens versleuteld. Raakt deze laptop kwijt, dan kan "
         "niemand ze lezen.\n\nKies een herstelwachtwoord. U hebt het alleen nodig als de "
         "computer de sleutel kwijt is, bijvoorbeeld op een nieuwe laptop. Kies minstens "
-        f"{MIN_PASSPHRASE} tekens, bijvoorbeeld vier losse woorden. Hierna kunt u een "
+        f"{vault.MIN_PASSPHRASE} tekens, bijvoorbeeld vier losse woorden. Hierna kunt u een "
         "herstelblad bewaren. Het blad gaat in een afgesloten kast; voor elke dag kiest u "
         "daarna uw eigen dagwachtwoord.",
         "Database aanmaken",
@@ -74,7 +71,7 @@ TEXTS = {
         "Deze database is gemaakt met een oudere versie van Uitstroom en is nog niet "
         "versleuteld. Uitstroom versleutelt hem nu; daarna is er geen onversleutelde kopie "
         "meer.\n\nKies een herstelwachtwoord van minstens "
-        f"{MIN_PASSPHRASE} tekens. U hebt het nodig als de computer de sleutel kwijt is. "
+        f"{vault.MIN_PASSPHRASE} tekens. U hebt het nodig als de computer de sleutel kwijt is. "
         "Hierna kunt u een herstelblad bewaren.",
         "Versleutelen",
     ),
@@ -225,8 +222,7 @@ class RecoverySheetDialog(QDialog):
         shown.setFont(font)
         shown.setStyleSheet("border: 2px solid #1d4e89; padding: 10px; background: #eef3f9;")
         layout.addWidget(shown)
-        save = QPushButton("Herstelblad &opslaan als PDF…", self)
-        save.clicked.connect(self.save_pdf)
+        save = push_button(self, "Herstelblad &opslaan als PDF…", self.save_pdf)
         layout.addWidget(save)
         self.confirmed = QCheckBox(
             "Ik heb het herstelwachtwoord veilig &bewaard (opgeschreven of afgedrukt).", self
@@ -247,12 +243,8 @@ class RecoverySheetDialog(QDialog):
         if not path:
             return
         target = Path(path)
-        from uitstroom.documents.recovery_sheet import render_recovery_sheet
-
-        buffer = io.BytesIO()
-        render_recovery_sheet(self._sheet, buffer)
         try:
-            write_atomically(target, lambda stream: stream.write(buffer.getvalue()))
+            vault.save_recovery_sheet(self._sheet, target)
         except FileWriteError as exc:
             QMessageBox.warning(self, "Opslaan is niet gelukt", str(exc))
             return
@@ -411,7 +403,7 @@ def _unlock_file(path: Path, parent: QWidget | None) -> Database | None:
     if key is None:
         return None
     if passphrase_used and scripted is None:
-        RecoverySheetDialog(recovery_sheet(path, passphrase_used[-1]), parent).exec()
+        RecoverySheetDialog(vault.recovery_sheet(path, passphrase_used[-1]), parent).exec()
     db = open_database(path, key, backup_dir_for(location))
     if unlocked_by_passphrase:
         # The keychain had no key: a new laptop, a new profile, or a changed keychain. Worth
@@ -437,17 +429,3 @@ def open_server_database(url: str, parent: QWidget | None = None) -> Database | 
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.database
-
-
-def recovery_sheet(path: Path, passphrase: str, school_name: str = "") -> RecoverySheet:
-    """The herstelblad's content for the database at `path` and its (new) passphrase."""
-    from uitstroom.documents.recovery_sheet import RecoverySheet
-
-    return RecoverySheet(
-        school_name=school_name,
-        database_location=str(path),
-        database_id=read_keyfile(path).database_id,
-        passphrase=passphrase,
-        made_on=date.today(),
-        made_by=os_login(),
-    )

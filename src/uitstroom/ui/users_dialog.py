@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,7 @@ from uitstroom.domain.actor import Role, User
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.users import UserService
 from uitstroom.ui.forms import MessageBanner, problems_of
+from uitstroom.ui.widgets import push_button
 
 INTRO = (
     "Wie mag in deze database werken, en hoe? Een coördinator mag alles. Een mentor of SLB'er "
@@ -44,11 +44,10 @@ ADVISORY = (
 
 
 class UsersDialog(QDialog):
-    def __init__(self, service: UserService, author: str, parent: QWidget | None = None) -> None:
+    def __init__(self, service: UserService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Gebruikers en rollen")
         self._service = service
-        self._author = author
         self.users: list[User] = service.users()
         self._showing = -1
 
@@ -67,10 +66,8 @@ class UsersDialog(QDialog):
         self.list.setObjectName("users")
         self.list.setMinimumWidth(220)
         self.list.currentRowChanged.connect(self._show)
-        self.add_button = QPushButton("&Nieuwe gebruiker", self)
-        self.add_button.clicked.connect(self.add_user)
-        self.remove_button = QPushButton("&Verwijderen", self)
-        self.remove_button.clicked.connect(self.remove_user)
+        self.add_button = push_button(self, "&Nieuwe gebruiker", self.add_user)
+        self.remove_button = push_button(self, "&Verwijderen", self.remove_user)
         left = QVBoxLayout()
         list_label = QLabel("&Gebruikers", self)
         list_label.setBuddy(self.list)
@@ -194,7 +191,7 @@ class UsersDialog(QDialog):
     def save(self) -> None:
         self._store_shown()
         try:
-            self.users = self._service.save_users(self.users, self._author)
+            self.users = self._service.save_users(self.users)
         except ServiceError as exc:
             self.banner.show_problems(problems_of(exc))
             return

@@ -243,7 +243,7 @@ def insert_demo_interviews(
         ),
     ]
     for pupil_id, answers in zip(pupil_ids, finished, strict=False):
-        started = service.start(pupil_id, DEMO_COORDINATOR)
+        started = service.start(pupil_id)
         service.finish(
             pupil_id,
             replace(
@@ -257,13 +257,11 @@ def insert_demo_interviews(
                 spare_relation=started.spare_relation,
                 spare_phone=started.spare_phone,
             ),
-            DEMO_COORDINATOR,
         )
-    concept = service.start(pupil_ids[len(finished)], DEMO_COORDINATOR)
+    concept = service.start(pupil_ids[len(finished)])
     service.save_concept(
         pupil_ids[len(finished)],
         replace(concept, reason=LeavingReason.DIPLOMA, note="Gesprek loopt nog; diploma in juli."),
-        DEMO_COORDINATOR,
     )
 
 

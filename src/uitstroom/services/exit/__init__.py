@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from uitstroom.domain.actor import Actor
+from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import Leerweg, Niveau, SchoolType
 from uitstroom.domain.exit import (
@@ -49,7 +49,6 @@ from uitstroom.domain.validation import (
 )
 from uitstroom.domain.workbooks import exit_figures_workbook
 from uitstroom.services.access import (
-    author_of,
     pupil_scope,
     require_coordinator,
     require_pupil,
@@ -133,7 +132,7 @@ class ExitService(Service):
         self,
         sessions: sessionmaker[Session],
         clock: Clock = datetime.now,
-        actor: Actor | None = None,
+        actor: Actor = LAPTOP_COORDINATOR,
         before_write: Callable[[], object] | None = None,
     ) -> None:
         # An SLB'er holds the interviews of their own students (domain.actor).
@@ -148,15 +147,15 @@ class ExitService(Service):
                 require_pupil(session, self._actor, pupil_id, write=False)
             row = interview_row(session, pupil_id)
             found = interview_from_row(row) if row is not None else None
-        if found is not None and self._actor is not None and not self._actor.sees_support_needs:
+        if found is not None and not self._actor.sees_support_needs:
             # The reason for stopping and the help wanted can be about health or money.
             found = replace(found, note="", dropout_reason="", help_wanted=frozenset())
         return found
 
-    def start(self, pupil_id: int, actor: str) -> ExitInterview:
+    def start(self, pupil_id: int) -> ExitInterview:
         """The student's interview: the one already there (concept or finished), or a new
         concept filled in from what the school knows, stored at once."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         now = self._clock()
         with self._sessions.begin() as session:
             if session.get(PupilRow, pupil_id) is not None:
@@ -191,7 +190,7 @@ class ExitService(Service):
             session.flush()
             return interview_from_row(row)
 
-    def save_concept(self, pupil_id: int, interview: ExitInterview, actor: str) -> ExitInterview:
+    def save_concept(self, pupil_id: int, interview: ExitInterview) -> ExitInterview:
         """Store a half-done interview; only values that cannot be right are refused."""
         now = self._clock()
         with self._sessions() as session:
@@ -199,7 +198,7 @@ class ExitService(Service):
         problems = concept_problems(interview, now.date(), domains)
         if problems:
             raise ValidationError(problems)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with conflict_on_stale("het exitgesprek", actor):
             return self._save_concept(pupil_id, interview, actor, now)
 
@@ -229,10 +228,10 @@ class ExitService(Service):
             session.flush()
             return interview_from_row(row)
 
-    def finish(self, pupil_id: int, interview: ExitInterview, actor: str) -> FinishResult:
+    def finish(self, pupil_id: int, interview: ExitInterview) -> FinishResult:
         """Check the answers, then in one transaction: the interview finished, the leaving
         data, the nazorg calls (or the refusal), the consents and the handover task."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         now = self._clock()
         with conflict_on_stale("het exitgesprek", actor), self._sessions.begin() as session:
             if session.get(PupilRow, pupil_id) is not None:
@@ -240,10 +239,10 @@ class ExitService(Service):
             check_version(interview_row(session, pupil_id), interview, actor)
             return finish_interview(session, pupil_id, interview, actor, now, self._sessions)
 
-    def reopen(self, pupil_id: int, actor: str) -> ExitInterview:
+    def reopen(self, pupil_id: int) -> ExitInterview:
         """Back to a concept, to correct a mistake. What finishing did stays until the
         interview is finished again (which re-plans, and never makes a second task)."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         now = self._clock()
         with self._sessions.begin() as session:
             if session.get(PupilRow, pupil_id) is not None:
@@ -265,9 +264,9 @@ class ExitService(Service):
         with self._sessions() as session:
             return stored_dropout_reasons(session)
 
-    def save_dropout_reasons(self, reasons: Sequence[str], actor: str) -> None:
+    def save_dropout_reasons(self, reasons: Sequence[str]) -> None:
         require_coordinator(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         cleaned = [" ".join(r.split()) for r in reasons]
         problems = dropout_reason_problems(cleaned)
         if problems:
@@ -362,10 +361,10 @@ class ExitService(Service):
             ).all()
         return count_figures(school_year.label, rows)
 
-    def export_figures(self, year: str, target: Path, actor: str) -> None:
+    def export_figures(self, year: str, target: Path) -> None:
         """The figures as an anonymous XLSX: no names, no studentnummers, and no count below
         5 as a number (domain.small_numbers). Written atomically, logged."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         figures = self.figures(year)
         if figures.interviews == 0:
             raise ValidationError(
@@ -400,11 +399,11 @@ class ExitService(Service):
             doc.student_name,
         )
 
-    def log_summary(self, pupil_id: int, actor: str, printed: bool, version: str = "") -> None:
+    def log_summary(self, pupil_id: int, printed: bool, version: str = "") -> None:
         """The student's summary left the program (saved as a file or printed): in the audit
         trail, like every document with personal data, with the version of the data that was
         shown (data_version_of the summary_doc rendered)."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             load_pupil(session, pupil_id)
             require_pupil(session, self._actor, pupil_id, write=True)
@@ -442,7 +441,7 @@ class ExitService(Service):
             )
             if mentor:
                 statement = statement.where(PUPILS.c.mentor == mentor)
-            if self._actor is not None and not self._actor.is_coordinator:
+            if not self._actor.is_coordinator:
                 statement = statement.where(pupil_scope(session, self._actor))
             rows = session.execute(statement).all()
         found = [
@@ -456,12 +455,12 @@ class ExitService(Service):
         return sorted(found, key=lambda f: (f[1].casefold(), f[0]))
 
     # --- interviews recorded elsewhere ---------------------------------------------------------
-    def import_file(self, path: Path, actor: str, dry_run: bool = False) -> ImportOutcome:
+    def import_file(self, path: Path, dry_run: bool = False) -> ImportOutcome:
         """Coordinator only (domain.actor). Read, check every row, and write all rows in one transaction, or nothing. Each
         finished row has finish()'s consequences; a row finish() would refuse (a consent
         rule) refuses the file, by its row number."""
         require_coordinator(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         from uitstroom.services.importing.files import read_table
 
         table = read_table(Path(path))

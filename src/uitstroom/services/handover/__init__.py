@@ -37,7 +37,7 @@ from uitstroom.domain.handover import (
     Transitieplan,
     consent_problems,
 )
-from uitstroom.services.access import author_of, pupil_scope, require_pupil, require_write
+from uitstroom.services.access import pupil_scope, require_pupil, require_write
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service, conflict_on_stale
 from uitstroom.services.errors import (
@@ -128,10 +128,10 @@ class HandoverService(Service):
             "of zet de organisatie eerst in het adresboek."
         )
 
-    def save_organisation(self, organisation: Organisation, actor: str) -> Organisation:
+    def save_organisation(self, organisation: Organisation) -> Organisation:
         """New when organisation.id is None. Its contacts are saved with save_contact."""
         require_write(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         if not organisation.name.strip():
             raise ValidationError(["Vul de naam van de organisatie in."])
         with self._sessions.begin() as session:
@@ -158,11 +158,11 @@ class HandoverService(Service):
             )
         return self.organisation(new_id)
 
-    def delete_organisation(self, organisation_id: int, actor: str) -> None:
+    def delete_organisation(self, organisation_id: int) -> None:
         """Refused while a plan, an agreement or a consent uses the organisation or one of its
         contacts: the plans would silently lose who to call."""
         require_write(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             row = load_organisation(session, organisation_id)
             contact_ids = [c.id for c in row.contacts]
@@ -197,9 +197,9 @@ class HandoverService(Service):
                 self._clock(),
             )
 
-    def save_contact(self, contact: ContactPerson, actor: str) -> ContactPerson:
+    def save_contact(self, contact: ContactPerson) -> ContactPerson:
         require_write(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         problems = []
         if contact.organisation_id is None:
             problems.append("Kies bij welke organisatie deze contactpersoon werkt.")
@@ -232,15 +232,13 @@ class HandoverService(Service):
             )
             return contact_of(row)
 
-    def contact_left(
-        self, contact_id: int, left_on: date, successor_id: int | None, actor: str
-    ) -> int:
+    def contact_left(self, contact_id: int, left_on: date, successor_id: int | None) -> int:
         """Mark the contact as gone; the successor takes over the plan contacts and the open
         agreements (those whose checklist task is not done) of the pupils in the current
         cohorts: all of them for the coordinator, a mentor's own pupils for a mentor. Consents
         keep their organisation. Returns how many were moved."""
         require_write(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         if successor_id == contact_id:
             raise ValidationError(["Kies als opvolger iemand anders dan wie vertrekt."])
         today = self._clock().date()
@@ -331,14 +329,14 @@ class HandoverService(Service):
             require_pupil(session, self._actor, pupil_id, write=False)
             return transitieplan_of(session, pupil_id)
 
-    def save_transitieplan(self, pupil_id: int, plan: Transitieplan, actor: str) -> Transitieplan:
+    def save_transitieplan(self, pupil_id: int, plan: Transitieplan) -> Transitieplan:
         problems = []
         for n, agreement in enumerate(plan.agreements, start=1):
             if not agreement.what.strip():
                 problems.append(f"Afspraak {n}: vul in wat er gebeurt.")
         if problems:
             raise ValidationError(problems)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with conflict_on_stale("het transitieplan", actor):
             return self._save_transitieplan(pupil_id, plan, actor)
 
@@ -395,12 +393,12 @@ class HandoverService(Service):
             load_pupil(session, pupil_id)
             require_pupil(session, self._actor, pupil_id, write=False)
             paspoort = paspoort_of(session, pupil_id)
-        if self._actor is not None and not self._actor.sees_support_needs:
+        if not self._actor.sees_support_needs:
             hidden: dict[str, Any] = dict.fromkeys(SENSITIVE_PASPOORT_FIELDS, "")
             paspoort = replace(paspoort, **hidden)
         return paspoort
 
-    def save_paspoort(self, pupil_id: int, paspoort: Paspoort, actor: str) -> Paspoort:
+    def save_paspoort(self, pupil_id: int, paspoort: Paspoort) -> Paspoort:
         problems = [
             f"Diploma of certificaat {n}: vul de naam in."
             for n, credential in enumerate(paspoort.credentials, start=1)
@@ -408,7 +406,7 @@ class HandoverService(Service):
         ]
         if problems:
             raise ValidationError(problems)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with conflict_on_stale("het paspoort", actor):
             return self._save_paspoort(pupil_id, paspoort, actor)
 
@@ -453,11 +451,11 @@ class HandoverService(Service):
             return consents_of(session, pupil_id)
 
     def record_consent(
-        self, pupil_id: int, consent: Consent, actor: str, scan: ScanFile | None = None
+        self, pupil_id: int, consent: Consent, scan: ScanFile | None = None
     ) -> Consent:
         """`scan`: the signed toestemmingsformulier, kept with the consent (one transaction:
         a scan that is refused leaves no consent behind)."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         now = self._clock()
         with conflict_on_stale("deze toestemming", actor):
             return self._record_consent(pupil_id, consent, actor, now, scan)
@@ -545,8 +543,8 @@ class HandoverService(Service):
             require_pupil(session, self._actor, consent.pupil_id, write=False)
             return ScanFile(row.file_name, row.data)
 
-    def withdraw_consent(self, consent_id: int, on: date, actor: str) -> Consent:
-        actor = author_of(self._actor, actor)
+    def withdraw_consent(self, consent_id: int, on: date) -> Consent:
+        actor = self._author()
         with self._sessions.begin() as session:
             row = session.get(ConsentRow, consent_id)
             if row is None:

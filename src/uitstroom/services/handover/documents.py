@@ -23,7 +23,7 @@ from uitstroom.domain.handover import (
     TransitieplanDoc,
 )
 from uitstroom.domain.plural import counted
-from uitstroom.services.access import author_of, require_pupil, require_write
+from uitstroom.services.access import require_pupil, require_write
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service
 from uitstroom.services.errors import (
@@ -119,17 +119,17 @@ class DocumentService(Service):
         kind: DocumentKind,
         pupil_id: int,
         target: Path,
-        actor: str,
         today: date,
         receiver: Receiver | None = None,
         organisation_id: int | None = None,
     ) -> DocumentRecord:
         """Made and saved in one go (the command line)."""
         made = self.make(kind, pupil_id, today, receiver, organisation_id)
-        return self.save_made(made, target, actor)
+        return self.save_made(made, target)
 
-    def save_made(self, made: MadeDocument, target: Path, actor: str) -> DocumentRecord:
+    def save_made(self, made: MadeDocument, target: Path) -> DocumentRecord:
         """The rendered bytes to a file, logged with the data version they were made from."""
+        actor = self._author()
         self._check_made(made)
         target = Path(target)
         with atomic_output(target) as stream:
@@ -141,9 +141,10 @@ class DocumentService(Service):
             target.unlink(missing_ok=True)
             raise
 
-    def log_made(self, made: MadeDocument, actor: str) -> DocumentRecord:
+    def log_made(self, made: MadeDocument) -> DocumentRecord:
         """The rendered bytes were printed from the preview: logged once the print dialog was
         accepted, with the data version the bytes were made from."""
+        actor = self._author()
         self._check_made(made)
         return self._log([made], actor)[0]
 
@@ -152,7 +153,6 @@ class DocumentService(Service):
         kind: DocumentKind,
         pupil_ids: Sequence[int],
         target: Path,
-        actor: str,
         today: date,
         one_file: bool,
         progress: Progress | None = None,
@@ -163,6 +163,7 @@ class DocumentService(Service):
         `target`. progress(done, total) returning False cancels: files already written by
         this batch are removed and nothing is logged. An overdracht skips pupils without a
         basis (listed in result.skipped) and is refused when that is all of them."""
+        actor = self._author()
         total = len(pupil_ids)
         target = Path(target)
         # Every pupil checked against the role before the first file is written.
@@ -281,7 +282,6 @@ class DocumentService(Service):
             require_pupil(session, self._actor, made.pupil_id, write=True)
 
     def _log(self, made: Sequence[MadeDocument], actor: str) -> list[DocumentRecord]:
-        actor = author_of(self._actor, actor)
         now = self._clock()
         records = []
         with self._sessions.begin() as session:

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from uitstroom.domain.actor import Actor
+from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import TimelineKind
 from uitstroom.domain.importing import ImportField, guess_mapping
 from uitstroom.domain.plural import counted
-from uitstroom.services.access import author_of, require_coordinator
+from uitstroom.services.access import require_coordinator
 from uitstroom.services.audit import append
 from uitstroom.services.base import Clock, Service
 from uitstroom.services.errors import ConflictError
@@ -55,7 +55,7 @@ class ImportService(Service):
         self,
         sessions: sessionmaker[Session],
         clock: Clock = datetime.now,
-        actor: Actor | None = None,
+        actor: Actor = LAPTOP_COORDINATOR,
         before_write: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(sessions, clock, actor)
@@ -90,7 +90,6 @@ class ImportService(Service):
     def apply(
         self,
         preview: ImportPreview,
-        author: str,
         progress: ProgressFn | None = None,
         archive_missing: bool = False,
     ) -> int:
@@ -102,7 +101,7 @@ class ImportService(Service):
         The database may have changed since the check, so the comparison is made again
         inside the transaction; if the outcome differs, nothing is written."""
         require_coordinator(self._actor)
-        author = author_of(self._actor, author)
+        author = self._author()
         if preview.problems:
             raise ImportFileError(refused_message(len(preview.problems)), preview.problems)
         now = self._clock()

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from uitstroom.domain.actor import Actor
+from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.handover import (
     DocumentKind,
@@ -57,7 +57,6 @@ from uitstroom.domain.plural import counted
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.domain.workbooks import outcomes_workbook
 from uitstroom.services.access import (
-    author_of,
     pupil_scope,
     require_coordinator,
     require_pupil,
@@ -141,21 +140,21 @@ class NazorgService(Service):
         self,
         sessions: sessionmaker[Session],
         clock: Clock = datetime.now,
-        actor: Actor | None = None,
+        actor: Actor = LAPTOP_COORDINATOR,
     ) -> None:
         super().__init__(sessions, clock, actor)
         # Calls stored again after someone else's change to the same file (bench/concurrent.py).
         self.retried_calls = 0
 
     # --- leaving ---------------------------------------------------------------------------
-    def record_leaving(self, pupil_id: int, leaving: Leaving, actor: str) -> NazorgFile:
+    def record_leaving(self, pupil_id: int, leaving: Leaving) -> NazorgFile:
         """Store the uitstroomdatum and destination and plan the calls from the school's
         moments. Recording again re-plans the open moments; done ones and the calls stay."""
         now = self._clock()
         problems = leaving_problems(leaving, now.date(), SchoolYear.of(now.date()).first_day)
         if problems:
             raise ValidationError(problems)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             load_pupil(session, pupil_id)
             require_pupil(session, self._actor, pupil_id, write=True)
@@ -175,14 +174,13 @@ class NazorgService(Service):
         self,
         klas: str,
         left_on: date,
-        actor: str,
         destinations: Mapping[int, Leaving] | None = None,
     ) -> int:
         """Every current pupil of the klas without a leaving record leaves on `left_on`, with
         the destination their route points to (or the one given per pupil id). One
         transaction: all of them, or none when one is refused."""
         require_write(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         now = self._clock()
         given = dict(destinations or {})
         start = SchoolYear.of(now.date()).first_day
@@ -246,14 +244,14 @@ class NazorgService(Service):
         """Every leaver's file, by name. Without spare contacts: file() has them."""
         with collector_paused(), self._sessions() as session:
             found = files_of(session, None)
-            if self._actor is not None and not self._actor.is_coordinator:
+            if not self._actor.is_coordinator:
                 seen = visible_ids(session, self._actor, [f.pupil_id for f in found])
                 found = [self._shown(f) for f in found if f.pupil_id in seen]
             return found
 
     def _shown(self, file: NazorgFile) -> NazorgFile:
         """Read-only users see the calls without their notes."""
-        if self._actor is None or self._actor.sees_support_needs:
+        if self._actor.sees_support_needs:
             return file
         return replace(file, calls=tuple(replace(c, note="") for c in file.calls))
 
@@ -261,11 +259,11 @@ class NazorgService(Service):
         with self._sessions() as session:
             return school_offsets(session)
 
-    def save_offsets(self, offsets: Sequence[int], actor: str) -> None:
+    def save_offsets(self, offsets: Sequence[int]) -> None:
         """The school's own moments. They plan the leavers recorded from now on; files already
         planned keep theirs (record the leaving again to re-plan one)."""
         require_coordinator(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             school_type = stored_school_type(session)
             problems = offsets_problems(offsets, school_type)
@@ -288,10 +286,10 @@ class NazorgService(Service):
             )
 
     # --- planning ----------------------------------------------------------------------------
-    def move_moment(self, moment_id: int, due: date, reason: str, actor: str) -> NazorgMoment:
+    def move_moment(self, moment_id: int, due: date, reason: str) -> NazorgMoment:
         if not reason.strip():
             raise ValidationError(["Vul in waarom het gesprek verschuift."])
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with conflict_on_stale("dit nazorggesprek", actor):
             return self._move_moment(moment_id, due, reason, actor)
 
@@ -321,21 +319,19 @@ class NazorgService(Service):
             session.flush()
             return moment_of(row)
 
-    def snooze(self, moment_id: int, days: int, reason: str, actor: str) -> NazorgMoment:
+    def snooze(self, moment_id: int, days: int, reason: str) -> NazorgMoment:
         if not 1 <= days <= MAX_SNOOZE_DAYS:
             raise ValidationError([f"Stel uit met 1 tot en met {MAX_SNOOZE_DAYS} dagen."])
         with self._sessions() as session:
             row = load_moment(session, moment_id)
             base = max(row.due, self._clock().date())
-        return self.move_moment(moment_id, base + timedelta(days=days), reason, actor)
+        return self.move_moment(moment_id, base + timedelta(days=days), reason)
 
-    def close_file(
-        self, pupil_id: int, state: FileState, actor: str, on: date | None = None
-    ) -> NazorgFile:
+    def close_file(self, pupil_id: int, state: FileState, on: date | None = None) -> NazorgFile:
         """Close the file or record that it was handed over: its calls leave the agenda."""
         if state is FileState.OPEN:
             raise ValidationError(["Kies 'afgesloten' of 'overgedragen'."])
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             row = self._leaving_to_change(session, pupil_id, actor)
             row.state = state
@@ -345,8 +341,8 @@ class NazorgService(Service):
             )
         return self._file_or_raise(pupil_id)
 
-    def reopen_file(self, pupil_id: int, actor: str) -> NazorgFile:
-        actor = author_of(self._actor, actor)
+    def reopen_file(self, pupil_id: int) -> NazorgFile:
+        actor = self._author()
         with self._sessions.begin() as session:
             row = self._leaving_to_change(session, pupil_id, actor)
             row.state = FileState.OPEN
@@ -354,10 +350,10 @@ class NazorgService(Service):
             append(session, actor, AuditAction.NAZORG, pupil_id, "nazorg heropend", self._clock())
         return self._file_or_raise(pupil_id)
 
-    def set_waakvlam(self, pupil_id: int, on: bool, actor: str) -> NazorgFile:
+    def set_waakvlam(self, pupil_id: int, on: bool) -> NazorgFile:
         """A waakvlam adds a call a year after the plan's last one (and a year after each
         waakvlam call); switching it off removes the open waakvlam call."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             row = self._leaving_to_change(session, pupil_id, actor)
             row.waakvlam = on
@@ -386,7 +382,7 @@ class NazorgService(Service):
         return row
 
     # --- calls -------------------------------------------------------------------------------
-    def log_call(self, pupil_id: int, call: CallRecord, actor: str) -> CallResult:
+    def log_call(self, pupil_id: int, call: CallRecord) -> CallResult:
         """Store a call. Reached: it ticks its moment (and any older open one it makes moot).
         Not reached: an attempt, the moment stays open. A status of no school and no work, or
         uit beeld, coming after another status raises the alarm once: an open Signal."""
@@ -394,10 +390,10 @@ class NazorgService(Service):
         problems = call_problems(call, now.date())
         if problems:
             raise ValidationError(problems)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         return self._retrying(actor, lambda: self._log_call(pupil_id, call, actor, now))
 
-    def correct_call(self, call_id: int, call: CallRecord, reason: str, actor: str) -> CallResult:
+    def correct_call(self, call_id: int, call: CallRecord, reason: str) -> CallResult:
         """Replace a call logged by mistake today with what really happened: as if the wrong
         one was never logged (its ticked moment opens again, its alarm goes when not yet sent)
         and the right one logged now. The audit trail keeps both and the reason."""
@@ -405,17 +401,17 @@ class NazorgService(Service):
         problems = call_problems(call, now.date()) + reason_problems(reason)
         if problems:
             raise ValidationError(problems)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         return self._retrying(actor, lambda: self._change_call(call_id, call, reason, actor, now))
 
-    def withdraw_call(self, call_id: int, reason: str, actor: str) -> NazorgFile:
+    def withdraw_call(self, call_id: int, reason: str) -> NazorgFile:
         """Take back a call logged by mistake today (the wrong pupil, a call never made): it no
         longer counts as an attempt or a contact. The audit trail keeps what it was and why."""
         problems = reason_problems(reason)
         if problems:
             raise ValidationError(problems)
         now = self._clock()
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         return self._retrying(
             actor, lambda: self._change_call(call_id, None, reason, actor, now)
         ).file
@@ -490,9 +486,7 @@ class NazorgService(Service):
         )
         return CallResult(after, proposal, signal)
 
-    def same_as_last(
-        self, pupil_id: int, moment_id: int | None, channel: Channel, actor: str
-    ) -> CallResult:
+    def same_as_last(self, pupil_id: int, moment_id: int | None, channel: Channel) -> CallResult:
         """ "Bereikt, alles hetzelfde": reached today, the last status, the same place."""
         found = self.file(pupil_id)
         if found is None:
@@ -508,10 +502,9 @@ class NazorgService(Service):
                 same_place=True,
                 moment_id=moment_id,
             ),
-            actor,
         )
 
-    def confirm_uit_beeld(self, pupil_id: int, channel: Channel, actor: str) -> CallResult:
+    def confirm_uit_beeld(self, pupil_id: int, channel: Channel) -> CallResult:
         """The coordinator accepts the proposal: "uit beeld" is recorded today (as a call
         that did not reach anyone, with that status), which raises the alarm."""
         return self.log_call(
@@ -523,7 +516,6 @@ class NazorgService(Service):
                 status=CallStatus.UIT_BEELD,
                 note="Uit beeld: na herhaalde pogingen niet bereikt.",
             ),
-            actor,
         )
 
     def signals(self, open_only: bool = True) -> list[tuple[NazorgFile, Signal]]:
@@ -543,11 +535,11 @@ class NazorgService(Service):
         return sorted(pairs, key=lambda p: (p[1].created_on, p[1].id or 0))
 
     def mark_signal_sent(
-        self, signal_id: int, organisation_id: int | None, sent_on: date, actor: str
+        self, signal_id: int, organisation_id: int | None, sent_on: date
     ) -> Signal:
         """Record when and to whom the signal went; the organisation's name is kept as it is
         now, so the record outlives changes in the address book."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             row = session.get(NazorgSignalRow, signal_id)
             if row is None:
@@ -571,7 +563,7 @@ class NazorgService(Service):
             return signal_of(row)
 
     def warme_overdracht(
-        self, signal_id: int, target: Path, actor: str, organisation_id: int | None = None
+        self, signal_id: int, target: Path, organisation_id: int | None = None
     ) -> DocumentRecord:
         """The overdracht PDF for the signal's receiver, made and logged by HandoverService:
         refused (HandoverRefused, nothing written) when no consent or legal basis is recorded
@@ -587,7 +579,6 @@ class NazorgService(Service):
             DocumentKind.OVERDRACHT,
             pupil_id,
             target,
-            actor,
             self._clock().date(),
             receiver,
             organisation_id,
@@ -638,10 +629,10 @@ class NazorgService(Service):
                 )
             )
 
-    def export_outcomes(self, cohort_label: str, today: date, target: Path, actor: str) -> None:
+    def export_outcomes(self, cohort_label: str, today: date, target: Path) -> None:
         """The figures as an anonymous XLSX: no names, no leerlingnummers, and no count below
         5 shown as a number (domain.small_numbers). Written atomically, logged."""
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         figures = self.outcomes(cohort_label, today)
         if figures.leavers == 0:
             raise ValidationError(

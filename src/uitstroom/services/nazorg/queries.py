@@ -44,9 +44,7 @@ from uitstroom.services.nazorg.rows import (
 # --- what the agenda, the figures and the calendar read ---------------------------------
 
 
-def due_files(
-    session: Session, today: date, mentor: str | None, actor: Actor | None
-) -> list[NazorgFile]:
+def due_files(session: Session, today: date, mentor: str | None, actor: Actor) -> list[NazorgFile]:
     """The open files with a call due by Sunday, holding only those moments and their calls:
     what domain.nazorg.agenda needs, read with two indexed queries."""
     connection = session.connection()
@@ -57,7 +55,7 @@ def due_files(
     ]
     if mentor:
         where.append(PUPILS.c.mentor == mentor)
-    if actor is not None and not actor.is_coordinator:
+    if not actor.is_coordinator:
         where.append(pupil_scope(session, actor))
     rows = connection.execute(
         select(
@@ -162,7 +160,7 @@ def cohort_leavers(session: Session, cohort_label: str) -> list[Leaver]:
     ]
 
 
-def open_moment_rows(session: Session, mentor: str | None, actor: Actor | None) -> Sequence[Any]:
+def open_moment_rows(session: Session, mentor: str | None, actor: Actor) -> Sequence[Any]:
     """(moment id, months, due, roepnaam, achternaam, klas) of every open call of an open
     file, by due date: what the calendar file says, and no more."""
     where = [

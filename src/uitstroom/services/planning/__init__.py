@@ -40,7 +40,6 @@ from uitstroom.domain.enums import Route
 from uitstroom.domain.names import full_name
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.access import (
-    author_of,
     pupil_scope,
     require_coordinator,
     require_pupil,
@@ -113,9 +112,9 @@ class PlanningService(Service):
         with self._sessions() as session:
             return load_settings(session)
 
-    def save_calendar_settings(self, settings: CalendarSettings, actor: str) -> None:
+    def save_calendar_settings(self, settings: CalendarSettings) -> None:
         require_coordinator(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         """Store the last school day and the attention window; open tasks whose date hangs
         from a moved day move with it."""
         problems = []
@@ -153,9 +152,9 @@ class PlanningService(Service):
         with self._sessions() as session:
             return list(load_templates(session))
 
-    def save_templates(self, templates: Sequence[TaskTemplate], actor: str) -> None:
+    def save_templates(self, templates: Sequence[TaskTemplate]) -> None:
         require_coordinator(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         """Store the school's checklist and re-plan every pupil's open tasks: tasks of new
         active templates are added, open tasks of templates switched off (or removed) go,
         moved dates are applied. Finished tasks stay as they are."""
@@ -176,10 +175,10 @@ class PlanningService(Service):
                 session, actor, AuditAction.SETTINGS, detail="velden: takenlijst", now=self._clock()
             )
 
-    def reset_templates(self, actor: str) -> None:
+    def reset_templates(self) -> None:
         """Back to the standard checklist of the school's type."""
         require_coordinator(self._actor)
-        actor = author_of(self._actor, actor)
+        actor = self._author()
         with self._sessions.begin() as session:
             old = load_templates(session)
             session.execute(delete(TaskTemplateRow))
@@ -206,16 +205,17 @@ class PlanningService(Service):
             require_pupil(session, self._actor, pupil_id, write=False)
             return tasks_of_pupil(session, pupil_id)
 
-    def tick(self, task_id: int, actor: str, on: date | None = None) -> Task:
+    def tick(self, task_id: int, on: date | None = None) -> Task:
         """Mark a task done on `on` (default: today) by `actor`, with a line in the audit trail."""
+        actor = self._author()
         now = self._clock()
         return self._set_done(task_id, on or now.date(), actor, now)
 
-    def untick(self, task_id: int, actor: str) -> Task:
+    def untick(self, task_id: int) -> Task:
+        actor = self._author()
         return self._set_done(task_id, None, actor, self._clock())
 
     def _set_done(self, task_id: int, on: date | None, actor: str, now: datetime) -> Task:
-        actor = author_of(self._actor, actor)
         with self._sessions.begin() as session:
             row = session.get(PupilTaskRow, task_id)
             if row is None:
@@ -311,7 +311,7 @@ class PlanningService(Service):
         items: list[AttentionItem] = []
         actor = self._actor
         for row in pupil_rows:
-            if actor is not None and not actor.sees_pupil(row[5]):
+            if not actor.sees_pupil(row[5]):
                 continue
             name = full_name(row[1], row[2], row[3])
             route = row[7] or Route.ONBEKEND

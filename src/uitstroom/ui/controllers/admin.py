@@ -66,7 +66,6 @@ class AdminController(Controller):
             intro,
             window,
             planning=self.services.planning,
-            author=self.author,
         )
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return False
@@ -80,12 +79,12 @@ class AdminController(Controller):
         from uitstroom.ui.users_dialog import UsersDialog
 
         service = UserService(self.services.sessions, actor=self.services.actor)
-        UsersDialog(service, self.author, self.window).exec()
+        UsersDialog(service, self.window).exec()
 
     def edit_templates(self) -> None:
         from uitstroom.ui.templates_dialog import TemplatesDialog
 
-        dialog = TemplatesDialog(self.services.planning, self.author, self.today(), self.window)
+        dialog = TemplatesDialog(self.services.planning, self.today(), self.window)
         if dialog.exec() == TemplatesDialog.DialogCode.Accepted:
             # Saving re-planned every pupil's open tasks.
             self.window.changes.announce(Change.of(Area.SCHOOL))

@@ -79,9 +79,7 @@ class CohortController(Controller):
         # Asking may have saved or discarded edits: archive what the view holds now.
         pupil = (self.detail.record or record).pupil
         try:
-            saved = self.services.pupils.save(
-                replace(pupil, archived=not pupil.archived), self.author
-            )
+            saved = self.services.pupils.save(replace(pupil, archived=not pupil.archived))
         except ServiceError as exc:
             QMessageBox.warning(self.window, "Archiveren", "\n".join(problems_of(exc)))
             return
@@ -118,7 +116,6 @@ class CohortController(Controller):
         dialog = ImportDialog(
             ImportService(services.sessions, before_write=before_write, actor=services.actor),
             self.cohort_label(),
-            self.author,
             self.window,
         )
         dialog.imported.connect(self._after_import)

@@ -89,7 +89,7 @@ class DocumentsController(Controller):
                     return
                 recipient, made = asked
             dialog = document_actions.preview_document(
-                self.window, handover, kind, pupil, self.author, today, recipient, made
+                self.window, handover, kind, pupil, today, recipient, made
             )
         except ServiceError as exc:
             QMessageBox.warning(self.window, kind.label, "\n".join(problems_of(exc)))
@@ -116,7 +116,7 @@ class DocumentsController(Controller):
             self.detail.refresh_documents()
             self.tell(summary.splitlines()[0])
 
-        run_batch(window, handover, dialog.choice, self.author, self.today(), finished)
+        run_batch(window, handover, dialog.choice, self.today(), finished)
 
     def make_letters(self) -> None:
         from uitstroom.services.letters import LetterService
@@ -129,7 +129,6 @@ class DocumentsController(Controller):
             services.handover.pupil_ids,
             self.window.cohort.selected_summaries(),
             self.today(),
-            self.author,
             parent=self.window,
         ).exec()
 
@@ -139,7 +138,6 @@ class DocumentsController(Controller):
 
         OverlegDialog(
             self.services.handover.alongside(OverlegService),
-            self.author,
             self.window.today,
             self.window,
         ).exec()
@@ -155,7 +153,7 @@ class DocumentsController(Controller):
             return
         from uitstroom.ui.consent_forms import print_consent_form
 
-        print_consent_form(self.window, self.services.handover, pupil, self.author, self.today())
+        print_consent_form(self.window, self.services.handover, pupil, self.today())
 
     def print_klas_forms(self) -> None:
         from uitstroom.ui.consent_forms import print_klas_forms
@@ -164,7 +162,6 @@ class DocumentsController(Controller):
             self.window,
             self.services.handover,
             self.window.model.klassen(),
-            self.author,
             self.today(),
             lambda message: self.tell(message.splitlines()[0]),
         )
@@ -180,9 +177,7 @@ class DocumentsController(Controller):
     def show_address_book(self) -> None:
         from uitstroom.ui.address_book import AddressBookDialog
 
-        dialog = AddressBookDialog(
-            self.services.handover, self.author, self.window.today, self.window
-        )
+        dialog = AddressBookDialog(self.services.handover, self.window.today, self.window)
         dialog.exec()
         if dialog.changed:
             self.detail.reload_plan()

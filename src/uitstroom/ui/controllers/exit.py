@@ -45,7 +45,6 @@ class ExitController(Controller):
         dialog = ExitWorklistDialog(
             self.services.exit,
             self.services.pupils,
-            self.author,
             self.window.today,
             self.window,
             mentor=current.pupil.mentor if current is not None else None,
@@ -60,9 +59,9 @@ class ExitController(Controller):
     def show_exit_figures(self) -> None:
         from uitstroom.ui.exit_figures import ExitFiguresDialog
 
-        ExitFiguresDialog(self.services.exit, self.author, self.today(), self.window).exec()
+        ExitFiguresDialog(self.services.exit, self.today(), self.window).exec()
 
     def edit_dropout_reasons(self) -> None:
         from uitstroom.ui.dropout_reasons import DropoutReasonsDialog
 
-        DropoutReasonsDialog(self.services.exit, self.author, self.window).exec()
+        DropoutReasonsDialog(self.services.exit, self.window).exec()

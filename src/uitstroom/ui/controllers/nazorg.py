@@ -45,7 +45,6 @@ class NazorgController(Controller):
         dialog = KlasLeavingDialog(
             self.services.nazorg,
             self.services.pupils.pupils(),
-            self.author,
             today,
             self._last_school_day(today),
             self.window,
@@ -73,7 +72,7 @@ class NazorgController(Controller):
     def show_outcomes(self) -> None:
         from uitstroom.ui.outcomes_view import OutcomesDialog
 
-        OutcomesDialog(self.services.nazorg, self.author, self.today(), self.window).exec()
+        OutcomesDialog(self.services.nazorg, self.today(), self.window).exec()
 
     def export_nazorg_ics(self) -> None:
         if self.window.nazorg_view is not None:

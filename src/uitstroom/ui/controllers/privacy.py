@@ -56,7 +56,6 @@ class PrivacyController(Controller):
         offer_purge(
             self.window,
             self.retention(),
-            self.author,
             self.today(),
             self.window.settings,
             self.services.location,
@@ -68,7 +67,7 @@ class PrivacyController(Controller):
 
         if not self.detail.resolve_unsaved():
             return
-        dialog = RetentionDialog(self.retention(), self.author, self.today(), parent=self.window)
+        dialog = RetentionDialog(self.retention(), self.today(), parent=self.window)
         dialog.purged.connect(self.after_purge)
         dialog.exec()
 
@@ -111,7 +110,6 @@ class PrivacyController(Controller):
                 self.window,
                 RightsService(self.services.sessions, actor=self.services.actor),
                 pupil,
-                self.author,
             )
 
     def erase_on_request(self) -> None:
@@ -123,7 +121,7 @@ class PrivacyController(Controller):
         if pupil is None:
             return
         service = RightsService(self.services.sessions, actor=self.services.actor)
-        if rights.erase_on_request(self.window, service, pupil, self.author) is None:
+        if rights.erase_on_request(self.window, service, pupil) is None:
             return
         self.after_records_removed()
         self.tell(f"{pupil.name} is gewist. Het logboek en de tellingen zonder naam blijven.")

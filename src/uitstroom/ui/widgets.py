@@ -1,0 +1,52 @@
+"""Small widgets made one way everywhere: a push button, the line that says what was done,
+the text of an empty list, a page that scrolls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QWidget
+
+
+def push_button(
+    parent: QWidget, text: str, clicked: Callable[[], object], tip: str = ""
+) -> QPushButton:
+    """A button: its Alt-letter in `text` (&), what it does in `tip` (shown on hover, also by
+    screen readers) and the action it runs."""
+    button = QPushButton(text, parent)
+    if tip:
+        button.setToolTip(tip)
+    button.clicked.connect(clicked)
+    return button
+
+
+def done_label(parent: QWidget, name: str = "", hidden: bool = False) -> QLabel:
+    """The calm green line that says what was just done ("Opgeslagen om 10:42.")."""
+    label = QLabel(parent)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet("QLabel { color: #2e6b34; }")
+    label.setVisible(not hidden)
+    return label
+
+
+def empty_label(parent: QWidget, name: str) -> QLabel:
+    """What a list says, large and centred, when there is nothing in it (yet)."""
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setStyleSheet("QLabel { color: #2e6b34; font-size: 12pt; padding: 24px; }")
+    return label
+
+
+def scroll_page(parent: QWidget | None, content: QWidget | None = None) -> QScrollArea:
+    """A borderless page that scrolls its content when the window is too small for it."""
+    area = QScrollArea(parent)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    if content is not None:
+        area.setWidget(content)
+    return area
