@@ -20,23 +20,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from uitstroom.domain import enums
 from uitstroom.domain.actor import Role
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.calendar import Anchor
 from uitstroom.domain.checklist import Owner
-from uitstroom.domain.enums import (
-    AanmeldStatus,
-    ContractSoort,
-    Instrument,
-    JaNeeOnbekend,
-    Leerweg,
-    Niveau,
-    Perspectief,
-    Route,
-    SchoolType,
-    TimelineKind,
-    Uitstroomprofiel,
-)
 from uitstroom.domain.exit import InterviewState, LeavingReason, NextStep
 from uitstroom.domain.handover import (
     AgreementParty,
@@ -58,8 +46,8 @@ class SchoolSettingsRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    school_type: Mapped[SchoolType] = mapped_column(
-        StoredEnum(SchoolType, 10, SchoolType.PRO), default=SchoolType.PRO
+    school_type: Mapped[enums.SchoolType] = mapped_column(
+        StoredEnum(enums.SchoolType, 10, enums.SchoolType.PRO), default=enums.SchoolType.PRO
     )
     brin: Mapped[str] = mapped_column(String(10), default="")
     coordinator_name: Mapped[str] = mapped_column(String(200), default="")
@@ -111,15 +99,20 @@ class PupilRow(Base):
     woongemeente: Mapped[str] = mapped_column(String(100), default="")
     telefoon: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
-    uitstroomprofiel: Mapped[Uitstroomprofiel | None] = mapped_column(
-        StoredEnum(Uitstroomprofiel, 30), nullable=True
+    uitstroomprofiel: Mapped[enums.Uitstroomprofiel | None] = mapped_column(
+        StoredEnum(enums.Uitstroomprofiel, 30), nullable=True
     )
     mbo_opleiding: Mapped[str] = mapped_column(String(200), default="")
     mbo_crebo: Mapped[str] = mapped_column(String(10), default="")
-    mbo_niveau: Mapped[Niveau | None] = mapped_column(StoredEnum(Niveau, 10), nullable=True)
-    mbo_leerweg: Mapped[Leerweg | None] = mapped_column(StoredEnum(Leerweg, 10), nullable=True)
-    startkwalificatie: Mapped[JaNeeOnbekend] = mapped_column(
-        StoredEnum(JaNeeOnbekend, 10, JaNeeOnbekend.ONBEKEND), default=JaNeeOnbekend.ONBEKEND
+    mbo_niveau: Mapped[enums.Niveau | None] = mapped_column(
+        StoredEnum(enums.Niveau, 10), nullable=True
+    )
+    mbo_leerweg: Mapped[enums.Leerweg | None] = mapped_column(
+        StoredEnum(enums.Leerweg, 10), nullable=True
+    )
+    startkwalificatie: Mapped[enums.JaNeeOnbekend] = mapped_column(
+        StoredEnum(enums.JaNeeOnbekend, 10, enums.JaNeeOnbekend.ONBEKEND),
+        default=enums.JaNeeOnbekend.ONBEKEND,
     )
     # Special category data (health, support needs): shown only in the detail view.
     ondersteuningsbehoefte: Mapped[str] = mapped_column(Text, default="")
@@ -179,24 +172,27 @@ class RouteRow(Base):
     pupil_id: Mapped[int] = mapped_column(
         ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True
     )
-    route: Mapped[Route] = mapped_column(
-        StoredEnum(Route, 20, Route.ONBEKEND), default=Route.ONBEKEND, index=True
+    route: Mapped[enums.Route] = mapped_column(
+        StoredEnum(enums.Route, 20, enums.Route.ONBEKEND), default=enums.Route.ONBEKEND, index=True
     )
     mbo_instelling: Mapped[str] = mapped_column(String(200), default="")
     opleiding: Mapped[str] = mapped_column(String(200), default="")
-    niveau: Mapped[Niveau | None] = mapped_column(StoredEnum(Niveau, 10), nullable=True)
-    leerweg: Mapped[Leerweg | None] = mapped_column(StoredEnum(Leerweg, 10), nullable=True)
-    aanmeldstatus: Mapped[AanmeldStatus] = mapped_column(
-        StoredEnum(AanmeldStatus, 20, AanmeldStatus.NIET_AANGEMELD),
-        default=AanmeldStatus.NIET_AANGEMELD,
+    niveau: Mapped[enums.Niveau | None] = mapped_column(StoredEnum(enums.Niveau, 10), nullable=True)
+    leerweg: Mapped[enums.Leerweg | None] = mapped_column(
+        StoredEnum(enums.Leerweg, 10), nullable=True
+    )
+    aanmeldstatus: Mapped[enums.AanmeldStatus] = mapped_column(
+        StoredEnum(enums.AanmeldStatus, 20, enums.AanmeldStatus.NIET_AANGEMELD),
+        default=enums.AanmeldStatus.NIET_AANGEMELD,
     )
     aanmelddatum: Mapped[date | None] = mapped_column(Date, nullable=True)
     werkgever: Mapped[str] = mapped_column(String(200), default="")
     functie: Mapped[str] = mapped_column(String(200), default="")
-    contract: Mapped[ContractSoort] = mapped_column(
-        StoredEnum(ContractSoort, 20, ContractSoort.ONBEKEND), default=ContractSoort.ONBEKEND
+    contract: Mapped[enums.ContractSoort] = mapped_column(
+        StoredEnum(enums.ContractSoort, 20, enums.ContractSoort.ONBEKEND),
+        default=enums.ContractSoort.ONBEKEND,
     )
-    # Comma-separated Instrument values, e.g. "doelgroepregister,jobcoach".
+    # Comma-separated enums.Instrument values, e.g. "doelgroepregister,jobcoach".
     instrumenten: Mapped[str] = mapped_column(String(200), default="")
     aanbieder: Mapped[str] = mapped_column(String(200), default="")
     toelichting: Mapped[str] = mapped_column(Text, default="")
@@ -215,8 +211,12 @@ class RouteChangeRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
     changed_on: Mapped[date] = mapped_column(Date)
-    old_route: Mapped[Route] = mapped_column(StoredEnum(Route, 20, Route.ONBEKEND))
-    new_route: Mapped[Route] = mapped_column(StoredEnum(Route, 20, Route.ONBEKEND))
+    old_route: Mapped[enums.Route] = mapped_column(
+        StoredEnum(enums.Route, 20, enums.Route.ONBEKEND)
+    )
+    new_route: Mapped[enums.Route] = mapped_column(
+        StoredEnum(enums.Route, 20, enums.Route.ONBEKEND)
+    )
     reason: Mapped[str] = mapped_column(Text, default="")
     changed_by: Mapped[str] = mapped_column(String(200), default="")
     # Made in the December/January window: the one adjustment on purpose (bijstellen).
@@ -237,11 +237,13 @@ class StageRow(Base):
     start: Mapped[date | None] = mapped_column(Date, nullable=True)
     end: Mapped[date | None] = mapped_column(Date, nullable=True)
     dagen_per_week: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    sbb_erkend: Mapped[JaNeeOnbekend] = mapped_column(
-        StoredEnum(JaNeeOnbekend, 10, JaNeeOnbekend.ONBEKEND), default=JaNeeOnbekend.ONBEKEND
+    sbb_erkend: Mapped[enums.JaNeeOnbekend] = mapped_column(
+        StoredEnum(enums.JaNeeOnbekend, 10, enums.JaNeeOnbekend.ONBEKEND),
+        default=enums.JaNeeOnbekend.ONBEKEND,
     )
-    perspectief: Mapped[Perspectief] = mapped_column(
-        StoredEnum(Perspectief, 20, Perspectief.ONBEKEND), default=Perspectief.ONBEKEND
+    perspectief: Mapped[enums.Perspectief] = mapped_column(
+        StoredEnum(enums.Perspectief, 20, enums.Perspectief.ONBEKEND),
+        default=enums.Perspectief.ONBEKEND,
     )
     toelichting: Mapped[str] = mapped_column(Text, default="")
     # What the pupil learned there (printed in the Paspoort voor Succes).
@@ -262,8 +264,9 @@ class TimelineEntryRow(Base):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     author: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[TimelineKind] = mapped_column(
-        StoredEnum(TimelineKind, 20, TimelineKind.NOTITIE), default=TimelineKind.NOTITIE
+    kind: Mapped[enums.TimelineKind] = mapped_column(
+        StoredEnum(enums.TimelineKind, 20, enums.TimelineKind.NOTITIE),
+        default=enums.TimelineKind.NOTITIE,
     )
     text: Mapped[str] = mapped_column(Text)
 
@@ -283,7 +286,7 @@ class TaskTemplateRow(Base):
     owner: Mapped[Owner] = mapped_column(StoredEnum(Owner, 20, Owner.SCHOOL))
     anchor: Mapped[Anchor] = mapped_column(StoredEnum(Anchor, 30, Anchor.LAST_SCHOOL_DAY))
     offset_days: Mapped[int] = mapped_column(Integer, default=0)
-    # Comma-separated Route values; "" means every route.
+    # Comma-separated enums.Route values; "" means every route.
     routes: Mapped[str] = mapped_column(String(100), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     custom: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -553,15 +556,18 @@ class LeavingRow(Base):
         StoredEnum(Destination, 20, Destination.ONBEKEND)
     )
     employer: Mapped[str] = mapped_column(String(200), default="")
-    contract: Mapped[ContractSoort] = mapped_column(
-        StoredEnum(ContractSoort, 20, ContractSoort.ONBEKEND), default=ContractSoort.ONBEKEND
+    contract: Mapped[enums.ContractSoort] = mapped_column(
+        StoredEnum(enums.ContractSoort, 20, enums.ContractSoort.ONBEKEND),
+        default=enums.ContractSoort.ONBEKEND,
     )
-    # Comma-separated Instrument values.
+    # Comma-separated enums.Instrument values.
     instruments: Mapped[str] = mapped_column(String(200), default="")
     mbo_instelling: Mapped[str] = mapped_column(String(200), default="")
     opleiding: Mapped[str] = mapped_column(String(200), default="")
-    niveau: Mapped[Niveau | None] = mapped_column(StoredEnum(Niveau, 10), nullable=True)
-    leerweg: Mapped[Leerweg | None] = mapped_column(StoredEnum(Leerweg, 10), nullable=True)
+    niveau: Mapped[enums.Niveau | None] = mapped_column(StoredEnum(enums.Niveau, 10), nullable=True)
+    leerweg: Mapped[enums.Leerweg | None] = mapped_column(
+        StoredEnum(enums.Leerweg, 10), nullable=True
+    )
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(200), default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
@@ -671,8 +677,9 @@ class ExitInterviewRow(Base):
     dropout_reason: Mapped[str] = mapped_column(String(200), default="")
     # Reasons besides the main one, one a line.
     other_dropout_reasons: Mapped[str] = mapped_column(Text, default="", server_default="")
-    startkwalificatie: Mapped[JaNeeOnbekend] = mapped_column(
-        StoredEnum(JaNeeOnbekend, 10, JaNeeOnbekend.ONBEKEND), default=JaNeeOnbekend.ONBEKEND
+    startkwalificatie: Mapped[enums.JaNeeOnbekend] = mapped_column(
+        StoredEnum(enums.JaNeeOnbekend, 10, enums.JaNeeOnbekend.ONBEKEND),
+        default=enums.JaNeeOnbekend.ONBEKEND,
     )
     next_step: Mapped[NextStep | None] = mapped_column(StoredEnum(NextStep, 20), nullable=True)
     next_step_detail: Mapped[str] = mapped_column(String(300), default="")
@@ -777,7 +784,9 @@ class OverlegDecisionRow(Base):
         ForeignKey("overleg.id", ondelete="CASCADE"), index=True
     )
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
-    instrument: Mapped[Instrument | None] = mapped_column(StoredEnum(Instrument, 30), nullable=True)
+    instrument: Mapped[enums.Instrument | None] = mapped_column(
+        StoredEnum(enums.Instrument, 30), nullable=True
+    )
     decision: Mapped[str] = mapped_column(Text, default="")
     party: Mapped[AgreementParty] = mapped_column(
         StoredEnum(AgreementParty, 20, AgreementParty.SCHOOL)
