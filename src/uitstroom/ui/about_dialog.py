@@ -32,7 +32,7 @@ from uitstroom.paths import backup_dir_for, resource
 from uitstroom.services import vault
 from uitstroom.services.backups import list_backups
 from uitstroom.services.pupils import PupilService, SchoolService
-from uitstroom.ui.widgets import push_button
+from uitstroom.ui.widgets import button_row, push_button
 
 if TYPE_CHECKING:
     from uitstroom.ui.app_services import Services
@@ -225,10 +225,7 @@ class AboutDialog(QDialog):
         self.open_button.clicked.connect(self.open_backup_folder)
         self.close_button = push_button(self, "&Sluiten", self.accept)
         self.close_button.setDefault(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.copy_button)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.copy_button, self.open_button)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
         self.setMinimumWidth(520)

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
@@ -27,7 +26,7 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.ui.attention_model import short_day
 from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, fit_columns, text_key
 from uitstroom.ui.status import StatusMarker, marker_icon, text_colour
-from uitstroom.ui.widgets import push_button
+from uitstroom.ui.widgets import button_row, push_button
 
 if TYPE_CHECKING:
     from uitstroom.services.planning import PlanningService
@@ -105,10 +104,7 @@ class ChecklistTab(QWidget):
             self.untick_selected,
             "De gekozen afgeronde taak staat toch nog open (spatie)",
         )
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.tick_button)
-        buttons.addWidget(self.untick_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.tick_button, self.untick_button)
         layout.addLayout(buttons)
         for table, slot in (
             (self.open_table, self.tick_selected),

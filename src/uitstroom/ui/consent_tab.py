@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -50,6 +49,7 @@ from uitstroom.ui.forms import (
 )
 from uitstroom.ui.paspoort_tab import hint_label, selected_row
 from uitstroom.ui.record_table import Column, RecordTableModel, record_table
+from uitstroom.ui.widgets import button_row
 
 if TYPE_CHECKING:
     from uitstroom.services.handover import HandoverService
@@ -342,15 +342,9 @@ class ConsentTab(QWidget):
         self.consent_table.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons()
         )
-        row = QHBoxLayout()
-        row.addWidget(self.record_button)
-        row.addWidget(self.withdraw_button)
-        row.addStretch(1)
+        row = button_row(self.record_button, self.withdraw_button)
         inner.addLayout(row)
-        paper = QHBoxLayout()
-        paper.addWidget(self.form_button)
-        paper.addWidget(self.signed_button)
-        paper.addStretch(1)
+        paper = button_row(self.form_button, self.signed_button)
         inner.addLayout(paper)
         inner.addWidget(self.consent_table)
         layout.addWidget(self.consent_box, 3)

@@ -57,7 +57,7 @@ from uitstroom.ui.outcomes_view import (
     plural,
 )
 from uitstroom.ui.record_table import natural_key
-from uitstroom.ui.widgets import push_button, scroll_page
+from uitstroom.ui.widgets import button_row_right, push_button, scroll_page
 
 if TYPE_CHECKING:
     from uitstroom.services.exit import ExitService
@@ -459,9 +459,7 @@ class ExitFiguresDialog(QDialog):
         close = QPushButton("Sluiten", self)
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(close)
+        bottom = button_row_right(close)
         layout.addLayout(bottom)
 
         self.year.currentIndexChanged.connect(self.show_year)

@@ -51,7 +51,7 @@ from uitstroom.ui.forms import (
     ask_to_save,
     problems_of,
 )
-from uitstroom.ui.widgets import push_button, scroll_page
+from uitstroom.ui.widgets import button_row, push_button, scroll_page
 
 if TYPE_CHECKING:
     from uitstroom.services.exit import ExitService
@@ -186,10 +186,7 @@ class ExitForm(QDialog):
         middle = QHBoxLayout()
         middle.addWidget(self.scroll_area, 1)
         middle.addWidget(side)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.reopen_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.print_button, self.reopen_button)
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.finish_button)

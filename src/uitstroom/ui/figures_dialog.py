@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QTextBrowser,
@@ -24,6 +23,7 @@ from uitstroom.domain.figures import MONITOR_YEARS, CohortFigures
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.figures import MONITOR_TITLES, CohortReport, FiguresService
 from uitstroom.ui.forms import ChoiceEdit, problems_of
+from uitstroom.ui.widgets import button_row
 
 
 def _table(title: str, counts: Mapping[str, int], total: int) -> str:
@@ -108,10 +108,7 @@ class FiguresDialog(QDialog):
         self.cohort.setObjectName("cohort")
         label = QLabel("&Schooljaar", self)
         label.setBuddy(self.cohort)
-        top = QHBoxLayout()
-        top.addWidget(label)
-        top.addWidget(self.cohort)
-        top.addStretch(1)
+        top = button_row(label, self.cohort)
         self.view = QTextBrowser(self)
         self.view.setObjectName("figures")
         note = QLabel(

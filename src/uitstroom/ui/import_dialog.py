@@ -66,7 +66,7 @@ from uitstroom.ui.import_parts import (
     with_mnemonics,
 )
 from uitstroom.ui.record_table import Column, RecordTableModel
-from uitstroom.ui.widgets import scroll_page
+from uitstroom.ui.widgets import button_row, scroll_page
 from uitstroom.ui.worker import run_with_progress
 
 log = logging.getLogger(__name__)
@@ -128,9 +128,7 @@ class ImportDialog(QDialog):
         self.next_button.clicked.connect(self.go_next)
         self.import_button.clicked.connect(self.start_import)
         self.close_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.back_button)
         buttons.addWidget(self.next_button)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.close_button)

@@ -30,7 +30,7 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.services.letters import LetterService
 from uitstroom.ui.forms import ChoiceEdit, DateEdit, MessageBanner, enum_choices, problems_of
 from uitstroom.ui.pdf_preview import PdfPreviewDialog, safe_file_name
-from uitstroom.ui.widgets import done_label, push_button
+from uitstroom.ui.widgets import button_row, done_label, push_button
 from uitstroom.ui.worker import ProgressFn, run_with_progress
 
 SELECTION = "__selectie__"
@@ -106,10 +106,7 @@ class LettersDialog(QDialog):
             caption.setBuddy(widget)
             form.addRow(caption, widget)
         form.addRow("", fields_help)
-        text_buttons = QHBoxLayout()
-        text_buttons.addWidget(self.keep_button)
-        text_buttons.addWidget(self.reset_button)
-        text_buttons.addStretch(1)
+        text_buttons = button_row(self.keep_button, self.reset_button)
         form.addRow("", text_buttons)
         self.saved_label = done_label(self)
         form.addRow("", self.saved_label)

@@ -53,7 +53,7 @@ from uitstroom.ui.forms import (
 from uitstroom.ui.leaving_dialog import destination_text, record_leaving
 from uitstroom.ui.paspoort_tab import hint_label, selected_row
 from uitstroom.ui.record_table import Column, RecordTableModel, record_table
-from uitstroom.ui.widgets import scroll_page
+from uitstroom.ui.widgets import button_row, scroll_page
 
 
 def moment_state(moment: NazorgMoment) -> str:
@@ -151,9 +151,7 @@ class NazorgTab(QWidget):
         self.leave_button = QPushButton("&Uitstroom vastleggen…", self.leaving_box)
         self.leave_button.clicked.connect(self.record_leaving)
         inner.addWidget(self.leaving_label)
-        row = QHBoxLayout()
-        row.addWidget(self.leave_button)
-        row.addStretch(1)
+        row = button_row(self.leave_button)
         inner.addLayout(row)
         layout.addWidget(self.leaving_box)
 
@@ -198,10 +196,7 @@ class NazorgTab(QWidget):
         self.signal_table.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons()
         )
-        row = QHBoxLayout()
-        row.addWidget(self.handover_button)
-        row.addWidget(self.sent_button)
-        row.addStretch(1)
+        row = button_row(self.handover_button, self.sent_button)
         inner.addLayout(row)
         inner.addWidget(self.signal_table)
         layout.addWidget(self.signal_box)
@@ -218,9 +213,7 @@ class NazorgTab(QWidget):
         self.call_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         # One above the other: side by side they made the pane too wide for a laptop.
         for button in (self.correct_button, self.withdraw_button):
-            row = QHBoxLayout()
-            row.addWidget(button)
-            row.addStretch(1)
+            row = button_row(button)
             inner.addLayout(row)
         inner.addWidget(self.call_table)
         layout.addWidget(self.calls_box)
@@ -251,10 +244,7 @@ class NazorgTab(QWidget):
         self.hand_over_button.clicked.connect(lambda: self.close_file(FileState.HANDED_OVER))
         inner.addWidget(self.state_label)
         inner.addWidget(self.waakvlam)
-        row = QHBoxLayout()
-        row.addWidget(self.close_button)
-        row.addWidget(self.hand_over_button)
-        row.addStretch(1)
+        row = button_row(self.close_button, self.hand_over_button)
         inner.addLayout(row)
         layout.addWidget(self.state_box)
         layout.addStretch(1)

@@ -16,7 +16,6 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QStackedWidget,
@@ -31,7 +30,7 @@ from uitstroom.services.files import error_text, write_atomically
 from uitstroom.ui.call_dialog import CallDialog, NazorgContext, day_text, months_text
 from uitstroom.ui.forms import problems_of
 from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, record_table
-from uitstroom.ui.widgets import done_label, empty_label, push_button
+from uitstroom.ui.widgets import button_row, done_label, empty_label, push_button
 
 LATE = QColor("#a31515")
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
@@ -134,10 +133,7 @@ class NazorgView(QWidget):
         mentor_label = QLabel("Mijn leerlingen, m&entor", self)
         mentor_label.setBuddy(self.mentor_filter)
         self.mentor_filter.currentIndexChanged.connect(self._on_filter_changed)
-        filters = QHBoxLayout()
-        filters.addWidget(mentor_label)
-        filters.addWidget(self.mentor_filter)
-        filters.addStretch(1)
+        filters = button_row(mentor_label, self.mentor_filter)
         layout.addLayout(filters)
 
         self.model = RecordTableModel(agenda_columns(context.today), parent=self)
@@ -165,10 +161,7 @@ class NazorgView(QWidget):
             self.export_ics,
             "De nazorggesprekken als afspraken voor Outlook of Google Agenda",
         )
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.call_button)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.call_button, self.open_button)
         buttons.addWidget(self.ics_button)
         layout.addLayout(buttons)
         self.table.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())

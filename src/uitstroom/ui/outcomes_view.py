@@ -62,7 +62,7 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import error_text
 from uitstroom.ui.call_dialog import day_text
 from uitstroom.ui.forms import problems_of
-from uitstroom.ui.widgets import push_button, scroll_page
+from uitstroom.ui.widgets import button_row_right, push_button, scroll_page
 
 if TYPE_CHECKING:
     from uitstroom.services.nazorg import NazorgService
@@ -467,9 +467,7 @@ class OutcomesDialog(QDialog):
         close = QPushButton("Sluiten", self)
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(close)
+        bottom = button_row_right(close)
         layout.addLayout(bottom)
 
         self.cohort.currentIndexChanged.connect(self.show_cohort)

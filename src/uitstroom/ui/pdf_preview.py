@@ -35,7 +35,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -45,7 +44,7 @@ from PySide6.QtWidgets import (
 from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import error_text, write_error_message
-from uitstroom.ui.widgets import done_label, push_button
+from uitstroom.ui.widgets import button_row, done_label, push_button
 
 _TEMP_FOLDER: Path | None = None
 # uitstroom-voorbeeld-<process id>-<random>: whose it is, and whether that run still lives.
@@ -185,9 +184,7 @@ class PdfPreviewDialog(QDialog):
             "als u Uitstroom sluit.",
         )
         self.close_button = push_button(self, "&Sluiten", self.reject, "Sluiten (Esc)")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.pages_label)
-        buttons.addStretch(1)
+        buttons = button_row(self.pages_label)
         for button in (self.print_button, self.save_button, self.open_button, self.close_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)

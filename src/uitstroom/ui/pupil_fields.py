@@ -37,7 +37,7 @@ from uitstroom.ui.forms import (
     enum_choices,
 )
 from uitstroom.ui.record_table import Column
-from uitstroom.ui.widgets import push_button
+from uitstroom.ui.widgets import button_row, push_button
 
 # --- Gegevens --------------------------------------------------------------------------------
 LEERLING_FIELDS: tuple[Field, ...] = (
@@ -223,9 +223,7 @@ class GuardiansEdit(QWidget):
         self._add_button = push_button(
             self, "Ouder/verzorger toe&voegen", lambda: self._add(None, focus=True, notify=True)
         )
-        row = QHBoxLayout()
-        row.addWidget(self._add_button)
-        row.addStretch(1)
+        row = button_row(self._add_button)
         self._layout.addLayout(row)
         self.set_field_value(())
 

@@ -36,7 +36,7 @@ from uitstroom.ui.pupil_fields import (
     values_of,
 )
 from uitstroom.ui.record_table import ROW_ROLE, RecordTableModel, fit_columns
-from uitstroom.ui.widgets import push_button
+from uitstroom.ui.widgets import button_row_right, push_button
 
 Record = Callable[[], PupilRecord | None]
 Stored = Callable[[PupilRecord], None]
@@ -207,9 +207,7 @@ class TimelinePage(QWidget):
         add_note.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         add_note.triggered.connect(self.add_note)
         self.note_edit.addAction(add_note)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.add_button)
+        row = button_row_right(self.add_button)
         self.model = RecordTableModel(
             TIMELINE_COLUMNS, parent=self, muted=lambda t: t.kind == TimelineKind.GEBEURTENIS
         )

@@ -62,7 +62,7 @@ from uitstroom.ui.pupil_forms import GegevensPage, RoutePage
 from uitstroom.ui.pupil_pages import PaneHooks, StagesPage, TimelinePage
 from uitstroom.ui.side_tabs import side_tabs
 from uitstroom.ui.transitieplan_tab import TransitieplanTab
-from uitstroom.ui.widgets import done_label, push_button
+from uitstroom.ui.widgets import button_row, done_label, push_button
 from uitstroom.ui.words import Words, cap, words_for
 
 if TYPE_CHECKING:
@@ -211,9 +211,7 @@ class PupilView(QWidget):
             "Transitieplan, Paspoort voor Succes of overdracht als PDF, met voorbeeld"
         )
         self.documents_button.hide()
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.documents_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.documents_button)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)

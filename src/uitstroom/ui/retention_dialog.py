@@ -29,6 +29,7 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.services.retention import PurgePreview, PurgeResult, RetentionService
 from uitstroom.ui.forms import MessageBanner, confirm, problems_of
 from uitstroom.ui.record_table import Column, RecordTableModel, natural_key, record_table, text_key
+from uitstroom.ui.widgets import button_row
 from uitstroom.ui.worker import run_with_progress
 
 POSTPONE_DAYS = 7
@@ -126,9 +127,7 @@ class RetentionDialog(QDialog):
         self.save_periods_button.setAutoDefault(False)
         self.save_periods_button.setEnabled(False)
         self.save_periods_button.clicked.connect(self.save_periods)
-        save_row = QHBoxLayout()
-        save_row.addWidget(self.save_periods_button)
-        save_row.addStretch(1)
+        save_row = button_row(self.save_periods_button)
         form.addRow("", save_row)
         layout.addWidget(periods)
 

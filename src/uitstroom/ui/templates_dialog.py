@@ -40,7 +40,7 @@ from uitstroom.ui.forms import (
     problems_of,
 )
 from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel
-from uitstroom.ui.widgets import push_button
+from uitstroom.ui.widgets import button_row, push_button
 
 if TYPE_CHECKING:
     from uitstroom.services.planning import PlanningService
@@ -159,10 +159,7 @@ class TemplatesDialog(QDialog):
         self.route_filter.currentIndexChanged.connect(self._show)
         label = QLabel("&Route", self)
         label.setBuddy(self.route_filter)
-        row = QHBoxLayout()
-        row.addWidget(label)
-        row.addWidget(self.route_filter)
-        row.addStretch(1)
+        row = button_row(label, self.route_filter)
         layout.addLayout(row)
 
         self.model = RecordTableModel(

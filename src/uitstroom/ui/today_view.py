@@ -45,7 +45,7 @@ from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.attention_model import ITEM_COLUMNS, AttentionModel, long_day, plural
 from uitstroom.ui.record_table import ROW_ROLE, natural_key
-from uitstroom.ui.widgets import done_label, empty_label, push_button
+from uitstroom.ui.widgets import button_row, done_label, empty_label, push_button
 from uitstroom.ui.words import LEERLING_WORDS, Words, cap
 
 if TYPE_CHECKING:
@@ -194,10 +194,7 @@ class TodayView(QWidget):
         self.open_button = QPushButton(self)
         self._name_open_button()
         self.open_button.clicked.connect(lambda: self._open_index(self.tree.currentIndex()))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.tick_button)
-        buttons.addWidget(self.undo_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.tick_button, self.undo_button)
         buttons.addWidget(self.open_button)
         layout.addLayout(buttons)
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QWidget
 
 
 def push_button(
@@ -50,3 +50,21 @@ def scroll_page(parent: QWidget | None, content: QWidget | None = None) -> QScro
     if content is not None:
         area.setWidget(content)
     return area
+
+
+def button_row(*widgets: QWidget) -> QHBoxLayout:
+    """Widgets side by side from the left; the rest of the row stays empty."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
+def button_row_right(*widgets: QWidget) -> QHBoxLayout:
+    """Widgets side by side at the right end of the row (Sluiten, OK)."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for widget in widgets:
+        row.addWidget(widget)
+    return row
