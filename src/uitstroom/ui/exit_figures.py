@@ -28,17 +28,10 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMessageBox,
-    QPushButton,
     QStyle,
     QTableWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -48,7 +41,7 @@ from uitstroom.domain.exit import ExitFigures, LeavingReason, NextStep
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.domain.small_numbers import HOW_SMALL_NUMBERS_ARE_HIDDEN, SMALL, SMALL_NUMBER
 from uitstroom.services.errors import ServiceError
-from uitstroom.services.files import error_text
+from uitstroom.ui.figures_frame import FiguresDialog
 from uitstroom.ui.forms import problems_of
 from uitstroom.ui.outcomes_view import (
     chart_view,
@@ -57,7 +50,6 @@ from uitstroom.ui.outcomes_view import (
     plural,
 )
 from uitstroom.ui.record_table import natural_key
-from uitstroom.ui.widgets import button_row_right, push_button, scroll_page
 
 if TYPE_CHECKING:
     from uitstroom.services.exit import ExitService
@@ -395,7 +387,7 @@ def narrow_table(
 
 
 # --- the dialog -------------------------------------------------------------------------------
-class ExitFiguresDialog(QDialog):
+class ExitFiguresDialog(FiguresDialog):
     def __init__(
         self,
         exit_service: ExitService,
@@ -403,64 +395,20 @@ class ExitFiguresDialog(QDialog):
         parent: QWidget | None = None,
         folder: Path | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Cijfers exitgesprekken")
-        self.resize(1080, 800)
+        super().__init__("Cijfers exitgesprekken", 1080, 800, folder, parent)
         self._service = exit_service
         self._today = today
-        self._folder = folder or Path.home()
         self.figures: ExitFigures | None = None
-
-        layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        self.year = QComboBox(self)
-        self.year.setObjectName("year")
         current = SchoolYear.of(today).start_year
-        for start in range(current, current - YEARS_BACK, -1):
-            label = SchoolYear(start).label
-            self.year.addItem(f"Schooljaar {label}", label)
-        year_label = QLabel("&Schooljaar", self)
-        year_label.setBuddy(self.year)
-        top.addWidget(year_label)
-        top.addWidget(self.year)
-        top.addSpacing(12)
-        self.split = QComboBox(self)
-        self.split.setObjectName("split")
-        self.split.addItem("Per opleiding", BY_OPLEIDING)
-        self.split.addItem("Per niveau", BY_NIVEAU)
-        split_label = QLabel("&Indelen", self)
-        split_label.setBuddy(self.split)
-        top.addWidget(split_label)
-        top.addWidget(self.split)
-        self.count_label = QLabel(self)
-        top.addSpacing(12)
-        top.addWidget(self.count_label, 1)
-        self.export_button = push_button(
-            self,
-            "&Exporteren naar Excel…",
-            self.export,
-            "Zonder namen; kleine aantallen zijn verborgen, zoals in de tabellen. Voor de "
-            "Inspectie, de gemeente en het regionale programma.",
+        years = [SchoolYear(start).label for start in range(current, current - YEARS_BACK, -1)]
+        self.year = self.choice("&Schooljaar", "year", [(f"Schooljaar {y}", y) for y in years])
+        self.split = self.choice(
+            "&Indelen", "split", [("Per opleiding", BY_OPLEIDING), ("Per niveau", BY_NIVEAU)]
         )
-        top.addWidget(self.export_button)
-        layout.addLayout(top)
-
-        self.tabs = QTabWidget(self)
-        self.charts_page = scroll_page(self)
-        self.tables_page = scroll_page(self)
-        self.tabs.addTab(self.charts_page, "&Grafieken")
-        self.tabs.addTab(self.tables_page, "&Tabellen")
-        layout.addWidget(self.tabs, 1)
-        self.empty = QLabel(self)
-        self.empty.setObjectName("empty")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.empty, 1)
-        close = QPushButton("Sluiten", self)
-        close.setAutoDefault(False)
-        close.clicked.connect(self.accept)
-        bottom = button_row_right(close)
-        layout.addLayout(bottom)
+        self.finish_frame(
+            "Zonder namen; kleine aantallen zijn verborgen, zoals in de tabellen. Voor de "
+            "Inspectie, de gemeente en het regionale programma."
+        )
 
         self.year.currentIndexChanged.connect(self.show_year)
         self.split.currentIndexChanged.connect(self.show_figures)
@@ -589,22 +537,9 @@ class ExitFiguresDialog(QDialog):
 
     def export(self) -> None:
         year = self.year.currentData()
-        suggestion = self._folder / f"exitgesprekken-{year}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Cijfers exporteren", str(suggestion), "Excel-werkmap (*.xlsx)"
-        )
-        if not path:
-            return
-        target = Path(path)
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_suffix(".xlsx")
-        try:
-            self._service.export_figures(year, target)
-        except (ServiceError, OSError) as exc:
-            QMessageBox.warning(self, "Exporteren is niet gelukt", error_text(exc))
-            return
-        QMessageBox.information(
-            self,
+        self.export_workbook(
+            "Cijfers exporteren",
+            f"exitgesprekken-{year}.xlsx",
+            lambda target: self._service.export_figures(year, target),
             "Cijfers geëxporteerd",
-            f"Opgeslagen: {target}\n\nHet bestand bevat geen namen. {HOW_SMALL_NUMBERS_ARE_HIDDEN}",
         )

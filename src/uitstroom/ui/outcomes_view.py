@@ -28,17 +28,11 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -59,10 +53,9 @@ from uitstroom.domain.small_numbers import (
     no_impossible,
 )
 from uitstroom.services.errors import ServiceError
-from uitstroom.services.files import error_text
 from uitstroom.ui.call_dialog import day_text
+from uitstroom.ui.figures_frame import FiguresDialog
 from uitstroom.ui.forms import problems_of
-from uitstroom.ui.widgets import button_row_right, push_button, scroll_page
 
 if TYPE_CHECKING:
     from uitstroom.services.nazorg import NazorgService
@@ -411,7 +404,7 @@ def explanation(text: str, parent: QWidget) -> QLabel:
 
 
 # --- the dialog -------------------------------------------------------------------------------
-class OutcomesDialog(QDialog):
+class OutcomesDialog(FiguresDialog):
     def __init__(
         self,
         nazorg: NazorgService,
@@ -419,56 +412,18 @@ class OutcomesDialog(QDialog):
         parent: QWidget | None = None,
         folder: Path | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Resultaten nazorg")
-        self.resize(940, 760)
+        super().__init__("Resultaten nazorg", 940, 760, folder, parent)
         self._nazorg = nazorg
         self._today = today
-        self._folder = folder or Path.home()
         self.outcomes: Outcomes | None = None
-
-        layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        self.cohort = QComboBox(self)
-        self.cohort.setObjectName("cohort")
-        for label in nazorg.cohorts_with_leavers():
-            self.cohort.addItem(f"Cohort {label}", label)
-        cohort_label = QLabel("&Cohort", self)
-        cohort_label.setBuddy(self.cohort)
-        top.addWidget(cohort_label)
-        top.addWidget(self.cohort)
-        self.count_label = QLabel(self)
-        top.addSpacing(12)
-        top.addWidget(self.count_label, 1)
-        self.export_button = push_button(
-            self,
-            "&Exporteren naar Excel…",
-            self.export,
+        cohorts = [(f"Cohort {label}", label) for label in nazorg.cohorts_with_leavers()]
+        self.cohort = self.choice("&Cohort", "cohort", cohorts)
+        self.finish_frame(
             "Zonder namen; kleine aantallen zijn verborgen, zoals in de tabellen. Voor de "
             "Inspectie en het regionale programma.",
-        )
-        top.addWidget(self.export_button)
-        layout.addLayout(top)
-
-        self.tabs = QTabWidget(self)
-        self.charts_page = scroll_page(self)
-        self.tables_page = scroll_page(self)
-        self.tabs.addTab(self.charts_page, "&Grafieken")
-        self.tabs.addTab(self.tables_page, "&Tabellen")
-        layout.addWidget(self.tabs, 1)
-        self.empty = QLabel(
             "Er zijn nog geen uitgestroomde leerlingen. Leg eerst de uitstroom vast "
             "(Leerling → Uitstroom vastleggen…); daarna staan hier de resultaten.",
-            self,
         )
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.empty)
-        close = QPushButton("Sluiten", self)
-        close.setAutoDefault(False)
-        close.clicked.connect(self.accept)
-        bottom = button_row_right(close)
-        layout.addLayout(bottom)
 
         self.cohort.currentIndexChanged.connect(self.show_cohort)
         self.show_cohort()
@@ -533,22 +488,9 @@ class OutcomesDialog(QDialog):
         label = self.cohort.currentData()
         if label is None:
             return
-        suggestion = self._folder / f"resultaten-nazorg-{label}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Resultaten exporteren", str(suggestion), "Excel-werkmap (*.xlsx)"
-        )
-        if not path:
-            return
-        target = Path(path)
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_suffix(".xlsx")
-        try:
-            self._nazorg.export_outcomes(label, self._today, target)
-        except (ServiceError, OSError) as exc:
-            QMessageBox.warning(self, "Exporteren is niet gelukt", error_text(exc))
-            return
-        QMessageBox.information(
-            self,
+        self.export_workbook(
+            "Resultaten exporteren",
+            f"resultaten-nazorg-{label}.xlsx",
+            lambda target: self._nazorg.export_outcomes(label, self._today, target),
             "Resultaten geëxporteerd",
-            f"Opgeslagen: {target}\n\nHet bestand bevat geen namen. {HOW_SMALL_NUMBERS_ARE_HIDDEN}",
         )
