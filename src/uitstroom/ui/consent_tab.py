@@ -47,7 +47,8 @@ from uitstroom.ui.forms import (
     enum_choices,
     problems_of,
 )
-from uitstroom.ui.paspoort_tab import hint_label, selected_row
+from uitstroom.ui.paspoort_tab import selected_row
+from uitstroom.ui.record_page import hint_label
 from uitstroom.ui.record_table import Column, RecordTableModel, record_table
 from uitstroom.ui.widgets import button_row
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -31,8 +31,9 @@ from uitstroom.ui.forms import (
     enum_choices,
 )
 from uitstroom.ui.pupil_fields import values_of
+from uitstroom.ui.record_page import RecordPage, hint_label
 from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, record_table
-from uitstroom.ui.widgets import push_button, scroll_page
+from uitstroom.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from uitstroom.services.handover import HandoverService
@@ -74,34 +75,18 @@ CREDENTIAL_COLUMNS = (
 )
 
 
-def hint_label(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setWordWrap(True)
-    label.setStyleSheet("QLabel { color: #555; }")
-    return label
-
-
-class PaspoortTab(QWidget):
+class PaspoortTab(RecordPage[Paspoort]):
     """Signal: edited() on every user edit (the pupil view re-checks its dirty state)."""
 
-    edited = Signal()
-
     def __init__(self, handover: HandoverService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._handover = handover
-        self._pupil_id: int | None = None
-        self._loaded = Paspoort()
-        self._pupil_name = ""
-
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.placeholder = hint_label(
-            "Sla de nieuwe leerling eerst op; daarna kunt u het paspoort invullen.", self
+        super().__init__(
+            handover,
+            Paspoort(),
+            "Sla de nieuwe leerling eerst op; daarna kunt u het paspoort invullen.",
+            parent,
         )
-        self.placeholder.setContentsMargins(8, 8, 8, 8)
-        outer.addWidget(self.placeholder)
-        content = QWidget()
-        layout = QVBoxLayout(content)
+        self._pupil_name = ""
+        content, layout = self.content, self.form
         self.intro = hint_label(
             "Het Paspoort voor Succes is van de leerling. Vul het samen met de leerling en de "
             "ouders in, in de woorden van de leerling. Stages en wat de leerling daar leerde "
@@ -160,41 +145,25 @@ class PaspoortTab(QWidget):
         self.credential_table.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons()
         )
-        self.updated_label = hint_label("", content)
-        layout.addWidget(self.updated_label)
-        layout.addStretch(1)
-        self.scroll_area = scroll_page(self)
-        # The pane is narrow: text wraps and tables squeeze rather than scroll sideways.
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area.setWidget(content)
-        outer.addWidget(self.scroll_area, 1)
-        self.show_pupil(None)
+        self.finish_page()
 
     # --- loading -------------------------------------------------------------------------
-    @property
-    def pupil_id(self) -> int | None:
-        return self._pupil_id
-
     def show_pupil(self, pupil_id: int | None, pupil_name: str = "") -> None:
-        self._pupil_id = pupil_id
         self._pupil_name = pupil_name
-        self.placeholder.setVisible(pupil_id is None)
-        self.scroll_area.setVisible(pupil_id is not None)
-        self._show(Paspoort() if pupil_id is None else self._handover.paspoort(pupil_id))
+        self._open(pupil_id)
 
-    def _show(self, paspoort: Paspoort) -> None:
-        self._loaded = paspoort
+    def _load(self, pupil_id: int) -> Paspoort:
+        return self._handover.paspoort(pupil_id)
+
+    def _store(self, pupil_id: int, record: Paspoort) -> Paspoort:
+        return self._handover.save_paspoort(pupil_id, record)
+
+    def _fill(self, paspoort: Paspoort) -> None:
         for name, editor in self.editors.items():
             editor.blockSignals(True)
             editor.set_field_value(getattr(paspoort, name))
             editor.blockSignals(False)
         self.credential_model.set_rows(paspoort.credentials)
-        if paspoort.updated_on is not None:
-            by = f" door {paspoort.updated_by}" if paspoort.updated_by else ""
-            self.updated_label.setText(f"Laatst bijgewerkt op {paspoort.updated_on:%d-%m-%Y}{by}.")
-        else:
-            self.updated_label.setText("")
-        self._update_buttons()
 
     # --- state ---------------------------------------------------------------------------
     def paspoort(self) -> Paspoort:
@@ -202,18 +171,8 @@ class PaspoortTab(QWidget):
         rows = tuple(self.credential_model.rows)
         return replace(self._loaded, credentials=rows, **cast(dict[str, Any], texts))
 
-    def is_dirty(self) -> bool:
-        return self._pupil_id is not None and self.paspoort() != self._loaded
-
-    def discard(self) -> None:
-        self._show(self._loaded)
-
-    def save(self) -> None:
-        """Store the paspoort; raises ServiceError (ValidationError) with Dutch problems."""
-        if self._pupil_id is None or not self.is_dirty():
-            return
-        saved = self._handover.save_paspoort(self._pupil_id, self.paspoort())
-        self._show(saved)
+    def current(self) -> Paspoort:
+        return self.paspoort()
 
     def first_editor(self) -> QWidget:
         return self.editors["wie"]

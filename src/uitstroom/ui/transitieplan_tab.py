@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -40,9 +40,10 @@ from uitstroom.ui.forms import (
     TextField,
     enum_choices,
 )
-from uitstroom.ui.paspoort_tab import hint_label, selected_row
+from uitstroom.ui.paspoort_tab import selected_row
+from uitstroom.ui.record_page import RecordPage, hint_label
 from uitstroom.ui.record_table import Column, RecordTableModel, record_table
-from uitstroom.ui.widgets import push_button, scroll_page
+from uitstroom.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from uitstroom.services.handover import HandoverService
@@ -69,10 +70,8 @@ class ContactNames:
         return self._names.get(contact_id, "onbekende contactpersoon")
 
 
-class TransitieplanTab(QWidget):
+class TransitieplanTab(RecordPage[Transitieplan]):
     """Signal: edited() on every user edit."""
-
-    edited = Signal()
 
     def __init__(
         self,
@@ -80,24 +79,17 @@ class TransitieplanTab(QWidget):
         planning: PlanningService | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._handover = handover
+        super().__init__(
+            handover,
+            Transitieplan(),
+            "Sla de nieuwe leerling eerst op; daarna kunt u het transitieplan maken.",
+            parent,
+        )
         self._planning = planning
-        self._pupil_id: int | None = None
         self._woongemeente = ""
-        self._loaded = Transitieplan()
         self._names = ContactNames()
         self._tasks: dict[str, str] = {}
-
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.placeholder = hint_label(
-            "Sla de nieuwe leerling eerst op; daarna kunt u het transitieplan maken.", self
-        )
-        self.placeholder.setContentsMargins(8, 8, 8, 8)
-        outer.addWidget(self.placeholder)
-        content = QWidget()
-        layout = QVBoxLayout(content)
+        content, layout = self.content, self.form
 
         goals_box = QGroupBox("Doelen voor het laatste schooljaar", content)
         inner = QVBoxLayout(goals_box)
@@ -183,18 +175,9 @@ class TransitieplanTab(QWidget):
         inner.addWidget(self.contact_table)
         inner.addLayout(self._row(self.add_contact_button, self.remove_contact_button))
         layout.addWidget(box)
-        self.updated_label = hint_label("", content)
-        layout.addWidget(self.updated_label)
-        layout.addStretch(1)
-
         for table in (self.agreement_table, self.contact_table):
             table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.scroll_area = scroll_page(self)
-        # The pane is narrow: text wraps and tables squeeze rather than scroll sideways.
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area.setWidget(content)
-        outer.addWidget(self.scroll_area, 1)
-        self.show_pupil(None)
+        self.finish_page()
 
     # --- building ------------------------------------------------------------------------
     def _agreement_columns(self) -> tuple[Column, ...]:
@@ -256,39 +239,28 @@ class TransitieplanTab(QWidget):
         return row
 
     # --- loading -------------------------------------------------------------------------
-    @property
-    def pupil_id(self) -> int | None:
-        return self._pupil_id
-
     def show_pupil(self, pupil_id: int | None, woongemeente: str = "") -> None:
-        self._pupil_id = pupil_id
         self._woongemeente = woongemeente
-        self.placeholder.setVisible(pupil_id is None)
-        self.scroll_area.setVisible(pupil_id is not None)
-        if pupil_id is None:
-            self._show(Transitieplan())
-            return
+        self._open(pupil_id)
+
+    def _load(self, pupil_id: int) -> Transitieplan:
         self._names = ContactNames(self._handover.organisations())
         self._tasks = (
             {t.code: t.title for t in self._planning.tasks(pupil_id)}
             if self._planning is not None
             else {}
         )
-        self._show(self._handover.transitieplan(pupil_id))
+        return self._handover.transitieplan(pupil_id)
 
-    def _show(self, plan: Transitieplan) -> None:
-        self._loaded = plan
+    def _store(self, pupil_id: int, record: Transitieplan) -> Transitieplan:
+        return self._handover.save_transitieplan(pupil_id, record)
+
+    def _fill(self, plan: Transitieplan) -> None:
         self.goals.blockSignals(True)
         self.goals.set_field_value(plan.goals)
         self.goals.blockSignals(False)
         self.agreement_model.set_rows(plan.agreements)
         self.contact_model.set_rows(plan.contacts)
-        if plan.updated_on is not None:
-            by = f" door {plan.updated_by}" if plan.updated_by else ""
-            self.updated_label.setText(f"Laatst bijgewerkt op {plan.updated_on:%d-%m-%Y}{by}.")
-        else:
-            self.updated_label.setText("")
-        self._update_buttons()
 
     # --- state ---------------------------------------------------------------------------
     def plan(self) -> Transitieplan:
@@ -299,18 +271,8 @@ class TransitieplanTab(QWidget):
             contacts=tuple(self.contact_model.rows),
         )
 
-    def is_dirty(self) -> bool:
-        return self._pupil_id is not None and self.plan() != self._loaded
-
-    def discard(self) -> None:
-        self._show(self._loaded)
-
-    def save(self) -> None:
-        """Store the plan; raises ServiceError (ValidationError) with Dutch problems."""
-        if self._pupil_id is None or not self.is_dirty():
-            return
-        saved = self._handover.save_transitieplan(self._pupil_id, self.plan())
-        self._show(saved)
+    def current(self) -> Transitieplan:
+        return self.plan()
 
     def first_editor(self) -> QWidget:
         return self.goals
