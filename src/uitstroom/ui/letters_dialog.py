@@ -30,7 +30,7 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.services.letters import LetterService
 from uitstroom.ui.forms import ChoiceEdit, DateEdit, MessageBanner, enum_choices, problems_of
 from uitstroom.ui.pdf_preview import PdfPreviewDialog, safe_file_name
-from uitstroom.ui.widgets import button_row, done_label, push_button
+from uitstroom.ui.widgets import add_labelled_rows, button_row, done_label, push_button
 from uitstroom.ui.worker import ProgressFn, run_with_progress
 
 SELECTION = "__selectie__"
@@ -93,18 +93,19 @@ class LettersDialog(QDialog):
         self.keep_button = push_button(self, "Tekst be&waren voor de school", self.keep_text)
 
         form = QFormLayout()
-        for label, widget in (
-            ("Soort &brief", self.kind),
-            ("&Voor", self.who),
-            ("&Datum gesprek", self.day),
-            ("&Tijd", self.time),
-            ("&Plaats", self.place),
-            ("O&nderwerp", self.subject),
-            ("Te&kst", self.body),
-        ):
-            caption = QLabel(label, self)
-            caption.setBuddy(widget)
-            form.addRow(caption, widget)
+        add_labelled_rows(
+            form,
+            self,
+            (
+                ("Soort &brief", self.kind),
+                ("&Voor", self.who),
+                ("&Datum gesprek", self.day),
+                ("&Tijd", self.time),
+                ("&Plaats", self.place),
+                ("O&nderwerp", self.subject),
+                ("Te&kst", self.body),
+            ),
+        )
         form.addRow("", fields_help)
         text_buttons = button_row(self.keep_button, self.reset_button)
         form.addRow("", text_buttons)

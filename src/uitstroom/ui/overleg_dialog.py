@@ -41,7 +41,7 @@ from uitstroom.ui.forms import (
     problems_of,
 )
 from uitstroom.ui.pdf_preview import PdfPreviewDialog
-from uitstroom.ui.widgets import done_label, push_button
+from uitstroom.ui.widgets import add_labelled_rows, done_label, push_button
 
 TITLE = "Uitstroomoverleg met de gemeente"
 
@@ -77,14 +77,15 @@ class OverlegDialog(QDialog):
         self.held_on.set_field_value(today())
         self.present = TextEdit("bijv. Petra Hoekstra (klantmanager), Rachid Bennani", 300, self)
         self.present.setObjectName("present")
-        for text, editor in (
-            ("&Gemeente", self.gemeente),
-            ("&Datum van het overleg", self.held_on),
-            ("&Aanwezig", self.present),
-        ):
-            label = QLabel(text, self)
-            label.setBuddy(editor)
-            form.addRow(label, editor)
+        add_labelled_rows(
+            form,
+            self,
+            (
+                ("&Gemeente", self.gemeente),
+                ("&Datum van het overleg", self.held_on),
+                ("&Aanwezig", self.present),
+            ),
+        )
         layout.addLayout(form)
         buttons = QHBoxLayout()
         self.list_button = push_button(self, "&Bespreeklijst (PDF)…", self.show_bespreeklijst)
@@ -258,15 +259,16 @@ class MeetingDialog(QDialog):
         self.party.setObjectName("party")
         self.due = DateEdit(box)
         self.due.setObjectName("due")
-        for text, editor in (
-            ("&Instrument", self.instrument),
-            ("Afs&praak", self.what),
-            ("&Wie pakt het op", self.party),
-            ("Wann&eer klaar", self.due),
-        ):
-            label = QLabel(text, box)
-            label.setBuddy(editor)
-            form.addRow(label, editor)
+        add_labelled_rows(
+            form,
+            box,
+            (
+                ("&Instrument", self.instrument),
+                ("Afs&praak", self.what),
+                ("&Wie pakt het op", self.party),
+                ("Wann&eer klaar", self.due),
+            ),
+        )
         right.addWidget(box)
         self.done_label = done_label(self, "done")
         right.addWidget(self.done_label)

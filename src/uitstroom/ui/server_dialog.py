@@ -39,6 +39,7 @@ from uitstroom.services.connection import (
 )
 from uitstroom.services.database import Database, open_database
 from uitstroom.ui.forms import MessageBanner
+from uitstroom.ui.widgets import add_labelled_rows
 from uitstroom.ui.worker import run_with_progress
 
 # (label, libpq sslmode). The last one is allowed on this computer only (services.connection).
@@ -162,9 +163,7 @@ class ServerDialog(QDialog):
 
     # --- building --------------------------------------------------------------------------
     def _add(self, form: QFormLayout, text: str, editor: QWidget) -> None:
-        label = QLabel(text, self)
-        label.setBuddy(editor)
-        form.addRow(label, editor)
+        add_labelled_rows(form, self, [(text, editor)])
 
     def _line(self, form: QFormLayout, text: str, name: str, hint: str) -> QLineEdit:
         edit = QLineEdit(self)

@@ -27,7 +27,7 @@ from uitstroom.domain.actor import Role, User
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.users import UserService
 from uitstroom.ui.forms import MessageBanner, problems_of
-from uitstroom.ui.widgets import push_button
+from uitstroom.ui.widgets import add_labelled_rows, push_button
 
 INTRO = (
     "Wie mag in deze database werken, en hoe? Een coördinator mag alles. Een mentor of SLB'er "
@@ -91,15 +91,16 @@ class UsersDialog(QDialog):
         self.mentor_edit.setObjectName("mentor_name")
         self.mentor_edit.setPlaceholderText("zoals in het veld mentor, bijv. mw. A. Kramer")
         form = QFormLayout()
-        for text, editor in (
-            ("Na&am", self.name_edit),
-            ("&Inlognaam", self.login_edit),
-            ("&Rol", self.role_combo),
-            ("Naam als &mentor", self.mentor_edit),
-        ):
-            label = QLabel(text, self)
-            label.setBuddy(editor)
-            form.addRow(label, editor)
+        add_labelled_rows(
+            form,
+            self,
+            (
+                ("Na&am", self.name_edit),
+                ("&Inlognaam", self.login_edit),
+                ("&Rol", self.role_combo),
+                ("Naam als &mentor", self.mentor_edit),
+            ),
+        )
         for edit in (self.name_edit, self.login_edit, self.mentor_edit):
             edit.textEdited.connect(self._store_shown)
         self.role_combo.currentIndexChanged.connect(self._store_shown)

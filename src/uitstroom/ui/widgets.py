@@ -3,10 +3,18 @@ the text of an empty list, a page that scrolls."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
 
 
 def push_button(
@@ -68,3 +76,13 @@ def button_row_right(*widgets: QWidget) -> QHBoxLayout:
     for widget in widgets:
         row.addWidget(widget)
     return row
+
+
+def add_labelled_rows(
+    form: QFormLayout, parent: QWidget, rows: Iterable[tuple[str, QWidget]]
+) -> None:
+    """Rows of a form, each label's Alt-letter (&) moving the focus to its field."""
+    for text, field in rows:
+        label = QLabel(text, parent)
+        label.setBuddy(field)
+        form.addRow(label, field)
