@@ -23,6 +23,9 @@ FORBIDDEN_THIRD_PARTY = {
     "storage": {"PySide6", "reportlab"},
     "documents": {"PySide6", "sqlalchemy"},
     "services": {"PySide6"},
+    # The window and the commands reach the database and the documents through services only.
+    "ui": {"sqlalchemy", "alembic", "reportlab", "sqlcipher3", "openpyxl", "psycopg"},
+    "commands": {"sqlalchemy", "alembic", "reportlab", "sqlcipher3", "openpyxl", "psycopg"},
 }
 # domain/ is standard library only, except pure date arithmetic (no I/O, no state).
 DOMAIN_THIRD_PARTY = {"dateutil"}

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from uitstroom.domain.actor import Actor, Role, coordinator, same_name
+from uitstroom.domain.actor import Actor, Role, same_name
 from uitstroom.services.convert import settings_from_row
 from uitstroom.services.errors import GONE, NotAllowed, NotFoundError
 from uitstroom.services.identity import author_name
@@ -38,11 +38,6 @@ def not_your_pupil(actor: Actor) -> str:
         "leerlingen openen en wijzigen. Klopt de mentor niet? Vraag de coördinator om het aan "
         "te passen."
     )
-
-
-def who(session: Session, actor: Actor) -> Actor:
-    """The actor with a name: the laptop's coordinator named as the settings say."""
-    return actor if actor.name.strip() else coordinator(current_actor(session))
 
 
 def require_write(actor: Actor) -> None:

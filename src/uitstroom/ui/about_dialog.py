@@ -3,7 +3,6 @@ helpdesk that holds no personal data (versions, folders with the home folder as 
 
 from __future__ import annotations
 
-import importlib.metadata
 import platform
 import re
 import sys
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 from uitstroom import APP_NAME, __version__
 from uitstroom.domain.plural import counted
 from uitstroom.paths import backup_dir_for, resource
-from uitstroom.services import vault
+from uitstroom.services import software, vault
 from uitstroom.services.backups import list_backups
 from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.ui.widgets import button_row, push_button
@@ -69,35 +68,12 @@ class Diagnosis:
         return f"{APP_NAME} — diagnose\n{body}\n"
 
 
-def _version(distribution: str) -> str:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return "onbekend"
-
-
-def _sqlite_versions() -> str:
-    import sqlcipher3.dbapi2 as sqlcipher
-
-    connection = sqlcipher.connect(":memory:")
-    try:
-        row = connection.execute("PRAGMA cipher_version").fetchone()
-    finally:
-        connection.close()
-    return f"SQLite {sqlcipher.sqlite_version}, SQLCipher {row[0] if row else 'ontbreekt'}"
-
-
 def _qt_translation() -> str:
     translated = QCoreApplication.translate("QPlatformTheme", "Cancel")
     return "Nederlands" if translated == "Annuleren" else f"niet geladen ({translated})"
 
 
 def _software_lines() -> list[tuple[str, str]]:
-    import alembic
-    import cryptography
-    import reportlab
-    import sqlalchemy
-
     frozen = "geïnstalleerd programma" if getattr(sys, "frozen", False) else "vanuit broncode"
     app = QGuiApplication.instance()
     return [
@@ -111,13 +87,8 @@ def _software_lines() -> list[tuple[str, str]]:
             f"{app.platformName() if isinstance(app, QGuiApplication) else '-'}",
         ),
         ("Qt-teksten", _qt_translation()),
-        ("Database-software", _sqlite_versions()),
-        (
-            "Bibliotheken",
-            f"SQLAlchemy {sqlalchemy.__version__}, Alembic {alembic.__version__}, "
-            f"reportlab {reportlab.Version}, cryptography {cryptography.__version__}, "
-            f"keyring {_version('keyring')}",
-        ),
+        ("Database-software", software.database_software()),
+        ("Bibliotheken", software.libraries()),
         ("Sleutelbos", "bruikbaar" if vault.keychain_available() else "niet bruikbaar"),
     ]
 
