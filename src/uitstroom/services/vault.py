@@ -111,8 +111,13 @@ def state_of(path: Path) -> DatabaseState:
     return DatabaseState.ENCRYPTED
 
 
+def has_keyfile(path: Path) -> bool:
+    """Whether the database at `path` has its key file (a recovery passphrase to change)."""
+    return keyfile_for(path).exists()
+
+
 def _has_keys(path: Path) -> bool:
-    if keyfile_for(path).exists():
+    if has_keyfile(path):
         return True
     return any(True for _ in stored_keys(backups_of(path))) if backups_of(path).is_dir() else False
 
@@ -408,11 +413,6 @@ def unlock_with_secret(path: Path, secret: str, now: datetime) -> bytes:
 def keychain_available() -> bool:
     """Whether this computer has a usable keychain for the data key (the About box says so)."""
     return keychain.keychain_available()
-
-
-def has_keyfile(path: Path) -> bool:
-    """Whether the database at `path` has its key file (a recovery passphrase to change)."""
-    return keyfile_for(path).exists()
 
 
 # --- the herstelblad ---------------------------------------------------------------------------
