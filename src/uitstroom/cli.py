@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from uitstroom import APP_NAME, __version__
 from uitstroom import commands as command_modules
-from uitstroom.commands import Handler, ask_passphrase
+from uitstroom.commands import Handler, ask_passphrase, print_problems
 from uitstroom.domain.plural import counted
 from uitstroom.paths import (
     DB_ENV,
@@ -368,20 +368,7 @@ def _import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         file=out,
     )
     if preview.problems:
-        print(
-            f"{counted(len(preview.problems), 'probleem', 'problemen')}; er is niets geïmporteerd:",
-            file=out,
-        )
-        for problem in preview.problems:
-            where = ", ".join(
-                part
-                for part in (
-                    f"rij {problem.row}" if problem.row is not None else "",
-                    f"kolom '{problem.column}'" if problem.column else "",
-                )
-                if part
-            )
-            print(f"  {where + ': ' if where else ''}{problem.message}", file=out)
+        print_problems(preview.problems, out)
         return EXIT_REFUSED
     kinds = [change.kind for change in preview.changes]
     summary = (

@@ -11,13 +11,16 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.paths import PASSPHRASE_ENV
 from uitstroom.services.files import read_error_message  # standard library only
+
+if TYPE_CHECKING:
+    from uitstroom.domain.importing import ImportProblem
 
 Handler = Callable[[Any, argparse.Namespace, TextIO], int]
 
@@ -48,6 +51,64 @@ def iso_date_type(example: str) -> Callable[[str], date]:
             ) from None
 
     return iso_date
+
+
+def command_group(
+    commands: Any,
+    name: str,
+    dest: str,
+    help: str,
+    description: str | None = None,
+    metavar: str = "OPDRACHT",
+) -> Any:
+    """A command with sub-commands of its own (`uitstroom overleg verslag`): the sub-parser
+    group to add them to; one of them is required."""
+    parser = commands.add_parser(name, help=help, description=description)
+    return parser.add_subparsers(dest=dest, metavar=metavar, required=True)
+
+
+def add_date(
+    parser: argparse.ArgumentParser, example: str, help: str, required: bool = False
+) -> None:
+    """`--date JJJJ-MM-DD`; a wrong date is refused with `example`."""
+    parser.add_argument(
+        "--date", metavar="JJJJ-MM-DD", type=iso_date_type(example), required=required, help=help
+    )
+
+
+def add_out(
+    parser: argparse.ArgumentParser, help: str = "het PDF-bestand", metavar: str = "PAD"
+) -> None:
+    """The required `--out`: the file (or folder) the command writes."""
+    parser.add_argument("--out", metavar=metavar, type=Path, required=True, help=help)
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="uitvoer als JSON (UTF-8)")
+
+
+def add_pupil_or_klas(parser: argparse.ArgumentParser) -> None:
+    """`--pupil N` for one pupil or `--klas K` for a whole klas; one of the two."""
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--pupil", metavar="LEERLINGNUMMER", help="één leerling")
+    who.add_argument("--klas", metavar="KLAS", help="alle leerlingen van deze klas")
+
+
+def print_json(body: object, out: TextIO) -> None:
+    """`--json`: readable UTF-8 JSON (names with accents as they are), with a closing newline."""
+    import json
+
+    json.dump(body, out, ensure_ascii=False, indent=2)
+    print(file=out)
+
+
+def print_problems(problems: Sequence[ImportProblem], out: TextIO) -> None:
+    """A file that was refused: how many problems, and each with its row and column."""
+    from uitstroom.domain.plural import counted
+
+    print(f"{counted(len(problems), 'probleem', 'problemen')}; er is niets geïmporteerd:", file=out)
+    for problem in problems:
+        print(f"  {problem.line}", file=out)
 
 
 def _passphrase_from_file() -> str | None:

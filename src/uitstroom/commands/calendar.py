@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler, iso_date_type
+from uitstroom.commands import Handler, add_date, add_json, print_json
 
 if TYPE_CHECKING:
     from uitstroom.domain.attention import AttentionItem
@@ -23,13 +22,8 @@ def register(commands: Any) -> dict[str, Handler]:
     attention = commands.add_parser(
         "attention", help="toon wat vandaag aandacht nodig heeft (wat het scherm Vandaag toont)"
     )
-    attention.add_argument(
-        "--date",
-        metavar="JJJJ-MM-DD",
-        type=iso_date_type("2027-03-20"),
-        help="kijk op deze datum (standaard vandaag)",
-    )
-    attention.add_argument("--json", action="store_true", help="uitvoer als JSON (UTF-8)")
+    add_date(attention, "2027-03-20", "kijk op deze datum (standaard vandaag)")
+    add_json(attention)
     _filters(attention)
 
     calendar = commands.add_parser(
@@ -66,8 +60,7 @@ def _attention(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     service = PlanningService(db.sessions, actor=db.actor)
     items = service.attention(today, mentor=args.mentor, klas=args.klas)
     if args.json:
-        json.dump([item_json(i) for i in items], out, ensure_ascii=False, indent=2)
-        print(file=out)
+        print_json([item_json(i) for i in items], out)
         return EXIT_OK
     if not items:
         print(f"Op {today:%d-%m-%Y} heeft niemand aandacht nodig.", file=out)

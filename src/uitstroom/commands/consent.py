@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler
+from uitstroom.commands import Handler, add_out, add_pupil_or_klas, command_group
 from uitstroom.domain.handover import Receiver
 from uitstroom.services.errors import NotFoundError, ServiceError
 
@@ -19,8 +18,10 @@ EXIT_OK = 0
 
 
 def register(commands: Any) -> dict[str, Handler]:
-    consent = commands.add_parser(
+    consent_commands = command_group(
+        commands,
         "toestemming",
+        "consent_command",
         help="toestemming op papier: het toestemmingsformulier als PDF",
         description=(
             "Het toestemmingsformulier om af te drukken: voor één leerling (--pupil) of een "
@@ -28,13 +29,8 @@ def register(commands: Any) -> dict[str, Handler]:
             "anders een ouder) staat er per leerling op."
         ),
     )
-    consent_commands = consent.add_subparsers(
-        dest="consent_command", metavar="OPDRACHT", required=True
-    )
     form = consent_commands.add_parser("formulier", help="maak het toestemmingsformulier")
-    who = form.add_mutually_exclusive_group(required=True)
-    who.add_argument("--pupil", metavar="LEERLINGNUMMER", help="één leerling")
-    who.add_argument("--klas", metavar="KLAS", help="alle leerlingen van deze klas")
+    add_pupil_or_klas(form)
     form.add_argument(
         "--receiver",
         metavar="ONTVANGER",
@@ -45,7 +41,7 @@ def register(commands: Any) -> dict[str, Handler]:
     form.add_argument(
         "--organisation", metavar="NAAM", help="de organisatie uit het adresboek (mag leeg)"
     )
-    form.add_argument("--out", metavar="PAD", type=Path, required=True, help="het PDF-bestand")
+    add_out(form)
     return {"toestemming": _form}
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler
+from uitstroom.commands import Handler, add_out, add_pupil_or_klas
 from uitstroom.services.errors import NotFoundError, ServiceError, ValidationError
 
 if TYPE_CHECKING:
@@ -36,9 +36,7 @@ def register(commands: Any) -> dict[str, Handler]:
         choices=[kind.value for kind in DocumentKind],
         help="transitieplan, paspoort of overdracht",
     )
-    who = document.add_mutually_exclusive_group(required=True)
-    who.add_argument("--pupil", metavar="LEERLINGNUMMER", help="één leerling")
-    who.add_argument("--klas", metavar="KLAS", help="alle leerlingen van deze klas")
+    add_pupil_or_klas(document)
     document.add_argument(
         "--receiver",
         metavar="ONTVANGER",
@@ -50,13 +48,7 @@ def register(commands: Any) -> dict[str, Handler]:
         metavar="NAAM",
         help="voor een overdracht: de organisatie uit het adresboek, bijv. 'ROC Midden Nederland'",
     )
-    document.add_argument(
-        "--out",
-        metavar="PAD",
-        type=Path,
-        required=True,
-        help="het PDF-bestand (met --pupil) of de map voor de bestanden (met --klas)",
-    )
+    add_out(document, "het PDF-bestand (met --pupil) of de map voor de bestanden (met --klas)")
     return {"document": _document}
 
 

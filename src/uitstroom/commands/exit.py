@@ -7,11 +7,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler
+from uitstroom.commands import Handler, command_group, print_problems
 from uitstroom.domain.plural import counted
-
-if TYPE_CHECKING:
-    from uitstroom.domain.importing import ImportProblem
 
 if TYPE_CHECKING:
     from uitstroom.services.database import Database
@@ -23,13 +20,12 @@ EXIT_REFUSED = 1
 def register(commands: Any) -> dict[str, Handler]:
     from uitstroom.domain.exit import ExitField
 
-    exit_parser = commands.add_parser(
+    exit_commands = command_group(
+        commands,
         "exit",
+        "exit_command",
         help="mbo: exitgesprekken die elders zijn vastgelegd importeren",
         description="Mbo: exitgesprekken met vertrekkende studenten.",
-    )
-    exit_commands = exit_parser.add_subparsers(
-        dest="exit_command", metavar="OPDRACHT", required=True
     )
     importing = exit_commands.add_parser(
         "import",
@@ -49,18 +45,6 @@ def register(commands: Any) -> dict[str, Handler]:
     return {"exit": _exit}
 
 
-def problem_line(problem: ImportProblem) -> str:
-    where = ", ".join(
-        part
-        for part in (
-            f"rij {problem.row}" if problem.row is not None else "",
-            f"kolom '{problem.column}'" if problem.column else "",
-        )
-        if part
-    )
-    return f"  {where + ': ' if where else ''}{problem.message}"
-
-
 def _exit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.services.backups import import_backup
     from uitstroom.services.exit import ExitService
@@ -72,13 +56,7 @@ def _exit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         file=out,
     )
     if outcome.problems:
-        count = len(outcome.problems)
-        print(
-            f"{counted(count, 'probleem', 'problemen')}; er is niets geïmporteerd:",
-            file=out,
-        )
-        for problem in outcome.problems:
-            print(problem_line(problem), file=out)
+        print_problems(outcome.problems, out)
         return EXIT_REFUSED
     summary = f"{outcome.finished} afgerond, {outcome.concepts} concept"
     if outcome.dry_run:

@@ -4,57 +4,49 @@ figures for the Inspectie and the regional programme."""
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler, iso_date_type
+from uitstroom.commands import Handler, add_date, add_json, add_out, command_group, print_json
 from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ValidationError
 
 if TYPE_CHECKING:
     from uitstroom.domain.nazorg import AgendaItem
-
-if TYPE_CHECKING:
     from uitstroom.services.database import Database
 
 EXIT_OK = 0
 
 
 def register(commands: Any) -> dict[str, Handler]:
-    nazorg = commands.add_parser(
+    nazorg_commands = command_group(
+        commands,
         "nazorg",
+        "nazorg_command",
         help="nazorg na school: de gesprekken van deze week",
         description="Nazorg na school: wie u deze week moet bellen, en wie al te laat is.",
-    )
-    nazorg_commands = nazorg.add_subparsers(
-        dest="nazorg_command", metavar="OPDRACHT", required=True
     )
     agenda = nazorg_commands.add_parser(
         "agenda",
         help="toon de nazorggesprekken van deze week en de te late (wat het scherm Nazorg toont)",
     )
-    agenda.add_argument(
-        "--date",
-        metavar="JJJJ-MM-DD",
-        type=iso_date_type("2027-10-09"),
-        help="kijk op deze datum (standaard vandaag)",
-    )
+    add_date(agenda, "2027-10-09", "kijk op deze datum (standaard vandaag)")
     agenda.add_argument(
         "--mentor", metavar="MENTOR", help="alleen de oud-leerlingen van deze mentor"
     )
-    agenda.add_argument("--json", action="store_true", help="uitvoer als JSON (UTF-8)")
+    add_json(agenda)
 
-    report = commands.add_parser(
+    report_commands = command_group(
+        commands,
         "report",
+        "report_command",
+        metavar="SOORT",
         help="schrijf anonieme cijfers naar Excel",
         description=(
             "Anonieme cijfers voor de Inspectie en het regionale programma: geen namen, geen "
             "leerlingnummers, en geen aantal onder de 5 als getal."
         ),
     )
-    report_commands = report.add_subparsers(dest="report_command", metavar="SOORT", required=True)
     outcomes = report_commands.add_parser(
         "outcomes",
         help="waar de oud-leerlingen van een cohort zijn: bij vertrek, na 6, 12 en 24 maanden",
@@ -65,15 +57,8 @@ def register(commands: Any) -> dict[str, Handler]:
         required=True,
         help="het schooljaar waarin de leerlingen van school gingen, bijv. 2026-2027",
     )
-    outcomes.add_argument(
-        "--out", metavar="BESTAND", type=Path, required=True, help="het .xlsx-bestand"
-    )
-    outcomes.add_argument(
-        "--date",
-        metavar="JJJJ-MM-DD",
-        type=iso_date_type("2027-10-09"),
-        help="de cijfers zoals ze op deze datum waren (standaard vandaag)",
-    )
+    add_out(outcomes, "het .xlsx-bestand", "BESTAND")
+    add_date(outcomes, "2027-10-09", "de cijfers zoals ze op deze datum waren (standaard vandaag)")
     exits = report_commands.add_parser(
         "exits",
         help="mbo: redenen van vertrek en vervolg per opleiding en niveau, uit de exitgesprekken",
@@ -84,9 +69,7 @@ def register(commands: Any) -> dict[str, Handler]:
         required=True,
         help="het schooljaar van de gesprekken, bijv. 2026-2027",
     )
-    exits.add_argument(
-        "--out", metavar="BESTAND", type=Path, required=True, help="het .xlsx-bestand"
-    )
+    add_out(exits, "het .xlsx-bestand", "BESTAND")
     return {"nazorg": _nazorg, "report": _report}
 
 
@@ -112,8 +95,7 @@ def _nazorg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     today = args.date or date.today()
     items = NazorgService(db.sessions, actor=db.actor).agenda(today, mentor=args.mentor)
     if args.json:
-        json.dump([item_json(i) for i in items], out, ensure_ascii=False, indent=2)
-        print(file=out)
+        print_json([item_json(i) for i in items], out)
         return EXIT_OK
     if not items:
         print(f"Op {today:%d-%m-%Y} staat er geen nazorggesprek open.", file=out)

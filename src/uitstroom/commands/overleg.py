@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler, iso_date_type
+from uitstroom.commands import Handler, add_date, add_out, command_group
 from uitstroom.domain.overleg import NO_CONSENT
 from uitstroom.services.errors import NotFoundError
 
@@ -19,16 +18,15 @@ EXIT_OK = 0
 
 
 def register(commands: Any) -> dict[str, Handler]:
-    overleg = commands.add_parser(
+    overleg_commands = command_group(
+        commands,
         "overleg",
+        "overleg_command",
         help="uitstroomoverleg met de gemeente: bespreeklijst en verslag als PDF",
         description=(
             "Het uitstroomoverleg met de gemeente. Op de bespreeklijst staan alleen leerlingen "
             "met toestemming om met deze gemeente te delen; de anderen worden geteld."
         ),
-    )
-    overleg_commands = overleg.add_subparsers(
-        dest="overleg_command", metavar="OPDRACHT", required=True
     )
     for name, text in (
         ("bespreeklijst", "de lijst om mee te nemen naar het overleg (liggend A4)"),
@@ -41,14 +39,13 @@ def register(commands: Any) -> dict[str, Handler]:
             required=True,
             help="de gemeente uit de sociale kaart, bijv. 'Werkplein Lekstroom'",
         )
-        sub.add_argument(
-            "--date",
-            metavar="JJJJ-MM-DD",
-            type=iso_date_type("2027-10-09"),
+        add_date(
+            sub,
+            "2027-10-09",
+            "de datum van het overleg" + (" (standaard: geen)" if name != "verslag" else ""),
             required=name == "verslag",
-            help="de datum van het overleg" + (" (standaard: geen)" if name != "verslag" else ""),
         )
-        sub.add_argument("--out", metavar="PAD", type=Path, required=True, help="het PDF-bestand")
+        add_out(sub)
     return {"overleg": _overleg}
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler, iso_date_type
+from uitstroom.commands import Handler, add_date, add_json, add_out, print_json
 from uitstroom.services.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -32,7 +31,7 @@ def register(commands: Any) -> dict[str, Handler]:
     audit.add_argument(
         "--check", action="store_true", help="alleen controleren of het logboek compleet is"
     )
-    audit.add_argument("--json", action="store_true", help="uitvoer als JSON (UTF-8)")
+    add_json(audit)
     audit.add_argument(
         "--anker",
         metavar="BESTAND",
@@ -46,11 +45,10 @@ def register(commands: Any) -> dict[str, Handler]:
         "purge",
         help="wis wat over de bewaartermijn is (eerst een back-up); --preview toont alleen",
     )
-    purge.add_argument(
-        "--date",
-        metavar="JJJJ-MM-DD",
-        type=iso_date_type("2026-08-01"),
-        help="kijk op deze datum (standaard vandaag; een latere datum alleen met --preview)",
+    add_date(
+        purge,
+        "2026-08-01",
+        "kijk op deze datum (standaard vandaag; een latere datum alleen met --preview)",
     )
     purge.add_argument(
         "--preview", action="store_true", help="alleen tonen wat verlopen is, niets wissen"
@@ -60,7 +58,7 @@ def register(commands: Any) -> dict[str, Handler]:
         "inzage", help="schrijf alles over één leerling naar een PDF en een JSON-bestand"
     )
     inzage.add_argument("--pupil", metavar="LEERLINGNUMMER", required=True)
-    inzage.add_argument("--out", metavar="MAP", type=Path, required=True, help="een bestaande map")
+    add_out(inzage, "een bestaande map", "MAP")
 
     erase = commands.add_parser(
         "wis", help="wis één leerling op verzoek, met alles wat erbij hoort (niet terug te draaien)"
@@ -157,8 +155,7 @@ def _audit(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         body: dict[str, Any] = {"check": _report_json(report)}
         if not args.check:
             body["entries"] = [_entry_json(e) for e in service.entries(newest_first=False)]
-        json.dump(body, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        print_json(body, out)
     else:
         if not args.check:
             for entry in service.entries(newest_first=False):

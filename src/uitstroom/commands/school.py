@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler
+from uitstroom.commands import Handler, add_out
 from uitstroom.domain.letters import LetterKind, Meeting
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services.errors import ServiceError, ValidationError
@@ -48,7 +48,7 @@ def register(commands: Any) -> dict[str, Handler]:
     brief.add_argument("--datum", metavar="DD-MM-JJJJ", type=_day, help="de dag van het gesprek")
     brief.add_argument("--tijd", metavar="TIJD", default="", help="bijv. '15.30 uur'")
     brief.add_argument("--plaats", metavar="PLAATS", default="", help="bijv. 'lokaal 12'")
-    brief.add_argument("--out", metavar="PAD", type=Path, required=True, help="het PDF-bestand")
+    add_out(brief)
 
     cijfers = commands.add_parser(
         "cijfers",
@@ -66,7 +66,7 @@ def register(commands: Any) -> dict[str, Handler]:
     manual = commands.add_parser(
         "handleiding", help="schrijf de handleiding als PDF om af te drukken"
     )
-    manual.add_argument("--out", metavar="PAD", type=Path, required=True, help="het PDF-bestand")
+    add_out(manual)
     manual.set_defaults(without_database=True)
     return {"brief": _letters, "cijfers": _figures, "handleiding": _manual}
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler, ask_passphrase
+from uitstroom.commands import Handler, ask_passphrase, command_group
 from uitstroom.domain.plural import counted
 
 if TYPE_CHECKING:
@@ -27,8 +27,10 @@ PASSWORDS = (
 
 
 def register(commands: Any) -> dict[str, Handler]:
-    server = commands.add_parser(
+    actions = command_group(
+        commands,
         "server",
+        "server_command",
         help="kopieer de database naar de schoolserver (PostgreSQL) of terug",
         description=(
             "Verhuizen naar de schoolserver en terug. Alles wordt in één keer gekopieerd en "
@@ -36,7 +38,6 @@ def register(commands: Any) -> dict[str, Handler]:
             "of drukt u Ctrl-C, dan blijft alles zoals het was. " + PASSWORDS
         ),
     )
-    actions = server.add_subparsers(dest="server_command", metavar="OPDRACHT", required=True)
     up = actions.add_parser(
         "upload",
         help="kopieer dit databasebestand (--db) naar een lege database op de server",

@@ -233,6 +233,19 @@ class ImportProblem:
     column: str | None
     message: str
 
+    @property
+    def line(self) -> str:
+        """'rij 4, kolom 'Geboortedatum': …', as a command prints it."""
+        where = ", ".join(
+            part
+            for part in (
+                f"rij {self.row}" if self.row is not None else "",
+                f"kolom '{self.column}'" if self.column else "",
+            )
+            if part
+        )
+        return f"{where + ': ' if where else ''}{self.message}"
+
 
 def squash(text: str) -> str:
     """Headers match regardless of case, spaces, dots, dashes, underscores and slashes."""
