@@ -6,6 +6,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from uitstroom.domain.plural import counted
+
 MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
@@ -32,6 +34,15 @@ SHORT_WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 def dutch_date_with_weekday(day: date | None) -> str:
     """'do 1 april 2027': on paper a date says which day it is, so a Saturday shows."""
     return "" if day is None else f"{SHORT_WEEKDAYS[day.weekday()]} {dutch_date(day)}"
+
+
+def late_or_near(due: date, today: date) -> str | None:
+    """'3 dagen te laat', 'vandaag' or 'morgen' in a list of what is due; None for a later
+    day, which each list writes its own way ('over 12 dagen', 'vr 18-06')."""
+    days = (due - today).days
+    if days < 0:
+        return f"{counted(-days, 'dag', 'dagen')} te laat"
+    return {0: "vandaag", 1: "morgen"}.get(days)
 
 
 def add_months(day: date, months: int) -> date:

@@ -22,9 +22,9 @@ from uitstroom.domain.attention import (
     Group,
 )
 from uitstroom.domain.checklist import Level, Owner, dutch_day
-from uitstroom.domain.dates import dutch_date
+from uitstroom.domain.dates import SHORT_WEEKDAYS, dutch_weekday_date, late_or_near
 from uitstroom.domain.plural import counted
-from uitstroom.ui.record_table import ROW_ROLE
+from uitstroom.ui.record_table import ROW_ROLE, column_title
 from uitstroom.ui.status import marker_icon
 from uitstroom.ui.words import LEERLING_WORDS, Words, cap
 
@@ -38,17 +38,11 @@ GROUP_LEVEL = {
     Group.NO_ROUTE: Level.TE_LAAT,
 }
 GROUPS = tuple(Group)
-WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
-DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 HEADER_BACKGROUND = QColor("#eef1f5")
 
 
 def short_day(day: date | None) -> str:
-    return "" if day is None else f"{WEEKDAYS[day.weekday()]} {dutch_day(day)}"
-
-
-def long_day(day: date) -> str:
-    return f"{DAY_NAMES[day.weekday()]} {dutch_date(day)}"
+    return "" if day is None else f"{SHORT_WEEKDAYS[day.weekday()]} {dutch_day(day)}"
 
 
 @dataclass(frozen=True)
@@ -63,14 +57,8 @@ def when_text(item: AttentionItem, today: date) -> str:
     itself is in the row's tooltip."""
     if item.due is None:
         return "nu"
-    days = (item.due - today).days
-    if days < 0:
-        return "1 dag te laat" if days == -1 else f"{counted(-days, 'dag', 'dagen')} te laat"
-    if days == 0:
-        return "vandaag"
-    if days == 1:
-        return "morgen"
-    return f"over {counted(days, 'dag', 'dagen')}"
+    near = late_or_near(item.due, today)
+    return near or f"over {counted((item.due - today).days, 'dag', 'dagen')}"
 
 
 def what_to_do(item: AttentionItem, _today: date) -> str:
@@ -136,7 +124,7 @@ class AttentionModel(QAbstractTableModel):
                 return cap(self.words.pupil)
             return shown
         if role == Qt.ItemDataRole.ToolTipRole:
-            due = f" (uiterlijk {long_day(row.due)})" if row.due else ""
+            due = f" (uiterlijk {dutch_weekday_date(row.due)})" if row.due else ""
             return f"{row.name}, {row.klas}: {row.text}{due}"
         if role == ROW_ROLE:
             return row
@@ -160,13 +148,8 @@ class AttentionModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(ITEM_COLUMNS)
-        ):
-            return ITEM_COLUMNS[section].header(self.words)
-        return None
+        titles = [column.header(self.words) for column in ITEM_COLUMNS]
+        return column_title(section, orientation, role, titles)
 
     # --- ours ----------------------------------------------------------------------------
     def group_title(self, group: Group) -> str:

@@ -15,8 +15,8 @@ from uitstroom.domain.model import Pupil
 from uitstroom.services.consent_forms import ConsentFormService
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.handover import HandoverService
-from uitstroom.ui.document_actions import follow_receiver, recipient_fields
-from uitstroom.ui.forms import ChoiceField, FormDialog, problems_of
+from uitstroom.ui.document_actions import ask_for_whom
+from uitstroom.ui.forms import ChoiceField, problems_of
 from uitstroom.ui.pdf_preview import PdfPreviewDialog, safe_file_name
 from uitstroom.ui.worker import run_with_progress
 
@@ -36,20 +36,16 @@ def print_consent_form(
     def submit(values: dict[str, Any]) -> bytes:
         return forms.render_form(pupil_id, values["receiver"], values["organisation_id"], today)
 
-    dialog = FormDialog(
+    dialog = ask_for_whom(
         TITLE,
-        recipient_fields(organisations),
-        {"receiver": Receiver.MBO},
-        intro=(
-            f"Voor wie vraagt u toestemming om gegevens van {pupil.name} te delen? Het "
-            "formulier noemt deze ontvanger, met een hokje voor elk deel van het Paspoort."
-        ),
-        accept_text="Voorbeeld tonen",
-        submit=submit,
-        parent=parent,
+        organisations,
+        f"Voor wie vraagt u toestemming om gegevens van {pupil.name} te delen? Het "
+        "formulier noemt deze ontvanger, met een hokje voor elk deel van het Paspoort.",
+        "Voorbeeld tonen",
+        parent,
+        submit,
     )
-    follow_receiver(dialog, organisations)
-    if dialog.exec() != FormDialog.DialogCode.Accepted:
+    if dialog is None:
         return None
     receiver = dialog.values["receiver"]
     organisation_id = dialog.values["organisation_id"]
@@ -84,23 +80,18 @@ def print_klas_forms(
         return
     forms = handover.alongside(ConsentFormService)
     organisations = handover.organisations()
-    dialog = FormDialog(
+    dialog = ask_for_whom(
         "Toestemmingsformulieren voor een klas",
-        (
-            ChoiceField(name="klas", label="Klas", choices=tuple((k, k) for k in klassen)),
-            *recipient_fields(organisations),
-        ),
-        {"klas": klassen[0], "receiver": Receiver.MBO},
-        intro=(
-            "Eén PDF met een formulier voor elke leerling van de klas, om af te drukken en mee "
-            "te geven. Wie tekent (de leerling vanaf 16, anders een ouder) staat er per "
-            "leerling op."
-        ),
-        accept_text="Verder",
-        parent=parent,
+        organisations,
+        "Eén PDF met een formulier voor elke leerling van de klas, om af te drukken en mee "
+        "te geven. Wie tekent (de leerling vanaf 16, anders een ouder) staat er per "
+        "leerling op.",
+        "Verder",
+        parent,
+        first=(ChoiceField(name="klas", label="Klas", choices=tuple((k, k) for k in klassen)),),
+        values={"klas": klassen[0]},
     )
-    follow_receiver(dialog, organisations)
-    if dialog.exec() != FormDialog.DialogCode.Accepted:
+    if dialog is None:
         return
     klas = str(dialog.values["klas"])
     receiver: Receiver = dialog.values["receiver"]

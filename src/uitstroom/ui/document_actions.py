@@ -38,7 +38,14 @@ from uitstroom.domain.handover import (
 from uitstroom.domain.model import Pupil, PupilSummary
 from uitstroom.services.handover import DocumentService, MadeDocument
 from uitstroom.ui.consent_tab import organisation_choices
-from uitstroom.ui.forms import ChoiceEdit, ChoiceField, FormDialog, MessageBanner, enum_choices
+from uitstroom.ui.forms import (
+    ChoiceEdit,
+    ChoiceField,
+    Field,
+    FormDialog,
+    MessageBanner,
+    enum_choices,
+)
 from uitstroom.ui.pdf_preview import PdfPreviewDialog, safe_file_name
 from uitstroom.ui.record_table import natural_key
 from uitstroom.ui.worker import run_with_progress
@@ -94,6 +101,32 @@ def follow_receiver(dialog: FormDialog, organisations: Sequence[Organisation]) -
     receiver.edited.connect(changed)
 
 
+def ask_for_whom(
+    title: str,
+    organisations: Sequence[Organisation],
+    intro: str,
+    accept_text: str,
+    parent: QWidget,
+    submit: Callable[[dict[str, Any]], object] | None = None,
+    first: tuple[Field, ...] = (),
+    values: dict[str, Any] | None = None,
+) -> FormDialog | None:
+    """The question 'for whom' (a receiver and one of its organisations from the address
+    book, the list following the receiver), after the fields in `first`: the dialog once
+    accepted, None when the user cancelled."""
+    dialog = FormDialog(
+        title,
+        (*first, *recipient_fields(organisations)),
+        {"receiver": Receiver.MBO, **(values or {})},
+        intro=intro,
+        accept_text=accept_text,
+        submit=submit,
+        parent=parent,
+    )
+    follow_receiver(dialog, organisations)
+    return dialog if dialog.exec() == FormDialog.DialogCode.Accepted else None
+
+
 def ask_recipient(
     parent: QWidget,
     handover: HandoverService,
@@ -112,19 +145,16 @@ def ask_recipient(
             DocumentKind.OVERDRACHT, pupil_id, today, values["receiver"], values["organisation_id"]
         )
 
-    dialog = FormDialog(
+    dialog = ask_for_whom(
         "Overdracht maken",
-        recipient_fields(organisations),
-        intro=(
-            f"Voor wie is de overdracht van {pupil.name}? Er komen alleen de delen in waarvoor "
-            "toestemming of een wettelijke grond is vastgelegd (tab Toestemming)."
-        ),
-        accept_text="Voorbeeld tonen",
-        submit=submit,
-        parent=parent,
+        organisations,
+        f"Voor wie is de overdracht van {pupil.name}? Er komen alleen de delen in waarvoor "
+        "toestemming of een wettelijke grond is vastgelegd (tab Toestemming).",
+        "Voorbeeld tonen",
+        parent,
+        submit,
     )
-    follow_receiver(dialog, organisations)
-    if dialog.exec() != FormDialog.DialogCode.Accepted:
+    if dialog is None:
         return None
     organisation_id = dialog.values["organisation_id"]
     recipient = Recipient(

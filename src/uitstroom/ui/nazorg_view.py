@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uitstroom.domain.dates import SHORT_WEEKDAYS, late_or_near
 from uitstroom.domain.nazorg import AgendaItem, week_end
-from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import error_text, write_atomically
 from uitstroom.ui.call_dialog import CallDialog, NazorgContext, day_text, months_text
@@ -33,18 +33,11 @@ from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, record
 from uitstroom.ui.widgets import button_row, done_label, empty_label, push_button
 
 LATE = QColor("#a31515")
-WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
 def when_text(item: AgendaItem, today: date) -> str:
-    days = (item.due - today).days
-    if days < 0:
-        return "1 dag te laat" if days == -1 else f"{counted(-days, 'dag', 'dagen')} te laat"
-    if days == 0:
-        return "vandaag"
-    if days == 1:
-        return "morgen"
-    return f"{WEEKDAYS[item.due.weekday()]} {item.due:%d-%m}"
+    near = late_or_near(item.due, today)
+    return near or f"{SHORT_WEEKDAYS[item.due.weekday()]} {item.due:%d-%m}"
 
 
 def attempts_text(item: AgendaItem) -> str:

@@ -108,6 +108,19 @@ def natural_key(text: str) -> tuple[Any, ...]:
     )
 
 
+def column_title(
+    section: int, orientation: Qt.Orientation, role: int, titles: Sequence[str]
+) -> str | None:
+    """A table model's headerData: the titles above the columns, and nothing else."""
+    if (
+        role == Qt.ItemDataRole.DisplayRole
+        and orientation == Qt.Orientation.Horizontal
+        and 0 <= section < len(titles)
+    ):
+        return titles[section]
+    return None
+
+
 class RecordTableModel(QAbstractTableModel):
     """Rows are frozen records in a plain list; the view gets each through ROW_ROLE."""
 
@@ -157,13 +170,7 @@ class RecordTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._columns)
-        ):
-            return self._columns[section].header
-        return None
+        return column_title(section, orientation, role, [c.header for c in self._columns])
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._columns):

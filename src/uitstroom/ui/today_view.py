@@ -41,9 +41,10 @@ from uitstroom.domain.attention import (
     summary_counts,
 )
 from uitstroom.domain.checklist import Task
+from uitstroom.domain.dates import dutch_weekday_date
 from uitstroom.domain.plural import counted
 from uitstroom.services.errors import ServiceError
-from uitstroom.ui.attention_model import ITEM_COLUMNS, AttentionModel, long_day, plural
+from uitstroom.ui.attention_model import ITEM_COLUMNS, AttentionModel, plural
 from uitstroom.ui.record_table import ROW_ROLE, natural_key
 from uitstroom.ui.widgets import button_row, done_label, empty_label, push_button
 from uitstroom.ui.words import LEERLING_WORDS, Words, cap
@@ -348,7 +349,7 @@ class TodayView(QWidget):
 
     def _describe(self, items: Sequence[AttentionItem]) -> None:
         today = self._today()
-        self.heading.setText(f"Vandaag, {long_day(today)}")
+        self.heading.setText(f"Vandaag, {dutch_weekday_date(today)}")
         filtered = self.mentor_filter.currentData() or self.klas_filter.currentData()
         pupils = self._words.pupils
         if not items:
