@@ -44,10 +44,18 @@ class Service:
         sessions: sessionmaker[Session],
         clock: Clock = datetime.now,
         actor: Actor = LAPTOP_COORDINATOR,
+        before_write: Callable[[], object] | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._actor = actor
+        # The backup before an import writes many rows at once (services.backups.import_backup);
+        # it raises to stop the import.
+        self._before_write = before_write
+
+    def _back_up_first(self) -> None:
+        if self._before_write is not None:
+            self._before_write()
 
     def _author(self, session: Session | None = None) -> str:
         """The name that goes on a change, the audit line and the timeline."""

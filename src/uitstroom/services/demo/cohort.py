@@ -47,6 +47,7 @@ from uitstroom.services.demo.texts import (
     MBO_OPLEIDINGEN,
     OPLEIDINGEN,
     demo_pupils,
+    pupil_insert,
 )
 from uitstroom.services.exit import ExitService
 from uitstroom.services.overleg import insert_demo_overleg
@@ -335,21 +336,7 @@ def bulk_insert_pupils(sessions: sessionmaker[Session], count: int, today: date)
         for values in demo_pupils(count, year):
             values.pop("rng")
             route: Route = values.pop("route")  # type: ignore[assignment]
-            rows.append(
-                {
-                    **values,
-                    "cohort_id": cohort_id,
-                    "created_at": now,
-                    "updated_at": now,
-                    "imported_values": {},
-                    "mbo_opleiding": "",
-                    "mbo_crebo": "",
-                    "startkwalificatie": JaNeeOnbekend.ONBEKEND.value,
-                    "ondersteuningsbehoefte": "",
-                    "archived": False,
-                    "version": 1,
-                }
-            )
+            rows.append(pupil_insert(values, cohort_id, now, JaNeeOnbekend.ONBEKEND, False))
             routes.append(route.value)
         session.execute(insert(PupilRow), rows)
         ids = session.scalars(select(PupilRow.id).order_by(PupilRow.id)).all()

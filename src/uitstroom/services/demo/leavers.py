@@ -32,7 +32,14 @@ from uitstroom.domain.nazorg import (
     waakvlam_months,
 )
 from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.services.demo.texts import BEDRIJVEN, DEMO_COORDINATOR, MBO, OPLEIDINGEN, demo_pupils
+from uitstroom.services.demo.texts import (
+    BEDRIJVEN,
+    DEMO_COORDINATOR,
+    MBO,
+    OPLEIDINGEN,
+    demo_pupils,
+    pupil_insert,
+)
 from uitstroom.services.pupils import ensure_cohort
 from uitstroom.storage.models import (
     GuardianRow,
@@ -109,21 +116,7 @@ def insert_demo_leavers(
             routes.append(values.pop("route"))  # type: ignore[arg-type]
             values["leerlingnummer"] = str(50000 + n)
             values["klas"] = f"PRO4{'AB'[n % 2]}"
-            pupils.append(
-                {
-                    **values,
-                    "cohort_id": cohort_id,
-                    "created_at": now,
-                    "updated_at": now,
-                    "imported_values": {},
-                    "mbo_opleiding": "",
-                    "mbo_crebo": "",
-                    "startkwalificatie": JaNeeOnbekend.NEE.value,
-                    "ondersteuningsbehoefte": "",
-                    "archived": True,
-                    "version": 1,
-                }
-            )
+            pupils.append(pupil_insert(values, cohort_id, now, JaNeeOnbekend.NEE, True))
         session.execute(insert(PupilRow), pupils)
         numbers = [p["leerlingnummer"] for p in pupils]
         ids: dict[str, int] = {

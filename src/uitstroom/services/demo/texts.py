@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from uitstroom.domain.enums import (
+    JaNeeOnbekend,
     Niveau,
     Route,
     Uitstroomprofiel,
@@ -479,3 +480,27 @@ def demo_pupils(count: int, year: SchoolYear, seed: int = 2026) -> Iterator[dict
             "route": route,
             "rng": rng,
         }
+
+
+def pupil_insert(
+    values: dict[str, object],
+    cohort_id: int,
+    now: datetime,
+    startkwalificatie: JaNeeOnbekend,
+    archived: bool,
+) -> dict[str, object]:
+    """A pupil from demo_pupils (its "rng" and "route" taken out) as a row for a Core insert:
+    the columns the ORM would otherwise fill in."""
+    return {
+        **values,
+        "cohort_id": cohort_id,
+        "created_at": now,
+        "updated_at": now,
+        "imported_values": {},
+        "mbo_opleiding": "",
+        "mbo_crebo": "",
+        "startkwalificatie": startkwalificatie.value,
+        "ondersteuningsbehoefte": "",
+        "archived": archived,
+        "version": 1,
+    }

@@ -15,15 +15,13 @@ nothing written unless every row is right.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
-from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import Leerweg, Niveau, SchoolType
 from uitstroom.domain.exit import (
@@ -54,7 +52,7 @@ from uitstroom.services.access import (
     require_pupil,
 )
 from uitstroom.services.audit import append
-from uitstroom.services.base import Clock, Service, conflict_on_stale
+from uitstroom.services.base import Service, conflict_on_stale
 from uitstroom.services.errors import (
     GONE,
     NotFoundError,
@@ -128,17 +126,7 @@ class MadeSummary:
 
 
 class ExitService(Service):
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        clock: Clock = datetime.now,
-        actor: Actor = LAPTOP_COORDINATOR,
-        before_write: Callable[[], object] | None = None,
-    ) -> None:
-        # An SLB'er holds the interviews of their own students (domain.actor).
-        super().__init__(sessions, clock, actor)
-        # The backup before an import writes (services.backups.import_backup), as for cohorts.
-        self._before_write = before_write
+    """An SLB'er holds the interviews of their own students (domain.actor)."""
 
     # --- one student's interview -------------------------------------------------------------
     def interview(self, pupil_id: int) -> ExitInterview | None:
@@ -480,8 +468,7 @@ class ExitService(Service):
         )
         if problems or dry_run:
             return outcome
-        if self._before_write is not None:
-            self._before_write()
+        self._back_up_first()
         with self._sessions.begin() as session:
             refused: list[ImportProblem] = []
             for row_number, pupil_id, interview in planned:

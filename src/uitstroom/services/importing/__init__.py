@@ -12,20 +12,19 @@ preview and the write plan), writer (the batches of the write).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import TimelineKind
 from uitstroom.domain.importing import ImportField, guess_mapping
 from uitstroom.domain.plural import counted
 from uitstroom.services.access import require_coordinator
 from uitstroom.services.audit import append
-from uitstroom.services.base import Clock, Service
+from uitstroom.services.base import Service
 from uitstroom.services.errors import ConflictError
 from uitstroom.services.importing.compare import Planner
 from uitstroom.services.importing.files import read_table
@@ -50,17 +49,6 @@ from uitstroom.storage.models import (
 class ImportService(Service):
     """The coordinator's import of the cohort (domain.actor): it shows and changes what is
     stored for pupils of every mentor."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        clock: Clock = datetime.now,
-        actor: Actor = LAPTOP_COORDINATOR,
-        before_write: Callable[[], object] | None = None,
-    ) -> None:
-        super().__init__(sessions, clock, actor)
-        # The backup before an import (services.backups.backup_before); it raises to stop it.
-        self._before_write = before_write
 
     def read(self, path: Path, progress: ProgressFn | None = None) -> ImportTable:
         """The file as a table of text, for choosing the columns. Raises ImportFileError with
@@ -106,8 +94,7 @@ class ImportService(Service):
             raise ImportFileError(refused_message(len(preview.problems)), preview.problems)
         now = self._clock()
         ticker = Ticker(progress)
-        if self._before_write is not None:
-            self._before_write()
+        self._back_up_first()
         with self._sessions.begin() as session:
             planner = Planner(
                 preview.table, preview.mapping, preview.cohort_label, now.date(), ticker

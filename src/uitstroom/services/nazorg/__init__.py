@@ -19,11 +19,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.handover import (
     DocumentKind,
@@ -64,7 +63,7 @@ from uitstroom.services.access import (
     visible_ids,
 )
 from uitstroom.services.audit import append
-from uitstroom.services.base import Clock, Service, conflict_on_stale
+from uitstroom.services.base import Service, conflict_on_stale
 from uitstroom.services.convert import route_from_row
 from uitstroom.services.errors import (
     ConflictError,
@@ -136,15 +135,8 @@ class NazorgService(Service):
     those in the agenda; the school's moments are the coordinator's; read-only users change
     nothing and read no call notes."""
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        clock: Clock = datetime.now,
-        actor: Actor = LAPTOP_COORDINATOR,
-    ) -> None:
-        super().__init__(sessions, clock, actor)
-        # Calls stored again after someone else's change to the same file (bench/concurrent.py).
-        self.retried_calls = 0
+    # Calls stored again after someone else's change to the same file (bench/concurrent.py).
+    retried_calls = 0
 
     # --- leaving ---------------------------------------------------------------------------
     def record_leaving(self, pupil_id: int, leaving: Leaving) -> NazorgFile:
