@@ -21,6 +21,8 @@ from uitstroom.services.files import read_error_message  # standard library only
 
 if TYPE_CHECKING:
     from uitstroom.domain.importing import ImportProblem
+    from uitstroom.domain.model import Pupil
+    from uitstroom.services.database import Database
 
 Handler = Callable[[Any, argparse.Namespace, TextIO], int]
 
@@ -100,6 +102,43 @@ def print_json(body: object, out: TextIO) -> None:
 
     json.dump(body, out, ensure_ascii=False, indent=2)
     print(file=out)
+
+
+def numbered_pupil(db: Database, leerlingnummer: str) -> Pupil:
+    """`--pupil N`: the pupil with this leerlingnummer whom this user may see."""
+    from uitstroom.services.errors import NotFoundError
+    from uitstroom.services.pupils import PupilService
+
+    found = PupilService(db.sessions, actor=db.actor).find_by_leerlingnummer(leerlingnummer)
+    if found is None or found.pupil.id is None:
+        raise NotFoundError(
+            f"Er is geen leerling met leerlingnummer {leerlingnummer.strip()}. "
+            "Controleer het nummer."
+        )
+    return found.pupil
+
+
+def klas_pupil_ids(db: Database, klas: str) -> list[int]:
+    """`--klas K`: the klas's current pupils in name order; an unknown or empty klas is refused."""
+    from uitstroom.services.errors import ServiceError
+    from uitstroom.services.handover import HandoverService
+
+    pupil_ids = HandoverService(db.sessions, actor=db.actor).pupil_ids(klas)
+    if not pupil_ids:
+        raise ServiceError(
+            f"Klas {klas} heeft geen leerlingen in het huidige schooljaar. "
+            "Controleer de naam van de klas."
+        )
+    return pupil_ids
+
+
+def chosen_pupil_ids(db: Database, args: argparse.Namespace) -> list[int]:
+    """The pupils named by add_pupil_or_klas: the one pupil, or the klas."""
+    if args.pupil:
+        pupil = numbered_pupil(db, args.pupil)
+        assert pupil.id is not None
+        return [pupil.id]
+    return klas_pupil_ids(db, args.klas)
 
 
 def print_problems(problems: Sequence[ImportProblem], out: TextIO) -> None:

@@ -7,9 +7,14 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler, add_out, add_pupil_or_klas, command_group
+from uitstroom.commands import (
+    Handler,
+    add_out,
+    add_pupil_or_klas,
+    chosen_pupil_ids,
+    command_group,
+)
 from uitstroom.domain.handover import Receiver
-from uitstroom.services.errors import NotFoundError, ServiceError
 
 if TYPE_CHECKING:  # --version and --help load no database layer (tests/test_start_imports.py)
     from uitstroom.services.database import Database
@@ -48,7 +53,6 @@ def register(commands: Any) -> dict[str, Handler]:
 def _form(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.services.consent_forms import ConsentFormService
     from uitstroom.services.handover import HandoverService
-    from uitstroom.services.pupils import PupilService
 
     handover = HandoverService(db.sessions, actor=db.actor)
     forms = handover.alongside(ConsentFormService)
@@ -56,21 +60,7 @@ def _form(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     organisation_id = (
         handover.find_organisation(args.organisation).id if args.organisation else None
     )
-    if args.pupil:
-        found = PupilService(db.sessions, actor=db.actor).find_by_leerlingnummer(args.pupil)
-        if found is None or found.pupil.id is None:
-            raise NotFoundError(
-                f"Er is geen leerling met leerlingnummer {args.pupil.strip()}. "
-                "Controleer het nummer."
-            )
-        pupil_ids = [found.pupil.id]
-    else:
-        pupil_ids = handover.pupil_ids(args.klas)
-        if not pupil_ids:
-            raise ServiceError(
-                f"Klas {args.klas} heeft geen leerlingen in het huidige schooljaar. "
-                "Controleer de naam van de klas."
-            )
+    pupil_ids = chosen_pupil_ids(db, args)
     forms.write_forms(pupil_ids, receiver, organisation_id, args.out, date.today())
     noun = "formulier" if len(pupil_ids) == 1 else "formulieren"
     print(f"{len(pupil_ids)} {noun} ({receiver.label}) geschreven naar {args.out}.", file=out)

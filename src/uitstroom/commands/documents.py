@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler, add_out, add_pupil_or_klas
-from uitstroom.services.errors import NotFoundError, ServiceError, ValidationError
+from uitstroom.commands import Handler, add_out, add_pupil_or_klas, klas_pupil_ids, numbered_pupil
+from uitstroom.services.errors import ValidationError
 
 if TYPE_CHECKING:
     from uitstroom.services.database import Database
@@ -56,7 +56,6 @@ def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from uitstroom.domain.handover import DocumentKind, Receiver
     from uitstroom.services.files import FileWriteError, write_error_message
     from uitstroom.services.handover import DocumentService, HandoverService
-    from uitstroom.services.pupils import PupilService
 
     kind = DocumentKind(args.kind)
     receiver = Receiver(args.receiver) if args.receiver else None
@@ -73,23 +72,14 @@ def _document(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     today = date.today()
     target: Path = args.out
     if args.pupil:
-        found = PupilService(db.sessions, actor=db.actor).find_by_leerlingnummer(args.pupil)
-        if found is None or found.pupil.id is None:
-            raise NotFoundError(
-                f"Er is geen leerling met leerlingnummer {args.pupil.strip()}. "
-                "Controleer het nummer."
-            )
+        pupil = numbered_pupil(db, args.pupil)
+        assert pupil.id is not None
         service.alongside(DocumentService).write_document(
-            kind, found.pupil.id, target, today, receiver, organisation_id
+            kind, pupil.id, target, today, receiver, organisation_id
         )
-        print(f"{kind.label} van {found.pupil.name} geschreven naar {target}.", file=out)
+        print(f"{kind.label} van {pupil.name} geschreven naar {target}.", file=out)
         return EXIT_OK
-    pupil_ids = service.pupil_ids(args.klas)
-    if not pupil_ids:
-        raise ServiceError(
-            f"Klas {args.klas} heeft geen leerlingen in het huidige schooljaar. "
-            "Controleer de naam van de klas."
-        )
+    pupil_ids = klas_pupil_ids(db, args.klas)
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler, add_out
+from uitstroom.commands import Handler, add_out, klas_pupil_ids
 from uitstroom.domain.letters import LetterKind, Meeting
 from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.services.errors import ServiceError, ValidationError
+from uitstroom.services.errors import ValidationError
 
 if TYPE_CHECKING:  # --version and --help load no database layer (tests/test_start_imports.py)
     from uitstroom.services.database import Database
@@ -72,16 +72,10 @@ def register(commands: Any) -> dict[str, Handler]:
 
 
 def _letters(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    from uitstroom.services.handover import HandoverService
     from uitstroom.services.letters import LetterService
 
     today = date.today()
-    pupil_ids = HandoverService(db.sessions, actor=db.actor).pupil_ids(args.klas)
-    if not pupil_ids:
-        raise ServiceError(
-            f"Klas {args.klas} heeft geen leerlingen in het huidige schooljaar. "
-            "Controleer de naam van de klas."
-        )
+    pupil_ids = klas_pupil_ids(db, args.klas)
     kind = LetterKind(args.kind)
     count = LetterService(db.sessions, actor=db.actor).write_letters(
         kind,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,6 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from uitstroom.domain.actor import LAPTOP_COORDINATOR, Actor
 from uitstroom.services.access import current_actor
 from uitstroom.services.errors import ConflictError, conflict_message
+
+if TYPE_CHECKING:
+    from uitstroom.domain.workbooks import Sheet
 
 Clock = Callable[[], datetime]
 # What opens a session on the database: the window hands it on without touching SQLAlchemy.
@@ -56,6 +60,20 @@ class Service:
     def _back_up_first(self) -> None:
         if self._before_write is not None:
             self._before_write()
+
+    def _export_anonymous(self, target: Path, workbook: Sequence[Sheet], what: str) -> None:
+        """Figures without names or numbers under 5 (domain.small_numbers) as an XLSX,
+        written whole or not at all, and the export in the audit log as `what`."""
+        from uitstroom.domain.audit import AuditAction
+        from uitstroom.services.audit import append
+        from uitstroom.services.files import atomic_output
+        from uitstroom.services.spreadsheet import write_xlsx
+
+        actor = self._author()
+        with atomic_output(Path(target)) as stream:
+            write_xlsx(stream, workbook)
+        with self._sessions.begin() as session:
+            append(session, actor, AuditAction.EXPORTED, None, what, self._clock())
 
     def _author(self, session: Session | None = None) -> str:
         """The name that goes on a change, the audit line and the timeline."""

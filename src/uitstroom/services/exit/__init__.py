@@ -21,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from uitstroom.domain.audit import AuditAction
 from uitstroom.domain.enums import Leerweg, Niveau, SchoolType
@@ -76,12 +77,10 @@ from uitstroom.services.exit.rows import (
     stored_dropout_reasons,
 )
 from uitstroom.services.exit.table import check_table, data_rows
-from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import data_version_of, school_header
 from uitstroom.services.handover.documents import pdf_name
 from uitstroom.services.nazorg import school_offsets
 from uitstroom.services.planning import current_labels
-from uitstroom.services.spreadsheet import write_xlsx
 from uitstroom.storage.models import (
     ExitInterviewRow,
     GuardianRow,
@@ -129,11 +128,18 @@ class ExitService(Service):
     """An SLB'er holds the interviews of their own students (domain.actor)."""
 
     # --- one student's interview -------------------------------------------------------------
+    def _interview_row(
+        self, session: Session, pupil_id: int, write: bool
+    ) -> ExitInterviewRow | None:
+        """The student's stored interview, after the check that this user may see (or change)
+        it; a student who is gone is left to the caller, which says so in its own words."""
+        if session.get(PupilRow, pupil_id) is not None:
+            require_pupil(session, self._actor, pupil_id, write=write)
+        return interview_row(session, pupil_id)
+
     def interview(self, pupil_id: int) -> ExitInterview | None:
         with self._sessions() as session:
-            if session.get(PupilRow, pupil_id) is not None:
-                require_pupil(session, self._actor, pupil_id, write=False)
-            row = interview_row(session, pupil_id)
+            row = self._interview_row(session, pupil_id, write=False)
             found = interview_from_row(row) if row is not None else None
         if found is not None and not self._actor.sees_support_needs:
             # The reason for stopping and the help wanted can be about health or money.
@@ -146,9 +152,7 @@ class ExitService(Service):
         actor = self._author()
         now = self._clock()
         with self._sessions.begin() as session:
-            if session.get(PupilRow, pupil_id) is not None:
-                require_pupil(session, self._actor, pupil_id, write=True)
-            row = interview_row(session, pupil_id)
+            row = self._interview_row(session, pupil_id, write=True)
             if row is not None:
                 return interview_from_row(row)
             pupil = load_pupil(session, pupil_id)
@@ -222,9 +226,7 @@ class ExitService(Service):
         actor = self._author()
         now = self._clock()
         with conflict_on_stale("het exitgesprek", actor), self._sessions.begin() as session:
-            if session.get(PupilRow, pupil_id) is not None:
-                require_pupil(session, self._actor, pupil_id, write=True)
-            check_version(interview_row(session, pupil_id), interview, actor)
+            check_version(self._interview_row(session, pupil_id, write=True), interview, actor)
             return finish_interview(session, pupil_id, interview, actor, now, self._sessions)
 
     def reopen(self, pupil_id: int) -> ExitInterview:
@@ -233,9 +235,7 @@ class ExitService(Service):
         actor = self._author()
         now = self._clock()
         with self._sessions.begin() as session:
-            if session.get(PupilRow, pupil_id) is not None:
-                require_pupil(session, self._actor, pupil_id, write=True)
-            row = interview_row(session, pupil_id)
+            row = self._interview_row(session, pupil_id, write=True)
             if row is None:
                 if session.get(PupilRow, pupil_id) is None:
                     raise NotFoundError(GONE)
@@ -352,24 +352,16 @@ class ExitService(Service):
     def export_figures(self, year: str, target: Path) -> None:
         """The figures as an anonymous XLSX: no names, no studentnummers, and no count below
         5 as a number (domain.small_numbers). Written atomically, logged."""
-        actor = self._author()
         figures = self.figures(year)
         if figures.interviews == 0:
             raise ValidationError(
                 [f"In schooljaar {figures.year} is nog geen exitgesprek afgerond."]
             )
-        workbook = exit_figures_workbook(figures, self._clock().date())
-        with atomic_output(Path(target)) as stream:
-            write_xlsx(stream, workbook)
-        with self._sessions.begin() as session:
-            append(
-                session,
-                actor,
-                AuditAction.EXPORTED,
-                None,
-                f"cijfers exitgesprekken {figures.year} (anoniem)",
-                self._clock(),
-            )
+        self._export_anonymous(
+            target,
+            exit_figures_workbook(figures, self._clock().date()),
+            f"cijfers exitgesprekken {figures.year} (anoniem)",
+        )
 
     def make_summary(self, pupil_id: int, today: date) -> MadeSummary:
         """The summary rendered once: the preview shows these bytes, Opslaan and Afdrukken

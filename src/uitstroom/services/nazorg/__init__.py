@@ -71,7 +71,6 @@ from uitstroom.services.errors import (
     ValidationError,
     conflict_message,
 )
-from uitstroom.services.files import atomic_output
 from uitstroom.services.handover import DocumentService
 from uitstroom.services.ics import AllDayEvent, ics_file, pupil_label
 from uitstroom.services.nazorg.queries import cohort_leavers, due_files, open_moment_rows
@@ -103,7 +102,6 @@ from uitstroom.services.nazorg.store import (
 )
 from uitstroom.services.planning import current_labels
 from uitstroom.services.speed import collector_paused
-from uitstroom.services.spreadsheet import write_xlsx
 from uitstroom.storage.models import (
     CohortRow,
     LeavingRow,
@@ -624,24 +622,16 @@ class NazorgService(Service):
     def export_outcomes(self, cohort_label: str, today: date, target: Path) -> None:
         """The figures as an anonymous XLSX: no names, no leerlingnummers, and no count below
         5 shown as a number (domain.small_numbers). Written atomically, logged."""
-        actor = self._author()
         figures = self.outcomes(cohort_label, today)
         if figures.leavers == 0:
             raise ValidationError(
                 [f"Cohort {cohort_label} heeft geen leerlingen met een vastgelegd vertrek."]
             )
-        workbook = outcomes_workbook(cohort_label, figures, today)
-        with atomic_output(Path(target)) as stream:
-            write_xlsx(stream, workbook)
-        with self._sessions.begin() as session:
-            append(
-                session,
-                actor,
-                AuditAction.EXPORTED,
-                None,
-                f"nazorgcijfers {cohort_label} (anoniem)",
-                self._clock(),
-            )
+        self._export_anonymous(
+            target,
+            outcomes_workbook(cohort_label, figures, today),
+            f"nazorgcijfers {cohort_label} (anoniem)",
+        )
 
     def ics(self, today: date, mentor: str | None = None) -> bytes:
         """The open nazorg calls of open files as all-day events. A young person appears as
