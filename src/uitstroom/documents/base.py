@@ -416,7 +416,10 @@ class FlowingTable(Table):
 
 
 def grid_table(
-    rows: Sequence[Sequence[Flowable]], widths: Sequence[float], header: bool = False
+    rows: Sequence[Sequence[Flowable]],
+    widths: Sequence[float],
+    header: bool = False,
+    header_text: colors.Color | None = None,
 ) -> FlowingTable:
     """Short values in columns. splitInRow: a cell taller than what is left of the page
     continues on the next one instead of being cut off; the header row repeats."""
@@ -435,6 +438,8 @@ def grid_table(
     ]
     if header:
         style += [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)]
+        if header_text is not None:
+            style += [("TEXTCOLOR", (0, 0), (-1, 0), header_text)]
     table.setStyle(TableStyle(style))
     return table
 

@@ -12,15 +12,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import IO
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from uitstroom.documents.base import (
     CONTENT_WIDTH,
     MUTED,
     Letterhead,
     dutch_date,
+    grid_table,
     para,
     render,
 )
@@ -35,8 +35,6 @@ LABEL_WIDTH = 52 * mm
 # Room a heading needs below it on a page, or it moves to the next one with its text.
 SECTION_ROOM = 45 * mm
 ENTRY_ROOM = 16 * mm
-GRID = colors.HexColor("#d5dce3")
-HEAD_FILL = colors.HexColor("#eef3f9")
 
 
 # What each line of the audit trail means, in a parent's words.
@@ -301,7 +299,7 @@ def _log(data: Inzage) -> list[Flowable]:
             ]
         )
     widths = [38 * mm, 48 * mm, CONTENT_WIDTH - 86 * mm]
-    story.append(_table(rows, widths, header=True))
+    story.append(grid_table(rows, widths, header=True, header_text=MUTED))
     return story
 
 
@@ -430,27 +428,4 @@ def _fields(rows: Sequence[tuple[str, str]]) -> Flowable:
     filled = [[para(label, "Label"), para(value, "Cel")] for label, value in rows if value]
     if not filled:
         return para("Hier is niets ingevuld.")
-    return _table(filled, [LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH])
-
-
-def _table(
-    rows: Sequence[Sequence[Flowable]], widths: Sequence[float], header: bool = False
-) -> Table:
-    # splitInRow: a cell taller than what is left of the page continues on the next one.
-    table = Table(
-        [list(row) for row in rows],
-        colWidths=list(widths),
-        repeatRows=1 if header else 0,
-        splitInRow=1,
-    )
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.5, GRID),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-    ]
-    if header:
-        style += [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL), ("TEXTCOLOR", (0, 0), (-1, 0), MUTED)]
-    table.setStyle(TableStyle(style))
-    return table
+    return grid_table(filled, [LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH])

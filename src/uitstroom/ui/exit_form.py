@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
@@ -50,6 +50,7 @@ from uitstroom.ui.forms import (
     MessageBanner,
     ask_to_save,
     problems_of,
+    values_of_forms,
 )
 from uitstroom.ui.widgets import button_row, push_button, scroll_page
 
@@ -211,15 +212,7 @@ class ExitForm(QDialog):
 
     def interview_from_form(self) -> ExitInterview:
         """What is on screen as an interview; answers to hidden questions count as not given."""
-        values: dict[str, Any] = {}
-        problems: list[str] = []
-        for form in self.forms.values():
-            try:
-                values.update(form.values())
-            except FormError as exc:
-                problems += exc.problems
-        if problems:
-            raise FormError(problems)
+        values = values_of_forms(self.forms.values())
         if values["reason"] is not LeavingReason.UITVAL:
             values["dropout_reason"] = ""
             values["other_dropout_reasons"] = frozenset()

@@ -330,6 +330,21 @@ def plain_label(label: str) -> str:
     return label.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
+def values_of_forms(forms: Iterable[Form]) -> dict[str, Any]:
+    """The values of several forms shown as one (the pupil's sections, the exit interview's
+    steps); raises FormError listing what cannot be read in any of them."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for form in forms:
+        try:
+            values.update(form.values())
+        except FormError as exc:
+            problems += exc.problems
+    if problems:
+        raise FormError(problems)
+    return values
+
+
 class Form(QWidget):
     """Editors for a list of fields in a QFormLayout. `edited` fires on user edits only: the
     editors' signals are chained to it in Qt, and blocked while the form is being filled."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -47,6 +47,7 @@ from uitstroom.ui.forms import (
     TextField,
     ask_to_save,
     problems_of,
+    values_of_forms,
 )
 from uitstroom.ui.nazorg_tab import NazorgTab
 from uitstroom.ui.paspoort_tab import PaspoortTab
@@ -492,15 +493,7 @@ class PupilView(QWidget):
     # --- reading the forms ---------------------------------------------------------------
     def _pupil_from_forms(self) -> Pupil:
         assert self._record is not None
-        values: dict[str, Any] = {}
-        problems: list[str] = []
-        for form in (*self.gegevens.forms, self.route_page.form):
-            try:
-                values.update(form.values())
-            except FormError as exc:
-                problems += exc.problems
-        if problems:
-            raise FormError(problems)
+        values = values_of_forms((*self.gegevens.forms, self.route_page.form))
         route = RouteDetails(**{name: values.pop(name) for name in self.route_page.form.names})
         return replace(
             self._record.pupil,
