@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import MISSING, fields
 from enum import StrEnum
-from typing import TypeVar
+from functools import cache
+from typing import Any, TypeVar, cast
 
 from uitstroom.domain.enums import (
     Instrument,
@@ -27,6 +29,31 @@ from uitstroom.storage.models import (
 )
 
 E = TypeVar("E", bound=StrEnum)
+R = TypeVar("R")
+
+
+@cache
+def _fields_of(kind: type) -> tuple[tuple[str, bool], ...]:
+    """(name, required) of the record's fields: required when it has no default."""
+    return tuple(
+        (field.name, field.default is MISSING and field.default_factory is MISSING)
+        for field in fields(kind)
+        if field.init
+    )
+
+
+def from_columns(kind: type[R], row: Any, **made: Any) -> R:
+    """The domain record `kind` from a stored row (an ORM row or a plain one) whose columns
+    carry the record's field names; the enum columns already read as members (StoredEnum).
+    `made` holds the fields that are not one column as it is: converted, renamed or nested.
+    A field without a default must be a column (or made); one with a default that is no
+    column (filled in elsewhere, like a consent's scan) keeps its default."""
+    taken = {
+        name: getattr(row, name)
+        for name, required in _fields_of(cast(type, kind))
+        if name not in made and (required or hasattr(row, name))
+    }
+    return kind(**taken, **made)
 
 
 def enum_or_none(kind: type[E], value: str | None) -> E | None:
@@ -75,21 +102,7 @@ def instruments_of(text: str) -> frozenset[Instrument]:
 def route_from_row(row: RouteRow | None) -> RouteDetails:
     if row is None:
         return RouteDetails()
-    return RouteDetails(
-        route=row.route,
-        mbo_instelling=row.mbo_instelling,
-        opleiding=row.opleiding,
-        niveau=row.niveau,
-        leerweg=row.leerweg,
-        aanmeldstatus=row.aanmeldstatus,
-        aanmelddatum=row.aanmelddatum,
-        werkgever=row.werkgever,
-        functie=row.functie,
-        contract=row.contract,
-        instrumenten=instruments_of(row.instrumenten),
-        aanbieder=row.aanbieder,
-        toelichting=row.toelichting,
-    )
+    return from_columns(RouteDetails, row, instrumenten=instruments_of(row.instrumenten))
 
 
 def apply_route(row: RouteRow, route: RouteDetails) -> None:
@@ -109,31 +122,10 @@ def apply_route(row: RouteRow, route: RouteDetails) -> None:
 
 
 def pupil_from_row(row: PupilRow) -> Pupil:
-    return Pupil(
-        id=row.id,
-        version=row.version,
-        leerlingnummer=row.leerlingnummer,
-        roepnaam=row.roepnaam,
-        tussenvoegsel=row.tussenvoegsel,
-        achternaam=row.achternaam,
-        geboortedatum=row.geboortedatum,
-        klas=row.klas,
-        mentor=row.mentor,
-        woongemeente=row.woongemeente,
-        telefoon=row.telefoon,
-        email=row.email,
-        guardians=tuple(
-            Guardian(id=g.id, name=g.name, relation=g.relation, phone=g.phone, email=g.email)
-            for g in row.guardians
-        ),
-        uitstroomprofiel=row.uitstroomprofiel,
-        mbo_opleiding=row.mbo_opleiding,
-        mbo_crebo=row.mbo_crebo,
-        mbo_niveau=row.mbo_niveau,
-        mbo_leerweg=row.mbo_leerweg,
-        startkwalificatie=row.startkwalificatie,
-        ondersteuningsbehoefte=row.ondersteuningsbehoefte,
-        archived=row.archived,
+    return from_columns(
+        Pupil,
+        row,
+        guardians=tuple(from_columns(Guardian, g) for g in row.guardians),
         route=route_from_row(row.route),
         cohort_label=row.cohort.label,
     )
@@ -173,21 +165,7 @@ def apply_pupil(row: PupilRow, pupil: Pupil) -> None:
 
 
 def stage_from_row(row: StageRow) -> Stage:
-    return Stage(
-        id=row.id,
-        leerbedrijf=row.leerbedrijf,
-        contactpersoon=row.contactpersoon,
-        contact_telefoon=row.contact_telefoon,
-        contact_email=row.contact_email,
-        start=row.start,
-        end=row.end,
-        dagen_per_week=row.dagen_per_week,
-        sbb_erkend=row.sbb_erkend,
-        perspectief=row.perspectief,
-        toelichting=row.toelichting,
-        geleerd=row.geleerd or "",
-        version=row.version,
-    )
+    return from_columns(Stage, row, geleerd=row.geleerd or "")
 
 
 def apply_stage(row: StageRow, stage: Stage) -> None:
@@ -209,25 +187,7 @@ def record_from_row(row: PupilRow) -> PupilRecord:
         pupil=pupil_from_row(row),
         stages=tuple(stage_from_row(s) for s in row.stages),
         route_history=tuple(
-            RouteChange(
-                id=c.id,
-                changed_on=c.changed_on,
-                old_route=c.old_route,
-                new_route=c.new_route,
-                reason=c.reason,
-                changed_by=c.changed_by,
-                bijstelling=bool(c.bijstelling),
-            )
-            for c in row.route_changes
+            from_columns(RouteChange, c, bijstelling=bool(c.bijstelling)) for c in row.route_changes
         ),
-        timeline=tuple(
-            TimelineEntry(
-                id=t.id,
-                at=t.at,
-                author=t.author,
-                kind=t.kind,
-                text=t.text,
-            )
-            for t in row.timeline
-        ),
+        timeline=tuple(from_columns(TimelineEntry, t) for t in row.timeline),
     )

@@ -45,7 +45,7 @@ from uitstroom.domain.overleg import (
 from uitstroom.services.access import pupil_scope, require_pupil, require_write
 from uitstroom.services.audit import append
 from uitstroom.services.base import Service
-from uitstroom.services.convert import instruments_of
+from uitstroom.services.convert import from_columns, instruments_of
 from uitstroom.services.errors import NotFoundError, ValidationError
 from uitstroom.services.files import atomic_output
 from uitstroom.services.handover.docs import school_header
@@ -458,15 +458,7 @@ def _route_words(pupil: PupilRow, route: Route) -> str:
 
 
 def _decision(row: OverlegDecisionRow) -> Decision:
-    return Decision(
-        pupil_id=row.pupil_id,
-        what=row.decision,
-        party=row.party,
-        due=row.due,
-        instrument=row.instrument,
-        task_code=row.task_code,
-        id=row.id,
-    )
+    return from_columns(Decision, row, what=row.decision)
 
 
 def _overleg(session: Session, row: OverlegRow, gemeente: str) -> Overleg:

@@ -20,6 +20,7 @@ from uitstroom.domain.audit import AuditAction
 from uitstroom.services.access import current_actor, require_coordinator
 from uitstroom.services.audit import append, os_login
 from uitstroom.services.base import Service, conflict_on_stale
+from uitstroom.services.convert import from_columns
 from uitstroom.services.errors import ConflictError, ValidationError, conflict_message
 from uitstroom.storage.models import AppUserRow, ChangeMarkerRow
 
@@ -48,14 +49,7 @@ def login_of(session: Session) -> str:
 
 
 def _user(row: AppUserRow) -> User:
-    return User(
-        name=row.name,
-        login=row.login,
-        role=row.role,
-        mentor_name=row.mentor_name,
-        id=row.id,
-        version=row.version,
-    )
+    return from_columns(User, row)
 
 
 class UserService(Service):

@@ -23,7 +23,7 @@ from uitstroom.domain.handover import (
     Section,
     Transitieplan,
 )
-from uitstroom.services.convert import enum_or_none
+from uitstroom.services.convert import enum_or_none, from_columns
 from uitstroom.services.errors import (
     GONE,
     NotFoundError,
@@ -60,30 +60,11 @@ _TEXT_SECTIONS = (
 
 
 def contact_of(row: ContactPersonRow) -> ContactPerson:
-    return ContactPerson(
-        id=row.id,
-        organisation_id=row.organisation_id,
-        name=row.name,
-        function=row.function,
-        phone=row.phone,
-        email=row.email,
-        left_on=row.left_on,
-        replaced_by_id=row.replaced_by_id,
-    )
+    return from_columns(ContactPerson, row)
 
 
 def organisation_of(row: OrganisationRow) -> Organisation:
-    return Organisation(
-        id=row.id,
-        name=row.name,
-        kind=row.kind,
-        serves=row.serves,
-        address=row.address,
-        phone=row.phone,
-        email=row.email,
-        note=row.note,
-        contacts=tuple(contact_of(c) for c in row.contacts),
-    )
+    return from_columns(Organisation, row, contacts=tuple(contact_of(c) for c in row.contacts))
 
 
 def sections_text(sections: Iterable[Section]) -> str:
@@ -97,30 +78,15 @@ def _sections_of(text: str) -> frozenset[Section]:
 
 
 def consent_of(row: ConsentRow) -> Consent:
-    return Consent(
-        id=row.id,
-        receiver=row.receiver,
-        basis=row.basis,
-        sections=_sections_of(row.sections),
-        given_on=row.given_on,
-        consenter=row.consenter,
-        consenter_name=row.consenter_name,
-        organisation_id=row.organisation_id,
-        withdrawn_on=row.withdrawn_on,
-        note=row.note,
-    )
+    return from_columns(Consent, row, sections=_sections_of(row.sections))
 
 
 def record_of(row: DocumentLogRow) -> DocumentRecord:
-    return DocumentRecord(
-        id=row.id,
-        kind=row.kind,
+    return from_columns(
+        DocumentRecord,
+        row,
         made_at=row.made_at.isoformat(timespec="seconds"),
-        made_by=row.made_by,
-        receiver=row.receiver,
-        organisation=row.organisation,
         sections=_sections_of(row.sections),
-        data_version=row.data_version,
     )
 
 

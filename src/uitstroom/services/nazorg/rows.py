@@ -26,7 +26,7 @@ from uitstroom.domain.nazorg import (
     Signal,
     SpareContact,
 )
-from uitstroom.services.convert import instruments_of
+from uitstroom.services.convert import from_columns, instruments_of
 from uitstroom.services.errors import (
     GONE,
     NotFoundError,
@@ -103,14 +103,7 @@ def load_moment(session: Session, moment_id: int) -> NazorgMomentRow:
 
 
 def moment_of(row: Any) -> NazorgMoment:
-    return NazorgMoment(
-        months=row.months,
-        due=row.due,
-        original_due=row.original_due,
-        moved_reason=row.moved_reason or "",
-        done_on=row.done_on,
-        id=row.id,
-    )
+    return from_columns(NazorgMoment, row, moved_reason=row.moved_reason or "")
 
 
 def call_of(row: Any) -> CallRecord:
@@ -130,15 +123,7 @@ def call_of(row: Any) -> CallRecord:
 
 
 def signal_of(row: Any) -> Signal:
-    return Signal(
-        created_on=row.created_on,
-        status=row.status,
-        receiver=row.receiver,
-        organisation_id=row.organisation_id,
-        sent_on=row.sent_on,
-        sent_to=row.sent_to or "",
-        id=row.id,
-    )
+    return from_columns(Signal, row, sent_to=row.sent_to or "")
 
 
 def _leaving(row: Any) -> Leaving:

@@ -23,7 +23,7 @@ from uitstroom.domain.checklist import (
 from uitstroom.domain.enums import AanmeldStatus, Route, SchoolType
 from uitstroom.domain.holidays import Region
 from uitstroom.domain.schoolyear import SchoolYear
-from uitstroom.services.convert import enum_or_none
+from uitstroom.services.convert import enum_or_none, from_columns
 from uitstroom.storage.models import (
     CohortRow,
     PupilRow,
@@ -158,17 +158,7 @@ def template_row(template: TaskTemplate, position: int) -> dict[str, Any]:
 
 def task_from_row(row: Any) -> Task:
     """A PupilTaskRow, or a plain row of the pupil_task table."""
-    return Task(
-        code=row.code,
-        title=row.title,
-        open_text=row.open_text,
-        deadline_name=row.deadline_name,
-        owner=row.owner,
-        due=row.due,
-        done_on=row.done_on,
-        done_by=row.done_by,
-        id=row.id,
-    )
+    return from_columns(Task, row)
 
 
 def task_values(pupil_id: int, task: Task) -> dict[str, Any]:
