@@ -13,7 +13,7 @@ from conftest import TODAY, Dialogs
 from uitstroom.domain.enums import Instrument
 from uitstroom.domain.handover import AgreementParty
 from uitstroom.services.overleg import OverlegService
-from uitstroom.ui.desktop import fit_to_screen
+from uitstroom.ui.desktop import fit_to_screen, screen_of
 from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.overleg_dialog import MeetingDialog, OverlegDialog
 from uitstroom.ui.pdf_preview import PdfPreviewDialog
@@ -38,7 +38,7 @@ def test_the_meeting_walks_the_list_by_keyboard_and_records_a_decision(
         # the next pupil) once hid QWidget.move, and that call failed.
         dialog.move(5000, 5000)
         fit_to_screen(dialog)
-        assert dialog.screen().availableGeometry().contains(dialog.frameGeometry().topLeft())
+        assert screen_of(dialog).availableGeometry().contains(dialog.frameGeometry().topLeft())
         first, second = lijst.rows[0], lijst.rows[1]
         assert dialog.header.text() == f"1 van {len(lijst.rows)}: {first.name}"
         assert first.question in dialog.details.text()

@@ -5,7 +5,9 @@ the pupil pane hid Paspoort, Toestemming and Nazorg behind scroll arrows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt, QTimer
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from conftest import MBO_DAY, add_student
 from uitstroom.services.database import Database
+from uitstroom.ui.desktop import screen_of
 from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.pdf_preview import PdfPreviewDialog
 from uitstroom.ui.record_table import CELL_PADDING
@@ -36,7 +39,7 @@ LAPTOP = QRect(0, 0, 1366, 768)
 def problems_of_fit(window: QWidget) -> list[str]:
     """What does not fit: the window outside the screen's free area, or a button (outside a
     scrolling area, which the user can scroll to) outside the window."""
-    area = window.screen().availableGeometry()
+    area = screen_of(window).availableGeometry()
     found = []
     if not area.contains(window.frameGeometry()):
         found.append(f"{window.windowTitle()}: {window.frameGeometry()} is not inside {area}")
@@ -61,6 +64,25 @@ def ancestors(widget: QWidget, top: QWidget) -> Iterator[QWidget]:
 
 def test_the_tests_run_on_a_school_laptops_screen(qapp: QApplication) -> None:
     assert qapp.primaryScreen().geometry() == LAPTOP
+
+
+ASKS_A_WIDGET = re.compile(r"\.screen\(\)")
+
+
+def test_no_code_asks_a_widget_for_its_screen() -> None:
+    """QWidget.screen makes the screen's one Python object a child of the widget; as widgets
+    came and went it ended up owning the screen, and the garbage collector deleted the screen
+    under Qt: a segmentation fault in QScreen::virtualSiblings, now and then, in the tests and
+    possibly on a laptop. Everything asks desktop.screen_of instead."""
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("src", "tests", "bench", "scripts")
+        for path in sorted((root / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ASKS_A_WIDGET.search(line) and "ASKS_A_WIDGET" not in line
+    ]
+    assert found == []
 
 
 class Inspector:

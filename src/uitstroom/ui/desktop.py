@@ -7,7 +7,16 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QPointF, QRect, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QScreen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -43,16 +52,25 @@ def scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
     return parent
 
 
+def screen_of(widget: QWidget) -> QScreen:
+    """The screen `widget` is on, asked of the application.
+
+    Never QWidget.screen: PySide makes the one Python object of a screen a child of the
+    widget that asked for it last, and when widgets come and go that object can end up owning
+    the screen itself; Python's garbage collector then deleted the screen while Qt still used
+    it, and the program crashed later, at a random place (seen in the tests as a segmentation
+    fault in QScreen::virtualSiblings). The application's own lookups hand it out unowned."""
+    found = QGuiApplication.screenAt(widget.frameGeometry().center())
+    return found if found is not None else QGuiApplication.primaryScreen()
+
+
 def fit_to_screen(window: QWidget) -> None:
     """Shrink `window` to the screen's free area (without the task bar) and move it inside,
     frame and title bar included. A PDF preview of 820x940 hid Afdrukken, Opslaan and Sluiten
     below a school laptop's 768 pixels; its layout can shrink, only the size asked was too big.
     A window whose contents cannot shrink that far must scroll them: tests/ui/test_screen_fit
     opens every window at 1366x768 to find one."""
-    screen = window.screen()
-    if screen is None:
-        return
-    area = screen.availableGeometry()
+    area = screen_of(window).availableGeometry()
     frame = window.frameGeometry()
     margins = (
         QMargins(

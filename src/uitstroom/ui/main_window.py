@@ -27,6 +27,7 @@ from uitstroom.ui.controllers.documents import DocumentsController
 from uitstroom.ui.controllers.exit import ExitController
 from uitstroom.ui.controllers.nazorg import NazorgController
 from uitstroom.ui.controllers.privacy import PrivacyController
+from uitstroom.ui.desktop import screen_of
 from uitstroom.ui.nazorg_view import NazorgView
 from uitstroom.ui.pupil_view import PupilView
 from uitstroom.ui.record_table import fit_columns
@@ -134,7 +135,7 @@ class MainWindow(QMainWindow):
         detail.set_actor(self.actor)
         menus.apply_role(self)
         # As large as the screen allows up to 1600x960: a school laptop (1366x768) gets it all.
-        self.resize(QSize(1600, 960).boundedTo(self.screen().availableGeometry().size()))
+        self.resize(QSize(1600, 960).boundedTo(screen_of(self).availableGeometry().size()))
         self._share_width()
         if settings is not None:
             geometry = settings.value("main_window/geometry")
