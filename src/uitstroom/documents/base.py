@@ -43,7 +43,6 @@ from uitstroom.domain.handover import PersonLine, PupilHeader, SchoolHeader
 
 FONT = "UitstroomSans"
 FONT_BOLD = "UitstroomSans-Bold"
-FONT_ITALIC = "UitstroomSans-Oblique"
 MARGIN = 20 * mm
 HEADER_HEIGHT = 16 * mm
 INK = colors.HexColor("#1f2933")
@@ -54,18 +53,17 @@ ACCENT = colors.HexColor("#1d4e89")
 @cache
 def register_fonts() -> None:
     """DejaVu Sans, embedded (subset) in every PDF: Dutch diacritics and names such as Çelik,
-    Yılmaz, Nguyễn and Ōtsuka print as written."""
+    Yılmaz, Nguyễn and Ōtsuka print as written.
+
+    Regular and bold only: no document sets text in italics (every text is escaped, so a
+    typed <i> is text too), and reading the two oblique faces cost every document about 45 ms
+    (issue 17). Italic in the family maps to upright, so nothing can ask for a missing font."""
     folder = resources.files("uitstroom").joinpath("resources", "fonts")
-    for name, file in (
-        (FONT, "DejaVuSans.ttf"),
-        (FONT_BOLD, "DejaVuSans-Bold.ttf"),
-        (FONT_ITALIC, "DejaVuSans-Oblique.ttf"),
-        (f"{FONT}-BoldOblique", "DejaVuSans-BoldOblique.ttf"),
-    ):
+    for name, file in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf")):
         data = folder.joinpath(file).read_bytes()
         pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
     pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=f"{FONT}-BoldOblique"
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
     )
 
 
