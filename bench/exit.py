@@ -25,7 +25,7 @@ from uitstroom.domain.exit import (
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services import vault
 from uitstroom.services.database import open_database
-from uitstroom.services.demo import demo_pupils, seed_demo_school
+from uitstroom.services.demo import demo_pupils, pupil_insert, seed_demo_school
 from uitstroom.services.exit import ExitService
 from uitstroom.services.pupils import PupilService, ensure_cohort
 from uitstroom.storage.models import ExitInterviewRow, GuardianRow, PupilRow
@@ -90,21 +90,14 @@ def _fill(sessions: object, students: int) -> None:
                 values["leerlingnummer"] = f"{label[:4]}{values['leerlingnummer']}"
                 values["klas"] = f"{crebo}-{values['klas'][-1]}"
                 values["uitstroomprofiel"] = None
+                row = pupil_insert(values, cohort_id, NOW, JaNeeOnbekend.ONBEKEND, not current)
                 rows.append(
-                    {
-                        **values,
-                        "cohort_id": cohort_id,
-                        "created_at": NOW,
-                        "updated_at": NOW,
-                        "imported_values": {},
+                    row
+                    | {
                         "mbo_opleiding": opleiding,
                         "mbo_crebo": crebo,
                         "mbo_niveau": niveau.value,
                         "mbo_leerweg": rng.choice((Leerweg.BOL, Leerweg.BBL)).value,
-                        "startkwalificatie": JaNeeOnbekend.ONBEKEND.value,
-                        "ondersteuningsbehoefte": "",
-                        "archived": not current,
-                        "version": 1,
                     }
                 )
             session.execute(insert(PupilRow), rows)

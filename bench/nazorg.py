@@ -27,7 +27,7 @@ from uitstroom.domain.nazorg import (
 from uitstroom.domain.schoolyear import SchoolYear
 from uitstroom.services import vault
 from uitstroom.services.database import open_database
-from uitstroom.services.demo import demo_pupils, seed_demo_school
+from uitstroom.services.demo import demo_pupils, pupil_insert, seed_demo_school
 from uitstroom.services.nazorg import NazorgService
 from uitstroom.services.pupils import ensure_cohort
 from uitstroom.storage.models import (
@@ -102,21 +102,7 @@ def _fill(sessions: object, former: int, calls: int) -> None:
                 values.pop("rng")
                 routes.append(values.pop("route"))
                 values["leerlingnummer"] = f"{label[:4]}{values['leerlingnummer']}"
-                pupils.append(
-                    {
-                        **values,
-                        "cohort_id": cohort_id,
-                        "created_at": now,
-                        "updated_at": now,
-                        "imported_values": {},
-                        "mbo_opleiding": "",
-                        "mbo_crebo": "",
-                        "startkwalificatie": JaNeeOnbekend.NEE.value,
-                        "ondersteuningsbehoefte": "",
-                        "archived": True,
-                        "version": 1,
-                    }
-                )
+                pupils.append(pupil_insert(values, cohort_id, now, JaNeeOnbekend.NEE, True))
                 cohort_of.append(year)
         session.execute(insert(PupilRow), pupils)
         ids = list(session.scalars(select(PupilRow.id).order_by(PupilRow.id)))

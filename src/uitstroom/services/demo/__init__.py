@@ -13,7 +13,13 @@ from uitstroom.services.demo.cohort import (
     seed_demo_school,
 )
 from uitstroom.services.demo.leavers import DEMO_LEAVERS
-from uitstroom.services.demo.texts import ACHTERNAMEN, MENTOREN, ROEPNAMEN, demo_pupils
+from uitstroom.services.demo.texts import (
+    ACHTERNAMEN,
+    MENTOREN,
+    ROEPNAMEN,
+    demo_pupils,
+    pupil_insert,
+)
 
 __all__ = [
     "ACHTERNAMEN",
@@ -23,5 +29,6 @@ __all__ = [
     "bulk_insert_pupils",
     "demo_pupils",
     "insert_demo_cohort",
+    "pupil_insert",
     "seed_demo_school",
 ]
