@@ -15,6 +15,7 @@ from uitstroom.commands import (
     command_group,
 )
 from uitstroom.domain.handover import Receiver
+from uitstroom.domain.plural import counted
 
 if TYPE_CHECKING:  # --version and --help load no database layer (tests/test_start_imports.py)
     from uitstroom.services.database import Database
@@ -62,6 +63,6 @@ def _form(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     )
     pupil_ids = chosen_pupil_ids(db, args)
     forms.write_forms(pupil_ids, receiver, organisation_id, args.out, date.today())
-    noun = "formulier" if len(pupil_ids) == 1 else "formulieren"
-    print(f"{len(pupil_ids)} {noun} ({receiver.label}) geschreven naar {args.out}.", file=out)
+    forms_written = counted(len(pupil_ids), "formulier", "formulieren")
+    print(f"{forms_written} ({receiver.label}) geschreven naar {args.out}.", file=out)
     return EXIT_OK
