@@ -25,6 +25,7 @@ from uitstroom.ui.call_dialog import CallDialog
 from uitstroom.ui.forms import ChoiceEdit
 from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.outcomes_view import OutcomesDialog
+from uitstroom.ui.record_table import CELL_PADDING
 
 
 @pytest.fixture
@@ -209,6 +210,24 @@ def log_not_reached(dialogs: Dialogs, on: date) -> None:
         QTimer.singleShot(0, dialog.save_button.click)
 
     dialogs.then(answer)
+
+
+def test_the_agenda_shows_every_cell_whole(leavers_window: MainWindow) -> None:
+    """'na 3 maanden' was cut to 'na 3 maa…': the columns were measured while the list was
+    still empty."""
+    window = leavers_window
+    window.show_nazorg_page()
+    view = window.nazorg_view
+    assert view is not None and view.model.rowCount() > 0
+    metrics = view.table.fontMetrics()
+    cut = [
+        text
+        for row in range(view.model.rowCount())
+        for column in range(view.model.columnCount() - 1)  # the last one stretches
+        if (text := str(view.model.index(row, column).data() or ""))
+        and metrics.horizontalAdvance(text) + CELL_PADDING // 2 > view.table.columnWidth(column)
+    ]
+    assert cut == []
 
 
 def test_three_attempts_over_two_weeks_propose_uit_beeld_and_raise_the_alarm(

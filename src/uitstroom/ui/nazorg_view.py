@@ -29,7 +29,13 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.services.files import error_text, write_atomically
 from uitstroom.ui.call_dialog import CallDialog, NazorgContext, day_text, months_text
 from uitstroom.ui.forms import problems_of
-from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, record_table
+from uitstroom.ui.record_table import (
+    ROW_ROLE,
+    Column,
+    RecordTableModel,
+    fit_columns,
+    record_table,
+)
 from uitstroom.ui.widgets import button_row, done_label, empty_label, push_button
 
 LATE = QColor("#a31515")
@@ -183,6 +189,8 @@ class NazorgView(QWidget):
         self._fill_mentors()
         items = self._context.nazorg.agenda(today, self.mentor_filter.currentData())
         self.model.set_rows(items)
+        # Widths from the rows now shown: 'na 3 maanden' was cut when measured empty.
+        fit_columns(self.table)
         self.stale = False
         self.heading.setText(f"Nazorg deze week, tot en met zondag {day_text(week_end(today))}")
         if items:
