@@ -22,7 +22,7 @@ TESTS = Path(__file__).resolve().parent
 PASSPHRASE = "een herstelwachtwoord voor de test"
 # Each of these is for one job the start does not do: migrating (Alembic and its Mako and
 # dialects), PDFs (reportlab, Pillow), spreadsheets, calendars, the PDF preview and the charts,
-# and the school server.
+# and the school server (its driver and SQLAlchemy's PostgreSQL dialect).
 ONLY_WHEN_USED = (
     "alembic",
     "mako",
@@ -35,6 +35,7 @@ ONLY_WHEN_USED = (
     "PySide6.QtCharts",
     "PySide6.QtPrintSupport",
     "psycopg",
+    "sqlalchemy.dialects.postgresql",
 )
 # The window's dialogs and the services only a menu item needs.
 OWN_ONLY_WHEN_USED = (

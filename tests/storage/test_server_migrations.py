@@ -40,6 +40,23 @@ def test_an_empty_server_database_upgrades_to_head_and_matches_the_models(
     assert "bsn" not in {c["name"] for c in inspect(engine).get_columns("pupil")}
 
 
+def test_the_open_only_indexes_are_partial_on_the_server(empty_server_database: Engine) -> None:
+    """The models name only sqlite_where for these two indexes (a postgresql_ option would load
+    the PostgreSQL dialect at every start): the migrations make them partial on the server."""
+    engine = empty_server_database
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        definitions = dict(
+            connection.exec_driver_sql(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+                "('ix_pupil_task_open', 'ix_nazorg_moment_open')"
+            ).all()
+        )
+    assert set(definitions) == {"ix_pupil_task_open", "ix_nazorg_moment_open"}
+    for definition in definitions.values():
+        assert definition.endswith("WHERE (done_on IS NULL)"), definition
+
+
 def test_each_revision_runs_on_its_own_with_data_in_between(empty_server_database: Engine) -> None:
     """A school that was on the server since the first version: every step upgrades what the
     step before left, with rows in the tables."""

@@ -317,15 +317,12 @@ class PupilTaskRow(Base):
     pupil: Mapped[PupilRow] = relationship(back_populates="tasks")
 
     # The open tasks in due order per pupil: the status and the Vandaag view read only these.
+    # Partial on the server too: the migration (0003) gives it postgresql_where. Not named here,
+    # because a postgresql_ option makes SQLAlchemy import its PostgreSQL dialect on every start
+    # and every command, about 33 ms, also on a laptop that never sees a server (issue 17);
+    # tests/storage/test_server_migrations.py checks the server's index.
     __table_args__ = (
-        Index(
-            "ix_pupil_task_open",
-            "pupil_id",
-            "due",
-            "code",
-            sqlite_where=done_on.is_(None),
-            postgresql_where=done_on.is_(None),
-        ),
+        Index("ix_pupil_task_open", "pupil_id", "due", "code", sqlite_where=done_on.is_(None)),
     )
 
 
@@ -588,14 +585,9 @@ class NazorgMomentRow(Base):
 
     __tablename__ = "nazorg_moment"
     __table_args__ = (
-        # The agenda reads the open moments by date.
-        Index(
-            "ix_nazorg_moment_open",
-            "due",
-            "pupil_id",
-            sqlite_where=text("done_on IS NULL"),
-            postgresql_where=text("done_on IS NULL"),
-        ),
+        # The agenda reads the open moments by date. Partial on the server too (migration 0005;
+        # see ix_pupil_task_open for why postgresql_where is not named here).
+        Index("ix_nazorg_moment_open", "due", "pupil_id", sqlite_where=text("done_on IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
