@@ -11,11 +11,11 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QAbstractProxyModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor, QFontMetrics
@@ -279,7 +279,7 @@ CELL_PADDING = 16
 def records_of(table: QTableView) -> RecordTableModel:
     """The record model under a table's sorting and filtering proxies."""
     model = table.model()
-    while isinstance(model, QSortFilterProxyModel):
+    while isinstance(model, QAbstractProxyModel):
         model = model.sourceModel()
     assert isinstance(model, RecordTableModel)
     return model
