@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from uitstroom import APP_NAME, __version__
 from uitstroom import commands as command_modules
-from uitstroom.commands import Handler, ask_passphrase, print_problems
+from uitstroom.commands import Handler, Parser, ask_passphrase, print_problems
 from uitstroom.domain.plural import counted
 from uitstroom.paths import (
     DB_ENV,
@@ -104,7 +104,7 @@ argparse._ = _dutch  # type: ignore[attr-defined]
 def build_parser() -> argparse.ArgumentParser:
     from uitstroom.domain.enums import SchoolType
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="uitstroom",
         description="Uitstroom: de laatstejaars, hun route na school, overdracht en nazorg.",
         epilog=EPILOG,

@@ -78,3 +78,21 @@ def test_help_and_mistakes_are_in_dutch() -> None:
     wrong = run("frobnicate")
     assert wrong.returncode == 2
     assert "ongeldige keuze: 'frobnicate'" in wrong.stderr and "error" not in wrong.stderr
+
+
+def test_a_commands_own_help_and_choices_name_the_domains_values() -> None:
+    """The choices and texts that name a domain's values are worked out only when asked
+    (commands.Later, commands.Parser): they still say the same."""
+    columns = run("exit", "import", "--help")
+    assert columns.returncode == 0
+    flat = " ".join(columns.stdout.split())
+    assert "Kolommen: Studentnummer, Status, Datum gesprek," in flat and "SLB'er, Notitie." in flat
+    kind = run("document", "brochure", "--pupil", "1", "--out", "x.pdf")
+    assert kind.returncode == 2
+    assert (
+        "argument SOORT: ongeldige keuze: 'brochure' (kies uit 'transitieplan', 'paspoort', "
+        "'overdracht')" in " ".join(kind.stderr.split())
+    )
+    receiver = run("toestemming", "formulier", "--pupil", "1", "--receiver", "buurman")
+    assert receiver.returncode == 2
+    assert "ongeldige keuze: 'buurman' (kies uit 'mbo', 'gemeente'," in receiver.stderr

@@ -11,7 +11,7 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -39,6 +39,47 @@ MODULES: tuple[str, ...] = (
     "server",
     "school",
 )
+
+
+class Parser(argparse.ArgumentParser):
+    """The command line's parser; argparse makes its sub-parsers of the same class.
+
+    A description may be given as a function, called when that help is printed: a text that
+    names a domain's values (the columns of an exit import) then loads that module only for
+    its own --help, and `uitstroom --help` or `--version` loads no domain (issue 17)."""
+
+    def format_help(self) -> str:
+        if callable(self.description):
+            self.description = self.description()
+        return super().format_help()
+
+
+class Later:
+    """argparse `choices` worked out the first time they are needed (to check a value, or to
+    name them in the message about a wrong one), not when the command is registered. Give the
+    argument a metavar: argparse lists choices in the usage line only when it has none."""
+
+    def __init__(self, values: Callable[[], Sequence[str]]) -> None:
+        self._make = values
+        self._values: Sequence[str] | None = None
+
+    def _all(self) -> Sequence[str]:
+        if self._values is None:
+            self._values = tuple(self._make())
+        return self._values
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+
+def receivers() -> list[str]:
+    """The receivers a document or a consent form is for: `--receiver`'s choices."""
+    from uitstroom.domain.handover import Receiver
+
+    return [receiver.value for receiver in Receiver]
 
 
 def iso_date_type(example: str) -> Callable[[str], date]:

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import (
     Handler,
+    Later,
     add_out,
     add_pupil_or_klas,
     chosen_pupil_ids,
     command_group,
+    receivers,
 )
-from uitstroom.domain.handover import Receiver
 from uitstroom.domain.plural import counted
 
 if TYPE_CHECKING:  # --version and --help load no database layer (tests/test_start_imports.py)
@@ -40,7 +41,7 @@ def register(commands: Any) -> dict[str, Handler]:
     form.add_argument(
         "--receiver",
         metavar="ONTVANGER",
-        choices=[receiver.value for receiver in Receiver],
+        choices=Later(receivers),
         required=True,
         help="mbo, gemeente, werkgever, jobcoach, doorstroompunt of anders",
     )
@@ -52,6 +53,7 @@ def register(commands: Any) -> dict[str, Handler]:
 
 
 def _form(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.domain.handover import Receiver
     from uitstroom.services.consent_forms import ConsentFormService
     from uitstroom.services.handover import HandoverService
 

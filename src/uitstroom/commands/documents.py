@@ -8,7 +8,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from uitstroom.commands import Handler, add_out, add_pupil_or_klas, klas_pupil_ids, numbered_pupil
+from uitstroom.commands import (
+    Handler,
+    Later,
+    add_out,
+    add_pupil_or_klas,
+    klas_pupil_ids,
+    numbered_pupil,
+    receivers,
+)
 from uitstroom.services.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -17,9 +25,13 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 
 
-def register(commands: Any) -> dict[str, Handler]:
-    from uitstroom.domain.handover import DocumentKind, Receiver
+def _kinds() -> list[str]:
+    from uitstroom.domain.handover import DocumentKind
 
+    return [kind.value for kind in DocumentKind]
+
+
+def register(commands: Any) -> dict[str, Handler]:
     document = commands.add_parser(
         "document",
         help="maak een transitieplan, Paspoort voor Succes of overdracht als PDF",
@@ -33,14 +45,14 @@ def register(commands: Any) -> dict[str, Handler]:
     document.add_argument(
         "kind",
         metavar="SOORT",
-        choices=[kind.value for kind in DocumentKind],
+        choices=Later(_kinds),
         help="transitieplan, paspoort of overdracht",
     )
     add_pupil_or_klas(document)
     document.add_argument(
         "--receiver",
         metavar="ONTVANGER",
-        choices=[receiver.value for receiver in Receiver],
+        choices=Later(receivers),
         help="voor een overdracht: mbo, gemeente, werkgever, jobcoach, doorstroompunt of anders",
     )
     document.add_argument(

@@ -17,9 +17,19 @@ EXIT_OK = 0
 EXIT_REFUSED = 1
 
 
-def register(commands: Any) -> dict[str, Handler]:
+def _import_description() -> str:
     from uitstroom.domain.exit import ExitField
 
+    return (
+        "Importeer exitgesprekken uit een CSV- of Excel-bestand (.csv, .xlsx), één rij per "
+        "student, gevonden op studentnummer. Kolommen: "
+        + ", ".join(f.label for f in ExitField)
+        + ". Een afgerond gesprek legt het vertrek vast en plant de nazorg, zoals in het "
+        "programma. Heeft het bestand een probleem, dan wordt er niets opgeslagen."
+    )
+
+
+def register(commands: Any) -> dict[str, Handler]:
     exit_commands = command_group(
         commands,
         "exit",
@@ -30,13 +40,7 @@ def register(commands: Any) -> dict[str, Handler]:
     importing = exit_commands.add_parser(
         "import",
         help="importeer exitgesprekken uit een CSV- of Excel-bestand",
-        description=(
-            "Importeer exitgesprekken uit een CSV- of Excel-bestand (.csv, .xlsx), één rij per "
-            "student, gevonden op studentnummer. Kolommen: "
-            + ", ".join(f.label for f in ExitField)
-            + ". Een afgerond gesprek legt het vertrek vast en plant de nazorg, zoals in het "
-            "programma. Heeft het bestand een probleem, dan wordt er niets opgeslagen."
-        ),
+        description=_import_description,  # commands.Parser calls it for this --help only
     )
     importing.add_argument("file", metavar="BESTAND", type=Path, help="het .csv- of .xlsx-bestand")
     importing.add_argument(

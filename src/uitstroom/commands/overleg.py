@@ -8,7 +8,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
 from uitstroom.commands import Handler, add_date, add_out, command_group
-from uitstroom.domain.overleg import NO_CONSENT
 from uitstroom.services.errors import NotFoundError
 
 if TYPE_CHECKING:  # --version and --help load no database layer (tests/test_start_imports.py)
@@ -50,6 +49,7 @@ def register(commands: Any) -> dict[str, Handler]:
 
 
 def _overleg(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from uitstroom.domain.overleg import NO_CONSENT
     from uitstroom.services.overleg import OverlegService
 
     service = OverlegService(db.sessions, actor=db.actor)
