@@ -155,6 +155,7 @@ def test_read_only_sees_no_support_needs_and_no_way_to_change(
         open_row(qtbot, window, 0)
         detail = window.detail
         assert not detail.save_button.isVisible()
+        assert not detail.documents_button.isVisible()
         assert not detail.timeline.note_edit.isVisible()
         assert not editor(window, "klas").isEnabled()
         assert detail.record is not None and detail.record.pupil.ondersteuningsbehoefte == ""

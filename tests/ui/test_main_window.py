@@ -12,10 +12,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTabBar,
+    QTabWidget,
     QWidget,
 )
 
-from conftest import close_window, open_window
+from conftest import TODAY, close_window, open_window, services_for
 from uitstroom.domain.checklist import Level
 from uitstroom.domain.enums import Route
 from uitstroom.services.database import Database
@@ -507,3 +508,32 @@ def test_every_menu_item_has_its_own_alt_letter(qtbot, demo_database, school_typ
             assert not doubles, f"{top.text()}: {sorted(doubles)} twice"
     finally:
         close_window(window)
+
+
+def test_the_pupils_tabs_are_made_once_the_window_is_on_screen(
+    qtbot, demo_database: Database
+) -> None:
+    """The start does not wait for the pupil's tabs (issue 17): the window shows Vandaag and
+    'Kies links een leerling' first; the tabs are made right after, with what the window set
+    while they did not exist yet (the PDF menu, the words of the school type)."""
+    window = MainWindow(services_for(demo_database), today=lambda: TODAY)
+    detail = window.detail
+    try:
+        assert detail.findChildren(QTabWidget) == []
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: detail.findChildren(QTabWidget) != [])
+        menu = detail.documents_button.menu()
+        assert menu is not None and "&Paspoort maken…" in [a.text() for a in menu.actions()]
+        open_row_at_name(qtbot, window)
+        assert detail.tabs.isVisible() and detail.tabs.tabText(0) == "&Gegevens"
+        assert detail.documents_button.isVisible()
+        assert not detail.save_button.isEnabled()  # nothing typed yet
+    finally:
+        close_window(window)
+
+
+def open_row_at_name(qtbot, window: MainWindow) -> None:
+    window.show_cohort_page()
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+    qtbot.waitUntil(lambda: window.detail.is_open)

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
             lambda p, t: announce(Change.of(Area.TASKS, pupil=p, source=detail, task=t))
         )
         detail.exit_changed.connect(lambda p: announce(Change.of(Area.NAZORG, pupil=p)))
+        detail.editor_built.connect(self._share_width)
         # The cohort list and the names tests and the areas reach it by.
         pane = self.cohort = CohortPane(self.model, self.words, detail, self)
         self.proxy, self.table, self.search = pane.proxy, pane.table, pane.search

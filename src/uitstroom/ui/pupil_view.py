@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -74,6 +74,32 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], datetime]
 
+# What _build_editor makes. Asked for before the editor exists, one of these builds it
+# (PupilView.__getattr__).
+EDITOR_PARTS = frozenset(
+    {
+        "title",
+        "subtitle",
+        "unsaved_marker",
+        "saved_label",
+        "exit_button",
+        "banner",
+        "tabs",
+        "gegevens",
+        "route_page",
+        "stages",
+        "timeline",
+        "checklist",
+        "transitieplan",
+        "paspoort",
+        "consent",
+        "nazorg_tab",
+        "revert_button",
+        "save_button",
+        "documents_button",
+    }
+)
+
 
 class PupilView(QWidget):
     """Signals: pupil_saved(PupilRecord) after any successful write, dirty_changed(bool),
@@ -88,6 +114,15 @@ class PupilView(QWidget):
     task_changed = Signal(int, object)
     nazorg_changed = Signal(int)
     exit_changed = Signal(int)
+    # The editor was made: the pane may need more room now (its tabs have a minimum width).
+    editor_built = Signal()
+
+    # The editor's tabs (None: that service is not given); made with the editor.
+    checklist: ChecklistTab | None
+    transitieplan: TransitieplanTab | None
+    paspoort: PaspoortTab | None
+    consent: ConsentTab | None
+    nazorg_tab: NazorgTab | None
 
     def __init__(
         self,
@@ -108,14 +143,9 @@ class PupilView(QWidget):
         self._exit = exit
         self._words = words_for(school_type)
         self._nazorg = nazorg
-        self.nazorg_tab: NazorgTab | None = None
         self._planning = planning
         self._handover = handover
-        self.paspoort: PaspoortTab | None = None
-        self.transitieplan: TransitieplanTab | None = None
-        self.consent: ConsentTab | None = None
         self._today = today
-        self.checklist: ChecklistTab | None = None
         self._author = author
         self._cohort_label = cohort_label
         self._clock = clock
@@ -124,6 +154,11 @@ class PupilView(QWidget):
         self._dirty = False
         self._banner_about_input = False
         self._actor: Actor | None = None
+        self._document_menu: QMenu | None = None
+        # The editor (the pupil's tabs) is made when first needed, or by the window once it
+        # is on screen (build_editor): 130 ms of widgets the start screen does not show.
+        self._editor: QWidget | None = None
+        self._building = False
 
         self._pages = QStackedWidget(self)
         self._empty = QLabel(self)
@@ -131,12 +166,48 @@ class PupilView(QWidget):
         self._empty.setWordWrap(True)
         self._empty.setStyleSheet("QLabel { color: #555; font-size: 11pt; padding: 24px; }")
         self._pages.addWidget(self._empty)
-        self._pages.addWidget(self._build_editor())
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self._pages)
-        self.set_school_type(school_type)
         self.show_empty("Kies links een leerling om de gegevens te zien.")
+        # Made right after the pane is first painted, so the window shows without waiting
+        # for it, and a pupil opened a moment later does not wait either.
+        self._empty.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._empty and event.type() == QEvent.Type.Paint:
+            self._empty.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.build_editor)
+        return False
+
+    def __getattr__(self, name: str) -> object:
+        """Only for a name not found the usual way: a part of the editor asked for before the
+        editor was made makes it (a pupil opened, a tab chosen from the menu, a test)."""
+        parts = self.__dict__
+        if name in EDITOR_PARTS and "_pages" in parts and not parts.get("_building"):
+            self.build_editor()
+            return parts[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def build_editor(self) -> None:
+        """Make the editor, with what was set while it did not exist (school type, role,
+        document menu); nothing when it is there already."""
+        if self._editor is not None or self._building:
+            return
+        self._building = True
+        try:
+            self._editor = self._build_editor()
+        finally:
+            self._building = False
+        self._pages.addWidget(self._editor)
+        self._apply_school_type()
+        # The menu first: the role may hide its button again (a read-only user makes no PDF).
+        if self._document_menu is not None:
+            self._apply_document_menu(self._document_menu)
+        if self._actor is not None:
+            self._apply_actor(self._actor)
+        self._show_dirty(self._dirty)
+        self.editor_built.emit()
 
     # --- building ------------------------------------------------------------------------
     def _build_editor(self) -> QWidget:
@@ -178,6 +249,8 @@ class PupilView(QWidget):
 
         self.tabs = side_tabs(page)
         self._build_pages()
+        self.checklist = self.transitieplan = self.paspoort = self.consent = None
+        self.nazorg_tab = None
         self.tabs.addTab(self.gegevens, "&Gegevens")
         self.tabs.addTab(self.route_page, "&Route")
         self.tabs.addTab(self.stages, "S&tages")
@@ -267,6 +340,11 @@ class PupilView(QWidget):
         )
 
     def set_document_menu(self, menu: QMenu) -> None:
+        self._document_menu = menu
+        if self._editor is not None:
+            self._apply_document_menu(menu)
+
+    def _apply_document_menu(self, menu: QMenu) -> None:
         self.documents_button.setMenu(menu)
         self.documents_button.show()
 
@@ -294,6 +372,12 @@ class PupilView(QWidget):
 
     def set_school_type(self, school_type: SchoolType) -> None:
         self._school_type = school_type
+        self._words = words_for(school_type)
+        if self._editor is not None:
+            self._apply_school_type()
+
+    def _apply_school_type(self) -> None:
+        school_type = self._school_type
         self._apply_words(words_for(school_type))
         self.gegevens.profiel_form.set_choices("uitstroomprofiel", profiel_choices(school_type))
         is_mbo = school_type == SchoolType.MBO
@@ -515,14 +599,18 @@ class PupilView(QWidget):
         self._banner_about_input = about_input
 
     def _set_dirty(self, dirty: bool) -> None:
+        if self._editor is not None:
+            self._show_dirty(dirty)
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+
+    def _show_dirty(self, dirty: bool) -> None:
         self.unsaved_marker.setVisible(dirty)
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty)
         if dirty:
             self.saved_label.clear()
-        if dirty != self._dirty:
-            self._dirty = dirty
-            self.dirty_changed.emit(dirty)
 
     # --- saving --------------------------------------------------------------------------
     def save(self) -> bool:
@@ -646,6 +734,10 @@ class PupilView(QWidget):
         """What the role may do here (domain.actor): read-only users see no support needs and
         change nothing; a mentor cannot move a pupil to another mentor."""
         self._actor = actor
+        if self._editor is not None:
+            self._apply_actor(actor)
+
+    def _apply_actor(self, actor: Actor) -> None:
         writes = actor.can_write
         self.gegevens.boxes["Ondersteuningsbehoefte · bijzonder persoonsgegeven"].setVisible(
             actor.sees_support_needs
