@@ -228,9 +228,11 @@ def keyring_backends(platform: str = sys.platform) -> list[str]:
 
 def hidden_imports(platform: str = sys.platform) -> list[str]:
     """Modules imported by name at run time, beyond what PyInstaller sees in the code: the
-    sub-commands and document modules (importlib), the SQLCipher driver, the keychain backends
-    and whatever the migrations import."""
+    sub-commands and document modules (importlib), the SQLCipher driver, reportlab's C
+    accelerator (reportlab.lib.rl_accel imports it inside exec()), the keychain backends and
+    whatever the migrations import."""
     names = [
+        "_rl_accel",
         "sqlcipher3",
         "sqlcipher3.dbapi2",
         "sqlalchemy.dialects.sqlite",

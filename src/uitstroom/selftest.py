@@ -8,6 +8,7 @@ leaves nothing behind (not in the keychain either) and exits 0, or 1 with the st
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import platform
 import shutil
 import sys
@@ -239,6 +240,9 @@ def step_document(run: Run) -> str:
         raise StepFailed("het transitieplan is geen PDF")
     if b"DejaVu" not in run.pdf:
         raise StepFailed("de lettertypen zitten niet in het document (DejaVu ontbreekt)")
+    if importlib.util.find_spec("_rl_accel") is None:
+        # reportlab then does its arithmetic in Python: every document takes longer.
+        raise StepFailed("de versneller van reportlab (_rl_accel) ontbreekt")
     return f"transitieplan gemaakt: {len(run.pdf) // 1024} kB, lettertypen ingebed, {elapsed:.1f} s"
 
 

@@ -88,6 +88,15 @@ def test_the_migrations_imports_are_hidden_imports() -> None:
     assert {"sqlcipher3", "sqlcipher3.dbapi2"} <= set(hidden)
 
 
+def test_reportlabs_accelerator_is_installed_and_bundled() -> None:
+    """reportlab imports its C accelerator inside exec(), which PyInstaller cannot see; without
+    it every PDF is made in pure Python (about 10 % slower for a klas of Paspoorten)."""
+    from reportlab.lib import rl_accel
+
+    assert "_rl_accel" in bundle.hidden_imports("win32")
+    assert {"fp_str", "asciiBase85Encode", "instanceStringWidthTTF"} <= set(rl_accel._c_funcs)
+
+
 @pytest.mark.parametrize(
     ("platform", "native"),
     [
