@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStyleOptionViewItem,
     QTabBar,
+    QTableView,
     QToolButton,
     QWidget,
 )
@@ -301,3 +302,52 @@ def test_the_cohort_list_does_not_scroll_sideways_with_a_pupil_open(mode, reques
     window.table.setCurrentIndex(window.proxy.index(0, 0))
     qtbot.wait(20)
     assert window.table.horizontalHeader().length() <= window.table.viewport().width()
+
+
+def pane_cells_cut(table: QTableView) -> list[str]:
+    """Cells of a list in the pupil pane that do not show whole: the list wider than its box
+    (it never scrolls sideways), or a text that, wrapped where the cell paints it (inside the
+    item padding and Qt's text margins), needs more height than its row has."""
+    found = []
+    header = table.horizontalHeader()
+    if header.length() > table.viewport().width():
+        found.append(f"{table.objectName()}: {header.length()} > {table.viewport().width()}")
+    metrics = table.fontMetrics()
+    flags = int(Qt.TextFlag.TextWordWrap)
+    model = table.model()
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            text = str(model.index(row, column).data() or "")
+            width = table.columnWidth(column) - 2 * 4 - 2 * 3  # padding, text margins
+            needed = metrics.boundingRect(0, 0, width, 10_000, flags, text).height()
+            if needed > table.rowHeight(row) - 2 * 3:
+                found.append(f"{model.headerData(column, Qt.Orientation.Horizontal)}: {text}")
+    return found
+
+
+def test_the_checklist_and_the_timeline_show_every_cell_whole(window: MainWindow, qtbot) -> None:
+    """At 1366x768 the Afgerond list's 'Door' was past the right edge with no way to scroll
+    to it, 'Ouder/verzorger', 'Gemeente' and a task of three lines ended in '…', and so did the
+    author of a note in the Tijdlijn."""
+    item = window.today_view.selected_item()
+    window.open_pupil_at(item.pupil_id, "checklist", item.task.id)
+    detail = window.detail
+    checklist = detail.checklist
+    assert checklist is not None
+    checklist.untick_button.setFocus()
+    checklist.open_table.setCurrentIndex(checklist.open_model.index(0, 0))
+    checklist.tick_selected()  # one done task at least, with its day and who ticked it
+    qtbot.wait(20)
+    assert checklist.done_model.rowCount() > 0 and checklist.open_model.rowCount() > 0
+    assert [checklist.done_model.headerData(n, Qt.Orientation.Horizontal) for n in range(3)] == [
+        "Taak",
+        "Wie",
+        "Afgerond",
+    ]
+    assert checklist.done_model.index(0, 2).data().endswith(", Marloes Verbeek")
+    assert pane_cells_cut(checklist.open_table) == []
+    assert pane_cells_cut(checklist.done_table) == []
+    detail.tabs.setCurrentWidget(detail.timeline)
+    qtbot.wait(20)
+    assert detail.timeline.table.model().rowCount() > 0
+    assert pane_cells_cut(detail.timeline.table) == []

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -24,7 +23,13 @@ from PySide6.QtWidgets import (
 from uitstroom.domain.checklist import Level, Task
 from uitstroom.services.errors import ServiceError
 from uitstroom.ui.attention_model import short_day
-from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, fit_columns, text_key
+from uitstroom.ui.record_table import (
+    ROW_ROLE,
+    Column,
+    RecordTableModel,
+    pane_table,
+    text_key,
+)
 from uitstroom.ui.status import StatusMarker, marker_icon, text_colour
 from uitstroom.ui.widgets import button_row, push_button
 
@@ -32,24 +37,10 @@ if TYPE_CHECKING:
     from uitstroom.services.planning import PlanningService
 
 
-def task_table(model: RecordTableModel, parent: QWidget) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    # Titles are long and the pane is narrow: they wrap; a checklist has a dozen rows.
-    table.setWordWrap(True)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.setStyleSheet("QTableView::item { padding: 2px 4px; }")
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setHighlightSections(False)
-    fit_columns(table)
-    return table
+def done_when_and_by(task: Task) -> str:
+    """'vr 18 september, Marloes Verbeek'; the day alone when no name was kept."""
+    day = short_day(task.done_on)
+    return f"{day}, {task.done_by}" if task.done_by else day
 
 
 class ChecklistTab(QWidget):
@@ -81,9 +72,9 @@ class ChecklistTab(QWidget):
 
         self.open_model = RecordTableModel(self._open_columns(), parent=self)
         self.done_model = RecordTableModel(self._done_columns(), parent=self)
-        self.open_table = task_table(self.open_model, self)
+        self.open_table = pane_table(self.open_model, self)
         self.open_table.setObjectName("open_tasks")
-        self.done_table = task_table(self.done_model, self)
+        self.done_table = pane_table(self.done_model, self)
         self.done_table.setObjectName("done_tasks")
         self.open_box = QGroupBox("Open", self)
         QVBoxLayout(self.open_box).addWidget(self.open_table)
@@ -146,8 +137,8 @@ class ChecklistTab(QWidget):
         return (
             Column("Taak", lambda t: t.title, lambda t: text_key(t.title), chars=30, stretch=True),
             Column("Wie", lambda t: t.owner.label, chars=11),
-            Column("Afgerond op", lambda t: short_day(t.done_on), lambda t: t.done_on, chars=14),
-            Column("Door", lambda t: t.done_by, chars=14),
+            # When and by whom in one column: four columns left the task two words wide.
+            Column("Afgerond", done_when_and_by, lambda t: t.done_on, chars=16),
         )
 
     # --- loading -------------------------------------------------------------------------

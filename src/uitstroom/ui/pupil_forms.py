@@ -25,8 +25,7 @@ from uitstroom.ui.pupil_fields import (
     ROUTE_FIELDS,
     GuardiansEdit,
 )
-from uitstroom.ui.pupil_pages import pane_list
-from uitstroom.ui.record_table import RecordTableModel
+from uitstroom.ui.record_table import RecordTableModel, pane_table
 
 SUPPORT_BOX = "Ondersteuningsbehoefte · bijzonder persoonsgegeven"
 
@@ -124,7 +123,7 @@ class RoutePage(_ScrollPage):
         hint.setWordWrap(True)
         hint.setStyleSheet("QLabel { color: #555; }")
         self.history_model = RecordTableModel(HISTORY_COLUMNS, parent=self)
-        self.history_table = pane_list(self.history_model, history_box)
+        self.history_table = pane_table(self.history_model, history_box)
         self.history_table.setMinimumHeight(140)
         inner = QVBoxLayout(history_box)
         inner.addWidget(hint)

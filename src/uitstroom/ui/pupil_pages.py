@@ -13,12 +13,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,31 +32,12 @@ from uitstroom.ui.pupil_fields import (
     newest_first,
     values_of,
 )
-from uitstroom.ui.record_table import ROW_ROLE, RecordTableModel, fit_columns
+from uitstroom.ui.record_table import ROW_ROLE, RecordTableModel, pane_table
 from uitstroom.ui.widgets import button_row_right, push_button
 
 Record = Callable[[], PupilRecord | None]
 Stored = Callable[[PupilRecord], None]
 Problems = Callable[[Sequence[str], bool], None]  # the lines, and whether they are about input
-
-
-def pane_list(model: RecordTableModel, parent: QWidget) -> QTableView:
-    """A list in the pupil pane: whole rows, wrapped text, rows as high as their text (these
-    lists hold a few dozen entries at most), columns fitted, never a sideways scroll bar."""
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(True)
-    table.verticalHeader().hide()
-    table.setStyleSheet("QTableView::item { padding: 3px 4px; }")
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    fit_columns(table)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 @dataclass(frozen=True)
@@ -88,7 +66,7 @@ class StagesPage(QWidget):
         super().__init__(parent)
         self._pane, self._stored = pane, stored
         self.model = RecordTableModel(STAGE_COLUMNS, parent=self)
-        self.table = pane_list(self.model, self)
+        self.table = pane_table(self.model, self)
         self.table.activated.connect(lambda _index: self.edit())
         delete = QAction("Stage verwijderen", self.table)
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -211,7 +189,7 @@ class TimelinePage(QWidget):
         self.model = RecordTableModel(
             TIMELINE_COLUMNS, parent=self, muted=lambda t: t.kind == TimelineKind.GEBEURTENIS
         )
-        self.table = pane_list(self.model, self)
+        self.table = pane_table(self.model, self)
         self.placeholder = placeholder(
             "Sla de nieuwe leerling eerst op; daarna kunt u notities maken.", self
         )

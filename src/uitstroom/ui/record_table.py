@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
 )
 from PySide6.QtGui import QColor, QFontMetrics
@@ -243,18 +244,19 @@ class RecordTableModel(QAbstractTableModel):
 MEASURED_ROWS = 200
 
 
-def fit_columns(table: QTableView) -> None:
+def fit_columns(table: QTableView, lines: int | None = None) -> None:
     """Widths from the column specs, widened to the header's text and to the texts of the first
     rows shown, so neither is cut (the mbo's SLB'er and Opleiding were); never measured from
     20,000 rows of content. In a table whose rows hold several lines, a text longer than its
-    column's own width wraps there instead of widening it. The stretching column takes what is
-    left, but never less than its own width: the table scrolls sideways before it cuts."""
+    column's own width wraps there instead of widening it; `lines` says how many for a table
+    whose rows grow with their text. The stretching column takes what is left, but never less
+    than its own width: the table scrolls sideways before it cuts."""
     shown = table.model()
     model = records_of(table)
     header = table.horizontalHeader()
     metrics = table.fontMetrics()
     char = metrics.averageCharWidth()
-    lines = row_lines(table)
+    lines = row_lines(table) if lines is None else lines
     rows = min(shown.rowCount(), MEASURED_ROWS)
     # Room for the sort arrow beside a header, and for a row's marker icon.
     arrow = header.fontMetrics().height() + 4
@@ -391,4 +393,46 @@ def record_table(
             if column.stretch:
                 table.setItemDelegateForColumn(n, delegate)
     fit_columns(table)
+    return table
+
+
+class PaddedWrapDelegate(QStyledItemDelegate):
+    """A row as high as its wrapped text inside the cell's padding. Qt measures a wrapped text
+    at the cell's full width but paints it inside the padding of the table's style sheet, so a
+    text that needed one more line ended in '…' ('Uitstroomprofiel in het OPP …')."""
+
+    def __init__(self, padding: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.padding = padding
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        inner = QStyleOptionViewItem(option)
+        inner.rect = option.rect.adjusted(0, 0, -2 * self.padding, 0)
+        return super().sizeHint(inner, index)
+
+
+def pane_table(
+    model: RecordTableModel, parent: QWidget, name: str = "", lines: int = 2
+) -> QTableView:
+    """A short list in the narrow pupil pane (stages, notes, a checklist; a few dozen rows at
+    most): texts wrap and rows are as high as their text; the stretching column takes the width
+    the others leave and wraps there, and the rows follow when it changes. Never a sideways
+    scroll bar: a column pushed past the right edge could not be read at all. `lines`: how
+    many lines a text in the other columns may take before its column is made wider (in the
+    pane two, so that the task keeps room; in a wide dialog one)."""
+    table = record_table(model, parent, name, wrap=True)
+    padding = 4
+    table.setStyleSheet(f"QTableView::item {{ padding: 3px {padding}px; }}")
+    table.setItemDelegate(PaddedWrapDelegate(padding, table))
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    header = table.horizontalHeader()
+    for n, column in enumerate(model.columns):
+        if column.stretch:
+            header.setSectionResizeMode(n, QHeaderView.ResizeMode.Stretch)
+    # Qt measures the rows when they change, not when a column gets narrower or wider.
+    header.sectionResized.connect(lambda *_: table.resizeRowsToContents())
+    # The other columns as wide as what they show ('Ouder/verzorger', a name after a date),
+    # measured again whenever other rows are shown: not from the empty list.
+    model.modelReset.connect(lambda: fit_columns(table, lines))
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table

@@ -25,7 +25,6 @@ from uitstroom.domain.calendar import Anchor, SchoolCalendar
 from uitstroom.domain.checklist import Owner, TaskTemplate, dutch_day
 from uitstroom.domain.enums import Route
 from uitstroom.services.errors import ServiceError
-from uitstroom.ui.checklist_tab import task_table
 from uitstroom.ui.forms import (
     CheckField,
     ChecksField,
@@ -39,7 +38,7 @@ from uitstroom.ui.forms import (
     enum_choices,
     problems_of,
 )
-from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel
+from uitstroom.ui.record_table import ROW_ROLE, Column, RecordTableModel, pane_table
 from uitstroom.ui.widgets import button_row, push_button
 
 if TYPE_CHECKING:
@@ -165,7 +164,7 @@ class TemplatesDialog(QDialog):
         self.model = RecordTableModel(
             template_columns(self._calendar), parent=self, muted=lambda t: not t.active
         )
-        self.table = task_table(self.model, self)
+        self.table = pane_table(self.model, self, lines=1)  # a wide dialog
         self.table.setObjectName("templates")
         self.table.activated.connect(lambda _index: self.edit_selected())
         toggle = QAction(self.table)
