@@ -108,3 +108,18 @@ def test_the_detail_lists_pass_the_qt_model_tester(qtmodeltester) -> None:
     )
     qtmodeltester.check(timeline)
     assert stages.index(0, 1).data() == "van 01-09-2026\ntot —"
+
+
+def test_a_value_wider_than_its_field_shows_its_start(qtbot, form: Form) -> None:
+    """An e-mail address read into a narrow field showed only its end
+    ('ima.8@leerling.voorbeeldschool.nl'): Qt puts the cursor after the last letter."""
+    form.setFixedWidth(260)
+    form.show()
+    qtbot.waitExposed(form)
+    editor = form.editor("leerbedrijf")
+    long = "Zorgboerderij De Vier Jaargetijden, locatie Lekstroom-Noord"
+    assert editor.fontMetrics().horizontalAdvance(long) > editor.width()
+    form.set_values({"leerbedrijf": long})
+    assert editor.text() == long
+    assert editor.cursorPosition() == 0
+    assert editor.cursorRect().left() < editor.fontMetrics().averageCharWidth() * 2

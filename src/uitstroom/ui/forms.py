@@ -164,6 +164,9 @@ class TextEdit(QLineEdit):
 
     def set_field_value(self, value: str | None) -> None:
         self.setText(value or "")
+        # From its start: setText puts the cursor at the end, and a value wider than the field
+        # then showed only its end ('ima.8@leerling.voorbeeldschool.nl' for fatima.8@…).
+        self.setCursorPosition(0)
 
 
 class NotesEdit(QPlainTextEdit):
