@@ -351,3 +351,22 @@ def test_the_checklist_and_the_timeline_show_every_cell_whole(window: MainWindow
     qtbot.wait(20)
     assert detail.timeline.table.model().rowCount() > 0
     assert pane_cells_cut(detail.timeline.table) == []
+
+
+def test_the_agreements_and_consents_show_every_cell_whole(window: MainWindow, qtbot) -> None:
+    """The transitieplan's agreements had five columns in the pane: 'Wat' a word wide, dates
+    cut to '01-04-2…' and the contact person past the right edge; the consents' 'Delen' was
+    past it too."""
+    detail = window.detail
+    for row in range(window.proxy.rowCount()):
+        window.open_pupil_at(window.proxy.summary_at(row).id, "transitieplan")
+        plan, consent = detail.transitieplan, detail.consent
+        assert plan is not None and consent is not None
+        if plan.agreement_model.rowCount() and consent.consent_model.rowCount():
+            break
+    assert plan.agreement_model.rowCount() > 0 and consent.consent_model.rowCount() > 0
+    qtbot.wait(20)
+    assert pane_cells_cut(plan.agreement_table) == []
+    detail.tabs.setCurrentWidget(consent)
+    qtbot.wait(20)
+    assert pane_cells_cut(consent.consent_table) == []

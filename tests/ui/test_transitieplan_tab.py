@@ -67,7 +67,10 @@ def test_an_agreement_with_a_contact_and_a_task_is_saved_and_read_back(
     assert plan.agreements[before].contact_id == kees.id
     window.open_pupil_at(window.proxy.summary_at(1).id, "transitieplan")
     window.open_pupil_at(pupil_id, "transitieplan")
-    assert tab.agreement_model.index(before, 4).data() == (
-        "Kees Bakker (Gemeente Utrecht, Werk en Inkomen)"
+    # Who: the party, and the contact person under it.
+    assert (
+        tab.agreement_model.index(before, 2)
+        .data()
+        .endswith("\nKees Bakker (Gemeente Utrecht, Werk en Inkomen)")
     )
     assert not window.detail.is_dirty()

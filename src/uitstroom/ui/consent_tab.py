@@ -49,7 +49,7 @@ from uitstroom.ui.forms import (
 )
 from uitstroom.ui.paspoort_tab import selected_row
 from uitstroom.ui.record_page import hint_label
-from uitstroom.ui.record_table import Column, RecordTableModel, record_table
+from uitstroom.ui.record_table import Column, RecordTableModel, pane_table
 from uitstroom.ui.widgets import button_row
 
 if TYPE_CHECKING:
@@ -323,12 +323,7 @@ class ConsentTab(QWidget):
         self.consent_model = RecordTableModel(
             CONSENT_COLUMNS, parent=self, muted=lambda c: c.withdrawn_on is not None
         )
-        self.consent_table = record_table(
-            self.consent_model, self.consent_box, "consents", wrap=True
-        )
-        self.consent_table.verticalHeader().setSectionResizeMode(
-            self.consent_table.verticalHeader().ResizeMode.ResizeToContents
-        )
+        self.consent_table = pane_table(self.consent_model, self.consent_box, "consents")
         self.record_button = QPushButton("Toestemming &vastleggen…", self.consent_box)
         self.record_button.clicked.connect(self.record_consent)
         self.withdraw_button = QPushButton("&Intrekken…", self.consent_box)
@@ -353,12 +348,7 @@ class ConsentTab(QWidget):
         self.documents_box = QGroupBox("Gemaakte documenten", self)
         inner = QVBoxLayout(self.documents_box)
         self.document_model = RecordTableModel(DOCUMENT_COLUMNS, parent=self)
-        self.document_table = record_table(
-            self.document_model, self.documents_box, "documents", wrap=True
-        )
-        self.document_table.verticalHeader().setSectionResizeMode(
-            self.document_table.verticalHeader().ResizeMode.ResizeToContents
-        )
+        self.document_table = pane_table(self.document_model, self.documents_box, "documents")
         inner.addWidget(self.document_table)
         layout.addWidget(self.documents_box, 2)
         self.show_pupil(None)

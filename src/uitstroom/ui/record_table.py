@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractProxyModel,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -38,6 +39,9 @@ Index = QModelIndex | QPersistentModelIndex
 MUTED = QColor("#6b6b6b")
 ROOT = QModelIndex()
 _DIGITS = re.compile(r"(\d+)")
+# Where a wrapped text may start a new line: at spaces, and after a slash (Qt breaks there,
+# but not in a date's hyphens).
+_BREAKS = re.compile(r"\s+|(?<=/)")
 # The accents NFKD splits off Latin letters (é -> e + U+0301): dropped in one regex pass.
 _ACCENTS = re.compile("[\u0300-\u036f]")
 # Letters that NFKD does not split into a base letter and an accent.
@@ -257,6 +261,7 @@ def fit_columns(table: QTableView, lines: int | None = None) -> None:
     metrics = table.fontMetrics()
     char = metrics.averageCharWidth()
     lines = row_lines(table) if lines is None else lines
+    growing = table.verticalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.ResizeToContents
     rows = min(shown.rowCount(), MEASURED_ROWS)
     # Room for the sort arrow beside a header, and for a row's marker icon.
     arrow = header.fontMetrics().height() + 4
@@ -270,6 +275,10 @@ def fit_columns(table: QTableView, lines: int | None = None) -> None:
             header.setStretchLastSection(n == len(model.columns) - 1)
             continue
         texts = {str(shown.index(row, n).data() or "") for row in range(rows)}
+        if growing:
+            # Rows as high as their text: each line of a text ('Gemeente' over a contact
+            # person) may wrap into `lines`, not the text as a whole.
+            texts = {line for text in texts for line in text.split("\n")}
         extra = CELL_PADDING + (icon + 6 if column.decoration is not None else 0)
         needed = max((text_width(metrics, t, own - extra, lines) for t in texts), default=0)
         header.resizeSection(n, max(own, needed + extra, header_width))
@@ -300,10 +309,11 @@ def text_width(metrics: QFontMetrics, text: str, room: int, lines: int) -> int:
     """The width `text` needs: on one line when it fits in `room`; otherwise the least width
     at which it wraps into `lines` lines (a single long word is never broken)."""
     single = metrics.horizontalAdvance(text)
-    if lines == 1 or single <= room:
-        return single
+    if lines == 1 or single <= room or not text.split():
+        return single  # (a blank text in a column narrower than its padding: nothing to wrap)
     flags = int(Qt.TextFlag.TextWordWrap)
-    longest_word = max(metrics.horizontalAdvance(word) for word in text.split())
+    # Qt also breaks a line after a slash ('Ouder/' over 'verzorger').
+    longest_word = max(metrics.horizontalAdvance(word) for word in _BREAKS.split(text) if word)
     low, high = max(room, longest_word), single
     while low < high:
         middle = (low + high) // 2
@@ -414,12 +424,12 @@ class PaddedWrapDelegate(QStyledItemDelegate):
 def pane_table(
     model: RecordTableModel, parent: QWidget, name: str = "", lines: int = 2
 ) -> QTableView:
-    """A short list in the narrow pupil pane (stages, notes, a checklist; a few dozen rows at
-    most): texts wrap and rows are as high as their text; the stretching column takes the width
-    the others leave and wraps there, and the rows follow when it changes. Never a sideways
-    scroll bar: a column pushed past the right edge could not be read at all. `lines`: how
-    many lines a text in the other columns may take before its column is made wider (in the
-    pane two, so that the task keeps room; in a wide dialog one)."""
+    """A short list in the narrow pupil pane (stages, notes, a checklist, agreements, consents;
+    a few dozen rows at most): texts wrap and rows are as high as their text; the stretching
+    column takes the width the others leave and wraps there. Never a sideways scroll bar: a
+    column pushed past the right edge could not be read at all. `lines`: how many lines a text
+    in the other columns takes at first (in the pane two; in a wide dialog one); see
+    PaneColumns."""
     table = record_table(model, parent, name, wrap=True)
     padding = 4
     table.setStyleSheet(f"QTableView::item {{ padding: 3px {padding}px; }}")
@@ -429,10 +439,48 @@ def pane_table(
     for n, column in enumerate(model.columns):
         if column.stretch:
             header.setSectionResizeMode(n, QHeaderView.ResizeMode.Stretch)
-    # Qt measures the rows when they change, not when a column gets narrower or wider.
-    header.sectionResized.connect(lambda *_: table.resizeRowsToContents())
-    # The other columns as wide as what they show ('Ouder/verzorger', a name after a date),
-    # measured again whenever other rows are shown: not from the empty list.
-    model.modelReset.connect(lambda: fit_columns(table, lines))
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    PaneColumns(table, model, lines)
     return table
+
+
+class PaneColumns(QObject):
+    """The widths of a pane_table's columns, measured again whenever other rows are shown and
+    whenever the list gets narrower or wider (not from the empty list, not once at the start).
+
+    The columns beside the stretching one are as wide as what they show in `lines` lines
+    ('Ouder/verzorger', a date, a contact person under the party); when together they would
+    leave the stretching column less than STRETCH_LEAST characters, they wrap into up to two
+    lines more. Qt measures row heights only when rows change, so they are measured again
+    whenever a column's width changes."""
+
+    STRETCH_LEAST = 20  # characters: two or three words of a task a line
+
+    def __init__(self, table: QTableView, model: RecordTableModel, lines: int) -> None:
+        super().__init__(table)
+        self._table = table
+        self._model = model
+        self._lines = lines
+        self._width = -1
+        table.viewport().installEventFilter(self)
+        model.modelReset.connect(self.fit)
+        table.horizontalHeader().sectionResized.connect(lambda *_: table.resizeRowsToContents())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self._table.viewport().width() != self._width:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        table = self._table
+        room = self._width = table.viewport().width()
+        least = self.STRETCH_LEAST * table.fontMetrics().averageCharWidth()
+        others = [n for n, column in enumerate(self._model.columns) if not column.stretch]
+        header = table.horizontalHeader()
+        for lines in range(self._lines, self._lines + 3):
+            fit_columns(table, lines)
+            # The stretching column gives way (Stretch mode); Qt's stretchLastSection, which
+            # fit_columns sets for a last one, would keep it at its own width, past the edge.
+            header.setStretchLastSection(False)
+            if sum(table.columnWidth(n) for n in others) + least <= room:
+                break

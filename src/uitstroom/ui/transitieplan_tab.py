@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -42,7 +41,7 @@ from uitstroom.ui.forms import (
 )
 from uitstroom.ui.paspoort_tab import selected_row
 from uitstroom.ui.record_page import RecordPage, hint_label
-from uitstroom.ui.record_table import Column, RecordTableModel, record_table
+from uitstroom.ui.record_table import Column, RecordTableModel, pane_table
 from uitstroom.ui.widgets import push_button
 
 if TYPE_CHECKING:
@@ -106,9 +105,7 @@ class TransitieplanTab(RecordPage[Transitieplan]):
         box = QGroupBox("Afspraken: wie doet wat, wanneer", content)
         inner = QVBoxLayout(box)
         self.agreement_model = RecordTableModel(self._agreement_columns(), parent=self)
-        self.agreement_table = self._table(
-            self.agreement_model, box, "agreements", fixed=("", "Wanneer")
-        )
+        self.agreement_table = pane_table(self.agreement_model, box, "agreements")
         self.agreement_table.activated.connect(lambda _index: self.edit_agreement())
         self._on_delete(self.agreement_table, self.remove_agreement)
         self.add_agreement_button = push_button(
@@ -164,7 +161,7 @@ class TransitieplanTab(RecordPage[Transitieplan]):
             ),
             parent=self,
         )
-        self.contact_table = self._table(self.contact_model, box, "plan_contacts", fixed=("Rol",))
+        self.contact_table = pane_table(self.contact_model, box, "plan_contacts")
         self._on_delete(self.contact_table, self.remove_contact)
         self.contact_table.setMinimumHeight(self.fontMetrics().height() * 6)
         self.contact_table.setMaximumHeight(self.fontMetrics().height() * 10)
@@ -188,36 +185,18 @@ class TransitieplanTab(RecordPage[Transitieplan]):
             task = self._tasks.get(a.task_code) if a.task_code else None
             return f"{a.what}\nTaak: {task}" if task else a.what
 
+        def who(a: Agreement) -> str:
+            contact = self._names(a.contact_id) if a.contact_id is not None else ""
+            return f"{a.party.label}\n{contact}" if contact else a.party.label
+
+        # Four columns, the contact person under the party: five left 'Wat' a word wide in
+        # the pane on a laptop, and the contact person past the right edge.
         return (
             Column("", lambda a: "✓" if a.done else "", chars=2),
             Column("Wat", what, chars=26, stretch=True),
-            Column("Wie", lambda a: a.party.label, chars=10),
+            Column("Wie", who, chars=12),
             Column("Wanneer", when, lambda a: a.due, chars=11),
-            Column("Contactpersoon", lambda a: self._names(a.contact_id), chars=16),
         )
-
-    @staticmethod
-    def _table(
-        model: RecordTableModel, parent: QWidget, name: str, fixed: tuple[str, ...] = ()
-    ) -> QTableView:
-        table = record_table(model, parent, name, wrap=True)
-        table.verticalHeader().setSectionResizeMode(
-            table.verticalHeader().ResizeMode.ResizeToContents
-        )
-        table.setMinimumHeight(table.fontMetrics().height() * 9)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # The pane is narrow and the table does not scroll sideways: the `fixed` columns (a
-        # tick, a date) take what they need, the texts share the rest and wrap. A date was cut to '01-04-2…' and
-        # the contact person was off to the right.
-        header = table.horizontalHeader()
-        for n, column in enumerate(model.columns):
-            header.setSectionResizeMode(
-                n,
-                QHeaderView.ResizeMode.ResizeToContents
-                if column.header in fixed
-                else QHeaderView.ResizeMode.Stretch,
-            )
-        return table
 
     @staticmethod
     def _on_delete(table: QTableView, slot: object) -> None:
