@@ -123,3 +123,19 @@ def test_a_value_wider_than_its_field_shows_its_start(qtbot, form: Form) -> None
     assert editor.text() == long
     assert editor.cursorPosition() == 0
     assert editor.cursorRect().left() < editor.fontMetrics().averageCharWidth() * 2
+
+
+def test_the_field_being_typed_in_keeps_its_cursor_when_the_form_is_read_back(
+    qtbot, form: Form
+) -> None:
+    """After Opslaan the form is filled again from what was stored; the field with the
+    keyboard must not move its cursor, or the next letters land in front ('senmw. J. Nieuw')."""
+    form.show()
+    qtbot.waitExposed(form)
+    editor = form.editor("leerbedrijf")
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    qtbot.keyClicks(editor, "De Linde")
+    form.set_values({"leerbedrijf": "De Linde"})
+    qtbot.keyClicks(editor, "boom")
+    assert editor.text() == "De Lindeboom"

@@ -32,7 +32,7 @@ from uitstroom.services.database import Database
 from uitstroom.ui.desktop import screen_of
 from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.pdf_preview import PdfPreviewDialog
-from uitstroom.ui.record_table import CELL_PADDING
+from uitstroom.ui.record_table import CELL_PADDING, PaneColumns
 
 LAPTOP = QRect(0, 0, 1366, 768)
 
@@ -370,3 +370,24 @@ def test_the_agreements_and_consents_show_every_cell_whole(window: MainWindow, q
     detail.tabs.setCurrentWidget(consent)
     qtbot.wait(20)
     assert pane_cells_cut(consent.consent_table) == []
+
+
+def test_the_pane_lists_settle_when_the_window_is_resized(
+    window: MainWindow, qtbot, monkeypatch
+) -> None:
+    """The lists fitted their columns to the viewport, which the vertical scroll bar narrows:
+    at some window widths the bar came and went and a list fitted itself hundreds of times a
+    second, without end (seen with pupil 2 and 4's checklists from 1236 to 1300 px wide)."""
+    fits: list[int] = []
+    fit = PaneColumns.fit
+    monkeypatch.setattr(PaneColumns, "fit", lambda self: (fits.append(1), fit(self)))
+    for row in (1, 3):
+        window.open_pupil_at(window.proxy.summary_at(row).id, "checklist")
+        for width in (1236, 1250, 1272, 1300):
+            window.resize(width, 740)
+            for _ in range(3):
+                QApplication.processEvents()
+            fits.clear()
+            for _ in range(10):
+                QApplication.processEvents()
+            assert fits == [], f"row {row}, {width} px: still fitting"

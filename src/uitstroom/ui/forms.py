@@ -163,10 +163,15 @@ class TextEdit(QLineEdit):
         return self.text().strip()
 
     def set_field_value(self, value: str | None) -> None:
-        self.setText(value or "")
+        text = value or ""
+        if text == self.text():
+            return  # read back after Opslaan: the field being typed in is left as it is
+        self.setText(text)
         # From its start: setText puts the cursor at the end, and a value wider than the field
-        # then showed only its end ('ima.8@leerling.voorbeeldschool.nl' for fatima.8@…).
-        self.setCursorPosition(0)
+        # then showed only its end ('ima.8@leerling.voorbeeldschool.nl' for fatima.8@…). Not
+        # in the field that has the keyboard: the next letter typed goes where the last went.
+        if not self.hasFocus():
+            self.setCursorPosition(0)
 
 
 class NotesEdit(QPlainTextEdit):

@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -39,9 +40,9 @@ Index = QModelIndex | QPersistentModelIndex
 MUTED = QColor("#6b6b6b")
 ROOT = QModelIndex()
 _DIGITS = re.compile(r"(\d+)")
-# Where a wrapped text may start a new line: at spaces, and after a slash (Qt breaks there,
-# but not in a date's hyphens).
-_BREAKS = re.compile(r"\s+|(?<=/)")
+# Where a wrapped text may start a new line: at spaces, and after a slash before a letter
+# ('Ouder/' over 'verzorger'; Qt breaks neither '2025/2026' nor a date's hyphens).
+_BREAKS = re.compile(r"\s+|(?<=/)(?=[^\W\d_])")
 # The accents NFKD splits off Latin letters (é -> e + U+0301): dropped in one regex pass.
 _ACCENTS = re.compile("[\u0300-\u036f]")
 # Letters that NFKD does not split into a base letter and an accent.
@@ -467,13 +468,21 @@ class PaneColumns(QObject):
         table.horizontalHeader().sectionResized.connect(lambda *_: table.resizeRowsToContents())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and self._table.viewport().width() != self._width:
+        if event.type() == QEvent.Type.Resize and self._room() != self._width:
             self.fit()
         return False
 
+    def _room(self) -> int:
+        """The width to fit, as if the vertical scroll bar were there: with the viewport's own
+        width, rows that grew made the scroll bar appear, the narrower list took more lines,
+        the rows shrank, the bar went and the list fitted again, without end."""
+        table = self._table
+        bar = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, table)
+        return table.maximumViewportSize().width() - bar
+
     def fit(self) -> None:
         table = self._table
-        room = self._width = table.viewport().width()
+        room = self._width = self._room()
         least = self.STRETCH_LEAST * table.fontMetrics().averageCharWidth()
         others = [n for n, column in enumerate(self._model.columns) if not column.stretch]
         header = table.horizontalHeader()
