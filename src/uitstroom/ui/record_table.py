@@ -273,7 +273,10 @@ def fit_columns(table: QTableView, lines: int | None = None) -> None:
         header_width = header.fontMetrics().horizontalAdvance(column.header) + arrow
         if column.stretch:
             header.resizeSection(n, max(own, header_width))
-            header.setStretchLastSection(n == len(model.columns) - 1)
+            # A column in Stretch mode (pane_table) gives way by itself; stretchLastSection
+            # would keep a last one at its own width, past the edge of a list that cannot scroll.
+            if header.sectionResizeMode(n) != QHeaderView.ResizeMode.Stretch:
+                header.setStretchLastSection(n == len(model.columns) - 1)
             continue
         texts = {str(shown.index(row, n).data() or "") for row in range(rows)}
         if growing:
@@ -437,6 +440,7 @@ def pane_table(
     table.setItemDelegate(PaddedWrapDelegate(padding, table))
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     header = table.horizontalHeader()
+    header.setStretchLastSection(False)  # the Stretch mode below gives way; see fit_columns
     for n, column in enumerate(model.columns):
         if column.stretch:
             header.setSectionResizeMode(n, QHeaderView.ResizeMode.Stretch)
@@ -485,11 +489,7 @@ class PaneColumns(QObject):
         room = self._width = self._room()
         least = self.STRETCH_LEAST * table.fontMetrics().averageCharWidth()
         others = [n for n, column in enumerate(self._model.columns) if not column.stretch]
-        header = table.horizontalHeader()
         for lines in range(self._lines, self._lines + 3):
             fit_columns(table, lines)
-            # The stretching column gives way (Stretch mode); Qt's stretchLastSection, which
-            # fit_columns sets for a last one, would keep it at its own width, past the edge.
-            header.setStretchLastSection(False)
             if sum(table.columnWidth(n) for n in others) + least <= room:
                 break
