@@ -112,6 +112,16 @@ def test_a_long_role_is_never_split_into_two_words() -> None:
     assert "School (uitstroomcoördinator)" in text
 
 
+def test_a_long_e_mail_address_stays_on_one_line() -> None:
+    """'youssef.0@leerling.voorbeeldschool.n' with the 'l' on the next line read as another
+    address on the printed page."""
+    doc = transitieplan()
+    email = "youssef.0@leerling.voorbeeldschool.nl"
+    pupil = PersonLine("Leerling", "Youssef Mulder", "", "06 90668968", email)
+    text = text_of(pdf_of(render, replace(doc, contacts=(pupil, *doc.contacts))))
+    assert email in text
+
+
 def test_jargon_in_the_plan_is_explained_once_at_the_end() -> None:
     doc = transitieplan()
     doc = replace(

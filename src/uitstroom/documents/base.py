@@ -528,21 +528,25 @@ def people_table(people: Sequence[PersonLine]) -> Table:
         who = "\n".join(part for part in (person.name, person.organisation) if part)
         reach = "\n".join(part for part in (person.phone, person.email) if part)
         rows.append([para(person.role, "Cel"), para(who, "Cel"), para(reach or "—", "Cel")])
-    # Wide enough for the longest word of a role: 'uitstroomcoördinator' split over two lines
-    # reads as two words.
     cell = styles()["Cel"]
-    longest = max(
-        (
-            pdfmetrics.stringWidth(w, cell.fontName, cell.fontSize)
-            for p in people
-            for w in p.role.split()
-        ),
-        default=0.0,
-    )
-    first = min(max(34 * mm, longest + 10), 60 * mm)
-    return grid_table(
-        rows, [first, (CONTENT_WIDTH - first) * 0.5, (CONTENT_WIDTH - first) * 0.5], header=True
-    )
+
+    def longest_word(texts: Sequence[str]) -> float:
+        return max(
+            (
+                pdfmetrics.stringWidth(w, cell.fontName, cell.fontSize)
+                for t in texts
+                for w in t.split()
+            ),
+            default=0.0,
+        )
+
+    # Wide enough for the longest word of a role ('uitstroomcoördinator' split over two lines
+    # reads as two words) and for the longest e-mail address (its last letter alone on the
+    # next line read as another address); the name and organisation wrap in what is left.
+    first = min(max(34 * mm, longest_word([p.role for p in people]) + 10), 60 * mm)
+    rest = CONTENT_WIDTH - first
+    reach = min(max(rest * 0.5, longest_word([p.email for p in people]) + 10), rest - 35 * mm)
+    return grid_table(rows, [first, rest - reach, reach], header=True)
 
 
 def pupil_table(pupil: PupilHeader) -> Flowable:
