@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QIcon
 
-from conftest import close_window, open_window
+from conftest import close_window, open_window, services_for
 from uitstroom.domain.attention import Group
 from uitstroom.domain.checklist import Level, Owner, Status, Task
 from uitstroom.domain.enums import Route
@@ -219,6 +219,37 @@ def test_the_mentor_filter_shows_only_that_mentors_pupils(march_window: MainWind
     view.mentor_filter.setCurrentIndex(1)
     assert view.model.items()
     assert {i.mentor for i in view.model.items()} == {mentor}
+
+
+def test_the_mentor_chosen_last_time_is_chosen_at_the_next_start(
+    qtbot, database: Database, tmp_path
+) -> None:
+    """'Mijn leerlingen': the mentor chosen in Vandaag is chosen again when the program starts
+    the next time (it was stored, but the first, empty choice list forgot it)."""
+    insert_demo_cohort(database.sessions, today=MARCH_20)
+    settings = QSettings(str(tmp_path / "instellingen.ini"), QSettings.Format.IniFormat)
+    services = services_for(database)
+    first = MainWindow(services, settings=settings, today=lambda: MARCH_20)
+    mentor = first.today_view.mentor_filter.itemData(2)
+    first.today_view.mentor_filter.setCurrentIndex(2)
+    close_window(first)
+
+    again = MainWindow(services, settings=settings, today=lambda: MARCH_20)
+    try:
+        view = again.today_view
+        assert view.mentor_filter.currentData() == mentor
+        assert view.model.items()
+        assert {item.mentor for item in view.model.items()} == {mentor}
+        # Alle mentoren chosen: remembered as well.
+        view.mentor_filter.setCurrentIndex(0)
+    finally:
+        close_window(again)
+    third = MainWindow(services, settings=settings, today=lambda: MARCH_20)
+    try:
+        assert third.today_view.mentor_filter.currentIndex() == 0
+        assert len({item.mentor for item in third.today_view.model.items()}) > 1
+    finally:
+        close_window(third)
 
 
 def test_the_attention_model_passes_the_qt_model_tester(qtmodeltester, march_window) -> None:

@@ -199,6 +199,10 @@ class TodayView(QWidget):
         buttons.addWidget(self.open_button)
         layout.addLayout(buttons)
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+        # The mentor chosen last time ('mijn leerlingen'), chosen again as soon as the choices
+        # name them; the user's own choice from then on.
+        remembered = settings.value("today/mentor") if settings is not None else None
+        self._mentor_wanted: str | None = remembered if isinstance(remembered, str) else None
         self.set_choices([], [])
         self._update_buttons()
 
@@ -226,12 +230,15 @@ class TodayView(QWidget):
     def set_choices(self, mentors: Sequence[str], klassen: Sequence[str]) -> None:
         """The filter's choices, from the cohort; a choice still present stays chosen (and the
         mentor is remembered between sessions: 'mijn leerlingen')."""
-        remembered = self._settings.value("today/mentor") if self._settings is not None else None
-        for combo, everything, values, keep in (
-            (self.mentor_filter, f"Alle {self._words.mentors}", mentors, remembered),
-            (self.klas_filter, f"Alle {self._words.klassen}", klassen, None),
+        for combo, everything, values, current in (
+            (self.mentor_filter, f"Alle {self._words.mentors}", mentors, self._mentor_wanted),
+            (
+                self.klas_filter,
+                f"Alle {self._words.klassen}",
+                klassen,
+                self.klas_filter.currentData(),
+            ),
         ):
-            current = combo.currentData() if combo.count() else keep
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(everything, None)
@@ -431,6 +438,7 @@ class TodayView(QWidget):
         self.undo_action.setEnabled(self._last_tick is not None)
 
     def _on_filter_changed(self) -> None:
+        self._mentor_wanted = self.mentor_filter.currentData()
         if self._settings is not None:
             self._settings.setValue("today/mentor", self.mentor_filter.currentData() or "")
         if not self.stale:
