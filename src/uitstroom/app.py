@@ -127,7 +127,7 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
         actor = working.actor if users else LAPTOP_COORDINATOR
         services = Services.build(db.sessions, db.location, database=db, actor=actor)
         author = actor.name or author_name(services.school.settings())
-        window = MainWindow(services, author, QSettings())
+        window = MainWindow(services, author, QSettings(), fill_later=True)
         window.show()
         if not working.listed:
             QMessageBox.information(

@@ -48,9 +48,11 @@ def open_window(qtbot, db: Database, today: date = TODAY) -> MainWindow:
     # Not qtbot.addWidget: pytest-qt closes those before our teardown could discard unsaved
     # edits, and the window would then ask about them.
     moment = fixed_clock(datetime.combine(today, time(9, 30)))
-    window = MainWindow(services_for(db, moment), today=lambda: today)
+    # As app.py makes it: the list of all pupils read right after the first paint.
+    window = MainWindow(services_for(db, moment), today=lambda: today, fill_later=True)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(window.cohort_is_read)
     window.activateWindow()
     return window
 

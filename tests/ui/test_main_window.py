@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 
 from conftest import TODAY, close_window, open_window, services_for
 from uitstroom.domain.checklist import Level
-from uitstroom.domain.enums import Route
+from uitstroom.domain.enums import Route, SchoolType
 from uitstroom.services.database import Database
+from uitstroom.services.demo import bulk_insert_pupils, seed_demo_school
 from uitstroom.services.pupils import PupilService
 from uitstroom.ui.main_window import MainWindow
+from uitstroom.ui.record_table import MEASURED_ROWS
 from uitstroom.ui.worker import running_jobs
 
 
@@ -537,3 +539,87 @@ def open_row_at_name(qtbot, window: MainWindow) -> None:
     window.show_cohort_page()
     window.table.setCurrentIndex(window.proxy.index(0, 0))
     qtbot.waitUntil(lambda: window.detail.is_open)
+
+
+def filter_choices(combo: QComboBox) -> list[str]:
+    return [combo.itemData(n) for n in range(1, combo.count())]
+
+
+@pytest.fixture
+def long_list(database: Database) -> Database:
+    """More pupils than the list's columns are fitted to (MEASURED_ROWS)."""
+    seed_demo_school(database.sessions, SchoolType.PRO)
+    bulk_insert_pupils(database.sessions, MEASURED_ROWS + 60, TODAY)
+    return database
+
+
+def test_the_list_of_all_pupils_is_read_once_the_window_is_on_screen(
+    qtbot, long_list: Database
+) -> None:
+    """Nor does the start wait for a long list of all pupils, a page it does not show (issue
+    17): Vandaag and its filters are filled before the window is first painted, the list
+    right after, with every status, and the pane beside it keeps its width."""
+    services = services_for(long_list)
+    at_once = MainWindow(services, today=lambda: TODAY)
+    at_once.show()
+    qtbot.waitExposed(at_once)
+    qtbot.waitUntil(lambda: at_once.detail.findChildren(QTabWidget) != [])
+    split = at_once.splitter.sizes()
+    close_window(at_once)
+    window = MainWindow(services, today=lambda: TODAY, fill_later=True)
+    try:
+        today = window.today_view
+        assert not window.cohort_is_read() and window.proxy.rowCount() <= MEASURED_ROWS
+        assert window.left_tabs.currentWidget() is today
+        assert today.model.items() and not today.stale
+        mentors, klassen = filter_choices(today.mentor_filter), filter_choices(today.klas_filter)
+        window.show()
+        qtbot.waitExposed(window)
+        first = window.splitter.sizes()
+        qtbot.waitUntil(window.cohort_is_read)
+        qtbot.waitUntil(lambda: window.detail.findChildren(QTabWidget) != [])
+
+        summaries = PupilService(long_list.sessions).summaries()
+        listed = [window.proxy.summary_at(row) for row in range(window.proxy.rowCount())]
+        assert len(listed) > MEASURED_ROWS
+        assert sorted(s.id for s in listed) == sorted(s.id for s in summaries if not s.archived)
+        assert window.count_label.text() == f"{len(listed)} leerlingen"
+        assert all(window.model.status_of(summary) is not None for summary in listed)
+        # The same choices as read from the list itself; the pane as wide as when the list
+        # is read at once, and no jump (a pixel of rounding at most) when it comes in.
+        assert filter_choices(today.mentor_filter) == mentors
+        assert filter_choices(today.klas_filter) == klassen
+        assert set(mentors) == {s.mentor for s in summaries if s.mentor}
+        assert window.splitter.sizes() == split
+        assert abs(first[1] - split[1]) <= 1
+    finally:
+        close_window(window)
+
+
+def test_the_list_asked_for_before_the_first_paint_is_read_at_once(
+    qtbot, long_list: Database
+) -> None:
+    """A pupil opened from Vandaag, or the list asked for (Ctrl+F), before the list was read:
+    the list is read then, and chooses that pupil's row."""
+    window = MainWindow(services_for(long_list), today=lambda: TODAY, fill_later=True)
+    try:
+        item = window.today_view.model.items()[-1]
+        window.open_pupil_at(item.pupil_id, "gegevens")
+        assert window.detail.pupil_id == item.pupil_id
+        assert not window.cohort_is_read()
+        window.focus_search()
+        assert window.cohort_is_read() and window.proxy.rowCount() > MEASURED_ROWS
+        assert window.table.currentIndex().isValid()
+        assert window.proxy.summary_at(window.table.currentIndex().row()).id == item.pupil_id
+    finally:
+        close_window(window)
+
+
+def test_a_short_list_is_read_before_the_window_shows(qtbot, demo_database: Database) -> None:
+    """No second read for a list its columns are fitted to whole."""
+    window = MainWindow(services_for(demo_database), today=lambda: TODAY, fill_later=True)
+    try:
+        assert window.cohort_is_read()
+        assert window.proxy.rowCount() == len(PupilService(demo_database.sessions).summaries())
+    finally:
+        close_window(window)

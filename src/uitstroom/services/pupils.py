@@ -192,10 +192,12 @@ class PupilService(Service):
             rows = session.scalars(select(CohortRow).order_by(CohortRow.label)).all()
             return [Cohort(r.id, r.label) for r in rows]
 
-    def summaries(self) -> list[PupilSummary]:
-        """Every pupil's row for the cohort table. Positional arguments from the row tuples and
-        enums by dictionary: keyword arguments, attributes by name and Enum() per row took
-        half a second for 50,000 students (the columns' StoredEnum reads by dictionary)."""
+    def summaries(self, first: int | None = None) -> list[PupilSummary]:
+        """Every pupil's row for the cohort table; with `first`, the first so many by name (of
+        those in the database: a mentor's own may be fewer). Positional arguments from the row
+        tuples and enums by dictionary: keyword arguments, attributes by name and Enum() per
+        row took half a second for 50,000 students (the columns' StoredEnum reads by
+        dictionary)."""
         actor = self._actor
         with collector_paused(), self._sessions() as session:
             return [
@@ -234,7 +236,7 @@ class PupilService(Service):
                     crebo,
                     niveau,
                     leerweg,
-                ) in queries.pupil_summary_rows(session)
+                ) in queries.pupil_summary_rows(session, first)
                 if actor.sees_pupil(mentor)
             ]
 
@@ -255,6 +257,13 @@ class PupilService(Service):
                 for row in rows
                 if self._actor.sees_pupil(row.mentor)
             ]
+
+    def mentors_and_klassen(self) -> list[tuple[str, str]]:
+        """The (mentor, klas) pairs of the pupils this user sees, each once: the filters'
+        choices, and whether there is any pupil, without reading the whole cohort."""
+        with self._sessions() as session:
+            rows = queries.mentors_and_klassen(session)
+        return [(mentor, klas) for mentor, klas in rows if self._actor.sees_pupil(mentor)]
 
     def count(self) -> int:
         with self._sessions() as session:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from uitstroom.storage.models import CohortRow, PupilRow, RouteRow
 
 
-def pupil_summary_rows(session: Session) -> Sequence[Any]:
+def pupil_summary_rows(session: Session, limit: int | None = None) -> Sequence[Any]:
+    """Every pupil's row for the cohort table, by name; the first `limit` only when given."""
     statement = (
         select(
             PupilRow.id,
@@ -33,9 +34,16 @@ def pupil_summary_rows(session: Session) -> Sequence[Any]:
         )
         .join(CohortRow, PupilRow.cohort_id == CohortRow.id)
         .outerjoin(RouteRow, RouteRow.pupil_id == PupilRow.id)
-        .order_by(PupilRow.achternaam, PupilRow.roepnaam)
+        .order_by(PupilRow.achternaam, PupilRow.roepnaam, PupilRow.id)
+        .limit(limit)
     )
     # Through the connection, not the ORM: plain rows, without the ORM's loading per row.
+    return session.connection().execute(statement).all()
+
+
+def mentors_and_klassen(session: Session) -> Sequence[Any]:
+    """Each (mentor, klas) pair once, read from the pupils table alone."""
+    statement = select(PupilRow.mentor, PupilRow.klas).distinct()
     return session.connection().execute(statement).all()
 
 

@@ -30,8 +30,9 @@ from uitstroom.ui.controllers.privacy import PrivacyController
 from uitstroom.ui.desktop import screen_of
 from uitstroom.ui.nazorg_view import NazorgView
 from uitstroom.ui.pupil_view import PupilView
-from uitstroom.ui.record_table import fit_columns
+from uitstroom.ui.record_table import MEASURED_ROWS, fit_columns
 from uitstroom.ui.today_view import TodayView
+from uitstroom.ui.widgets import AfterFirstPaint
 from uitstroom.ui.words import words_for
 
 if TYPE_CHECKING:
@@ -58,7 +59,11 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         today: Callable[[], date] = date.today,
         parent: QWidget | None = None,
+        fill_later: bool = False,
     ) -> None:
+        """`fill_later` (app.py): the list of all pupils, a page the start does not show, is
+        read right after the window is first painted, or at once when something asks for it
+        (`model`). With 20,000 pupils that is half a second the window no longer waits for."""
         super().__init__(parent)
         self.services = services
         self.school = services.school.settings()
@@ -70,10 +75,19 @@ class MainWindow(QMainWindow):
         self.changes = Changes(self)
         self.changes.changed.connect(self._on_change)
 
-        self.model = CohortModel(services.pupils.summaries(), self.school.school_type, self)
-        # Every pupil's status once, right after the first paint, and after changes; never
-        # per paint. With 20,000 pupils they take a while: the window shows first.
-        QTimer.singleShot(0, self, self._refresh_statuses)
+        # A list longer than its columns are fitted to waits. Until it is read: each (mentor,
+        # klas) pair once, for the filters' choices, and the list's first rows, which its
+        # columns are fitted to (so the pane beside it keeps its width when the rest comes in).
+        self._waiting: list[tuple[str, str]] | None = None
+        first = None
+        if fill_later and services.pupils.count() > MEASURED_ROWS:
+            self._waiting = services.pupils.mentors_and_klassen()
+            first = MEASURED_ROWS
+        self._model = CohortModel(services.pupils.summaries(first), self.school.school_type, self)
+        if self._waiting is None:
+            # Every pupil's status once, right after the first paint, and after changes;
+            # never per paint. With 20,000 pupils they take a while: the window shows first.
+            QTimer.singleShot(0, self, self._refresh_statuses)
         self.detail = PupilView(
             services.pupils,
             self.school.school_type,
@@ -100,7 +114,7 @@ class MainWindow(QMainWindow):
         detail.exit_changed.connect(lambda p: announce(Change.of(Area.NAZORG, pupil=p)))
         detail.editor_built.connect(self._share_width)
         # The cohort list and the names tests and the areas reach it by.
-        pane = self.cohort = CohortPane(self.model, self.words, detail, self)
+        pane = self.cohort = CohortPane(self._model, self.words, detail, self)
         self.proxy, self.table, self.search = pane.proxy, pane.table, pane.search
         self.klas_filter, self.route_filter = pane.klas_filter, pane.route_filter
         self.show_archived, self.count_label = pane.show_archived, pane.count_label
@@ -146,6 +160,38 @@ class MainWindow(QMainWindow):
             # The start screen filled before the window is first shown (indexed queries; see
             # bench/start.py): never an empty Vandaag first.
             self.today_view.reload()
+        if self._waiting is not None:
+            AfterFirstPaint(self.today_view, self.fill_cohort)
+
+    @property
+    def model(self) -> CohortModel:
+        """The list of all pupils; read first when it was still waiting (see `fill_later`)."""
+        if self._waiting is not None:
+            self.fill_cohort()
+        return self._model
+
+    def cohort_is_read(self) -> bool:
+        return self._waiting is None
+
+    def has_pupils(self) -> bool:
+        """Whether the list has a pupil this user sees, without reading it all."""
+        if self._waiting is not None:
+            return bool(self._waiting)
+        return self._model.rowCount() > 0
+
+    def fill_cohort(self) -> None:
+        """Read the list of all pupils that waited for the first paint; nothing once read."""
+        if self._waiting is None:
+            return
+        self._waiting = None
+        with self.cohort.quietly():
+            self._model.set_rows(self.services.pupils.summaries())
+            self._refresh_statuses()
+        fit_columns(self.table)
+        self._share_width()
+        self._refresh_filters()
+        self.cohort.update_count()
+        self.cohort.reselect_open_pupil()
 
     def _share_width(self) -> None:
         """The list gets the width its columns need (its next step was cut on a laptop while
@@ -185,12 +231,14 @@ class MainWindow(QMainWindow):
         tabs.addTab(agenda, "Na&zorg")
         tabs.addTab(self.cohort, self.words.all_pupils_tab)
         tabs.currentChanged.connect(self._on_left_tab_changed)
-        if not self.model.rowCount():
+        if not self.has_pupils():
             tabs.setCurrentWidget(self.cohort)
         return tabs
 
     # --- the pages on the left -----------------------------------------------------------
     def _on_left_tab_changed(self, _index: int) -> None:
+        if self.left_tabs.currentWidget() is self.cohort:
+            self.fill_cohort()
         if self._today_visible():
             self.today_view.reload_if_stale()
             # The pupil chosen elsewhere is the row chosen here, or no row is.
@@ -200,6 +248,7 @@ class MainWindow(QMainWindow):
             self.nazorg_view.reload_if_stale()
 
     def show_cohort_page(self) -> None:
+        self.fill_cohort()
         self.left_tabs.setCurrentWidget(self.cohort)
 
     def show_nazorg_page(self) -> None:
@@ -268,6 +317,10 @@ class MainWindow(QMainWindow):
         self.cohort.reselect_open_pupil()
 
     def _refresh_filters(self) -> None:
+        if self._waiting is not None:
+            pairs = self._waiting
+            self.today_view.set_choices([p[0] for p in pairs], [p[1] for p in pairs])
+            return
         self.cohort.refresh_filters()
         self.today_view.set_choices([row.mentor for row in self.model.rows], self.model.klassen())
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -63,7 +63,7 @@ from uitstroom.ui.pupil_forms import GegevensPage, RoutePage
 from uitstroom.ui.pupil_pages import PaneHooks, StagesPage, TimelinePage
 from uitstroom.ui.side_tabs import side_tabs
 from uitstroom.ui.transitieplan_tab import TransitieplanTab
-from uitstroom.ui.widgets import button_row, done_label, push_button
+from uitstroom.ui.widgets import AfterFirstPaint, button_row, done_label, push_button
 from uitstroom.ui.words import Words, cap, words_for
 
 if TYPE_CHECKING:
@@ -172,13 +172,7 @@ class PupilView(QWidget):
         self.show_empty("Kies links een leerling om de gegevens te zien.")
         # Made right after the pane is first painted, so the window shows without waiting
         # for it, and a pupil opened a moment later does not wait either.
-        self._empty.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._empty and event.type() == QEvent.Type.Paint:
-            self._empty.removeEventFilter(self)
-            QTimer.singleShot(0, self, self.build_editor)
-        return False
+        AfterFirstPaint(self._empty, self.build_editor)
 
     def __getattr__(self, name: str) -> object:
         """Only for a name not found the usual way: a part of the editor asked for before the

@@ -1,11 +1,11 @@
 """Small widgets made one way everywhere: a push button, the line that says what was done,
-the text of an empty list, a page that scrolls."""
+the text of an empty list, a page that scrolls; and work put off until a widget is on screen."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -15,6 +15,22 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QWidget,
 )
+
+
+class AfterFirstPaint(QObject):
+    """Runs `then` once, in the event loop's turn right after `widget` is first painted: what
+    the first screen does not show is made after the window is on screen, not before."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._then)
+        return False
 
 
 def push_button(

@@ -53,7 +53,7 @@ class CohortController(Controller):
 
     def show_nothing_selected(self) -> None:
         words = self.window.words
-        if self.window.model.rowCount() == 0:
+        if not self.window.has_pupils():
             self.detail.show_empty(
                 f"Er staan nog geen {words.pupils} in.\n\nImporteer een export uit de "
                 f"{words.pupil}administratie (Ctrl+I) of voeg een {words.pupil} toe (Ctrl+N)."
@@ -167,7 +167,7 @@ class CohortController(Controller):
 
     # --- first run -----------------------------------------------------------------------
     def needs_first_run(self) -> bool:
-        return self.window.model.rowCount() == 0 and not self.window.school.is_configured
+        return not self.window.has_pupils() and not self.window.school.is_configured
 
     def offer_first_run(self) -> None:
         """An empty database and no school yet: offer an empty start, the demo or an import."""
