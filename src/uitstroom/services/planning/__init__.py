@@ -307,40 +307,56 @@ class PlanningService(Service):
                     select(*TASK_TEXTS).where(TASKS.c.id.in_(one_per_code.values()))
                 )
             }
-        pupils: dict[int, tuple[Any, str, Route, Window]] = {}
+        pupils: dict[int, tuple[Any, Route, Window]] = {}
         items: list[AttentionItem] = []
         actor = self._actor
+        # Names only of the pupils listed: most of a large cohort has nothing today.
+        names: dict[int, str] = {}
+
+        def name_of(row: Any) -> str:
+            name = names.get(row[0])
+            if name is None:
+                name = names[row[0]] = full_name(row[1], row[2], row[3])
+            return name
+
         for row in pupil_rows:
             if not actor.sees_pupil(row[5]):
                 continue
-            name = full_name(row[1], row[2], row[3])
             route = row[7] or Route.ONBEKEND
             window = windows[row[6]]
-            pupils[row[0]] = (row, name, route, window)
+            pupils[row[0]] = (row, route, window)
             if route is Route.ONBEKEND and window.route_required:
                 items.append(
                     AttentionItem(
-                        Group.NO_ROUTE, row[0], name, row[4], row[5], None, None, None, today
+                        Group.NO_ROUTE,
+                        row[0],
+                        name_of(row),
+                        row[4],
+                        row[5],
+                        None,
+                        None,
+                        None,
+                        today,
                     )
                 )
         for pupil_id, task_id, code, due in task_rows:
             found = pupils.get(pupil_id)
             if found is None:
                 continue
-            row, name, route, window = found
+            row, route, window = found
             group = window.group_of(due, code, route)
             if group is None:
                 continue
             items.append(
                 AttentionItem(
-                    group, pupil_id, name, row[4], row[5], due, task_id, texts[code], today
+                    group, pupil_id, name_of(row), row[4], row[5], due, task_id, texts[code], today
                 )
             )
-        names = {pupil_id: found[1].casefold() for pupil_id, found in pupils.items()}
+        folded = {pupil_id: name.casefold() for pupil_id, name in names.items()}
         order = GROUP_ORDER
         latest = date.max
         # Most urgent on top: the order of domain.attention.sort_key.
-        items.sort(key=lambda i: (order[i.group], i.due or latest, names[i.pupil_id]))
+        items.sort(key=lambda i: (order[i.group], i.due or latest, folded[i.pupil_id]))
         return items
 
     # --- calendar export ------------------------------------------------------------------
