@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from conftest import TODAY, close_window, open_window, services_for
+from uitstroom.domain.actor import Actor, Role
 from uitstroom.domain.checklist import Level
 from uitstroom.domain.enums import Route, SchoolType
 from uitstroom.services.database import Database
@@ -611,6 +612,45 @@ def test_the_list_asked_for_before_the_first_paint_is_read_at_once(
         assert window.cohort_is_read() and window.proxy.rowCount() > MEASURED_ROWS
         assert window.table.currentIndex().isValid()
         assert window.proxy.summary_at(window.table.currentIndex().row()).id == item.pupil_id
+    finally:
+        close_window(window)
+
+
+def test_whatever_asks_for_the_list_before_it_is_read_reads_it(qtbot, long_list: Database) -> None:
+    """The klas choices of a batch of documents, and the tab chosen by hand, before the first
+    paint: never the first rows alone."""
+    services = services_for(long_list)
+    klassen = sorted({s.klas for s in PupilService(long_list.sessions).summaries()})
+    window = MainWindow(services, today=lambda: TODAY, fill_later=True)
+    try:
+        assert not window.cohort_is_read()
+        assert sorted(window.model.klassen()) == klassen
+        assert window.cohort_is_read()
+        assert window.proxy.rowCount() > MEASURED_ROWS
+    finally:
+        close_window(window)
+    window = MainWindow(services, today=lambda: TODAY, fill_later=True)
+    try:
+        window.left_tabs.setCurrentWidget(window.cohort)
+        assert window.cohort_is_read() and window.proxy.rowCount() > MEASURED_ROWS
+        assert window.count_label.text() == f"{window.proxy.rowCount()} leerlingen"
+    finally:
+        close_window(window)
+
+
+def test_a_mentor_who_has_none_of_a_long_list_gets_an_empty_list(
+    qtbot, long_list: Database
+) -> None:
+    """Nothing to wait for: the list of all pupils, empty, with the words that say so."""
+    mentor = Actor("Nieuwe Collega", Role.MENTOR, mentor_name="mw. N. Collega")
+    window = MainWindow(services_for(long_list, actor=mentor), today=lambda: TODAY, fill_later=True)
+    try:
+        window.show()
+        qtbot.waitExposed(window)
+        assert window.cohort_is_read() and not window.has_pupils()
+        assert window.left_tabs.currentWidget() is window.cohort
+        assert window.proxy.rowCount() == 0
+        assert "Er staan nog geen leerlingen in" in window.detail._empty.text()
     finally:
         close_window(window)
 

@@ -252,6 +252,28 @@ def test_the_mentor_chosen_last_time_is_chosen_at_the_next_start(
         close_window(third)
 
 
+def test_a_remembered_mentor_who_is_no_longer_anyones_mentor_is_let_go(
+    qtbot, database: Database, tmp_path
+) -> None:
+    """All mentors then, and still all when a pupil gets that mentor again later that day."""
+    insert_demo_cohort(database.sessions, today=MARCH_20)
+    settings = QSettings(str(tmp_path / "instellingen.ini"), QSettings.Format.IniFormat)
+    settings.setValue("today/mentor", "dhr. V. Vertrokken")
+    window = MainWindow(services_for(database), settings=settings, today=lambda: MARCH_20)
+    try:
+        view = window.today_view
+        assert view.mentor_filter.currentIndex() == 0
+        mentors = filter_values(view.mentor_filter)
+        view.set_choices([*mentors, "dhr. V. Vertrokken"], filter_values(view.klas_filter))
+        assert view.mentor_filter.currentIndex() == 0
+    finally:
+        close_window(window)
+
+
+def filter_values(combo) -> list[str]:
+    return [combo.itemData(n) for n in range(1, combo.count())]
+
+
 def test_the_attention_model_passes_the_qt_model_tester(qtmodeltester, march_window) -> None:
     qtmodeltester.check(march_window.today_view.model)
 

@@ -74,15 +74,17 @@ class MainWindow(QMainWindow):
         self.today = today
         self.changes = Changes(self)
         self.changes.changed.connect(self._on_change)
+        self._split_by_hand = False
 
         # A list longer than its columns are fitted to waits. Until it is read: each (mentor,
         # klas) pair once, for the filters' choices, and the list's first rows, which its
         # columns are fitted to (so the pane beside it keeps its width when the rest comes in).
+        # (A user who sees none of them has nothing to wait for.)
         self._waiting: list[tuple[str, str]] | None = None
         first = None
         if fill_later and services.pupils.count() > MEASURED_ROWS:
-            self._waiting = services.pupils.mentors_and_klassen()
-            first = MEASURED_ROWS
+            self._waiting = services.pupils.mentors_and_klassen() or None
+            first = MEASURED_ROWS if self._waiting else None
         self._model = CohortModel(services.pupils.summaries(first), self.school.school_type, self)
         if self._waiting is None:
             # Every pupil's status once, right after the first paint, and after changes;
@@ -131,7 +133,6 @@ class MainWindow(QMainWindow):
         splitter.setSizes([800, 480])
         splitter.setChildrenCollapsible(False)
         detail.setMinimumWidth(440)
-        self._split_by_hand = False
         splitter.splitterMoved.connect(lambda *_: setattr(self, "_split_by_hand", True))
         self.setCentralWidget(splitter)
         self.documents_area = DocumentsController(self)
@@ -175,17 +176,16 @@ class MainWindow(QMainWindow):
 
     def has_pupils(self) -> bool:
         """Whether the list has a pupil this user sees, without reading it all."""
-        if self._waiting is not None:
-            return bool(self._waiting)
-        return self._model.rowCount() > 0
+        return self._waiting is not None or self._model.rowCount() > 0
 
     def fill_cohort(self) -> None:
         """Read the list of all pupils that waited for the first paint; nothing once read."""
         if self._waiting is None:
             return
+        rows = self.services.pupils.summaries()  # (if this fails, it is still waiting)
         self._waiting = None
         with self.cohort.quietly():
-            self._model.set_rows(self.services.pupils.summaries())
+            self._model.set_rows(rows)
             self._refresh_statuses()
         fit_columns(self.table)
         self._share_width()
@@ -308,8 +308,10 @@ class MainWindow(QMainWindow):
 
     def reload_cohort(self) -> None:
         """Read the whole cohort again (after an import or the demo)."""
+        rows = self.services.pupils.summaries()
+        self._waiting = None  # (read now, so not twice)
         with self.cohort.quietly():
-            self.model.set_rows(self.services.pupils.summaries())
+            self.model.set_rows(rows)
             self._refresh_planning()
         fit_columns(self.table)
         self._share_width()

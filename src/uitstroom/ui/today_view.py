@@ -230,6 +230,8 @@ class TodayView(QWidget):
     def set_choices(self, mentors: Sequence[str], klassen: Sequence[str]) -> None:
         """The filter's choices, from the cohort; a choice still present stays chosen (and the
         mentor is remembered between sessions: 'mijn leerlingen')."""
+        if mentors and self._mentor_wanted not in mentors:
+            self._mentor_wanted = None  # no longer anyone's mentor: all mentors from now on
         for combo, everything, values, current in (
             (self.mentor_filter, f"Alle {self._words.mentors}", mentors, self._mentor_wanted),
             (
