@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QTabWidget,
 
 from uitstroom import APP_NAME
 from uitstroom.domain.actor import coordinator
-from uitstroom.domain.model import PupilRecord, SchoolSettings
+from uitstroom.domain.model import PupilRecord, PupilSummary, SchoolSettings
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.identity import author_name
 from uitstroom.ui import menus
@@ -180,13 +180,17 @@ class MainWindow(QMainWindow):
 
     def fill_cohort(self) -> None:
         """Read the list of all pupils that waited for the first paint; nothing once read."""
-        if self._waiting is None:
-            return
-        rows = self.services.pupils.summaries()  # (if this fails, it is still waiting)
+        if self._waiting is not None:
+            # (A read that fails leaves it waiting.)
+            self._take_rows(self.services.pupils.summaries(), self._refresh_statuses)
+
+    def _take_rows(self, rows: list[PupilSummary], refresh: Callable[[], None]) -> None:
+        """The list of all pupils as just read (no longer waiting), with its statuses or all
+        planning (`refresh`), its widths, its filters, its count and the pane's pupil's row."""
         self._waiting = None
         with self.cohort.quietly():
             self._model.set_rows(rows)
-            self._refresh_statuses()
+            refresh()
         fit_columns(self.table)
         self._share_width()
         self._refresh_filters()
@@ -307,16 +311,8 @@ class MainWindow(QMainWindow):
                     self.detail.refresh_nazorg(pupil_id)
 
     def reload_cohort(self) -> None:
-        """Read the whole cohort again (after an import or the demo)."""
-        rows = self.services.pupils.summaries()
-        self._waiting = None  # (read now, so not twice)
-        with self.cohort.quietly():
-            self.model.set_rows(rows)
-            self._refresh_planning()
-        fit_columns(self.table)
-        self._share_width()
-        self._refresh_filters()
-        self.cohort.reselect_open_pupil()
+        """Read the whole cohort again (after an import or the demo); once, when it waited."""
+        self._take_rows(self.services.pupils.summaries(), self._refresh_planning)
 
     def _refresh_filters(self) -> None:
         if self._waiting is not None:
