@@ -37,8 +37,9 @@ ONLY_WHEN_USED = (
     "psycopg",
     "sqlalchemy.dialects.postgresql",
 )
-# Unwrapping a key with the passphrase: a start with the key from the keychain has none.
-PASSPHRASE_ONLY = ("cryptography",)
+# Unwrapping a key with the passphrase (a start with the key from the keychain has none), and
+# month arithmetic for planning nazorg calls.
+NOT_AT_START = ("cryptography", "dateutil")
 # The window's dialogs and the services only a menu item needs.
 OWN_ONLY_WHEN_USED = (
     "uitstroom.ui.backup_dialog",
@@ -132,7 +133,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]
 
 def test_importing_the_window_module_loads_nothing_heavy() -> None:
     modules, _ = modules_after("import uitstroom.app")
-    assert loaded(modules, ONLY_WHEN_USED + OWN_ONLY_WHEN_USED + PASSPHRASE_ONLY) == []
+    assert loaded(modules, ONLY_WHEN_USED + OWN_ONLY_WHEN_USED + NOT_AT_START) == []
 
 
 def test_the_start_up_to_a_filled_vandaag_loads_nothing_heavy(
@@ -145,7 +146,7 @@ def test_the_start_up_to_a_filled_vandaag_loads_nothing_heavy(
     modules, out = modules_after(code + START_TO_VANDAAG.format(database=str(path)), passphrase)
     rows = int(out.split("vandaag-rows")[1].split()[0])
     assert rows > 0  # Vandaag was filled, so its queries ran
-    assert loaded(modules, ONLY_WHEN_USED + OWN_ONLY_WHEN_USED + PASSPHRASE_ONLY) == []
+    assert loaded(modules, ONLY_WHEN_USED + OWN_ONLY_WHEN_USED + NOT_AT_START) == []
 
 
 @pytest.mark.parametrize("option", ["--version", "--help"])

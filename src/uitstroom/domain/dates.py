@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
 from uitstroom.domain.plural import counted
 
 MONTHS = (
@@ -48,5 +46,8 @@ def late_or_near(due: date, today: date) -> str | None:
 def add_months(day: date, months: int) -> date:
     """The same day `months` later; the month's last day when it has no such day
     (31 August + 3 months = 30 November; 29 February + 12 months = 28 February)."""
+    # Imported here: 11 ms and 2 MB a start without nazorg dates to plan does without.
+    from dateutil.relativedelta import relativedelta
+
     later: date = day + relativedelta(months=months)
     return later
