@@ -95,7 +95,8 @@ class CohortPane(QWidget):
         layout.addLayout(filters)
 
         # Two lines a row: the next step wraps in its column instead of being cut.
-        self.table = record_table(self.proxy, self, "cohort", lines=2)
+        # Fitted by the window once the school's words are on the headers (once, not twice).
+        self.table = record_table(self.proxy, self, "cohort", lines=2, fit=False)
         # Ctrl+click and Shift+click choose several pupils for a batch of documents.
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)

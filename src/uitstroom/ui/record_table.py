@@ -375,11 +375,13 @@ def record_table(
     name: str = "",
     wrap: bool = False,
     lines: int = 1,
+    fit: bool = True,
 ) -> QTableView:
     """A read-only list of records as every list in Uitstroom shows one: whole rows selected,
     Tab leaves the table and the arrows move inside it, fixed row heights (measuring thousands
     of rows for their contents is slow) and column widths from the column specs. `lines`: rows
-    of that many lines, where a long text wraps instead of being cut."""
+    of that many lines, where a long text wraps instead of being cut. Without `fit` the
+    columns are left for the caller to fit (fit_columns) when it has put its headers on."""
     table = QTableView(parent)
     if name:
         table.setObjectName(name)
@@ -406,7 +408,8 @@ def record_table(
         for n, column in enumerate(records_of(table).columns):
             if column.stretch:
                 table.setItemDelegateForColumn(n, delegate)
-    fit_columns(table)
+    if fit:
+        fit_columns(table)
     return table
 
 
