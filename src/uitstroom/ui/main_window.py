@@ -186,7 +186,8 @@ class MainWindow(QMainWindow):
 
     def _take_rows(self, rows: list[PupilSummary], refresh: Callable[[], None]) -> None:
         """The list of all pupils as just read (no longer waiting), with its statuses or all
-        planning (`refresh`), its widths, its filters, its count and the pane's pupil's row."""
+        planning (`refresh`), its widths and its filters (which also set its count and choose
+        the pane's pupil's row)."""
         self._waiting = None
         with self.cohort.quietly():
             self._model.set_rows(rows)
@@ -194,8 +195,6 @@ class MainWindow(QMainWindow):
         fit_columns(self.table)
         self._share_width()
         self._refresh_filters()
-        self.cohort.update_count()
-        self.cohort.reselect_open_pupil()
 
     def _share_width(self) -> None:
         """The list gets the width its columns need (its next step was cut on a laptop while

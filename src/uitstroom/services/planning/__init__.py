@@ -326,17 +326,10 @@ class PlanningService(Service):
             window = windows[row[6]]
             pupils[row[0]] = (row, route, window)
             if route is Route.ONBEKEND and window.route_required:
+                name = name_of(row)
                 items.append(
                     AttentionItem(
-                        Group.NO_ROUTE,
-                        row[0],
-                        name_of(row),
-                        row[4],
-                        row[5],
-                        None,
-                        None,
-                        None,
-                        today,
+                        Group.NO_ROUTE, row[0], name, row[4], row[5], None, None, None, today
                     )
                 )
         for pupil_id, task_id, code, due in task_rows:
