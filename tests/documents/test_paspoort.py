@@ -122,6 +122,23 @@ def test_the_logo_prints_in_the_letterhead_and_a_broken_one_is_left_out(logo: by
     assert "Praktijkschool De Horizon" in text and "Pagina 1 van" in text
 
 
+def test_a_logo_prints_on_every_page_with_no_more_pixels_than_a_printer_prints() -> None:
+    """A logo taken from a website at 3000 pixels is 35 mm wide on paper: about 413 pixels at
+    300 dpi. More pixels only cost each document of a batch time (issue 17); a small logo
+    keeps its own pixels (fewer would blur), and a tall one is 12 mm high."""
+    dots = round(35 / 25.4 * 300), round(12 / 25.4 * 300)
+    for logo, size in (
+        (png(3000, 1000), (dots[0], round(dots[0] / 3))),
+        (png(200, 60), (200, 60)),
+        (png(40, 400), (round(dots[1] / 10), dots[1])),
+    ):
+        pdf = pdf_of(render, replace(long_paspoort(), school=replace(SCHOOL, logo_png=logo)))
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        assert len(pages) > 1
+        for page in pages:
+            assert [image.image.size for image in page.images] == [size]
+
+
 def test_a_batch_is_one_file_with_each_pupil_numbered_from_page_one() -> None:
     long = long_paspoort()
     docs = [paspoort(), long, paspoort(pupil=replace(paspoort().pupil, name="Kenji Ōtsuka"))]
