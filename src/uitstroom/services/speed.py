@@ -5,16 +5,29 @@ which doubles the time. None of those records can form a cycle, so the collector
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# The collector is one for the whole process: paused while any thread builds records (the
+# window's list is read in a thread while the UI thread fills Vandaag), on again after the last.
+_lock = threading.Lock()
+_paused = 0
+_was_enabled = False
 
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
+    global _paused, _was_enabled
+    with _lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
