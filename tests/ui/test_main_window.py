@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
+from shiboken6 import isValid
 
 from conftest import TODAY, close_window, open_window, services_for
 from uitstroom.domain.actor import Actor, Role
@@ -22,6 +26,7 @@ from uitstroom.domain.checklist import Level
 from uitstroom.domain.enums import Route, SchoolType
 from uitstroom.services.database import Database
 from uitstroom.services.demo import bulk_insert_pupils, seed_demo_school
+from uitstroom.services.errors import ServiceError
 from uitstroom.services.pupils import PupilService
 from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.record_table import MEASURED_ROWS
@@ -595,6 +600,81 @@ def test_the_list_of_all_pupils_is_read_once_the_window_is_on_screen(
         assert abs(first[1] - split[1]) <= 1
     finally:
         close_window(window)
+
+
+class HeldRead:
+    """The list's read behind the window, held in its thread until `go` is set; records the
+    threads it ran in, and fails once when told to."""
+
+    def __init__(self, read: Callable[..., object], fail: bool = False) -> None:
+        self.read, self.fail = read, fail
+        self.threads: list[threading.Thread] = []
+        self.go = threading.Event()
+
+    def __call__(self, first: int | None = None) -> object:
+        self.threads.append(threading.current_thread())
+        if threading.current_thread() is not threading.main_thread():
+            assert self.go.wait(10)
+            if self.fail:
+                self.fail = False
+                raise ServiceError("De server gaf geen antwoord.")
+        return self.read(first)
+
+
+def shown_and_reading(qtbot, window: MainWindow, held: HeldRead) -> None:
+    window.services.pupils.summaries = held  # type: ignore[method-assign]
+    window.show()
+    qtbot.waitExposed(window)
+    # The UI thread runs its events (this wait) while the list is read behind it.
+    qtbot.waitUntil(lambda: held.threads != [])
+    assert held.threads[0] is not threading.main_thread()
+    assert not window.cohort_is_read()
+
+
+def test_the_list_is_read_in_a_thread_and_whoever_asks_first_gets_that_read(
+    qtbot, long_list: Database
+) -> None:
+    """Read on the UI thread, the list held the window still right after it appeared (2.7 s
+    with 100,000 pupils, issue 17): it is read in a thread. Ctrl+F before it came waits for
+    that read rather than reading again; a read that fails leaves the list to be read when it
+    is asked for; a window closed meanwhile is let alone."""
+    services = services_for(long_list)
+    window = MainWindow(services, today=lambda: TODAY, fill_later=True)
+    try:
+        held = HeldRead(services.pupils.summaries)
+        shown_and_reading(qtbot, window, held)
+        threading.Timer(0.2, held.go.set).start()
+        window.focus_search()
+        assert window.cohort_is_read() and window.proxy.rowCount() > MEASURED_ROWS
+        assert window.count_label.text() == f"{window.proxy.rowCount()} leerlingen"
+        listed = [window.proxy.summary_at(row) for row in range(window.proxy.rowCount())]
+        assert all(window.model.status_of(summary) is not None for summary in listed)
+        assert len(held.threads) == 1
+        qtbot.waitUntil(lambda: running_jobs() == 0)
+    finally:
+        close_window(window)
+
+    window = MainWindow(services_for(long_list), today=lambda: TODAY, fill_later=True)
+    try:
+        held = HeldRead(window.services.pupils.summaries, fail=True)
+        shown_and_reading(qtbot, window, held)
+        held.go.set()
+        qtbot.waitUntil(lambda: running_jobs() == 0)
+        assert not window.cohort_is_read()
+        window.show_cohort_page()
+        assert window.cohort_is_read() and window.proxy.rowCount() > MEASURED_ROWS
+        assert held.threads[1] is threading.main_thread()
+    finally:
+        close_window(window)
+
+    window = MainWindow(services_for(long_list), today=lambda: TODAY, fill_later=True)
+    held = HeldRead(window.services.pupils.summaries)
+    shown_and_reading(qtbot, window, held)
+    close_window(window)
+    window.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(window))
+    held.go.set()
+    qtbot.waitUntil(lambda: running_jobs() == 0)
 
 
 def test_the_list_asked_for_before_the_first_paint_is_read_at_once(

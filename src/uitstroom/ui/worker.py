@@ -25,9 +25,9 @@ ProgressFn = Callable[[int, int], bool]
 SHOW_AFTER_MS = 400
 POLL_MS = 100
 
-# The runners at work. A runner is no child of the widget that started it: its callbacks may
+# The jobs at work. A job is no child of the widget that started it: its callbacks may
 # hold the last reference to that widget, and a child that deletes its own parent crashes.
-_RUNNING: set[_Runner] = set()
+_RUNNING: set[Job] = set()
 
 
 class _Thread(QThread):
@@ -54,8 +54,72 @@ class _Thread(QThread):
         return not self.cancel_requested.is_set()
 
 
-class _Runner(QObject):
-    """Lives on the UI thread: the thread's `finished` and the poll timer run its slots there."""
+class Job(QObject):
+    """Work in a QThread whose outcome is delivered on the UI thread, once: when the thread
+    finishes, or at once for someone who needs it before that (`finish_now`). Lives on the UI
+    thread: the thread's `finished` runs its slots there."""
+
+    def __init__(
+        self,
+        work: Callable[[ProgressFn], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None,
+    ) -> None:
+        super().__init__()
+        self._on_done = on_done
+        self._on_error = on_error
+        self._over = False
+        self._thread = _Thread(work, self)
+        self._thread.finished.connect(self._finished)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._stop)
+
+    def start(self) -> None:
+        _RUNNING.add(self)
+        self._thread.start()
+
+    def finish_now(self) -> None:
+        """Wait for the work and deliver its outcome now; nothing when it was delivered."""
+        self._finished()
+
+    @Slot()
+    def _stop(self) -> None:
+        """The program quits: ask the work to stop and wait, rather than kill a thread."""
+        self._thread.cancel_requested.set()
+        self._thread.wait()
+
+    @Slot()
+    def _finished(self) -> None:
+        if self._over:
+            return
+        self._over = True
+        self._ended()
+        thread = self._thread
+        thread.wait()
+        result, error = thread.result, thread.error
+        thread.result = thread.error = None
+        try:
+            self._deliver(result, error)
+        finally:
+            # Let go only after this slot has returned: Python then deletes the job.
+            QTimer.singleShot(0, self._release)
+
+    def _ended(self) -> None:
+        """The work is over, or is waited for: what showed it can go."""
+
+    def _deliver(self, result: Any, error: BaseException | None) -> None:
+        if error is None:
+            self._on_done(result)
+        elif self._on_error is not None:
+            self._on_error(error)
+
+    def _release(self) -> None:
+        _RUNNING.discard(self)
+
+
+class _Runner(Job):
+    """A job with a progress dialog and "Annuleren"."""
 
     def __init__(
         self,
@@ -66,12 +130,9 @@ class _Runner(QObject):
         on_error: Callable[[BaseException], None] | None,
         on_cancelled: Callable[[], None] | None,
     ) -> None:
-        super().__init__()
+        super().__init__(work, on_done, on_error)
         self._parent: QWidget | None = parent
-        self._on_done = on_done
-        self._on_error = on_error
         self._on_cancelled = on_cancelled
-        self._over = False
         self.dialog = QProgressDialog(title, "", 0, 0, parent)
         self.dialog.setWindowTitle(title.rstrip(".…"))
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -84,24 +145,12 @@ class _Runner(QObject):
         self.dialog.canceled.disconnect(self.dialog.cancel)
         self.dialog.canceled.connect(self._cancel)
         self.dialog.setMinimumDuration(SHOW_AFTER_MS)
-        self._thread = _Thread(work, self)
-        self._thread.finished.connect(self._finished)
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self._progressed)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self._stop)
 
     def start(self) -> None:
-        _RUNNING.add(self)
         self._poll.start()
-        self._thread.start()
-
-    @Slot()
-    def _stop(self) -> None:
-        """The program quits: ask the work to stop and wait, rather than kill a thread."""
-        self._thread.cancel_requested.set()
-        self._thread.wait()
+        super().start()
 
     @Slot()
     def _progressed(self) -> None:
@@ -120,37 +169,27 @@ class _Runner(QObject):
         self.dialog.setLabelText("Bezig met annuleren…")
         self._cancel_button.setEnabled(False)
 
-    @Slot()
-    def _finished(self) -> None:
-        if self._over:
-            return
-        self._over = True
+    def _ended(self) -> None:
         self._poll.stop()
         if isValid(self.dialog):  # gone when its parent window was closed meanwhile
             self.dialog.hide()
             self.dialog.deleteLater()
-        thread = self._thread
-        thread.wait()
-        result, error = thread.result, thread.error
-        thread.result = thread.error = None
-        try:
-            if error is None:
-                # Finished work counts, even when Annuleren came too late to stop it.
-                self._on_done(result)
-            elif thread.cancel_requested.is_set():
-                if self._on_cancelled is not None:
-                    self._on_cancelled()
-            elif self._on_error is not None:
-                self._on_error(error)
-            elif self._parent is not None:
-                show_error(self._parent, error)
-        finally:
-            # Let go only after this slot has returned: Python then deletes the runner.
-            QTimer.singleShot(0, self._release)
+
+    def _deliver(self, result: Any, error: BaseException | None) -> None:
+        if error is None:
+            # Finished work counts, even when Annuleren came too late to stop it.
+            self._on_done(result)
+        elif self._thread.cancel_requested.is_set():
+            if self._on_cancelled is not None:
+                self._on_cancelled()
+        elif self._on_error is not None:
+            self._on_error(error)
+        elif self._parent is not None:
+            show_error(self._parent, error)
 
     def _release(self) -> None:
         self._parent = None
-        _RUNNING.discard(self)
+        super()._release()
 
 
 def run_with_progress(
@@ -168,8 +207,21 @@ def run_with_progress(
     _Runner(parent, title, work, on_done, on_error, on_cancelled).start()
 
 
+def run_behind(
+    work: Callable[[], T],
+    on_done: Callable[[T], None],
+    on_error: Callable[[BaseException], None],
+) -> Job:
+    """Run `work` in a QThread without a dialog, for what the user need not wait for (the list
+    of all pupils behind the start screen); its outcome is delivered on the UI thread. Whoever
+    needs the outcome before it came calls `finish_now()` on the job returned."""
+    job = Job(lambda _progress: work(), on_done, on_error)
+    job.start()
+    return job
+
+
 def running_jobs() -> int:
-    """How many runners are still at work or delivering; tests wait until this is 0."""
+    """How many jobs are still at work or delivering; tests wait until this is 0."""
     return len(_RUNNING)
 
 
