@@ -11,7 +11,7 @@ from uitstroom.domain.enums import Route, Uitstroomprofiel
 from uitstroom.domain.model import PupilSummary
 from uitstroom.services.database import Database
 from uitstroom.services.pupils import PupilService
-from uitstroom.ui.cohort_model import CohortFilter, CohortModel, CohortProxy
+from uitstroom.ui.cohort_model import CohortFilter, CohortModel, CohortProxy, ReadRows
 from uitstroom.ui.record_table import ROW_ROLE, SORT_ROLE, fold, natural_key
 
 
@@ -105,6 +105,22 @@ def test_search_ignores_accents_and_matches_name_number_klas_and_mentor(proxy: C
     proxy.set_filter(CohortFilter(text="sanne vries"))
     assert proxy.visible_names() == ["Sanne de Vries"]
     assert fold("Ōtsuka Yılmaz") == "otsuka yilmaz"
+
+
+def test_rows_read_with_their_search_texts_sort_and_search_as_rows_set_here(qapp) -> None:
+    """The list read in a thread brings its search texts (ReadRows); sorted into the list's
+    order, each text stays with its pupil."""
+    model = CohortModel()
+    model.take(ReadRows.of(list(reversed(SMALL))))
+    read = CohortProxy(model)
+    assert read.visible_names() == CohortProxy(CohortModel(SMALL)).visible_names()
+    for text, name in (
+        ("celik", "Ahmet Çelik"),
+        ("pro4b", "Sanne de Vries"),
+        ("lindeman", "Bram Bakker"),
+    ):
+        read.set_filter(CohortFilter(text=text))
+        assert read.visible_names() == [name]
 
 
 def test_filters_on_klas_route_and_profiel_combine(proxy: CohortProxy) -> None:

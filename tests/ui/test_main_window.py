@@ -650,6 +650,11 @@ def test_the_list_is_read_in_a_thread_and_whoever_asks_first_gets_that_read(
         listed = [window.proxy.summary_at(row) for row in range(window.proxy.rowCount())]
         assert all(window.model.status_of(summary) is not None for summary in listed)
         assert len(held.threads) == 1
+        # Its search texts were made in the thread too: a search finds the pupil.
+        last = listed[-1]
+        window.search.setText(last.leerlingnummer)
+        qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
+        assert window.proxy.summary_at(0).id == last.id
         qtbot.waitUntil(lambda: running_jobs() == 0)
     finally:
         close_window(window)

@@ -15,13 +15,13 @@ from shiboken6 import isValid
 from uitstroom import APP_NAME
 from uitstroom.domain.actor import coordinator
 from uitstroom.domain.checklist import Status
-from uitstroom.domain.model import PupilRecord, PupilSummary, SchoolSettings
+from uitstroom.domain.model import PupilRecord, SchoolSettings
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.identity import author_name
 from uitstroom.ui import menus
 from uitstroom.ui.app_services import Services
 from uitstroom.ui.change import Area, Change, Changes
-from uitstroom.ui.cohort_model import CohortModel, summary_from_pupil
+from uitstroom.ui.cohort_model import CohortModel, ReadRows, summary_from_pupil
 from uitstroom.ui.cohort_pane import CohortPane
 from uitstroom.ui.controllers.admin import AdminController
 from uitstroom.ui.controllers.cohort import CohortController
@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
         if self._reading is not None:
             self._reading.finish_now()
         if self._waiting is not None:
-            self._take_rows(self.services.pupils.summaries(), self._refresh_statuses)
+            self._take_rows(ReadRows.of(self.services.pupils.summaries()), self._refresh_statuses)
 
     def _read_behind(self) -> None:
         """After the first paint: the list that waited, with every pupil's status, read in a
@@ -199,12 +199,12 @@ class MainWindow(QMainWindow):
             return
         pupils, planning, today = self.services.pupils, self.services.planning, self.today()
         self._reading = run_behind(
-            lambda: (pupils.summaries(), planning.statuses(today)),
+            lambda: (ReadRows.of(pupils.summaries()), planning.statuses(today)),
             self._take_read,
             self._read_failed,
         )
 
-    def _take_read(self, read: tuple[list[PupilSummary], Mapping[int, Status]]) -> None:
+    def _take_read(self, read: tuple[ReadRows, Mapping[int, Status]]) -> None:
         self._reading = None
         # (Read meanwhile, by a reload: that one is newer.)
         if self._waiting is not None and isValid(self):
@@ -216,13 +216,13 @@ class MainWindow(QMainWindow):
         then is shown as any other."""
         self._reading = None
 
-    def _take_rows(self, rows: list[PupilSummary], refresh: Callable[[], None]) -> None:
+    def _take_rows(self, rows: ReadRows, refresh: Callable[[], None]) -> None:
         """The list of all pupils as just read (no longer waiting), with its statuses or all
         planning (`refresh`), its widths and its filters (which also set its count and choose
         the pane's pupil's row)."""
         self._waiting = None
         with self.cohort.quietly():
-            self._model.set_rows(rows)
+            self._model.take(rows)
             refresh()
         fit_columns(self.table)
         self._share_width()
@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
 
     def reload_cohort(self) -> None:
         """Read the whole cohort again (after an import or the demo); once, when it waited."""
-        self._take_rows(self.services.pupils.summaries(), self._refresh_planning)
+        self._take_rows(ReadRows.of(self.services.pupils.summaries()), self._refresh_planning)
 
     def _refresh_filters(self) -> None:
         if self._waiting is not None:
