@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from samples import (
     SCHOOL,
@@ -137,6 +137,31 @@ def test_a_logo_prints_on_every_page_with_no_more_pixels_than_a_printer_prints()
         assert len(pages) > 1
         for page in pages:
             assert [image.image.size for image in page.images] == [size]
+
+
+def palette_png(width: int, height: int) -> bytes:
+    """A logo as pngquant makes them: a palette of 16 colours, each with its own transparency,
+    a soft edge around a blue disc."""
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    for step in range(8):
+        inset = step * min(width, height) // 40
+        alpha = 32 * (step + 1) - 1
+        box = (inset, inset, width - inset, height - inset)
+        ImageDraw.Draw(image).ellipse(box, fill=(29, 78, 137, alpha))
+    stream = io.BytesIO()
+    image.quantize(16).save(stream, "PNG")
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("size", [(1600, 400), (100, 30)])
+def test_a_palette_logo_with_soft_edges_prints_with_them(size: tuple[int, int]) -> None:
+    """Scaled down, such a logo stopped every document (reportlab failed on its transparency)."""
+    logo = palette_png(*size)
+    assert Image.open(io.BytesIO(logo)).mode == "P"
+    pdf = pdf_of(render, paspoort(school=replace(SCHOOL, logo_png=logo)))
+    assert "Pagina 1 van" in text_of(pdf)
+    [image] = PdfReader(io.BytesIO(pdf)).pages[0].images
+    assert image.image.mode == "RGBA"  # its soft edge kept, as a soft mask in the PDF
 
 
 def test_a_batch_is_one_file_with_each_pupil_numbered_from_page_one() -> None:

@@ -206,6 +206,11 @@ def printed_logo(png: bytes) -> PrintedLogo:
 
     image: PIL.Image.Image = PIL.Image.open(io.BytesIO(png))
     image.load()
+    if image.mode not in ("RGB", "RGBA"):
+        # A palette logo (as pngquant and many websites make them), a grey or a one-bit one:
+        # colours and a soft edge of their own, so it scales smoothly, and reportlab, given a
+        # scaled palette image, failed on its transparency and stopped the whole document.
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
     w, h = image.size
     scale = min(LOGO_HEIGHT / h, LOGO_WIDTH / w)
     width, height = w * scale, h * scale
@@ -213,7 +218,9 @@ def printed_logo(png: bytes) -> PrintedLogo:
     if pixels[0] < w and min(pixels) >= 1:
         image = image.resize(pixels, PIL.Image.Resampling.LANCZOS)
     name = f"logo-{hashlib.sha1(png, usedforsecurity=False).hexdigest()[:16]}"
-    return PrintedLogo(name, ImageReader(image), width, height)
+    reader = ImageReader(image)
+    reader.getRGBData()  # made whole here, not by the first document that draws it
+    return PrintedLogo(name, reader, width, height)
 
 
 class _NumberedCanvas(Canvas):
