@@ -26,6 +26,7 @@ from uitstroom.services.pupils import PupilService, SchoolService
 from uitstroom.ui.app_services import Services
 from uitstroom.ui.desktop import prepare_application
 from uitstroom.ui.main_window import MainWindow
+from uitstroom.ui.worker import running_jobs
 
 TODAY = date(2026, 11, 23)
 
@@ -35,6 +36,16 @@ def prepared_application(qapp: QApplication) -> QApplication:
     """What app.run_gui sets up on the program's application: windows that fit the screen, the wheel guard, the focus ring."""
     prepare_application(qapp)
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def no_work_left_behind(qtbot) -> Iterator[None]:
+    """Each test ends when the work it started in a thread has come back: a test that failed
+    while the list was read behind its window took the whole run down ("QThread: Destroyed
+    while thread is still running")."""
+    yield
+    if running_jobs():
+        qtbot.waitUntil(lambda: running_jobs() == 0, timeout=30_000)
 
 
 def services_for(db: Database, clock=None, actor: Actor = LAPTOP_COORDINATOR) -> Services:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from conftest import TODAY, close_window, open_window, services_for
+from factories import make_pupil
 from uitstroom.domain.actor import Actor, Role
 from uitstroom.domain.checklist import Level
 from uitstroom.domain.enums import Route, SchoolType
@@ -28,6 +29,7 @@ from uitstroom.services.database import Database
 from uitstroom.services.demo import bulk_insert_pupils, seed_demo_school
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.pupils import PupilService
+from uitstroom.ui.change import Area, Change
 from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.record_table import MEASURED_ROWS
 from uitstroom.ui.worker import running_jobs
@@ -606,19 +608,24 @@ class HeldRead:
     """The list's read behind the window, held in its thread until `go` is set; records the
     threads it ran in, and fails once when told to."""
 
-    def __init__(self, read: Callable[..., object], fail: bool = False) -> None:
-        self.read, self.fail = read, fail
+    def __init__(
+        self, read: Callable[..., object], fail: bool = False, read_first: bool = False
+    ) -> None:
+        self.read, self.fail, self.read_first = read, fail, read_first
         self.threads: list[threading.Thread] = []
-        self.go = threading.Event()
+        self.go, self.was_read = threading.Event(), threading.Event()
 
     def __call__(self, first: int | None = None) -> object:
         self.threads.append(threading.current_thread())
-        if threading.current_thread() is not threading.main_thread():
-            assert self.go.wait(10)
-            if self.fail:
-                self.fail = False
-                raise ServiceError("De server gaf geen antwoord.")
-        return self.read(first)
+        if threading.current_thread() is threading.main_thread():
+            return self.read(first)
+        read = self.read(first) if self.read_first else None
+        self.was_read.set()
+        assert self.go.wait(10)
+        if self.fail:
+            self.fail = False
+            raise ServiceError("De server gaf geen antwoord.")
+        return read if self.read_first else self.read(first)
 
 
 def shown_and_reading(qtbot, window: MainWindow, held: HeldRead) -> None:
@@ -680,6 +687,30 @@ def test_the_list_is_read_in_a_thread_and_whoever_asks_first_gets_that_read(
     qtbot.waitUntil(lambda: not isValid(window))
     held.go.set()
     qtbot.waitUntil(lambda: running_jobs() == 0)
+
+
+def test_a_read_behind_the_window_that_comes_after_a_reload_is_let_go(
+    qtbot, long_list: Database
+) -> None:
+    """A pupil added (an import, the demo) while the list is read behind the window: the list
+    is read again at once, and the older read, arriving after it, does not put back the list
+    as it was."""
+    window = MainWindow(services_for(long_list), today=lambda: TODAY, fill_later=True)
+    try:
+        held = HeldRead(window.services.pupils.summaries, read_first=True)
+        shown_and_reading(qtbot, window, held)
+        qtbot.waitUntil(held.was_read.is_set)
+        added = PupilService(long_list.sessions).create(
+            make_pupil(leerlingnummer="999001", achternaam="Nieuwkomer"), "2026-2027"
+        )
+        window.changes.announce(Change.of(Area.COHORT))
+        assert added.pupil.id in {row.id for row in window.model.rows}
+        held.go.set()
+        qtbot.waitUntil(lambda: running_jobs() == 0)
+        assert added.pupil.id in {row.id for row in window.model.rows}
+        assert window.count_label.text() == f"{window.proxy.rowCount()} leerlingen"
+    finally:
+        close_window(window)
 
 
 def test_the_list_asked_for_before_the_first_paint_is_read_at_once(
