@@ -359,7 +359,8 @@ def report(figures: Figures, sizes: list[int], klas_size: int, runs: int) -> Non
     print(f"\nSlope (median of {runs}; ratio to the window floor):")
     print(
         f"{'pupils':>8} {'Vandaag filled':>16} {'items':>6} {'peak at start':>14} "
-        f"{'peak after search':>18} {'slowest keystroke':>18}"
+        f"{'peak after search':>18} {'slowest keystroke':>18} {'list there':>11} "
+        f"{'longest pause':>14}"
     )
     for n in sizes:
         s = figures.median(f"{n}_vandaag_s")
@@ -368,7 +369,14 @@ def report(figures: Figures, sizes: list[int], klas_size: int, runs: int) -> Non
             f" {figures.median(f'{n}_start_peak_mb'):>11.0f} MB"
             f" {figures.median(f'{n}_peak_mb'):>15.0f} MB"
             f" {figures.median(f'{n}_search_ms_max'):>15.1f} ms"
+            f" {figures.median(f'{n}_list_read_s') * 1000:>8.0f} ms"
+            f" {figures.median(f'{n}_pause_ms_max'):>11.0f} ms"
         )
+    print(
+        "(list there: after the counted moment, when the list of all pupils is read, behind the "
+        "window for more than its first 200 rows; longest pause: the longest the window could "
+        "not answer until then, the largest gap between the ticks of a 10 ms timer.)"
+    )
     print(
         f"\nCPU seconds (user + system, median; less disturbed by a shared machine than wall "
         f"time): window floor {figures.median('floor_gui_cpu'):.2f}, PDF floor "
