@@ -5,7 +5,8 @@
 #   system-deps.sh test   (the default) those, plus what the tests use: Xvfb for screenshots,
 #                         poppler-utils (pdftotext/pdftoppm) to read generated PDFs back, fonts
 #                         for the offscreen platform, and the PostgreSQL server the tests start
-#                         on loopback (tests/pg.py), never the package's own cluster.
+#                         on loopback (tests/pg.py), never the package's own cluster, and
+#                         shellcheck for the installers' shell scripts and the CI workflow.
 # Installs only what is missing. Where it cannot (not Debian/Ubuntu, or no root and no sudo) it
 # says in Dutch what to install: `run` then goes on (the program says itself what it misses),
 # `test` stops.
@@ -15,7 +16,7 @@ mode="${1:-test}"
 runtime=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
          libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0
          libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1)
-testing=(xvfb xauth poppler-utils fonts-dejavu-core postgresql)
+testing=(xvfb xauth poppler-utils fonts-dejavu-core postgresql shellcheck)
 case "$mode" in
     run) packages=("${runtime[@]}"); give_up=0 ;;
     test) packages=("${runtime[@]}" "${testing[@]}"); give_up=1 ;;
