@@ -7,8 +7,10 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QComboBox,
     QFileDialog,
     QLabel,
@@ -650,9 +652,15 @@ def test_the_list_is_read_in_a_thread_and_whoever_asks_first_gets_that_read(
     try:
         held = HeldRead(services.pupils.summaries)
         shown_and_reading(qtbot, window, held)
+        pointer: list[Qt.CursorShape | None] = []
+        window.proxy.sourceModel().modelReset.connect(
+            lambda: pointer.append((QApplication.overrideCursor() or QCursor()).shape())
+        )
         threading.Timer(0.2, held.go.set).start()
         window.focus_search()
         assert window.cohort_is_read() and window.proxy.rowCount() > MEASURED_ROWS
+        # The pointer said "busy" while the list was waited for, and is itself again.
+        assert pointer == [Qt.CursorShape.WaitCursor] and QApplication.overrideCursor() is None
         assert window.count_label.text() == f"{window.proxy.rowCount()} leerlingen"
         listed = [window.proxy.summary_at(row) for row in range(window.proxy.rowCount())]
         assert all(window.model.status_of(summary) is not None for summary in listed)

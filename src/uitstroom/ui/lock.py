@@ -22,7 +22,7 @@ from datetime import datetime
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCursor, QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -55,6 +55,7 @@ from uitstroom.ui.unlock import (
     add_passphrase_field,
     add_show_typing,
 )
+from uitstroom.ui.widgets import wait_cursor
 
 LOCKED_TITLE = f"{APP_NAME} — vergrendeld"
 # Often enough that a laptop waking from sleep locks within seconds: Qt's timers do not count
@@ -275,20 +276,19 @@ class LockPanel(QWidget):
 
     def try_unlock(self) -> None:
         # scrypt takes a moment on purpose (it makes guessing slow): show that it is working.
-        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
-        try:
-            self._verify(self.passphrase.text())
-        except ServiceError as exc:
-            self.banner.show_problems([str(exc)])
-            window = self.window()
-            if isinstance(window, QDialog):
-                # Grow with the message: a dialog does not, and would squeeze its wrapped texts.
-                window.adjustSize()
-            self.passphrase.selectAll()
-            self.focus()
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
+        with wait_cursor():
+            try:
+                self._verify(self.passphrase.text())
+            except ServiceError as exc:
+                self.banner.show_problems([str(exc)])
+                window = self.window()
+                if isinstance(window, QDialog):
+                    # Grow with the message: a dialog does not, and would squeeze its wrapped
+                    # texts.
+                    window.adjustSize()
+                self.passphrase.selectAll()
+                self.focus()
+                return
         self.reset()
         self.unlocked.emit()
 

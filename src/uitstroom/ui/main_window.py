@@ -34,7 +34,7 @@ from uitstroom.ui.nazorg_view import NazorgView
 from uitstroom.ui.pupil_view import PupilView
 from uitstroom.ui.record_table import MEASURED_ROWS, fit_columns
 from uitstroom.ui.today_view import TodayView
-from uitstroom.ui.widgets import AfterFirstPaint
+from uitstroom.ui.widgets import AfterFirstPaint, wait_cursor
 from uitstroom.ui.words import words_for
 from uitstroom.ui.worker import Job, run_behind
 
@@ -186,10 +186,15 @@ class MainWindow(QMainWindow):
         """The list of all pupils that waited for the first paint, now: the read behind the
         window taken (waited for, when it has not come yet), or else read here; nothing once
         read. (A read that fails leaves it waiting.)"""
-        if self._reading is not None:
-            self._reading.finish_now()
-        if self._waiting is not None:
-            self._take_rows(ReadRows.of(self.services.pupils.summaries()), self._refresh_statuses)
+        if self._waiting is None:
+            return
+        # (With 100,000 pupils the list takes seconds to come: asked for at once, it shows.)
+        with wait_cursor():
+            if self._reading is not None:
+                self._reading.finish_now()
+            if self._waiting is not None:
+                rows = ReadRows.of(self.services.pupils.summaries())
+                self._take_rows(rows, self._refresh_statuses)
 
     def _read_behind(self) -> None:
         """After the first paint: the list that waited, with every pupil's status, read in a

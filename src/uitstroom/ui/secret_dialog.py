@@ -6,10 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -26,6 +23,7 @@ from uitstroom.ui.unlock import (
     add_passphrase_field,
     add_show_typing,
 )
+from uitstroom.ui.widgets import wait_cursor
 
 
 @dataclass(frozen=True)
@@ -151,14 +149,12 @@ class ChangeSecretDialog(QDialog):
         if asks_current and new == current:
             self._refuse(self._texts.same_as_current, "new")
             return
-        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
-        try:
-            self._change(current, new)
-        except ServiceError as exc:
-            self._refuse(str(exc), "current" if asks_current else "new")
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
+        with wait_cursor():
+            try:
+                self._change(current, new)
+            except ServiceError as exc:
+                self._refuse(str(exc), "current" if asks_current else "new")
+                return
         self.new_passphrase = new
         self.accept()
 

@@ -3,10 +3,13 @@ the text of an empty list, a page that scrolls; and work put off until a widget 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -31,6 +34,17 @@ class AfterFirstPaint(QObject):
             watched.removeEventFilter(self)
             QTimer.singleShot(0, self, self._then)
         return False
+
+
+@contextmanager
+def wait_cursor() -> Iterator[None]:
+    """The busy pointer while the window works a moment for something the user asked for
+    (a passphrase checked, a long list waited for), back to normal however that ends."""
+    QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 def push_button(
