@@ -11,7 +11,13 @@ from uitstroom.domain.enums import Route, Uitstroomprofiel
 from uitstroom.domain.model import PupilSummary
 from uitstroom.services.database import Database
 from uitstroom.services.pupils import PupilService
-from uitstroom.ui.cohort_model import CohortFilter, CohortModel, CohortProxy, ReadRows
+from uitstroom.ui.cohort_model import (
+    STATUS_HEADERS,
+    CohortFilter,
+    CohortModel,
+    CohortProxy,
+    ReadRows,
+)
 from uitstroom.ui.record_table import ROW_ROLE, SORT_ROLE, fold, natural_key
 
 
@@ -121,6 +127,65 @@ def test_rows_read_with_their_search_texts_sort_and_search_as_rows_set_here(qapp
     ):
         read.set_filter(CohortFilter(text=text))
         assert read.visible_names() == [name]
+
+
+# Names whose order needs the accents, the tussenvoegsels and the ties to come out right.
+SORTED_IN_A_THREAD = (
+    *SMALL,
+    summary(6, "Sanne", "", "de Vries", klas="PRO10A"),
+    summary(7, "Éva", "", "Vries", mentor="dhr. P. Lindeman"),
+    summary(8, "Eva", "", "Vries", uitstroomprofiel=None, mbo_opleiding="Kok"),
+    summary(9, "eva", "", "vries", archived=True),
+    summary(10, "Ömer", "van", "Çelik", klas="PRO4B"),
+)
+
+
+@pytest.mark.parametrize("column", [0, 1, 2, 3])
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_a_list_sorted_in_the_reading_thread_is_the_list_sorted_here(
+    qapp, column: int, order: Qt.SortOrder
+) -> None:
+    """The window's list is read, and sorted, in a thread (issue 17): the rows come out in the
+    order the list itself gives them, with their search texts and the filters' choices."""
+    read = list(reversed(SORTED_IN_A_THREAD))
+    here, there = CohortModel(SMALL[:1]), CohortModel(SMALL[:1])
+    for model in (here, there):
+        model.sort(column, order)
+    here.take(ReadRows.of(read))
+    there.take(ReadRows.of(read, there.order_to_share()))
+    assert there.rows == here.rows
+    assert there.choices() == CohortModel(SORTED_IN_A_THREAD).choices()
+    proxy = CohortProxy(there)
+    proxy.set_filter(CohortFilter(text="omer celik"))
+    assert proxy.visible_names() == ["Ömer van Çelik"]
+
+
+def test_a_list_sorted_elsewhere_meanwhile_is_sorted_as_it_is_now(qapp) -> None:
+    """A header clicked while the rows were read: the list sorts them its own way."""
+    model = CohortModel(SMALL)
+    order = model.order_to_share()
+    model.sort(2, Qt.SortOrder.DescendingOrder)
+    model.take(ReadRows.of(SORTED_IN_A_THREAD, order))
+    assert [row.klas for row in model.rows][:3] == ["PRO10A", "PRO10A", "PRO4B"]
+
+
+def test_a_list_sorted_on_a_status_is_not_sorted_in_a_thread(qapp) -> None:
+    """Statuses are the list's own (ticks since the read): a thread leaves that order to it."""
+    model = CohortModel(SMALL)
+    headers = [column.header for column in model.columns]
+    model.sort(headers.index(STATUS_HEADERS[0]))
+    assert model.order_to_share() is None
+
+
+def test_the_filters_offer_the_klas_and_profiel_of_a_pupil_saved_since_the_read(qapp) -> None:
+    model = CohortModel()
+    model.take(ReadRows.of(SMALL, model.order_to_share()))
+    assert model.klassen() == ["PRO4A", "PRO4B", "PRO10A"]
+    model.upsert(summary(6, "Aylin", "", "Amrani", klas="PRO3C", mentor="mw. R. Doğan"))
+    model.upsert(summary(4, "Bram", "", "Bakker", uitstroomprofiel=None, mbo_opleiding="Bakker"))
+    assert model.klassen() == ["PRO3C", "PRO4A", "PRO4B", "PRO10A"]
+    assert model.profielen() == ["Arbeid", "Bakker", "Vervolgonderwijs"]
+    assert model.choices().mentors == ["mw. A. Kramer", "mw. R. Doğan"]
 
 
 def test_filters_on_klas_route_and_profiel_combine(proxy: CohortProxy) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from uitstroom.domain.checklist import Status
 from uitstroom.domain.enums import Niveau, Route, SchoolType
 from uitstroom.domain.model import Pupil, PupilSummary
+from uitstroom.services.speed import collector_paused
 from uitstroom.ui.record_table import (
     ROOT,
     ROW_ROLE,
@@ -32,6 +33,7 @@ from uitstroom.ui.record_table import (
     fold,
     fold_all,
     natural_key,
+    sorted_order,
 )
 from uitstroom.ui.status import marker_icon, text_colour
 from uitstroom.ui.words import cap, words_for
@@ -185,17 +187,57 @@ def _search_fields(summary: PupilSummary) -> str:
 
 
 @dataclass(frozen=True)
+class Choices:
+    """What the filters offer: each klas, profiel and mentor once, in the order the lists show
+    them."""
+
+    klassen: list[str]
+    profielen: list[str]
+    mentors: list[str]
+
+    @classmethod
+    def of(cls, rows: Sequence[PupilSummary]) -> Choices:
+        return cls(
+            sorted({row.klas for row in rows}, key=natural_key),
+            sorted({row.profiel_label for row in rows if row.profiel_label}, key=str.casefold),
+            sorted({row.mentor for row in rows}, key=natural_key),
+        )
+
+
+@dataclass(frozen=True)
+class ListOrder:
+    """The order a list is in, as a thread can make it: the column's spec (pure functions of a
+    row) with its place and direction."""
+
+    index: int
+    column: Column
+    order: Qt.SortOrder
+
+
+@dataclass(frozen=True)
 class ReadRows:
-    """Pupils as read, with their search texts: these need nothing of the list, so a thread that
-    reads the pupils makes them too (with 100,000 pupils half of what the list does with its
-    rows, issue 17). `CohortModel.take` uses them."""
+    """Pupils as read, with what needs nothing of the list but the rows: their search texts,
+    the filters' choices and, when `ListOrder` is given, their order. A thread that reads the
+    pupils makes these too: with 100,000 pupils they held the window still for half a second
+    after it appeared (issue 17). `CohortModel.take` uses them."""
 
     rows: list[PupilSummary]
     search: list[str]
+    choices: Choices
+    # The (column, order) the rows are sorted on; None: as read.
+    sorted_by: tuple[int, Qt.SortOrder] | None = None
 
     @classmethod
-    def of(cls, rows: Sequence[PupilSummary]) -> ReadRows:
-        return cls(list(rows), search_texts(rows))
+    def of(cls, rows: Sequence[PupilSummary], order: ListOrder | None = None) -> ReadRows:
+        # A key and a text per pupil: with the collector running, its full passes over every
+        # object held the window still for a quarter of a second at 100,000 pupils.
+        with collector_paused():
+            listed = list(rows)
+            sorted_by = None
+            if order is not None:
+                listed = [listed[i] for i in sorted_order(order.column, listed, order.order)]
+                sorted_by = (order.index, order.order)
+            return cls(listed, search_texts(listed), Choices.of(listed), sorted_by)
 
 
 @dataclass(frozen=True)
@@ -222,7 +264,10 @@ class CohortModel(RecordTableModel):
     ) -> None:
         self._filter = CohortFilter()
         self._search: list[str] = []
-        self._given_search: list[str] | None = None
+        # What a read brought along (`take`), while its rows are set.
+        self._given: ReadRows | None = None
+        # The filters' choices; None until asked after a change.
+        self._choices: Choices | None = None
         # The rows that are not archived, in the current order; None until asked after a change.
         self._active: list[int] | None = None
         self._row_of_id: dict[int, int] = {}
@@ -327,13 +372,25 @@ class CohortModel(RecordTableModel):
     def row_of(self, pupil_id: int) -> int | None:
         return self._row_of_id.get(pupil_id)
 
+    def choices(self) -> Choices:
+        if self._choices is None:
+            self._choices = Choices.of(self._rows)
+        return self._choices
+
     def klassen(self) -> list[str]:
-        return sorted({row.klas for row in self._rows}, key=natural_key)
+        return self.choices().klassen
 
     def profielen(self) -> list[str]:
-        return sorted(
-            {row.profiel_label for row in self._rows if row.profiel_label}, key=str.casefold
-        )
+        return self.choices().profielen
+
+    def order_to_share(self) -> ListOrder | None:
+        """The list's order for a thread that reads the rows (`ReadRows.of`); None when the list
+        is sorted on a status, which only this model holds."""
+        if self._sort is None:
+            return None
+        index, order = self._sort
+        column = self._columns[index]
+        return None if column.header in STATUS_HEADERS else ListOrder(index, column, order)
 
     # --- changes -------------------------------------------------------------------------
     def upsert(self, summary: PupilSummary) -> None:
@@ -346,12 +403,14 @@ class CohortModel(RecordTableModel):
             self._search.append(search_text(summary))
             self._row_of_id[summary.id] = row
             self._active = None
+            self._choices = None
             self.accepted = self._matching(self._filter)
             self.endInsertRows()
         else:
             self._rows[row] = summary
             self._search[row] = search_text(summary)
             self._active = None
+            self._choices = None
             self.accepted = self._matching(self._filter)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
         if self._sort is not None:
@@ -359,16 +418,18 @@ class CohortModel(RecordTableModel):
             self.sort(*self._sort)
 
     def take(self, read: ReadRows) -> None:
-        """set_rows() with the search texts made where the rows were read."""
-        self._given_search = read.search
+        """set_rows() with what was made where the rows were read; not sorted again when they
+        come in this list's order (a header clicked meanwhile sorts them here)."""
+        self._given = read
         try:
-            self.set_rows(read.rows)
+            self.set_rows(read.rows, in_order=read.sorted_by == self._sort)
         finally:
-            self._given_search = None
+            self._given = None
 
     def _rows_replaced(self) -> None:
-        given = self._given_search
-        self._search = given if given is not None else search_texts(self._rows)
+        given = self._given
+        self._search = given.search if given is not None else search_texts(self._rows)
+        self._choices = given.choices if given is not None else None
         self._active = None
         self._row_of_id = {r.id: n for n, r in enumerate(self._rows)}
         self.accepted = self._matching(self._filter)

@@ -193,8 +193,7 @@ class MainWindow(QMainWindow):
             if self._reading is not None:
                 self._reading.finish_now()
             if self._waiting is not None:
-                rows = ReadRows.of(self.services.pupils.summaries())
-                self._take_rows(rows, self._refresh_statuses)
+                self._take_rows(self._read_now(), self._refresh_statuses)
 
     def _read_behind(self) -> None:
         """After the first paint: the list that waited, with every pupil's status, read in a
@@ -203,8 +202,9 @@ class MainWindow(QMainWindow):
         if self._waiting is None or self._reading is not None:
             return
         pupils, planning, today = self.services.pupils, self.services.planning, self.today()
+        order = self._model.order_to_share()
         self._reading = run_behind(
-            lambda: (ReadRows.of(pupils.summaries()), planning.statuses(today)),
+            lambda: (ReadRows.of(pupils.summaries(), order), planning.statuses(today)),
             self._take_read,
             self._read_failed,
         )
@@ -348,7 +348,10 @@ class MainWindow(QMainWindow):
 
     def reload_cohort(self) -> None:
         """Read the whole cohort again (after an import or the demo); once, when it waited."""
-        self._take_rows(ReadRows.of(self.services.pupils.summaries()), self._refresh_planning)
+        self._take_rows(self._read_now(), self._refresh_planning)
+
+    def _read_now(self) -> ReadRows:
+        return ReadRows.of(self.services.pupils.summaries(), self._model.order_to_share())
 
     def _refresh_filters(self) -> None:
         if self._waiting is not None:
@@ -356,7 +359,8 @@ class MainWindow(QMainWindow):
             self.today_view.set_choices([p[0] for p in pairs], [p[1] for p in pairs])
             return
         self.cohort.refresh_filters()
-        self.today_view.set_choices([row.mentor for row in self.model.rows], self.model.klassen())
+        choices = self.model.choices()
+        self.today_view.set_choices(choices.mentors, choices.klassen)
 
     def _refresh_planning(self) -> None:
         """After a change to many pupils: every status again, and Vandaag read again."""

@@ -81,6 +81,17 @@ class Column:
         return list(zip(fold_all(texts), [text.casefold() for text in texts], strict=True))
 
 
+def sorted_order(column: Column, rows: Sequence[Any], order: Qt.SortOrder) -> list[int]:
+    """The positions of `rows` in the order `column` sorts them; rows without a key last.
+    Stable, also in reverse: equal keys keep their order. Pure, so a thread can sort a list
+    before the model takes it."""
+    keys = column.keys(rows)
+    present = [i for i, k in enumerate(keys) if k is not None]
+    missing = [i for i, k in enumerate(keys) if k is None]
+    present.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+    return present + missing
+
+
 def fold(text: str) -> str:
     """Lower case without accents, so 'celik' finds Çelik and 'zoe' finds Zoë."""
     folded = text.casefold()
@@ -211,7 +222,9 @@ class RecordTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> Any:
         return self._rows[row]
 
-    def set_rows(self, rows: Iterable[Any]) -> None:
+    def set_rows(self, rows: Iterable[Any], in_order: bool = False) -> None:
+        """`in_order`: the rows come sorted as this model sorts them (by `sorted_order`, in the
+        thread that read them), so they are not sorted again here."""
         self.beginResetModel()
         # Keys and search texts for every row: tens of thousands of small objects that the
         # cyclic collector would otherwise walk, with everything else, several times over.
@@ -219,19 +232,15 @@ class RecordTableModel(QAbstractTableModel):
             self._rows = list(rows)
             self._rows_replaced()
             if self._sort is not None:
-                self._apply_order(self._sorted_order())
+                if not in_order:
+                    self._apply_order(self._sorted_order())
                 self._in_order = True
         self.endResetModel()
 
     def _sorted_order(self) -> list[int]:
         assert self._sort is not None
         column, order = self._sort
-        keys = self._columns[column].keys(self._rows)
-        present = [i for i, k in enumerate(keys) if k is not None]
-        missing = [i for i, k in enumerate(keys) if k is None]
-        # Stable, also in reverse: equal keys keep their previous order.
-        present.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
-        return present + missing
+        return sorted_order(self._columns[column], self._rows, order)
 
     def _apply_order(self, new_order: list[int]) -> None:
         self._rows = [self._rows[i] for i in new_order]
