@@ -375,7 +375,8 @@ def report(figures: Figures, sizes: list[int], klas_size: int, runs: int) -> Non
     print(
         "(list there: after the counted moment, when the list of all pupils is read, behind the "
         "window for more than its first 200 rows; longest pause: the longest the window could "
-        "not answer until then, the largest gap between the ticks of a 10 ms timer.)"
+        "not answer until the list is there and the pupil's tabs are made, the largest gap "
+        "between the ticks of a 10 ms timer.)"
     )
     print(
         f"\nCPU seconds (user + system, median; less disturbed by a shared machine than wall "

@@ -531,10 +531,11 @@ def test_the_pupils_tabs_are_made_once_the_window_is_on_screen(
     window = MainWindow(services_for(demo_database), today=lambda: TODAY)
     detail = window.detail
     try:
-        assert detail.findChildren(QTabWidget) == []
+        assert detail.findChildren(QTabWidget) == [] and not detail.editor_ready
         window.show()
         qtbot.waitExposed(window)
         qtbot.waitUntil(lambda: detail.findChildren(QTabWidget) != [])
+        assert detail.editor_ready
         menu = detail.documents_button.menu()
         assert menu is not None and "&Paspoort maken…" in [a.text() for a in menu.actions()]
         open_row_at_name(qtbot, window)

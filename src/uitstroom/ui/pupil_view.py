@@ -316,6 +316,11 @@ class PupilView(QWidget):
         return self._record
 
     @property
+    def editor_ready(self) -> bool:
+        """Whether the pupil's tabs are made (right after the window's first paint)."""
+        return self._editor is not None
+
+    @property
     def is_open(self) -> bool:
         return self._record is not None
 
