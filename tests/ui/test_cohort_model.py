@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from uitstroom.domain.enums import Route, Uitstroomprofiel
+from uitstroom.domain.enums import Route, SchoolType, Uitstroomprofiel
 from uitstroom.domain.model import PupilSummary
 from uitstroom.services.database import Database
 from uitstroom.services.pupils import PupilService
@@ -18,7 +18,7 @@ from uitstroom.ui.cohort_model import (
     CohortProxy,
     ReadRows,
 )
-from uitstroom.ui.record_table import ROW_ROLE, SORT_ROLE, fold, natural_key
+from uitstroom.ui.record_table import ROW_ROLE, SORT_ROLE, fold, natural_key, text_key
 
 
 def summary(n: int, roepnaam: str, tussenvoegsel: str, achternaam: str, **changes) -> PupilSummary:
@@ -167,6 +167,19 @@ def test_a_list_sorted_elsewhere_meanwhile_is_sorted_as_it_is_now(qapp) -> None:
     model.sort(2, Qt.SortOrder.DescendingOrder)
     model.take(ReadRows.of(SORTED_IN_A_THREAD, order))
     assert [row.klas for row in model.rows][:3] == ["PRO10A", "PRO10A", "PRO4B"]
+
+
+def test_a_list_sorted_on_a_column_since_replaced_is_sorted_as_it_is_now(qapp) -> None:
+    """The third column is the klas for pro, the SLB'er for mbo: a read sorted on the klas while
+    the school type changed is sorted again on what the list shows now (found by a review)."""
+    model = CohortModel(SMALL[:1], SchoolType.PRO)
+    model.sort(2, Qt.SortOrder.AscendingOrder)
+    order = model.order_to_share()
+    model.set_school_type(SchoolType.MBO)
+    model.sort(2, Qt.SortOrder.AscendingOrder)
+    model.take(ReadRows.of(SORTED_IN_A_THREAD, order))
+    mentors = [row.mentor for row in model.rows]
+    assert mentors == sorted(mentors, key=text_key)
 
 
 def test_a_list_sorted_on_a_status_is_not_sorted_in_a_thread(qapp) -> None:

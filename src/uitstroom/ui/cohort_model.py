@@ -224,8 +224,8 @@ class ReadRows:
     rows: list[PupilSummary]
     search: list[str]
     choices: Choices
-    # The (column, order) the rows are sorted on; None: as read.
-    sorted_by: tuple[int, Qt.SortOrder] | None = None
+    # The order the rows are in; None: as read.
+    order: ListOrder | None = None
 
     @classmethod
     def of(cls, rows: Sequence[PupilSummary], order: ListOrder | None = None) -> ReadRows:
@@ -233,11 +233,9 @@ class ReadRows:
         # object held the window still for a quarter of a second at 100,000 pupils.
         with collector_paused():
             listed = list(rows)
-            sorted_by = None
             if order is not None:
                 listed = [listed[i] for i in sorted_order(order.column, listed, order.order)]
-                sorted_by = (order.index, order.order)
-            return cls(listed, search_texts(listed), Choices.of(listed), sorted_by)
+            return cls(listed, search_texts(listed), Choices.of(listed), order)
 
 
 @dataclass(frozen=True)
@@ -422,9 +420,16 @@ class CohortModel(RecordTableModel):
         come in this list's order (a header clicked meanwhile sorts them here)."""
         self._given = read
         try:
-            self.set_rows(read.rows, in_order=read.sorted_by == self._sort)
+            self.set_rows(read.rows, in_order=read.order is not None and self._sorts_as(read.order))
         finally:
             self._given = None
+
+    def _sorts_as(self, order: ListOrder) -> bool:
+        """Whether this list still sorts as `order` says: the same column (not another one at
+        the same place since a change of school type) in the same direction."""
+        return (
+            self._sort == (order.index, order.order) and self._columns[order.index] is order.column
+        )
 
     def _rows_replaced(self) -> None:
         given = self._given
