@@ -33,7 +33,7 @@ from uitstroom.services.errors import ServiceError
 from uitstroom.services.pupils import PupilService
 from uitstroom.ui.change import Area, Change
 from uitstroom.ui.main_window import MainWindow
-from uitstroom.ui.record_table import MEASURED_ROWS
+from uitstroom.ui.record_table import MEASURED_ROWS, text_key
 from uitstroom.ui.worker import running_jobs
 
 
@@ -534,8 +534,8 @@ def test_the_pupils_tabs_are_made_once_the_window_is_on_screen(
         assert detail.findChildren(QTabWidget) == [] and not detail.editor_ready
         window.show()
         qtbot.waitExposed(window)
-        qtbot.waitUntil(lambda: detail.findChildren(QTabWidget) != [])
-        assert detail.editor_ready
+        qtbot.waitUntil(lambda: detail.editor_ready)
+        assert detail.findChildren(QTabWidget) != []
         menu = detail.documents_button.menu()
         assert menu is not None and "&Paspoort maken…" in [a.text() for a in menu.actions()]
         open_row_at_name(qtbot, window)
@@ -544,6 +544,37 @@ def test_the_pupils_tabs_are_made_once_the_window_is_on_screen(
         assert not detail.save_button.isEnabled()  # nothing typed yet
     finally:
         close_window(window)
+
+
+def test_a_pupil_opened_while_the_tabs_are_being_made_gets_them_all(
+    qtbot, demo_database: Database
+) -> None:
+    """The tabs are made a step per turn of the event loop after the first paint (issue 17);
+    in between the pane shows no half-made editor, and a pupil opened then has the rest made at
+    once: every tab, its fields and the window's PDF menu."""
+    window = MainWindow(services_for(demo_database), today=lambda: TODAY)
+    detail = window.detail
+    complete = MainWindow(services_for(demo_database), today=lambda: TODAY)
+    try:
+        complete.detail.build_editor()
+        every_tab = [complete.detail.tabs.tabText(n) for n in range(complete.detail.tabs.count())]
+        assert len(every_tab) == 9
+        detail._build_in_turns()  # the first two steps, as after the first paint
+        detail._build_in_turns()
+        assert not detail.editor_ready
+        window.show()
+        qtbot.waitExposed(window)
+        assert not any(tabs.isVisible() for tabs in detail.findChildren(QTabWidget))
+        open_row_at_name(qtbot, window)
+        assert detail.editor_ready
+        assert [detail.tabs.tabText(n) for n in range(detail.tabs.count())] == every_tab
+        assert detail.tabs.isVisible() and detail.gegevens.isVisible()
+        assert window.proxy.summary_at(0).name in detail.title.text()
+        menu = detail.documents_button.menu()
+        assert menu is not None and "&Paspoort maken…" in [a.text() for a in menu.actions()]
+    finally:
+        close_window(window)
+        close_window(complete)
 
 
 def open_row_at_name(qtbot, window: MainWindow) -> None:
@@ -574,7 +605,7 @@ def test_the_list_of_all_pupils_is_read_once_the_window_is_on_screen(
     at_once = MainWindow(services, today=lambda: TODAY)
     at_once.show()
     qtbot.waitExposed(at_once)
-    qtbot.waitUntil(lambda: at_once.detail.findChildren(QTabWidget) != [])
+    qtbot.waitUntil(lambda: at_once.detail.editor_ready)
     split = at_once.splitter.sizes()
     close_window(at_once)
     window = MainWindow(services, today=lambda: TODAY, fill_later=True)
@@ -584,16 +615,22 @@ def test_the_list_of_all_pupils_is_read_once_the_window_is_on_screen(
         assert window.left_tabs.currentWidget() is today
         assert today.model.items() and not today.stale
         mentors, klassen = filter_choices(today.mentor_filter), filter_choices(today.klas_filter)
-        window.show()
-        qtbot.waitExposed(window)
-        first = window.splitter.sizes()
+        held = HeldRead(services.pupils.summaries)
+        shown_and_reading(qtbot, window, held)
+        qtbot.waitUntil(lambda: window.detail.editor_ready)
+        first = window.splitter.sizes()  # the pupil's tabs made, the list not yet there
+        assert not window.cohort_is_read()
+        held.go.set()
         qtbot.waitUntil(window.cohort_is_read)
-        qtbot.waitUntil(lambda: window.detail.findChildren(QTabWidget) != [])
 
         summaries = PupilService(long_list.sessions).summaries()
         listed = [window.proxy.summary_at(row) for row in range(window.proxy.rowCount())]
         assert len(listed) > MEASURED_ROWS
         assert sorted(s.id for s in listed) == sorted(s.id for s in summaries if not s.archived)
+        # In the list's own order (by name), sorted where it was read.
+        names = [text_key(s.sort_name) for s in listed]
+        as_read = [text_key(s.sort_name) for s in summaries if not s.archived]
+        assert names == sorted(names) and as_read != names
         assert window.count_label.text() == f"{len(listed)} leerlingen"
         assert all(window.model.status_of(summary) is not None for summary in listed)
         # The same choices as read from the list itself; the pane as wide as when the list

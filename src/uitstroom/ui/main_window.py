@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QTabWidget, QWidget
 from shiboken6 import isValid
@@ -240,6 +240,9 @@ class MainWindow(QMainWindow):
         if self._split_by_hand:
             return
         needed = self.cohort.width_needed()
+        # The layouts of tabs just made first, or the pane's minimum is that of the empty page
+        # (and the pane got 2 px less than its tabs need).
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         least = self.detail.minimumSizeHint().width() + self.splitter.handleWidth()
         pane = max(least, self.width() - needed)
         self.splitter.setSizes([self.width() - pane, pane])

@@ -7,12 +7,12 @@ calls; the pupil's own fields wait for Opslaan (Ctrl+S).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -155,10 +155,13 @@ class PupilView(QWidget):
         self._banner_about_input = False
         self._actor: Actor | None = None
         self._document_menu: QMenu | None = None
-        # The editor (the pupil's tabs) is made when first needed, or by the window once it
-        # is on screen (build_editor): 130 ms of widgets the start screen does not show.
+        # The editor (the pupil's tabs) is made when first needed, or once the window is on
+        # screen, a step per turn of the event loop (_build_in_turns): 130 ms of widgets the
+        # start screen does not show. Between two steps its parts are kept aside (_held).
         self._editor: QWidget | None = None
         self._building = False
+        self._steps: Generator[None, None, QWidget] | None = None
+        self._held: dict[str, object] = {}
 
         self._pages = QStackedWidget(self)
         self._empty = QLabel(self)
@@ -172,11 +175,12 @@ class PupilView(QWidget):
         self.show_empty("Kies links een leerling om de gegevens te zien.")
         # Made right after the pane is first painted, so the window shows without waiting
         # for it, and a pupil opened a moment later does not wait either.
-        AfterFirstPaint(self._empty, self.build_editor)
+        AfterFirstPaint(self._empty, self._build_in_turns)
 
     def __getattr__(self, name: str) -> object:
         """Only for a name not found the usual way: a part of the editor asked for before the
-        editor was made makes it (a pupil opened, a tab chosen from the menu, a test)."""
+        editor was made, or between two of its steps, makes it (a pupil opened, a tab chosen
+        from the menu, a test)."""
         parts = self.__dict__
         if name in EDITOR_PARTS and "_pages" in parts and not parts.get("_building"):
             self.build_editor()
@@ -184,15 +188,53 @@ class PupilView(QWidget):
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def build_editor(self) -> None:
-        """Make the editor, with what was set while it did not exist (school type, role,
-        document menu); nothing when it is there already."""
+        """Make the editor (what is left to make of it), with what was set while it did not
+        exist (school type, role, document menu); nothing when it is there already."""
         if self._editor is not None or self._building:
             return
+        while not self._build_step():
+            pass
+        self._editor_made()
+
+    def _build_in_turns(self) -> None:
+        """The editor a step (a tab or two) per turn of the event loop, so the window answers in
+        between: made at once it held the window still for 130 ms right after it appeared
+        (issue 17). Whatever asks for a part of it meanwhile has the rest made at once."""
+        if self._editor is not None or self._building:
+            return
+        if self._build_step():
+            self._editor_made()
+        else:
+            # 1 ms, not 0: a zero timer is a posted event, run before the window's input and
+            # timers get their turn.
+            QTimer.singleShot(1, self, self._build_in_turns)
+
+    def _build_step(self) -> bool:
+        """One step of making the editor; True once it is made. Between steps its parts are
+        kept aside, so nothing that runs in between finds half an editor: it finds none, and
+        asking for a part makes the rest (__getattr__)."""
+        if self._steps is None:
+            self._steps = self._build_editor()
+        parts = vars(self)
+        parts.update(self._held)
+        self._held = {}
         self._building = True
         try:
-            self._editor = self._build_editor()
+            next(self._steps)
+        except StopIteration as made:
+            self._steps = None
+            self._editor = made.value
+            return True
+        except BaseException:
+            self._steps = None  # made again from the start when next asked for
+            raise
         finally:
             self._building = False
+        self._held = {name: parts.pop(name) for name in EDITOR_PARTS if name in parts}
+        return False
+
+    def _editor_made(self) -> None:
+        assert self._editor is not None
         self._pages.addWidget(self._editor)
         self._apply_school_type()
         # The menu first: the role may hide its button again (a read-only user makes no PDF).
@@ -204,8 +246,9 @@ class PupilView(QWidget):
         self.editor_built.emit()
 
     # --- building ------------------------------------------------------------------------
-    def _build_editor(self) -> QWidget:
-        page = QWidget(self)
+    def _build_editor(self) -> Generator[None, None, QWidget]:
+        # Without a parent until it is whole: a window shown meanwhile shows none of it.
+        page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 8, 8, 8)
 
@@ -242,30 +285,36 @@ class PupilView(QWidget):
         layout.addWidget(self.banner)
 
         self.tabs = side_tabs(page)
-        self._build_pages()
+        yield from self._build_pages()
         self.checklist = self.transitieplan = self.paspoort = self.consent = None
         self.nazorg_tab = None
         self.tabs.addTab(self.gegevens, "&Gegevens")
         self.tabs.addTab(self.route_page, "&Route")
         self.tabs.addTab(self.stages, "S&tages")
         self.tabs.addTab(self.timeline, "T&ijdlijn")
+        yield
         if self._planning is not None:
             self.checklist = ChecklistTab(self._planning, self._today, page)
             self.checklist.task_changed.connect(self.task_changed)
             self.tabs.addTab(self.checklist, "&Checklist")
+            yield
         if self._handover is not None:
             self.transitieplan = TransitieplanTab(self._handover, self._planning)
-            self.paspoort = PaspoortTab(self._handover)
-            self.consent = ConsentTab(self._handover, self._today)
-            for tab in (self.transitieplan, self.paspoort):
-                tab.edited.connect(self._update_dirty)
+            self.transitieplan.edited.connect(self._update_dirty)
             self.tabs.addTab(self.transitieplan, "Tra&nsitieplan")
+            yield
+            self.paspoort = PaspoortTab(self._handover)
+            self.paspoort.edited.connect(self._update_dirty)
             self.tabs.addTab(self.paspoort, "&Paspoort")
+            yield
+            self.consent = ConsentTab(self._handover, self._today)
             self.tabs.addTab(self.consent, "To&estemming")
+            yield
         if self._nazorg is not None:
             self.nazorg_tab = NazorgTab(self.nazorg_context(), page)
             self.nazorg_tab.changed.connect(self.nazorg_changed)
             self.tabs.addTab(self.nazorg_tab, "Nazorg")
+            yield
         layout.addWidget(self.tabs, 1)
 
         self.revert_button = push_button(page, "Wijzigingen ongedaan &maken", self.revert)
@@ -285,11 +334,12 @@ class PupilView(QWidget):
         layout.addLayout(buttons)
         return page
 
-    def _build_pages(self) -> None:
+    def _build_pages(self) -> Generator[None, None, None]:
         """Gegevens and Route are saved with Opslaan; the stages and the timeline are stored
         on their own, each by its page."""
         self.gegevens = GegevensPage()
         self.gegevens.edited.connect(self._update_dirty)
+        yield
         self.route_page = RoutePage()
         self.route_page.edited.connect(self._update_dirty)
 
