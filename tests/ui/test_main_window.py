@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -31,7 +32,9 @@ from uitstroom.services.database import Database
 from uitstroom.services.demo import bulk_insert_pupils, seed_demo_school
 from uitstroom.services.errors import ServiceError
 from uitstroom.services.pupils import PupilService
+from uitstroom.ui import pupil_view
 from uitstroom.ui.change import Area, Change
+from uitstroom.ui.checklist_tab import ChecklistTab
 from uitstroom.ui.main_window import MainWindow
 from uitstroom.ui.record_table import MEASURED_ROWS, text_key
 from uitstroom.ui.worker import running_jobs
@@ -559,8 +562,7 @@ def test_a_pupil_opened_while_the_tabs_are_being_made_gets_them_all(
         complete.detail.build_editor()
         every_tab = [complete.detail.tabs.tabText(n) for n in range(complete.detail.tabs.count())]
         assert len(every_tab) == 9
-        detail._build_in_turns()  # the first two steps, as after the first paint
-        detail._build_in_turns()
+        assert not detail._build_step() and not detail._build_step()  # as after the paint
         assert not detail.editor_ready
         window.show()
         qtbot.waitExposed(window)
@@ -575,6 +577,44 @@ def test_a_pupil_opened_while_the_tabs_are_being_made_gets_them_all(
     finally:
         close_window(window)
         close_window(complete)
+
+
+def test_tabs_that_failed_halfway_are_made_again_from_the_start(
+    qtbot, demo_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step that fails leaves no part of that editor behind: the next pupil opened gets a
+    whole new one (its widgets went with the failed page; found by a review)."""
+    window = MainWindow(services_for(demo_database), today=lambda: TODAY)
+    detail, made = window.detail, pupil_view.ChecklistTab
+
+    def broken(*_args: object) -> ChecklistTab:
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(pupil_view, "ChecklistTab", broken)
+    try:
+        assert not detail._build_step()
+        with pytest.raises(ZeroDivisionError):
+            while not detail._build_step():
+                pass
+        gc.collect()
+        monkeypatch.setattr(pupil_view, "ChecklistTab", made)
+        open_row_at_name(qtbot, window)
+        assert detail.editor_ready and isValid(detail.gegevens) and detail.tabs.count() == 9
+    finally:
+        close_window(window)
+
+
+def test_a_window_closed_while_its_tabs_are_made_takes_them_along(
+    qtbot, demo_database: Database
+) -> None:
+    """No half-made tabs stay behind as hidden windows of their own (found by a review)."""
+    window = MainWindow(services_for(demo_database), today=lambda: TODAY)
+    assert not window.detail._build_step() and not window.detail._build_step()
+    tabs = window.detail._held["tabs"]
+    assert isinstance(tabs, QTabWidget) and tabs.count() == 4
+    close_window(window)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not isValid(tabs)
 
 
 def open_row_at_name(qtbot, window: MainWindow) -> None:

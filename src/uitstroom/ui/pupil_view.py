@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -226,7 +227,10 @@ class PupilView(QWidget):
             self._editor = made.value
             return True
         except BaseException:
-            self._steps = None  # made again from the start when next asked for
+            # Made again from the start when next asked for: no part of this one is kept.
+            self._steps = None
+            for name in EDITOR_PARTS:
+                parts.pop(name, None)
             raise
         finally:
             self._building = False
@@ -247,8 +251,10 @@ class PupilView(QWidget):
 
     # --- building ------------------------------------------------------------------------
     def _build_editor(self) -> Generator[None, None, QWidget]:
-        # Without a parent until it is whole: a window shown meanwhile shows none of it.
-        page = QWidget()
+        # Hidden until it is whole (the window may be shown meanwhile); the pane's child, so it
+        # goes with the pane even when that is closed halfway.
+        page = QWidget(self)
+        page.hide()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 8, 8, 8)
 
@@ -285,13 +291,9 @@ class PupilView(QWidget):
         layout.addWidget(self.banner)
 
         self.tabs = side_tabs(page)
-        yield from self._build_pages()
+        yield from self._build_pages(self.tabs)
         self.checklist = self.transitieplan = self.paspoort = self.consent = None
         self.nazorg_tab = None
-        self.tabs.addTab(self.gegevens, "&Gegevens")
-        self.tabs.addTab(self.route_page, "&Route")
-        self.tabs.addTab(self.stages, "S&tages")
-        self.tabs.addTab(self.timeline, "T&ijdlijn")
         yield
         if self._planning is not None:
             self.checklist = ChecklistTab(self._planning, self._today, page)
@@ -334,19 +336,24 @@ class PupilView(QWidget):
         layout.addLayout(buttons)
         return page
 
-    def _build_pages(self) -> Generator[None, None, None]:
+    def _build_pages(self, tabs: QTabWidget) -> Generator[None, None, None]:
         """Gegevens and Route are saved with Opslaan; the stages and the timeline are stored
-        on their own, each by its page."""
+        on their own, each by its page. Each a tab as soon as it is made (so a child of the
+        editor's page, even between two steps)."""
         self.gegevens = GegevensPage()
         self.gegevens.edited.connect(self._update_dirty)
+        tabs.addTab(self.gegevens, "&Gegevens")
         yield
         self.route_page = RoutePage()
         self.route_page.edited.connect(self._update_dirty)
+        tabs.addTab(self.route_page, "&Route")
 
         pane = PaneHooks(self._pupils, lambda: self._record, self._show_problems)
         self.stages = StagesPage(pane, self._stage_stored)
         self.timeline = TimelinePage(pane, self._note_stored)
         self.timeline.note_edit.textChanged.connect(self._update_dirty)
+        tabs.addTab(self.stages, "S&tages")
+        tabs.addTab(self.timeline, "T&ijdlijn")
 
     def _stage_stored(self, record: PupilRecord) -> None:
         self._lists_changed(record)
