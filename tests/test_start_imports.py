@@ -98,6 +98,28 @@ for name in seen[0][1]:
 sys.exit()
 """
 
+# Until what the start leaves for after the first paint is done: the pupil's tabs, the removal
+# of preview copies a crashed run left behind, the backup of the day.
+START_AND_AFTER = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from uitstroom.app import run_gui
+from uitstroom.ui.main_window import MainWindow
+
+app = QApplication([])
+
+def settled():
+    windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+    if windows and windows[0].detail.editor_ready:
+        print("editor-ready")
+        app.quit()
+    else:
+        QTimer.singleShot(10, settled)
+
+QTimer.singleShot(0, settled)
+run_gui({database!r})
+"""
+
 
 def modules_after(code: str, passphrase_file: Path | None = None) -> tuple[set[str], str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -147,6 +169,21 @@ def test_the_start_up_to_a_filled_vandaag_loads_nothing_heavy(
     rows = int(out.split("vandaag-rows")[1].split()[0])
     assert rows > 0  # Vandaag was filled, so its queries ran
     assert loaded(modules, ONLY_WHEN_USED + OWN_ONLY_WHEN_USED + NOT_AT_START) == []
+
+
+def test_what_the_start_does_after_the_first_paint_loads_no_pdf_print_or_chart_module(
+    demo_file: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    """The stale preview copies are removed right after the first paint: that took Qt's PDF
+    viewer and print modules along (50-70 ms and their libraries) when it lived beside the
+    preview."""
+    path, key, _number = demo_file
+    passphrase = tmp_path / "wachtwoord.txt"
+    passphrase.write_text(PASSPHRASE, encoding="utf-8")
+    code = PRELUDE.format(tests=str(TESTS), database=str(path), key=key)
+    modules, out = modules_after(code + START_AND_AFTER.format(database=str(path)), passphrase)
+    assert "editor-ready" in out and "uitstroom.ui.preview_folders" in modules
+    assert loaded(modules, ONLY_WHEN_USED) == []
 
 
 @pytest.mark.parametrize("option", ["--version", "--help"])

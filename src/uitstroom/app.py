@@ -100,7 +100,7 @@ def _start_up(window: MainWindow, db: Database) -> None:
 
 
 def _remove_stale_previews() -> None:
-    from uitstroom.ui.pdf_preview import remove_stale_preview_folders
+    from uitstroom.ui.preview_folders import remove_stale_preview_folders
 
     remove_stale_preview_folders()
 
@@ -152,7 +152,7 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
 
         QTimer.singleShot(0, first_questions)
         # Copies a crashed run left for the PDF reader hold personal data too; removed after
-        # the first paint, so the preview's Qt module is not loaded before the window shows.
+        # the first paint.
         QTimer.singleShot(0, _remove_stale_previews)
         # After the first paint: the warning about a risky folder and the backup of the day.
         QTimer.singleShot(0, lambda: _start_up(window, db))

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from uitstroom.ui import pdf_preview
-from uitstroom.ui.pdf_preview import PREFIX, remove_stale_preview_folders
+from uitstroom.ui import preview_folders
+from uitstroom.ui.preview_folders import PREFIX, remove_stale_preview_folders
 
 
 def gone_pid() -> int:
@@ -33,10 +33,10 @@ def folder(root: Path, name: str) -> Path:
 def test_a_crashed_runs_preview_folder_is_removed_and_nothing_else(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pdf_preview.tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(pdf_preview, "_TEMP_FOLDER", None)
+    monkeypatch.setattr(preview_folders.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(preview_folders, "_TEMP_FOLDER", None)
     stale = folder(tmp_path, f"{PREFIX}{gone_pid()}-abc123")
-    running = pdf_preview.temp_folder()  # this run's own folder, in use
+    running = preview_folders.temp_folder()  # this run's own folder, in use
     (running / "open.pdf").write_bytes(b"%PDF")
     other_program = folder(tmp_path, "uitstroom-pg-xyz")
     no_pid = folder(tmp_path, f"{PREFIX}geen-nummer")
@@ -58,5 +58,5 @@ def test_a_crashed_runs_preview_folder_is_removed_and_nothing_else(
     assert link.is_symlink() and (target / "paspoort-Zoë de Vries.pdf").exists()
     if others is not None:
         assert others.exists()  # another account's folder is not ours to remove
-    pdf_preview.remove_temp_files()
+    preview_folders.remove_temp_files()
     assert not running.exists()
