@@ -10,6 +10,7 @@ counted moment."""
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 
@@ -23,6 +24,8 @@ KEYSTROKES = ("j", "ja", "jan", "jans", "janse", "jansen", "", "p", "pr", "pro4"
 def main() -> None:
     database, spawned = sys.argv[1], float(sys.argv[2])
     screenshot = sys.argv[3] if len(sys.argv) > 3 else None
+    # As the program does (__main__): the collector off for the imports (run_gui turns it on).
+    gc.disable()
     # As the program does (cli.main): the window's module first, then Qt.
     from uitstroom.app import run_gui
 

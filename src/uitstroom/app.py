@@ -117,6 +117,10 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
     app.setDesktopFileName("uitstroom")
     install_dutch(app)
     prepare_application(app)
+    # Off for the imports (__main__); on before anything waits for the user or a backup, with
+    # what the imports made frozen first (or the first passes after would walk all of it).
+    gc.freeze()
+    gc.enable()
     db = unlock_database(database)
     if db is None:
         return 1

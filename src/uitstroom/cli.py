@@ -7,7 +7,8 @@ import gc
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -162,7 +163,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.self_test:
         from uitstroom.selftest import run_self_test
 
-        return run_self_test(out)
+        with _started():
+            return run_self_test(out)
     database = args.db or default_database()
     if args.command is None:
         from uitstroom.xcb import check_display
@@ -181,16 +183,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         path = Path(database).expanduser().resolve()
         if args.command == "backup" and args.list:
             # The list is read from the folder: it is needed most when the database is broken.
-            return _list_backups(path, out)
+            with _started():
+                return _list_backups(path, out)
         if not path.exists():
             # A new laptop, or a database that is gone: restore into place.
-            return _restore_without_opening(path, args.file, out)
+            with _started():
+                return _restore_without_opening(path, args.file, out)
     try:
         db = open_headless(database)
     except Unopenable as exc:
         # A restore is needed most when the database no longer opens.
         if args.command == "restore" and exc.trouble is not None and exc.trouble.restorable:
-            return _restore_without_opening(Path(database).expanduser().resolve(), args.file, out)
+            with _started():
+                return _restore_without_opening(
+                    Path(database).expanduser().resolve(), args.file, out
+                )
         print(f"Fout: {exc}", file=sys.stderr)
         if exc.trouble is not None and exc.trouble.restorable:
             _point_to_restore(database)
@@ -210,20 +217,29 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         db.close()
 
 
-def _run(handler: Handler, db: Database | None, args: argparse.Namespace, out: TextIO) -> int:
-    # What the start made (modules, the open database) lives as long as the command: out of the
-    # collector's full passes, each of which walked it all (70-80 ms in a klas of Paspoorten).
+@contextmanager
+def _started() -> Iterator[None]:
+    """For the command itself: what the start made (modules, the open database) lives as long as
+    the command, so it is frozen out of the collector's full passes, each of which walked it all
+    (70-80 ms in a klas of Paspoorten); the collector, off for the imports (__main__), on again."""
     gc.freeze()
+    gc.enable()
     try:
-        return handler(db, args, out)
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _run(handler: Handler, db: Database | None, args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        with _started():
+            return handler(db, args, out)
     except ServiceError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
         print("Afgebroken; er is niets opgeslagen.", file=sys.stderr)
         return EXIT_CANCELLED
-    finally:
-        gc.unfreeze()
 
 
 def _who_is_working(db: Database) -> Actor:
