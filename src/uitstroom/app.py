@@ -119,8 +119,16 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
     prepare_application(app)
     # Off for the imports (__main__); on before anything waits for the user or a backup, with
     # what the imports made frozen first (or the first passes after would walk all of it).
+    # Let go of when the window closes (or never opens).
     gc.freeze()
     gc.enable()
+    try:
+        return _open_window(app, database)
+    finally:
+        gc.unfreeze()
+
+
+def _open_window(app: QApplication, database: str) -> int:
     db = unlock_database(database)
     if db is None:
         return 1
@@ -171,5 +179,4 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
         gc.freeze()
         return app.exec()
     finally:
-        gc.unfreeze()
         db.close()
