@@ -420,16 +420,12 @@ class CohortModel(RecordTableModel):
         come in this list's order (a header clicked meanwhile sorts them here)."""
         self._given = read
         try:
-            self.set_rows(read.rows, in_order=read.order is not None and self._sorts_as(read.order))
+            # The same column (not another at its place since a change of school type), the
+            # same direction: ListOrder compares its column spec as the object it is.
+            in_order = read.order is not None and read.order == self.order_to_share()
+            self.set_rows(read.rows, in_order=in_order)
         finally:
             self._given = None
-
-    def _sorts_as(self, order: ListOrder) -> bool:
-        """Whether this list still sorts as `order` says: the same column (not another one at
-        the same place since a change of school type) in the same direction."""
-        return (
-            self._sort == (order.index, order.order) and self._columns[order.index] is order.column
-        )
 
     def _rows_replaced(self) -> None:
         given = self._given
