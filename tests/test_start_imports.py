@@ -161,45 +161,51 @@ def test_importing_the_window_module_loads_nothing_heavy() -> None:
     assert loaded(modules, ONLY_WHEN_USED + OWN_ONLY_WHEN_USED + NOT_AT_START) == []
 
 
+def window_run(demo_file: tuple[Path, str, str], folder: Path, body: str) -> tuple[set[str], str]:
+    """`body` (START_TO_VANDAAG, START_AND_AFTER) in a fresh process on the demo file, its key in
+    the keychain as on a school laptop; what it loaded and printed."""
+    path, key, _number = demo_file
+    passphrase = folder / "wachtwoord.txt"
+    passphrase.write_text(PASSPHRASE, encoding="utf-8")
+    code = PRELUDE.format(tests=str(TESTS), database=str(path), key=key)
+    return modules_after(code + body.format(database=str(path)), passphrase)
+
+
+@pytest.fixture(scope="module")
+def after_the_start(
+    demo_file: tuple[Path, str, str], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[set[str], str]:
+    """One start followed until what it leaves for after the first paint is done."""
+    return window_run(demo_file, tmp_path_factory.mktemp("after"), START_AND_AFTER)
+
+
 def test_the_start_up_to_a_filled_vandaag_loads_nothing_heavy(
     demo_file: tuple[Path, str, str], tmp_path: Path
 ) -> None:
-    path, key, _number = demo_file
-    passphrase = tmp_path / "wachtwoord.txt"
-    passphrase.write_text(PASSPHRASE, encoding="utf-8")
-    code = PRELUDE.format(tests=str(TESTS), database=str(path), key=key)
-    modules, out = modules_after(code + START_TO_VANDAAG.format(database=str(path)), passphrase)
+    modules, out = window_run(demo_file, tmp_path, START_TO_VANDAAG)
     rows = int(out.split("vandaag-rows")[1].split()[0])
     assert rows > 0  # Vandaag was filled, so its queries ran
     assert loaded(modules, ONLY_WHEN_USED + OWN_ONLY_WHEN_USED + NOT_AT_START) == []
 
 
 def test_what_the_start_does_after_the_first_paint_loads_no_pdf_print_or_chart_module(
-    demo_file: tuple[Path, str, str], tmp_path: Path
+    after_the_start: tuple[set[str], str],
 ) -> None:
     """The stale preview copies are removed right after the first paint: that took Qt's PDF
     viewer and print modules along (50-70 ms and their libraries) when it lived beside the
     preview."""
-    path, key, _number = demo_file
-    passphrase = tmp_path / "wachtwoord.txt"
-    passphrase.write_text(PASSPHRASE, encoding="utf-8")
-    code = PRELUDE.format(tests=str(TESTS), database=str(path), key=key)
-    modules, out = modules_after(code + START_AND_AFTER.format(database=str(path)), passphrase)
+    modules, out = after_the_start
     assert "editor-ready" in out and "uitstroom.ui.preview_folders" in modules
     assert loaded(modules, ONLY_WHEN_USED) == []
 
 
 def test_what_the_start_made_is_left_out_of_the_collectors_passes_while_the_window_runs(
-    demo_file: tuple[Path, str, str], tmp_path: Path
+    after_the_start: tuple[set[str], str],
 ) -> None:
     """Every full pass of Python's collector walked the 100,000 objects the start made (60 ms
     right after the window appeared): they are frozen while the window runs, and let go after;
     the collector, off for the imports, is on again."""
-    path, key, _number = demo_file
-    passphrase = tmp_path / "wachtwoord.txt"
-    passphrase.write_text(PASSPHRASE, encoding="utf-8")
-    code = PRELUDE.format(tests=str(TESTS), database=str(path), key=key)
-    _modules, out = modules_after(code + START_AND_AFTER.format(database=str(path)), passphrase)
+    _modules, out = after_the_start
     assert int(out.split("editor-ready frozen")[1].split()[0]) > 50_000
     assert out.split(" on ")[1].split()[0] == "True"  # off only for the imports
     assert int(out.split("after frozen")[1].split()[0]) == 0
