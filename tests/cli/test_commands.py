@@ -19,8 +19,13 @@ def passphrase_file() -> Path:
 
 
 def run(
-    *args: str, env_db: Path | None = None, extra_env: dict[str, str] | None = None
+    *args: str,
+    env_db: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    program: tuple[str, ...] = ("-m", "uitstroom"),
 ) -> subprocess.CompletedProcess[str]:
+    """`uitstroom *args` in a fresh process as a script runs it (`program` ("-c",) runs the
+    Python code in `args` instead)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(extra_env or {})}
     env.pop("UITSTROOM_DB", None)
     # Scripts give the passphrase in a file; the developer's real keychain is never touched.
@@ -29,7 +34,7 @@ def run(
     if env_db is not None:
         env["UITSTROOM_DB"] = str(env_db)
     return subprocess.run(
-        [sys.executable, "-m", "uitstroom", *args],
+        [sys.executable, *program, *args],
         capture_output=True,
         text=True,
         env=env,

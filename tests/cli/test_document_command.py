@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from pypdf import PdfReader
-from test_commands import passphrase_file, run
+from test_commands import run
 
 from factories import TEST_PASSPHRASE, dump
 from uitstroom.domain.handover import DocumentKind, Receiver
@@ -146,11 +143,7 @@ sys.argv = ["uitstroom", "--db", {str(path)!r}, "document", "paspoort", "--klas"
 assert main() == 0
 print("after", gc.get_freeze_count())
 """
-    env = {**os.environ, "UITSTROOM_PASSPHRASE_FILE": str(passphrase_file())}
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
-    )
+    result = run(code, program=("-c",))
     assert result.returncode == 0, result.stderr[-2000:]
     assert any(folder.glob("*.pdf"))
     assert int(result.stdout.split("frozen")[1].split()[0]) > 50_000
