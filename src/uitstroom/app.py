@@ -14,6 +14,7 @@ from uitstroom.paths import resource
 from uitstroom.services import backups, vault  # noqa: F401 (see below)
 from uitstroom.services.database import Database
 from uitstroom.services.identity import author_name
+from uitstroom.services.speed import start_made_lasting
 from uitstroom.services.users import UserService
 
 # isort: split
@@ -117,15 +118,10 @@ def run_gui(database: str, argv: list[str] | None = None) -> int:
     app.setDesktopFileName("uitstroom")
     install_dutch(app)
     prepare_application(app)
-    # Off for the imports (__main__); on before anything waits for the user or a backup, with
-    # what the imports made frozen first (or the first passes after would walk all of it).
-    # Let go of when the window closes (or never opens).
-    gc.freeze()
-    gc.enable()
-    try:
+    # On again before anything waits for the user or a backup, with what the imports made
+    # frozen first (or the first passes after would walk all of it).
+    with start_made_lasting():
         return _open_window(app, database)
-    finally:
-        gc.unfreeze()
 
 
 def _open_window(app: QApplication, database: str) -> int:

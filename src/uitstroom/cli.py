@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import logging
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -26,6 +24,7 @@ from uitstroom.paths import (
     default_database,
 )
 from uitstroom.services.errors import ServiceError, Unopenable
+from uitstroom.services.speed import start_made_lasting
 
 if TYPE_CHECKING:
     from uitstroom.domain.actor import Actor
@@ -163,7 +162,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.self_test:
         from uitstroom.selftest import run_self_test
 
-        with _started():
+        with start_made_lasting():
             return run_self_test(out)
     database = args.db or default_database()
     if args.command is None:
@@ -183,18 +182,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         path = Path(database).expanduser().resolve()
         if args.command == "backup" and args.list:
             # The list is read from the folder: it is needed most when the database is broken.
-            with _started():
+            with start_made_lasting():
                 return _list_backups(path, out)
         if not path.exists():
             # A new laptop, or a database that is gone: restore into place.
-            with _started():
+            with start_made_lasting():
                 return _restore_without_opening(path, args.file, out)
     try:
         db = open_headless(database)
     except Unopenable as exc:
         # A restore is needed most when the database no longer opens.
         if args.command == "restore" and exc.trouble is not None and exc.trouble.restorable:
-            with _started():
+            with start_made_lasting():
                 return _restore_without_opening(
                     Path(database).expanduser().resolve(), args.file, out
                 )
@@ -217,22 +216,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         db.close()
 
 
-@contextmanager
-def _started() -> Iterator[None]:
-    """For the command itself: what the start made (modules, the open database) lives as long as
-    the command, so it is frozen out of the collector's full passes, each of which walked it all
-    (70-80 ms in a klas of Paspoorten); the collector, off for the imports (__main__), on again."""
-    gc.freeze()
-    gc.enable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def _run(handler: Handler, db: Database | None, args: argparse.Namespace, out: TextIO) -> int:
     try:
-        with _started():
+        with start_made_lasting():
             return handler(db, args, out)
     except ServiceError as exc:
         print(f"Fout: {exc}", file=sys.stderr)

@@ -31,3 +31,18 @@ def collector_paused() -> Iterator[None]:
             _paused -= 1
             if _paused == 0 and _was_enabled:
                 gc.enable()
+
+
+@contextmanager
+def start_made_lasting() -> Iterator[None]:
+    """For the work after the start (a window's life, a command): what the start made (modules,
+    an open database, a window) lives as long as that work, so it is frozen out of the
+    collector's full passes, each of which walked it all (50-80 ms: right after the window
+    appeared, in a klas of Paspoorten); the collector, off for the imports (__main__), on again.
+    Let go of afterwards."""
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
